@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Neocloud.Cli.Catalog;
 
 namespace Neocloud.Cli;
 
@@ -29,6 +30,7 @@ public static class CliApp
     private static RootCommand BuildRoot(CliContext context)
     {
         var root = new RootCommand("Neocloud Exchange: the marketplace and ledger for GPU capacity.");
+        root.Subcommands.Add(CatalogCommands.Create(context));
         return root;
     }
 }
