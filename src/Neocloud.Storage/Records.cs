@@ -1,0 +1,95 @@
+namespace Neocloud.Storage;
+
+/// <summary>An organization: the tenant that owns tokens, orders, trades and (for providers) pools.</summary>
+public sealed record OrganizationRecord(string Id, string Name, long CreatedMs);
+
+/// <summary>An API token as stored: only the SHA-256 of the secret, never the secret.</summary>
+public sealed record TokenRecord(string Id, string OrganizationId, byte[] TokenHash, string Scopes, string Label, long CreatedMs, long? RevokedMs);
+
+/// <summary>One accepted command in the journal, in the replay format's JSON.</summary>
+public sealed record JournalEntry(long Sequence, long RecordedMs, string OrganizationId, string Command);
+
+/// <summary>A saved engine state and the journal sequence it includes.</summary>
+public sealed record SnapshotRecord(long Sequence, long CreatedMs, byte[] State);
+
+/// <summary>A pool as the read model holds it.</summary>
+public sealed record PoolRecord(string Id, string ProviderId, string? SiteId, string Sku, string Region, long CreatedSequence);
+
+/// <summary>One step of a pool's capacity: <c>gpus</c> in every hour of <c>[start, end)</c>.</summary>
+public sealed record CapacitySegmentRecord(string PoolId, long StartHour, long EndHour, long Gpus);
+
+/// <summary>An order as the read model holds it; its status follows the engine's events.</summary>
+public sealed record OrderRecord(
+    string Id,
+    string OrganizationId,
+    string Side,
+    string Sku,
+    string? Region,
+    string? PoolId,
+    long Gpus,
+    long StartHour,
+    long EndHour,
+    long PriceTicks,
+    string? Tif,
+    string Status,
+    long TradedGpuHours,
+    long PlacedSequence,
+    long PlacedMs,
+    long UpdatedMs);
+
+/// <summary>A change to an order's status after a command: what the read model must update.</summary>
+public sealed record OrderUpdate(string Id, string Status, long TradedGpuHours, long UpdatedMs);
+
+/// <summary>A trade, which is also a spot contract between buyer and seller.</summary>
+public sealed record TradeRecord(
+    long TradeNo,
+    long Sequence,
+    string BidId,
+    string AskId,
+    string BuyerId,
+    string SellerId,
+    string PoolId,
+    string Sku,
+    string Region,
+    long Gpus,
+    long StartHour,
+    long EndHour,
+    long PriceTicks,
+    long ExecutedMs)
+{
+    /// <summary>GPU-hours bought: GPUs × hours of the window.</summary>
+    public long GpuHours => Gpus * (EndHour - StartHour);
+}
+
+/// <summary>The first answer given to a request with an Idempotency-Key, kept to answer retries the same way.</summary>
+public sealed record IdempotencyRecord(string OrganizationId, string IdempotencyKey, string RequestHash, long StatusCode, string Response, long CreatedMs);
+
+/// <summary>Everything one group commit writes, in one transaction: journal rows and the read models they change.</summary>
+public sealed class CommitBatch
+{
+    public List<JournalEntry> Journal { get; } = [];
+    public List<PoolRecord> Pools { get; } = [];
+    public List<CapacitySegmentRecord> Capacity { get; } = [];
+    public List<OrderRecord> NewOrders { get; } = [];
+    public List<OrderUpdate> OrderUpdates { get; } = [];
+    public List<TradeRecord> Trades { get; } = [];
+    public List<IdempotencyRecord> Idempotency { get; } = [];
+
+    /// <summary>True when there is nothing to write.</summary>
+    public bool IsEmpty => Journal.Count == 0 && Idempotency.Count == 0;
+
+    /// <summary>Empties the batch for reuse.</summary>
+    public void Clear()
+    {
+        Journal.Clear();
+        Pools.Clear();
+        Capacity.Clear();
+        NewOrders.Clear();
+        OrderUpdates.Clear();
+        Trades.Clear();
+        Idempotency.Clear();
+    }
+}
+
+/// <summary>One page of a list and the cursor for the next, or null at the end.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);

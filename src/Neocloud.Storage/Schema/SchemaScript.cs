@@ -1,0 +1,101 @@
+namespace Neocloud.Storage.Schema;
+
+/// <summary>The tables of the journal and the read models, in the SQL of each provider.</summary>
+internal static class SchemaScript
+{
+    /// <summary>DDL that creates every table and index if missing; safe to run at every start.</summary>
+    public static string For(StoreProvider provider)
+    {
+        var blob = provider == StoreProvider.Postgres ? "BYTEA" : "BLOB";
+        var integer = provider == StoreProvider.Postgres ? "BIGINT" : "INTEGER";
+        return $"""
+            CREATE TABLE IF NOT EXISTS organizations (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                created_ms {integer} NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS api_tokens (
+                id TEXT PRIMARY KEY,
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                token_hash {blob} NOT NULL UNIQUE,
+                scopes TEXT NOT NULL,
+                label TEXT NOT NULL,
+                created_ms {integer} NOT NULL,
+                revoked_ms {integer} NULL
+            );
+            CREATE TABLE IF NOT EXISTS journal (
+                sequence {integer} PRIMARY KEY,
+                recorded_ms {integer} NOT NULL,
+                organization_id TEXT NOT NULL,
+                command TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS snapshots (
+                sequence {integer} PRIMARY KEY,
+                created_ms {integer} NOT NULL,
+                state {blob} NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS pools (
+                id TEXT PRIMARY KEY,
+                provider_id TEXT NOT NULL,
+                site_id TEXT NULL,
+                sku TEXT NOT NULL,
+                region TEXT NOT NULL,
+                created_sequence {integer} NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS pool_capacity (
+                pool_id TEXT NOT NULL REFERENCES pools(id),
+                start_hour {integer} NOT NULL,
+                end_hour {integer} NOT NULL,
+                gpus {integer} NOT NULL,
+                PRIMARY KEY (pool_id, start_hour)
+            );
+            CREATE TABLE IF NOT EXISTS orders (
+                id TEXT PRIMARY KEY,
+                organization_id TEXT NOT NULL,
+                side TEXT NOT NULL,
+                sku TEXT NOT NULL,
+                region TEXT NULL,
+                pool_id TEXT NULL,
+                gpus {integer} NOT NULL,
+                start_hour {integer} NOT NULL,
+                end_hour {integer} NOT NULL,
+                price_ticks {integer} NOT NULL,
+                tif TEXT NULL,
+                status TEXT NOT NULL,
+                traded_gpu_hours {integer} NOT NULL,
+                placed_sequence {integer} NOT NULL,
+                placed_ms {integer} NOT NULL,
+                updated_ms {integer} NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS orders_by_organization ON orders (organization_id, placed_sequence);
+            CREATE TABLE IF NOT EXISTS trades (
+                trade_no {integer} PRIMARY KEY,
+                sequence {integer} NOT NULL,
+                bid_id TEXT NOT NULL,
+                ask_id TEXT NOT NULL,
+                buyer_id TEXT NOT NULL,
+                seller_id TEXT NOT NULL,
+                pool_id TEXT NOT NULL,
+                sku TEXT NOT NULL,
+                region TEXT NOT NULL,
+                gpus {integer} NOT NULL,
+                start_hour {integer} NOT NULL,
+                end_hour {integer} NOT NULL,
+                price_ticks {integer} NOT NULL,
+                executed_ms {integer} NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS trades_by_buyer ON trades (buyer_id, trade_no);
+            CREATE INDEX IF NOT EXISTS trades_by_seller ON trades (seller_id, trade_no);
+            CREATE INDEX IF NOT EXISTS trades_by_sku ON trades (sku, trade_no);
+            CREATE TABLE IF NOT EXISTS idempotency (
+                organization_id TEXT NOT NULL,
+                idempotency_key TEXT NOT NULL,
+                request_hash TEXT NOT NULL,
+                status_code {integer} NOT NULL,
+                response TEXT NOT NULL,
+                created_ms {integer} NOT NULL,
+                PRIMARY KEY (organization_id, idempotency_key)
+            );
+            """;
+    }
+}

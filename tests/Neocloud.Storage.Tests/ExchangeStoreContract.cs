@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using Neocloud.Testing;
+
+namespace Neocloud.Storage.Tests;
+
+/// <summary>What every store must do, run against a real SQLite file and a real PostgreSQL server.</summary>
+public abstract class ExchangeStoreContract : IAsyncLifetime
+{
+    private ExchangeStore? _store;
+
+    protected ExchangeStore Store => _store ?? throw new InvalidOperationException("not initialized");
+
+    protected abstract StoreOptions CreateOptions();
+
+    public async Task InitializeAsync() => _store = await ExchangeStore.OpenAsync(CreateOptions());
+
+    public async Task DisposeAsync()
+    {
+        if (_store is not null) await _store.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Opening_twice_keeps_the_schema_and_the_data()
+    {
+        await Store.EnsureOrganizationsAsync([new OrganizationRecord("iren", "IREN", 1)]);
+        await using var again = await ExchangeStore.OpenAsync(Store.Options);
+        Assert.Equal("IREN", (await again.GetOrganizationAsync("iren"))?.Name);
+    }
+
+    [Fact]
+    public async Task A_commit_writes_journal_and_read_models_together()
+    {
+        await Store.EnsureOrganizationsAsync([new OrganizationRecord("iren", "IREN", 1), new OrganizationRecord("msft", "Microsoft", 1)]);
+        var batch = new CommitBatch();
+        batch.Journal.Add(new JournalEntry(1, 10, "iren", """{"op":"pool","id":"p1"}"""));
+        batch.Pools.Add(new PoolRecord("p1", "iren", "iren-childress", "GB300", "us-tx", 1));
+        batch.Capacity.Add(new CapacitySegmentRecord("p1", 100, 200, 576));
+        batch.Journal.Add(new JournalEntry(2, 11, "iren", """{"op":"ask","id":"a1"}"""));
+        batch.NewOrders.Add(Order("a1", "iren", "ask", sequence: 2));
+        batch.Journal.Add(new JournalEntry(3, 12, "msft", """{"op":"bid","id":"b1"}"""));
+        batch.NewOrders.Add(Order("b1", "msft", "bid", sequence: 3) with { Status = "filled", TradedGpuHours = 640 });
+        batch.OrderUpdates.Add(new OrderUpdate("a1", "open", 640, 12));
+        batch.Trades.Add(Trade(1, 3));
+        batch.Idempotency.Add(new IdempotencyRecord("msft", "k1", "h", 201, "{}", 12));
+
+        await Store.CommitAsync(batch);
+
+        var journal = await ToListAsync(Store.ReadJournalAsync(1));
+        Assert.Equal([2L, 3L], journal.Select(j => j.Sequence));
+        Assert.Equal(3, await Store.LastSequenceAsync());
+        Assert.Equal(640, (await Store.GetOrderAsync("a1"))?.TradedGpuHours);
+        Assert.Equal([new CapacitySegmentRecord("p1", 100, 200, 576)], await Store.CapacityAsync("p1"));
+        Assert.Equal("msft", (await Store.GetTradeForAsync("msft", 1))?.BuyerId);
+        Assert.Null(await Store.GetTradeForAsync("someone-else", 1));
+        Assert.Equal(201, (await Store.FindIdempotencyAsync("msft", "k1"))?.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_failed_commit_writes_nothing()
+    {
+        var first = new CommitBatch();
+        first.Journal.Add(new JournalEntry(1, 10, "iren", "{}"));
+        await Store.CommitAsync(first);
+
+        var broken = new CommitBatch();
+        broken.Journal.Add(new JournalEntry(2, 11, "iren", "{}"));
+        broken.NewOrders.Add(Order("a2", "iren", "ask", sequence: 2));
+        broken.Journal.Add(new JournalEntry(1, 12, "iren", "{}")); // sequence 1 again: the whole batch must fail
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Store.CommitAsync(broken));
+
+        Assert.Equal(1, await Store.LastSequenceAsync());
+        Assert.Null(await Store.GetOrderAsync("a2"));
+    }
+
+    [Fact]
+    public async Task Orders_page_by_cursor_and_filter_open_from_finished()
+    {
+        var batch = new CommitBatch();
+        for (var i = 1; i <= 5; i++)
+        {
+            batch.Journal.Add(new JournalEntry(i, i, "msft", "{}"));
+            batch.NewOrders.Add(Order($"b{i}", "msft", "bid", sequence: i) with { Status = i % 2 == 0 ? "filled" : "open" });
+        }
+        batch.NewOrders.Add(Order("x1", "meta", "bid", sequence: 6));
+        batch.Journal.Add(new JournalEntry(6, 6, "meta", "{}"));
+        await Store.CommitAsync(batch);
+
+        var first = await Store.ListOrdersAsync("msft", open: null, after: null, limit: 2);
+        var second = await Store.ListOrdersAsync("msft", open: null, after: first.Next, limit: 2);
+        var third = await Store.ListOrdersAsync("msft", open: null, after: second.Next, limit: 2);
+        var open = await Store.ListOrdersAsync("msft", open: true, after: null, limit: 10);
+
+        Assert.Equal(["b1", "b2"], first.Items.Select(o => o.Id));
+        Assert.Equal(["b3", "b4"], second.Items.Select(o => o.Id));
+        Assert.Equal(["b5"], third.Items.Select(o => o.Id));
+        Assert.Null(third.Next);
+        Assert.Equal(["b1", "b3", "b5"], open.Items.Select(o => o.Id));
+    }
+
+    [Fact]
+    public async Task Tokens_are_found_by_hash_and_revoked_once()
+    {
+        await Store.EnsureOrganizationsAsync([new OrganizationRecord("msft", "Microsoft", 1)]);
+        var hash = SHA256.HashData("secret"u8);
+        await Store.InsertTokenAsync(new TokenRecord("t1", "msft", hash, "market:read market:trade", "desk", 5, null), idempotency: null);
+
+        Assert.Equal("msft", (await Store.FindTokenByHashAsync(hash))?.OrganizationId);
+        Assert.Null(await Store.FindTokenByHashAsync(SHA256.HashData("other"u8)));
+        Assert.True(await Store.RevokeTokenAsync("t1", 9));
+        Assert.False(await Store.RevokeTokenAsync("t1", 10));
+        Assert.Equal(9, (await Store.GetTokenAsync("t1"))?.RevokedMs);
+    }
+
+    [Fact]
+    public async Task An_organization_id_is_created_once()
+    {
+        Assert.True(await Store.TryCreateOrganizationAsync(new OrganizationRecord("lab", "Lab", 1), new IdempotencyRecord("admin", "k", "h", 201, "{}", 1)));
+        Assert.False(await Store.TryCreateOrganizationAsync(new OrganizationRecord("lab", "Other", 2), idempotency: null));
+        Assert.Equal("Lab", (await Store.GetOrganizationAsync("lab"))?.Name);
+    }
+
+    [Fact]
+    public async Task Only_the_two_newest_snapshots_are_kept()
+    {
+        for (var sequence = 10; sequence <= 40; sequence += 10)
+            await Store.SaveSnapshotAsync(new SnapshotRecord(sequence, sequence, [(byte)sequence]));
+
+        var latest = await Store.LatestSnapshotAsync();
+
+        Assert.Equal(40, latest?.Sequence);
+        Assert.Equal([(byte)40], latest!.State);
+    }
+
+    private static OrderRecord Order(string id, string organization, string side, long sequence) =>
+        new(id, organization, side, "GB300", "us-tx", side == "ask" ? "p1" : null, 64, 100, 110, 24_500, side == "bid" ? "GTC" : null,
+            "open", 0, sequence, sequence, sequence);
+
+    private static TradeRecord Trade(long tradeNo, long sequence) =>
+        new(tradeNo, sequence, "b1", "a1", "msft", "iren", "p1", "GB300", "us-tx", 64, 100, 110, 24_500, 12);
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items) list.Add(item);
+        return list;
+    }
+}
+
+public sealed class SqliteStoreTests : ExchangeStoreContract, IDisposable
+{
+    private readonly TempDirectory _directory = new("neocloud-store-");
+
+    protected override StoreOptions CreateOptions() => StoreOptions.SqliteFile(_directory.File("exchange.db"));
+
+    public void Dispose() => _directory.Dispose();
+}
+
+public sealed class PostgresStoreTests : ExchangeStoreContract
+{
+    protected override StoreOptions CreateOptions() => StoreOptions.Postgres(PostgresServer.CreateDatabase("store"));
+}
