@@ -1,0 +1,130 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics;
+using Neocloud.Server.Admin;
+using Neocloud.Server.Auth;
+using Neocloud.Server.Catalog;
+using Neocloud.Server.Http;
+using Neocloud.Storage;
+using Scalar.AspNetCore;
+
+namespace Neocloud.Server.Hosting;
+
+/// <summary>Builds the exchange's web application: REST API, OpenAPI document and docs, over one store.</summary>
+public static class ExchangeServer
+{
+    /// <summary>Opens the store, runs first-start bootstrap, and builds the application (not yet started).</summary>
+    /// <param name="options">Where to listen and where to keep data.</param>
+    /// <param name="announce">Receives lines for the operator: where it listens, and the admin token on first start.</param>
+    /// <param name="cancellationToken">Stops the start-up.</param>
+    public static async Task<WebApplication> BuildAsync(ServerOptions options, Action<string> announce, CancellationToken cancellationToken = default)
+    {
+        if (options.PostgresConnectionString is null) Directory.CreateDirectory(options.DataDirectory);
+        var store = await ExchangeStore.OpenAsync(options.Store, cancellationToken);
+        var clock = TimeProvider.System;
+        var secret = await Bootstrap.RunAsync(store, options, clock, cancellationToken);
+        if (secret is not null)
+        {
+            announce($"admin token (shown once, also in {Path.Combine(options.DataDirectory, "admin.token")}): {secret}");
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ExchangeServer).Assembly.GetName().Name });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = PostRequest.MaxBodyBytes;
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(clock);
+        builder.Services.AddSingleton<TokenDirectory>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = ApiResponse.JsonOptions.PropertyNamingPolicy;
+            foreach (var converter in ApiResponse.JsonOptions.Converters) json.SerializerOptions.Converters.Add(converter);
+        });
+        builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder().AddScopePolicies();
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                var key = context.User.Identity?.IsAuthenticated == true
+                    ? "token:" + context.User.TokenId()
+                    : "ip:" + context.Connection.RemoteIpAddress;
+                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.RateLimitBurst,
+                    TokensPerPeriod = options.RateLimitPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            limiter.OnRejected = async (rejected, ct) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
+                rejected.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var problem = ApiResponse.Problem(StatusCodes.Status429TooManyRequests, "Too many requests",
+                    $"this token made more than {options.RateLimitPerSecond} requests a second; retry after {retryAfter} s");
+                await problem.ToResult().ExecuteAsync(rejected.HttpContext);
+            };
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler(errors => errors.Run(async context =>
+        {
+            // A bug, not bad input: log it, answer 500 as a problem, and never leak the exception.
+            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            app.Logger.LogError(error, "unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+            await ApiResponse.Problem(500, "Internal error", "the server failed; the request was not applied").ToResult().ExecuteAsync(context);
+        }));
+        app.UseStatusCodePages(async status =>
+        {
+            var response = status.HttpContext.Response;
+            if (response.HasStarted || response.ContentLength > 0 || response.ContentType is not null) return;
+            var title = response.StatusCode switch
+            {
+                404 => "Not found",
+                405 => "Method not allowed",
+                _ => "Error",
+            };
+            await ApiResponse.Problem(response.StatusCode, title, $"{status.HttpContext.Request.Method} {status.HttpContext.Request.Path} answered {response.StatusCode}")
+                .ToResult().ExecuteAsync(status.HttpContext);
+        });
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/docs", docs => docs.WithTitle("Neocloud Exchange API")).AllowAnonymous();
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous().ExcludeFromDescription();
+
+        var api = app.MapGroup("/api/v1");
+        api.MapGet("/me", (HttpContext context) => ApiResponse.Of(200, new
+        {
+            organization = context.User.OrganizationId(),
+            token = context.User.TokenId(),
+            scopes = context.User.FindAll(Scopes.ClaimType).Select(c => c.Value).ToList(),
+        }).ToResult()).RequireAuthorization().WithTags("Me").WithSummary("Who the token belongs to, and its scopes");
+        api.MapCatalogApi();
+        api.MapAdminApi();
+
+        app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return app;
+    }
+
+    private static AuthorizationBuilder AddScopePolicies(this AuthorizationBuilder authorization)
+    {
+        foreach (var scope in Scopes.All)
+            authorization.AddPolicy(scope, policy => policy.RequireAuthenticatedUser().RequireClaim(Scopes.ClaimType, scope));
+        return authorization;
+    }
+}

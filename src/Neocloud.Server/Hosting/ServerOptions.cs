@@ -1,0 +1,33 @@
+using Neocloud.Storage;
+
+namespace Neocloud.Server.Hosting;
+
+/// <summary>How <c>neocloud serve</c> runs: where it listens, where it keeps its data, and its limits.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>The addresses to listen on; loopback unless told otherwise.</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:5080";
+
+    /// <summary>The folder for the SQLite file and the admin token.</summary>
+    public string DataDirectory { get; init; } = "./data";
+
+    /// <summary>A PostgreSQL connection string; null for the SQLite file under <see cref="DataDirectory"/>.</summary>
+    public string? PostgresConnectionString { get; init; }
+
+    /// <summary>Run simulated sellers and buyers that keep trading.</summary>
+    public bool Demo { get; init; }
+
+    /// <summary>Requests per second one token may make on average.</summary>
+    public int RateLimitPerSecond { get; init; } = 2000;
+
+    /// <summary>Requests one token may make in a burst above the average.</summary>
+    public int RateLimitBurst { get; init; } = 4000;
+
+    /// <summary>Accepted commands between two engine snapshots.</summary>
+    public int SnapshotEvery { get; init; } = 10_000;
+
+    /// <summary>The store these options select.</summary>
+    public StoreOptions Store => PostgresConnectionString is { } postgres
+        ? StoreOptions.Postgres(postgres)
+        : StoreOptions.SqliteFile(Path.Combine(DataDirectory, "exchange.db"));
+}

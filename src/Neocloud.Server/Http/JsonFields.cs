@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Text.Json;
+using Neocloud.Domain.Money;
+
+namespace Neocloud.Server.Http;
+
+/// <summary>
+/// Reads the fields of one JSON object strictly — right type, in range, nothing unknown — and collects an error per
+/// bad field, keyed by the field's path (<c>gpus</c>, <c>capacity[2].end</c>), for an RFC 9457 validation problem.
+/// </summary>
+public sealed class JsonFields
+{
+    private readonly JsonElement _object;
+    private readonly string _prefix;
+    private readonly HashSet<string> _read = [];
+
+    private JsonFields(JsonElement element, string prefix, Dictionary<string, string[]> errors)
+    {
+        _object = element;
+        _prefix = prefix;
+        Errors = errors;
+    }
+
+    /// <summary>The errors found so far, by field path.</summary>
+    public Dictionary<string, string[]> Errors { get; }
+
+    /// <summary>True when no field was bad.</summary>
+    public bool IsValid => Errors.Count == 0;
+
+    /// <summary>Starts reading a request body, which must be a JSON object.</summary>
+    public static JsonFields Of(JsonElement root)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (root.ValueKind != JsonValueKind.Object) errors["$"] = [$"the body must be a JSON object, got {Describe(root)}"];
+        return new JsonFields(root, "", errors);
+    }
+
+    /// <summary>A required or optional string of at most <paramref name="maxLength"/> characters.</summary>
+    public string? String(string name, bool required = true, int maxLength = 200)
+    {
+        if (!TryGet(name, required, out var value)) return null;
+        if (value.ValueKind != JsonValueKind.String) return Fail<string>(name, $"must be a string, got {Describe(value)}");
+        var text = value.GetString()!;
+        if (text.Length == 0) return Fail<string>(name, "must not be empty");
+        if (text.Length > maxLength) return Fail<string>(name, $"must be at most {maxLength} characters");
+        return text;
+    }
+
+    /// <summary>An id: letters, digits, '-', '_' and '.', at most 64 characters.</summary>
+    public string? Id(string name, bool required = true)
+    {
+        var text = String(name, required, maxLength: 64);
+        if (text is null) return null;
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.'))
+                return Fail<string>(name, $"must use only letters, digits, '-', '_' and '.', got \"{text}\"");
+        }
+        return text;
+    }
+
+    /// <summary>A whole number in <c>[min, max]</c>.</summary>
+    public long? Integer(string name, long min, long max, bool required = true)
+    {
+        if (!TryGet(name, required, out var value)) return null;
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number))
+            return Fail<long>(name, $"must be a whole number, got {Describe(value)}");
+        if (number < min) return Fail<long>(name, $"must be >= {min.ToString(CultureInfo.InvariantCulture)}, got {number.ToString(CultureInfo.InvariantCulture)}");
+        if (number > max) return Fail<long>(name, $"must be <= {max.ToString(CultureInfo.InvariantCulture)}, got {number.ToString(CultureInfo.InvariantCulture)}");
+        return number;
+    }
+
+    /// <summary>A price per GPU-hour: a JSON string or number, positive, at most 4 decimals.</summary>
+    public Price? Price(string name, bool required = true)
+    {
+        if (!TryGet(name, required, out var value)) return null;
+        string? error;
+        Price price;
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                if (Domain.Money.Price.TryParse(value.GetString(), out price, out error)) return price;
+                break;
+            case JsonValueKind.Number when value.TryGetDecimal(out var dollars):
+                if (Domain.Money.Price.TryFromDollars(dollars, out price, out error)) return price;
+                break;
+            default:
+                error = $"must be a price such as \"2.4500\", got {Describe(value)}";
+                break;
+        }
+        return Fail<Price>(name, error!);
+    }
+
+    /// <summary>One of a fixed set of strings.</summary>
+    public string? OneOf(string name, IReadOnlyList<string> allowed, bool required = true)
+    {
+        var text = String(name, required);
+        if (text is null || allowed.Contains(text)) return text;
+        return Fail<string>(name, $"must be one of {string.Join(", ", allowed)}, got \"{text}\"");
+    }
+
+    /// <summary>An array of objects, each read by <paramref name="read"/>.</summary>
+    public List<T>? Array<T>(string name, Func<JsonFields, T> read, int maxItems, bool required = true)
+    {
+        if (!TryGet(name, required, out var value)) return null;
+        if (value.ValueKind != JsonValueKind.Array) return Fail<List<T>>(name, $"must be an array, got {Describe(value)}");
+        var count = value.GetArrayLength();
+        if (count == 0) return Fail<List<T>>(name, "must not be empty");
+        if (count > maxItems) return Fail<List<T>>(name, $"must have at most {maxItems} items");
+        var items = new List<T>(count);
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            var path = $"{Path(name)}[{index++}]";
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                Errors[path] = [$"must be an object, got {Describe(item)}"];
+                continue;
+            }
+            var fields = new JsonFields(item, path + ".", Errors);
+            var result = read(fields);
+            fields.RejectUnknown();
+            items.Add(result);
+        }
+        return items;
+    }
+
+    /// <summary>An array of distinct strings, each one of <paramref name="allowed"/>.</summary>
+    public List<string>? StringSet(string name, IReadOnlyList<string> allowed, bool required = true)
+    {
+        if (!TryGet(name, required, out var value)) return null;
+        if (value.ValueKind != JsonValueKind.Array) return Fail<List<string>>(name, $"must be an array of strings, got {Describe(value)}");
+        var items = new List<string>();
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            var path = $"{Path(name)}[{index++}]";
+            if (item.ValueKind != JsonValueKind.String || !allowed.Contains(item.GetString()!))
+            {
+                Errors[path] = [$"must be one of {string.Join(", ", allowed)}"];
+                continue;
+            }
+            if (!items.Contains(item.GetString()!)) items.Add(item.GetString()!);
+        }
+        if (items.Count == 0 && !Errors.Keys.Any(k => k.StartsWith(Path(name), StringComparison.Ordinal))) return Fail<List<string>>(name, "must not be empty");
+        return items;
+    }
+
+    /// <summary>Reports every field of the object that no reader asked for.</summary>
+    public void RejectUnknown()
+    {
+        if (_object.ValueKind != JsonValueKind.Object) return;
+        foreach (var property in _object.EnumerateObject())
+        {
+            if (!_read.Contains(property.Name)) Errors[Path(property.Name)] = ["is not a known field"];
+        }
+    }
+
+    private bool TryGet(string name, bool required, out JsonElement value)
+    {
+        _read.Add(name);
+        value = default;
+        if (_object.ValueKind != JsonValueKind.Object) return false;
+        if (!_object.TryGetProperty(name, out value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required) Errors[Path(name)] = ["is required"];
+            return false;
+        }
+        return true;
+    }
+
+    private T? Fail<T>(string name, string message)
+    {
+        Errors[Path(name)] = [message];
+        return default;
+    }
+
+    private string Path(string name) => _prefix + name;
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => $"the number {value.GetRawText()}",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Null => "null",
+        _ => value.ValueKind.ToString(),
+    };
+}

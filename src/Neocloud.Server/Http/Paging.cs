@@ -1,0 +1,38 @@
+using Neocloud.Storage;
+
+namespace Neocloud.Server.Http;
+
+/// <summary>The <c>limit</c> and <c>after</c> query parameters every list takes, and the page shape every list returns.</summary>
+public static class Paging
+{
+    /// <summary>Items per page when the caller does not say.</summary>
+    public const int DefaultLimit = 100;
+
+    /// <summary>The most items one page may hold.</summary>
+    public const int MaxLimit = 1000;
+
+    /// <summary>Checks <c>limit</c> (1 to 1000); null with a problem when it is out of range.</summary>
+    public static int? Limit(int? limit, out ApiResponse? problem)
+    {
+        problem = null;
+        if (limit is null) return DefaultLimit;
+        if (limit is >= 1 and <= MaxLimit) return limit;
+        problem = ApiResponse.Invalid(new Dictionary<string, string[]> { ["limit"] = [$"must be between 1 and {MaxLimit}, got {limit}"] });
+        return null;
+    }
+
+    /// <summary>Pages an in-memory list ordered by a string key.</summary>
+    public static Page<T> Of<T>(IEnumerable<T> items, Func<T, string> key, string? after, int limit)
+    {
+        var rows = items.Where(i => after is null || string.CompareOrdinal(key(i), after) > 0)
+            .OrderBy(key, StringComparer.Ordinal)
+            .Take(limit + 1)
+            .ToList();
+        if (rows.Count <= limit) return new Page<T>(rows, null);
+        rows.RemoveAt(rows.Count - 1);
+        return new Page<T>(rows, key(rows[^1]));
+    }
+
+    /// <summary>Maps the items of a page, keeping its cursor.</summary>
+    public static Page<TOut> Select<TIn, TOut>(this Page<TIn> page, Func<TIn, TOut> map) => new(page.Items.Select(map).ToList(), page.Next);
+}

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Neocloud.Server.Tests;
+
+public sealed class AdminAndCatalogTests : IAsyncLifetime
+{
+    private TestServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task First_start_seeds_the_reference_organizations()
+    {
+        using var admin = _server.Admin();
+        var page = await (await admin.GetAsync("/api/v1/admin/organizations?limit=1000")).JsonAsync();
+        var ids = page.GetProperty("items").EnumerateArray().Select(o => o.GetProperty("id").GetString()).ToList();
+        Assert.Contains("iren", ids);
+        Assert.Contains("microsoft", ids);
+        Assert.Contains("admin", ids);
+    }
+
+    [Fact]
+    public async Task Lists_page_with_a_cursor()
+    {
+        using var admin = _server.Admin();
+        var first = await (await admin.GetAsync("/api/v1/catalog/skus?limit=4")).JsonAsync();
+        var next = first.GetProperty("next").GetString();
+        var second = await (await admin.GetAsync($"/api/v1/catalog/skus?limit=100&after={next}")).JsonAsync();
+
+        Assert.Equal(4, first.GetProperty("items").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("next").ValueKind);
+        var all = first.GetProperty("items").EnumerateArray().Concat(second.GetProperty("items").EnumerateArray()).Select(s => s.GetProperty("id").GetString()).ToList();
+        Assert.Equal(all.Distinct().Count(), all.Count);
+        Assert.Equal(9, all.Count);
+        await (await admin.GetAsync("/api/v1/catalog/skus?limit=0")).ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Catalog_reads_carry_an_etag_and_answer_304_when_unchanged()
+    {
+        using var admin = _server.Admin();
+        var first = await admin.GetAsync("/api/v1/catalog/sites/iren-childress");
+        var tag = first.Headers.ETag;
+        Assert.NotNull(tag);
+
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/catalog/sites/iren-childress");
+        request.Headers.IfNoneMatch.Add(tag);
+        Assert.Equal(HttpStatusCode.NotModified, (await admin.SendAsync(request)).StatusCode);
+        await (await admin.GetAsync("/api/v1/catalog/sites/nowhere")).ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Creating_an_organization_twice_with_one_idempotency_key_applies_once()
+    {
+        using var admin = _server.Admin();
+        var first = await admin.PostJsonAsync("/api/v1/admin/organizations", """{"id":"crusoe-2","name":"Crusoe"}""", "key-1");
+        var retry = await admin.PostJsonAsync("/api/v1/admin/organizations", """{"id":"crusoe-2","name":"Crusoe"}""", "key-1");
+        var reused = await admin.PostJsonAsync("/api/v1/admin/organizations", """{"id":"other","name":"Other"}""", "key-1");
+        var again = await admin.PostJsonAsync("/api/v1/admin/organizations", """{"id":"crusoe-2","name":"Crusoe"}""");
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await retry.Content.ReadAsStringAsync());
+        await reused.ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        await again.ProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Theory]
+    [InlineData("{\"id\":\"x\"", "Malformed JSON")]
+    [InlineData("[1,2]", null)]
+    [InlineData("{\"id\":5,\"name\":\"x\"}", "id")]
+    [InlineData("{\"id\":\"has space\",\"name\":\"x\"}", "id")]
+    [InlineData("{\"name\":\"x\"}", "id")]
+    [InlineData("{\"id\":\"a\",\"name\":\"x\",\"extra\":1}", "extra")]
+    public async Task Bad_bodies_get_400_naming_the_field_and_write_nothing(string body, string? field)
+    {
+        using var admin = _server.Admin();
+        var problem = await (await admin.PostJsonAsync("/api/v1/admin/organizations", body)).ProblemAsync(HttpStatusCode.BadRequest);
+        if (field == "Malformed JSON") Assert.Equal(field, problem.GetProperty("title").GetString());
+        else if (field is not null) Assert.Contains(field, problem.ErrorFields());
+        var page = await (await admin.GetAsync("/api/v1/admin/organizations?limit=1000")).JsonAsync();
+        Assert.DoesNotContain(page.GetProperty("items").EnumerateArray(), o => o.GetProperty("id").GetString() is "x" or "a" or "has space");
+    }
+
+    [Fact]
+    public async Task A_body_over_one_mebibyte_is_refused_with_413()
+    {
+        using var admin = _server.Admin();
+        var huge = "{\"id\":\"big\",\"name\":\"" + new string('x', (1 << 20) + 10) + "\"}";
+        await (await admin.PostJsonAsync("/api/v1/admin/organizations", huge)).ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task Unknown_routes_and_methods_answer_problems()
+    {
+        using var admin = _server.Admin();
+        await (await admin.GetAsync("/api/v1/nothing-here")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.PutAsJsonAsync("/api/v1/catalog/skus", new { })).ProblemAsync(HttpStatusCode.MethodNotAllowed);
+    }
+
+    [Fact]
+    public async Task OpenApi_document_and_docs_are_served()
+    {
+        using var anonymous = _server.Client();
+        var document = await (await anonymous.GetAsync("/openapi/v1.json")).JsonAsync();
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/v1/catalog/skus", out _));
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/docs")).StatusCode);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Neocloud.Server.Hosting;
+using Neocloud.Testing;
+
+namespace Neocloud.Server.Tests;
+
+/// <summary>A real exchange server on 127.0.0.1 (a free port) over a fresh SQLite file, or a fresh PostgreSQL database.</summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TempDirectory _data;
+
+    private TestServer(WebApplication app, TempDirectory data, Uri address, string adminToken, ServerOptions options)
+    {
+        _app = app;
+        _data = data;
+        Address = address;
+        AdminToken = adminToken;
+        Options = options;
+    }
+
+    /// <summary>The server's base address.</summary>
+    public Uri Address { get; }
+
+    /// <summary>The admin token printed at first start.</summary>
+    public string AdminToken { get; }
+
+    /// <summary>The options the server runs with.</summary>
+    public ServerOptions Options { get; }
+
+    /// <summary>The data folder.</summary>
+    public string DataDirectory => _data.Path;
+
+    /// <summary>Starts a server; <paramref name="configure"/> may change its options (limits, PostgreSQL).</summary>
+    public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null)
+    {
+        var data = new TempDirectory("neocloud-server-");
+        var options = new ServerOptions { Urls = "http://127.0.0.1:0", DataDirectory = data.Path };
+        options = configure?.Invoke(options) ?? options;
+        string? token = null;
+        var app = await ExchangeServer.BuildAsync(options, line => token ??= line[(line.LastIndexOf(' ') + 1)..]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestServer(app, data, new Uri(address), token ?? throw new InvalidOperationException("no admin token announced"), options);
+    }
+
+    /// <summary>A client with a bearer token (or none).</summary>
+    public HttpClient Client(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = Address };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>A client with the admin token.</summary>
+    public HttpClient Admin() => Client(AdminToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _data.Dispose();
+    }
+}
