@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Neocloud.Cli.Catalog;
+using Neocloud.Cli.Client;
+using Neocloud.Cli.Server;
 
 namespace Neocloud.Cli;
 
@@ -10,10 +12,15 @@ public static class CliApp
     public const int UsageError = 2;
 
     /// <summary>Runs <c>neocloud</c> with the given arguments and streams; returns the exit code.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error, TextReader input)
+    /// <param name="args">The command line.</param>
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error.</param>
+    /// <param name="input">Standard input.</param>
+    /// <param name="configPath">Where <c>login</c> stores its settings; null for the user's config folder.</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, TextReader input, string? configPath = null)
     {
         var interactive = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
-        var context = new CliContext(output, error, input, interactive);
+        var context = new CliContext(output, error, input, interactive, configPath);
         var root = BuildRoot(context);
         var parsed = root.Parse(args);
         try
@@ -31,6 +38,10 @@ public static class CliApp
     {
         var root = new RootCommand("Neocloud Exchange: the marketplace and ledger for GPU capacity.");
         root.Subcommands.Add(CatalogCommands.Create(context));
+        root.Subcommands.Add(ServeCommand.Create(context));
+        root.Subcommands.Add(ClientCommands.Login(context));
+        root.Subcommands.Add(ClientCommands.Order(context));
+        root.Subcommands.Add(ClientCommands.Contracts(context));
         return root;
     }
 }

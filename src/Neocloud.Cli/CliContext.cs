@@ -5,8 +5,9 @@ namespace Neocloud.Cli;
 /// <summary>Where a command reads and writes: the process's streams, or a test's.</summary>
 public sealed class CliContext
 {
-    public CliContext(TextWriter output, TextWriter error, TextReader input, bool interactive)
+    public CliContext(TextWriter output, TextWriter error, TextReader input, bool interactive, string? configPath = null)
     {
+        ConfigPath = configPath ?? Client.ClientConfig.DefaultPath();
         Output = output;
         Error = error;
         Input = input;
@@ -36,6 +37,9 @@ public sealed class CliContext
 
     /// <summary>True when output is a terminal (progress bars, colours); false for pipes and tests.</summary>
     public bool Interactive { get; }
+
+    /// <summary>Where <c>neocloud login</c> keeps the exchange's URL and token.</summary>
+    public string ConfigPath { get; }
 
     /// <summary>Spectre.Console bound to <see cref="Output"/>.</summary>
     public IAnsiConsole Console { get; }

@@ -186,7 +186,7 @@ public sealed class ExchangeStore : IAsyncDisposable
                 batch.NewOrders, transaction);
         if (batch.OrderUpdates.Count > 0)
             await connection.ExecuteAsync(
-                "UPDATE orders SET status = @Status, traded_gpu_hours = @TradedGpuHours, updated_ms = @UpdatedMs WHERE id = @Id",
+                "UPDATE orders SET status = @Status, traded_gpu_hours = traded_gpu_hours + @TradedGpuHoursDelta, updated_ms = @UpdatedMs WHERE id = @Id",
                 batch.OrderUpdates, transaction);
         if (batch.Trades.Count > 0)
             await connection.ExecuteAsync(

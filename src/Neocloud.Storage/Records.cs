@@ -37,8 +37,8 @@ public sealed record OrderRecord(
     long PlacedMs,
     long UpdatedMs);
 
-/// <summary>A change to an order's status after a command: what the read model must update.</summary>
-public sealed record OrderUpdate(string Id, string Status, long TradedGpuHours, long UpdatedMs);
+/// <summary>A change to an order after a command: its new status, and GPU-hours traded by this command (added).</summary>
+public sealed record OrderUpdate(string Id, string Status, long TradedGpuHoursDelta, long UpdatedMs);
 
 /// <summary>A trade, which is also a spot contract between buyer and seller.</summary>
 public sealed record TradeRecord(

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Data.Sqlite;
 using Neocloud.Server.Auth;
+using Neocloud.Testing;
 
 namespace Neocloud.Server.Tests;
 

@@ -5,6 +5,11 @@ using Microsoft.AspNetCore.Diagnostics;
 using Neocloud.Server.Admin;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Catalog;
+using Neocloud.Server.Demo;
+using Neocloud.Server.Exchange;
+using Neocloud.Server.MarketData;
+using Neocloud.Server.Orders;
+using Neocloud.Server.Pools;
 using Neocloud.Server.Http;
 using Neocloud.Storage;
 using Scalar.AspNetCore;
@@ -42,6 +47,10 @@ public static class ExchangeServer
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton<TokenDirectory>();
+        builder.Services.AddSingleton(services => new ExchangeService(store, MarketPort.Create, clock,
+            services.GetRequiredService<ILogger<ExchangeService>>(), options.SnapshotEvery));
+        builder.Services.AddHostedService<ExchangeHost>();
+        if (options.Demo) builder.Services.AddHostedService<DemoTraders>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -115,6 +124,9 @@ public static class ExchangeServer
             scopes = context.User.FindAll(Scopes.ClaimType).Select(c => c.Value).ToList(),
         }).ToResult()).RequireAuthorization().WithTags("Me").WithSummary("Who the token belongs to, and its scopes");
         api.MapCatalogApi();
+        api.MapPoolsApi();
+        api.MapOrdersApi();
+        api.MapMarketDataApi();
         api.MapAdminApi();
 
         app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());

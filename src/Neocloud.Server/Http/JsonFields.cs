@@ -169,6 +169,9 @@ public sealed class JsonFields
         return true;
     }
 
+    /// <summary>Records an error on a field of this object (a rule that spans fields, such as end after start).</summary>
+    public void Error(string name, string message) => Errors[Path(name)] = [message];
+
     private T? Fail<T>(string name, string message)
     {
         Errors[Path(name)] = [message];

@@ -4,9 +4,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Neocloud.Server.Hosting;
-using Neocloud.Testing;
 
-namespace Neocloud.Server.Tests;
+namespace Neocloud.Testing;
 
 /// <summary>A real exchange server on 127.0.0.1 (a free port) over a fresh SQLite file, or a fresh PostgreSQL database.</summary>
 public sealed class TestServer : IAsyncDisposable
@@ -36,12 +35,24 @@ public sealed class TestServer : IAsyncDisposable
     public string DataDirectory => _data.Path;
 
     /// <summary>Starts a server; <paramref name="configure"/> may change its options (limits, PostgreSQL).</summary>
-    public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null)
+    public static Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null)
     {
         var data = new TempDirectory("neocloud-server-");
         var options = new ServerOptions { Urls = "http://127.0.0.1:0", DataDirectory = data.Path };
-        options = configure?.Invoke(options) ?? options;
-        string? token = null;
+        return StartAsync(configure?.Invoke(options) ?? options, data, adminToken: null);
+    }
+
+    /// <summary>Stops this server and starts a new one on the same data (the admin token stays the same).</summary>
+    public async Task<TestServer> RestartAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        return await StartAsync(Options, _data, AdminToken);
+    }
+
+    private static async Task<TestServer> StartAsync(ServerOptions options, TempDirectory data, string? adminToken)
+    {
+        string? token = adminToken;
         var app = await ExchangeServer.BuildAsync(options, line => token ??= line[(line.LastIndexOf(' ') + 1)..]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -61,8 +72,16 @@ public sealed class TestServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        try
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already stopped by RestartAsync; the new server owns the data now.
+            return;
+        }
         _data.Dispose();
     }
 }

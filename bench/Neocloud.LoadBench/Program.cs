@@ -1,0 +1,173 @@
+// Load generator: starts the real `neocloud serve` on 127.0.0.1 (SQLite in a temp folder, or --db PostgreSQL),
+// then drives it with N concurrent clients: first a trivial endpoint (GET /healthz), then durable order placement
+// (POST /api/v1/orders/bids|asks, each committed to the journal before its answer). Prints requests/s, p50 and p99,
+// and the ratio of the two, measured in the same run on the same machine.
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+var clients = Option("--clients", 64);
+var seconds = Option("--seconds", 10);
+var db = OptionText("--db");
+
+var data = Directory.CreateTempSubdirectory("neocloud-loadbench-").FullName;
+var port = FreePort();
+var server = StartServer(port, data, db);
+try
+{
+    var (adminToken, ready) = await WaitForServerAsync(server);
+    if (!ready) return 1;
+    var address = new Uri($"http://127.0.0.1:{port}/");
+    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2 }) { BaseAddress = address };
+
+    var provider = await TokenAsync(http, adminToken!, "iren", "market:read market:trade pools:write");
+    var buyers = new List<string>();
+    foreach (var buyer in new[] { "microsoft", "meta", "openai", "google" }) buyers.Add(await TokenAsync(http, adminToken!, buyer, "market:read market:trade"));
+    await PostAsync(http, provider, "api/v1/pools", """{"id":"bench","sku":"GB300","region":"us-tx","capacity":[{"start":490000,"end":577600,"gpus":1000000}]}""");
+
+    Console.WriteLine($"server: neocloud serve, store {(db is null ? "SQLite (WAL, synchronous=FULL)" : "PostgreSQL")}; {clients} clients, {seconds} s per phase, {Environment.ProcessorCount} cores");
+    var trivial = await RunAsync(clients, seconds, async (client, random) =>
+    {
+        using var response = await client.GetAsync("healthz");
+        return response.IsSuccessStatusCode;
+    }, address, null);
+    Report("GET /healthz (trivial)", trivial);
+
+    var orders = await RunAsync(clients, seconds, async (client, random) =>
+    {
+        var start = 490_000 + random.Next(0, 80_000);
+        var hours = random.Next(1, 720);
+        string path, body;
+        if (random.Next(3) == 0)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", provider);
+            path = "api/v1/orders/asks";
+            body = $$"""{"pool":"bench","gpus":{{random.Next(1, 64)}},"start":{{start}},"end":{{start + hours}},"price":"{{(2.0m + random.Next(0, 100) / 100m).ToString("0.00", CultureInfo.InvariantCulture)}}"}""";
+        }
+        else
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", buyers[random.Next(buyers.Count)]);
+            path = "api/v1/orders/bids";
+            body = $$"""{"sku":"GB300","gpus":{{random.Next(1, 32)}},"start":{{start}},"end":{{start + hours}},"limit":"{{(1.5m + random.Next(0, 100) / 100m).ToString("0.00", CultureInfo.InvariantCulture)}}","tif":"GTC"}""";
+        }
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync(path, content);
+        return response.StatusCode is HttpStatusCode.Created or HttpStatusCode.UnprocessableEntity;
+    }, address, null);
+    Report("POST orders (durable)", orders);
+    Console.WriteLine($"ratio: durable orders/s = {orders.PerSecond / trivial.PerSecond:0.000} x trivial requests/s; p99 {orders.P99 / trivial.P99:0.0} x");
+    Console.WriteLine(JsonSerializer.Serialize(new
+    {
+        clients, seconds, cores = Environment.ProcessorCount, store = db is null ? "sqlite" : "postgres",
+        trivialPerSecond = Math.Round(trivial.PerSecond), trivialP50Ms = trivial.P50, trivialP99Ms = trivial.P99,
+        ordersPerSecond = Math.Round(orders.PerSecond), ordersP50Ms = orders.P50, ordersP99Ms = orders.P99, orderErrors = orders.Errors,
+        ratio = Math.Round(orders.PerSecond / trivial.PerSecond, 3),
+    }));
+    return orders.Errors == 0 ? 0 : 1;
+}
+finally
+{
+    if (!server.HasExited) server.Kill(entireProcessTree: true);
+    server.WaitForExit();
+    Directory.Delete(data, recursive: true);
+}
+
+static async Task<Result> RunAsync(int clients, int seconds, Func<HttpClient, Random, Task<bool>> call, Uri address, string? token)
+{
+    var stop = Stopwatch.StartNew();
+    var deadline = TimeSpan.FromSeconds(seconds);
+    var latencies = new List<double>[clients];
+    var errors = 0;
+    var workers = Enumerable.Range(0, clients).Select(async i =>
+    {
+        using var client = new HttpClient { BaseAddress = address };
+        var random = new Random(i);
+        var mine = latencies[i] = new List<double>(100_000);
+        while (stop.Elapsed < deadline)
+        {
+            var begin = Stopwatch.GetTimestamp();
+            var ok = await call(client, random);
+            mine.Add(Stopwatch.GetElapsedTime(begin).TotalMilliseconds);
+            if (!ok) Interlocked.Increment(ref errors);
+        }
+    }).ToList();
+    await Task.WhenAll(workers);
+    var elapsed = stop.Elapsed.TotalSeconds;
+    var all = latencies.SelectMany(l => l).Order().ToArray();
+    return new Result(all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99), all.Length, errors);
+}
+
+static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))], 2);
+
+static void Report(string name, Result r) =>
+    Console.WriteLine($"{name,-26} {r.PerSecond,10:#,0} req/s   p50 {r.P50,7:0.00} ms   p99 {r.P99,7:0.00} ms   ({r.Count:#,0} requests, {r.Errors} errors)");
+
+static async Task<string> TokenAsync(HttpClient http, string admin, string organization, string scopes)
+{
+    var body = JsonSerializer.Serialize(new { label = "loadbench", scopes = scopes.Split(' ') });
+    var created = await PostAsync(http, admin, $"api/v1/admin/organizations/{organization}/tokens", body);
+    return created.GetProperty("token").GetString()!;
+}
+
+static async Task<JsonElement> PostAsync(HttpClient http, string token, string path, string body)
+{
+    using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    using var response = await http.SendAsync(request);
+    var text = await response.Content.ReadAsStringAsync();
+    if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {text}");
+    return JsonDocument.Parse(text).RootElement.Clone();
+}
+
+static Process StartServer(int port, string data, string? db)
+{
+    var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+    var root = AppContext.BaseDirectory[..AppContext.BaseDirectory.IndexOf("/bench/", StringComparison.Ordinal)];
+    var cli = Path.Combine(root, "src", "Neocloud.Cli", "bin", configuration, "net10.0", "neocloud.dll");
+    var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+    foreach (var argument in new[] { cli, "serve", "--urls", $"http://127.0.0.1:{port}", "--data", data, "--rate-limit", "10000000" }) start.ArgumentList.Add(argument);
+    if (db is not null) { start.ArgumentList.Add("--db"); start.ArgumentList.Add(db); }
+    return Process.Start(start) ?? throw new InvalidOperationException("could not start neocloud serve");
+}
+
+static async Task<(string? Token, bool Ready)> WaitForServerAsync(Process server)
+{
+    string? token = null;
+    while (await server.StandardOutput.ReadLineAsync() is { } line)
+    {
+        if (line.StartsWith("admin token", StringComparison.Ordinal)) token = line[(line.LastIndexOf(' ') + 1)..];
+        if (line.StartsWith("Neocloud Exchange listening", StringComparison.Ordinal))
+        {
+            _ = server.StandardOutput.ReadToEndAsync();
+            _ = server.StandardError.ReadToEndAsync();
+            return (token, true);
+        }
+    }
+    Console.Error.WriteLine("server exited: " + await server.StandardError.ReadToEndAsync());
+    return (null, false);
+}
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+int Option(string name, int fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
+}
+
+string? OptionText(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
+
+internal sealed record Result(double PerSecond, double P50, double P99, int Count, int Errors);

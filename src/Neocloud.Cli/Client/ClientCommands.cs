@@ -1,0 +1,204 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Neocloud.Cli.Client;
+
+/// <summary>
+/// The CLI as a client of a running exchange: <c>login</c>, <c>market book|trades|quote|index</c>,
+/// <c>order bid|ask|cancel|list</c>, <c>contracts</c>. Tables by default, <c>--json</c> for scripts.
+/// </summary>
+public static class ClientCommands
+{
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+
+    private sealed record Common(Option<string?> Url, Option<string?> Token, Option<bool> Json);
+
+    /// <summary><c>neocloud login --url … --token …</c>: checks the token and stores both in the user's config.</summary>
+    public static Command Login(CliContext context)
+    {
+        var url = new Option<string>("--url") { Description = "The exchange's base URL, e.g. http://127.0.0.1:5080.", Required = true };
+        var token = new Option<string>("--token") { Description = "An API token (nc_…).", Required = true };
+        var command = new Command("login", "Check an API token against an exchange and remember both for later commands.") { url, token };
+        command.SetAction(async (parsed, ct) =>
+        {
+            var config = new ClientConfig(parsed.GetValue(url)!.TrimEnd('/') + "/", parsed.GetValue(token)!);
+            using var client = new ExchangeClient(config);
+            var me = await client.GetAsync("api/v1/me", ct);
+            config.Save(context.ConfigPath);
+            var scopes = string.Join(", ", me.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
+            context.Output.WriteLine($"logged in to {config.Url} as {me.GetProperty("organization").GetString()} ({scopes}); saved to {context.ConfigPath}");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Adds <c>book</c>, <c>trades</c>, <c>quote</c> and <c>index</c> to the <c>market</c> command.</summary>
+    public static void AddMarketData(Command market, CliContext context)
+    {
+        var sku = () => new Argument<string>("sku") { Description = "The SKU, e.g. GB300." };
+        var region = () => new Option<string?>("--region") { Description = "Only this region (e.g. us-tx)." };
+
+        {
+            var skuArgument = sku();
+            var regionOption = region();
+            var book = new Command("book", "The order book of a SKU: resting asks by price level.") { skuArgument, regionOption };
+            Run(book, context, async (client, parsed, ct) =>
+                await client.GetAsync($"api/v1/market/{Uri.EscapeDataString(parsed.GetValue(skuArgument)!)}/book{Query(("region", parsed.GetValue(regionOption)))}", ct),
+                json => Table(json.GetProperty("levels"), ["price", "asks", "gpuHours", "maxGpus", "firstHour", "lastHour"]));
+            market.Subcommands.Add(book);
+        }
+        {
+            var skuArgument = sku();
+            var limit = new Option<int>("--limit") { Description = "How many trades.", DefaultValueFactory = _ => 20 };
+            var trades = new Command("trades", "Recent trades of a SKU, newest first (anonymous).") { skuArgument, limit };
+            Run(trades, context, async (client, parsed, ct) =>
+                await client.GetAsync($"api/v1/market/{Uri.EscapeDataString(parsed.GetValue(skuArgument)!)}/trades{Query(("limit", parsed.GetValue(limit).ToString(CultureInfo.InvariantCulture)))}", ct),
+                json => Table(json.GetProperty("items"), ["id", "region", "gpus", "start", "end", "price", "executed"]));
+            market.Subcommands.Add(trades);
+        }
+        {
+            var skuArgument = sku();
+            var regionOption = region();
+            var gpus = new Option<int>("--gpus") { Description = "GPUs wanted.", Required = true };
+            var start = new Option<long>("--start") { Description = "First hour (unix hours).", Required = true };
+            var end = new Option<long>("--end") { Description = "Hour after the last (unix hours).", Required = true };
+            var quote = new Command("quote", "The price a bid would trade at now, or none.") { skuArgument, gpus, start, end, regionOption };
+            Run(quote, context, async (client, parsed, ct) =>
+                await client.GetAsync($"api/v1/market/{Uri.EscapeDataString(parsed.GetValue(skuArgument)!)}/quote" + Query(
+                    ("gpus", parsed.GetValue(gpus).ToString(CultureInfo.InvariantCulture)), ("start", parsed.GetValue(start).ToString(CultureInfo.InvariantCulture)),
+                    ("end", parsed.GetValue(end).ToString(CultureInfo.InvariantCulture)), ("region", parsed.GetValue(regionOption))), ct),
+                json => new Text(json.GetProperty("price").ValueKind == JsonValueKind.Null
+                    ? "no resting ask can fill this bid now"
+                    : $"{json.GetProperty("gpus")} GPUs x [{json.GetProperty("start")}, {json.GetProperty("end")}) at ${json.GetProperty("price").GetString()}/GPU-h = ${json.GetProperty("notionalUsd").GetDecimal():#,0.00}"));
+            market.Subcommands.Add(quote);
+        }
+        {
+            var skuArgument = sku();
+            var from = new Option<string?>("--from") { Description = "First day (YYYY-MM-DD, UTC); default 29 days ago." };
+            var to = new Option<string?>("--to") { Description = "Last day (YYYY-MM-DD, UTC); default today." };
+            var index = new Command("index", "Daily price index: VWAP per GPU-hour, GPU-hours, OHLC.") { skuArgument, from, to };
+            Run(index, context, async (client, parsed, ct) =>
+                await client.GetAsync($"api/v1/market/{Uri.EscapeDataString(parsed.GetValue(skuArgument)!)}/index{Query(("from", parsed.GetValue(from)), ("to", parsed.GetValue(to)))}", ct),
+                json => Table(json.GetProperty("days"), ["day", "vwap", "gpuHours", "trades", "open", "high", "low", "close"]));
+            market.Subcommands.Add(index);
+        }
+    }
+
+    /// <summary><c>neocloud order bid|ask|cancel|list</c>.</summary>
+    public static Command Order(CliContext context)
+    {
+        var order = new Command("order", "Place, cancel and list your orders on a running exchange.");
+        var orderColumns = new[] { "id", "side", "sku", "region", "pool", "gpus", "start", "end", "price", "tif", "status", "tradedGpuHours" };
+        {
+            var sku = new Option<string>("--sku") { Required = true, Description = "The SKU, e.g. GB300." };
+            var region = new Option<string?>("--region") { Description = "Only asks in this region." };
+            var gpus = new Option<int>("--gpus") { Required = true, Description = "GPUs for every hour of the window." };
+            var start = new Option<long>("--start") { Required = true, Description = "First hour (unix hours)." };
+            var end = new Option<long>("--end") { Required = true, Description = "Hour after the last." };
+            var limit = new Option<string>("--limit") { Required = true, Description = "Highest price per GPU-hour, e.g. 3.10." };
+            var tif = new Option<string>("--tif") { Description = "GTC (rest) or IOC (cancel if not filled).", DefaultValueFactory = _ => "GTC" };
+            var bid = new Command("bid", "Bid for GPUs of a SKU over a whole window.") { sku, region, gpus, start, end, limit, tif };
+            Run(bid, context, (client, parsed, ct) => client.PostAsync("api/v1/orders/bids", new
+            {
+                sku = parsed.GetValue(sku), region = parsed.GetValue(region), gpus = parsed.GetValue(gpus), start = parsed.GetValue(start),
+                end = parsed.GetValue(end), limit = parsed.GetValue(limit), tif = parsed.GetValue(tif),
+            }, ct), json => Placed(json, orderColumns));
+            order.Subcommands.Add(bid);
+        }
+        {
+            var pool = new Option<string>("--pool") { Required = true, Description = "Your pool." };
+            var gpus = new Option<int>("--gpus") { Required = true, Description = "GPUs offered in every hour of the window." };
+            var start = new Option<long>("--start") { Required = true, Description = "First hour (unix hours)." };
+            var end = new Option<long>("--end") { Required = true, Description = "Hour after the last." };
+            var price = new Option<string>("--price") { Required = true, Description = "Lowest price per GPU-hour, e.g. 2.45." };
+            var ask = new Command("ask", "Offer GPUs of your pool over a window.") { pool, gpus, start, end, price };
+            Run(ask, context, (client, parsed, ct) => client.PostAsync("api/v1/orders/asks", new
+            {
+                pool = parsed.GetValue(pool), gpus = parsed.GetValue(gpus), start = parsed.GetValue(start), end = parsed.GetValue(end), price = parsed.GetValue(price),
+            }, ct), json => Placed(json, orderColumns));
+            order.Subcommands.Add(ask);
+        }
+        {
+            var id = new Argument<string>("id") { Description = "The order's id." };
+            var cancel = new Command("cancel", "Cancel a resting bid or the unsold rest of an ask.") { id };
+            Run(cancel, context, (client, parsed, ct) => client.DeleteAsync($"api/v1/orders/{Uri.EscapeDataString(parsed.GetValue(id)!)}", ct),
+                json => Table(Single(json), orderColumns));
+            order.Subcommands.Add(cancel);
+        }
+        {
+            var status = new Option<string>("--status") { Description = "open, closed or all.", DefaultValueFactory = _ => "all" };
+            status.AcceptOnlyFromAmong("open", "closed", "all");
+            var list = new Command("list", "List your orders.") { status };
+            Run(list, context, (client, parsed, ct) => client.GetAsync($"api/v1/orders{Query(("status", parsed.GetValue(status)), ("limit", "1000"))}", ct),
+                json => Table(json.GetProperty("items"), orderColumns));
+            order.Subcommands.Add(list);
+        }
+        return order;
+    }
+
+    /// <summary><c>neocloud contracts</c>: your contracts as buyer or seller.</summary>
+    public static Command Contracts(CliContext context)
+    {
+        var contracts = new Command("contracts", "List your contracts, as buyer or seller.");
+        Run(contracts, context, (client, _, ct) => client.GetAsync("api/v1/contracts?limit=1000", ct),
+            json => Table(json.GetProperty("items"), ["id", "kind", "buyer", "seller", "pool", "sku", "gpus", "start", "end", "price", "notionalUsd"]));
+        return contracts;
+    }
+
+    private static void Run(Command command, CliContext context, Func<ExchangeClient, ParseResult, CancellationToken, Task<JsonElement>> call, Func<JsonElement, IRenderable> render)
+    {
+        var common = new Common(
+            new Option<string?>("--url") { Description = "The exchange's URL (default: from 'neocloud login')." },
+            new Option<string?>("--token") { Description = "An API token (default: from 'neocloud login')." },
+            new Option<bool>("--json") { Description = "Print the API's JSON instead of a table." });
+        command.Options.Add(common.Url);
+        command.Options.Add(common.Token);
+        command.Options.Add(common.Json);
+        command.SetAction(async (parsed, ct) =>
+        {
+            using var client = new ExchangeClient(ClientConfig.Resolve(parsed.GetValue(common.Url), parsed.GetValue(common.Token), context.ConfigPath));
+            var json = await call(client, parsed, ct);
+            if (parsed.GetValue(common.Json)) context.Output.WriteLine(JsonSerializer.Serialize(json, s_indented));
+            else context.Console.Write(render(json));
+            context.Console.WriteLine();
+            return 0;
+        });
+    }
+
+    private static IRenderable Placed(JsonElement json, string[] columns)
+    {
+        var trades = json.GetProperty("trades");
+        var rows = new Rows(Table(Single(json.GetProperty("order")), columns),
+            trades.GetArrayLength() == 0 ? new Text("no trades") : Table(trades, ["id", "side", "counterparty", "pool", "gpus", "start", "end", "price", "notionalUsd"]));
+        return rows;
+    }
+
+    private static JsonElement Single(JsonElement item) => JsonDocument.Parse($"[{item.GetRawText()}]").RootElement;
+
+    private static Table Table(JsonElement items, string[] columns)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var column in columns) table.AddColumn(new TableColumn(new Text(column)));
+        foreach (var item in items.EnumerateArray())
+        {
+            table.AddRow(columns.Select(c => (IRenderable)new Text(item.TryGetProperty(c, out var value) ? Cell(value) : "")));
+        }
+        return table;
+    }
+
+    private static string Cell(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.Null => "",
+        _ => value.GetRawText(),
+    };
+
+    private static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var present = parameters.Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return present.Count == 0 ? "" : "?" + string.Join("&", present);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Security.Cryptography;
+using Neocloud.Domain.Catalog;
+using Neocloud.Domain.Time;
+using Neocloud.Server.Exchange;
+using Neocloud.Server.Http;
+
+namespace Neocloud.Server.Orders;
+
+/// <summary>Turns order bodies into validated commands, naming every bad field.</summary>
+public static class OrderRequests
+{
+    /// <summary>The most GPUs one order may hold.</summary>
+    public const int MaxGpus = 1_000_000;
+
+    /// <summary>The body of POST /orders/bids.</summary>
+    public sealed record BidBody(string Sku, string? Region, int Gpus, long Start, long End, string Limit, string? Tif);
+
+    /// <summary>The body of POST /orders/asks.</summary>
+    public sealed record AskBody(string Pool, int Gpus, long Start, long End, string Price);
+
+    /// <summary>A new order id, unguessable so that ids reveal nothing about others' orders.</summary>
+    public static string NewOrderId() => "ord_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
+
+    public static PlaceBid? Bid(JsonFields fields, string organization)
+    {
+        var sku = fields.String("sku", maxLength: 32);
+        var region = fields.Id("region", required: false);
+        var gpus = fields.Integer("gpus", 1, MaxGpus);
+        var window = Window(fields);
+        var limit = fields.Price("limit");
+        var tif = fields.OneOf("tif", ["GTC", "IOC"], required: false) ?? "GTC";
+        fields.RejectUnknown();
+        if (sku is not null && ReferenceCatalog.Embedded.FindSku(sku) is null)
+            fields.Error("sku", $"unknown SKU '{sku}' (known: {string.Join(", ", ReferenceCatalog.Embedded.Skus.Select(s => s.Id))})");
+        if (!fields.IsValid) return null;
+        return new PlaceBid(organization, NewOrderId(), ReferenceCatalog.Embedded.FindSku(sku!)!.Id, region, (int)gpus!.Value, window!.Value, limit!.Value, tif == "IOC");
+    }
+
+    public static PlaceAsk? Ask(JsonFields fields, string organization)
+    {
+        var pool = fields.Id("pool");
+        var gpus = fields.Integer("gpus", 1, MaxGpus);
+        var window = Window(fields);
+        var price = fields.Price("price");
+        fields.RejectUnknown();
+        if (!fields.IsValid) return null;
+        return new PlaceAsk(organization, NewOrderId(), pool!, (int)gpus!.Value, window!.Value, price!.Value);
+    }
+
+    /// <summary>Reads <c>start</c> and <c>end</c> hours: a forward window of at most ten years.</summary>
+    public static HourWindow? Window(JsonFields fields)
+    {
+        var start = fields.Integer("start", 0, int.MaxValue - 1);
+        var end = fields.Integer("end", 1, int.MaxValue);
+        if (start is null || end is null) return null;
+        if (end <= start)
+        {
+            fields.Error("end", $"must be after start ({start}), got {end}");
+            return null;
+        }
+        if (end - start > Hour.MaxWindowHours)
+        {
+            fields.Error("end", $"the window may span at most {Hour.MaxWindowHours} hours, got {end - start}");
+            return null;
+        }
+        return HourWindow.Of(start.Value, end.Value);
+    }
+}

@@ -1,0 +1,120 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using CsCheck;
+using Neocloud.Testing;
+
+namespace Neocloud.Server.Tests;
+
+/// <summary>Random and mutated bodies at every POST endpoint: always an answer below 500, never a partial write.</summary>
+public sealed class FuzzTests : IAsyncLifetime
+{
+    private static readonly (string Path, string Valid)[] s_endpoints =
+    [
+        ("/api/v1/orders/bids", """{"sku":"GB300","region":"us-tx","gpus":8,"start":490000,"end":490010,"limit":"1.0000","tif":"GTC"}"""),
+        ("/api/v1/orders/asks", """{"pool":"p1","gpus":8,"start":490000,"end":490010,"price":"9.5000"}"""),
+        ("/api/v1/pools", """{"id":"fz","sku":"GB300","region":"us-tx","capacity":[{"start":1,"end":2,"gpus":1}]}"""),
+        ("/api/v1/pools/p1/capacity", """{"start":600000,"end":600001,"gpus":1}"""),
+        ("/api/v1/admin/organizations", """{"id":"fz-org","name":"Fuzz"}"""),
+        ("/api/v1/admin/organizations/iren/tokens", """{"label":"fz","scopes":["market:read"]}"""),
+    ];
+
+    private TestServer _server = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await TestServer.StartAsync(o => o with { RateLimitPerSecond = 1_000_000, RateLimitBurst = 1_000_000 });
+        var market = await Market.OpenAsync(_server);
+        _client = _server.Admin();
+        // The admin token holds every scope, so every endpoint's validation is reached.
+        _ = market;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Random_and_mutated_bodies_never_get_a_5xx()
+    {
+        var gen = Gen.Select(Gen.Int[0, s_endpoints.Length - 1], Gen.Int[0, 4], Gen.Int);
+        await gen.SampleAsync(async (endpoint, kind, seed) =>
+        {
+            var (path, valid) = s_endpoints[endpoint];
+            var random = new Random(seed);
+            var body = kind switch
+            {
+                0 => RandomJson(random, depth: 0).ToJsonString(),
+                1 => Mutate(valid, random),
+                2 => Mutate(Mutate(valid, random), random),
+                3 => Garbage(random),
+                _ => valid[..random.Next(valid.Length)],
+            };
+            using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            content.Headers.ContentType = new MediaTypeHeaderValue(random.Next(8) == 0 ? "text/plain" : "application/json");
+            using var response = await _client.PostAsync(path, content);
+            return (int)response.StatusCode < 500;
+        }, iter: 3000, threads: 1);
+    }
+
+    private static string Mutate(string valid, Random random)
+    {
+        var node = JsonNode.Parse(valid)!.AsObject();
+        var keys = node.Select(p => p.Key).ToList();
+        var key = keys[random.Next(keys.Count)];
+        switch (random.Next(5))
+        {
+            case 0: node.Remove(key); break;
+            case 1: node[key] = RandomJson(random, depth: 1); break;
+            case 2: node["unexpected" + random.Next(100)] = RandomJson(random, depth: 1); break;
+            case 3: node[key] = Extreme(random); break;
+            default: node[key] = null; break;
+        }
+        return node.ToJsonString();
+    }
+
+    private static JsonNode? Extreme(Random random) => random.Next(10) switch
+    {
+        0 => JsonValue.Create(long.MaxValue),
+        1 => JsonValue.Create(long.MinValue),
+        2 => JsonValue.Create(-1),
+        3 => JsonValue.Create(0),
+        4 => JsonValue.Create(1e308),
+        5 => JsonValue.Create("99999999999999999999999999999.99999"),
+        6 => JsonValue.Create(new string('9', 5000)),
+        7 => JsonValue.Create("\u0000\uFFFF💥"),
+        8 => JsonValue.Create(decimal.MaxValue),
+        _ => JsonValue.Create(int.MaxValue),
+    };
+
+    private static JsonNode? RandomJson(Random random, int depth)
+    {
+        switch (random.Next(depth > 3 ? 5 : 7))
+        {
+            case 0: return null;
+            case 1: return JsonValue.Create(random.Next(2) == 0);
+            case 2: return JsonValue.Create(random.NextInt64(long.MinValue, long.MaxValue));
+            case 3: return JsonValue.Create(random.NextDouble() * Math.Pow(10, random.Next(-5, 30)));
+            case 4: return JsonValue.Create(new string((char)random.Next(32, 0x2FFF), random.Next(0, 40)));
+            case 5:
+                var array = new JsonArray();
+                for (var i = random.Next(5); i > 0; i--) array.Add(RandomJson(random, depth + 1));
+                return array;
+            default:
+                var obj = new JsonObject();
+                string[] names = ["sku", "gpus", "start", "end", "limit", "price", "pool", "tif", "region", "id", "name", "capacity", "scopes", "label", "site"];
+                for (var i = random.Next(6); i > 0; i--) obj[names[random.Next(names.Length)]] = RandomJson(random, depth + 1);
+                return obj;
+        }
+    }
+
+    private static string Garbage(Random random)
+    {
+        var bytes = new char[random.Next(1, 200)];
+        for (var i = 0; i < bytes.Length; i++) bytes[i] = (char)random.Next(1, 0x7F);
+        return new string(bytes);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Neocloud.Testing;
+
+namespace Neocloud.Server.Tests;
+
+/// <summary>The real <c>neocloud serve</c> as a child process on 127.0.0.1, for crash tests.</summary>
+public sealed class ServerProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, Uri address, string? adminToken)
+    {
+        _process = process;
+        Address = address;
+        AdminToken = adminToken;
+    }
+
+    /// <summary>Where it listens.</summary>
+    public Uri Address { get; }
+
+    /// <summary>The admin token it printed (first start only).</summary>
+    public string? AdminToken { get; }
+
+    /// <summary>Starts <c>neocloud serve</c> on a free port over <paramref name="dataDirectory"/> and waits until it listens.</summary>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] extraArguments)
+    {
+        var port = FreePort();
+        var cli = CliAssembly();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { cli, "serve", "--urls", $"http://127.0.0.1:{port}", "--data", dataDirectory, "--rate-limit", "1000000" }.Concat(extraArguments))
+            start.ArgumentList.Add(argument);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start neocloud serve");
+        string? token = null;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
+                ?? throw new InvalidOperationException($"neocloud serve exited: {await process.StandardError.ReadToEndAsync(timeout.Token)}");
+            if (line.StartsWith("admin token", StringComparison.Ordinal)) token = line[(line.LastIndexOf(' ') + 1)..];
+            if (line.StartsWith("Neocloud Exchange listening", StringComparison.Ordinal)) break;
+        }
+        // Keep draining the pipes so the server never blocks on a full buffer.
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        return new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"), token);
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush, no final snapshot.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) Kill();
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string CliAssembly()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var path = Path.Combine(RepositoryRoot.Path, "src", "Neocloud.Cli", "bin", configuration, "net10.0", "neocloud.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("build the CLI first (dotnet build)", path);
+    }
+}
