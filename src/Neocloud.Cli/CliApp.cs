@@ -39,6 +39,9 @@ public static class CliApp
         var root = new RootCommand("Neocloud Exchange: the marketplace and ledger for GPU capacity.");
         root.Subcommands.Add(CatalogCommands.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
+        var market = new Command("market", "The continuous market: data from a running exchange.");
+        ClientCommands.AddMarketData(market, context);
+        root.Subcommands.Add(market);
         root.Subcommands.Add(ClientCommands.Login(context));
         root.Subcommands.Add(ClientCommands.Order(context));
         root.Subcommands.Add(ClientCommands.Contracts(context));

@@ -328,6 +328,15 @@ public sealed class ExchangeStore : IAsyncDisposable
             $"SELECT {TradeColumns} FROM trades ORDER BY trade_no", cancellationToken: cancellationToken))).ToList();
     }
 
+    /// <summary>Open interest: GPUs of a SKU under contract in the given hour.</summary>
+    public async Task<long> OpenInterestAsync(string sku, long hour, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT SUM(gpus) FROM trades WHERE sku = @sku AND start_hour <= @hour AND end_hour > @hour",
+            new { sku, hour }, cancellationToken: cancellationToken)) ?? 0;
+    }
+
     public async Task<long> LastTradeNoAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);

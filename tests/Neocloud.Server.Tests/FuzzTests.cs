@@ -47,7 +47,7 @@ public sealed class FuzzTests : IAsyncLifetime
             var random = new Random(seed);
             var body = kind switch
             {
-                0 => RandomJson(random, depth: 0).ToJsonString(),
+                0 => RandomJson(random, depth: 0)?.ToJsonString() ?? "null",
                 1 => Mutate(valid, random),
                 2 => Mutate(Mutate(valid, random), random),
                 3 => Garbage(random),

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Hosting;
 using Neocloud.Server.Hosting;
 
 namespace Neocloud.Cli.Server;

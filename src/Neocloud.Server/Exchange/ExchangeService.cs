@@ -40,6 +40,9 @@ public sealed partial class ExchangeService : IAsyncDisposable
         _engine = newEngine();
     }
 
+    /// <summary>Raised on the loop after a batch that changed the market is committed (for live dashboards; keep handlers short).</summary>
+    public event Action? Committed;
+
     /// <summary>The last journal sequence applied.</summary>
     public long Sequence => Interlocked.Read(ref _sequence);
 
@@ -156,6 +159,7 @@ public sealed partial class ExchangeService : IAsyncDisposable
 
         foreach (var (item, response) in answers) item.Done.TrySetResult(response);
         RunQueries(items);
+        if (_batch.Journal.Count > 0) Committed?.Invoke();
         _sinceSnapshot += _batch.Journal.Count;
         if (_sinceSnapshot >= _snapshotEvery)
         {

@@ -12,6 +12,9 @@ using Neocloud.Server.Orders;
 using Neocloud.Server.Pools;
 using Neocloud.Server.Http;
 using Neocloud.Storage;
+using Microsoft.AspNetCore.DataProtection;
+using MudBlazor.Services;
+using Neocloud.Server.Dashboard;
 using Scalar.AspNetCore;
 
 namespace Neocloud.Server.Hosting;
@@ -34,7 +37,9 @@ public static class ExchangeServer
             announce($"admin token (shown once, also in {Path.Combine(options.DataDirectory, "admin.token")}): {secret}");
         }
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ExchangeServer).Assembly.GetName().Name });
+        // The entry assembly names the static web assets manifest (Blazor's and MudBlazor's files) built beside it.
+        var application = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? typeof(ExchangeServer).Assembly.GetName().Name;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = application });
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -43,6 +48,12 @@ public static class ExchangeServer
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddScoped<DeskSession>();
+        var keys = Directory.CreateDirectory(Path.Combine(options.DataDirectory, "keys"));
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(keys).SetApplicationName("neocloud-exchange");
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(clock);
@@ -111,6 +122,7 @@ public static class ExchangeServer
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseAntiforgery();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/docs", docs => docs.WithTitle("Neocloud Exchange API")).AllowAnonymous();
@@ -128,6 +140,14 @@ public static class ExchangeServer
         api.MapOrdersApi();
         api.MapMarketDataApi();
         api.MapAdminApi();
+
+        // The dashboard, where its static files were built (the neocloud executable; not a unit-test host).
+        var manifest = Path.Combine(AppContext.BaseDirectory, $"{application}.staticwebassets.endpoints.json");
+        if (File.Exists(manifest))
+        {
+            app.MapStaticAssets(manifest).AllowAnonymous();
+            app.MapRazorComponents<Dashboard.App>().AddInteractiveServerRenderMode().AllowAnonymous();
+        }
 
         app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
