@@ -163,9 +163,14 @@ public abstract class OrderFlowContract : IAsyncLifetime
         await Market.BidAsync(_market.Microsoft, 64, Market.Start + 10, Market.Start + 20, "3.0000");
 
         var book = await (await _market.Meta.GetAsync("/api/v1/market/GB300/book")).JsonAsync();
-        var levels = book.GetProperty("levels").EnumerateArray().ToList();
+        var levels = book.GetProperty("asks").EnumerateArray().ToList();
         Assert.Equal(["2.4500", "2.6000"], levels.Select(l => l.GetProperty("price").GetString()));
-        Assert.Equal(2, levels[0].GetProperty("asks").GetInt32());
+        Assert.Equal(2, levels[0].GetProperty("orders").GetInt32());
+        await Market.BidAsync(_market.Microsoft, 8, Market.Start, Market.Start + 10, "1.0000");
+        var withBid = await (await _market.Meta.GetAsync("/api/v1/market/GB300/book")).JsonAsync();
+        var bidLevel = Assert.Single(withBid.GetProperty("bids").EnumerateArray());
+        Assert.Equal("1.0000", bidLevel.GetProperty("price").GetString());
+        Assert.Equal(80, bidLevel.GetProperty("gpuHours").GetInt64());
         Assert.DoesNotContain("iren", book.GetRawText());
 
         var quote = await (await _market.Meta.GetAsync($"/api/v1/market/GB300/quote?gpus=100&start={Market.Start}&end={Market.Start + 10}")).JsonAsync();

@@ -44,10 +44,11 @@ public static class ClientCommands
         {
             var skuArgument = sku();
             var regionOption = region();
-            var book = new Command("book", "The order book of a SKU: resting asks by price level.") { skuArgument, regionOption };
+            var book = new Command("book", "The order book of a SKU: resting asks and bids by price level.") { skuArgument, regionOption };
             Run(book, context, async (client, parsed, ct) =>
                 await client.GetAsync($"api/v1/market/{Uri.EscapeDataString(parsed.GetValue(skuArgument)!)}/book{Query(("region", parsed.GetValue(regionOption)))}", ct),
-                json => Table(json.GetProperty("levels"), ["price", "asks", "gpuHours", "maxGpus", "firstHour", "lastHour"]));
+                json => new Rows(new Text("asks"), Table(json.GetProperty("asks"), ["price", "orders", "gpuHours", "maxGpus", "firstHour", "lastHour"]),
+                    new Text("bids"), Table(json.GetProperty("bids"), ["price", "orders", "gpuHours", "maxGpus", "firstHour", "lastHour"])));
             market.Subcommands.Add(book);
         }
         {

@@ -36,6 +36,9 @@ public interface IMarketPort
     /// <summary>Resting asks of a SKU aggregated by price, cheapest first.</summary>
     IReadOnlyList<BookLevel> Book(string sku, string? region);
 
+    /// <summary>Resting bids of a SKU aggregated by limit price, highest first (bids for any region count everywhere).</summary>
+    IReadOnlyList<BookLevel> Bids(string sku, string? region);
+
     /// <summary>The price a bid would trade at now, or null when no resting ask could fill it.</summary>
     Price? Quote(string sku, string? region, int gpus, HourWindow window, string buyer);
 
@@ -56,8 +59,8 @@ public sealed record CommandOutcome(string? RejectedReason, IReadOnlyList<Fill> 
 /// <summary>A trade as the engine reports it.</summary>
 public sealed record Fill(string BidId, string AskId, string PoolId, int Gpus, HourWindow Window, Price Price);
 
-/// <summary>One price level of the book: how many GPUs are offered at this price and over which hours.</summary>
-public sealed record BookLevel(Price Price, int Asks, long GpuHours, int MaxGpus, Hour FirstHour, Hour LastHour);
+/// <summary>One price level of the book: how many orders, GPU-hours and GPUs at this price, and the hours they span.</summary>
+public sealed record BookLevel(Price Price, int Orders, long GpuHours, int MaxGpus, Hour FirstHour, Hour LastHour);
 
 /// <summary>Capacity, sold and offered GPUs of a pool, constant over <c>[Start, End)</c>.</summary>
 public sealed record PoolUsageStep(Hour Start, Hour End, int Capacity, int Sold, int Offered);

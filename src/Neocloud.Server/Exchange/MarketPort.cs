@@ -120,6 +120,14 @@ public sealed class MarketPort : IMarketPort
                 g.Max(a => a.Remaining.Max(s => s.Gpus)), new Hour(g.Min(a => a.Start)), new Hour(g.Max(a => a.End))))
             .ToList();
 
+    public IReadOnlyList<BookLevel> Bids(string sku, string? region) =>
+        _bids.Values.Where(b => b.Sku == sku && (region is null || b.Region is null || b.Region == region))
+            .GroupBy(b => b.LimitTicks)
+            .OrderByDescending(g => g.Key)
+            .Select(g => new BookLevel(Price.FromTicks(g.Key), g.Count(), g.Sum(b => (long)b.Gpus * (b.End - b.Start)), g.Max(b => b.Gpus),
+                new Hour(g.Min(b => b.Start)), new Hour(g.Max(b => b.End))))
+            .ToList();
+
     public Price? Quote(string sku, string? region, int gpus, HourWindow window, string buyer) =>
         BestAsk(sku, region, gpus, window.Start.Value, window.End.Value, long.MaxValue, buyer) is { } ask ? Price.FromTicks(ask.PriceTicks) : null;
 

@@ -47,6 +47,8 @@ public static class ExchangeServer
             kestrel.Limits.MaxRequestBodySize = PostRequest.MaxBodyBytes;
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Keys live beside the data, readable by the server's user only; the warning about unencrypted keys is noise here.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
 
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();

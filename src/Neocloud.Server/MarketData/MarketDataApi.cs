@@ -18,11 +18,11 @@ public static class MarketDataApi
     /// <summary>The longest range of days one index request may cover.</summary>
     public const int MaxIndexDays = 3660;
 
-    /// <summary>One price level: asks, GPU-hours and the hours they cover.</summary>
-    public sealed record LevelView(string Price, int Asks, long GpuHours, int MaxGpus, long FirstHour, long LastHour);
+    /// <summary>One price level: orders, GPU-hours, the largest order's GPUs, and the hours they cover.</summary>
+    public sealed record LevelView(string Price, int Orders, long GpuHours, int MaxGpus, long FirstHour, long LastHour);
 
-    /// <summary>The book of one SKU.</summary>
-    public sealed record BookView(string Sku, string? Region, IReadOnlyList<LevelView> Levels);
+    /// <summary>The book of one SKU: asks cheapest first, bids highest first.</summary>
+    public sealed record BookView(string Sku, string? Region, IReadOnlyList<LevelView> Asks, IReadOnlyList<LevelView> Bids);
 
     /// <summary>The best price a bid would trade at now, or null.</summary>
     public sealed record QuoteView(string Sku, string? Region, long Gpus, long Start, long End, string? Price, decimal? NotionalUsd);
@@ -37,10 +37,9 @@ public static class MarketDataApi
         market.MapGet("/book", async (string sku, string? region, ExchangeService exchange) =>
         {
             if (Sku(sku) is not { } id) return UnknownSku(sku).ToResult();
-            var levels = await exchange.QueryAsync(engine => engine.Book(id, region));
-            return ApiResponse.Of(200, new BookView(id, region, levels.Select(l =>
-                new LevelView(l.Price.ToString(), l.Asks, l.GpuHours, l.MaxGpus, l.FirstHour.Value, l.LastHour.Value)).ToList())).ToResult();
-        }).WithSummary("The order book: resting asks by price level");
+            var (asks, bids) = await exchange.QueryAsync(engine => (engine.Book(id, region), engine.Bids(id, region)));
+            return ApiResponse.Of(200, new BookView(id, region, asks.Select(View).ToList(), bids.Select(View).ToList())).ToResult();
+        }).WithSummary("The order book: resting asks and bids by price level");
 
         market.MapGet("/trades", async (string sku, int? limit, ExchangeStore store, CancellationToken ct) =>
         {
@@ -84,6 +83,8 @@ public static class MarketDataApi
 
         return api;
     }
+
+    private static LevelView View(BookLevel l) => new(l.Price.ToString(), l.Orders, l.GpuHours, l.MaxGpus, l.FirstHour.Value, l.LastHour.Value);
 
     /// <summary>Aggregates trades (oldest first) into UTC days; days without trades are left out.</summary>
     public static List<IndexDayView> DailyIndex(IReadOnlyList<TradeRecord> trades) =>

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Neocloud.Testing;
 
-namespace Neocloud.Server.Tests;
+namespace Neocloud.Testing;
 
 /// <summary>The real <c>neocloud serve</c> as a child process on 127.0.0.1, for crash tests.</summary>
 public sealed class ServerProcess : IDisposable
