@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Neocloud.Cli.Catalog;
 using Neocloud.Cli.Client;
+using Neocloud.Cli.Deals;
 using Neocloud.Cli.Server;
+using Neocloud.Cli.Sites;
 
 namespace Neocloud.Cli;
 
@@ -38,6 +40,8 @@ public static class CliApp
     {
         var root = new RootCommand("Neocloud Exchange: the marketplace and ledger for GPU capacity.");
         root.Subcommands.Add(CatalogCommands.Create(context));
+        root.Subcommands.Add(DealCommands.Create(context));
+        root.Subcommands.Add(SiteCommands.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
         var market = new Command("market", "The continuous market: data from a running exchange.");
         ClientCommands.AddMarketData(market, context);

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Neocloud.Economics.Benchmarks.MonteCarloBenchmarks).Assembly).Run(args);
