@@ -2,6 +2,7 @@ using System.CommandLine;
 using Neocloud.Cli.Catalog;
 using Neocloud.Cli.Client;
 using Neocloud.Cli.Deals;
+using Neocloud.Cli.Market;
 using Neocloud.Cli.Server;
 using Neocloud.Cli.Sites;
 
@@ -43,7 +44,7 @@ public static class CliApp
         root.Subcommands.Add(DealCommands.Create(context));
         root.Subcommands.Add(SiteCommands.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
-        var market = new Command("market", "The continuous market: data from a running exchange.");
+        var market = MarketCommands.Create(context);
         ClientCommands.AddMarketData(market, context);
         root.Subcommands.Add(market);
         root.Subcommands.Add(ClientCommands.Login(context));

@@ -1,24 +1,31 @@
 using System.Globalization;
-using Neocloud.Server.Exchange;
+using Neocloud.Market.Commands;
+using Neocloud.Market.Reference;
+using Neocloud.Market.Replay;
 
 namespace Neocloud.Server.Tests;
 
-/// <summary>Replays journal lines through a fresh engine and lists the trades it makes, one line per trade.</summary>
+/// <summary>
+/// Replays journal lines through the plain reference engine — not the indexed one the server runs — and lists the
+/// trades it makes, one line per trade.
+/// </summary>
 public static class JournalReplay
 {
     /// <summary>"bid ask gpus start end priceTicks" for every trade, in order.</summary>
     public static List<string> Trades(IEnumerable<string> journal)
     {
-        var engine = MarketPort.Create();
-        var trades = new List<string>();
+        var engine = new ReferenceEngine();
+        var events = new List<MarketEvent>();
         foreach (var line in journal)
         {
-            var outcome = engine.Apply(MarketPort.Parse(line));
-            Assert.False(outcome.IsRejected, $"journal line rejected on replay: {line}: {outcome.RejectedReason}");
-            trades.AddRange(outcome.Trades.Select(t => string.Join(' ', t.BidId, t.AskId, t.Gpus.ToString(CultureInfo.InvariantCulture),
-                t.Window.Start.Value.ToString(CultureInfo.InvariantCulture), t.Window.End.Value.ToString(CultureInfo.InvariantCulture),
-                t.Price.Ticks.ToString(CultureInfo.InvariantCulture))));
+            var parsed = ReplayCodec.Parse(line);
+            Assert.True(parsed.Command is not null, $"journal line is not a command: {line}");
+            engine.Apply(parsed.Command!, events);
         }
-        return trades;
+        Assert.DoesNotContain(events, e => e.Kind == EventKind.Rejected);
+        return events.Where(e => e.Kind == EventKind.Trade)
+            .Select(t => string.Join(' ', t.Bid, t.Ask, t.Gpus.ToString(CultureInfo.InvariantCulture), t.Start.ToString(CultureInfo.InvariantCulture),
+                t.End.ToString(CultureInfo.InvariantCulture), t.PriceTicks.ToString(CultureInfo.InvariantCulture)))
+            .ToList();
     }
 }

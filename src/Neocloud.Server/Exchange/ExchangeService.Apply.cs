@@ -51,7 +51,7 @@ public sealed partial class ExchangeService
                 return new CommandResult(null, null, [], null);
             case PlaceBid bid:
             {
-                var trades = Trades(outcome, sequence, nowMs, incomingBuyer: bid.OrganizationId);
+                var trades = Trades(outcome, sequence, nowMs);
                 var status = outcome.Trades.Count > 0 ? "filled" : outcome.Rested ? "open" : "cancelled";
                 var order = new OrderRecord(bid.OrderId, bid.OrganizationId, "bid", bid.Sku, bid.Region, null, bid.Gpus, bid.Window.Start.Value,
                     bid.Window.End.Value, bid.Limit.Ticks, bid.ImmediateOrCancel ? "IOC" : "GTC", status, trades.Sum(t => t.GpuHours), sequence, nowMs, nowMs);
@@ -62,7 +62,7 @@ public sealed partial class ExchangeService
             }
             case PlaceAsk ask:
             {
-                var trades = Trades(outcome, sequence, nowMs, incomingBuyer: null);
+                var trades = Trades(outcome, sequence, nowMs);
                 var pool = _engine.Pool(ask.PoolId)!;
                 var order = new OrderRecord(ask.OrderId, ask.OrganizationId, "ask", pool.Sku, pool.Region, ask.PoolId, ask.Gpus, ask.Window.Start.Value,
                     ask.Window.End.Value, ask.Price.Ticks, null, outcome.Rested ? "open" : "filled", trades.Sum(t => t.GpuHours), sequence, nowMs, nowMs);
@@ -78,15 +78,13 @@ public sealed partial class ExchangeService
         }
     }
 
-    private List<TradeRecord> Trades(CommandOutcome outcome, long sequence, long nowMs, string? incomingBuyer)
+    private List<TradeRecord> Trades(CommandOutcome outcome, long sequence, long nowMs)
     {
         var trades = new List<TradeRecord>(outcome.Trades.Count);
         foreach (var fill in outcome.Trades)
         {
             var pool = _engine.Pool(fill.PoolId)!;
-            // An incoming bid that trades at once never rests, so its buyer comes from the command.
-            var buyer = incomingBuyer ?? _engine.AccountOf(fill.BidId)!;
-            var trade = new TradeRecord(++_tradeNo, sequence, fill.BidId, fill.AskId, buyer, pool.Provider, fill.PoolId, pool.Sku, pool.Region,
+            var trade = new TradeRecord(++_tradeNo, sequence, fill.BidId, fill.AskId, fill.Buyer, fill.Seller, fill.PoolId, pool.Sku, pool.Region,
                 fill.Gpus, fill.Window.Start.Value, fill.Window.End.Value, fill.Price.Ticks, nowMs);
             trades.Add(trade);
             _batch.Trades.Add(trade);

@@ -27,9 +27,6 @@ public interface IMarketPort
     /// <summary>True when the order rests (a bid) or has GPUs left to sell in some hour (an ask).</summary>
     bool IsOpen(string orderId);
 
-    /// <summary>The account (organization) that placed an order the engine knows, or null.</summary>
-    string? AccountOf(string orderId);
-
     /// <summary>A pool's provider, SKU and region, or null for an unknown pool.</summary>
     PoolInfo? Pool(string poolId);
 
@@ -56,8 +53,8 @@ public sealed record CommandOutcome(string? RejectedReason, IReadOnlyList<Fill> 
     public bool IsRejected => RejectedReason is not null;
 }
 
-/// <summary>A trade as the engine reports it.</summary>
-public sealed record Fill(string BidId, string AskId, string PoolId, int Gpus, HourWindow Window, Price Price);
+/// <summary>A trade as the engine reports it, with its buyer and seller.</summary>
+public sealed record Fill(string BidId, string AskId, string PoolId, int Gpus, HourWindow Window, Price Price, string Buyer, string Seller);
 
 /// <summary>One price level of the book: how many orders, GPU-hours and GPUs at this price, and the hours they span.</summary>
 public sealed record BookLevel(Price Price, int Orders, long GpuHours, int MaxGpus, Hour FirstHour, Hour LastHour);

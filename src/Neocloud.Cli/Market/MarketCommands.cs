@@ -1,0 +1,161 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Neocloud.Market.Commands;
+using Neocloud.Market.Engine;
+using Neocloud.Market.Generation;
+using Neocloud.Market.Indexed;
+using Neocloud.Market.Reference;
+using Neocloud.Market.Replay;
+
+namespace Neocloud.Cli.Market;
+
+/// <summary><c>neocloud market replay|gen|bench</c>: the matching engine offline.</summary>
+public static class MarketCommands
+{
+    public static Command Create(CliContext context)
+    {
+        var market = new Command("market", "The continuous market: replay command streams offline, generate them, benchmark the engines, or read a running exchange's market data.");
+        market.Subcommands.Add(Replay(context));
+        market.Subcommands.Add(Generate(context));
+        market.Subcommands.Add(Bench(context));
+        return market;
+    }
+
+    private static Option<string> EngineOption(params string[] allowed)
+    {
+        var option = new Option<string>("--engine") { Description = $"Which engine: {string.Join(", ", allowed)}.", DefaultValueFactory = _ => "indexed" };
+        option.AcceptOnlyFromAmong(allowed);
+        return option;
+    }
+
+    private static IMatchingEngine NewEngine(string name) => name == "reference" ? new ReferenceEngine() : new IndexedEngine();
+
+    private static Command Replay(CliContext context)
+    {
+        var file = new Argument<string>("file") { Description = "A JSON Lines file of commands, or - for standard input." };
+        var engine = EngineOption("indexed", "reference");
+        var command = new Command("replay", "Apply commands (JSON Lines) and print the events (JSON Lines).") { file, engine };
+        command.SetAction(parsed =>
+        {
+            var path = parsed.GetValue(file)!;
+            if (path != "-" && !File.Exists(path)) throw new UsageException($"file '{path}' not found");
+            using var reader = path == "-" ? null : new StreamReader(path);
+            var input = reader ?? context.Input;
+            var market = NewEngine(parsed.GetValue(engine)!);
+            var events = new List<MarketEvent>();
+            var number = 0;
+            while (input.ReadLine() is { } line)
+            {
+                number++;
+                if (line.Length == 0) continue;
+                var read = ReplayCodec.Parse(line);
+                if (read.NotJson is { } problem) throw new UsageException($"line {number}: {problem}");
+                events.Clear();
+                if (read.Rejection is { } rejection) events.Add(rejection);
+                else market.Apply(read.Command!, events);
+                foreach (var e in events) context.Output.WriteLine(ReplayCodec.Format(e));
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static (Option<int> Pools, Option<int> Commands, Option<int> Seed, Option<int> Horizon) StreamOptions() => (
+        new Option<int>("--pools") { Description = "Pools to create.", Required = true },
+        new Option<int>("--commands") { Description = "Orders and cancels after the pools.", Required = true },
+        new Option<int>("--seed") { Description = "Seed: the same seed gives the same stream.", DefaultValueFactory = _ => 1 },
+        new Option<int>("--horizon-hours") { Description = "Hours the pools and orders span (default 5 years).", DefaultValueFactory = _ => 43_800 });
+
+    private static (int Pools, int Commands, int Seed, int Horizon) ReadStream(ParseResult parsed, (Option<int> Pools, Option<int> Commands, Option<int> Seed, Option<int> Horizon) o)
+    {
+        var pools = parsed.GetValue(o.Pools);
+        var commands = parsed.GetValue(o.Commands);
+        var horizon = parsed.GetValue(o.Horizon);
+        if (pools is < 1 or > 1_000_000) throw new UsageException($"--pools: must be between 1 and 1,000,000, got {pools}");
+        if (commands is < 0 or > 100_000_000) throw new UsageException($"--commands: must be between 0 and 100,000,000, got {commands}");
+        if (horizon is < 168 or > 87_600) throw new UsageException($"--horizon-hours: must be between 168 and 87,600, got {horizon}");
+        return (pools, commands, parsed.GetValue(o.Seed), horizon);
+    }
+
+    private static Command Generate(CliContext context)
+    {
+        var options = StreamOptions();
+        var command = new Command("gen", "Write a reproducible random command stream (JSON Lines) with a realistic mix.")
+        { options.Pools, options.Commands, options.Seed, options.Horizon };
+        command.SetAction(parsed =>
+        {
+            var (pools, commands, seed, horizon) = ReadStream(parsed, options);
+            foreach (var c in StreamGenerator.Generate(pools, commands, seed, horizon)) context.Output.WriteLine(ReplayCodec.Format(c));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Bench(CliContext context)
+    {
+        var options = StreamOptions();
+        var engine = EngineOption("indexed", "reference", "both");
+        var json = new Option<bool>("--json") { Description = "Print JSON." };
+        var command = new Command("bench", "Run a generated stream in-process and measure commands per second, trades, resting orders and memory.")
+        { options.Pools, options.Commands, options.Seed, options.Horizon, engine, json };
+        command.SetAction(parsed =>
+        {
+            var (pools, commands, seed, horizon) = ReadStream(parsed, options);
+            var stream = StreamGenerator.Generate(pools, commands, seed, horizon).ToList();
+            var which = parsed.GetValue(engine)!;
+            var results = new List<BenchResult>();
+            if (which is "indexed" or "both") results.Add(Measure("indexed", new IndexedEngine(), stream));
+            if (which is "reference" or "both") results.Add(Measure("reference", new ReferenceEngine(), stream));
+            bool? identical = results.Count == 2 ? results[0].Hash == results[1].Hash && results[0].Events == results[1].Events : null;
+            double? ratio = results.Count == 2 ? results[0].CommandsPerSecond / results[1].CommandsPerSecond : null;
+            if (parsed.GetValue(json))
+            {
+                context.Output.WriteLine(JsonSerializer.Serialize(new { pools, commands, seed, horizonHours = horizon, cores = Environment.ProcessorCount, results, identicalEvents = identical, speedRatio = ratio },
+                    new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+            }
+            else
+            {
+                context.Output.WriteLine($"{pools:#,0} pools, {commands:#,0} commands, seed {seed}, {horizon:#,0}-hour horizon, {Environment.ProcessorCount} cores");
+                foreach (var r in results)
+                {
+                    context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{r.Engine,-10} {r.CommandsPerSecond,14:#,0} commands/s  {r.Seconds,8:0.000} s  trades {r.Trades:#,0}  resting {r.Resting:#,0}  allocated {r.AllocatedBytes / 1048576.0:#,0.0} MiB  peak working set {r.PeakWorkingSetBytes / 1048576.0:#,0} MiB"));
+                }
+                if (identical is { } same) context.Output.WriteLine(same ? $"identical events; indexed is {ratio:0.0}x reference" : "EVENTS DIFFER between the engines");
+            }
+            return identical == false ? 1 : 0;
+        });
+        return command;
+    }
+
+    /// <summary>One engine's run of a stream.</summary>
+    public sealed record BenchResult(string Engine, double Seconds, double CommandsPerSecond, long Events, long Trades, int Resting, long AllocatedBytes, long PeakWorkingSetBytes, string Hash);
+
+    private static BenchResult Measure(string name, IMatchingEngine engine, List<MarketCommand> stream)
+    {
+        GC.Collect();
+        var events = new List<MarketEvent>(64);
+        long count = 0, trades = 0;
+        var hash = new HashCode();
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var clock = Stopwatch.StartNew();
+        foreach (var command in stream)
+        {
+            events.Clear();
+            engine.Apply(command, events);
+            foreach (var e in events)
+            {
+                count++;
+                if (e.Kind == EventKind.Trade) trades++;
+                hash.Add(e);
+            }
+        }
+        clock.Stop();
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        using var process = Process.GetCurrentProcess();
+        return new BenchResult(name, clock.Elapsed.TotalSeconds, stream.Count / clock.Elapsed.TotalSeconds, count, trades, engine.RestingOrders, allocated,
+            process.PeakWorkingSet64, hash.ToHashCode().ToString("x8", CultureInfo.InvariantCulture));
+    }
+}

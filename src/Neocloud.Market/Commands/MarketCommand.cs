@@ -1,0 +1,41 @@
+namespace Neocloud.Market.Commands;
+
+/// <summary><c>Gpus</c> in every hour of <c>[Start, End)</c>.</summary>
+public readonly record struct Segment(int Start, int End, int Gpus);
+
+/// <summary>A command to the market, already read from its text: the engine checks the market's rules on it.</summary>
+public abstract record MarketCommand
+{
+    /// <summary>The id the command names (the order, pool or cancelled order); rejections carry it.</summary>
+    public abstract string Id { get; }
+}
+
+/// <summary>A provider registers a pool of one SKU in one region with a capacity step function.</summary>
+public sealed record PoolCommand(string PoolId, string Provider, string Region, string Sku, IReadOnlyList<Segment> Capacity) : MarketCommand
+{
+    public override string Id => PoolId;
+}
+
+/// <summary>A provider adds a capacity step to its pool for hours not yet covered (an extension of the replay format).</summary>
+public sealed record CapacityCommand(string PoolId, Segment Step) : MarketCommand
+{
+    public override string Id => PoolId;
+}
+
+/// <summary>A seller offers up to <c>Gpus</c> of a pool in every hour of <c>[Start, End)</c> at a minimum price.</summary>
+public sealed record AskCommand(string OrderId, string Account, string PoolId, int Gpus, int Start, int End, long PriceTicks) : MarketCommand
+{
+    public override string Id => OrderId;
+}
+
+/// <summary>A buyer wants <c>Gpus</c> of a SKU (in a region, or any) for the whole window at a maximum price.</summary>
+public sealed record BidCommand(string OrderId, string Account, string Sku, string? Region, int Gpus, int Start, int End, long LimitTicks, bool ImmediateOrCancel) : MarketCommand
+{
+    public override string Id => OrderId;
+}
+
+/// <summary>Cancels a resting bid or the unsold rest of an open ask.</summary>
+public sealed record CancelCommand(string OrderId) : MarketCommand
+{
+    public override string Id => OrderId;
+}

@@ -1,0 +1,49 @@
+using Neocloud.Market.Commands;
+
+namespace Neocloud.Market.Engine;
+
+/// <summary>A pool's owner and what it holds.</summary>
+public sealed record PoolInfo(string PoolId, string Provider, string Region, string Sku);
+
+/// <summary>One price level: orders, GPU-hours, the largest order's GPUs, and the hours they span.</summary>
+public sealed record BookLevel(long PriceTicks, int Orders, long GpuHours, int MaxGpus, int FirstHour, int LastHour);
+
+/// <summary>A pool's capacity, sold and offered GPUs, constant over <c>[Start, End)</c>.</summary>
+public sealed record UsageStep(int Start, int End, int Capacity, int Sold, int Offered);
+
+/// <summary>
+/// The continuous market of DESIGN.md as a deterministic state machine: commands in, events out, no I/O and no
+/// clock. Every implementation gives the same events for the same commands, and the same answers to the queries.
+/// </summary>
+public interface IMatchingEngine
+{
+    /// <summary>Applies one command and appends what happened to <paramref name="events"/>.</summary>
+    void Apply(MarketCommand command, List<MarketEvent> events);
+
+    /// <summary>True when the order rests (a bid) or has GPUs left to sell in some hour (an ask).</summary>
+    bool IsOpen(string orderId);
+
+    /// <summary>Orders resting in the book.</summary>
+    int RestingOrders { get; }
+
+    /// <summary>A pool, or null.</summary>
+    PoolInfo? Pool(string poolId);
+
+    /// <summary>Resting asks of a SKU (in a region, or all) by price, cheapest first.</summary>
+    IReadOnlyList<BookLevel> Asks(string sku, string? region);
+
+    /// <summary>Resting bids of a SKU by limit, highest first (a bid for any region counts in every region).</summary>
+    IReadOnlyList<BookLevel> Bids(string sku, string? region);
+
+    /// <summary>The price (ticks) a bid would trade at now, or null when no resting ask could fill it.</summary>
+    long? Quote(string sku, string? region, int gpus, int start, int end, string buyer);
+
+    /// <summary>A pool's capacity, sold and offered GPUs as steps over <c>[start, end)</c>.</summary>
+    IReadOnlyList<UsageStep> Usage(string poolId, int start, int end);
+
+    /// <summary>The whole state, in a form every engine reads.</summary>
+    MarketState Export();
+
+    /// <summary>Replaces the state with an exported one.</summary>
+    void Import(MarketState state);
+}

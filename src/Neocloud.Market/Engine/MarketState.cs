@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Neocloud.Market.Commands;
+
+namespace Neocloud.Market.Engine;
+
+/// <summary>
+/// The market's whole state in a form independent of any engine's structures: a snapshot. Snapshot plus the
+/// commands after it gives the same events as replaying everything.
+/// </summary>
+public sealed record MarketState(
+    long Sequence,
+    IReadOnlyList<MarketState.PoolState> Pools,
+    IReadOnlyList<MarketState.AskState> Asks,
+    IReadOnlyList<MarketState.BidState> Bids,
+    IReadOnlyList<string> UsedOrderIds)
+{
+    /// <summary>A pool: its capacity steps and the GPUs sold from it.</summary>
+    public sealed record PoolState(string Id, string Provider, string Region, string Sku, IReadOnlyList<Segment> Capacity, IReadOnlyList<Segment> Sold);
+
+    /// <summary>An open ask and the GPUs it still offers, by hour.</summary>
+    public sealed record AskState(string Id, string Account, string Pool, int Gpus, int Start, int End, long PriceTicks, long Sequence, IReadOnlyList<Segment> Remaining);
+
+    /// <summary>A resting bid.</summary>
+    public sealed record BidState(string Id, string Account, string Sku, string? Region, int Gpus, int Start, int End, long LimitTicks, long Sequence);
+
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Writes the state as JSON.</summary>
+    public void WriteTo(Stream destination) => JsonSerializer.Serialize(destination, this, s_json);
+
+    /// <summary>Reads a state written by <see cref="WriteTo"/>.</summary>
+    public static MarketState ReadFrom(Stream source) =>
+        JsonSerializer.Deserialize<MarketState>(source, s_json) ?? throw new InvalidDataException("empty market snapshot");
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using Neocloud.Market.Commands;
+
+namespace Neocloud.Market.Engine;
+
+/// <summary>
+/// The market's rules that need no book, and every rejection reason in words a person understands — one place, so
+/// that every engine rejects the same commands with the same words.
+/// </summary>
+public static class Rules
+{
+    /// <summary>The longest window an order may span: ten years of hours.</summary>
+    public const int MaxWindowHours = 87_600;
+
+    /// <summary>Why an order's own fields break the rules, or null when they do not.</summary>
+    public static string? OrderFields(string kind, string id, int gpus, int start, int end, long priceTicks)
+    {
+        if (gpus <= 0) return $"{kind} {id}: gpus must be > 0, got {gpus}";
+        if (start < 0) return $"{kind} {id}: start must be >= 0, got {start}";
+        if (end <= start) return $"{kind} {id}: end must be after start, got [{start}, {end})";
+        if ((long)end - start > MaxWindowHours) return $"{kind} {id}: window of {(long)end - start} hours is longer than {MaxWindowHours}";
+        if (priceTicks <= 0) return $"{kind} {id}: price must be positive";
+        return null;
+    }
+
+    /// <summary>Why a set of capacity segments is not a valid step function, or null.</summary>
+    public static string? CapacitySegments(string poolId, IReadOnlyList<Segment> segments)
+    {
+        foreach (var s in segments)
+        {
+            if (s.Start < 0 || s.End <= s.Start || s.Gpus < 0)
+                return $"pool {poolId}: capacity segment [{s.Start}, {s.End}) with {s.Gpus} GPUs is not valid (need 0 <= start < end, gpus >= 0)";
+        }
+        var sorted = segments.OrderBy(s => s.Start).ToList();
+        for (var i = 1; i < sorted.Count; i++)
+        {
+            if (sorted[i].Start < sorted[i - 1].End)
+                return $"pool {poolId}: capacity segments [{sorted[i - 1].Start}, {sorted[i - 1].End}) and [{sorted[i].Start}, {sorted[i].End}) overlap";
+        }
+        return null;
+    }
+
+    public static string DuplicateOrder(string id) => $"order id {id} is already used";
+
+    public static string DuplicatePool(string id) => $"pool id {id} is already used";
+
+    public static string UnknownPool(string kind, string id, string pool) => $"{kind} {id}: unknown pool {pool}";
+
+    public static string NotProvider(string id, string account, string pool, string provider) =>
+        $"ask {id}: account {account} is not pool {pool}'s provider ({provider})";
+
+    public static string OverCapacity(string id, string pool, int hour, int capacity, int used, int gpus) =>
+        $"ask {id} exceeds pool {pool}'s capacity at hour {hour.ToString(CultureInfo.InvariantCulture)}: {used} sold or offered of {capacity}, {gpus} more asked";
+
+    public static string NotCancellable(string id) => $"cancel {id}: not a resting bid or an open ask";
+}

@@ -1,0 +1,360 @@
+using Neocloud.Market.Commands;
+using Neocloud.Market.Engine;
+
+namespace Neocloud.Market.Indexed;
+
+/// <summary>
+/// The fast engine. Each pool keeps its capacity, its sold GPUs and its used GPUs (sold + offered) as step functions
+/// over breakpoints, so a capacity check walks only the breakpoints inside the ask's window. Asks sit in a per-SKU
+/// book ordered by (price, sequence) and bids in one ordered by (limit descending, sequence), so matching stops at
+/// the first price that cannot trade. Memory follows the number of breakpoints and resting orders, not hours × pools.
+/// </summary>
+public sealed class IndexedEngine : IMatchingEngine
+{
+    private readonly Dictionary<string, PoolState> _pools = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Ask> _asks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Bid> _bids = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _usedIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedSet<Ask>> _askBooks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedSet<Bid>> _bidBooks = new(StringComparer.Ordinal);
+    private readonly List<Bid> _walk = [];
+    private long _sequence;
+
+    public int RestingOrders => _asks.Count + _bids.Count;
+
+    public void Apply(MarketCommand command, List<MarketEvent> events)
+    {
+        switch (command)
+        {
+            case PoolCommand pool: CreatePool(pool, events); break;
+            case CapacityCommand capacity: AddCapacity(capacity, events); break;
+            case AskCommand ask: PlaceAsk(ask, events); break;
+            case BidCommand bid: PlaceBid(bid, events); break;
+            case CancelCommand cancel: Cancel(cancel, events); break;
+            default: throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command));
+        }
+    }
+
+    private void CreatePool(PoolCommand command, List<MarketEvent> events)
+    {
+        if (_pools.ContainsKey(command.PoolId))
+        {
+            events.Add(MarketEvent.Rejected(command.PoolId, Rules.DuplicatePool(command.PoolId)));
+            return;
+        }
+        if (Rules.CapacitySegments(command.PoolId, command.Capacity) is { } error)
+        {
+            events.Add(MarketEvent.Rejected(command.PoolId, error));
+            return;
+        }
+        _pools[command.PoolId] = new PoolState(command.PoolId, command.Provider, command.Region, command.Sku, [.. command.Capacity]);
+    }
+
+    private void AddCapacity(CapacityCommand command, List<MarketEvent> events)
+    {
+        if (!_pools.TryGetValue(command.PoolId, out var pool))
+        {
+            events.Add(MarketEvent.Rejected(command.PoolId, Rules.UnknownPool("capacity", command.PoolId, command.PoolId)));
+            return;
+        }
+        if (Rules.CapacitySegments(command.PoolId, [.. pool.Segments, command.Step]) is { } error)
+        {
+            events.Add(MarketEvent.Rejected(command.PoolId, error));
+            return;
+        }
+        pool.Segments.Add(command.Step);
+        pool.Capacity.Add(command.Step.Start, command.Step.End, command.Step.Gpus);
+    }
+
+    private void PlaceAsk(AskCommand command, List<MarketEvent> events)
+    {
+        if (_usedIds.Contains(command.OrderId))
+        {
+            events.Add(MarketEvent.Rejected(command.OrderId, Rules.DuplicateOrder(command.OrderId)));
+            return;
+        }
+        if (Rules.OrderFields("ask", command.OrderId, command.Gpus, command.Start, command.End, command.PriceTicks) is { } invalid)
+        {
+            events.Add(MarketEvent.Rejected(command.OrderId, invalid));
+            return;
+        }
+        if (!_pools.TryGetValue(command.PoolId, out var pool))
+        {
+            events.Add(MarketEvent.Rejected(command.OrderId, Rules.UnknownPool("ask", command.OrderId, command.PoolId)));
+            return;
+        }
+        if (pool.Provider != command.Account)
+        {
+            events.Add(MarketEvent.Rejected(command.OrderId, Rules.NotProvider(command.OrderId, command.Account, pool.Id, pool.Provider)));
+            return;
+        }
+        // Walk the merged breakpoints of capacity and used GPUs: the first hour where they do not leave room fails the ask.
+        for (var hour = command.Start; hour < command.End;)
+        {
+            var capacity = pool.Capacity.At(hour);
+            var used = pool.Used.At(hour);
+            if (used + command.Gpus > capacity)
+            {
+                events.Add(MarketEvent.Rejected(command.OrderId, Rules.OverCapacity(command.OrderId, pool.Id, hour, capacity, used, command.Gpus)));
+                return;
+            }
+            hour = Math.Min(pool.Capacity.NextBreak(hour, command.End), pool.Used.NextBreak(hour, command.End));
+        }
+
+        _usedIds.Add(command.OrderId);
+        var ask = new Ask(command.OrderId, command.Account, pool, command.Gpus, command.Start, command.End, command.PriceTicks, ++_sequence);
+        ask.Remaining.Add(command.Start, command.End, command.Gpus);
+        pool.Used.Add(command.Start, command.End, command.Gpus);
+
+        if (_bidBooks.TryGetValue(pool.Sku, out var bids))
+        {
+            // Snapshot the candidates first: filling a bid removes it from the book being walked.
+            _walk.Clear();
+            foreach (var bid in bids)
+            {
+                if (bid.LimitTicks < ask.PriceTicks) break;
+                _walk.Add(bid);
+            }
+            foreach (var bid in _walk)
+            {
+                if (!Eligible(ask, bid.Region, bid.Gpus, bid.Start, bid.End, bid.LimitTicks, bid.Account)) continue;
+                Fill(ask, bid.Id, bid.Account, bid.Gpus, bid.Start, bid.End, bid.LimitTicks, events);
+                RemoveBid(bid);
+            }
+        }
+        if (ask.Remaining.Max(ask.Start, ask.End) > 0)
+        {
+            _asks[ask.Id] = ask;
+            Book(pool.Sku).Add(ask);
+            events.Add(MarketEvent.Rested(ask.Id));
+        }
+    }
+
+    private void PlaceBid(BidCommand command, List<MarketEvent> events)
+    {
+        if (_usedIds.Contains(command.OrderId))
+        {
+            events.Add(MarketEvent.Rejected(command.OrderId, Rules.DuplicateOrder(command.OrderId)));
+            return;
+        }
+        if (Rules.OrderFields("bid", command.OrderId, command.Gpus, command.Start, command.End, command.LimitTicks) is { } invalid)
+        {
+            events.Add(MarketEvent.Rejected(command.OrderId, invalid));
+            return;
+        }
+        _usedIds.Add(command.OrderId);
+        var sequence = ++_sequence;
+        if (BestAsk(command.Sku, command.Region, command.Gpus, command.Start, command.End, command.LimitTicks, command.Account) is { } ask)
+        {
+            Fill(ask, command.OrderId, command.Account, command.Gpus, command.Start, command.End, ask.PriceTicks, events);
+            if (ask.Remaining.Max(ask.Start, ask.End) == 0)
+            {
+                _asks.Remove(ask.Id);
+                Book(ask.Pool.Sku).Remove(ask);
+            }
+            return;
+        }
+        if (command.ImmediateOrCancel)
+        {
+            events.Add(MarketEvent.Cancelled(command.OrderId));
+            return;
+        }
+        var bid = new Bid(command.OrderId, command.Account, command.Sku, command.Region, command.Gpus, command.Start, command.End, command.LimitTicks, sequence);
+        _bids[bid.Id] = bid;
+        Bids(bid.Sku).Add(bid);
+        events.Add(MarketEvent.Rested(bid.Id));
+    }
+
+    private void Cancel(CancelCommand command, List<MarketEvent> events)
+    {
+        if (_bids.TryGetValue(command.OrderId, out var bid))
+        {
+            RemoveBid(bid);
+            events.Add(MarketEvent.Cancelled(bid.Id));
+            return;
+        }
+        if (_asks.Remove(command.OrderId, out var ask))
+        {
+            Book(ask.Pool.Sku).Remove(ask);
+            foreach (var step in ask.Remaining.Segments().ToList()) ask.Pool.Used.Add(step.Start, step.End, -step.Gpus);
+            events.Add(MarketEvent.Cancelled(ask.Id));
+            return;
+        }
+        events.Add(MarketEvent.Rejected(command.OrderId, Rules.NotCancellable(command.OrderId)));
+    }
+
+    private Ask? BestAsk(string sku, string? region, int gpus, int start, int end, long limitTicks, string buyer)
+    {
+        if (!_askBooks.TryGetValue(sku, out var book)) return null;
+        foreach (var ask in book)
+        {
+            if (ask.PriceTicks > limitTicks) return null;
+            if (Eligible(ask, region, gpus, start, end, limitTicks, buyer)) return ask;
+        }
+        return null;
+    }
+
+    private static bool Eligible(Ask ask, string? region, int gpus, int start, int end, long limitTicks, string buyer) =>
+        ask.PriceTicks <= limitTicks
+        && (region is null || region == ask.Pool.Region)
+        && ask.Start <= start && end <= ask.End
+        && !string.Equals(ask.Account, buyer, StringComparison.Ordinal)
+        && ask.Remaining.Min(start, end) >= gpus;
+
+    private static void Fill(Ask ask, string bidId, string buyer, int gpus, int start, int end, long priceTicks, List<MarketEvent> events)
+    {
+        // Offered GPUs become sold ones: the pool's used total does not change.
+        ask.Remaining.Add(start, end, -gpus);
+        ask.Pool.Sold.Add(start, end, gpus);
+        events.Add(MarketEvent.Trade(bidId, ask.Id, ask.Pool.Id, gpus, start, end, priceTicks, buyer, ask.Account));
+    }
+
+    private void RemoveBid(Bid bid)
+    {
+        _bids.Remove(bid.Id);
+        Bids(bid.Sku).Remove(bid);
+    }
+
+    private SortedSet<Ask> Book(string sku)
+    {
+        if (!_askBooks.TryGetValue(sku, out var book)) _askBooks[sku] = book = new SortedSet<Ask>(Ask.ByPriceThenTime);
+        return book;
+    }
+
+    private SortedSet<Bid> Bids(string sku)
+    {
+        if (!_bidBooks.TryGetValue(sku, out var book)) _bidBooks[sku] = book = new SortedSet<Bid>(Bid.ByLimitThenTime);
+        return book;
+    }
+
+    public bool IsOpen(string orderId) => _asks.ContainsKey(orderId) || _bids.ContainsKey(orderId);
+
+    public PoolInfo? Pool(string poolId) => _pools.TryGetValue(poolId, out var p) ? new PoolInfo(p.Id, p.Provider, p.Region, p.Sku) : null;
+
+    public IReadOnlyList<BookLevel> Asks(string sku, string? region) =>
+        !_askBooks.TryGetValue(sku, out var book) ? [] : Levels(book.Where(a => region is null || a.Pool.Region == region)
+            .Select(a => (a.PriceTicks, GpuHours: GpuHours(a.Remaining), Max: a.Remaining.Max(a.Start, a.End), a.Start, a.End)), descending: false);
+
+    public IReadOnlyList<BookLevel> Bids(string sku, string? region) =>
+        !_bidBooks.TryGetValue(sku, out var book) ? [] : Levels(book.Where(b => region is null || b.Region is null || b.Region == region)
+            .Select(b => (b.LimitTicks, GpuHours: (long)b.Gpus * (b.End - b.Start), Max: b.Gpus, b.Start, b.End)), descending: true);
+
+    public long? Quote(string sku, string? region, int gpus, int start, int end, string buyer) =>
+        BestAsk(sku, region, gpus, start, end, long.MaxValue, buyer)?.PriceTicks;
+
+    public IReadOnlyList<UsageStep> Usage(string poolId, int start, int end)
+    {
+        if (!_pools.TryGetValue(poolId, out var pool) || end <= start) return [];
+        var steps = new List<UsageStep>();
+        for (var hour = start; hour < end;)
+        {
+            var next = Math.Min(Math.Min(pool.Capacity.NextBreak(hour, end), pool.Used.NextBreak(hour, end)), pool.Sold.NextBreak(hour, end));
+            var sold = pool.Sold.At(hour);
+            var step = new UsageStep(hour, next, pool.Capacity.At(hour), sold, pool.Used.At(hour) - sold);
+            if (steps.Count > 0 && steps[^1] is var last && (last.Capacity, last.Sold, last.Offered) == (step.Capacity, step.Sold, step.Offered))
+                steps[^1] = last with { End = next };
+            else
+                steps.Add(step);
+            hour = next;
+        }
+        return steps;
+    }
+
+    public MarketState Export() => new(
+        _sequence,
+        _pools.Values.OrderBy(p => p.Id, StringComparer.Ordinal)
+            .Select(p => new MarketState.PoolState(p.Id, p.Provider, p.Region, p.Sku, [.. p.Segments], [.. p.Sold.Segments()])).ToList(),
+        _asks.Values.OrderBy(a => a.Sequence)
+            .Select(a => new MarketState.AskState(a.Id, a.Account, a.Pool.Id, a.Gpus, a.Start, a.End, a.PriceTicks, a.Sequence, [.. a.Remaining.Segments()])).ToList(),
+        _bids.Values.OrderBy(b => b.Sequence)
+            .Select(b => new MarketState.BidState(b.Id, b.Account, b.Sku, b.Region, b.Gpus, b.Start, b.End, b.LimitTicks, b.Sequence)).ToList(),
+        _usedIds.Order(StringComparer.Ordinal).ToList());
+
+    public void Import(MarketState state)
+    {
+        _pools.Clear();
+        _asks.Clear();
+        _bids.Clear();
+        _usedIds.Clear();
+        _askBooks.Clear();
+        _bidBooks.Clear();
+        _sequence = state.Sequence;
+        foreach (var p in state.Pools)
+        {
+            var pool = new PoolState(p.Id, p.Provider, p.Region, p.Sku, [.. p.Capacity]);
+            foreach (var s in p.Sold)
+            {
+                pool.Sold.Add(s.Start, s.End, s.Gpus);
+                pool.Used.Add(s.Start, s.End, s.Gpus);
+            }
+            _pools[p.Id] = pool;
+        }
+        foreach (var a in state.Asks)
+        {
+            var pool = _pools[a.Pool];
+            var ask = new Ask(a.Id, a.Account, pool, a.Gpus, a.Start, a.End, a.PriceTicks, a.Sequence);
+            foreach (var s in a.Remaining)
+            {
+                ask.Remaining.Add(s.Start, s.End, s.Gpus);
+                pool.Used.Add(s.Start, s.End, s.Gpus);
+            }
+            _asks[a.Id] = ask;
+            Book(pool.Sku).Add(ask);
+        }
+        foreach (var b in state.Bids)
+        {
+            var bid = new Bid(b.Id, b.Account, b.Sku, b.Region, b.Gpus, b.Start, b.End, b.LimitTicks, b.Sequence);
+            _bids[b.Id] = bid;
+            Bids(b.Sku).Add(bid);
+        }
+        foreach (var id in state.UsedOrderIds) _usedIds.Add(id);
+    }
+
+    private static long GpuHours(StepFunction remaining)
+    {
+        var total = 0L;
+        foreach (var s in remaining.Segments()) total += (long)s.Gpus * (s.End - s.Start);
+        return total;
+    }
+
+    private static List<BookLevel> Levels(IEnumerable<(long Price, long GpuHours, int Max, int Start, int End)> orders, bool descending)
+    {
+        var levels = orders.GroupBy(o => o.Price)
+            .Select(g => new BookLevel(g.Key, g.Count(), g.Sum(o => o.GpuHours), g.Max(o => o.Max), g.Min(o => o.Start), g.Max(o => o.End)));
+        return (descending ? levels.OrderByDescending(l => l.PriceTicks) : levels.OrderBy(l => l.PriceTicks)).ToList();
+    }
+
+    private sealed class PoolState(string id, string provider, string region, string sku, List<Segment> segments)
+    {
+        public string Id { get; } = id;
+        public string Provider { get; } = provider;
+        public string Region { get; } = region;
+        public string Sku { get; } = sku;
+        public List<Segment> Segments { get; } = segments;
+        public StepFunction Capacity { get; } = StepFunction.Of(segments);
+        public StepFunction Sold { get; } = new();
+        public StepFunction Used { get; } = new();
+    }
+
+    private sealed class Ask(string id, string account, PoolState pool, int gpus, int start, int end, long priceTicks, long sequence)
+    {
+        public static readonly IComparer<Ask> ByPriceThenTime = Comparer<Ask>.Create((a, b) =>
+            a.PriceTicks != b.PriceTicks ? a.PriceTicks.CompareTo(b.PriceTicks) : a.Sequence.CompareTo(b.Sequence));
+
+        public string Id { get; } = id;
+        public string Account { get; } = account;
+        public PoolState Pool { get; } = pool;
+        public int Gpus { get; } = gpus;
+        public int Start { get; } = start;
+        public int End { get; } = end;
+        public long PriceTicks { get; } = priceTicks;
+        public long Sequence { get; } = sequence;
+        public StepFunction Remaining { get; } = new();
+    }
+
+    private sealed record Bid(string Id, string Account, string Sku, string? Region, int Gpus, int Start, int End, long LimitTicks, long Sequence)
+    {
+        public static readonly IComparer<Bid> ByLimitThenTime = Comparer<Bid>.Create((a, b) =>
+            a.LimitTicks != b.LimitTicks ? b.LimitTicks.CompareTo(a.LimitTicks) : a.Sequence.CompareTo(b.Sequence));
+    }
+}

@@ -1,0 +1,275 @@
+using Neocloud.Market.Commands;
+using Neocloud.Market.Engine;
+
+namespace Neocloud.Market.Reference;
+
+/// <summary>
+/// The market written for obviousness: every pool keeps its capacity and sold GPUs hour by hour in arrays, every ask
+/// its remaining GPUs hour by hour, and matching scans every order. Slow, and kept to check the fast engine.
+/// </summary>
+public sealed class ReferenceEngine : IMatchingEngine
+{
+    private readonly Dictionary<string, HourlyPool> _pools = [];
+    private readonly List<Ask> _asks = [];
+    private readonly List<Bid> _bids = [];
+    private readonly HashSet<string> _usedIds = [];
+    private long _sequence;
+
+    public int RestingOrders => _asks.Count + _bids.Count;
+
+    public void Apply(MarketCommand command, List<MarketEvent> events)
+    {
+        switch (command)
+        {
+            case PoolCommand c:
+                if (_pools.ContainsKey(c.PoolId)) events.Add(MarketEvent.Rejected(c.PoolId, Rules.DuplicatePool(c.PoolId)));
+                else if (Rules.CapacitySegments(c.PoolId, c.Capacity) is { } bad) events.Add(MarketEvent.Rejected(c.PoolId, bad));
+                else _pools[c.PoolId] = new HourlyPool(c.PoolId, c.Provider, c.Region, c.Sku, [.. c.Capacity]);
+                break;
+            case CapacityCommand c:
+                if (!_pools.TryGetValue(c.PoolId, out var pool)) events.Add(MarketEvent.Rejected(c.PoolId, Rules.UnknownPool("capacity", c.PoolId, c.PoolId)));
+                else if (Rules.CapacitySegments(c.PoolId, [.. pool.Segments, c.Step]) is { } bad) events.Add(MarketEvent.Rejected(c.PoolId, bad));
+                else pool.Segments.Add(c.Step);
+                break;
+            case AskCommand c: PlaceAsk(c, events); break;
+            case BidCommand c: PlaceBid(c, events); break;
+            case CancelCommand c: Cancel(c, events); break;
+            default: throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command));
+        }
+    }
+
+    private void PlaceAsk(AskCommand c, List<MarketEvent> events)
+    {
+        if (_usedIds.Contains(c.OrderId)) { events.Add(MarketEvent.Rejected(c.OrderId, Rules.DuplicateOrder(c.OrderId))); return; }
+        if (Rules.OrderFields("ask", c.OrderId, c.Gpus, c.Start, c.End, c.PriceTicks) is { } bad) { events.Add(MarketEvent.Rejected(c.OrderId, bad)); return; }
+        if (!_pools.TryGetValue(c.PoolId, out var pool)) { events.Add(MarketEvent.Rejected(c.OrderId, Rules.UnknownPool("ask", c.OrderId, c.PoolId))); return; }
+        if (pool.Provider != c.Account) { events.Add(MarketEvent.Rejected(c.OrderId, Rules.NotProvider(c.OrderId, c.Account, pool.Id, pool.Provider))); return; }
+        for (var hour = c.Start; hour < c.End; hour++)
+        {
+            var capacity = pool.CapacityAt(hour);
+            var used = pool.SoldAt(hour) + _asks.Where(a => a.Pool == pool).Sum(a => a.RemainingAt(hour));
+            if (used + c.Gpus > capacity)
+            {
+                events.Add(MarketEvent.Rejected(c.OrderId, Rules.OverCapacity(c.OrderId, pool.Id, hour, capacity, used, c.Gpus)));
+                return;
+            }
+        }
+
+        _usedIds.Add(c.OrderId);
+        var ask = new Ask(c.OrderId, c.Account, pool, c.Start, c.End, c.PriceTicks, ++_sequence, Enumerable.Repeat(c.Gpus, c.End - c.Start).ToArray(), c.Gpus);
+        var walk = _bids.Where(b => b.Sku == pool.Sku).OrderByDescending(b => b.LimitTicks).ThenBy(b => b.Sequence).ToList();
+        foreach (var bid in walk)
+        {
+            if (!Eligible(ask, bid.Region, bid.Gpus, bid.Start, bid.End, bid.LimitTicks, bid.Account)) continue;
+            Fill(ask, bid.Id, bid.Account, bid.Gpus, bid.Start, bid.End, bid.LimitTicks, events);
+            _bids.Remove(bid);
+        }
+        if (ask.Remaining.Any(g => g > 0))
+        {
+            _asks.Add(ask);
+            events.Add(MarketEvent.Rested(ask.Id));
+        }
+    }
+
+    private void PlaceBid(BidCommand c, List<MarketEvent> events)
+    {
+        if (_usedIds.Contains(c.OrderId)) { events.Add(MarketEvent.Rejected(c.OrderId, Rules.DuplicateOrder(c.OrderId))); return; }
+        if (Rules.OrderFields("bid", c.OrderId, c.Gpus, c.Start, c.End, c.LimitTicks) is { } bad) { events.Add(MarketEvent.Rejected(c.OrderId, bad)); return; }
+        _usedIds.Add(c.OrderId);
+        var sequence = ++_sequence;
+        var ask = Best(c.Sku, c.Region, c.Gpus, c.Start, c.End, c.LimitTicks, c.Account);
+        if (ask is not null)
+        {
+            Fill(ask, c.OrderId, c.Account, c.Gpus, c.Start, c.End, ask.PriceTicks, events);
+            if (ask.Remaining.All(g => g == 0)) _asks.Remove(ask);
+            return;
+        }
+        if (c.ImmediateOrCancel) { events.Add(MarketEvent.Cancelled(c.OrderId)); return; }
+        _bids.Add(new Bid(c.OrderId, c.Account, c.Sku, c.Region, c.Gpus, c.Start, c.End, c.LimitTicks, sequence));
+        events.Add(MarketEvent.Rested(c.OrderId));
+    }
+
+    private void Cancel(CancelCommand c, List<MarketEvent> events)
+    {
+        var bid = _bids.FirstOrDefault(b => b.Id == c.OrderId);
+        if (bid is not null) { _bids.Remove(bid); events.Add(MarketEvent.Cancelled(c.OrderId)); return; }
+        var ask = _asks.FirstOrDefault(a => a.Id == c.OrderId);
+        if (ask is not null) { _asks.Remove(ask); events.Add(MarketEvent.Cancelled(c.OrderId)); return; }
+        events.Add(MarketEvent.Rejected(c.OrderId, Rules.NotCancellable(c.OrderId)));
+    }
+
+    private Ask? Best(string sku, string? region, int gpus, int start, int end, long limitTicks, string buyer) =>
+        _asks.Where(a => a.Pool.Sku == sku && Eligible(a, region, gpus, start, end, limitTicks, buyer))
+            .OrderBy(a => a.PriceTicks).ThenBy(a => a.Sequence).FirstOrDefault();
+
+    private static bool Eligible(Ask ask, string? region, int gpus, int start, int end, long limitTicks, string buyer)
+    {
+        if (ask.PriceTicks > limitTicks || (region is not null && region != ask.Pool.Region) || ask.Account == buyer) return false;
+        if (start < ask.Start || end > ask.End) return false;
+        for (var hour = start; hour < end; hour++)
+        {
+            if (ask.RemainingAt(hour) < gpus) return false;
+        }
+        return true;
+    }
+
+    private static void Fill(Ask ask, string bidId, string buyer, int gpus, int start, int end, long priceTicks, List<MarketEvent> events)
+    {
+        for (var hour = start; hour < end; hour++)
+        {
+            ask.Remaining[hour - ask.Start] -= gpus;
+            ask.Pool.AddSold(hour, gpus);
+        }
+        events.Add(MarketEvent.Trade(bidId, ask.Id, ask.Pool.Id, gpus, start, end, priceTicks, buyer, ask.Account));
+    }
+
+    public bool IsOpen(string orderId) => _asks.Any(a => a.Id == orderId) || _bids.Any(b => b.Id == orderId);
+
+    public PoolInfo? Pool(string poolId) => _pools.TryGetValue(poolId, out var p) ? new PoolInfo(p.Id, p.Provider, p.Region, p.Sku) : null;
+
+    public IReadOnlyList<BookLevel> Asks(string sku, string? region) =>
+        _asks.Where(a => a.Pool.Sku == sku && (region is null || a.Pool.Region == region))
+            .GroupBy(a => a.PriceTicks).OrderBy(g => g.Key)
+            .Select(g => new BookLevel(g.Key, g.Count(), g.Sum(a => a.Remaining.Sum(r => (long)r)), g.Max(a => a.Remaining.Max()), g.Min(a => a.Start), g.Max(a => a.End)))
+            .ToList();
+
+    public IReadOnlyList<BookLevel> Bids(string sku, string? region) =>
+        _bids.Where(b => b.Sku == sku && (region is null || b.Region is null || b.Region == region))
+            .GroupBy(b => b.LimitTicks).OrderByDescending(g => g.Key)
+            .Select(g => new BookLevel(g.Key, g.Count(), g.Sum(b => (long)b.Gpus * (b.End - b.Start)), g.Max(b => b.Gpus), g.Min(b => b.Start), g.Max(b => b.End)))
+            .ToList();
+
+    public long? Quote(string sku, string? region, int gpus, int start, int end, string buyer) =>
+        Best(sku, region, gpus, start, end, long.MaxValue, buyer)?.PriceTicks;
+
+    public IReadOnlyList<UsageStep> Usage(string poolId, int start, int end)
+    {
+        if (!_pools.TryGetValue(poolId, out var pool)) return [];
+        var steps = new List<UsageStep>();
+        for (var hour = start; hour < end; hour++)
+        {
+            var sold = pool.SoldAt(hour);
+            var offered = _asks.Where(a => a.Pool == pool).Sum(a => a.RemainingAt(hour));
+            var capacity = pool.CapacityAt(hour);
+            if (steps.Count > 0 && steps[^1] is var last && (last.Capacity, last.Sold, last.Offered) == (capacity, sold, offered))
+                steps[^1] = last with { End = hour + 1 };
+            else
+                steps.Add(new UsageStep(hour, hour + 1, capacity, sold, offered));
+        }
+        return steps;
+    }
+
+    /// <summary>Sold plus offered GPUs of a pool in one hour (for invariant checks).</summary>
+    public int UsedAt(string poolId, int hour) => _pools[poolId].SoldAt(hour) + _asks.Where(a => a.Pool.Id == poolId).Sum(a => a.RemainingAt(hour));
+
+    /// <summary>A pool's capacity in one hour (for invariant checks).</summary>
+    public int CapacityAt(string poolId, int hour) => _pools[poolId].CapacityAt(hour);
+
+    /// <summary>Every pool's id.</summary>
+    public IEnumerable<string> PoolIds => _pools.Keys;
+
+    public MarketState Export() => new(
+        _sequence,
+        _pools.Values.OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => new MarketState.PoolState(p.Id, p.Provider, p.Region, p.Sku, [.. p.Segments], Runs(p.SoldFrom, p.Sold))).ToList(),
+        _asks.OrderBy(a => a.Sequence).Select(a => new MarketState.AskState(a.Id, a.Account, a.Pool.Id, a.Gpus, a.Start, a.End, a.PriceTicks, a.Sequence, Runs(a.Start, a.Remaining))).ToList(),
+        _bids.OrderBy(b => b.Sequence).Select(b => new MarketState.BidState(b.Id, b.Account, b.Sku, b.Region, b.Gpus, b.Start, b.End, b.LimitTicks, b.Sequence)).ToList(),
+        _usedIds.Order(StringComparer.Ordinal).ToList());
+
+    public void Import(MarketState state)
+    {
+        _pools.Clear();
+        _asks.Clear();
+        _bids.Clear();
+        _usedIds.Clear();
+        _sequence = state.Sequence;
+        foreach (var p in state.Pools)
+        {
+            var pool = new HourlyPool(p.Id, p.Provider, p.Region, p.Sku, [.. p.Capacity]);
+            foreach (var s in p.Sold)
+            {
+                for (var hour = s.Start; hour < s.End; hour++) pool.AddSold(hour, s.Gpus);
+            }
+            _pools[p.Id] = pool;
+        }
+        foreach (var a in state.Asks)
+        {
+            var remaining = new int[a.End - a.Start];
+            foreach (var s in a.Remaining)
+            {
+                for (var hour = s.Start; hour < s.End; hour++) remaining[hour - a.Start] = s.Gpus;
+            }
+            _asks.Add(new Ask(a.Id, a.Account, _pools[a.Pool], a.Start, a.End, a.PriceTicks, a.Sequence, remaining, a.Gpus));
+        }
+        foreach (var b in state.Bids) _bids.Add(new Bid(b.Id, b.Account, b.Sku, b.Region, b.Gpus, b.Start, b.End, b.LimitTicks, b.Sequence));
+        foreach (var id in state.UsedOrderIds) _usedIds.Add(id);
+    }
+
+    /// <summary>Runs of equal non-zero values in an hourly array starting at <paramref name="first"/>.</summary>
+    private static List<Segment> Runs(int first, int[] values)
+    {
+        var runs = new List<Segment>();
+        for (var i = 0; i < values.Length;)
+        {
+            var j = i;
+            while (j < values.Length && values[j] == values[i]) j++;
+            if (values[i] != 0) runs.Add(new Segment(first + i, first + j, values[i]));
+            i = j;
+        }
+        return runs;
+    }
+
+    private sealed class HourlyPool(string id, string provider, string region, string sku, List<Segment> segments)
+    {
+        public string Id { get; } = id;
+        public string Provider { get; } = provider;
+        public string Region { get; } = region;
+        public string Sku { get; } = sku;
+        public List<Segment> Segments { get; } = segments;
+        public int SoldFrom { get; private set; }
+        public int[] Sold { get; private set; } = [];
+
+        public int CapacityAt(int hour)
+        {
+            foreach (var s in Segments)
+            {
+                if (s.Start <= hour && hour < s.End) return s.Gpus;
+            }
+            return 0;
+        }
+
+        public int SoldAt(int hour) => hour >= SoldFrom && hour < SoldFrom + Sold.Length ? Sold[hour - SoldFrom] : 0;
+
+        public void AddSold(int hour, int gpus)
+        {
+            if (Sold.Length == 0) SoldFrom = hour;
+            if (hour < SoldFrom || hour >= SoldFrom + Sold.Length)
+            {
+                // Grow the hourly array to cover the new hour: plain, not clever.
+                var from = Math.Min(SoldFrom, hour);
+                var to = Math.Max(SoldFrom + Sold.Length, hour + 1);
+                var grown = new int[to - from];
+                Array.Copy(Sold, 0, grown, SoldFrom - from, Sold.Length);
+                Sold = grown;
+                SoldFrom = from;
+            }
+            Sold[hour - SoldFrom] += gpus;
+        }
+    }
+
+    private sealed class Ask(string id, string account, HourlyPool pool, int start, int end, long priceTicks, long sequence, int[] remaining, int gpus)
+    {
+        public string Id { get; } = id;
+        public string Account { get; } = account;
+        public HourlyPool Pool { get; } = pool;
+        public int Start { get; } = start;
+        public int End { get; } = end;
+        public int Gpus { get; } = gpus;
+        public long PriceTicks { get; } = priceTicks;
+        public long Sequence { get; } = sequence;
+        public int[] Remaining { get; } = remaining;
+
+        public int RemainingAt(int hour) => hour >= Start && hour < End ? Remaining[hour - Start] : 0;
+    }
+
+    private sealed record Bid(string Id, string Account, string Sku, string? Region, int Gpus, int Start, int End, long LimitTicks, long Sequence);
+}

@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Neocloud.Domain.Money;
+using Neocloud.Market.Commands;
+
+namespace Neocloud.Market.Replay;
+
+/// <summary>
+/// The replay format of DESIGN.md (JSON Lines): one command per line in, one event per line out. A line that is
+/// JSON but not a valid command is a rejection carrying the line's <c>id</c> (or null); a line that is not JSON is
+/// reported as such and stops a replay.
+/// </summary>
+public static class ReplayCodec
+{
+    /// <summary>The outcome of reading one line: a command, a rejection, or not JSON at all.</summary>
+    public readonly record struct Parsed(MarketCommand? Command, MarketEvent? Rejection, string? NotJson);
+
+    /// <summary>Reads one line.</summary>
+    public static Parsed Parse(string line)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(line);
+        }
+        catch (JsonException e)
+        {
+            return new Parsed(null, null, $"not JSON at position {(e.BytePositionInLine ?? 0) + 1}");
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            string? id = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("id", out var idValue) && idValue.ValueKind == JsonValueKind.String
+                ? idValue.GetString() : null;
+            try
+            {
+                return new Parsed(Command(root), null, null);
+            }
+            catch (FormatException e)
+            {
+                return new Parsed(null, MarketEvent.Rejected(id ?? (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("pool", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null), e.Message), null);
+            }
+        }
+    }
+
+    private static MarketCommand Command(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object) throw new FormatException("a command must be a JSON object");
+        var op = Text(root, "op");
+        return op switch
+        {
+            "pool" => new PoolCommand(Text(root, "id"), Text(root, "provider"), Text(root, "region"), Text(root, "sku"), Segments(root)),
+            "capacity" => new CapacityCommand(Text(root, "pool"), new Segment(Int(root, "start"), Int(root, "end"), Int(root, "gpus"))),
+            "ask" => new AskCommand(Text(root, "id"), Text(root, "account"), Text(root, "pool"), Int(root, "gpus"), Int(root, "start"), Int(root, "end"), Ticks(root, "price", Text(root, "id"))),
+            "bid" => new BidCommand(Text(root, "id"), Text(root, "account"), Text(root, "sku"), OptionalText(root, "region"), Int(root, "gpus"),
+                Int(root, "start"), Int(root, "end"), Ticks(root, "limit", Text(root, "id")), Tif(root)),
+            "cancel" => new CancelCommand(Text(root, "id")),
+            _ => throw new FormatException($"unknown op \"{op}\""),
+        };
+    }
+
+    private static List<Segment> Segments(JsonElement root)
+    {
+        if (!root.TryGetProperty("capacity", out var array) || array.ValueKind != JsonValueKind.Array)
+            throw new FormatException("capacity must be an array of {start, end, gpus}");
+        var segments = new List<Segment>();
+        foreach (var item in array.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object) throw new FormatException("capacity must be an array of {start, end, gpus}");
+            segments.Add(new Segment(Int(item, "start"), Int(item, "end"), Int(item, "gpus")));
+        }
+        return segments;
+    }
+
+    private static string Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
+            ? text
+            : throw new FormatException($"{name} must be a non-empty string");
+
+    private static string? OptionalText(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw new FormatException($"{name} must be a string or null");
+    }
+
+    private static int Int(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)
+            ? number
+            : throw new FormatException($"{name} must be a whole number");
+
+    private static long Ticks(JsonElement root, string name, string id)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+            throw new FormatException($"{name} must be a price string such as \"2.4500\"");
+        return Price.TryParse(value.GetString(), out var price, out var error)
+            ? price.Ticks
+            : throw new FormatException($"order {id}: {name} {error}");
+    }
+
+    private static bool Tif(JsonElement root) => Text(root, "tif") switch
+    {
+        "GTC" => false,
+        "IOC" => true,
+        var other => throw new FormatException($"tif must be GTC or IOC, got \"{other}\""),
+    };
+
+    /// <summary>One event as a line of the replay format (prices with exactly four decimals).</summary>
+    public static string Format(in MarketEvent e)
+    {
+        var text = new StringBuilder(128);
+        switch (e.Kind)
+        {
+            case EventKind.Trade:
+                text.Append("{\"event\":\"trade\",\"bid\":").Append(Quote(e.Bid)).Append(",\"ask\":").Append(Quote(e.Ask))
+                    .Append(",\"pool\":").Append(Quote(e.Pool)).Append(",\"gpus\":").Append(e.Gpus.ToString(CultureInfo.InvariantCulture))
+                    .Append(",\"start\":").Append(e.Start.ToString(CultureInfo.InvariantCulture)).Append(",\"end\":").Append(e.End.ToString(CultureInfo.InvariantCulture))
+                    .Append(",\"price\":\"").Append(Price.FromTicks(e.PriceTicks).ToString()).Append("\"}");
+                break;
+            case EventKind.Rested:
+                text.Append("{\"event\":\"rested\",\"id\":").Append(Quote(e.Id)).Append('}');
+                break;
+            case EventKind.Cancelled:
+                text.Append("{\"event\":\"cancelled\",\"id\":").Append(Quote(e.Id)).Append('}');
+                break;
+            default:
+                text.Append("{\"event\":\"rejected\",\"id\":").Append(Quote(e.Id)).Append(",\"reason\":").Append(Quote(e.Reason)).Append('}');
+                break;
+        }
+        return text.ToString();
+    }
+
+    /// <summary>A command as one line of the replay format (what the exchange's journal stores).</summary>
+    public static string Format(MarketCommand command) => command switch
+    {
+        PoolCommand p => JsonSerializer.Serialize(new { op = "pool", id = p.PoolId, provider = p.Provider, region = p.Region, sku = p.Sku, capacity = p.Capacity.Select(s => new { start = s.Start, end = s.End, gpus = s.Gpus }) }, s_plain),
+        CapacityCommand c => JsonSerializer.Serialize(new { op = "capacity", pool = c.PoolId, start = c.Step.Start, end = c.Step.End, gpus = c.Step.Gpus }, s_plain),
+        AskCommand a => JsonSerializer.Serialize(new { op = "ask", id = a.OrderId, account = a.Account, pool = a.PoolId, gpus = a.Gpus, start = a.Start, end = a.End, price = Price.FromTicks(a.PriceTicks).ToString() }, s_plain),
+        BidCommand b => JsonSerializer.Serialize(new { op = "bid", id = b.OrderId, account = b.Account, sku = b.Sku, region = b.Region, gpus = b.Gpus, start = b.Start, end = b.End, limit = Price.FromTicks(b.LimitTicks).ToString(), tif = b.ImmediateOrCancel ? "IOC" : "GTC" }, s_plain),
+        CancelCommand c => JsonSerializer.Serialize(new { op = "cancel", id = c.OrderId }, s_plain),
+        _ => throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command)),
+    };
+
+    // Plain JSON escaping (quotes, backslashes, control characters): reasons stay readable, e.g. "pool p1's capacity".
+    private static readonly JsonSerializerOptions s_plain = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Quote(string? text) => text is null ? "null" : JsonSerializer.Serialize(text, s_plain);
+}

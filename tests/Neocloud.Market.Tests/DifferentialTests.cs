@@ -1,0 +1,98 @@
+using CsCheck;
+using Neocloud.Market.Commands;
+using Neocloud.Market.Engine;
+using Neocloud.Market.Indexed;
+using Neocloud.Market.Reference;
+
+namespace Neocloud.Market.Tests;
+
+/// <summary>The fast engine against the plain one on thousands of random streams, and the promise after every command.</summary>
+public class DifferentialTests
+{
+    [Fact]
+    public void Both_engines_emit_identical_events_on_random_streams() =>
+        Gen.Int.Sample(seed => SameEvents(Streams.Random(seed, 60, adversarial: false)), iter: 1500);
+
+    [Fact]
+    public void Both_engines_emit_identical_events_on_adversarial_streams() =>
+        Gen.Int.Sample(seed => SameEvents(Streams.Random(seed, 80, adversarial: true)), iter: 1500);
+
+    [Fact]
+    public void No_gpu_hour_is_ever_sold_twice() =>
+        Gen.Int.Sample(seed =>
+        {
+            var engine = new ReferenceEngine();
+            var events = new List<MarketEvent>();
+            foreach (var command in Streams.Random(seed, 80, adversarial: seed % 2 == 0))
+            {
+                engine.Apply(command, events);
+                foreach (var pool in engine.PoolIds)
+                {
+                    for (var hour = -1; hour < 45; hour++)
+                    {
+                        if (engine.UsedAt(pool, hour) > engine.CapacityAt(pool, hour)) return false;
+                    }
+                }
+            }
+            return true;
+        }, iter: 400);
+
+    [Fact]
+    public void Both_engines_answer_the_same_queries() =>
+        Gen.Int.Sample(seed =>
+        {
+            var (fast, plain) = (new IndexedEngine(), new ReferenceEngine());
+            var events = new List<MarketEvent>();
+            foreach (var command in Streams.Random(seed, 60, adversarial: seed % 3 == 0))
+            {
+                fast.Apply(command, events);
+                plain.Apply(command, events);
+            }
+            foreach (var sku in new[] { "GB300", "H100" })
+            {
+                foreach (var region in new[] { null, "us-tx" })
+                {
+                    if (!fast.Asks(sku, region).SequenceEqual(plain.Asks(sku, region))) return false;
+                    if (!fast.Bids(sku, region).SequenceEqual(plain.Bids(sku, region))) return false;
+                    if (fast.Quote(sku, region, 3, 2, 9, "b0") != plain.Quote(sku, region, 3, 2, 9, "b0")) return false;
+                }
+            }
+            for (var p = 0; p < 3; p++)
+            {
+                if (!fast.Usage($"p{p}", 0, 45).SequenceEqual(plain.Usage($"p{p}", 0, 45))) return false;
+            }
+            return fast.RestingOrders == plain.RestingOrders;
+        }, iter: 500);
+
+    [Fact]
+    public void A_snapshot_and_the_rest_of_the_stream_give_the_events_of_a_full_replay() =>
+        Gen.Select(Gen.Int, Gen.Int[0, 80]).Sample((seed, cut) =>
+        {
+            var commands = Streams.Random(seed, 80, adversarial: seed % 2 == 0);
+            cut = Math.Min(cut, commands.Count);
+            var full = Run(new IndexedEngine(), commands);
+
+            var first = new IndexedEngine();
+            var head = Run(first, commands.Take(cut));
+            using var snapshot = new MemoryStream();
+            first.Export().WriteTo(snapshot);
+
+            foreach (IMatchingEngine resumed in new IMatchingEngine[] { new IndexedEngine(), new ReferenceEngine() })
+            {
+                snapshot.Position = 0;
+                resumed.Import(MarketState.ReadFrom(snapshot));
+                var tail = Run(resumed, commands.Skip(cut));
+                if (!full.SequenceEqual(head.Concat(tail))) return false;
+            }
+            return true;
+        }, iter: 500);
+
+    private static bool SameEvents(List<MarketCommand> commands) => Run(new IndexedEngine(), commands).SequenceEqual(Run(new ReferenceEngine(), commands));
+
+    private static List<MarketEvent> Run(IMatchingEngine engine, IEnumerable<MarketCommand> commands)
+    {
+        var events = new List<MarketEvent>();
+        foreach (var command in commands) engine.Apply(command, events);
+        return events;
+    }
+}
