@@ -17,6 +17,7 @@ public sealed class FuzzTests : IAsyncLifetime
         ("/api/v1/pools/p1/capacity", """{"start":600000,"end":600001,"gpus":1}"""),
         ("/api/v1/admin/organizations", """{"id":"fz-org","name":"Fuzz"}"""),
         ("/api/v1/admin/organizations/iren/tokens", """{"label":"fz","scopes":["market:read"]}"""),
+        ("/api/v1/deals/analyze", """{"tranches":[{"gpus":10,"startMonth":0,"termMonths":2}],"pricePerGpuHour":2,"prepaymentFraction":0.1,"equipmentUsdPerGpu":1000,"facilityUsdPerMw":1000000,"kwPerGpu":1,"pue":1.5,"powerUsdPerMwh":100,"otherOpexFraction":0.1,"residualFraction":0.5,"discountRateAnnual":0.1,"depreciationMonths":24}"""),
     ];
 
     private TestServer _server = null!;

@@ -45,7 +45,7 @@ public static class DealCommands
             if (parsed.GetValue(chart) is { } path) CashFlowChart.Write(analysis, $"{name}: monthly and cumulative cash", path);
             if (parsed.GetValue(json))
             {
-                context.Output.WriteLine(JsonSerializer.Serialize(Json(analysis), s_json));
+                context.Output.WriteLine(JsonSerializer.Serialize(DealAnalysisJson.Of(analysis), s_json));
                 return 0;
             }
             context.Console.Write(new Rule(name).LeftJustified());
@@ -55,26 +55,6 @@ public static class DealCommands
             return 0;
         });
         return command;
-    }
-
-    /// <summary>The <c>--json</c> shape of an analysis: the field names, dollars rounded to cents.</summary>
-    public static Dictionary<string, object?> Json(DealAnalysis a)
-    {
-        var result = new Dictionary<string, object?>
-        {
-            ["tcvUsd"] = Cents(a.TcvUsd),
-            ["pricePerGpuHour"] = decimal.Round(a.PricePerGpuHour, 6),
-            ["arrUsd"] = Cents(a.ArrUsd),
-            ["npvUsd"] = Cents(a.NpvUsd),
-            ["irrAnnual"] = a.IrrAnnual is { } irr ? decimal.Round(irr, 6) : null,
-            ["paybackMonth"] = a.PaybackMonth,
-            ["peakFundingUsd"] = Cents(a.PeakFundingUsd),
-            ["ebitdaMargin"] = decimal.Round(a.EbitdaMargin, 6),
-            ["months"] = a.Months.Select(m => new { month = m.Month, revenueUsd = Cents(m.RevenueUsd), cashFlowUsd = Cents(m.CashFlowUsd), cumulativeUsd = Cents(m.CumulativeUsd) }).ToList(),
-        };
-        if (a.LeaseNpvCostUsd is { } lease) result["leaseNpvCostUsd"] = Cents(lease);
-        if (a.BuildNpvCostUsd is { } build) result["buildNpvCostUsd"] = Cents(build);
-        return result;
     }
 
     private static Command Presets(CliContext context)
@@ -224,7 +204,7 @@ public static class DealCommands
         return command;
     }
 
-    private static decimal Cents(decimal usd) => decimal.Round(usd, 2, MidpointRounding.AwayFromZero);
+    private static decimal Cents(decimal usd) => DealAnalysisJson.Cents(usd);
 
     private static string Percent(decimal factor) => (factor - 1m).ToString("+0%;-0%;0%", CultureInfo.InvariantCulture);
 }

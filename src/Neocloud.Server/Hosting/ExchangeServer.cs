@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Neocloud.Server.Admin;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Catalog;
+using Neocloud.Server.Deals;
 using Neocloud.Server.Demo;
 using Neocloud.Server.Exchange;
 using Neocloud.Server.MarketData;
@@ -141,6 +142,7 @@ public static class ExchangeServer
         api.MapPoolsApi();
         api.MapOrdersApi();
         api.MapMarketDataApi();
+        api.MapDealsApi();
         api.MapAdminApi();
 
         // The dashboard, where its static files were built (the neocloud executable; not a unit-test host).

@@ -1,0 +1,52 @@
+using Neocloud.Economics.Deals;
+using Neocloud.Economics.Presets;
+using Neocloud.Server.Auth;
+using Neocloud.Server.Http;
+
+namespace Neocloud.Server.Deals;
+
+/// <summary><c>/api/v1/deals</c>: analyze a deal body, and the presets built from public figures.</summary>
+public static class DealsApi
+{
+    /// <summary>A preset in a list.</summary>
+    public sealed record PresetView(string Id, string Title, string Buyer, string Seller, string Sku, string Notes, decimal TcvUsd, int Gpus);
+
+    public static RouteGroupBuilder MapDealsApi(this RouteGroupBuilder api)
+    {
+        var deals = api.MapGroup("/deals").RequireAuthorization(Scopes.MarketRead).WithTags("Deals");
+
+        deals.MapPost("/analyze", async (HttpContext context, Storage.ExchangeStore store, TimeProvider clock) =>
+        {
+            using var request = await PostRequest.ReadAsync(context, store, clock);
+            if (request.Answer is { } answer) return answer.ToResult(request.Replayed);
+            if (!DealJson.TryParse(request.Body!.RootElement.GetRawText(), out var terms, out var error))
+            {
+                var split = error!.IndexOf(": ", StringComparison.Ordinal);
+                var field = split > 0 ? error[..split] : "$";
+                return ApiResponse.Invalid(new Dictionary<string, string[]> { [field] = [split > 0 ? error[(split + 2)..] : error] }).ToResult();
+            }
+            return ApiResponse.Of(200, DealAnalysisJson.Of(DealAnalyzer.Analyze(terms!))).ToResult();
+        }).WithSummary("Analyze a deal: cash flows, NPV, IRR, payback, peak funding, EBITDA margin, lease vs build")
+          .Accepts<object>("application/json");
+
+        deals.MapGet("/presets", (HttpContext context, string? after, int? limit) =>
+        {
+            if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
+            var views = DealPresets.All.Select(p => new PresetView(p.Id, p.Title, p.Buyer, p.Seller, p.Sku, p.Notes, p.Terms.TcvUsd, p.Terms.Tranches.Sum(t => t.Gpus)));
+            return ETags.Respond(context, ApiResponse.Of(200, Paging.Of(views, v => v.Id, after, take)));
+        }).WithSummary("List the deal presets");
+
+        deals.MapGet("/presets/{id}", (string id, HttpContext context) =>
+        {
+            if (DealPresets.Find(id) is not { } preset) return ApiResponse.Problem(404, "Not found", $"no deal preset '{id}'").ToResult();
+            return ETags.Respond(context, ApiResponse.Of(200, new
+            {
+                preset.Id, preset.Title, preset.Buyer, preset.Seller, preset.Sku, preset.Notes,
+                sources = preset.Sources.Select(s => new { s.Field, s.Source, s.Url, s.Note, assumption = s.IsAssumption }),
+                deal = System.Text.Json.JsonDocument.Parse(preset.Json).RootElement,
+                analysis = DealAnalysisJson.Of(DealAnalyzer.Analyze(preset.Terms)),
+            }));
+        }).WithSummary("A preset: its inputs with sources, and its analysis");
+        return api;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Neocloud.Testing;
+
+namespace Neocloud.Cli.Tests.Market;
+
+public sealed class MarketCommandTests : IDisposable
+{
+    private readonly TempDirectory _folder = new("neocloud-market-cli-");
+
+    public void Dispose() => _folder.Dispose();
+
+    private const string Stream = """
+        {"op":"pool","id":"p1","provider":"iren","region":"us-tx","sku":"GB300","capacity":[{"start":490000,"end":533800,"gpus":576}]}
+        {"op":"ask","id":"a1","account":"iren","pool":"p1","gpus":72,"start":490000,"end":498760,"price":"2.4500"}
+        {"op":"bid","id":"b1","account":"msft","sku":"GB300","region":"us-tx","gpus":64,"start":490100,"end":490268,"limit":"3.1000","tif":"GTC"}
+        {"op":"bid","id":"b2","account":"msft","sku":"GB300","region":null,"gpus":-1,"start":490100,"end":490268,"limit":"3.1000","tif":"GTC"}
+        {"op":"cancel","id":"b1"}
+        """;
+
+    [Theory]
+    [InlineData("indexed")]
+    [InlineData("reference")]
+    public void Replay_prints_the_events_of_design_md(string engine)
+    {
+        var run = CliRun.WithInput(Stream, "market", "replay", "-", "--engine", engine);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal([
+            """{"event":"rested","id":"a1"}""",
+            """{"event":"trade","bid":"b1","ask":"a1","pool":"p1","gpus":64,"start":490100,"end":490268,"price":"2.4500"}""",
+            """{"event":"rejected","id":"b2","reason":"bid b2: gpus must be > 0, got -1"}""",
+            """{"event":"rejected","id":"b1","reason":"cancel b1: not a resting bid or an open ask"}""",
+        ], run.Output.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public void A_line_that_is_not_json_stops_the_replay_naming_the_line()
+    {
+        var run = CliRun.WithInput(Stream.Split('\n')[0] + "\n{\"op\": oops\n" + Stream.Split('\n')[1], "market", "replay", "-");
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("error: line 2: not JSON", run.Error);
+        Assert.Equal("", run.Output);
+    }
+
+    [Fact]
+    public void A_missing_file_is_exit_2()
+    {
+        var run = CliRun.Of("market", "replay", "nowhere.jsonl");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("error: file 'nowhere.jsonl' not found", run.Error.Trim());
+    }
+
+    [Fact]
+    public void Gen_is_reproducible_and_replays_identically_on_both_engines()
+    {
+        var first = CliRun.Of("market", "gen", "--pools", "5", "--commands", "300", "--seed", "9");
+        var again = CliRun.Of("market", "gen", "--pools", "5", "--commands", "300", "--seed", "9");
+        Assert.Equal(first.Output, again.Output);
+        Assert.Equal(305, first.Output.TrimEnd().Split('\n').Length);
+
+        var path = _folder.File("stream.jsonl");
+        File.WriteAllText(path, first.Output);
+        var indexed = CliRun.Of("market", "replay", path, "--engine", "indexed");
+        var reference = CliRun.Of("market", "replay", path, "--engine", "reference");
+        Assert.Equal(reference.Output, indexed.Output);
+        Assert.Contains("\"event\":\"trade\"", indexed.Output);
+    }
+
+    [Fact]
+    public void Bench_with_both_engines_checks_the_events_agree()
+    {
+        var run = CliRun.Of("market", "bench", "--pools", "10", "--commands", "400", "--seed", "2", "--engine", "both", "--json");
+        Assert.Equal(0, run.ExitCode);
+        var json = JsonDocument.Parse(run.Output).RootElement;
+        Assert.True(json.GetProperty("identicalEvents").GetBoolean());
+        Assert.True(json.GetProperty("speedRatio").GetDouble() > 0);
+        Assert.Equal(2, json.GetProperty("results").GetArrayLength());
+        Assert.Equal(2, CliRun.Of("market", "bench", "--pools", "0", "--commands", "5").ExitCode);
+    }
+}
