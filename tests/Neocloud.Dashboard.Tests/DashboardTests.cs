@@ -9,6 +9,9 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
     [InlineData("/", "Market · GB300", "market")]
     [InlineData("/fleet", "Fleet", "fleet")]
     [InlineData("/desk", "My desk", "desk")]
+    [InlineData("/deals", "Deals", "deals")]
+    [InlineData("/deals/iren-microsoft-2025", "Microsoft–IREN", "deal-iren-microsoft")]
+    [InlineData("/mining", "Mining vs AI", "mining")]
     public async Task Every_page_opens_without_a_console_error(string path, string heading, string name)
     {
         var (page, errors) = await OpenAsync(path, 1280, 900);
@@ -90,6 +93,54 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
         await page.GetByTestId("order-price").FillAsync("1.23456");
         await Assertions.Expect(page.GetByText("at most 4 decimals")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("place-order")).ToBeDisabledAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_microsoft_iren_deal_shows_its_kpis_and_a_price_change_moves_npv_at_once()
+    {
+        var (page, errors) = await OpenAsync("/deals", 1280, 900);
+        await page.GetByTestId("deal-iren-microsoft-2025").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("kpi-tcv")).ToHaveTextAsync("$9,700.0M");
+        await Assertions.Expect(page.GetByTestId("kpi-arr")).ToHaveTextAsync("$1,940.0M");
+        await Assertions.Expect(page.GetByTestId("kpi-ebitda")).ToHaveTextAsync("85.0 %");
+        var npv = await page.GetByTestId("kpi-npv").InnerTextAsync();
+
+        await page.GetByTestId("input-price").FillAsync("3.5000");
+        await Assertions.Expect(page.GetByTestId("kpi-npv")).Not.ToHaveTextAsync(npv);
+        await Assertions.Expect(page.GetByTestId("kpi-price")).ToHaveTextAsync("3.5000");
+
+        await page.GetByTestId("run-montecarlo").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("montecarlo-result")).ToContainTextAsync("P50");
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_pasted_deal_is_analyzed_and_a_broken_one_names_the_field()
+    {
+        var (page, _) = await OpenAsync("/deals", 1280, 900);
+        await page.GetByTestId("deal-json").FillAsync("{\"tranches\":[{\"gpus\":-1,\"startMonth\":0,\"termMonths\":2}]}");
+        await page.GetByTestId("analyze-own").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("deal-error")).ToContainTextAsync("tranches[0].gpus");
+
+        await page.GetByTestId("deal-json").FillAsync("""{"tranches":[{"gpus":10,"startMonth":0,"termMonths":2}],"pricePerGpuHour":2,"prepaymentFraction":0.1,"equipmentUsdPerGpu":1000,"facilityUsdPerMw":1000000,"kwPerGpu":1,"pue":1.5,"powerUsdPerMwh":100,"otherOpexFraction":0.1,"residualFraction":0.5,"discountRateAnnual":0,"depreciationMonths":24}""");
+        await page.GetByTestId("analyze-own").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("kpi-npv")).ToHaveTextAsync("$9,090");
+        await Assertions.Expect(page.GetByTestId("kpi-tcv")).ToHaveTextAsync("$29,200");
+        await Assertions.Expect(page.GetByTestId("kpi-payback")).ToHaveTextAsync("1");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Mining_vs_ai_compares_three_uses_of_a_megawatt()
+    {
+        var (page, errors) = await OpenAsync("/mining", 1280, 900);
+        await Assertions.Expect(page.GetByTestId("mining-table")).ToContainTextAsync("bitcoin mining");
+        await Assertions.Expect(page.GetByTestId("mining-table")).ToContainTextAsync("AI GPU cloud");
+        await Assertions.Expect(page.GetByTestId("mining-table")).ToContainTextAsync("AI colocation");
+        Assert.Empty(errors);
         await page.Context.CloseAsync();
     }
 

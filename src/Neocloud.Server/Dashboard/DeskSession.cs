@@ -26,6 +26,9 @@ public sealed class DeskSession(TokenDirectory tokens, ProtectedLocalStorage sto
     /// <summary>True when the signed-in token may trade.</summary>
     public bool CanTrade => TokenScopes.Contains(Scopes.MarketTrade);
 
+    /// <summary>A deal this browser pasted in to analyze (not stored on the server).</summary>
+    public Economics.Deals.DealTerms? CustomDeal { get; set; }
+
     /// <summary>Raised when the SKU or the sign-in changes.</summary>
     public event Action? Changed;
 
