@@ -13,19 +13,26 @@ namespace Neocloud.Server.Tests;
 /// restart, and check that every acknowledged order is there, nothing else half-exists, no GPU-hour is oversold,
 /// and the stored trades are exactly what replaying the journal produces.
 /// </summary>
-public sealed class CrashTests
+public abstract class CrashContract
 {
     private const int PoolStart = 490_000, PoolEnd = 490_500, Capacity = 2_000;
+
+    /// <summary>Extra <c>serve</c> arguments that choose the store.</summary>
+    protected abstract string[] StoreArguments(TempDirectory data);
+
+    /// <summary>A connection to the store the server wrote, for checks behind its back.</summary>
+    protected abstract System.Data.Common.DbConnection OpenStore(TempDirectory data);
 
     [Fact]
     public async Task Kill_9_under_load_loses_no_acknowledged_order_and_oversells_nothing()
     {
         using var data = new TempDirectory("neocloud-crash-");
+        var store = StoreArguments(data);
         var acknowledged = new ConcurrentDictionary<string, string>();
         string provider;
         var buyers = new List<string>();
 
-        using (var server = await ServerProcess.StartAsync(data.Path))
+        using (var server = await ServerProcess.StartAsync(data.Path, store))
         {
             using var http = new HttpClient { BaseAddress = server.Address };
             provider = await TokenAsync(http, server.AdminToken!, "iren", "market:read", "market:trade", "pools:write");
@@ -42,7 +49,7 @@ public sealed class CrashTests
             await Task.WhenAll(clients);
         }
 
-        using (var restarted = await ServerProcess.StartAsync(data.Path))
+        using (var restarted = await ServerProcess.StartAsync(data.Path, store))
         {
             using var http = new HttpClient { BaseAddress = restarted.Address };
             foreach (var (id, token) in acknowledged)
@@ -64,7 +71,7 @@ public sealed class CrashTests
             }
         }
 
-        using var database = new SqliteConnection($"Data Source={data.File("exchange.db")};Mode=ReadOnly");
+        using var database = OpenStore(data);
         database.Open();
         var orders = Count(database, "SELECT COUNT(*) FROM orders");
         var orderCommands = Count(database, "SELECT COUNT(*) FROM journal WHERE command LIKE '{\"op\":\"bid\"%' OR command LIKE '{\"op\":\"ask\"%'");
@@ -125,14 +132,14 @@ public sealed class CrashTests
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    private static long Count(SqliteConnection connection, string sql)
+    private static long Count(System.Data.Common.DbConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
-        return (long)command.ExecuteScalar()!;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static List<string> Lines(SqliteConnection connection, string sql)
+    private static List<string> Lines(System.Data.Common.DbConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -141,4 +148,21 @@ public sealed class CrashTests
         while (reader.Read()) lines.Add(reader.GetString(0));
         return lines;
     }
+}
+
+public sealed class SqliteCrashTests : CrashContract
+{
+    protected override string[] StoreArguments(TempDirectory data) => [];
+
+    protected override System.Data.Common.DbConnection OpenStore(TempDirectory data) =>
+        new SqliteConnection($"Data Source={data.File("exchange.db")};Mode=ReadOnly");
+}
+
+public sealed class PostgresCrashTests : CrashContract
+{
+    private string? _connection;
+
+    protected override string[] StoreArguments(TempDirectory data) => ["--db", _connection ??= PostgresServer.CreateDatabase("crash")];
+
+    protected override System.Data.Common.DbConnection OpenStore(TempDirectory data) => new Npgsql.NpgsqlConnection(_connection);
 }
