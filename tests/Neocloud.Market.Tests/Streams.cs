@@ -9,12 +9,12 @@ public static class Streams
     private static readonly string[] s_regions = ["us-tx", "eu-pt"];
 
     /// <summary>A random stream from a seed; <paramref name="adversarial"/> makes capacity tight and ids collide.</summary>
-    public static List<MarketCommand> Random(int seed, int length, bool adversarial)
+    public static List<MarketCommand> Random(int seed, int length, bool adversarial, int scale = 1)
     {
         var random = new Random(seed);
         var commands = new List<MarketCommand>();
         var pools = random.Next(1, 4);
-        var hours = adversarial ? 12 : 40;
+        var hours = (adversarial ? 12 : 40) * scale;
         for (var p = 0; p < pools; p++)
         {
             var cut = random.Next(1, hours);
@@ -27,7 +27,7 @@ public static class Streams
         {
             var id = adversarial && random.Next(6) == 0 && ids > 0 ? $"o{random.Next(ids)}" : $"o{ids++}";
             var start = random.Next(adversarial ? -1 : 0, hours);
-            var end = start + random.Next(adversarial ? -1 : 1, adversarial ? 8 : 20);
+            var end = start + random.Next(adversarial ? -1 : 1, (adversarial ? 8 : 20) * scale);
             var gpus = random.Next(adversarial ? -1 : 1, adversarial ? 25 : 15);
             switch (random.Next(10))
             {

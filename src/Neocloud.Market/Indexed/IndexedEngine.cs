@@ -7,16 +7,24 @@ namespace Neocloud.Market.Indexed;
 /// The fast engine. Each pool keeps its capacity, its sold GPUs and its used GPUs (sold + offered) as step functions
 /// over breakpoints, so a capacity check walks only the breakpoints inside the ask's window. Asks sit in a per-SKU
 /// book ordered by (price, sequence) and bids in one ordered by (limit descending, sequence), so matching stops at
-/// the first price that cannot trade. Memory follows the number of breakpoints and resting orders, not hours × pools.
+/// the first price that cannot trade. Orders are also filed by week: an ask under every week it covers, a bid under
+/// the week it starts. A bid only needs asks covering its first hour (one week's set), and an ask only bids starting
+/// inside its window (its weeks' sets), each set in the same price-time order as the whole book, so the events are
+/// those of a full scan. Memory follows the number of breakpoints and resting orders, not hours × pools.
 /// </summary>
 public sealed class IndexedEngine : IMatchingEngine
 {
+    /// <summary>Hours per time bucket of the order indexes: one week.</summary>
+    private const int BucketHours = 168;
+
     private readonly Dictionary<string, PoolState> _pools = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Ask> _asks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Bid> _bids = new(StringComparer.Ordinal);
     private readonly HashSet<string> _usedIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedSet<Ask>> _askBooks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedSet<Bid>> _bidBooks = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Sku, int Week), SortedSet<Ask>> _asksByWeek = [];
+    private readonly Dictionary<(string Sku, int Week), SortedSet<Bid>> _bidsByStartWeek = [];
     private readonly List<Bid> _walk = [];
     private long _sequence;
 
@@ -106,26 +114,27 @@ public sealed class IndexedEngine : IMatchingEngine
         ask.Remaining.Add(command.Start, command.End, command.Gpus);
         pool.Used.Add(command.Start, command.End, command.Gpus);
 
-        if (_bidBooks.TryGetValue(pool.Sku, out var bids))
+        // Bids it could fill start inside its window: gather them from those weeks, then walk them in book order.
+        _walk.Clear();
+        for (var week = ask.Start / BucketHours; week <= (ask.End - 1) / BucketHours; week++)
         {
-            // Snapshot the candidates first: filling a bid removes it from the book being walked.
-            _walk.Clear();
+            if (!_bidsByStartWeek.TryGetValue((pool.Sku, week), out var bids)) continue;
             foreach (var bid in bids)
             {
                 if (bid.LimitTicks < ask.PriceTicks) break;
-                _walk.Add(bid);
+                if (ask.Start <= bid.Start && bid.End <= ask.End) _walk.Add(bid);
             }
-            foreach (var bid in _walk)
-            {
-                if (!Eligible(ask, bid.Region, bid.Gpus, bid.Start, bid.End, bid.LimitTicks, bid.Account)) continue;
-                Fill(ask, bid.Id, bid.Account, bid.Gpus, bid.Start, bid.End, bid.LimitTicks, events);
-                RemoveBid(bid);
-            }
+        }
+        if (_walk.Count > 1) _walk.Sort(Bid.ByLimitThenTime);
+        foreach (var bid in _walk)
+        {
+            if (!Eligible(ask, bid.Region, bid.Gpus, bid.Start, bid.End, bid.LimitTicks, bid.Account)) continue;
+            Fill(ask, bid.Id, bid.Account, bid.Gpus, bid.Start, bid.End, bid.LimitTicks, events);
+            RemoveBid(bid);
         }
         if (ask.Remaining.Max(ask.Start, ask.End) > 0)
         {
-            _asks[ask.Id] = ask;
-            Book(pool.Sku).Add(ask);
+            AddAsk(ask);
             events.Add(MarketEvent.Rested(ask.Id));
         }
     }
@@ -147,11 +156,7 @@ public sealed class IndexedEngine : IMatchingEngine
         if (BestAsk(command.Sku, command.Region, command.Gpus, command.Start, command.End, command.LimitTicks, command.Account) is { } ask)
         {
             Fill(ask, command.OrderId, command.Account, command.Gpus, command.Start, command.End, ask.PriceTicks, events);
-            if (ask.Remaining.Max(ask.Start, ask.End) == 0)
-            {
-                _asks.Remove(ask.Id);
-                Book(ask.Pool.Sku).Remove(ask);
-            }
+            if (ask.Remaining.Max(ask.Start, ask.End) == 0) RemoveAsk(ask);
             return;
         }
         if (command.ImmediateOrCancel)
@@ -160,8 +165,7 @@ public sealed class IndexedEngine : IMatchingEngine
             return;
         }
         var bid = new Bid(command.OrderId, command.Account, command.Sku, command.Region, command.Gpus, command.Start, command.End, command.LimitTicks, sequence);
-        _bids[bid.Id] = bid;
-        Bids(bid.Sku).Add(bid);
+        AddBid(bid);
         events.Add(MarketEvent.Rested(bid.Id));
     }
 
@@ -173,9 +177,9 @@ public sealed class IndexedEngine : IMatchingEngine
             events.Add(MarketEvent.Cancelled(bid.Id));
             return;
         }
-        if (_asks.Remove(command.OrderId, out var ask))
+        if (_asks.TryGetValue(command.OrderId, out var ask))
         {
-            Book(ask.Pool.Sku).Remove(ask);
+            RemoveAsk(ask);
             foreach (var step in ask.Remaining.Segments().ToList()) ask.Pool.Used.Add(step.Start, step.End, -step.Gpus);
             events.Add(MarketEvent.Cancelled(ask.Id));
             return;
@@ -185,7 +189,8 @@ public sealed class IndexedEngine : IMatchingEngine
 
     private Ask? BestAsk(string sku, string? region, int gpus, int start, int end, long limitTicks, string buyer)
     {
-        if (!_askBooks.TryGetValue(sku, out var book)) return null;
+        // Every ask that could fill this bid covers its first hour, so it is filed under that hour's week.
+        if (!_asksByWeek.TryGetValue((sku, start / BucketHours), out var book)) return null;
         foreach (var ask in book)
         {
             if (ask.PriceTicks > limitTicks) return null;
@@ -209,10 +214,47 @@ public sealed class IndexedEngine : IMatchingEngine
         events.Add(MarketEvent.Trade(bidId, ask.Id, ask.Pool.Id, gpus, start, end, priceTicks, buyer, ask.Account));
     }
 
+    private void AddAsk(Ask ask)
+    {
+        _asks[ask.Id] = ask;
+        Book(ask.Pool.Sku).Add(ask);
+        for (var week = ask.Start / BucketHours; week <= (ask.End - 1) / BucketHours; week++)
+        {
+            if (!_asksByWeek.TryGetValue((ask.Pool.Sku, week), out var set)) _asksByWeek[(ask.Pool.Sku, week)] = set = new SortedSet<Ask>(Ask.ByPriceThenTime);
+            set.Add(ask);
+        }
+    }
+
+    private void RemoveAsk(Ask ask)
+    {
+        _asks.Remove(ask.Id);
+        Book(ask.Pool.Sku).Remove(ask);
+        for (var week = ask.Start / BucketHours; week <= (ask.End - 1) / BucketHours; week++)
+        {
+            var key = (ask.Pool.Sku, week);
+            var set = _asksByWeek[key];
+            set.Remove(ask);
+            if (set.Count == 0) _asksByWeek.Remove(key);
+        }
+    }
+
+    private void AddBid(Bid bid)
+    {
+        _bids[bid.Id] = bid;
+        Bids(bid.Sku).Add(bid);
+        var key = (bid.Sku, bid.Start / BucketHours);
+        if (!_bidsByStartWeek.TryGetValue(key, out var set)) _bidsByStartWeek[key] = set = new SortedSet<Bid>(Bid.ByLimitThenTime);
+        set.Add(bid);
+    }
+
     private void RemoveBid(Bid bid)
     {
         _bids.Remove(bid.Id);
         Bids(bid.Sku).Remove(bid);
+        var key = (bid.Sku, bid.Start / BucketHours);
+        var set = _bidsByStartWeek[key];
+        set.Remove(bid);
+        if (set.Count == 0) _bidsByStartWeek.Remove(key);
     }
 
     private SortedSet<Ask> Book(string sku)
@@ -278,6 +320,8 @@ public sealed class IndexedEngine : IMatchingEngine
         _usedIds.Clear();
         _askBooks.Clear();
         _bidBooks.Clear();
+        _asksByWeek.Clear();
+        _bidsByStartWeek.Clear();
         _sequence = state.Sequence;
         foreach (var p in state.Pools)
         {
@@ -298,14 +342,11 @@ public sealed class IndexedEngine : IMatchingEngine
                 ask.Remaining.Add(s.Start, s.End, s.Gpus);
                 pool.Used.Add(s.Start, s.End, s.Gpus);
             }
-            _asks[a.Id] = ask;
-            Book(pool.Sku).Add(ask);
+            AddAsk(ask);
         }
         foreach (var b in state.Bids)
         {
-            var bid = new Bid(b.Id, b.Account, b.Sku, b.Region, b.Gpus, b.Start, b.End, b.LimitTicks, b.Sequence);
-            _bids[b.Id] = bid;
-            Bids(b.Sku).Add(bid);
+            AddBid(new Bid(b.Id, b.Account, b.Sku, b.Region, b.Gpus, b.Start, b.End, b.LimitTicks, b.Sequence));
         }
         foreach (var id in state.UsedOrderIds) _usedIds.Add(id);
     }
