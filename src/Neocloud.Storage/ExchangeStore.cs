@@ -98,12 +98,8 @@ public sealed class ExchangeStore : IAsyncDisposable
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<OrganizationRecord?> GetOrganizationAsync(string id, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<OrganizationRecord>(
-            new CommandDefinition("SELECT id AS Id, name AS Name, created_ms AS CreatedMs FROM organizations WHERE id = @id", new { id }, cancellationToken: cancellationToken));
-    }
+    public async Task<OrganizationRecord?> GetOrganizationAsync(string id, CancellationToken cancellationToken = default) =>
+        await SingleAsync<OrganizationRecord>("SELECT id AS Id, name AS Name, created_ms AS CreatedMs FROM organizations WHERE id = @id", new { id }, cancellationToken);
 
     public async Task<Page<OrganizationRecord>> ListOrganizationsAsync(string? after, int limit, CancellationToken cancellationToken = default)
     {
@@ -127,27 +123,15 @@ public sealed class ExchangeStore : IAsyncDisposable
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<TokenRecord?> FindTokenByHashAsync(byte[] hash, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<TokenRecord>(new CommandDefinition(
-            $"SELECT {TokenColumns} FROM api_tokens WHERE token_hash = @hash", new { hash }, cancellationToken: cancellationToken));
-    }
+    public async Task<TokenRecord?> FindTokenByHashAsync(byte[] hash, CancellationToken cancellationToken = default) =>
+        await SingleAsync<TokenRecord>($"SELECT {TokenColumns} FROM api_tokens WHERE token_hash = @hash", new { hash }, cancellationToken);
 
-    public async Task<TokenRecord?> GetTokenAsync(string id, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<TokenRecord>(new CommandDefinition(
-            $"SELECT {TokenColumns} FROM api_tokens WHERE id = @id", new { id }, cancellationToken: cancellationToken));
-    }
+    public async Task<TokenRecord?> GetTokenAsync(string id, CancellationToken cancellationToken = default) =>
+        await SingleAsync<TokenRecord>($"SELECT {TokenColumns} FROM api_tokens WHERE id = @id", new { id }, cancellationToken);
 
-    public async Task<IReadOnlyList<TokenRecord>> ListTokensAsync(string organizationId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<TokenRecord>(new CommandDefinition(
-            $"SELECT {TokenColumns} FROM api_tokens WHERE organization_id = @organizationId ORDER BY created_ms, id",
-            new { organizationId }, cancellationToken: cancellationToken))).ToList();
-    }
+    public async Task<IReadOnlyList<TokenRecord>> ListTokensAsync(string organizationId, CancellationToken cancellationToken = default) =>
+        await QueryAsync<TokenRecord>($"SELECT {TokenColumns} FROM api_tokens WHERE organization_id = @organizationId ORDER BY created_ms, id",
+            new { organizationId }, cancellationToken);
 
     /// <summary>Marks a token revoked; false if it does not exist or was already revoked.</summary>
     public async Task<bool> RevokeTokenAsync(string id, long revokedMs, CancellationToken cancellationToken = default)
@@ -230,13 +214,9 @@ public sealed class ExchangeStore : IAsyncDisposable
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<SnapshotRecord?> LatestSnapshotAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        return await connection.QueryFirstOrDefaultAsync<SnapshotRecord>(new CommandDefinition(
-            "SELECT sequence AS Sequence, created_ms AS CreatedMs, state AS State FROM snapshots ORDER BY sequence DESC LIMIT 1",
-            cancellationToken: cancellationToken));
-    }
+    public async Task<SnapshotRecord?> LatestSnapshotAsync(CancellationToken cancellationToken = default) =>
+        await SingleAsync<SnapshotRecord>("SELECT sequence AS Sequence, created_ms AS CreatedMs, state AS State FROM snapshots ORDER BY sequence DESC LIMIT 1",
+            null, cancellationToken);
 
     // ---- Read models --------------------------------------------------------------------------------------------
 
@@ -250,27 +230,15 @@ public sealed class ExchangeStore : IAsyncDisposable
         return PageOf(rows, limit, r => r.Id);
     }
 
-    public async Task<PoolRecord?> GetPoolAsync(string id, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<PoolRecord>(new CommandDefinition(
-            $"SELECT {PoolColumns} FROM pools WHERE id = @id", new { id }, cancellationToken: cancellationToken));
-    }
+    public async Task<PoolRecord?> GetPoolAsync(string id, CancellationToken cancellationToken = default) =>
+        await SingleAsync<PoolRecord>($"SELECT {PoolColumns} FROM pools WHERE id = @id", new { id }, cancellationToken);
 
-    public async Task<IReadOnlyList<CapacitySegmentRecord>> CapacityAsync(string poolId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<CapacitySegmentRecord>(new CommandDefinition(
-            "SELECT pool_id AS PoolId, start_hour AS StartHour, end_hour AS EndHour, gpus AS Gpus FROM pool_capacity WHERE pool_id = @poolId ORDER BY start_hour",
-            new { poolId }, cancellationToken: cancellationToken))).ToList();
-    }
+    public async Task<IReadOnlyList<CapacitySegmentRecord>> CapacityAsync(string poolId, CancellationToken cancellationToken = default) =>
+        await QueryAsync<CapacitySegmentRecord>("SELECT pool_id AS PoolId, start_hour AS StartHour, end_hour AS EndHour, gpus AS Gpus FROM pool_capacity WHERE pool_id = @poolId ORDER BY start_hour",
+            new { poolId }, cancellationToken);
 
-    public async Task<OrderRecord?> GetOrderAsync(string id, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<OrderRecord>(new CommandDefinition(
-            $"SELECT {OrderColumns} FROM orders WHERE id = @id", new { id }, cancellationToken: cancellationToken));
-    }
+    public async Task<OrderRecord?> GetOrderAsync(string id, CancellationToken cancellationToken = default) =>
+        await SingleAsync<OrderRecord>($"SELECT {OrderColumns} FROM orders WHERE id = @id", new { id }, cancellationToken);
 
     /// <summary>An organization's orders, oldest first; <paramref name="open"/> true for resting ones, false for finished ones.</summary>
     public async Task<Page<OrderRecord>> ListOrdersAsync(string organizationId, bool? open, string? after, int limit, CancellationToken cancellationToken = default)
@@ -294,39 +262,23 @@ public sealed class ExchangeStore : IAsyncDisposable
     }
 
     /// <summary>One trade, if the organization is its buyer or seller.</summary>
-    public async Task<TradeRecord?> GetTradeForAsync(string organizationId, long tradeNo, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<TradeRecord>(new CommandDefinition(
-            $"SELECT {TradeColumns} FROM trades WHERE trade_no = @tradeNo AND (buyer_id = @organizationId OR seller_id = @organizationId)",
-            new { organizationId, tradeNo }, cancellationToken: cancellationToken));
-    }
+    public async Task<TradeRecord?> GetTradeForAsync(string organizationId, long tradeNo, CancellationToken cancellationToken = default) =>
+        await SingleAsync<TradeRecord>($"SELECT {TradeColumns} FROM trades WHERE trade_no = @tradeNo AND (buyer_id = @organizationId OR seller_id = @organizationId)",
+            new { organizationId, tradeNo }, cancellationToken);
 
     /// <summary>The newest trades of a SKU, newest first.</summary>
-    public async Task<IReadOnlyList<TradeRecord>> RecentTradesAsync(string sku, int limit, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<TradeRecord>(new CommandDefinition(
-            $"SELECT {TradeColumns} FROM trades WHERE sku = @sku ORDER BY trade_no DESC LIMIT @limit",
-            new { sku, limit }, cancellationToken: cancellationToken))).ToList();
-    }
+    public async Task<IReadOnlyList<TradeRecord>> RecentTradesAsync(string sku, int limit, CancellationToken cancellationToken = default) =>
+        await QueryAsync<TradeRecord>($"SELECT {TradeColumns} FROM trades WHERE sku = @sku ORDER BY trade_no DESC LIMIT @limit",
+            new { sku, limit }, cancellationToken);
 
     /// <summary>Trades of a SKU executed in <c>[fromMs, toMs)</c>, oldest first: the input of the daily index.</summary>
-    public async Task<IReadOnlyList<TradeRecord>> TradesBetweenAsync(string sku, long fromMs, long toMs, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<TradeRecord>(new CommandDefinition(
-            $"SELECT {TradeColumns} FROM trades WHERE sku = @sku AND executed_ms >= @fromMs AND executed_ms < @toMs ORDER BY trade_no",
-            new { sku, fromMs, toMs }, cancellationToken: cancellationToken))).ToList();
-    }
+    public async Task<IReadOnlyList<TradeRecord>> TradesBetweenAsync(string sku, long fromMs, long toMs, CancellationToken cancellationToken = default) =>
+        await QueryAsync<TradeRecord>($"SELECT {TradeColumns} FROM trades WHERE sku = @sku AND executed_ms >= @fromMs AND executed_ms < @toMs ORDER BY trade_no",
+            new { sku, fromMs, toMs }, cancellationToken);
 
     /// <summary>Every trade, oldest first (for checks and exports).</summary>
-    public async Task<IReadOnlyList<TradeRecord>> AllTradesAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<TradeRecord>(new CommandDefinition(
-            $"SELECT {TradeColumns} FROM trades ORDER BY trade_no", cancellationToken: cancellationToken))).ToList();
-    }
+    public async Task<IReadOnlyList<TradeRecord>> AllTradesAsync(CancellationToken cancellationToken = default) =>
+        await QueryAsync<TradeRecord>($"SELECT {TradeColumns} FROM trades ORDER BY trade_no", null, cancellationToken);
 
     /// <summary>Open interest: GPUs of a SKU under contract in the given hour.</summary>
     public async Task<long> OpenInterestAsync(string sku, long hour, CancellationToken cancellationToken = default)
@@ -343,13 +295,21 @@ public sealed class ExchangeStore : IAsyncDisposable
         return await connection.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT MAX(trade_no) FROM trades", cancellationToken: cancellationToken)) ?? 0;
     }
 
-    public async Task<IdempotencyRecord?> FindIdempotencyAsync(string organizationId, string key, CancellationToken cancellationToken = default)
+    public async Task<IdempotencyRecord?> FindIdempotencyAsync(string organizationId, string key, CancellationToken cancellationToken = default) =>
+        await SingleAsync<IdempotencyRecord>("SELECT organization_id AS OrganizationId, idempotency_key AS IdempotencyKey, request_hash AS RequestHash, status_code AS StatusCode, " +
+            "response AS Response, created_ms AS CreatedMs FROM idempotency WHERE organization_id = @organizationId AND idempotency_key = @key",
+            new { organizationId, key }, cancellationToken);
+
+    private async Task<List<T>> QueryAsync<T>(string sql, object? parameters, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<IdempotencyRecord>(new CommandDefinition(
-            "SELECT organization_id AS OrganizationId, idempotency_key AS IdempotencyKey, request_hash AS RequestHash, status_code AS StatusCode, " +
-            "response AS Response, created_ms AS CreatedMs FROM idempotency WHERE organization_id = @organizationId AND idempotency_key = @key",
-            new { organizationId, key }, cancellationToken: cancellationToken));
+        return (await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
+    }
+
+    private async Task<T?> SingleAsync<T>(string sql, object? parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return await connection.QueryFirstOrDefaultAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
     }
 
     private static Task<int> InsertIdempotencyAsync(DbConnection connection, DbTransaction transaction, IEnumerable<IdempotencyRecord> records) =>
