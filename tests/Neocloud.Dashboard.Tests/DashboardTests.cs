@@ -23,6 +23,28 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task The_market_page_updates_live_when_someone_else_trades()
+    {
+        var (page, errors) = await OpenAsync("/market/H200", 1280, 900);
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Market · H200");
+        await Assertions.Expect(page.GetByTestId("bids")).Not.ToContainTextAsync("1.1111");
+
+        // Another desk bids through the API; the open page must show it without a reload.
+        var token = await fixture.TokenAsync("openai", "market:read", "market:trade");
+        using var http = new HttpClient { BaseAddress = fixture.Server.Address };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/orders/bids")
+        {
+            Content = new StringContent("""{"sku":"H200","gpus":8,"start":600000,"end":600024,"limit":"1.1111"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        (await http.SendAsync(request)).EnsureSuccessStatusCode();
+
+        await Assertions.Expect(page.GetByTestId("bids")).ToContainTextAsync("1.1111");
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Fleet_shows_providers_sites_and_a_pool_timeline()
     {
         var (page, errors) = await OpenAsync("/fleet", 1280, 900);
