@@ -27,7 +27,8 @@ public abstract class CrashContract
     public async Task Kill_9_under_load_loses_no_acknowledged_order_and_oversells_nothing()
     {
         using var data = new TempDirectory("neocloud-crash-");
-        var store = StoreArguments(data);
+        // Snapshots every 50 commands, so recovery is a snapshot plus the journal after it, not just a replay.
+        var store = StoreArguments(data).Concat(["--snapshot-every", "50"]).ToArray();
         var acknowledged = new ConcurrentDictionary<string, string>();
         string provider;
         var buyers = new List<string>();
@@ -82,6 +83,7 @@ public abstract class CrashContract
         var journal = Lines(database, "SELECT command FROM journal ORDER BY sequence");
         var stored = Lines(database, "SELECT bid_id || ' ' || ask_id || ' ' || gpus || ' ' || start_hour || ' ' || end_hour || ' ' || price_ticks FROM trades ORDER BY trade_no");
         Assert.Equal(JournalReplay.Trades(journal), stored);
+        Assert.True(Count(database, "SELECT COUNT(*) FROM snapshots") > 0, "no snapshot was taken during the load");
     }
 
     private static async Task PlaceOrdersAsync(Uri address, int seed, string provider, List<string> buyers, ConcurrentDictionary<string, string> acknowledged, CancellationToken stop)

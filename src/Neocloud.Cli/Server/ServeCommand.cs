@@ -13,7 +13,8 @@ public static class ServeCommand
         var db = new Option<string?>("--db") { Description = "A PostgreSQL connection string; without it, SQLite under --data." };
         var demo = new Option<bool>("--demo") { Description = "Run simulated sellers and buyers that keep trading." };
         var rate = new Option<int>("--rate-limit") { Description = "Requests per second per token.", DefaultValueFactory = _ => 2000 };
-        var command = new Command("serve", "Run the exchange: REST API at /api/v1, OpenAPI at /openapi/v1.json, docs at /docs.") { urls, data, db, demo, rate };
+        var snapshotEvery = new Option<int>("--snapshot-every") { Description = "Accepted commands between engine snapshots.", DefaultValueFactory = _ => 10_000 };
+        var command = new Command("serve", "Run the exchange: REST API at /api/v1, OpenAPI at /openapi/v1.json, docs at /docs.") { urls, data, db, demo, rate, snapshotEvery };
         command.SetAction(async (parsed, ct) =>
         {
             var options = new ServerOptions
@@ -24,6 +25,7 @@ public static class ServeCommand
                 Demo = parsed.GetValue(demo),
                 RateLimitPerSecond = Math.Max(1, parsed.GetValue(rate)),
                 RateLimitBurst = Math.Max(1, parsed.GetValue(rate)) * 2,
+                SnapshotEvery = parsed.GetValue(snapshotEvery) is > 0 and var every ? every : throw new UsageException("--snapshot-every: must be > 0"),
             };
             var app = await ExchangeServer.BuildAsync(options, line => context.Output.WriteLine(line), ct);
             await app.StartAsync(ct);

@@ -29,6 +29,7 @@ public sealed partial class ExchangeService : IAsyncDisposable
     private long _tradeNo;
     private long _sinceSnapshot;
     private Task? _loop;
+    private Task _snapshot = Task.CompletedTask;
 
     public ExchangeService(ExchangeStore store, Func<IMarketPort> newEngine, TimeProvider clock, ILogger<ExchangeService> log, int snapshotEvery)
     {
@@ -77,6 +78,7 @@ public sealed partial class ExchangeService : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         if (_loop is not null) await _loop;
+        await _snapshot;
         if (_sinceSnapshot > 0)
         {
             try
@@ -161,17 +163,28 @@ public sealed partial class ExchangeService : IAsyncDisposable
         RunQueries(items);
         if (_batch.Journal.Count > 0) Committed?.Invoke();
         _sinceSnapshot += _batch.Journal.Count;
-        if (_sinceSnapshot >= _snapshotEvery)
+        if (_sinceSnapshot >= _snapshotEvery && _snapshot.IsCompleted)
         {
-            try
-            {
-                await SnapshotAsync(CancellationToken.None);
-            }
-            catch (Exception e) when (e is System.Data.Common.DbException or IOException or InvalidOperationException)
-            {
-                // A missed snapshot costs only a longer replay at the next start.
-                LogSnapshotFailed(e);
-            }
+            // Copy the state here, between batches; serialize and store it beside the loop so trading does not wait.
+            var write = _engine.CaptureSnapshot();
+            var sequence = _sequence;
+            _sinceSnapshot = 0;
+            _snapshot = Task.Run(() => SaveSnapshotAsync(write, sequence));
+        }
+    }
+
+    private async Task SaveSnapshotAsync(Action<Stream> write, long sequence)
+    {
+        try
+        {
+            using var state = new MemoryStream();
+            write(state);
+            await _store.SaveSnapshotAsync(new SnapshotRecord(sequence, _clock.GetUtcNow().ToUnixTimeMilliseconds(), state.ToArray()));
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or InvalidOperationException)
+        {
+            // A missed snapshot costs only a longer replay at the next start.
+            LogSnapshotFailed(e);
         }
     }
 

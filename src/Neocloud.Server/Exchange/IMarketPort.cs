@@ -21,6 +21,12 @@ public interface IMarketPort
     /// <summary>Writes the whole engine state.</summary>
     void WriteSnapshot(Stream destination);
 
+    /// <summary>
+    /// Captures the state now (an immutable copy) and returns what writes it later, so the slow part — serializing —
+    /// can run off the exchange loop.
+    /// </summary>
+    Action<Stream> CaptureSnapshot();
+
     /// <summary>Replaces the engine state with a snapshot.</summary>
     void ReadSnapshot(Stream source);
 

@@ -50,6 +50,12 @@ public sealed class MarketPort(IMatchingEngine engine) : IMarketPort
 
     public void WriteSnapshot(Stream destination) => engine.Export().WriteTo(destination);
 
+    public Action<Stream> CaptureSnapshot()
+    {
+        var state = engine.Export();
+        return state.WriteTo;
+    }
+
     public void ReadSnapshot(Stream source) => engine.Import(MarketState.ReadFrom(source));
 
     public bool IsOpen(string orderId) => engine.IsOpen(orderId);

@@ -1,0 +1,36 @@
+-- wrk script: durable order placement against `neocloud serve`. Each request is a random bid (two thirds) from one
+-- of the buyers' tokens, or a random ask (one third) on the provider's `bench` pool. Tokens come from the environment.
+local provider = os.getenv("NEOCLOUD_PROVIDER_TOKEN")
+local buyers = {}
+for token in string.gmatch(os.getenv("NEOCLOUD_BUYER_TOKENS") or "", "[^,]+") do table.insert(buyers, token) end
+
+local counter = 0
+
+function setup(thread)
+  counter = counter + 1
+  thread:set("seed", counter)
+end
+
+function init(args)
+  math.randomseed(seed * 7919)
+end
+
+request = function()
+  local start = 490000 + math.random(0, 80000)
+  local hours = math.random(1, 720)
+  if math.random(3) == 1 then
+    local body = string.format('{"pool":"bench","gpus":%d,"start":%d,"end":%d,"price":"%.2f"}',
+      math.random(1, 64), start, start + hours, 2.0 + math.random(0, 99) / 100)
+    return wrk.format("POST", "/api/v1/orders/asks", { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. provider }, body)
+  end
+  local body = string.format('{"sku":"GB300","gpus":%d,"start":%d,"end":%d,"limit":"%.2f","tif":"GTC"}',
+    math.random(1, 32), start, start + hours, 1.5 + math.random(0, 99) / 100)
+  local buyer = buyers[math.random(#buyers)]
+  return wrk.format("POST", "/api/v1/orders/bids", { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. buyer }, body)
+end
+
+response = function(status, headers, body)
+  if status ~= 201 and status ~= 422 then
+    io.stderr:write("unexpected status " .. status .. ": " .. body .. "\n")
+  end
+end

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Load test with wrk (Debian package): starts `neocloud serve` (Release build) on 127.0.0.1 over a temp SQLite file,
+# or PostgreSQL with --db "<connection string>", then runs 64 connections for 10 s against GET /healthz and against
+# durable order placement, and prints both so they can be compared in the same run.
+# Usage: bench/load/run.sh [--db "Host=…"] [--seconds 10] [--connections 64]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=10; connections=64; db=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --db) db=(--db "$2"); shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" >&2; exit 2; }
+dotnet build -c Release src/Neocloud.Cli -v q -nologo >/dev/null
+data=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+url="http://127.0.0.1:$port"
+dotnet src/Neocloud.Cli/bin/Release/net10.0/neocloud.dll serve --urls "$url" --data "$data" --rate-limit 10000000 "${db[@]}" > "$data/serve.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 100); do grep -q "listening" "$data/serve.log" && break; sleep 0.2; done
+admin=$(cat "$data/admin.token")
+token() {
+  curl -sf -X POST "$url/api/v1/admin/organizations/$1/tokens" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+    -d "{\"label\":\"load\",\"scopes\":[$2]}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
+}
+export NEOCLOUD_PROVIDER_TOKEN=$(token iren '"market:read","market:trade","pools:write"')
+NEOCLOUD_BUYER_TOKENS=""
+for buyer in microsoft meta openai google; do NEOCLOUD_BUYER_TOKENS+="$(token $buyer '"market:read","market:trade"'),"; done
+export NEOCLOUD_BUYER_TOKENS
+curl -sf -X POST "$url/api/v1/pools" -H "Authorization: Bearer $NEOCLOUD_PROVIDER_TOKEN" -H 'Content-Type: application/json' \
+  -d '{"id":"bench","sku":"GB300","region":"us-tx","capacity":[{"start":490000,"end":577600,"gpus":1000000}]}' >/dev/null
+echo "== GET /healthz (trivial), $connections connections, ${seconds}s, store ${db[1]:-SQLite}"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency "$url/healthz" | grep -E "Requests/sec|  50%|  99%"
+echo "== POST orders (durable), $connections connections, ${seconds}s"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/load/orders.lua "$url" | grep -E "Requests/sec|  50%|  99%|Non-2xx"
