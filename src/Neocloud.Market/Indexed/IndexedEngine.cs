@@ -76,16 +76,7 @@ public sealed class IndexedEngine : IMatchingEngine
 
     private void PlaceAsk(AskCommand command, List<MarketEvent> events)
     {
-        if (_usedIds.Contains(command.OrderId))
-        {
-            events.Add(MarketEvent.Rejected(command.OrderId, Rules.DuplicateOrder(command.OrderId)));
-            return;
-        }
-        if (Rules.OrderFields("ask", command.OrderId, command.Gpus, command.Start, command.End, command.PriceTicks) is { } invalid)
-        {
-            events.Add(MarketEvent.Rejected(command.OrderId, invalid));
-            return;
-        }
+        if (!Admissible("ask", command.OrderId, command.Gpus, command.Start, command.End, command.PriceTicks, events)) return;
         if (!_pools.TryGetValue(command.PoolId, out var pool))
         {
             events.Add(MarketEvent.Rejected(command.OrderId, Rules.UnknownPool("ask", command.OrderId, command.PoolId)));
@@ -141,16 +132,7 @@ public sealed class IndexedEngine : IMatchingEngine
 
     private void PlaceBid(BidCommand command, List<MarketEvent> events)
     {
-        if (_usedIds.Contains(command.OrderId))
-        {
-            events.Add(MarketEvent.Rejected(command.OrderId, Rules.DuplicateOrder(command.OrderId)));
-            return;
-        }
-        if (Rules.OrderFields("bid", command.OrderId, command.Gpus, command.Start, command.End, command.LimitTicks) is { } invalid)
-        {
-            events.Add(MarketEvent.Rejected(command.OrderId, invalid));
-            return;
-        }
+        if (!Admissible("bid", command.OrderId, command.Gpus, command.Start, command.End, command.LimitTicks, events)) return;
         _usedIds.Add(command.OrderId);
         var sequence = ++_sequence;
         if (BestAsk(command.Sku, command.Region, command.Gpus, command.Start, command.End, command.LimitTicks, command.Account) is { } ask)
@@ -185,6 +167,15 @@ public sealed class IndexedEngine : IMatchingEngine
             return;
         }
         events.Add(MarketEvent.Rejected(command.OrderId, Rules.NotCancellable(command.OrderId)));
+    }
+
+    /// <summary>An order's id is new and its own fields keep the rules; otherwise it is rejected and false.</summary>
+    private bool Admissible(string kind, string id, int gpus, int start, int end, long priceTicks, List<MarketEvent> events)
+    {
+        var reason = _usedIds.Contains(id) ? Rules.DuplicateOrder(id) : Rules.OrderFields(kind, id, gpus, start, end, priceTicks);
+        if (reason is null) return true;
+        events.Add(MarketEvent.Rejected(id, reason));
+        return false;
     }
 
     private Ask? BestAsk(string sku, string? region, int gpus, int start, int end, long limitTicks, string buyer)
