@@ -22,6 +22,13 @@ public class DifferentialTests
         Gen.Int.Sample(seed => SameEvents(Streams.Random(seed, 60, adversarial: seed % 2 == 0, scale: 60)), iter: 400);
 
     [Fact]
+    public void The_random_streams_reach_every_kind_of_event()
+    {
+        var kinds = Enumerable.Range(0, 200).SelectMany(seed => Run(new ReferenceEngine(), Streams.Random(seed, 80, adversarial: seed % 2 == 0))).Select(e => e.Kind).ToHashSet();
+        Assert.Equal(Enum.GetValues<EventKind>().ToHashSet(), kinds);
+    }
+
+    [Fact]
     public void No_gpu_hour_is_ever_sold_twice() =>
         Gen.Int.Sample(seed =>
         {

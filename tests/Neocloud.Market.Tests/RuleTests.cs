@@ -190,6 +190,60 @@ public class RuleTests
         Assert.Equal(10, level.MaxGpus);
     }
 
+    [Theory, MemberData(nameof(Engines))]
+    public void A_reservation_counts_as_sold_so_no_ask_can_offer_those_hours_again(string engine)
+    {
+        var events = Run(engine, Pool,
+            """{"op":"reserve","id":"c1/t1","account":"msft","pool":"p1","gpus":500,"start":490000,"end":490100}""",
+            Ask("a1", 77, "2.0000"),
+            Ask("a2", 76, "2.0000"));
+        Assert.Equal([
+            """{"event":"reserved","id":"c1/t1"}""",
+            """{"event":"rejected","id":"a1","reason":"ask a1 exceeds pool p1's capacity at hour 490000: 500 sold or offered of 576, 77 more asked"}""",
+            """{"event":"rested","id":"a2"}""",
+        ], events);
+    }
+
+    [Theory, MemberData(nameof(Engines))]
+    public void A_reservation_must_fit_beside_what_is_sold_and_offered(string engine)
+    {
+        var events = Run(engine, Pool, Ask("a1", 500, "2.0000"),
+            """{"op":"reserve","id":"c1/t1","account":"msft","pool":"p1","gpus":77,"start":490050,"end":490200}""",
+            """{"op":"reserve","id":"c1/t2","account":"msft","pool":"p1","gpus":77,"start":490100,"end":490200}""",
+            """{"op":"reserve","id":"c1/t2","account":"msft","pool":"p1","gpus":1,"start":490100,"end":490200}""",
+            """{"op":"reserve","id":"c1/t3","account":"msft","pool":"p9","gpus":1,"start":490100,"end":490200}""");
+        Assert.Equal([
+            """{"event":"rested","id":"a1"}""",
+            """{"event":"rejected","id":"c1/t1","reason":"reserve c1/t1 exceeds pool p1's capacity at hour 490050: 500 sold or offered of 576, 77 more asked"}""",
+            """{"event":"reserved","id":"c1/t2"}""",
+            """{"event":"rejected","id":"c1/t2","reason":"reservation id c1/t2 is already used"}""",
+            """{"event":"rejected","id":"c1/t3","reason":"reserve c1/t3: unknown pool p9"}""",
+        ], events);
+    }
+
+    [Theory, MemberData(nameof(Engines))]
+    public void Releasing_a_reservation_gives_its_later_hours_back_to_the_pool(string engine)
+    {
+        var market = New(engine);
+        var events = new List<MarketEvent>();
+        foreach (var line in new[]
+        {
+            Pool,
+            """{"op":"reserve","id":"r1","account":"msft","pool":"p1","gpus":576,"start":490000,"end":490100}""",
+            """{"op":"release","id":"r1","from":490060}""",
+            """{"op":"release","id":"r1","from":490060}""",
+        })
+        {
+            market.Apply(ReplayCodec.Parse(line).Command!, events);
+        }
+        Assert.Equal([
+            """{"event":"reserved","id":"r1"}""",
+            """{"event":"released","id":"r1"}""",
+            """{"event":"rejected","id":"r1","reason":"release r1: no reservation with that id holds GPUs at or after hour 490060"}""",
+        ], events.Select(e => ReplayCodec.Format(e)));
+        Assert.Equal([new UsageStep(490000, 490060, 576, 576, 0), new UsageStep(490060, 490100, 576, 0, 0)], market.Usage("p1", 490000, 490100));
+    }
+
     private static string Ask(string id, int gpus, string price) =>
         $$"""{"op":"ask","id":"{{id}}","account":"iren","pool":"p1","gpus":{{gpus}},"start":490000,"end":490100,"price":"{{price}}"}""";
 

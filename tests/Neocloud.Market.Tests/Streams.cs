@@ -29,7 +29,7 @@ public static class Streams
             var start = random.Next(adversarial ? -1 : 0, hours);
             var end = start + random.Next(adversarial ? -1 : 1, (adversarial ? 8 : 20) * scale);
             var gpus = random.Next(adversarial ? -1 : 1, adversarial ? 25 : 15);
-            switch (random.Next(10))
+            switch (random.Next(12))
             {
                 case < 4:
                     var pool = random.Next(pools + (adversarial ? 1 : 0));
@@ -39,6 +39,14 @@ public static class Streams
                 case < 8:
                     commands.Add(new BidCommand(id, random.Next(6) == 0 ? "s0" : $"b{random.Next(3)}", s_skus[random.Next(2)],
                         random.Next(3) == 0 ? s_regions[random.Next(2)] : null, gpus, start, end, 100 * random.Next(1, 6), random.Next(4) == 0));
+                    break;
+                case 10:
+                    // Offtake reservations take capacity outside the book; ids sometimes repeat or are released twice.
+                    var reservation = adversarial && random.Next(4) == 0 ? $"r{random.Next(i + 1)}" : $"r{i}";
+                    commands.Add(new ReserveCommand(reservation, $"b{random.Next(3)}", $"p{random.Next(pools + (adversarial ? 1 : 0))}", gpus, start, end));
+                    break;
+                case 11:
+                    commands.Add(new ReleaseCommand($"r{random.Next(i + 1)}", random.Next(adversarial ? -2 : 0, hours)));
                     break;
                 default:
                     commands.Add(new CancelCommand(ids == 0 ? "none" : $"o{random.Next(ids + 1)}"));

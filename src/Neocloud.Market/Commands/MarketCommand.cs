@@ -39,3 +39,18 @@ public sealed record CancelCommand(string OrderId) : MarketCommand
 {
     public override string Id => OrderId;
 }
+
+/// <summary>
+/// Reserves <c>Gpus</c> of a pool in every hour of <c>[Start, End)</c> for an offtake contract outside the book: the
+/// hours count as sold, so no ask can offer them again (an extension of the replay format).
+/// </summary>
+public sealed record ReserveCommand(string ReservationId, string Account, string PoolId, int Gpus, int Start, int End) : MarketCommand
+{
+    public override string Id => ReservationId;
+}
+
+/// <summary>Gives a reservation's GPUs back to its pool from hour <c>From</c> on (a terminated or shortened tranche).</summary>
+public sealed record ReleaseCommand(string ReservationId, int From) : MarketCommand
+{
+    public override string Id => ReservationId;
+}

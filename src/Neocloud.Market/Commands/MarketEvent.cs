@@ -11,6 +11,10 @@ public enum EventKind : byte
     Cancelled,
     /// <summary>A command broke a rule and changed nothing.</summary>
     Rejected,
+    /// <summary>A reservation holds its GPUs.</summary>
+    Reserved,
+    /// <summary>A reservation gave GPUs back to its pool.</summary>
+    Released,
 }
 
 /// <summary>
@@ -27,6 +31,10 @@ public readonly record struct MarketEvent(
     public static MarketEvent Rested(string id) => new(EventKind.Rested, id, null, null, null, 0, 0, 0, 0, null, null, null);
 
     public static MarketEvent Cancelled(string id) => new(EventKind.Cancelled, id, null, null, null, 0, 0, 0, 0, null, null, null);
+
+    public static MarketEvent Reserved(string id) => new(EventKind.Reserved, id, null, null, null, 0, 0, 0, 0, null, null, null);
+
+    public static MarketEvent Released(string id) => new(EventKind.Released, id, null, null, null, 0, 0, 0, 0, null, null, null);
 
     public static MarketEvent Rejected(string? id, string reason) => new(EventKind.Rejected, id, null, null, null, 0, 0, 0, 0, reason, null, null);
 }

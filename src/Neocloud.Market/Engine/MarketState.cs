@@ -12,8 +12,15 @@ public sealed record MarketState(
     IReadOnlyList<MarketState.PoolState> Pools,
     IReadOnlyList<MarketState.AskState> Asks,
     IReadOnlyList<MarketState.BidState> Bids,
-    IReadOnlyList<string> UsedOrderIds)
+    IReadOnlyList<string> UsedOrderIds,
+    IReadOnlyList<MarketState.ReservationState>? Reservations = null)
 {
+    /// <summary>A reservation still holding GPUs (snapshots from before reservations existed have none).</summary>
+    public sealed record ReservationState(string Id, string Account, string Pool, int Gpus, int Start, int End);
+
+    /// <summary>Every reservation id ever used, including released ones.</summary>
+    public IReadOnlyList<string> UsedReservationIds { get; init; } = [];
+
     /// <summary>A pool: its capacity steps and the GPUs sold from it.</summary>
     public sealed record PoolState(string Id, string Provider, string Region, string Sku, IReadOnlyList<Segment> Capacity, IReadOnlyList<Segment> Sold);
 

@@ -49,8 +49,19 @@ public static class Rules
     public static string NotProvider(string id, string account, string pool, string provider) =>
         $"ask {id}: account {account} is not pool {pool}'s provider ({provider})";
 
-    public static string OverCapacity(string id, string pool, int hour, int capacity, int used, int gpus) =>
-        $"ask {id} exceeds pool {pool}'s capacity at hour {hour.ToString(CultureInfo.InvariantCulture)}: {used} sold or offered of {capacity}, {gpus} more asked";
+    public static string OverCapacity(string id, string pool, int hour, int capacity, int used, int gpus) => OverCapacity("ask", id, pool, hour, capacity, used, gpus);
+
+    public static string OverCapacity(string kind, string id, string pool, int hour, int capacity, int used, int gpus) =>
+        $"{kind} {id} exceeds pool {pool}'s capacity at hour {hour.ToString(CultureInfo.InvariantCulture)}: {used} sold or offered of {capacity}, {gpus} more asked";
+
+    /// <summary>Why a reservation's own fields break the rules, or null when they do not.</summary>
+    public static string? ReservationFields(string id, int gpus, int start, int end) =>
+        OrderFields("reserve", id, gpus, start, end, priceTicks: 1);
+
+    public static string DuplicateReservation(string id) => $"reservation id {id} is already used";
+
+    public static string NothingToRelease(string id, int from) =>
+        $"release {id}: no reservation with that id holds GPUs at or after hour {from.ToString(CultureInfo.InvariantCulture)}";
 
     public static string NotCancellable(string id) => $"cancel {id}: not a resting bid or an open ask";
 }

@@ -21,6 +21,8 @@ public sealed class IndexedEngine : IMatchingEngine
     private readonly Dictionary<string, Ask> _asks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Bid> _bids = new(StringComparer.Ordinal);
     private readonly HashSet<string> _usedIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Reservation> _reservations = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _usedReservationIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedSet<Ask>> _askBooks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedSet<Bid>> _bidBooks = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Sku, int Week), SortedSet<Ask>> _asksByWeek = [];
@@ -39,6 +41,8 @@ public sealed class IndexedEngine : IMatchingEngine
             case AskCommand ask: PlaceAsk(ask, events); break;
             case BidCommand bid: PlaceBid(bid, events); break;
             case CancelCommand cancel: Cancel(cancel, events); break;
+            case ReserveCommand reserve: Reserve(reserve, events); break;
+            case ReleaseCommand release: Release(release, events); break;
             default: throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command));
         }
     }
@@ -87,17 +91,10 @@ public sealed class IndexedEngine : IMatchingEngine
             events.Add(MarketEvent.Rejected(command.OrderId, Rules.NotProvider(command.OrderId, command.Account, pool.Id, pool.Provider)));
             return;
         }
-        // Walk the merged breakpoints of capacity and used GPUs: the first hour where they do not leave room fails the ask.
-        for (var hour = command.Start; hour < command.End;)
+        if (OverCapacity("ask", command.OrderId, pool, command.Gpus, command.Start, command.End) is { } over)
         {
-            var capacity = pool.Capacity.At(hour);
-            var used = pool.Used.At(hour);
-            if (used + command.Gpus > capacity)
-            {
-                events.Add(MarketEvent.Rejected(command.OrderId, Rules.OverCapacity(command.OrderId, pool.Id, hour, capacity, used, command.Gpus)));
-                return;
-            }
-            hour = Math.Min(pool.Capacity.NextBreak(hour, command.End), pool.Used.NextBreak(hour, command.End));
+            events.Add(MarketEvent.Rejected(command.OrderId, over));
+            return;
         }
 
         _usedIds.Add(command.OrderId);
@@ -167,6 +164,54 @@ public sealed class IndexedEngine : IMatchingEngine
             return;
         }
         events.Add(MarketEvent.Rejected(command.OrderId, Rules.NotCancellable(command.OrderId)));
+    }
+
+    /// <summary>Why <paramref name="gpus"/> more do not fit the pool in some hour of the window, or null when they do.</summary>
+    private static string? OverCapacity(string kind, string id, PoolState pool, int gpus, int start, int end)
+    {
+        // Walk the merged breakpoints of capacity and used GPUs: the first hour where they do not leave room fails.
+        for (var hour = start; hour < end;)
+        {
+            var capacity = pool.Capacity.At(hour);
+            var used = pool.Used.At(hour);
+            if (used + gpus > capacity) return Rules.OverCapacity(kind, id, pool.Id, hour, capacity, used, gpus);
+            hour = Math.Min(pool.Capacity.NextBreak(hour, end), pool.Used.NextBreak(hour, end));
+        }
+        return null;
+    }
+
+    private void Reserve(ReserveCommand command, List<MarketEvent> events)
+    {
+        var id = command.ReservationId;
+        var reason = _usedReservationIds.Contains(id) ? Rules.DuplicateReservation(id) : Rules.ReservationFields(id, command.Gpus, command.Start, command.End);
+        if (reason is null && !_pools.ContainsKey(command.PoolId)) reason = Rules.UnknownPool("reserve", id, command.PoolId);
+        if (reason is null) reason = OverCapacity("reserve", id, _pools[command.PoolId], command.Gpus, command.Start, command.End);
+        if (reason is not null)
+        {
+            events.Add(MarketEvent.Rejected(id, reason));
+            return;
+        }
+        var pool = _pools[command.PoolId];
+        pool.Sold.Add(command.Start, command.End, command.Gpus);
+        pool.Used.Add(command.Start, command.End, command.Gpus);
+        _usedReservationIds.Add(id);
+        _reservations[id] = new Reservation(id, command.Account, pool, command.Gpus, command.Start, command.End);
+        events.Add(MarketEvent.Reserved(id));
+    }
+
+    private void Release(ReleaseCommand command, List<MarketEvent> events)
+    {
+        if (!_reservations.TryGetValue(command.ReservationId, out var reservation) || Math.Max(command.From, reservation.Start) >= reservation.End)
+        {
+            events.Add(MarketEvent.Rejected(command.ReservationId, Rules.NothingToRelease(command.ReservationId, command.From)));
+            return;
+        }
+        var from = Math.Max(command.From, reservation.Start);
+        reservation.Pool.Sold.Add(from, reservation.End, -reservation.Gpus);
+        reservation.Pool.Used.Add(from, reservation.End, -reservation.Gpus);
+        if (from == reservation.Start) _reservations.Remove(command.ReservationId);
+        else _reservations[command.ReservationId] = reservation with { End = from };
+        events.Add(MarketEvent.Released(command.ReservationId));
     }
 
     /// <summary>An order's id is new and its own fields keep the rules; otherwise it is rejected and false.</summary>
@@ -301,7 +346,12 @@ public sealed class IndexedEngine : IMatchingEngine
             .Select(a => new MarketState.AskState(a.Id, a.Account, a.Pool.Id, a.Gpus, a.Start, a.End, a.PriceTicks, a.Sequence, [.. a.Remaining.Segments()])).ToList(),
         _bids.Values.OrderBy(b => b.Sequence)
             .Select(b => new MarketState.BidState(b.Id, b.Account, b.Sku, b.Region, b.Gpus, b.Start, b.End, b.LimitTicks, b.Sequence)).ToList(),
-        _usedIds.Order(StringComparer.Ordinal).ToList());
+        _usedIds.Order(StringComparer.Ordinal).ToList(),
+        _reservations.Values.OrderBy(r => r.Id, StringComparer.Ordinal)
+            .Select(r => new MarketState.ReservationState(r.Id, r.Account, r.Pool.Id, r.Gpus, r.Start, r.End)).ToList())
+    {
+        UsedReservationIds = _usedReservationIds.Order(StringComparer.Ordinal).ToList(),
+    };
 
     public void Import(MarketState state)
     {
@@ -340,6 +390,11 @@ public sealed class IndexedEngine : IMatchingEngine
             AddBid(new Bid(b.Id, b.Account, b.Sku, b.Region, b.Gpus, b.Start, b.End, b.LimitTicks, b.Sequence));
         }
         foreach (var id in state.UsedOrderIds) _usedIds.Add(id);
+        _reservations.Clear();
+        _usedReservationIds.Clear();
+        // Reserved GPUs are already in the pools' sold steps of the snapshot; only the records come back here.
+        foreach (var r in state.Reservations ?? []) _reservations[r.Id] = new Reservation(r.Id, r.Account, _pools[r.Pool], r.Gpus, r.Start, r.End);
+        foreach (var id in state.UsedReservationIds) _usedReservationIds.Add(id);
     }
 
     private static long GpuHours(StepFunction remaining)
@@ -383,6 +438,8 @@ public sealed class IndexedEngine : IMatchingEngine
         public long Sequence { get; } = sequence;
         public StepFunction Remaining { get; } = new();
     }
+
+    private sealed record Reservation(string Id, string Account, PoolState Pool, int Gpus, int Start, int End);
 
     private sealed record Bid(string Id, string Account, string Sku, string? Region, int Gpus, int Start, int End, long LimitTicks, long Sequence)
     {

@@ -13,6 +13,8 @@ public sealed class ReferenceEngine : IMatchingEngine
     private readonly List<Ask> _asks = [];
     private readonly List<Bid> _bids = [];
     private readonly HashSet<string> _usedIds = [];
+    private readonly Dictionary<string, Reservation> _reservations = [];
+    private readonly HashSet<string> _usedReservationIds = [];
     private long _sequence;
 
     public int RestingOrders => _asks.Count + _bids.Count;
@@ -34,6 +36,8 @@ public sealed class ReferenceEngine : IMatchingEngine
             case AskCommand c: PlaceAsk(c, events); break;
             case BidCommand c: PlaceBid(c, events); break;
             case CancelCommand c: Cancel(c, events); break;
+            case ReserveCommand c: Reserve(c, events); break;
+            case ReleaseCommand c: Release(c, events); break;
             default: throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command));
         }
     }
@@ -96,6 +100,41 @@ public sealed class ReferenceEngine : IMatchingEngine
         var ask = _asks.FirstOrDefault(a => a.Id == c.OrderId);
         if (ask is not null) { _asks.Remove(ask); events.Add(MarketEvent.Cancelled(c.OrderId)); return; }
         events.Add(MarketEvent.Rejected(c.OrderId, Rules.NotCancellable(c.OrderId)));
+    }
+
+    private void Reserve(ReserveCommand c, List<MarketEvent> events)
+    {
+        if (_usedReservationIds.Contains(c.ReservationId)) { events.Add(MarketEvent.Rejected(c.ReservationId, Rules.DuplicateReservation(c.ReservationId))); return; }
+        if (Rules.ReservationFields(c.ReservationId, c.Gpus, c.Start, c.End) is { } bad) { events.Add(MarketEvent.Rejected(c.ReservationId, bad)); return; }
+        if (!_pools.TryGetValue(c.PoolId, out var pool)) { events.Add(MarketEvent.Rejected(c.ReservationId, Rules.UnknownPool("reserve", c.ReservationId, c.PoolId))); return; }
+        for (var hour = c.Start; hour < c.End; hour++)
+        {
+            var capacity = pool.CapacityAt(hour);
+            var used = pool.SoldAt(hour) + _asks.Where(a => a.Pool == pool).Sum(a => a.RemainingAt(hour));
+            if (used + c.Gpus > capacity)
+            {
+                events.Add(MarketEvent.Rejected(c.ReservationId, Rules.OverCapacity("reserve", c.ReservationId, pool.Id, hour, capacity, used, c.Gpus)));
+                return;
+            }
+        }
+        for (var hour = c.Start; hour < c.End; hour++) pool.AddSold(hour, c.Gpus);
+        _usedReservationIds.Add(c.ReservationId);
+        _reservations[c.ReservationId] = new Reservation(c.ReservationId, c.Account, pool, c.Gpus, c.Start, c.End);
+        events.Add(MarketEvent.Reserved(c.ReservationId));
+    }
+
+    private void Release(ReleaseCommand c, List<MarketEvent> events)
+    {
+        if (!_reservations.TryGetValue(c.ReservationId, out var reservation) || Math.Max(c.From, reservation.Start) >= reservation.End)
+        {
+            events.Add(MarketEvent.Rejected(c.ReservationId, Rules.NothingToRelease(c.ReservationId, c.From)));
+            return;
+        }
+        var from = Math.Max(c.From, reservation.Start);
+        for (var hour = from; hour < reservation.End; hour++) reservation.Pool.AddSold(hour, -reservation.Gpus);
+        if (from == reservation.Start) _reservations.Remove(c.ReservationId);
+        else _reservations[c.ReservationId] = reservation with { End = from };
+        events.Add(MarketEvent.Released(c.ReservationId));
     }
 
     private Ask? Best(string sku, string? region, int gpus, int start, int end, long limitTicks, string buyer) =>
@@ -173,7 +212,11 @@ public sealed class ReferenceEngine : IMatchingEngine
         _pools.Values.OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => new MarketState.PoolState(p.Id, p.Provider, p.Region, p.Sku, [.. p.Segments], Runs(p.SoldFrom, p.Sold))).ToList(),
         _asks.OrderBy(a => a.Sequence).Select(a => new MarketState.AskState(a.Id, a.Account, a.Pool.Id, a.Gpus, a.Start, a.End, a.PriceTicks, a.Sequence, Runs(a.Start, a.Remaining))).ToList(),
         _bids.OrderBy(b => b.Sequence).Select(b => new MarketState.BidState(b.Id, b.Account, b.Sku, b.Region, b.Gpus, b.Start, b.End, b.LimitTicks, b.Sequence)).ToList(),
-        _usedIds.Order(StringComparer.Ordinal).ToList());
+        _usedIds.Order(StringComparer.Ordinal).ToList(),
+        _reservations.Values.OrderBy(r => r.Id, StringComparer.Ordinal).Select(r => new MarketState.ReservationState(r.Id, r.Account, r.Pool.Id, r.Gpus, r.Start, r.End)).ToList())
+    {
+        UsedReservationIds = _usedReservationIds.Order(StringComparer.Ordinal).ToList(),
+    };
 
     public void Import(MarketState state)
     {
@@ -202,6 +245,10 @@ public sealed class ReferenceEngine : IMatchingEngine
         }
         foreach (var b in state.Bids) _bids.Add(new Bid(b.Id, b.Account, b.Sku, b.Region, b.Gpus, b.Start, b.End, b.LimitTicks, b.Sequence));
         foreach (var id in state.UsedOrderIds) _usedIds.Add(id);
+        _reservations.Clear();
+        _usedReservationIds.Clear();
+        foreach (var r in state.Reservations ?? []) _reservations[r.Id] = new Reservation(r.Id, r.Account, _pools[r.Pool], r.Gpus, r.Start, r.End);
+        foreach (var id in state.UsedReservationIds) _usedReservationIds.Add(id);
     }
 
     /// <summary>Runs of equal non-zero values in an hourly array starting at <paramref name="first"/>.</summary>
@@ -270,6 +317,8 @@ public sealed class ReferenceEngine : IMatchingEngine
 
         public int RemainingAt(int hour) => hour >= Start && hour < End ? Remaining[hour - Start] : 0;
     }
+
+    private sealed record Reservation(string Id, string Account, HourlyPool Pool, int Gpus, int Start, int End);
 
     private sealed record Bid(string Id, string Account, string Sku, string? Region, int Gpus, int Start, int End, long LimitTicks, long Sequence);
 }

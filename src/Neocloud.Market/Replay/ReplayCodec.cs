@@ -56,6 +56,8 @@ public static class ReplayCodec
             "bid" => new BidCommand(Text(root, "id"), Text(root, "account"), Text(root, "sku"), OptionalText(root, "region"), Int(root, "gpus"),
                 Int(root, "start"), Int(root, "end"), Ticks(root, "limit", Text(root, "id")), Tif(root)),
             "cancel" => new CancelCommand(Text(root, "id")),
+            "reserve" => new ReserveCommand(Text(root, "id"), Text(root, "account"), Text(root, "pool"), Int(root, "gpus"), Int(root, "start"), Int(root, "end")),
+            "release" => new ReleaseCommand(Text(root, "id"), Int(root, "from")),
             _ => throw new FormatException($"unknown op \"{op}\""),
         };
     }
@@ -123,6 +125,12 @@ public static class ReplayCodec
             case EventKind.Cancelled:
                 text.Append("{\"event\":\"cancelled\",\"id\":").Append(Quote(e.Id)).Append('}');
                 break;
+            case EventKind.Reserved:
+                text.Append("{\"event\":\"reserved\",\"id\":").Append(Quote(e.Id)).Append('}');
+                break;
+            case EventKind.Released:
+                text.Append("{\"event\":\"released\",\"id\":").Append(Quote(e.Id)).Append('}');
+                break;
             default:
                 text.Append("{\"event\":\"rejected\",\"id\":").Append(Quote(e.Id)).Append(",\"reason\":").Append(Quote(e.Reason)).Append('}');
                 break;
@@ -138,6 +146,8 @@ public static class ReplayCodec
         AskCommand a => JsonSerializer.Serialize(new { op = "ask", id = a.OrderId, account = a.Account, pool = a.PoolId, gpus = a.Gpus, start = a.Start, end = a.End, price = Price.FromTicks(a.PriceTicks).ToString() }, s_plain),
         BidCommand b => JsonSerializer.Serialize(new { op = "bid", id = b.OrderId, account = b.Account, sku = b.Sku, region = b.Region, gpus = b.Gpus, start = b.Start, end = b.End, limit = Price.FromTicks(b.LimitTicks).ToString(), tif = b.ImmediateOrCancel ? "IOC" : "GTC" }, s_plain),
         CancelCommand c => JsonSerializer.Serialize(new { op = "cancel", id = c.OrderId }, s_plain),
+        ReserveCommand r => JsonSerializer.Serialize(new { op = "reserve", id = r.ReservationId, account = r.Account, pool = r.PoolId, gpus = r.Gpus, start = r.Start, end = r.End }, s_plain),
+        ReleaseCommand r => JsonSerializer.Serialize(new { op = "release", id = r.ReservationId, from = r.From }, s_plain),
         _ => throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command)),
     };
 
