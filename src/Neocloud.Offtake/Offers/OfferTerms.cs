@@ -1,0 +1,26 @@
+using Neocloud.Domain.Time;
+
+namespace Neocloud.Offtake.Offers;
+
+/// <summary>A seller's sealed answer to an RFQ: the SKU, the price, the prepayment it asks, the availability it offers, and its tranches.</summary>
+public sealed record OfferTerms(string Sku, decimal PricePerGpuHour, decimal PrepaymentFraction, decimal AvailabilityPercent, IReadOnlyList<OfferTranche> Tranches)
+{
+    /// <summary>GPUs over all tranches.</summary>
+    public int Gpus => Tranches.Sum(t => t.Gpus);
+
+    /// <summary>GPU-hours over all tranches, at 730 hours a month.</summary>
+    public decimal GpuHours => Tranches.Sum(t => (decimal)t.Gpus * t.TermMonths * Contracts.ContractLedger.HoursPerMonth);
+
+    /// <summary>The first delivery month.</summary>
+    public CalendarMonth FirstDelivery => Tranches.Min(t => t.Start);
+}
+
+/// <summary>
+/// One tranche of an offer: <c>Gpus</c> of a pool (existing, or announced capacity the seller added to the pool's
+/// timeline) delivered in <c>Start</c> for <c>TermMonths</c> months.
+/// </summary>
+public sealed record OfferTranche(string Pool, int Gpus, CalendarMonth Start, int TermMonths)
+{
+    /// <summary>The month after the last month of service.</summary>
+    public CalendarMonth End => Start.AddMonths(TermMonths);
+}
