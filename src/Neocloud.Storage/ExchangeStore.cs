@@ -12,7 +12,7 @@ namespace Neocloud.Storage;
 /// The exchange's durable state: the journal of accepted commands, engine snapshots, and the read models
 /// (organizations, tokens, pools, orders, trades, idempotency records) — in SQLite or PostgreSQL, same SQL.
 /// </summary>
-public sealed class ExchangeStore : IAsyncDisposable
+public sealed partial class ExchangeStore : IAsyncDisposable
 {
     private const string OrderColumns =
         "id AS Id, organization_id AS OrganizationId, side AS Side, sku AS Sku, region AS Region, pool_id AS PoolId, gpus AS Gpus, " +
@@ -178,6 +178,7 @@ public sealed class ExchangeStore : IAsyncDisposable
                 "price_ticks, executed_ms) VALUES (@TradeNo, @Sequence, @BidId, @AskId, @BuyerId, @SellerId, @PoolId, @Sku, @Region, @Gpus, " +
                 "@StartHour, @EndHour, @PriceTicks, @ExecutedMs)",
                 batch.Trades, transaction);
+        foreach (var write in batch.Writes) await connection.ExecuteAsync(write.Sql, write.Parameters, transaction);
         if (batch.Idempotency.Count > 0) await InsertIdempotencyAsync(connection, transaction, batch.Idempotency);
         await transaction.CommitAsync(cancellationToken);
     }

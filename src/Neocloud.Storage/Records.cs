@@ -74,9 +74,10 @@ public sealed class CommitBatch
     public List<OrderUpdate> OrderUpdates { get; } = [];
     public List<TradeRecord> Trades { get; } = [];
     public List<IdempotencyRecord> Idempotency { get; } = [];
+    public List<StoreWrite> Writes { get; } = [];
 
     /// <summary>True when there is nothing to write.</summary>
-    public bool IsEmpty => Journal.Count == 0 && Idempotency.Count == 0;
+    public bool IsEmpty => Journal.Count == 0 && Idempotency.Count == 0 && Writes.Count == 0;
 
     /// <summary>Empties the batch for reuse.</summary>
     public void Clear()
@@ -88,8 +89,28 @@ public sealed class CommitBatch
         OrderUpdates.Clear();
         Trades.Clear();
         Idempotency.Clear();
+        Writes.Clear();
     }
 }
 
 /// <summary>One page of a list and the cursor for the next, or null at the end.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);
+
+/// <summary>A read-model write that rides in a group commit beside the journal rows that cause it (offtake contracts, deliveries).</summary>
+public sealed record StoreWrite(string Sql, object Parameters);
+
+/// <summary>A request for quotes as stored: its terms as JSON, its status (open, awarded, withdrawn) and closing time.</summary>
+public sealed record RfqRecord(string Id, string BuyerId, string Status, long ClosesMs, long CreatedMs, string Terms);
+
+/// <summary>A sealed offer on an RFQ: its terms as JSON and status (submitted, awarded, not-awarded).</summary>
+public sealed record OfferRecord(string Id, string RfqId, string SellerId, string Status, long CreatedMs, string Terms);
+
+/// <summary>An offtake contract: parties, status (active, terminated), the termination month if any, and its terms as JSON.</summary>
+public sealed record OfftakeRecord(string Id, string? RfqId, string? OfferId, string BuyerId, string SellerId, string Sku, string Region, string Status,
+    string? TerminatedMonth, long CreatedMs, string Terms);
+
+/// <summary>A tranche reported delivered.</summary>
+public sealed record DeliveryRecord(string ContractId, long Tranche, string Month, long ReportedMs);
+
+/// <summary>A month's availability reported for a contract (a decimal, kept as text).</summary>
+public sealed record SlaRecord(string ContractId, string Month, string Availability, long ReportedMs);

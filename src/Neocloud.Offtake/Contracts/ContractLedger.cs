@@ -59,14 +59,15 @@ public static class ContractLedger
             : Statuses(terms, history, now).Where(s => s.State == TrancheState.Late && s.MonthsLate > terms.GraceMonths).Select(s => s.Number).ToList();
 
     /// <summary>
-    /// The invoices from the signing month to the end of the last term (or the last refund, if later), given what has
+    /// The invoices from the signing month (or the first tranche's, if earlier) to the end of the last term (or the last refund, if later), given what has
     /// happened. A tranche not delivered yet bills nothing.
     /// </summary>
     public static IReadOnlyList<Invoice> Invoices(ContractTerms terms, ContractHistory history)
     {
         var tcv = terms.TcvUsd;
         var prepayment = terms.PrepaymentUsd;
-        var first = terms.Signed;
+        // A contract may record service that began before it was signed (a deal entered after the fact).
+        var first = terms.Tranches.Select(t => t.Start).Append(terms.Signed).Min();
         var last = terms.End.AddMonths(-1);
         var lostIn = new Dictionary<CalendarMonth, decimal>();
         foreach (var tranche in terms.Tranches)
@@ -104,7 +105,7 @@ public static class ContractLedger
             var applied = step - refund;
             decimal? availability = reports.TryGetValue(month, out var reported) ? reported : null;
             var credit = availability is { } a && service > 0 ? Cents(terms.CreditFraction(a) * service) : 0m;
-            var prepaid = month == first ? prepayment : 0m;
+            var prepaid = month == terms.Signed ? prepayment : 0m;
             invoices.Add(new Invoice(month, gpus * HoursPerMonth, prepaid, service, applied, credit, refund, prepaid + service - applied - credit - refund, availability));
         }
         return invoices;

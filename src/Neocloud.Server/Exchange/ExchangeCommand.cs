@@ -26,3 +26,17 @@ public sealed record CancelOrder(string OrganizationId, string OrderId) : Exchan
 
 /// <summary><c>Gpus</c> GPUs in every hour of <c>Window</c>.</summary>
 public sealed record CapacityStep(HourWindow Window, int Gpus);
+
+/// <summary>Holds GPUs of a pool over a window for an offtake contract: they count as sold, outside the book.</summary>
+public sealed record ReserveCapacity(string OrganizationId, string ReservationId, string PoolId, int Gpus, HourWindow Window) : ExchangeCommand(OrganizationId);
+
+/// <summary>Gives a reservation's GPUs back to its pool from an hour on.</summary>
+public sealed record ReleaseCapacity(string OrganizationId, string ReservationId, Hour From) : ExchangeCommand(OrganizationId);
+
+/// <summary>
+/// Engine commands applied all or none, with the read-model writes they justify, in one commit: an award reserves
+/// every tranche and stores the contracts; if one reservation does not fit, the ones made are released and nothing
+/// is stored.
+/// </summary>
+public sealed record Transaction(string OrganizationId, IReadOnlyList<ExchangeCommand> Steps, IReadOnlyList<Neocloud.Storage.StoreWrite> Writes)
+    : ExchangeCommand(OrganizationId);

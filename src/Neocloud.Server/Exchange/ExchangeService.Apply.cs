@@ -17,10 +17,18 @@ public sealed partial class ExchangeService
                 : ApiResponse.Problem(422, "Idempotency-Key reused", "this Idempotency-Key was used for a different request; use a new key for a new request");
         }
 
-        var outcome = _engine.Apply(item.Command);
-        var result = outcome.IsRejected
-            ? new CommandResult(outcome.RejectedReason, null, [], null)
-            : Record(item.Command, outcome, now.ToUnixTimeMilliseconds());
+        CommandResult result;
+        if (item.Command is Transaction transaction)
+        {
+            result = ApplyTransaction(transaction, now.ToUnixTimeMilliseconds());
+        }
+        else
+        {
+            var outcome = _engine.Apply(item.Command);
+            result = outcome.IsRejected
+                ? new CommandResult(outcome.RejectedReason, null, [], null)
+                : Record(item.Command, outcome, now.ToUnixTimeMilliseconds());
+        }
         var response = item.Respond(result);
 
         if (key is not null)
@@ -30,6 +38,31 @@ public sealed partial class ExchangeService
             _recentKeys[(key.OrganizationId, key.IdempotencyKey)] = (key.RequestHash, response, now);
         }
         return response;
+    }
+
+    /// <summary>Applies the steps in order; on the first rejection releases what the earlier steps reserved, and stores nothing else.</summary>
+    private CommandResult ApplyTransaction(Transaction transaction, long nowMs)
+    {
+        var reserved = new List<ReserveCapacity>();
+        CommandResult? last = null;
+        foreach (var step in transaction.Steps)
+        {
+            var outcome = _engine.Apply(step);
+            if (outcome.IsRejected)
+            {
+                // The reservations made are journaled, so their release is too: a replay walks the same way.
+                foreach (var reservation in reserved)
+                {
+                    var release = new ReleaseCapacity(transaction.OrganizationId, reservation.ReservationId, reservation.Window.Start);
+                    Record(release, _engine.Apply(release), nowMs);
+                }
+                return new CommandResult(outcome.RejectedReason, null, [], null);
+            }
+            last = Record(step, outcome, nowMs);
+            if (step is ReserveCapacity reserve) reserved.Add(reserve);
+        }
+        _batch.Writes.AddRange(transaction.Writes);
+        return last ?? new CommandResult(null, null, [], null);
     }
 
     private CommandResult Record(ExchangeCommand command, CommandOutcome outcome, long nowMs)
@@ -72,6 +105,8 @@ public sealed partial class ExchangeService
             }
             case CancelOrder cancel:
                 _batch.OrderUpdates.Add(new OrderUpdate(cancel.OrderId, "cancelled", 0, nowMs));
+                return new CommandResult(null, null, [], null);
+            case ReserveCapacity or ReleaseCapacity:
                 return new CommandResult(null, null, [], null);
             default:
                 throw new InvalidOperationException($"unknown command {command.GetType().Name}");

@@ -83,6 +83,8 @@ public sealed class MarketPort(IMatchingEngine engine) : IMarketPort
         PlaceAsk a => new AskCommand(a.OrderId, a.OrganizationId, a.PoolId, a.Gpus, a.Window.Start.Value, a.Window.End.Value, a.Price.Ticks),
         PlaceBid b => new BidCommand(b.OrderId, b.OrganizationId, b.Sku, b.Region, b.Gpus, b.Window.Start.Value, b.Window.End.Value, b.Limit.Ticks, b.ImmediateOrCancel),
         CancelOrder c => new CancelCommand(c.OrderId),
+        ReserveCapacity r => new ReserveCommand(r.ReservationId, r.OrganizationId, r.PoolId, r.Gpus, r.Window.Start.Value, r.Window.End.Value),
+        ReleaseCapacity r => new ReleaseCommand(r.ReservationId, r.From.Value),
         _ => throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command)),
     };
 

@@ -3,8 +3,8 @@ using Neocloud.Storage;
 
 namespace Neocloud.Server.Hosting;
 
-/// <summary>Starts the exchange loop with the web host (recovering it from the store, seeding a new market) and stops it last.</summary>
-public sealed class ExchangeHost(ExchangeService exchange, ExchangeStore store, TimeProvider clock) : IHostedService
+/// <summary>Starts the exchange loop with the web host (recovering it from the store, seeding a new market and the Microsoft–IREN offtake) and stops it last.</summary>
+public sealed class ExchangeHost(ExchangeService exchange, ExchangeStore store, Offtake.OfftakeDesk desk, TimeProvider clock) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -17,6 +17,7 @@ public sealed class ExchangeHost(ExchangeService exchange, ExchangeStore store, 
                 : Http.ApiResponse.Of(201, pool.PoolId));
             if (answer.Status != 201) throw new InvalidOperationException($"seeding pool {pool.PoolId} failed: {answer.Json}");
         }
+        await OfftakeSeed.SeedAsync(exchange, desk, clock.GetUtcNow().ToUnixTimeMilliseconds());
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await exchange.DisposeAsync();

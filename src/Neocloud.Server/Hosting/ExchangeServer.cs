@@ -9,6 +9,7 @@ using Neocloud.Server.Deals;
 using Neocloud.Server.Demo;
 using Neocloud.Server.Exchange;
 using Neocloud.Server.MarketData;
+using Neocloud.Server.Offtake;
 using Neocloud.Server.Orders;
 using Neocloud.Server.Pools;
 using Neocloud.Server.Http;
@@ -63,6 +64,7 @@ public static class ExchangeServer
         builder.Services.AddSingleton<TokenDirectory>();
         builder.Services.AddSingleton(services => new ExchangeService(store, MarketPort.Create, clock,
             services.GetRequiredService<ILogger<ExchangeService>>(), options.SnapshotEvery));
+        builder.Services.AddSingleton<OfftakeDesk>();
         builder.Services.AddHostedService<ExchangeHost>();
         if (options.Demo) builder.Services.AddHostedService<DemoTraders>();
         builder.Services.AddProblemDetails();
@@ -143,6 +145,7 @@ public static class ExchangeServer
         api.MapOrdersApi();
         api.MapMarketDataApi();
         api.MapDealsApi();
+        api.MapOfftakeApi();
         api.MapAdminApi();
 
         // The dashboard, where its static files were built (the neocloud executable; not a unit-test host).

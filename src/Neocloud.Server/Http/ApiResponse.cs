@@ -12,7 +12,11 @@ public sealed record ApiResponse(int Status, string Json)
     /// <summary>The JSON conventions of the API: camelCase, enums as strings.</summary>
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        Converters =
+        {
+            new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower),
+            new Neocloud.Offtake.OfftakeJson.CalendarMonthConverter(),
+        },
     };
 
     /// <summary>A success response with <paramref name="body"/> serialized.</summary>

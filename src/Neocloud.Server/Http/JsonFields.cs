@@ -91,6 +91,37 @@ public sealed class JsonFields
         return Fail<Price>(name, error!);
     }
 
+    /// <summary>A decimal in <c>[min, max]</c>, as a JSON number or a numeric string (money and fractions stay exact).</summary>
+    public decimal? Decimal(string name, decimal min, decimal max, bool required = true)
+    {
+        if (!TryGet(name, required, out var value)) return null;
+        decimal number;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out number)) { }
+        else if (value.ValueKind == JsonValueKind.String && decimal.TryParse(value.GetString(), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out number)) { }
+        else return None<decimal>(name, $"must be a number, got {Describe(value)}");
+        if (number < min) return None<decimal>(name, $"must be >= {min.ToString(CultureInfo.InvariantCulture)}, got {number.ToString(CultureInfo.InvariantCulture)}");
+        if (number > max) return None<decimal>(name, $"must be <= {max.ToString(CultureInfo.InvariantCulture)}, got {number.ToString(CultureInfo.InvariantCulture)}");
+        return number;
+    }
+
+    /// <summary>A calendar month written <c>yyyy-MM</c>.</summary>
+    public Domain.Time.CalendarMonth? Month(string name, bool required = true)
+    {
+        var text = String(name, required, maxLength: 16);
+        if (text is null) return null;
+        return Domain.Time.CalendarMonth.TryParse(text, out var month, out var error) ? month : None<Domain.Time.CalendarMonth>(name, error!);
+    }
+
+    /// <summary>An instant in ISO 8601 with an offset (<c>2026-12-01T17:00:00Z</c>), returned in UTC.</summary>
+    public DateTimeOffset? Instant(string name, bool required = true)
+    {
+        var text = String(name, required, maxLength: 40);
+        if (text is null) return null;
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant)
+            ? instant.ToUniversalTime()
+            : None<DateTimeOffset>(name, $"must be an ISO 8601 instant such as \"2026-12-01T17:00:00Z\", got \"{text}\"");
+    }
+
     /// <summary>One of a fixed set of strings.</summary>
     public string? OneOf(string name, IReadOnlyList<string> allowed, bool required = true)
     {
@@ -146,6 +177,28 @@ public sealed class JsonFields
         return items;
     }
 
+    /// <summary>An array of distinct ids (letters, digits, '-', '_', '.'), at most <paramref name="maxItems"/>.</summary>
+    public List<string>? Ids(string name, int maxItems, bool required = true)
+    {
+        if (!TryGet(name, required, out var value)) return null;
+        if (value.ValueKind != JsonValueKind.Array) return Fail<List<string>>(name, $"must be an array of strings, got {Describe(value)}");
+        if (value.GetArrayLength() > maxItems) return Fail<List<string>>(name, $"must have at most {maxItems} items");
+        var items = new List<string>();
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            var path = $"{Path(name)}[{index++}]";
+            var text = item.ValueKind == JsonValueKind.String ? item.GetString()! : "";
+            if (text.Length is 0 or > 64 || !text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                Errors[path] = ["must be an id of letters, digits, '-', '_' and '.'"];
+                continue;
+            }
+            if (!items.Contains(text)) items.Add(text);
+        }
+        return items;
+    }
+
     /// <summary>Reports every field of the object that no reader asked for.</summary>
     public void RejectUnknown()
     {
@@ -176,6 +229,13 @@ public sealed class JsonFields
     {
         Errors[Path(name)] = [message];
         return default;
+    }
+
+    /// <summary>Records the error and returns null (for value types, where <c>default</c> would be a value).</summary>
+    private T? None<T>(string name, string message) where T : struct
+    {
+        Errors[Path(name)] = [message];
+        return null;
     }
 
     private string Path(string name) => _prefix + name;

@@ -96,6 +96,50 @@ internal static class SchemaScript
                 created_ms {integer} NOT NULL,
                 PRIMARY KEY (organization_id, idempotency_key)
             );
+            CREATE TABLE IF NOT EXISTS rfqs (
+                id TEXT PRIMARY KEY,
+                buyer_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                closes_ms {integer} NOT NULL,
+                created_ms {integer} NOT NULL,
+                terms TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS offers (
+                id TEXT PRIMARY KEY,
+                rfq_id TEXT NOT NULL REFERENCES rfqs(id),
+                seller_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                created_ms {integer} NOT NULL,
+                terms TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS offers_by_rfq ON offers (rfq_id, id);
+            CREATE TABLE IF NOT EXISTS offtakes (
+                id TEXT PRIMARY KEY,
+                rfq_id TEXT NULL,
+                offer_id TEXT NULL,
+                buyer_id TEXT NOT NULL,
+                seller_id TEXT NOT NULL,
+                sku TEXT NOT NULL,
+                region TEXT NOT NULL,
+                status TEXT NOT NULL,
+                terminated_month TEXT NULL,
+                created_ms {integer} NOT NULL,
+                terms TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS offtake_deliveries (
+                contract_id TEXT NOT NULL REFERENCES offtakes(id),
+                tranche {integer} NOT NULL,
+                month TEXT NOT NULL,
+                reported_ms {integer} NOT NULL,
+                PRIMARY KEY (contract_id, tranche)
+            );
+            CREATE TABLE IF NOT EXISTS offtake_sla (
+                contract_id TEXT NOT NULL REFERENCES offtakes(id),
+                month TEXT NOT NULL,
+                availability TEXT NOT NULL,
+                reported_ms {integer} NOT NULL,
+                PRIMARY KEY (contract_id, month)
+            );
             """;
     }
 }

@@ -1,0 +1,248 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Neocloud.Domain.Catalog;
+using Neocloud.Domain.Time;
+using Neocloud.Offtake;
+using Neocloud.Offtake.Contracts;
+using Neocloud.Offtake.Offers;
+using Neocloud.Offtake.Rfqs;
+using Neocloud.Server.Exchange;
+using Neocloud.Server.Http;
+using Neocloud.Storage;
+
+namespace Neocloud.Server.Offtake;
+
+/// <summary>
+/// The long-term capacity workflow: open an RFQ, answer it with sealed offers that the seller's pools must back,
+/// rank and award them (reserving the tranches in the market's ledger), then the contract's life — deliveries (each
+/// opens a resale pool for the holder), SLA reports, termination. Every answer is an <see cref="ApiResponse"/>, so the
+/// API, the seed and the dashboard share one set of rules.
+/// </summary>
+public sealed class OfftakeDesk(ExchangeStore store, ExchangeService exchange, TimeProvider clock)
+{
+    /// <summary>The month it is now, UTC.</summary>
+    public CalendarMonth ThisMonth => CalendarMonth.Of(clock.GetUtcNow());
+
+    /// <summary>Opens an RFQ for <paramref name="buyer"/>.</summary>
+    public async Task<ApiResponse> OpenRfqAsync(string buyer, RfqTerms terms, IdempotencyRecord? key, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var record = new RfqRecord(NewId("rfq"), buyer, "open", terms.ClosesAt.ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds(), OfftakeJson.Write(terms));
+        var response = ApiResponse.Of(201, RfqView.Of(record, now, 0));
+        await store.InsertRfqAsync(record, key is null ? null : key with { StatusCode = response.Status, Response = response.Json }, ct);
+        return response;
+    }
+
+    /// <summary>A seller's offer on an open RFQ: refused with the rule it breaks, or the pool and hour it cannot back.</summary>
+    public async Task<ApiResponse> SubmitOfferAsync(string seller, string rfqId, OfferTerms offer, IdempotencyRecord? key, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (await store.GetRfqAsync(rfqId, ct) is not { } rfq || (rfq.BuyerId != seller && RfqView.StatusOf(rfq, now) != "open")) return NoRfq(rfqId);
+        if (rfq.BuyerId == seller) return ApiResponse.Problem(409, "Own RFQ", "an organization cannot answer its own RFQ");
+        if (RfqView.StatusOf(rfq, now) != "open") return ApiResponse.Problem(409, "RFQ closed", $"RFQ {rfqId} is {RfqView.StatusOf(rfq, now)}; it takes no more offers");
+        var terms = OfftakeJson.Read<RfqTerms>(rfq.Terms);
+
+        var pools = new Dictionary<string, PoolFacts?>();
+        foreach (var id in offer.Tranches.Select(t => t.Pool).Distinct())
+            pools[id] = await store.GetPoolAsync(id, ct) is { } p ? new PoolFacts(p.ProviderId, p.Sku, p.Region) : null;
+        var errors = OfferRules.Check(terms, seller, offer, id => pools.GetValueOrDefault(id));
+        if (errors.Count > 0) return ApiResponse.Invalid(errors.ToDictionary(e => e.Key, e => new[] { e.Value }));
+        if (await ShortfallAsync(offer) is { } problem) return problem;
+
+        var record = new OfferRecord(NewId("off"), rfqId, seller, "submitted", now.ToUnixTimeMilliseconds(), OfftakeJson.Write(offer));
+        var response = ApiResponse.Of(201, OfferView.Of(record));
+        await store.InsertOfferAsync(record, key is null ? null : key with { StatusCode = response.Status, Response = response.Json }, ct);
+        return response;
+    }
+
+    /// <summary>The offers of an RFQ: ranked for its buyer once it has closed (sealed before), or the caller's own.</summary>
+    public async Task<ApiResponse> OffersAsync(string caller, string rfqId, OfferRanking ranking, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (await store.GetRfqAsync(rfqId, ct) is not { } rfq || (rfq.BuyerId != caller && RfqView.StatusOf(rfq, now) != "open"
+            && (await store.OffersAsync(rfqId, caller, ct)).Count == 0))
+            return NoRfq(rfqId);
+        if (rfq.BuyerId != caller) return ApiResponse.Of(200, (await store.OffersAsync(rfqId, caller, ct)).Select(OfferView.Of).ToList());
+        if (RfqView.StatusOf(rfq, now) == "open")
+            return ApiResponse.Problem(409, "Offers sealed", $"offers on RFQ {rfqId} stay sealed until it closes at {DateTimeOffset.FromUnixTimeMilliseconds(rfq.ClosesMs):O}");
+        return ApiResponse.Of(200, await RankAsync(rfq, ranking, ct));
+    }
+
+    /// <summary>The offers of a closed RFQ scored and ranked the buyer's way.</summary>
+    public async Task<List<RankedOfferView>> RankAsync(RfqRecord rfq, OfferRanking ranking, CancellationToken ct)
+    {
+        var terms = OfftakeJson.Read<RfqTerms>(rfq.Terms);
+        var offers = await store.OffersAsync(rfq.Id, null, ct);
+        var regions = new Dictionary<string, string?>();
+        foreach (var pool in offers.SelectMany(o => OfftakeJson.Read<OfferTerms>(o.Terms).Tranches).Select(t => t.Pool).Distinct())
+            regions[pool] = (await store.GetPoolAsync(pool, ct))?.Region;
+        var views = offers.ToDictionary(o => o.Id, OfferView.Of);
+        var scored = views.Values.Select(v => OfferScoring.Score(terms, v.Id, v.Terms, p => regions.GetValueOrDefault(p), ReferenceCatalog.Embedded));
+        return OfferScoring.Rank(scored, ranking).Select((s, i) => new RankedOfferView(i + 1, views[s.OfferId], s)).ToList();
+    }
+
+    /// <summary>
+    /// The buyer awards one or several offers of its closed RFQ, each whole or a share of its GPUs. Every tranche is
+    /// reserved in the market's ledger in the same commit as the contracts; if one no longer fits, nothing is awarded.
+    /// </summary>
+    public async Task<ApiResponse> AwardAsync(string buyer, string rfqId, IReadOnlyList<(string Offer, decimal Share)> awards, IdempotencyRecord? key, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (await store.GetRfqAsync(rfqId, ct) is not { } rfq || rfq.BuyerId != buyer) return NoRfq(rfqId);
+        var status = RfqView.StatusOf(rfq, now);
+        if (status == "open") return ApiResponse.Problem(409, "RFQ still open", $"RFQ {rfqId} closes at {DateTimeOffset.FromUnixTimeMilliseconds(rfq.ClosesMs):O}; award after that");
+        if (status != "closed") return ApiResponse.Problem(409, "RFQ not awardable", $"RFQ {rfqId} is {status}");
+        var terms = OfftakeJson.Read<RfqTerms>(rfq.Terms);
+        var offers = (await store.OffersAsync(rfqId, null, ct)).ToDictionary(o => o.Id);
+        var errors = new Dictionary<string, string[]>();
+        for (var i = 0; i < awards.Count; i++)
+        {
+            if (!offers.ContainsKey(awards[i].Offer)) errors[$"awards[{i}].offer"] = [$"no offer '{awards[i].Offer}' on RFQ {rfqId}"];
+        }
+        if (errors.Count > 0) return ApiResponse.Invalid(errors);
+
+        var signed = CalendarMonth.Of(now);
+        var contracts = new List<(OfftakeRecord Record, ContractTerms Terms)>();
+        foreach (var (offerId, share) in awards)
+        {
+            var offer = offers[offerId];
+            var contractTerms = OfferScoring.ToContract(terms, OfftakeJson.Read<OfferTerms>(offer.Terms), signed, share);
+            var region = (await store.GetPoolAsync(contractTerms.Tranches[0].Pool, ct))?.Region ?? "";
+            contracts.Add((new OfftakeRecord(NewId("otc"), rfqId, offerId, buyer, offer.SellerId, contractTerms.Sku, region, "active", null,
+                now.ToUnixTimeMilliseconds(), OfftakeJson.Write(contractTerms)), contractTerms));
+        }
+        var awarded = contracts.Sum(c => c.Terms.Tranches.Sum(t => t.Gpus));
+        if (awarded > terms.Gpus)
+            return ApiResponse.Invalid(new Dictionary<string, string[]> { ["awards"] = [$"{awarded} GPUs awarded, the RFQ asked for {terms.Gpus}; award shares of offers"] });
+
+        var losers = offers.Keys.Where(id => awards.All(a => a.Offer != id)).ToList();
+        var transaction = new Transaction(buyer, contracts.SelectMany(c => Reservations(c.Record, c.Terms)).ToList(),
+            ExchangeStore.AwardWrites(rfqId, contracts.Select(c => c.Record).ToList(), losers).ToList());
+        return await exchange.SubmitAsync(transaction, key, result => result.IsRejected
+            ? ApiResponse.Problem(409, "Capacity no longer available", $"nothing was awarded: {result.RejectedReason}")
+            : ApiResponse.Of(201, contracts.Select(c => new OfftakeState(c.Record, c.Terms, ContractHistory.Empty).View(ThisMonth)).ToList()));
+    }
+
+    /// <summary>Records an awarded contract that did not come through an RFQ (a deal signed elsewhere), reserving its tranches.</summary>
+    public Task<ApiResponse> RecordContractAsync(OfftakeRecord record, ContractTerms terms) =>
+        exchange.SubmitAsync(new Transaction(record.BuyerId, Reservations(record, terms).ToList(), ExchangeStore.AwardWrites(null, [record], []).ToList()), null,
+            result => result.IsRejected
+                ? ApiResponse.Problem(409, "Capacity no longer available", result.RejectedReason!)
+                : ApiResponse.Of(201, new OfftakeState(record, terms, ContractHistory.Empty).View(ThisMonth)));
+
+    /// <summary>The contracts the organization is a party to.</summary>
+    public async Task<List<OfftakeView>> ContractsAsync(string? organization, CancellationToken ct)
+    {
+        var views = new List<OfftakeView>();
+        foreach (var record in await store.OfftakesForAsync(organization, ct)) views.Add((await OfftakeState.LoadAsync(store, record, ct)).View(ThisMonth));
+        return views;
+    }
+
+    /// <summary>A contract the caller is a party to, or null.</summary>
+    public async Task<OfftakeState?> ContractAsync(string caller, string id, CancellationToken ct) =>
+        await store.GetOfftakeAsync(id, ct) is { } record && (record.BuyerId == caller || record.SellerId == caller)
+            ? await OfftakeState.LoadAsync(store, record, ct)
+            : null;
+
+    /// <summary>
+    /// The seller reports a tranche delivered in a month (not in the future). The tranche's GPUs open as a resale pool
+    /// of the buyer's from then to the end of its term, so the holder can sell hours it does not use on the spot market.
+    /// </summary>
+    public async Task<ApiResponse> DeliverAsync(string seller, string id, int tranche, CalendarMonth month, IdempotencyRecord? key, CancellationToken ct)
+    {
+        if (await ContractAsync(seller, id, ct) is not { } state) return NoContract(id);
+        if (state.Record.SellerId != seller) return ApiResponse.Problem(403, "Forbidden", "only the seller reports deliveries");
+        if (state.Terms.Tranches.FirstOrDefault(t => t.Number == tranche) is not { } t)
+            return Field("tranche", $"contract {id} has tranches 1 to {state.Terms.Tranches.Count}, got {tranche}");
+        if (month > ThisMonth) return Field("month", $"must not be in the future (this month is {ThisMonth}), got {month}");
+        if (month >= t.End) return Field("month", $"tranche {tranche}'s term ends before {t.End}, got {month}");
+        if (state.History.DeliveredIn(tranche) is { } already) return ApiResponse.Problem(409, "Already delivered", $"tranche {tranche} was delivered in {already}");
+        if (state.History.TerminatedIn is not null) return ApiResponse.Problem(409, "Contract terminated", $"contract {id} was terminated in {state.History.TerminatedIn}");
+
+        var pool = await store.GetPoolAsync(t.Pool, ct);
+        var from = month > t.Start ? month : t.Start;
+        var resale = new CreatePool(state.Record.BuyerId, OfftakeState.TrancheId(id, tranche), null, state.Record.Sku, pool?.Region ?? state.Record.Region,
+            [new CapacityStep(HourWindow.Of(from.FirstHour.Value, t.End.FirstHour.Value), t.Gpus)]);
+        var write = ExchangeStore.DeliveryWrite(new DeliveryRecord(id, tranche, month.ToString(), clock.GetUtcNow().ToUnixTimeMilliseconds()));
+        return await exchange.SubmitAsync(new Transaction(seller, [resale], [write]), key, result => result.IsRejected
+            ? ApiResponse.Problem(409, "Not delivered", result.RejectedReason!)
+            : ApiResponse.Of(201, (state with { History = state.History with { Deliveries = [.. state.History.Deliveries, new Delivery(tranche, month)] } }).View(ThisMonth)));
+    }
+
+    /// <summary>The seller reports a month's availability; the credit follows the contract's table.</summary>
+    public async Task<ApiResponse> ReportSlaAsync(string seller, string id, CalendarMonth month, decimal availability, IdempotencyRecord? key, CancellationToken ct)
+    {
+        if (await ContractAsync(seller, id, ct) is not { } state) return NoContract(id);
+        if (state.Record.SellerId != seller) return ApiResponse.Problem(403, "Forbidden", "only the seller reports availability");
+        if (month > ThisMonth) return Field("month", $"must not be in the future (this month is {ThisMonth}), got {month}");
+        if (!state.Terms.Tranches.Any(t => ContractLedger.InService(t, state.History, month)))
+            return Field("month", $"no GPUs of contract {id} were in service in {month}");
+        var view = Sla(state.Terms, state.History, new SlaReport(month, availability));
+        var response = ApiResponse.Of(201, view);
+        var stored = await store.TryInsertSlaAsync(new SlaRecord(id, month.ToString(), availability.ToString(CultureInfo.InvariantCulture), clock.GetUtcNow().ToUnixTimeMilliseconds()),
+            key is null ? null : key with { StatusCode = response.Status, Response = response.Json }, ct);
+        return stored ? response : ApiResponse.Problem(409, "Already reported", $"availability for {month} was already reported");
+    }
+
+    /// <summary>Every SLA report of a contract with its credit.</summary>
+    public static List<SlaView> SlaReports(OfftakeState state) => state.History.Sla.Select(r => Sla(state.Terms, state.History, r)).ToList();
+
+    /// <summary>
+    /// The buyer ends the contract because a tranche is later than the grace period: every tranche not delivered is
+    /// cancelled and its reservation released to the seller's pool; delivered tranches run to the end of their terms.
+    /// </summary>
+    public async Task<ApiResponse> TerminateAsync(string buyer, string id, IdempotencyRecord? key, CancellationToken ct)
+    {
+        if (await ContractAsync(buyer, id, ct) is not { } state) return NoContract(id);
+        if (state.Record.BuyerId != buyer) return ApiResponse.Problem(403, "Forbidden", "only the buyer may terminate");
+        var now = ThisMonth;
+        var late = ContractLedger.TerminationRight(state.Terms, state.History, now);
+        if (late.Count == 0)
+            return ApiResponse.Problem(409, "No termination right",
+                state.History.TerminatedIn is { } t ? $"contract {id} was terminated in {t}" : $"no tranche is later than the {state.Terms.GraceMonths}-month grace period");
+        var cancelled = state.Terms.Tranches.Where(t => state.History.DeliveredIn(t.Number) is null).ToList();
+        var releases = cancelled.Select(t => (ExchangeCommand)new ReleaseCapacity(buyer, OfftakeState.TrancheId(id, t.Number), t.Start.FirstHour)).ToList();
+        var terminated = state with { History = state.History with { TerminatedIn = now } };
+        return await exchange.SubmitAsync(new Transaction(buyer, releases, [ExchangeStore.TerminationWrite(id, now.ToString())]), key, result => result.IsRejected
+            ? ApiResponse.Problem(409, "Not terminated", result.RejectedReason!)
+            : ApiResponse.Of(200, terminated.View(now) with { Status = "terminated" }));
+    }
+
+    private static SlaView Sla(ContractTerms terms, ContractHistory history, SlaReport report)
+    {
+        var fraction = terms.CreditFraction(report.AvailabilityPercent);
+        var invoice = ContractLedger.Invoices(terms, history with { Sla = [.. history.Sla.Where(r => r.Month != report.Month), report] })
+            .FirstOrDefault(i => i.Month == report.Month);
+        return new SlaView(report.Month, report.AvailabilityPercent, fraction, invoice?.SlaCreditUsd ?? 0m);
+    }
+
+    private static IEnumerable<ExchangeCommand> Reservations(OfftakeRecord record, ContractTerms terms) =>
+        terms.Tranches.Select(t => new ReserveCapacity(record.BuyerId, OfftakeState.TrancheId(record.Id, t.Number), t.Pool, t.Gpus, t.Start.Window(t.TermMonths)));
+
+    private async Task<ApiResponse?> ShortfallAsync(OfferTerms offer)
+    {
+        foreach (var group in offer.Tranches.Select((t, i) => (Tranche: t, Index: i)).GroupBy(x => x.Tranche.Pool))
+        {
+            var needs = group.Select(x => new Need(x.Tranche.Start.FirstHour.Value, x.Tranche.End.FirstHour.Value, x.Tranche.Gpus)).ToList();
+            var window = HourWindow.Of(needs.Min(n => n.Start), needs.Max(n => n.End));
+            var usage = await exchange.QueryAsync(engine => engine.Usage(group.Key, window));
+            var free = usage.Select(u => new FreeStep(u.Start.Value, u.End.Value, Math.Max(0, u.Capacity - u.Sold - u.Offered))).ToList();
+            if (CapacityCheck.FirstShortfall(needs, free) is { } gap)
+            {
+                var index = group.First(x => x.Tranche.Start.FirstHour.Value <= gap.Hour && gap.Hour < x.Tranche.End.FirstHour.Value).Index;
+                return ApiResponse.Problem(422, "Offer not backed by capacity",
+                    $"pool {group.Key} has {gap.Free} GPUs free at {new Hour(gap.Hour).StartUtc:yyyy-MM-dd HH:mm}Z (hour {gap.Hour}), the offer needs {gap.Needed}",
+                    new Dictionary<string, string[]> { [$"tranches[{index}].gpus"] = [$"pool {group.Key} cannot back {gap.Needed} GPUs at hour {gap.Hour}: {gap.Free} free"] });
+            }
+        }
+        return null;
+    }
+
+    private static string NewId(string prefix) => $"{prefix}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
+
+    private static ApiResponse Field(string name, string message) => ApiResponse.Invalid(new Dictionary<string, string[]> { [name] = [message] });
+
+    private static ApiResponse NoRfq(string id) => ApiResponse.Problem(404, "Not found", $"no RFQ '{id}'");
+
+    private static ApiResponse NoContract(string id) => ApiResponse.Problem(404, "Not found", $"no offtake contract '{id}'");
+}
