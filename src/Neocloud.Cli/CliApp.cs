@@ -50,6 +50,8 @@ public static class CliApp
         root.Subcommands.Add(ClientCommands.Login(context));
         root.Subcommands.Add(ClientCommands.Order(context));
         root.Subcommands.Add(ClientCommands.Contracts(context));
+        root.Subcommands.Add(ClientCommands.Rfq(context));
+        root.Subcommands.Add(ClientCommands.Contract(context));
         return root;
     }
 }

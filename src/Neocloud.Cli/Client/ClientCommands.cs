@@ -10,7 +10,7 @@ namespace Neocloud.Cli.Client;
 /// The CLI as a client of a running exchange: <c>login</c>, <c>market book|trades|quote|index</c>,
 /// <c>order bid|ask|cancel|list</c>, <c>contracts</c>. Tables by default, <c>--json</c> for scripts.
 /// </summary>
-public static class ClientCommands
+public static partial class ClientCommands
 {
     private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 

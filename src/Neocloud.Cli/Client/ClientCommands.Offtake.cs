@@ -1,0 +1,209 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Neocloud.Cli.Client;
+
+/// <summary><c>neocloud rfq open|list|offer|offers|award</c> and <c>neocloud contract list|show|invoices|sla|deliver|terminate</c>.</summary>
+public static partial class ClientCommands
+{
+    private static readonly string[] s_trancheColumns = ["number", "pool", "gpus", "state", "due", "delivered", "monthsLate", "end", "resalePool"];
+
+    /// <summary><c>neocloud rfq …</c>: requests for long-term capacity and the sealed offers on them.</summary>
+    public static Command Rfq(CliContext context)
+    {
+        var rfq = new Command("rfq", "Requests for quotes for long-term capacity: open, list, offer, rank, award.");
+        var rfqColumns = new[] { "id", "buyer", "status", "closesAt", "offers" };
+        {
+            var skus = new Option<string[]>("--sku") { Required = true, Description = "An acceptable SKU (repeat for several).", AllowMultipleArgumentsPerToken = true };
+            var gpus = new Option<int?>("--gpus") { Description = "GPUs wanted (or --mw)." };
+            var mw = new Option<decimal?>("--mw") { Description = "Megawatts of critical IT wanted (converted at the first SKU's kW per GPU)." };
+            var regions = new Option<string[]>("--region") { Description = "An acceptable region (repeat; none means any).", AllowMultipleArgumentsPerToken = true };
+            var earliest = new Option<string>("--earliest") { Required = true, Description = "Earliest first delivery, yyyy-MM." };
+            var latest = new Option<string>("--latest") { Required = true, Description = "Latest first delivery, yyyy-MM." };
+            var term = new Option<int>("--term") { Required = true, Description = "Term of every tranche, in months." };
+            var maxPrice = new Option<string>("--max-price") { Required = true, Description = "Most the buyer pays per GPU-hour, e.g. 3.50." };
+            var prepayment = new Option<decimal>("--prepayment") { Description = "Prepayment the buyer will make, as a fraction (0.2 = 20%).", DefaultValueFactory = _ => 0m };
+            var availability = new Option<decimal>("--availability") { Description = "Availability needed, percent.", DefaultValueFactory = _ => 99m };
+            var closes = new Option<string>("--closes") { Required = true, Description = "When offers close, ISO 8601 UTC (2026-12-15T17:00:00Z)." };
+            var grace = new Option<int>("--grace") { Description = "Months a tranche may be late before the buyer may terminate.", DefaultValueFactory = _ => 3 };
+            var ramp = new Option<string[]>("--ramp") { Description = "A ramp step GPUS@MONTH_OFFSET (repeat), e.g. 19000@0 19000@3.", AllowMultipleArgumentsPerToken = true };
+            var open = new Command("open", "Open a sealed RFQ (as a buyer).") { skus, gpus, mw, regions, earliest, latest, term, maxPrice, prepayment, availability, closes, grace, ramp };
+            Run(open, context, (client, parsed, ct) => client.PostAsync("api/v1/rfqs", new
+            {
+                skus = parsed.GetValue(skus), gpus = parsed.GetValue(gpus), mw = parsed.GetValue(mw), regions = parsed.GetValue(regions) is { Length: > 0 } r ? r : null,
+                earliestStart = parsed.GetValue(earliest), latestStart = parsed.GetValue(latest), termMonths = parsed.GetValue(term), maxPricePerGpuHour = parsed.GetValue(maxPrice),
+                prepaymentFraction = parsed.GetValue(prepayment), minAvailabilityPercent = parsed.GetValue(availability), closesAt = parsed.GetValue(closes),
+                graceMonths = parsed.GetValue(grace), ramp = parsed.GetValue(ramp) is { Length: > 0 } steps ? steps.Select(RampStep).ToArray() : null,
+            }, ct), json => Table(Single(json), rfqColumns));
+            rfq.Subcommands.Add(open);
+        }
+        {
+            var list = new Command("list", "Your RFQs and the open RFQs of others.");
+            Run(list, context, (client, _, ct) => client.GetAsync("api/v1/rfqs", ct), json => Table(json, rfqColumns));
+            rfq.Subcommands.Add(list);
+        }
+        {
+            var id = new Argument<string>("rfq") { Description = "The RFQ's id." };
+            var sku = new Option<string>("--sku") { Required = true, Description = "The SKU offered." };
+            var price = new Option<string>("--price") { Required = true, Description = "Price per GPU-hour, e.g. 2.95." };
+            var prepayment = new Option<decimal>("--prepayment") { Description = "Prepayment asked, as a fraction.", DefaultValueFactory = _ => 0m };
+            var availability = new Option<decimal>("--availability") { Required = true, Description = "Availability offered, percent." };
+            var tranches = new Option<string[]>("--tranche") { Required = true, Description = "POOL:GPUS:yyyy-MM:TERM_MONTHS (repeat).", AllowMultipleArgumentsPerToken = true };
+            var offer = new Command("offer", "Answer an open RFQ with a sealed offer (as a seller).") { id, sku, price, prepayment, availability, tranches };
+            Run(offer, context, (client, parsed, ct) => client.PostAsync($"api/v1/rfqs/{Uri.EscapeDataString(parsed.GetValue(id)!)}/offers", new
+            {
+                sku = parsed.GetValue(sku), pricePerGpuHour = parsed.GetValue(price), prepaymentFraction = parsed.GetValue(prepayment),
+                availabilityPercent = parsed.GetValue(availability), tranches = parsed.GetValue(tranches)!.Select(TrancheSpec).ToArray(),
+            }, ct), json => Table(Single(json), ["id", "rfq", "seller", "status"]));
+            rfq.Subcommands.Add(offer);
+        }
+        {
+            var id = new Argument<string>("rfq") { Description = "The RFQ's id." };
+            var rank = new Option<string>("--rank") { Description = "effective-price, delivery, availability or region.", DefaultValueFactory = _ => "effective-price" };
+            rank.AcceptOnlyFromAmong("effective-price", "delivery", "availability", "region");
+            var offers = new Command("offers", "The offers on your closed RFQ, ranked, with lease-vs-build (or your own offers, as a seller).") { id, rank };
+            Run(offers, context, (client, parsed, ct) =>
+                client.GetAsync($"api/v1/rfqs/{Uri.EscapeDataString(parsed.GetValue(id)!)}/offers{Query(("rank", parsed.GetValue(rank)))}", ct), RankedOffers);
+            rfq.Subcommands.Add(offers);
+        }
+        {
+            var id = new Argument<string>("rfq") { Description = "The RFQ's id." };
+            var awards = new Option<string[]>("--offer") { Required = true, Description = "OFFER_ID or OFFER_ID=SHARE (repeat), e.g. off-1 off-2=0.4.", AllowMultipleArgumentsPerToken = true };
+            var award = new Command("award", "Award one or several offers of your closed RFQ; their tranches reserve the pools' capacity.") { id, awards };
+            Run(award, context, (client, parsed, ct) => client.PostAsync($"api/v1/rfqs/{Uri.EscapeDataString(parsed.GetValue(id)!)}/award", new
+            {
+                awards = parsed.GetValue(awards)!.Select(AwardSpec).ToArray(),
+            }, ct), json => Table(json, ["id", "seller", "sku", "region", "tcvUsd", "pricePerGpuHour", "status"]));
+            rfq.Subcommands.Add(award);
+        }
+        return rfq;
+    }
+
+    /// <summary><c>neocloud contract …</c>: offtake contracts and their life.</summary>
+    public static Command Contract(CliContext context)
+    {
+        var contract = new Command("contract", "Offtake contracts: show, invoices, SLA, deliveries, termination.");
+        var id = () => new Argument<string>("id") { Description = "The contract's id (otc-…)." };
+        {
+            var list = new Command("list", "Your offtake contracts, as buyer or seller.");
+            Run(list, context, (client, _, ct) => client.GetAsync("api/v1/offtakes", ct),
+                json => Table(json, ["id", "buyer", "seller", "sku", "region", "status", "signed", "tcvUsd", "pricePerGpuHour"]));
+            contract.Subcommands.Add(list);
+        }
+        {
+            var argument = id();
+            var show = new Command("show", "A contract: terms, tranches, termination right, economics plan vs actual.") { argument };
+            Run(show, context, (client, parsed, ct) => client.GetAsync($"api/v1/offtakes/{Uri.EscapeDataString(parsed.GetValue(argument)!)}", ct), ContractDetail);
+            contract.Subcommands.Add(show);
+        }
+        {
+            var argument = id();
+            var invoices = new Command("invoices", "Monthly invoices: service, prepayment drawn down, SLA credit, refunds, due.") { argument };
+            Run(invoices, context, (client, parsed, ct) => client.GetAsync($"api/v1/offtakes/{Uri.EscapeDataString(parsed.GetValue(argument)!)}/invoices", ct),
+                json => Table(json, ["month", "gpuHours", "prepaymentUsd", "serviceUsd", "prepaymentAppliedUsd", "slaCreditUsd", "refundUsd", "dueUsd", "availabilityPercent"]));
+            contract.Subcommands.Add(invoices);
+        }
+        {
+            var argument = id();
+            var report = new Option<string?>("--report") { Description = "As the seller: report a month's availability, yyyy-MM=PERCENT (e.g. 2026-03=99.2)." };
+            var sla = new Command("sla", "SLA reports and their credits; --report adds one.") { argument, report };
+            Run(sla, context, async (client, parsed, ct) =>
+            {
+                var path = $"api/v1/offtakes/{Uri.EscapeDataString(parsed.GetValue(argument)!)}/sla";
+                if (parsed.GetValue(report) is not { } spec) return await client.GetAsync(path, ct);
+                var parts = spec.Split('=');
+                if (parts.Length != 2 || !decimal.TryParse(parts[1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var percent))
+                    throw new UsageException($"--report must be yyyy-MM=PERCENT, got \"{spec}\"");
+                var added = await client.PostAsync(path, new { month = parts[0], availabilityPercent = percent }, ct);
+                return JsonDocument.Parse($"[{added.GetRawText()}]").RootElement.Clone();
+            }, json => Table(json, ["month", "availabilityPercent", "creditFraction", "creditUsd"]));
+            contract.Subcommands.Add(sla);
+        }
+        {
+            var argument = id();
+            var tranche = new Option<int>("--tranche") { Required = true, Description = "The tranche's number." };
+            var month = new Option<string>("--month") { Required = true, Description = "The month it was delivered, yyyy-MM." };
+            var deliver = new Command("deliver", "As the seller: report a tranche delivered (the buyer gets a resale pool).") { argument, tranche, month };
+            Run(deliver, context, (client, parsed, ct) => client.PostAsync($"api/v1/offtakes/{Uri.EscapeDataString(parsed.GetValue(argument)!)}/deliveries",
+                new { tranche = parsed.GetValue(tranche), month = parsed.GetValue(month) }, ct), ContractDetail);
+            contract.Subcommands.Add(deliver);
+        }
+        {
+            var argument = id();
+            var terminate = new Command("terminate", "As the buyer: terminate for a tranche later than the grace period.") { argument };
+            Run(terminate, context, (client, parsed, ct) => client.PostAsync($"api/v1/offtakes/{Uri.EscapeDataString(parsed.GetValue(argument)!)}/terminate", new { }, ct),
+                ContractDetail);
+            contract.Subcommands.Add(terminate);
+        }
+        return contract;
+    }
+
+    private static object RampStep(string spec)
+    {
+        var parts = spec.Split('@');
+        return parts.Length == 2 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out var gpus) && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var offset)
+            ? new { gpus, monthOffset = offset }
+            : throw new UsageException($"--ramp must be GPUS@MONTH_OFFSET, got \"{spec}\"");
+    }
+
+    private static object TrancheSpec(string spec)
+    {
+        var parts = spec.Split(':');
+        return parts.Length == 4 && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var gpus) && int.TryParse(parts[3], CultureInfo.InvariantCulture, out var term)
+            ? new { pool = parts[0], gpus, start = parts[2], termMonths = term }
+            : throw new UsageException($"--tranche must be POOL:GPUS:yyyy-MM:TERM_MONTHS, got \"{spec}\"");
+    }
+
+    private static object AwardSpec(string spec)
+    {
+        var parts = spec.Split('=');
+        if (parts.Length == 1) return new { offer = parts[0] };
+        return parts.Length == 2 && decimal.TryParse(parts[1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var share)
+            ? new { offer = parts[0], share }
+            : throw new UsageException($"--offer must be OFFER_ID or OFFER_ID=SHARE, got \"{spec}\"");
+    }
+
+    private static IRenderable RankedOffers(JsonElement json)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var column in new[] { "rank", "offer", "seller", "price", "effective $/GPU-h", "first delivery", "availability %", "lease NPV", "build NPV" })
+            table.AddColumn(column);
+        foreach (var item in json.EnumerateArray())
+        {
+            // A seller sees its own offers, not a ranking.
+            var offer = item.TryGetProperty("offer", out var o) ? o : item;
+            var terms = offer.GetProperty("terms");
+            var score = item.TryGetProperty("score", out var s) ? s : default;
+            table.AddRow(
+                item.TryGetProperty("rank", out var rank) ? rank.GetRawText() : "",
+                offer.GetProperty("id").GetString()!, offer.GetProperty("seller").GetString()!, terms.GetProperty("pricePerGpuHour").GetRawText(),
+                score.ValueKind == JsonValueKind.Object ? score.GetProperty("effectivePricePerGpuHour").GetRawText() : "",
+                score.ValueKind == JsonValueKind.Object ? score.GetProperty("firstDelivery").GetString()! : "",
+                terms.GetProperty("availabilityPercent").GetRawText(),
+                score.ValueKind == JsonValueKind.Object ? $"{score.GetProperty("leaseNpvCostUsd").GetDecimal():#,0}" : "",
+                score.ValueKind == JsonValueKind.Object ? $"{score.GetProperty("buildNpvCostUsd").GetDecimal():#,0}" : "");
+        }
+        return table;
+    }
+
+    private static IRenderable ContractDetail(JsonElement json)
+    {
+        var plan = json.GetProperty("economics").GetProperty("plan");
+        var actual = json.GetProperty("economics").GetProperty("actual");
+        var economics = new Table().Border(TableBorder.Rounded).AddColumn("").AddColumn("plan").AddColumn("actual");
+        foreach (var (label, field) in new[] { ("service billed $", "serviceUsd"), ("SLA credits $", "slaCreditUsd"), ("paid $", "paidUsd"), ("GPU-hours", "gpuHours"),
+                     ("NPV of payments $", "npvUsd"), ("effective $/GPU-h", "effectivePricePerGpuHour") })
+            economics.AddRow(label, Cell(plan.GetProperty(field)), Cell(actual.GetProperty(field)));
+        var right = json.GetProperty("terminationRight").EnumerateArray().Select(t => t.GetInt32()).ToList();
+        return new Rows(
+            new Text($"{json.GetProperty("id").GetString()}: {json.GetProperty("buyer").GetString()} buys {json.GetProperty("sku").GetString()} from {json.GetProperty("seller").GetString()} " +
+                $"in {json.GetProperty("region").GetString()} at ${json.GetProperty("pricePerGpuHour").GetDecimal():0.0000}/GPU-h, TCV ${json.GetProperty("tcvUsd").GetDecimal():#,0}, " +
+                $"{json.GetProperty("prepaymentFraction").GetDecimal() * 100:0.#}% prepaid, signed {json.GetProperty("signed").GetString()}, {json.GetProperty("status").GetString()}"),
+            Table(json.GetProperty("tranches"), s_trancheColumns),
+            new Text(right.Count == 0 ? "no termination right" : $"termination right: tranche {string.Join(", ", right)} later than the {json.GetProperty("graceMonths").GetInt32()}-month grace period"),
+            economics);
+    }
+}

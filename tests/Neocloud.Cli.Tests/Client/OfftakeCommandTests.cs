@@ -1,0 +1,100 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Neocloud.Domain.Time;
+using Neocloud.Testing;
+
+namespace Neocloud.Cli.Tests.Client;
+
+/// <summary><c>neocloud rfq …</c> and <c>neocloud contract …</c> against a real exchange on 127.0.0.1.</summary>
+public sealed class OfftakeCommandTests : IAsyncLifetime
+{
+    private TestServer _server = null!;
+    private string _buyer = null!, _seller = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await TestServer.StartAsync();
+        _buyer = await TokenAsync("microsoft", "market:read", "market:trade");
+        _seller = await TokenAsync("iren", "market:read", "market:trade", "pools:write");
+        using var iren = _server.Client(_seller);
+        var pool = await iren.PostAsJsonAsync("/api/v1/pools", new
+        {
+            id = "iren-cli", sku = "GB300", region = "us-tx",
+            capacity = new[] { new { start = CalendarMonth.Parse("2026-01").FirstHour.Value, end = CalendarMonth.Parse("2031-01").FirstHour.Value, gpus = 2000 } },
+        });
+        Assert.True(pool.IsSuccessStatusCode, await pool.Content.ReadAsStringAsync());
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private async Task<string> TokenAsync(string organization, params string[] scopes)
+    {
+        using var admin = _server.Client(_server.AdminToken);
+        var token = await admin.PostAsJsonAsync($"/api/v1/admin/organizations/{organization}/tokens", new { label = "cli-test", scopes });
+        return JsonDocument.Parse(await token.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
+    }
+
+    private CliRun As(string token, params string[] args) => CliRun.Of([.. args, "--url", _server.Address.ToString(), "--token", token]);
+
+    [Fact]
+    public async Task A_buyer_and_a_seller_run_an_rfq_to_a_contract_from_the_command_line()
+    {
+        var open = As(_buyer, "rfq", "open", "--sku", "GB300", "--gpus", "1000", "--region", "us-tx", "--earliest", "2026-02", "--latest", "2026-06",
+            "--term", "24", "--max-price", "3.50", "--prepayment", "0.1", "--closes", DateTimeOffset.UtcNow.AddSeconds(3).ToString("O"), "--json");
+        Assert.True(open.ExitCode == 0, open.Error);
+        var rfq = JsonDocument.Parse(open.Output).RootElement.GetProperty("id").GetString()!;
+
+        var list = As(_seller, "rfq", "list");
+        Assert.Contains(rfq, list.Output);
+        var offer = As(_seller, "rfq", "offer", rfq, "--sku", "GB300", "--price", "3.10", "--prepayment", "0.1", "--availability", "99.9",
+            "--tranche", "iren-cli:500:2026-02:24", "--tranche", "iren-cli:500:2026-04:24", "--json");
+        Assert.True(offer.ExitCode == 0, offer.Error);
+        var offerId = JsonDocument.Parse(offer.Output).RootElement.GetProperty("id").GetString()!;
+
+        var sealedRun = As(_buyer, "rfq", "offers", rfq);
+        Assert.Equal(2, sealedRun.ExitCode);
+        Assert.StartsWith("error: 409 Offers sealed", sealedRun.Error);
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+
+        var ranked = As(_buyer, "rfq", "offers", rfq);
+        Assert.True(ranked.ExitCode == 0, ranked.Error);
+        Assert.Contains(offerId, ranked.Output);
+        var award = As(_buyer, "rfq", "award", rfq, "--offer", offerId, "--json");
+        Assert.True(award.ExitCode == 0, award.Error);
+        var contract = JsonDocument.Parse(award.Output).RootElement[0].GetProperty("id").GetString()!;
+
+        var delivered = As(_seller, "contract", "deliver", contract, "--tranche", "1", "--month", "2026-02");
+        Assert.True(delivered.ExitCode == 0, delivered.Error);
+        Assert.Contains("delivered", delivered.Output);
+        var sla = As(_seller, "contract", "sla", contract, "--report", "2026-03=97.5", "--json");
+        Assert.True(sla.ExitCode == 0, sla.Error);
+        Assert.Equal(0.25m, JsonDocument.Parse(sla.Output).RootElement[0].GetProperty("creditFraction").GetDecimal());
+        var invoices = As(_buyer, "contract", "invoices", contract, "--json");
+        var march = JsonDocument.Parse(invoices.Output).RootElement.EnumerateArray().Single(i => i.GetProperty("month").GetString() == "2026-03");
+        Assert.Equal(500 * 730 * 3.10m, march.GetProperty("serviceUsd").GetDecimal());
+        var show = As(_buyer, "contract", "show", contract);
+        Assert.True(show.ExitCode == 0, show.Error);
+        Assert.Contains("termination right: tranche 2", show.Output);
+        Assert.Contains(contract, As(_seller, "contract", "list").Output);
+    }
+
+    [Theory]
+    [InlineData("rfq", "offer", "rfq-x", "--sku", "GB300", "--price", "3", "--availability", "99", "--tranche", "iren-cli:lots:2026-02:24")]
+    [InlineData("rfq", "award", "rfq-x", "--offer", "off-1=half")]
+    [InlineData("contract", "sla", "otc-x", "--report", "March")]
+    public void A_malformed_spec_is_one_line_and_exit_2(params string[] args)
+    {
+        var run = As(_seller, args);
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("error: --", run.Error);
+        Assert.Single(run.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void An_unknown_contract_is_a_404_in_one_line()
+    {
+        var run = As(_buyer, "contract", "show", "otc-nope");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("error: 404 Not found: no offtake contract 'otc-nope'", run.Error.Trim());
+    }
+}
