@@ -12,6 +12,8 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
     [InlineData("/deals", "Deals", "deals")]
     [InlineData("/deals/iren-microsoft-2025", "Microsoft–IREN", "deal-iren-microsoft")]
     [InlineData("/mining", "Mining vs AI", "mining")]
+    [InlineData("/rfqs", "Requests for quotes", "rfqs")]
+    [InlineData("/offtake", "Offtake contracts", "offtake")]
     public async Task Every_page_opens_without_a_console_error(string path, string heading, string name)
     {
         var (page, errors) = await OpenAsync(path, 1280, 900);
@@ -163,6 +165,59 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
         await Assertions.Expect(page.GetByTestId("mining-table")).ToContainTextAsync("AI GPU cloud");
         await Assertions.Expect(page.GetByTestId("mining-table")).ToContainTextAsync("AI colocation");
         Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Microsoft_sees_its_iren_offtake_with_tranches_invoices_and_economics()
+    {
+        var token = await fixture.TokenAsync("microsoft", "market:read", "market:trade");
+        var (page, errors) = await OpenAsync("/desk", 1280, 900);
+        await page.GetByTestId("token-input").FillAsync(token);
+        await page.GetByTestId("sign-in").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in")).ToContainTextAsync("microsoft");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Offtake contracts" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("offtake-aggregate")).ToContainTextAsync("76,000");
+        await Assertions.Expect(page.GetByTestId("my-offtakes")).ToContainTextAsync("otc-microsoft-iren-2025");
+        var tranches = page.GetByTestId("tranches");
+        await Assertions.Expect(tranches).ToContainTextAsync("2026-03");
+        await Assertions.Expect(tranches).ToContainTextAsync("2026-12");
+        await Assertions.Expect(tranches.Locator("tbody tr")).ToHaveCountAsync(4);
+        await Assertions.Expect(page.GetByTestId("economics")).ToContainTextAsync("$9,700.1M");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "offtake-contract.png"), FullPage = true });
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_buyer_opens_an_rfq_and_a_seller_sees_it_open()
+    {
+        var buyer = await fixture.TokenAsync("meta", "market:read", "market:trade");
+        var (page, errors) = await OpenAsync("/desk", 1280, 900);
+        await page.GetByTestId("token-input").FillAsync(buyer);
+        await page.GetByTestId("sign-in").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in")).ToContainTextAsync("meta");
+        await page.GetByRole(AriaRole.Link, new() { Name = "RFQs" }).ClickAsync();
+        await page.GetByTestId("rfq-gpus").FillAsync("2304");
+        await page.GetByTestId("open-rfq").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("rfq-message")).ToContainTextAsync("RFQ opened");
+        await Assertions.Expect(page.GetByTestId("my-rfqs")).ToContainTextAsync("2,304");
+        await page.Context.CloseAsync();
+
+        var seller = await fixture.TokenAsync("nscale", "market:read", "market:trade", "pools:write");
+        (page, var sellerErrors) = await OpenAsync("/desk", 1280, 900);
+        await page.GetByTestId("token-input").FillAsync(seller);
+        await page.GetByTestId("sign-in").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in")).ToContainTextAsync("nscale");
+        await page.GetByRole(AriaRole.Link, new() { Name = "RFQs" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("open-rfqs")).ToContainTextAsync("meta");
+        // An offer its pools cannot back is refused with the reason, not stored.
+        await page.GetByTestId("open-rfqs").GetByRole(AriaRole.Button, new() { Name = "Offer" }).First.ClickAsync();
+        await page.GetByTestId("submit-offer").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("rfq-message")).ToContainTextAsync("pool");
+        Assert.Empty(errors);
+        Assert.Empty(sellerErrors);
         await page.Context.CloseAsync();
     }
 
