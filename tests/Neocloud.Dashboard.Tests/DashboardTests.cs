@@ -62,11 +62,7 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
     public async Task Sign_in_place_a_bid_see_it_in_the_book_and_cancel_it()
     {
         var token = await fixture.TokenAsync("microsoft", "market:read", "market:trade");
-        var (page, errors) = await OpenAsync("/desk", 1280, 900);
-
-        await page.GetByTestId("token-input").FillAsync(token);
-        await page.GetByTestId("sign-in").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("signed-in")).ToContainTextAsync("microsoft");
+        var (page, errors) = await SignedInAsync(token, "microsoft");
 
         await page.GetByTestId("order-gpus").FillAsync("16");
         await page.GetByTestId("order-price").FillAsync("1.2345");
@@ -90,10 +86,7 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
     public async Task The_engine_rejection_reason_is_shown_on_the_desk()
     {
         var token = await fixture.TokenAsync("iren", "market:read", "market:trade", "pools:write");
-        var (page, _) = await OpenAsync("/desk", 1280, 900);
-        await page.GetByTestId("token-input").FillAsync(token);
-        await page.GetByTestId("sign-in").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("signed-in")).ToContainTextAsync("iren");
+        var (page, _) = await SignedInAsync(token, "iren");
 
         await page.GetByText("Ask", new() { Exact = true }).ClickAsync();
         await page.Locator(".mud-select").Filter(new() { HasText = "Pool" }).First.ClickAsync();
@@ -110,9 +103,7 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
     public async Task A_bad_price_is_flagged_as_you_type()
     {
         var token = await fixture.TokenAsync("meta", "market:read", "market:trade");
-        var (page, _) = await OpenAsync("/desk", 1280, 900);
-        await page.GetByTestId("token-input").FillAsync(token);
-        await page.GetByTestId("sign-in").ClickAsync();
+        var (page, _) = await SignedInAsync(token, "meta");
 
         await page.GetByTestId("order-price").FillAsync("1.23456");
         await Assertions.Expect(page.GetByText("at most 4 decimals")).ToBeVisibleAsync();
@@ -172,10 +163,7 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
     public async Task Microsoft_sees_its_iren_offtake_with_tranches_invoices_and_economics()
     {
         var token = await fixture.TokenAsync("microsoft", "market:read", "market:trade");
-        var (page, errors) = await OpenAsync("/desk", 1280, 900);
-        await page.GetByTestId("token-input").FillAsync(token);
-        await page.GetByTestId("sign-in").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("signed-in")).ToContainTextAsync("microsoft");
+        var (page, errors) = await SignedInAsync(token, "microsoft");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Offtake contracts" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("offtake-aggregate")).ToContainTextAsync("76,000");
@@ -194,10 +182,7 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
     public async Task A_buyer_opens_an_rfq_and_a_seller_sees_it_open()
     {
         var buyer = await fixture.TokenAsync("meta", "market:read", "market:trade");
-        var (page, errors) = await OpenAsync("/desk", 1280, 900);
-        await page.GetByTestId("token-input").FillAsync(buyer);
-        await page.GetByTestId("sign-in").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("signed-in")).ToContainTextAsync("meta");
+        var (page, errors) = await SignedInAsync(buyer, "meta");
         await page.GetByRole(AriaRole.Link, new() { Name = "RFQs" }).ClickAsync();
         await page.GetByTestId("rfq-gpus").FillAsync("2304");
         await page.GetByTestId("open-rfq").ClickAsync();
@@ -206,10 +191,7 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
         await page.Context.CloseAsync();
 
         var seller = await fixture.TokenAsync("nscale", "market:read", "market:trade", "pools:write");
-        (page, var sellerErrors) = await OpenAsync("/desk", 1280, 900);
-        await page.GetByTestId("token-input").FillAsync(seller);
-        await page.GetByTestId("sign-in").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("signed-in")).ToContainTextAsync("nscale");
+        (page, var sellerErrors) = await SignedInAsync(seller, "nscale");
         await page.GetByRole(AriaRole.Link, new() { Name = "RFQs" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("open-rfqs")).ToContainTextAsync("meta");
         // An offer its pools cannot back is refused with the reason, not stored.
@@ -232,6 +214,16 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
         Assert.False(overflow, "the page scrolls sideways at 390 px");
         Assert.Empty(errors);
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>Opens My desk and signs in with the token; the organization's chip shows in the app bar.</summary>
+    private async Task<(IPage Page, List<string> Errors)> SignedInAsync(string token, string organization)
+    {
+        var (page, errors) = await OpenAsync("/desk", 1280, 900);
+        await page.GetByTestId("token-input").FillAsync(token);
+        await page.GetByTestId("sign-in").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in")).ToContainTextAsync(organization);
+        return (page, errors);
     }
 
     private async Task<(IPage Page, List<string> Errors)> OpenAsync(string path, int width, int height)
