@@ -109,16 +109,29 @@ public static partial class ClientCommands
         {
             var argument = id();
             var report = new Option<string?>("--report") { Description = "As the seller: report a month's availability, yyyy-MM=PERCENT (e.g. 2026-03=99.2)." };
-            var sla = new Command("sla", "SLA reports and their credits; --report adds one.") { argument, report };
+            var import = new Option<FileInfo?>("--import") { Description = "As the seller: report every month of a CSV file of month,availabilityPercent lines (a header line is skipped)." };
+            var sla = new Command("sla", "SLA reports and their credits; --report or --import adds them.") { argument, report, import };
             Run(sla, context, async (client, parsed, ct) =>
             {
                 var path = $"api/v1/offtakes/{Uri.EscapeDataString(parsed.GetValue(argument)!)}/sla";
-                if (parsed.GetValue(report) is not { } spec) return await client.GetAsync(path, ct);
-                var parts = spec.Split('=');
-                if (parts.Length != 2 || !decimal.TryParse(parts[1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var percent))
-                    throw new UsageException($"--report must be yyyy-MM=PERCENT, got \"{spec}\"");
-                var added = await client.PostAsync(path, new { month = parts[0], availabilityPercent = percent }, ct);
-                return JsonDocument.Parse($"[{added.GetRawText()}]").RootElement.Clone();
+                var reports = new List<(string Month, decimal Percent)>();
+                if (parsed.GetValue(report) is { } spec) reports.Add(SlaSpec(spec, '=', "--report must be yyyy-MM=PERCENT"));
+                if (parsed.GetValue(import) is { } file)
+                {
+                    if (!file.Exists) throw new UsageException($"file '{file.FullName}' not found");
+                    var lines = File.ReadAllLines(file.FullName).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+                    for (var i = 0; i < lines.Count; i++)
+                    {
+                        if (i == 0 && !char.IsAsciiDigit(lines[0][0])) continue;
+                        reports.Add(SlaSpec(lines[i], ',', $"{file.Name} line {i + 1} must be yyyy-MM,PERCENT"));
+                    }
+                }
+                if (reports.Count == 0) return await client.GetAsync(path, ct);
+                // Checked first, sent in month order; a month the exchange refuses stops the import and names it.
+                var added = new List<string>();
+                foreach (var (month, percent) in reports.OrderBy(r => r.Month, StringComparer.Ordinal))
+                    added.Add((await client.PostAsync(path, new { month, availabilityPercent = percent }, ct)).GetRawText());
+                return JsonDocument.Parse($"[{string.Join(",", added)}]").RootElement.Clone();
             }, json => Table(json, ["month", "availabilityPercent", "creditFraction", "creditUsd"]));
             contract.Subcommands.Add(sla);
         }
@@ -139,6 +152,14 @@ public static partial class ClientCommands
             contract.Subcommands.Add(terminate);
         }
         return contract;
+    }
+
+    private static (string Month, decimal Percent) SlaSpec(string spec, char separator, string usage)
+    {
+        var parts = spec.Split(separator);
+        return parts.Length == 2 && decimal.TryParse(parts[1].Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var percent)
+            ? (parts[0].Trim(), percent)
+            : throw new UsageException($"{usage}, got \"{spec}\"");
     }
 
     private static object RampStep(string spec)

@@ -69,6 +69,11 @@ public sealed class OfftakeCommandTests : IAsyncLifetime
         var sla = As(_seller, "contract", "sla", contract, "--report", "2026-03=97.5", "--json");
         Assert.True(sla.ExitCode == 0, sla.Error);
         Assert.Equal(0.25m, JsonDocument.Parse(sla.Output).RootElement[0].GetProperty("creditFraction").GetDecimal());
+        using var folder = new TempDirectory("neocloud-sla-");
+        File.WriteAllText(folder.File("sla.csv"), "month,availabilityPercent\n2026-05,99.95\n2026-04,94.0\n");
+        var imported = As(_seller, "contract", "sla", contract, "--import", folder.File("sla.csv"), "--json");
+        Assert.True(imported.ExitCode == 0, imported.Error);
+        Assert.Equal([0.5m, 0m], JsonDocument.Parse(imported.Output).RootElement.EnumerateArray().Select(r => r.GetProperty("creditFraction").GetDecimal()));
         var invoices = As(_buyer, "contract", "invoices", contract, "--json");
         var march = JsonDocument.Parse(invoices.Output).RootElement.EnumerateArray().Single(i => i.GetProperty("month").GetString() == "2026-03");
         Assert.Equal(500 * 730 * 3.10m, march.GetProperty("serviceUsd").GetDecimal());
