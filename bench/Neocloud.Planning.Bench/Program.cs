@@ -1,0 +1,1 @@
+Console.WriteLine("planning benchmark: not written yet");
