@@ -3,6 +3,7 @@ using Neocloud.Cli.Catalog;
 using Neocloud.Cli.Client;
 using Neocloud.Cli.Deals;
 using Neocloud.Cli.Market;
+using Neocloud.Cli.Planning;
 using Neocloud.Cli.Server;
 using Neocloud.Cli.Sites;
 
@@ -43,6 +44,7 @@ public static class CliApp
         root.Subcommands.Add(CatalogCommands.Create(context));
         root.Subcommands.Add(DealCommands.Create(context));
         root.Subcommands.Add(SiteCommands.Create(context));
+        root.Subcommands.Add(PlanCommands.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
         var market = MarketCommands.Create(context);
         ClientCommands.AddMarketData(market, context);
