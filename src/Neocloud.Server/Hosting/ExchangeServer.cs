@@ -10,6 +10,7 @@ using Neocloud.Server.Demo;
 using Neocloud.Server.Exchange;
 using Neocloud.Server.MarketData;
 using Neocloud.Server.Offtake;
+using Neocloud.Server.Planning;
 using Neocloud.Server.Orders;
 using Neocloud.Server.Pools;
 using Neocloud.Server.Http;
@@ -146,6 +147,7 @@ public static class ExchangeServer
         api.MapMarketDataApi();
         api.MapDealsApi();
         api.MapOfftakeApi();
+        api.MapPlanningApi();
         api.MapAdminApi();
 
         // The dashboard, where its static files were built (the neocloud executable; not a unit-test host).

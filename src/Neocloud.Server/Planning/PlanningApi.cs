@@ -1,0 +1,82 @@
+using Neocloud.Planning.Scenarios;
+using Neocloud.Planning.Solving;
+using Neocloud.Server.Auth;
+using Neocloud.Server.Http;
+using Neocloud.Storage;
+
+namespace Neocloud.Server.Planning;
+
+/// <summary><c>/api/v1/plans</c>: a buyer's least-cost sourcing plan (build, offtake, spot) for a scenario body.</summary>
+public static class PlanningApi
+{
+    /// <summary>The longest a request may let the solver run.</summary>
+    public const int MaxTimeLimitSeconds = 120;
+
+    public static RouteGroupBuilder MapPlanningApi(this RouteGroupBuilder api)
+    {
+        var plans = api.MapGroup("/plans").RequireAuthorization(Scopes.MarketRead).WithTags("Planning");
+
+        plans.MapPost("/solve", async (HttpContext context, ExchangeStore store, TimeProvider clock, double? gap, int? timeLimit) =>
+        {
+            using var request = await PostRequest.ReadAsync(context, store, clock);
+            if (request.Answer is { } answer) return answer.ToResult(request.Replayed);
+            if (Options(gap, timeLimit, out var options) is { } bad) return bad.ToResult();
+            if (Scenario(request.Body!.RootElement.GetRawText(), out var scenario) is { } invalid) return invalid.ToResult();
+            var result = await Task.Run(() => CapacityPlanner.Solve(scenario!, options), context.RequestAborted);
+            return Answer(result).ToResult();
+        }).Accepts<object>("application/json")
+          .WithSummary("Solve a scenario: builds, signed offers, spot and shortfall by month, the cost split and the binding constraints");
+
+        plans.MapPost("/compare", async (HttpContext context, ExchangeStore store, TimeProvider clock, string? without, double? gap, int? timeLimit) =>
+        {
+            using var request = await PostRequest.ReadAsync(context, store, clock);
+            if (request.Answer is { } answer) return answer.ToResult(request.Replayed);
+            if (Options(gap, timeLimit, out var options) is { } bad) return bad.ToResult();
+            if (Scenario(request.Body!.RootElement.GetRawText(), out var scenario) is { } invalid) return invalid.ToResult();
+            if (without is null || scenario!.FindOffer(without) is null)
+                return Field("without", $"must name one of the scenario's offers ({string.Join(", ", scenario?.Offers.Select(o => o.Id) ?? [])})").ToResult();
+            var comparison = await Task.Run(() => CapacityPlanner.Compare(scenario, without, options), context.RequestAborted);
+            return ApiResponse.Of(200, new
+            {
+                offer = comparison.OfferId, valueUsd = comparison.ValueUsd, withCostUsd = comparison.With.NpvCostUsd, withoutCostUsd = comparison.Without.NpvCostUsd,
+                with = comparison.With.Message, without = comparison.Without.Message,
+            }).ToResult();
+        }).Accepts<object>("application/json").WithSummary("What an offer is worth to the buyer: cost without it minus cost with it");
+
+        return api;
+    }
+
+    /// <summary>A plan, or a 422 naming the month and region that cannot be met (or why no plan was found).</summary>
+    public static ApiResponse Answer(PlanResult result)
+    {
+        if (result.Infeasibility is { } at)
+            return ApiResponse.Problem(422, "Demand cannot be met", result.Message,
+                new Dictionary<string, string[]> { [$"regions[{at.Region}].demand"] = [$"{at.Label}: {at.DemandGpus:N0} reference GPUs needed, at most {at.MaxAvailableGpus:N0} available"] });
+        if (!result.HasPlan || !double.IsFinite(result.Gap)) return ApiResponse.Problem(422, "No plan found", result.Message);
+        return ApiResponse.Of(200, result);
+    }
+
+    private static ApiResponse? Scenario(string json, out PlanScenario? scenario)
+    {
+        scenario = null;
+        try
+        {
+            scenario = ScenarioJson.Parse(json, "");
+            return null;
+        }
+        catch (ScenarioException e)
+        {
+            return Field(e.Path, e.Problem);
+        }
+    }
+
+    private static ApiResponse? Options(double? gap, int? timeLimit, out PlanOptions options)
+    {
+        options = PlanOptions.Default with { RelativeGap = gap ?? 0.01, TimeLimit = TimeSpan.FromSeconds(timeLimit ?? 30) };
+        if (gap is < 0 or > 1) return Field("gap", $"must be between 0 and 1, got {gap}");
+        if (timeLimit is < 1 or > MaxTimeLimitSeconds) return Field("timeLimit", $"must be 1 to {MaxTimeLimitSeconds} seconds, got {timeLimit}");
+        return null;
+    }
+
+    private static ApiResponse Field(string name, string message) => ApiResponse.Invalid(new Dictionary<string, string[]> { [name] = [message] });
+}
