@@ -14,6 +14,7 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
     [InlineData("/mining", "Mining vs AI", "mining")]
     [InlineData("/rfqs", "Requests for quotes", "rfqs")]
     [InlineData("/offtake", "Offtake contracts", "offtake")]
+    [InlineData("/plan", "Capacity plan", "plan")]
     public async Task Every_page_opens_without_a_console_error(string path, string heading, string name)
     {
         var (page, errors) = await OpenAsync(path, 1280, 900);
@@ -200,6 +201,24 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
         await Assertions.Expect(page.GetByTestId("rfq-message")).ToContainTextAsync("pool");
         Assert.Empty(errors);
         Assert.Empty(sellerErrors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_example_scenario_solves_to_a_plan_and_a_broken_one_names_the_field()
+    {
+        var (page, errors) = await OpenAsync("/plan", 1280, 900);
+        await page.GetByTestId("solve").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("plan-summary")).ToContainTextAsync("optimal", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByTestId("plan-years")).ToContainTextAsync("2029");
+        await Assertions.Expect(page.GetByTestId("plan-decisions")).ToContainTextAsync("iren-tx");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "plan-solved.png"), FullPage = true });
+
+        var json = await page.GetByTestId("scenario-json").InputValueAsync();
+        await page.GetByTestId("scenario-json").FillAsync(json.Replace("\"horizonMonths\": 36", "\"horizonMonths\": 0", StringComparison.Ordinal));
+        await page.GetByTestId("solve").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("plan-error")).ToContainTextAsync("horizonMonths");
+        Assert.Empty(errors);
         await page.Context.CloseAsync();
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Neocloud.Planning.Solving;
+using Neocloud.Server.Planning;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -8,20 +9,6 @@ namespace Neocloud.Cli.Planning;
 /// <summary>A sourcing plan for a terminal: status, cost split, builds, offers, a yearly table and the binding constraints.</summary>
 public static class PlanReport
 {
-    /// <summary>One calendar year of a plan, summed over regions: average GPUs by source and nominal cost.</summary>
-    public sealed record PlanYear(int Year, decimal DemandGpus, decimal FleetGpus, decimal BuildGpus, decimal OfftakeGpus, decimal SpotGpus, decimal ShortfallGpus,
-        decimal NominalCostUsd);
-
-    /// <summary>The plan's months grouped by calendar year (labels are yyyy-MM): monthly GPUs averaged, costs summed.</summary>
-    public static IReadOnlyList<PlanYear> Years(PlanResult result) =>
-        result.Months.GroupBy(m => int.Parse(m.Label[..4], CultureInfo.InvariantCulture)).OrderBy(g => g.Key).Select(year =>
-        {
-            var months = year.Select(m => m.Month).Distinct().Count();
-            decimal Average(Func<PlanMonth, decimal> pick) => decimal.Round(year.Sum(pick) / months, 0);
-            return new PlanYear(year.Key, Average(m => m.DemandGpus), Average(m => m.FleetGpus), Average(m => m.BuildGpus), Average(m => m.OfftakeGpus),
-                Average(m => m.SpotGpus), Average(m => m.ShortfallGpus), decimal.Round(year.Sum(m => m.Costs.TotalUsd), 0));
-        }).ToList();
-
     public static IRenderable Render(PlanResult result)
     {
         var rows = new List<IRenderable> { new Markup($"[bold]{Markup.Escape(result.Scenario)}[/]: {Markup.Escape(result.Message)}") };
@@ -51,7 +38,7 @@ public static class PlanReport
 
         var years = new Table().Border(TableBorder.Rounded).Title("by year (average reference GPUs a month; nominal cost)");
         foreach (var column in new[] { "year", "demand", "own fleet", "build", "offtake", "spot", "shortfall", "cost" }) years.AddColumn(new TableColumn(column).RightAligned());
-        foreach (var y in Years(result))
+        foreach (var y in PlanYear.Of(result))
             years.AddRow(y.Year.ToString(CultureInfo.InvariantCulture), Gpus(y.DemandGpus), Gpus(y.FleetGpus), Gpus(y.BuildGpus), Gpus(y.OfftakeGpus), Gpus(y.SpotGpus),
                 Gpus(y.ShortfallGpus), Money(y.NominalCostUsd));
         rows.Add(years);
