@@ -29,8 +29,11 @@ public static class CapacityPlanner
 
         if (scenario.MeetAllDemand && CapacityBounds.FirstUnmet(inputs) is { } unmet) return Infeasible(scenario, unmet, 0);
 
+        var clock = Stopwatch.StartNew();
+        var hint = options.WarmStart ? WarmStart.Hint(inputs) : null;
         using var model = new PlanModel(inputs, ModelKind.Mip, EngineName(options.Engine));
-        var outcome = model.Solve(options.RelativeGap, options.TimeLimit);
+        var outcome = model.Solve(options.RelativeGap, options.TimeLimit - clock.Elapsed, hint, options.SolverLog);
+        outcome = outcome with { Seconds = clock.Elapsed.TotalSeconds };
         if (outcome.Status == Solver.ResultStatus.INFEASIBLE && scenario.MeetAllDemand)
         {
             // Every region-month fits on its own, so regions compete for a shared spot market: ask an LP where it runs short.
@@ -51,7 +54,7 @@ public static class CapacityPlanner
         var explainSeconds = 0.0;
         if (options.ExplainBinding)
         {
-            var clock = Stopwatch.StartNew();
+            clock.Restart();
             var marginal = Marginals(inputs, plan);
             if (marginal is not null) evaluation = PlanEvaluation.Of(inputs, plan, marginal);
             binding = Explain(inputs, options, plan, model.Values(), evaluation);

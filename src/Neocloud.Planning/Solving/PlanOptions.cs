@@ -28,11 +28,17 @@ public sealed record PlanOptions
     /// <summary>The MIP engine.</summary>
     public PlanEngine Engine { get; init; } = PlanEngine.Scip;
 
+    /// <summary>Start the MIP from the LP relaxation rounded to whole blocks and signed offers.</summary>
+    public bool WarmStart { get; init; } = true;
+
     /// <summary>Compute marginal values (an LP with the integer decisions fixed) and value build caps by re-solving.</summary>
     public bool ExplainBinding { get; init; } = true;
 
     /// <summary>At most this many binding (option, year) build caps are valued by a re-solve with one more block.</summary>
     public int MaxCapResolves { get; init; } = 3;
+
+    /// <summary>Let the MIP solver write its progress log to standard output.</summary>
+    public bool SolverLog { get; init; }
 
     /// <summary>At most this many tight region-months are listed.</summary>
     public int MaxTightMonths { get; init; } = 24;
