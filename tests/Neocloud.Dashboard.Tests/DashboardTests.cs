@@ -205,17 +205,19 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
     }
 
     [Fact]
-    public async Task The_example_scenario_solves_to_a_plan_and_a_broken_one_names_the_field()
+    public async Task The_preset_scenario_solves_to_a_plan_and_a_broken_one_names_the_field()
     {
+        // The page opens on the hyperscaler 2026–2030 preset: Microsoft's neocloud deals against build and spot.
         var (page, errors) = await OpenAsync("/plan", 1280, 900);
+        await Assertions.Expect(page.GetByTestId("scenario-json")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("hyperscaler-2026-2030"));
         await page.GetByTestId("solve").ClickAsync();
         await Assertions.Expect(page.GetByTestId("plan-summary")).ToContainTextAsync("optimal", new() { Timeout = 60_000 });
-        await Assertions.Expect(page.GetByTestId("plan-years")).ToContainTextAsync("2029");
-        await Assertions.Expect(page.GetByTestId("plan-decisions")).ToContainTextAsync("iren-tx");
+        await Assertions.Expect(page.GetByTestId("plan-years")).ToContainTextAsync("2030");
+        await Assertions.Expect(page.GetByTestId("plan-decisions")).ToContainTextAsync("iren-microsoft-2025");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "plan-solved.png"), FullPage = true });
 
         var json = await page.GetByTestId("scenario-json").InputValueAsync();
-        await page.GetByTestId("scenario-json").FillAsync(json.Replace("\"horizonMonths\": 36", "\"horizonMonths\": 0", StringComparison.Ordinal));
+        await page.GetByTestId("scenario-json").FillAsync(json.Replace("\"horizonMonths\": 60", "\"horizonMonths\": 0", StringComparison.Ordinal));
         await page.GetByTestId("solve").ClickAsync();
         await Assertions.Expect(page.GetByTestId("plan-error")).ToContainTextAsync("horizonMonths");
         Assert.Empty(errors);

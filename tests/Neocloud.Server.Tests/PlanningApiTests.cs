@@ -31,6 +31,25 @@ public sealed class PlanningApiTests : IAsyncLifetime
 
         var compare = await (await _buyer.PostJsonAsync("/api/v1/plans/compare?without=iren-tx", s_example)).JsonAsync();
         Assert.Equal(compare.GetProperty("withoutCostUsd").GetDecimal() - compare.GetProperty("withCostUsd").GetDecimal(), compare.GetProperty("valueUsd").GetDecimal());
+        Assert.True(compare.GetProperty("valueLowUsd").GetDecimal() <= compare.GetProperty("valueUsd").GetDecimal());
+        Assert.True(compare.GetProperty("valueHighUsd").GetDecimal() >= compare.GetProperty("valueUsd").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Presets_are_listed_and_served_ready_to_solve()
+    {
+        var presets = await (await _buyer.GetAsync("/api/v1/plans/presets")).JsonAsync();
+        var preset = Assert.Single(presets.EnumerateArray());
+        Assert.Equal("hyperscaler-2026-2030", preset.GetProperty("id").GetString());
+        Assert.Equal("2026-01", preset.GetProperty("startMonth").GetString());
+
+        var response = await _buyer.GetAsync("/api/v1/plans/presets/hyperscaler-2026-2030");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var plan = await (await _buyer.PostJsonAsync("/api/v1/plans/solve", await response.Content.ReadAsStringAsync())).JsonAsync();
+        Assert.Equal(180, plan.GetProperty("months").GetArrayLength());
+
+        await (await _buyer.GetAsync("/api/v1/plans/presets/nope")).ProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]

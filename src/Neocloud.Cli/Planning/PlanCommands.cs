@@ -14,6 +14,7 @@ public static class PlanCommands
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
@@ -23,10 +24,27 @@ public static class PlanCommands
         var plan = new Command("plan", "Capacity planning for buyers: the least-cost mix of build, offtake and spot for a demand forecast.");
         plan.Subcommands.Add(Solve(context));
         plan.Subcommands.Add(Compare(context));
+        plan.Subcommands.Add(Presets(context));
         return plan;
     }
 
-    private static Argument<string> ScenarioArgument() => new("scenario") { Description = "A scenario file (.json); see docs/planning.md for the format." };
+    private static Command Presets(CliContext context)
+    {
+        var command = new Command("presets", "List the preset scenarios shipped with the product.");
+        command.SetAction(_ =>
+        {
+            foreach (var id in PlanPresets.Ids)
+            {
+                var preset = PlanPresets.Load(id);
+                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{id}  {preset.Name} ({preset.MonthLabel(0)}, {preset.HorizonMonths} months, {preset.Regions.Count} regions, {preset.Offers.Count} offers)"));
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Argument<string> ScenarioArgument() => new("scenario") { Description = "A scenario file (.json; format in docs/planning.md) or a preset id (see 'plan presets')." };
 
     private static Option<double> GapOption() => new("--gap") { Description = "Relative optimality gap to stop at.", DefaultValueFactory = _ => 0.01 };
 
@@ -75,24 +93,23 @@ public static class PlanCommands
             var comparison = CapacityPlanner.Compare(loaded, offer, Options(parsed.GetValue(gap), parsed.GetValue(limit)));
             if (parsed.GetValue(json))
             {
-                context.Output.WriteLine(JsonSerializer.Serialize(new
-                {
-                    offer = comparison.OfferId, valueUsd = comparison.ValueUsd, withCostUsd = comparison.With.NpvCostUsd, withoutCostUsd = comparison.Without.NpvCostUsd,
-                    with = comparison.With.Message, without = comparison.Without.Message,
-                }, Json));
+                context.Output.WriteLine(JsonSerializer.Serialize(comparison.Summary(), Json));
             }
             else
             {
                 context.Output.WriteLine($"with {comparison.OfferId}:    {comparison.With.Message}");
                 context.Output.WriteLine($"without {comparison.OfferId}: {comparison.Without.Message}");
                 context.Output.WriteLine(comparison.ValueUsd is { } value
-                    ? $"{comparison.OfferId} is worth ${value.ToString("N0", CultureInfo.InvariantCulture)} (present value) to the buyer"
+                    ? $"{comparison.OfferId} is worth {Usd(value)} (present value) to the buyer; "
+                      + $"between {Usd(comparison.ValueLowUsd!.Value)} and {Usd(comparison.ValueHighUsd!.Value)} given the solvers' gaps"
                     : "no value: one of the two scenarios has no plan");
             }
             return comparison.ValueUsd is null ? CliApp.UsageError : 0;
         });
         return command;
     }
+
+    private static string Usd(decimal usd) => (usd < 0 ? "-$" : "$") + Math.Abs(usd).ToString("N0", CultureInfo.InvariantCulture);
 
     private static PlanOptions Options(double gap, int seconds)
     {
@@ -101,13 +118,15 @@ public static class PlanCommands
         return PlanOptions.Default with { RelativeGap = gap, TimeLimit = TimeSpan.FromSeconds(seconds) };
     }
 
-    /// <summary>A scenario from a file; a broken one is a one-line error naming the field.</summary>
+    /// <summary>A scenario from a file or a preset id; a broken one is a one-line error naming the field.</summary>
     public static PlanScenario Load(string source)
     {
-        if (!File.Exists(source)) throw new UsageException($"no scenario file '{source}'");
+        var isFile = File.Exists(source);
+        if (!isFile && !PlanPresets.Exists(source))
+            throw new UsageException($"no scenario file or preset '{source}' (presets: {string.Join(", ", PlanPresets.Ids)})");
         try
         {
-            return ScenarioJson.Parse(File.ReadAllText(source), Path.GetFileName(source));
+            return isFile ? ScenarioJson.Parse(File.ReadAllText(source), Path.GetFileName(source)) : PlanPresets.Load(source);
         }
         catch (ScenarioException e)
         {

@@ -51,7 +51,7 @@ public static class PlanReport
                 binding.AddRow(t.Region, t.Label, t.Reason, Gpus(t.ShortfallGpus), t.MarginalUsdPerGpuMonth is { } v ? Money(v) + " per GPU-month" : "");
             foreach (var c in result.Binding.BuildCaps)
                 binding.AddRow($"{c.OptionId} ({c.Region})", c.Year.ToString(CultureInfo.InvariantCulture), $"build cap of {c.CapMw:0.#} MW a year used in full", "",
-                    c.ResolveUsdPerMw is { } perMw ? Money(perMw) + " per MW (re-solve)" : c.LpDualUsdPerMw is { } dual ? Money(dual) + " per MW (LP dual)" : "");
+                    c.Describe(Money));
             rows.Add(binding);
         }
         return new Rows(rows);

@@ -10,7 +10,25 @@ namespace Neocloud.Planning.Solving;
 /// <param name="With">The plan with the offer available.</param>
 /// <param name="Without">The plan without it.</param>
 /// <param name="ValueUsd">Present value the offer saves (negative: the plan is cheaper without it, within the solver's gap); null when either has no plan.</param>
-public sealed record PlanComparison(string OfferId, PlanResult With, PlanResult Without, decimal? ValueUsd);
+public sealed record PlanComparison(string OfferId, PlanResult With, PlanResult Without, decimal? ValueUsd)
+{
+    /// <summary>
+    /// The least the offer can be worth given both solves' proven bounds: the bound without it minus the cost with it
+    /// (the true optimum without the offer is at least its bound, the true optimum with it at most the plan found).
+    /// </summary>
+    public decimal? ValueLowUsd => ValueUsd is null ? null : Without.BestBoundUsd - With.NpvCostUsd;
+
+    /// <summary>The most the offer can be worth: the cost without it minus the bound with it.</summary>
+    public decimal? ValueHighUsd => ValueUsd is null ? null : Without.NpvCostUsd - With.BestBoundUsd;
+
+    /// <summary>The comparison as printed by the CLI's <c>--json</c> and returned by the REST API.</summary>
+    public ComparisonSummary Summary() =>
+        new(OfferId, ValueUsd, ValueLowUsd, ValueHighUsd, With.NpvCostUsd, Without.NpvCostUsd, With.Message, Without.Message);
+}
+
+/// <summary>An offer's worth to the buyer, with the range the solvers' gaps leave, and both plans' costs and messages.</summary>
+public sealed record ComparisonSummary(
+    string Offer, decimal? ValueUsd, decimal? ValueLowUsd, decimal? ValueHighUsd, decimal WithCostUsd, decimal WithoutCostUsd, string With, string Without);
 
 /// <summary>
 /// Finds the least-cost sourcing plan (build, offtake, spot) for a scenario with OR-Tools' MIP solvers, and explains
@@ -57,7 +75,7 @@ public static class CapacityPlanner
             clock.Restart();
             var marginal = Marginals(inputs, plan);
             if (marginal is not null) evaluation = PlanEvaluation.Of(inputs, plan, marginal);
-            binding = Explain(inputs, options, plan, model.Values(), evaluation);
+            binding = Explain(inputs, options, plan, model.Values(), (decimal)outcome.BoundUsd, evaluation);
             explainSeconds = clock.Elapsed.TotalSeconds;
         }
 
@@ -145,7 +163,7 @@ public static class CapacityPlanner
         return result;
     }
 
-    private static BindingReport Explain(PlanInputs inputs, PlanOptions options, PlanFixing plan, double[] hint, PlanEvaluation evaluation)
+    private static BindingReport Explain(PlanInputs inputs, PlanOptions options, PlanFixing plan, double[] hint, decimal bound, PlanEvaluation evaluation)
     {
         var scenario = inputs.Scenario;
         var tight = new List<TightMonth>();
@@ -183,22 +201,39 @@ public static class CapacityPlanner
         }
         var ranked = full.OrderByDescending(f => duals.GetValueOrDefault((f.Build.Index, f.Year))).ThenBy(f => f.Year).ToList();
         var caps = new List<BuildCapValue>();
+        // One block is worth far less than the solver's tolerance on the whole plan, so both sides of the comparison are
+        // solved ten times tighter: the plan as it is (once) and with one more block; the first starts the second. The
+        // true value lies between the bound without the block minus the cost found with it, and the reverse.
+        var tightGap = options.RelativeGap / 10;
+        (decimal Cost, decimal Bound, double[] Values)? baseline = null;
         for (var i = 0; i < ranked.Count; i++)
         {
             var (b, year) = ranked[i];
-            decimal? saving = null, perMw = null;
+            decimal? saving = null, perMw = null, low = null, high = null;
             if (i < options.MaxCapResolves)
             {
+                if (baseline is null)
+                {
+                    using var again = new PlanModel(inputs, ModelKind.Mip, EngineName(options.Engine));
+                    var tighter = again.Solve(tightGap, options.TimeLimit, hint);
+                    baseline = tighter.HasSolution
+                        ? (PlanEvaluation.Of(inputs, again.Decisions()).Costs.TotalUsd, (decimal)tighter.BoundUsd, again.Values())
+                        : (evaluation.Costs.TotalUsd, bound, hint);
+                }
                 var relaxed = new PlanInputs(scenario, new Dictionary<(int, int), int> { [(b.Index, year)] = 1 });
                 using var model = new PlanModel(relaxed, ModelKind.Mip, EngineName(options.Engine));
-                if (model.Solve(options.RelativeGap, options.TimeLimit, hint).HasSolution)
+                var withBlock = model.Solve(tightGap, options.TimeLimit, baseline.Value.Values);
+                if (withBlock.HasSolution)
                 {
-                    saving = evaluation.Costs.TotalUsd - PlanEvaluation.Of(relaxed, model.Decisions()).Costs.TotalUsd;
+                    var cost = PlanEvaluation.Of(relaxed, model.Decisions()).Costs.TotalUsd;
+                    saving = Math.Max(0m, baseline.Value.Cost - cost);
                     perMw = decimal.Round(saving.Value / b.Option.MwBlock, 2);
+                    low = decimal.Round(Math.Max(0m, baseline.Value.Bound - cost) / b.Option.MwBlock, 2);
+                    high = decimal.Round(Math.Max(0m, baseline.Value.Cost - (decimal)withBlock.BoundUsd) / b.Option.MwBlock, 2);
                 }
             }
             caps.Add(new BuildCapValue(b.Option.Id, scenario.Regions[b.Region].Id, year, b.YearCap[year] * b.Option.MwBlock,
-                duals.TryGetValue((b.Index, year), out var d) ? d : null, saving, perMw));
+                duals.TryGetValue((b.Index, year), out var d) ? d : null, saving, perMw, low, high));
         }
         var listed = tight.OrderBy(t => t.Month).ThenBy(t => IndexOf(scenario, t.Region)).Take(options.MaxTightMonths).ToList();
         return new BindingReport(listed, tight.Count, caps.OrderBy(c => c.Year).ThenBy(c => c.OptionId, StringComparer.Ordinal).ToList());

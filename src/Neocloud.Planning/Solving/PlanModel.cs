@@ -43,6 +43,11 @@ internal sealed class PlanModel : IDisposable
         var horizon = inputs.Horizon;
         var integer = kind == ModelKind.Mip;
         var objective = Solver.Objective();
+        // Where demand cannot be met is a question of capacity alone: that model prices nothing but the shortfall.
+        void Cost(Variable v, double usd)
+        {
+            if (kind != ModelKind.Shortfall) objective.SetCoefficient(v, usd);
+        }
         objective.SetMinimization();
 
         Blocks = new Variable[inputs.Builds.Count][];
@@ -59,7 +64,7 @@ internal sealed class PlanModel : IDisposable
                     double lo = 0, hi = cap;
                     if (fixing is not null) lo = hi = fixing.Blocks[b.Index][t];
                     blocks[t] = integer ? Solver.MakeIntVar(lo, hi, $"x_{b.Index}_{t}") : Solver.MakeNumVar(lo, hi, $"x_{b.Index}_{t}");
-                    objective.SetCoefficient(blocks[t], (double)b.BlockPv[t] / UsdUnit);
+                    Cost(blocks[t], (double)b.BlockPv[t] / UsdUnit);
                 }
                 if (decisions.Count > 1 || kind == ModelKind.Lp)
                 {
@@ -92,7 +97,7 @@ internal sealed class PlanModel : IDisposable
             double lo = 0, hi = 1;
             if (fixing is not null) lo = hi = fixing.Offers[o];
             var v = Offers[o] = integer && !offer.Offer.Divisible ? Solver.MakeIntVar(lo, hi, $"y_{o}") : Solver.MakeNumVar(lo, hi, $"y_{o}");
-            objective.SetCoefficient(v, (double)offer.Pv / UsdUnit);
+            Cost(v, (double)offer.Pv / UsdUnit);
         }
 
         Spot = new Variable?[]?[inputs.Spot.Count][];
@@ -109,7 +114,7 @@ internal sealed class PlanModel : IDisposable
                 {
                     if (cap <= 0 || inputs.Need(r, m) <= 0m) continue;
                     var v = vars[m] = Solver.MakeNumVar(0, cap, $"s_{s.Index}_{r}_{m}");
-                    objective.SetCoefficient(v, (double)(s.CostPerGpuMonth(m) * inputs.Discount[m]) * GpuUnit / UsdUnit);
+                    Cost(v, (double)(s.CostPerGpuMonth(m) * inputs.Discount[m]) * GpuUnit / UsdUnit);
                     if (shared)
                     {
                         liquidity[m] ??= Solver.MakeConstraint(double.NegativeInfinity, cap, $"liq_{s.Index}_{m}");

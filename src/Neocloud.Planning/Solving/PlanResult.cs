@@ -137,7 +137,9 @@ public sealed record TightMonth(string Region, int Month, string Label, string R
 
 /// <summary>
 /// A build cap the plan uses in full: the MW that may come online in a calendar year for one option. The LP dual is
-/// the relaxation's estimate per MW; the re-solve value is the saving found by solving again with one more block.
+/// the relaxation's estimate per MW; the re-solve value is the saving found by solving again with one more block, and
+/// the true value per MW lies between <see cref="ResolveLowUsdPerMw"/> and <see cref="ResolveHighUsdPerMw"/> given the
+/// two solves' proven bounds.
 /// </summary>
 public sealed record BuildCapValue(
     string OptionId,
@@ -146,7 +148,24 @@ public sealed record BuildCapValue(
     decimal CapMw,
     decimal? LpDualUsdPerMw,
     decimal? ResolveSavingUsd,
-    decimal? ResolveUsdPerMw);
+    decimal? ResolveUsdPerMw,
+    decimal? ResolveLowUsdPerMw,
+    decimal? ResolveHighUsdPerMw)
+{
+    /// <summary>What one more MW is worth, in words: the re-solve's figure and range, else the LP dual.</summary>
+    /// <param name="money">How to print an amount of USD.</param>
+    public string Describe(Func<decimal, string> money)
+    {
+        ArgumentNullException.ThrowIfNull(money);
+        if (ResolveUsdPerMw is { } perMw)
+        {
+            return ResolveLowUsdPerMw is { } low && ResolveHighUsdPerMw is { } high
+                ? $"{money(perMw)} per MW (re-solve; {money(low)} to {money(high)} within the solvers' gaps)"
+                : $"{money(perMw)} per MW (re-solve)";
+        }
+        return LpDualUsdPerMw is { } dual ? $"{money(dual)} per MW (LP dual)" : "";
+    }
+}
 
 /// <summary>The first region-month whose demand exceeds everything that could be available there.</summary>
 public sealed record Infeasibility(string Region, int Month, string Label, decimal DemandGpus, decimal MaxAvailableGpus);

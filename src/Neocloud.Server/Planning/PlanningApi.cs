@@ -36,12 +36,19 @@ public static class PlanningApi
             if (without is null || scenario!.FindOffer(without) is null)
                 return Field("without", $"must name one of the scenario's offers ({string.Join(", ", scenario?.Offers.Select(o => o.Id) ?? [])})").ToResult();
             var comparison = await Task.Run(() => CapacityPlanner.Compare(scenario, without, options), context.RequestAborted);
-            return ApiResponse.Of(200, new
-            {
-                offer = comparison.OfferId, valueUsd = comparison.ValueUsd, withCostUsd = comparison.With.NpvCostUsd, withoutCostUsd = comparison.Without.NpvCostUsd,
-                with = comparison.With.Message, without = comparison.Without.Message,
-            }).ToResult();
+            return ApiResponse.Of(200, comparison.Summary()).ToResult();
         }).Accepts<object>("application/json").WithSummary("What an offer is worth to the buyer: cost without it minus cost with it");
+
+        plans.MapGet("/presets", () => ApiResponse.Of(200, PlanPresets.Ids.Select(id =>
+        {
+            var preset = PlanPresets.Load(id);
+            return new { id, name = preset.Name, startMonth = preset.MonthLabel(0), preset.HorizonMonths, regions = preset.Regions.Count, offers = preset.Offers.Count };
+        }).ToList()).ToResult()).WithSummary("The preset scenarios shipped with the product");
+
+        plans.MapGet("/presets/{id}", (string id) => PlanPresets.Exists(id)
+            ? Results.Text(PlanPresets.Json(id), "application/json")
+            : ApiResponse.Problem(404, "Unknown preset", $"no preset scenario '{id}' (presets: {string.Join(", ", PlanPresets.Ids)})").ToResult())
+          .WithSummary("A preset scenario's JSON, with every figure's source: post it to /plans/solve as it is or edited");
 
         return api;
     }

@@ -72,6 +72,28 @@ public sealed class PlanCommandTests : IDisposable
         Assert.Equal(2, CliRun.Of("plan", "compare", s_example, "--without", "nope").ExitCode);
         var missing = CliRun.Of("plan", "solve", "nowhere.json");
         Assert.Equal(2, missing.ExitCode);
-        Assert.Equal("error: no scenario file 'nowhere.json'", missing.Error.Trim());
+        Assert.Equal("error: no scenario file or preset 'nowhere.json' (presets: hyperscaler-2026-2030)", missing.Error.Trim());
+    }
+
+    [Fact]
+    public void The_hyperscaler_preset_is_listed_solved_and_compared_by_id()
+    {
+        var presets = CliRun.Of("plan", "presets");
+        Assert.True(presets.ExitCode == 0, presets.Error);
+        Assert.StartsWith("hyperscaler-2026-2030  ", presets.Output);
+        Assert.Contains("3 regions, 5 offers", presets.Output);
+
+        var solved = CliRun.Of("plan", "solve", "hyperscaler-2026-2030", "--json");
+        Assert.True(solved.ExitCode == 0, solved.Error);
+        var plan = JsonDocument.Parse(solved.Output).RootElement;
+        Assert.Equal(180, plan.GetProperty("months").GetArrayLength());
+        Assert.StartsWith("Hyperscaler 2026–2030", plan.GetProperty("scenario").GetString());
+
+        var compared = CliRun.Of("plan", "compare", "hyperscaler-2026-2030", "--without", "iren-microsoft-2025", "--json");
+        Assert.True(compared.ExitCode == 0, compared.Error);
+        var comparison = JsonDocument.Parse(compared.Output).RootElement;
+        var (value, low, high) = (comparison.GetProperty("valueUsd").GetDecimal(), comparison.GetProperty("valueLowUsd").GetDecimal(), comparison.GetProperty("valueHighUsd").GetDecimal());
+        Assert.True(low <= value && value <= high, $"{low} <= {value} <= {high}");
+        Assert.Equal(comparison.GetProperty("withoutCostUsd").GetDecimal() - comparison.GetProperty("withCostUsd").GetDecimal(), value);
     }
 }
