@@ -92,8 +92,13 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
         await page.GetByText("Ask", new() { Exact = true }).ClickAsync();
         await page.Locator(".mud-select").Filter(new() { HasText = "Pool" }).First.ClickAsync();
         await page.GetByText("iren-childress-gb300 (GB300, us-tx)").ClickAsync();
+        // Let the pool choice settle before typing, and commit each field (Tab) before placing the order.
+        await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
         await page.GetByTestId("order-gpus").FillAsync("999999");
+        await page.GetByTestId("order-gpus").PressAsync("Tab");
         await page.GetByTestId("order-price").FillAsync("2.5000");
+        await page.GetByTestId("order-price").PressAsync("Tab");
+        await Assertions.Expect(page.GetByTestId("order-gpus")).ToHaveValueAsync("999999");
         await page.GetByTestId("place-order").ClickAsync();
 
         await Assertions.Expect(page.GetByTestId("order-result")).ToContainTextAsync("exceeds pool iren-childress-gb300's capacity");

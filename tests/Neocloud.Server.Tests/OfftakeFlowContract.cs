@@ -57,12 +57,7 @@ public abstract class OfftakeFlowContract : IAsyncLifetime
     public async Task Rfq_offers_split_award_reservation_milestones_invoices_sla_termination_and_resale()
     {
         // The buyer opens a sealed RFQ that closes in a few seconds.
-        var rfq = await Market.Created(await _microsoft.PostAsJsonAsync("/api/v1/rfqs", new
-        {
-            skus = new[] { "GB300" }, gpus = 1200, regions = new[] { "us-tx", "us-nj" }, earliestStart = "2026-01", latestStart = "2026-12",
-            termMonths = 24, maxPricePerGpuHour = "4.00", prepaymentFraction = 0.2, minAvailabilityPercent = 99, graceMonths = 2,
-            closesAt = DateTimeOffset.UtcNow.AddSeconds(4).ToString("O"),
-        }));
+        var rfq = await OpenRfqAsync(gpus: 1200, prepayment: 0.2m, closesInSeconds: 4);
         var rfqId = rfq.GetProperty("id").GetString()!;
         Assert.Equal("open", rfq.GetProperty("status").GetString());
 
@@ -207,6 +202,59 @@ public abstract class OfftakeFlowContract : IAsyncLifetime
             .ProblemAsync(HttpStatusCode.UnprocessableEntity);
         await (await _meta.GetAsync($"/api/v1/offtakes/{OfftakeSeed.ContractId}")).ProblemAsync(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task The_offers_on_a_closed_rfq_are_options_for_the_buyers_capacity_plan()
+    {
+        var rfq = await OpenRfqAsync(gpus: 1500, prepayment: 0m, closesInSeconds: 3);
+        var rfqId = rfq.GetProperty("id").GetString()!;
+        var iren = (await Market.Created(await _iren.PostAsJsonAsync($"/api/v1/rfqs/{rfqId}/offers", Offer("2.50", 0m, 99.5m, Tranche("iren-rfq", 1000, "2026-03")))))
+            .GetProperty("id").GetString()!;
+        var nebius = (await Market.Created(await _nebius.PostAsJsonAsync($"/api/v1/rfqs/{rfqId}/offers", Offer("3.20", 0m, 99.5m, Tranche("nebius-rfq", 500, "2026-01")))))
+            .GetProperty("id").GetString()!;
+
+        // Texas needs 800 GPUs, New Jersey 400; spot is dear and scarce, so the live offers are the cheap way to cover them.
+        var scenario = $$"""
+            { "name": "rfq planning", "startMonth": "2026-01", "horizonMonths": 24, "referenceSku": "GB300", "discountRateAnnual": 0.08,
+              "unmetPenaltyUsdPerGpuMonth": 50000,
+              "regions": [ { "id": "us-tx", "demand": [ { "fromMonth": 0, "toMonth": 24, "amount": 800 } ] },
+                           { "id": "us-nj", "demand": [ { "fromMonth": 0, "toMonth": 24, "amount": 400 } ] } ],
+              "spot": [ { "sku": "GB300", "region": null, "pricePerGpuHour": 9.00, "maxGpusPerMonth": 2000 } ] }
+            """;
+        await (await _microsoft.PostJsonAsync($"/api/v1/plans/solve?rfq={rfqId}", scenario)).ProblemAsync(HttpStatusCode.Conflict);
+        await WaitUntilClosedAsync(rfqId);
+
+        var plan = await (await _microsoft.PostJsonAsync($"/api/v1/plans/solve?rfq={rfqId}", scenario)).JsonAsync();
+        var offers = plan.GetProperty("offers").EnumerateArray().ToDictionary(o => o.GetProperty("offerId").GetString()!);
+        Assert.Equal(new[] { iren, nebius }.Order(StringComparer.Ordinal), offers.Keys.Order(StringComparer.Ordinal));
+        // Divisible: Texas takes 800 of IREN's 1,000 GPUs from March 2026, New Jersey 400 of Nebius's 500 from January.
+        Assert.Equal(0.8m, offers[iren].GetProperty("fraction").GetDecimal(), 3);
+        Assert.Equal(0.8m, offers[nebius].GetProperty("fraction").GetDecimal(), 3);
+        Assert.Equal(["iren", "nebius"], new[] { offers[iren], offers[nebius] }.Select(o => o.GetProperty("provider").GetString()));
+        var march = plan.GetProperty("months").EnumerateArray().Single(m => m.GetProperty("region").GetString() == "us-tx" && m.GetProperty("label").GetString() == "2026-03");
+        Assert.Equal(800m, march.GetProperty("offtakeGpus").GetDecimal(), 3);
+
+        var worth = await (await _microsoft.PostJsonAsync($"/api/v1/plans/compare?rfq={rfqId}&without={iren}", scenario)).JsonAsync();
+        Assert.True(worth.GetProperty("valueUsd").GetDecimal() > 0m);
+
+        // Only the RFQ's buyer plans with its offers, and only for a scenario that has the offers' regions.
+        var other = await (await _meta.PostJsonAsync($"/api/v1/plans/solve?rfq={rfqId}", scenario)).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["rfq"], other.ErrorFields());
+        var texasOnly = scenario.Replace("""{ "id": "us-nj", "demand": [ { "fromMonth": 0, "toMonth": 24, "amount": 400 } ] }""", """{ "id": "us-ca", "demand": [ 0 ] }""", StringComparison.Ordinal)
+            .Replace("""[ 0 ]""", "[" + string.Join(", ", Enumerable.Repeat("0", 24)) + "]", StringComparison.Ordinal);
+        var missing = await (await _microsoft.PostJsonAsync($"/api/v1/plans/solve?rfq={rfqId}", texasOnly)).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["rfq"], missing.ErrorFields());
+        Assert.Contains("us-nj", missing.GetProperty("errors").GetProperty("rfq")[0].GetString());
+    }
+
+    /// <summary>Microsoft opens a sealed RFQ for GB300 in Texas or New Jersey, 24 months from 2026, closing in a few seconds.</summary>
+    private async Task<JsonElement> OpenRfqAsync(int gpus, decimal prepayment, int closesInSeconds) =>
+        await Market.Created(await _microsoft.PostAsJsonAsync("/api/v1/rfqs", new
+        {
+            skus = new[] { "GB300" }, gpus, regions = new[] { "us-tx", "us-nj" }, earliestStart = "2026-01", latestStart = "2026-12",
+            termMonths = 24, maxPricePerGpuHour = "4.00", prepaymentFraction = prepayment, minAvailabilityPercent = 99, graceMonths = 2,
+            closesAt = DateTimeOffset.UtcNow.AddSeconds(closesInSeconds).ToString("O"),
+        }));
 
     private async Task WaitUntilClosedAsync(string rfqId)
     {

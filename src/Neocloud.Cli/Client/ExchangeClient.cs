@@ -12,14 +12,14 @@ public sealed class ExchangeClient : IDisposable
     private readonly HttpClient _http;
     private readonly string _url;
 
-    public ExchangeClient(ClientConfig config, HttpMessageHandler? handler = null)
+    public ExchangeClient(ClientConfig config, HttpMessageHandler? handler = null, TimeSpan? timeout = null)
     {
         if (!Uri.TryCreate(config.Url, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != "http" && baseUri.Scheme != "https"))
             throw new UsageException($"--url: '{config.Url}' is not an http(s) URL");
         _url = config.Url;
         _http = handler is null ? new HttpClient() : new HttpClient(handler);
         _http.BaseAddress = baseUri;
-        _http.Timeout = TimeSpan.FromSeconds(30);
+        _http.Timeout = timeout ?? TimeSpan.FromSeconds(30);
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", config.Token);
     }
 

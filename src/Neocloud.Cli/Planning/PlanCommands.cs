@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Neocloud.Cli.Client;
 using Neocloud.Planning.Scenarios;
 using Neocloud.Planning.Solving;
 
@@ -50,6 +51,37 @@ public static class PlanCommands
 
     private static Option<int> TimeLimitOption() => new("--time-limit") { Description = "Seconds the solver may take.", DefaultValueFactory = _ => 60 };
 
+    /// <summary>Planning with the live offers on the caller's closed RFQ happens on the exchange: these say which and how to reach it.</summary>
+    private sealed record Remote(Option<string?> Rfq, Option<string?> Url, Option<string?> Token)
+    {
+        public static Remote Create() => new(
+            new Option<string?>("--rfq") { Description = "Add the offers on your closed RFQ (solved on the exchange; see 'neocloud login')." },
+            new Option<string?>("--url") { Description = "With --rfq: the exchange's URL (default: from 'neocloud login')." },
+            new Option<string?>("--token") { Description = "With --rfq: an API token (default: from 'neocloud login')." });
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Rfq);
+            command.Options.Add(Url);
+            command.Options.Add(Token);
+        }
+
+        /// <summary>POSTs the scenario to <c>/api/v1/plans/{action}</c> with the RFQ and solver options; the answer's JSON.</summary>
+        public JsonElement Post(CliContext context, ParseResult parsed, string scenario, string action, string query, int seconds)
+        {
+            var config = ClientConfig.Resolve(parsed.GetValue(Url), parsed.GetValue(Token), context.ConfigPath);
+            if (seconds > PlanTimeLimitOnServer) throw new UsageException($"--time-limit: the exchange solves for at most {PlanTimeLimitOnServer} s, got {seconds}");
+            // The exchange re-solves to explain the plan, so allow it several times the solver's limit.
+            using var client = new ExchangeClient(config, timeout: TimeSpan.FromSeconds(seconds * 6 + 30));
+            using var body = JsonDocument.Parse(LoadJson(scenario));
+            var path = $"api/v1/plans/{action}?rfq={Uri.EscapeDataString(parsed.GetValue(Rfq)!)}&timeLimit={seconds}{query}";
+            return client.PostAsync(path, body.RootElement, CancellationToken.None).GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>The longest solve the exchange accepts (its <c>timeLimit</c> bound).</summary>
+    private const int PlanTimeLimitOnServer = 120;
+
     private static Command Solve(CliContext context)
     {
         var scenario = ScenarioArgument();
@@ -57,12 +89,17 @@ public static class PlanCommands
         var chart = new Option<string?>("--chart") { Description = "Write the capacity-stack chart to this .png or .svg file." };
         var gap = GapOption();
         var limit = TimeLimitOption();
+        var remote = Remote.Create();
         var command = new Command("solve", "Solve a scenario: what to build where and when, which offers to sign, spot per month, shortfall, cost split.")
             { scenario, json, chart, gap, limit };
+        remote.AddTo(command);
         command.SetAction(parsed =>
         {
-            var loaded = Load(parsed.GetValue(scenario)!);
-            var result = CapacityPlanner.Solve(loaded, Options(parsed.GetValue(gap), parsed.GetValue(limit)));
+            var options = Options(parsed.GetValue(gap), parsed.GetValue(limit));
+            var result = parsed.GetValue(remote.Rfq) is null
+                ? CapacityPlanner.Solve(Load(parsed.GetValue(scenario)!), options)
+                : remote.Post(context, parsed, parsed.GetValue(scenario)!, "solve", string.Create(CultureInfo.InvariantCulture, $"&gap={options.RelativeGap}"), parsed.GetValue(limit))
+                    .Deserialize<PlanResult>(Json)!;
             if (parsed.GetValue(chart) is { } path && result.HasPlan) PlanChart.Write(result, path);
             if (parsed.GetValue(json)) context.Output.WriteLine(JsonSerializer.Serialize(result, Json));
             else context.Console.Write(PlanReport.Render(result));
@@ -83,28 +120,40 @@ public static class PlanCommands
         var json = new Option<bool>("--json") { Description = "Print the comparison as JSON." };
         var gap = GapOption();
         var limit = TimeLimitOption();
+        var remote = Remote.Create();
         var command = new Command("compare", "What an offer is worth to the buyer: the plan's cost without it minus its cost with it.") { scenario, without, json, gap, limit };
+        remote.AddTo(command);
         command.SetAction(parsed =>
         {
-            var loaded = Load(parsed.GetValue(scenario)!);
             var offer = parsed.GetValue(without)!;
-            if (loaded.FindOffer(offer) is null)
-                throw new UsageException($"--without: no offer '{offer}' in the scenario (offers: {string.Join(", ", loaded.Offers.Select(o => o.Id))})");
-            var comparison = CapacityPlanner.Compare(loaded, offer, Options(parsed.GetValue(gap), parsed.GetValue(limit)));
-            if (parsed.GetValue(json))
+            var options = Options(parsed.GetValue(gap), parsed.GetValue(limit));
+            ComparisonSummary summary;
+            if (parsed.GetValue(remote.Rfq) is null)
             {
-                context.Output.WriteLine(JsonSerializer.Serialize(comparison.Summary(), Json));
+                var loaded = Load(parsed.GetValue(scenario)!);
+                if (loaded.FindOffer(offer) is null)
+                    throw new UsageException($"--without: no offer '{offer}' in the scenario (offers: {string.Join(", ", loaded.Offers.Select(o => o.Id))})");
+                summary = CapacityPlanner.Compare(loaded, offer, options).Summary();
             }
             else
             {
-                context.Output.WriteLine($"with {comparison.OfferId}:    {comparison.With.Message}");
-                context.Output.WriteLine($"without {comparison.OfferId}: {comparison.Without.Message}");
-                context.Output.WriteLine(comparison.ValueUsd is { } value
-                    ? $"{comparison.OfferId} is worth {Usd(value)} (present value) to the buyer; "
-                      + $"between {Usd(comparison.ValueLowUsd!.Value)} and {Usd(comparison.ValueHighUsd!.Value)} given the solvers' gaps"
+                var query = string.Create(CultureInfo.InvariantCulture, $"&gap={options.RelativeGap}&without={Uri.EscapeDataString(offer)}");
+                summary = remote.Post(context, parsed, parsed.GetValue(scenario)!, "compare", query, parsed.GetValue(limit)).Deserialize<ComparisonSummary>(Json)!;
+            }
+            if (parsed.GetValue(json))
+            {
+                context.Output.WriteLine(JsonSerializer.Serialize(summary, Json));
+            }
+            else
+            {
+                context.Output.WriteLine($"with {summary.Offer}:    {summary.With}");
+                context.Output.WriteLine($"without {summary.Offer}: {summary.Without}");
+                context.Output.WriteLine(summary.ValueUsd is { } value
+                    ? $"{summary.Offer} is worth {Usd(value)} (present value) to the buyer; "
+                      + $"between {Usd(summary.ValueLowUsd!.Value)} and {Usd(summary.ValueHighUsd!.Value)} given the solvers' gaps"
                     : "no value: one of the two scenarios has no plan");
             }
-            return comparison.ValueUsd is null ? CliApp.UsageError : 0;
+            return summary.ValueUsd is null ? CliApp.UsageError : 0;
         });
         return command;
     }
@@ -118,15 +167,21 @@ public static class PlanCommands
         return PlanOptions.Default with { RelativeGap = gap, TimeLimit = TimeSpan.FromSeconds(seconds) };
     }
 
+    /// <summary>The JSON text of a scenario file or a preset.</summary>
+    private static string LoadJson(string source)
+    {
+        if (File.Exists(source)) return File.ReadAllText(source);
+        if (PlanPresets.Exists(source)) return PlanPresets.Json(source);
+        throw new UsageException($"no scenario file or preset '{source}' (presets: {string.Join(", ", PlanPresets.Ids)})");
+    }
+
     /// <summary>A scenario from a file or a preset id; a broken one is a one-line error naming the field.</summary>
     public static PlanScenario Load(string source)
     {
-        var isFile = File.Exists(source);
-        if (!isFile && !PlanPresets.Exists(source))
-            throw new UsageException($"no scenario file or preset '{source}' (presets: {string.Join(", ", PlanPresets.Ids)})");
+        var text = LoadJson(source);
         try
         {
-            return isFile ? ScenarioJson.Parse(File.ReadAllText(source), Path.GetFileName(source)) : PlanPresets.Load(source);
+            return ScenarioJson.Parse(text, File.Exists(source) ? Path.GetFileName(source) : source + ".json");
         }
         catch (ScenarioException e)
         {

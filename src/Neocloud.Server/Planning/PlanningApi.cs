@@ -16,23 +16,21 @@ public static class PlanningApi
     {
         var plans = api.MapGroup("/plans").RequireAuthorization(Scopes.MarketRead).WithTags("Planning");
 
-        plans.MapPost("/solve", async (HttpContext context, ExchangeStore store, TimeProvider clock, double? gap, int? timeLimit) =>
+        plans.MapPost("/solve", async (HttpContext context, ExchangeStore store, TimeProvider clock, double? gap, int? timeLimit, string? rfq) =>
         {
             using var request = await PostRequest.ReadAsync(context, store, clock);
-            if (request.Answer is { } answer) return answer.ToResult(request.Replayed);
-            if (Options(gap, timeLimit, out var options) is { } bad) return bad.ToResult();
-            if (Scenario(request.Body!.RootElement.GetRawText(), out var scenario) is { } invalid) return invalid.ToResult();
+            var (scenario, options, early) = await ScenarioAsync(request, context, store, clock, gap, timeLimit, rfq);
+            if (early is not null) return early;
             var result = await Task.Run(() => CapacityPlanner.Solve(scenario!, options), context.RequestAborted);
             return Answer(result).ToResult();
         }).Accepts<object>("application/json")
-          .WithSummary("Solve a scenario: builds, signed offers, spot and shortfall by month, the cost split and the binding constraints");
+          .WithSummary("Solve a scenario (with ?rfq= the offers on your closed RFQ join it): builds, signed offers, spot and shortfall by month, the cost split and the binding constraints");
 
-        plans.MapPost("/compare", async (HttpContext context, ExchangeStore store, TimeProvider clock, string? without, double? gap, int? timeLimit) =>
+        plans.MapPost("/compare", async (HttpContext context, ExchangeStore store, TimeProvider clock, string? without, double? gap, int? timeLimit, string? rfq) =>
         {
             using var request = await PostRequest.ReadAsync(context, store, clock);
-            if (request.Answer is { } answer) return answer.ToResult(request.Replayed);
-            if (Options(gap, timeLimit, out var options) is { } bad) return bad.ToResult();
-            if (Scenario(request.Body!.RootElement.GetRawText(), out var scenario) is { } invalid) return invalid.ToResult();
+            var (scenario, options, early) = await ScenarioAsync(request, context, store, clock, gap, timeLimit, rfq);
+            if (early is not null) return early;
             if (without is null || scenario!.FindOffer(without) is null)
                 return Field("without", $"must name one of the scenario's offers ({string.Join(", ", scenario?.Offers.Select(o => o.Id) ?? [])})").ToResult();
             var comparison = await Task.Run(() => CapacityPlanner.Compare(scenario, without, options), context.RequestAborted);
@@ -61,6 +59,18 @@ public static class PlanningApi
                 new Dictionary<string, string[]> { [$"regions[{at.Region}].demand"] = [$"{at.Label}: {at.DemandGpus:N0} reference GPUs needed, at most {at.MaxAvailableGpus:N0} available"] });
         if (!result.HasPlan || !double.IsFinite(result.Gap)) return ApiResponse.Problem(422, "No plan found", result.Message);
         return ApiResponse.Of(200, result);
+    }
+
+    /// <summary>The posted scenario and solver options, with the RFQ's offers added when asked; or the response that ends the request.</summary>
+    private static async Task<(PlanScenario? Scenario, PlanOptions Options, IResult? Early)> ScenarioAsync(
+        PostRequest request, HttpContext context, ExchangeStore store, TimeProvider clock, double? gap, int? timeLimit, string? rfq)
+    {
+        if (request.Answer is { } answer) return (null, PlanOptions.Default, answer.ToResult(request.Replayed));
+        if (Options(gap, timeLimit, out var options) is { } bad) return (null, options, bad.ToResult());
+        if (Scenario(request.Body!.RootElement.GetRawText(), out var scenario) is { } invalid) return (null, options, invalid.ToResult());
+        if (rfq is null) return (scenario, options, null);
+        var (withOffers, problem) = await RfqPlanOffers.AddAsync(scenario!, rfq, context.User.OrganizationId(), store, clock.GetUtcNow(), context.RequestAborted);
+        return (withOffers, options, problem?.ToResult());
     }
 
     private static ApiResponse? Scenario(string json, out PlanScenario? scenario)

@@ -83,6 +83,41 @@ public sealed class OfftakeCommandTests : IAsyncLifetime
         Assert.Contains(contract, As(_seller, "contract", "list").Output);
     }
 
+    [Fact]
+    public async Task A_buyer_plans_with_the_live_offers_on_its_closed_rfq()
+    {
+        var open = As(_buyer, "rfq", "open", "--sku", "GB300", "--gpus", "2000", "--region", "us-tx", "--earliest", "2026-02", "--latest", "2026-06",
+            "--term", "36", "--max-price", "3.50", "--closes", DateTimeOffset.UtcNow.AddSeconds(3).ToString("O"), "--json");
+        Assert.True(open.ExitCode == 0, open.Error);
+        var rfq = JsonDocument.Parse(open.Output).RootElement.GetProperty("id").GetString()!;
+        var offer = As(_seller, "rfq", "offer", rfq, "--sku", "GB300", "--price", "2.40", "--availability", "99.9", "--tranche", "iren-cli:2000:2026-03:36", "--json");
+        Assert.True(offer.ExitCode == 0, offer.Error);
+        var offerId = JsonDocument.Parse(offer.Output).RootElement.GetProperty("id").GetString()!;
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+
+        // The preset has a us-tx region: the live offer, cheaper than anything else there, joins its options and is signed.
+        var solved = As(_buyer, "plan", "solve", "hyperscaler-2026-2030", "--rfq", rfq, "--time-limit", "30", "--json");
+        Assert.True(solved.ExitCode == 0, solved.Error);
+        var plan = JsonDocument.Parse(solved.Output).RootElement;
+        var live = plan.GetProperty("offers").EnumerateArray().Single(o => o.GetProperty("offerId").GetString() == offerId);
+        Assert.Equal(("iren", "us-tx"), (live.GetProperty("provider").GetString(), live.GetProperty("region").GetString()));
+        Assert.True(live.GetProperty("fraction").GetDecimal() > 0m);
+        var report = As(_buyer, "plan", "solve", "hyperscaler-2026-2030", "--rfq", rfq, "--time-limit", "30");
+        Assert.True(report.ExitCode == 0, report.Error);
+        Assert.Contains(offerId, report.Output);
+        Assert.Contains("by year", report.Output);
+
+        var compared = As(_buyer, "plan", "compare", "hyperscaler-2026-2030", "--rfq", rfq, "--without", offerId, "--time-limit", "30", "--json");
+        Assert.True(compared.ExitCode == 0, compared.Error);
+        Assert.True(JsonDocument.Parse(compared.Output).RootElement.GetProperty("valueUsd").GetDecimal() > 0m);
+
+        // The seller is not the RFQ's buyer: one line naming the field, exit 2.
+        var notYours = As(_seller, "plan", "solve", "hyperscaler-2026-2030", "--rfq", rfq);
+        Assert.Equal(2, notYours.ExitCode);
+        Assert.Contains("rfq", notYours.Error);
+        Assert.Single(notYours.Error.Trim().Split('\n'));
+    }
+
     [Theory]
     [InlineData("rfq", "offer", "rfq-x", "--sku", "GB300", "--price", "3", "--availability", "99", "--tranche", "iren-cli:lots:2026-02:24")]
     [InlineData("rfq", "award", "rfq-x", "--offer", "off-1=half")]
