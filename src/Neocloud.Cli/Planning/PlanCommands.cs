@@ -73,7 +73,8 @@ public static class PlanCommands
             if (seconds > PlanTimeLimitOnServer) throw new UsageException($"--time-limit: the exchange solves for at most {PlanTimeLimitOnServer} s, got {seconds}");
             // The exchange re-solves to explain the plan, so allow it several times the solver's limit.
             using var client = new ExchangeClient(config, timeout: TimeSpan.FromSeconds(seconds * 6 + 30));
-            using var body = JsonDocument.Parse(LoadJson(scenario));
+            // Checked here first, so a broken file is the same one line naming the field as when solving locally.
+            using var body = JsonDocument.Parse(Parse(scenario).Json);
             var path = $"api/v1/plans/{action}?rfq={Uri.EscapeDataString(parsed.GetValue(Rfq)!)}&timeLimit={seconds}{query}";
             return client.PostAsync(path, body.RootElement, CancellationToken.None).GetAwaiter().GetResult();
         }
@@ -167,21 +168,24 @@ public static class PlanCommands
         return PlanOptions.Default with { RelativeGap = gap, TimeLimit = TimeSpan.FromSeconds(seconds) };
     }
 
-    /// <summary>The JSON text of a scenario file or a preset.</summary>
-    private static string LoadJson(string source)
+    /// <summary>The JSON text of a scenario file or a preset, and the name errors call it by.</summary>
+    private static (string Json, string Name) Read(string source)
     {
-        if (File.Exists(source)) return File.ReadAllText(source);
-        if (PlanPresets.Exists(source)) return PlanPresets.Json(source);
+        if (File.Exists(source)) return (File.ReadAllText(source), Path.GetFileName(source));
+        if (PlanPresets.Exists(source)) return (PlanPresets.Json(source), source + ".json");
         throw new UsageException($"no scenario file or preset '{source}' (presets: {string.Join(", ", PlanPresets.Ids)})");
     }
 
     /// <summary>A scenario from a file or a preset id; a broken one is a one-line error naming the field.</summary>
-    public static PlanScenario Load(string source)
+    public static PlanScenario Load(string source) => Parse(source).Scenario;
+
+    /// <summary>A scenario and the text it was read from (sent as it is when the exchange solves it).</summary>
+    private static (PlanScenario Scenario, string Json) Parse(string source)
     {
-        var text = LoadJson(source);
+        var (json, name) = Read(source);
         try
         {
-            return ScenarioJson.Parse(text, File.Exists(source) ? Path.GetFileName(source) : source + ".json");
+            return (ScenarioJson.Parse(json, name), json);
         }
         catch (ScenarioException e)
         {

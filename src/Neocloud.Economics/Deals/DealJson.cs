@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Neocloud.Domain.Catalog;
 
 namespace Neocloud.Economics.Deals;
 
@@ -160,15 +161,7 @@ public static class DealJson
         return (int)number;
     }
 
-    private static string Describe(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => $"the string \"{value.GetString()}\"",
-        JsonValueKind.Number => value.GetRawText(),
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Object => "an object",
-        _ => value.ValueKind.ToString(),
-    };
+    private static string Describe(JsonElement value) => JsonDescription.Of(value);
 
     private static string Format(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -317,15 +317,7 @@ public static class ScenarioJson
 
         private ScenarioException Fail(string path, string problem) => new(path, problem, sourceName);
 
-        private static string Describe(JsonElement value) => value.ValueKind switch
-        {
-            JsonValueKind.String => $"the string \"{value.GetString()}\"",
-            JsonValueKind.Number => value.GetRawText(),
-            JsonValueKind.True or JsonValueKind.False => "a boolean",
-            JsonValueKind.Array => "an array",
-            JsonValueKind.Object => "an object",
-            _ => "null",
-        };
+        private static string Describe(JsonElement value) => JsonDescription.Of(value);
 
         private static string Format(decimal value) => value.ToString(CultureInfo.InvariantCulture);
     }

@@ -23,7 +23,7 @@ public static class DealsApi
             {
                 var split = error!.IndexOf(": ", StringComparison.Ordinal);
                 var field = split > 0 ? error[..split] : "$";
-                return ApiResponse.Invalid(new Dictionary<string, string[]> { [field] = [split > 0 ? error[(split + 2)..] : error] }).ToResult();
+                return ApiResponse.Invalid(field, split > 0 ? error[(split + 2)..] : error).ToResult();
             }
             return ApiResponse.Of(200, DealAnalysisJson.Of(DealAnalyzer.Analyze(terms!))).ToResult();
         }).WithSummary("Analyze a deal: cash flows, NPV, IRR, payback, peak funding, EBITDA margin, lease vs build")

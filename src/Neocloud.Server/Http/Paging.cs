@@ -17,7 +17,7 @@ public static class Paging
         problem = null;
         if (limit is null) return DefaultLimit;
         if (limit is >= 1 and <= MaxLimit) return limit;
-        problem = ApiResponse.Invalid(new Dictionary<string, string[]> { ["limit"] = [$"must be between 1 and {MaxLimit}, got {limit}"] });
+        problem = ApiResponse.Invalid("limit", $"must be between 1 and {MaxLimit}, got {limit}");
         return null;
     }
 

@@ -54,7 +54,7 @@ public sealed class PostRequest : IDisposable
         {
             var key = keys.ToString();
             if (key.Length is 0 or > MaxKeyLength || keys.Count != 1)
-                return Answered(ApiResponse.Invalid(new Dictionary<string, string[]> { ["Idempotency-Key"] = [$"must be one value of 1 to {MaxKeyLength} characters"] }));
+                return Answered(ApiResponse.Invalid("Idempotency-Key", $"must be one value of 1 to {MaxKeyLength} characters"));
             var organization = context.User.OrganizationId();
             var hash = RequestHash(context.Request, bytes);
             var prior = await store.FindIdempotencyAsync(organization, key, context.RequestAborted);

@@ -66,7 +66,7 @@ public static class OfftakeApi
         rfqs.MapGet("/{id}/offers", async (string id, string? rank, HttpContext context, OfftakeDesk desk, CancellationToken ct) =>
         {
             if (Ranking(rank) is not { } ranking)
-                return ApiResponse.Invalid(new Dictionary<string, string[]> { ["rank"] = [$"must be one of {string.Join(", ", RankingNames)}, got \"{rank}\""] }).ToResult();
+                return ApiResponse.Invalid("rank", $"must be one of {string.Join(", ", RankingNames)}, got \"{rank}\"").ToResult();
             return (await desk.OffersAsync(context.User.OrganizationId(), id, ranking, ct)).ToResult();
         }).RequireAuthorization(Scopes.MarketRead)
             .WithSummary("The buyer: offers ranked (effective-price, delivery, availability or region) once the RFQ has closed; a seller: its own offers");

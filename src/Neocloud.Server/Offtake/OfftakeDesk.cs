@@ -64,9 +64,13 @@ public sealed class OfftakeDesk(ExchangeStore store, ExchangeService exchange, T
             return NoRfq(rfqId);
         if (rfq.BuyerId != caller) return ApiResponse.Of(200, (await store.OffersAsync(rfqId, caller, ct)).Select(OfferView.Of).ToList());
         if (RfqView.StatusOf(rfq, now) == "open")
-            return ApiResponse.Problem(409, "Offers sealed", $"offers on RFQ {rfqId} stay sealed until it closes at {DateTimeOffset.FromUnixTimeMilliseconds(rfq.ClosesMs):O}");
+            return Sealed(rfq);
         return ApiResponse.Of(200, await RankAsync(rfq, ranking, ct));
     }
+
+    /// <summary>The 409 for reading the offers of an RFQ that is still open.</summary>
+    public static ApiResponse Sealed(RfqRecord rfq) =>
+        ApiResponse.Problem(409, "Offers sealed", $"offers on RFQ {rfq.Id} stay sealed until it closes at {DateTimeOffset.FromUnixTimeMilliseconds(rfq.ClosesMs):O}");
 
     /// <summary>The offers of a closed RFQ scored and ranked the buyer's way.</summary>
     public async Task<List<RankedOfferView>> RankAsync(RfqRecord rfq, OfferRanking ranking, CancellationToken ct)
@@ -113,7 +117,7 @@ public sealed class OfftakeDesk(ExchangeStore store, ExchangeService exchange, T
         }
         var awarded = contracts.Sum(c => c.Terms.Tranches.Sum(t => t.Gpus));
         if (awarded > terms.Gpus)
-            return ApiResponse.Invalid(new Dictionary<string, string[]> { ["awards"] = [$"{awarded} GPUs awarded, the RFQ asked for {terms.Gpus}; award shares of offers"] });
+            return ApiResponse.Invalid("awards", $"{awarded} GPUs awarded, the RFQ asked for {terms.Gpus}; award shares of offers");
 
         var losers = offers.Keys.Where(id => awards.All(a => a.Offer != id)).ToList();
         var transaction = new Transaction(buyer, contracts.SelectMany(c => Reservations(c.Record, c.Terms)).ToList(),
@@ -153,9 +157,9 @@ public sealed class OfftakeDesk(ExchangeStore store, ExchangeService exchange, T
         if (await ContractAsync(seller, id, ct) is not { } state) return NoContract(id);
         if (state.Record.SellerId != seller) return ApiResponse.Problem(403, "Forbidden", "only the seller reports deliveries");
         if (state.Terms.Tranches.FirstOrDefault(t => t.Number == tranche) is not { } t)
-            return Field("tranche", $"contract {id} has tranches 1 to {state.Terms.Tranches.Count}, got {tranche}");
-        if (month > ThisMonth) return Field("month", $"must not be in the future (this month is {ThisMonth}), got {month}");
-        if (month >= t.End) return Field("month", $"tranche {tranche}'s term ends before {t.End}, got {month}");
+            return ApiResponse.Invalid("tranche", $"contract {id} has tranches 1 to {state.Terms.Tranches.Count}, got {tranche}");
+        if (month > ThisMonth) return ApiResponse.Invalid("month", $"must not be in the future (this month is {ThisMonth}), got {month}");
+        if (month >= t.End) return ApiResponse.Invalid("month", $"tranche {tranche}'s term ends before {t.End}, got {month}");
         if (state.History.DeliveredIn(tranche) is { } already) return ApiResponse.Problem(409, "Already delivered", $"tranche {tranche} was delivered in {already}");
         if (state.History.TerminatedIn is not null) return ApiResponse.Problem(409, "Contract terminated", $"contract {id} was terminated in {state.History.TerminatedIn}");
 
@@ -174,9 +178,9 @@ public sealed class OfftakeDesk(ExchangeStore store, ExchangeService exchange, T
     {
         if (await ContractAsync(seller, id, ct) is not { } state) return NoContract(id);
         if (state.Record.SellerId != seller) return ApiResponse.Problem(403, "Forbidden", "only the seller reports availability");
-        if (month > ThisMonth) return Field("month", $"must not be in the future (this month is {ThisMonth}), got {month}");
+        if (month > ThisMonth) return ApiResponse.Invalid("month", $"must not be in the future (this month is {ThisMonth}), got {month}");
         if (!state.Terms.Tranches.Any(t => ContractLedger.InService(t, state.History, month)))
-            return Field("month", $"no GPUs of contract {id} were in service in {month}");
+            return ApiResponse.Invalid("month", $"no GPUs of contract {id} were in service in {month}");
         var view = Sla(state.Terms, state.History, new SlaReport(month, availability));
         var response = ApiResponse.Of(201, view);
         var stored = await store.TryInsertSlaAsync(new SlaRecord(id, month.ToString(), availability.ToString(CultureInfo.InvariantCulture), clock.GetUtcNow().ToUnixTimeMilliseconds()),
@@ -240,7 +244,6 @@ public sealed class OfftakeDesk(ExchangeStore store, ExchangeService exchange, T
 
     private static string NewId(string prefix) => $"{prefix}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
 
-    private static ApiResponse Field(string name, string message) => ApiResponse.Invalid(new Dictionary<string, string[]> { [name] = [message] });
 
     private static ApiResponse NoRfq(string id) => ApiResponse.Problem(404, "Not found", $"no RFQ '{id}'");
 

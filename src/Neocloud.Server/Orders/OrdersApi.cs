@@ -36,7 +36,7 @@ public static class OrdersApi
             if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
             bool? open = status switch { null or "all" => null, "open" => true, "closed" => false, _ => default(bool?) };
             if (status is not (null or "all" or "open" or "closed"))
-                return ApiResponse.Invalid(new Dictionary<string, string[]> { ["status"] = [$"must be open, closed or all, got \"{status}\""] }).ToResult();
+                return ApiResponse.Invalid("status", $"must be open, closed or all, got \"{status}\"").ToResult();
             var page = await store.ListOrdersAsync(context.User.OrganizationId(), open, after, take, ct);
             return ApiResponse.Of(200, page.Select(OrderView.Of)).ToResult();
         }).RequireAuthorization(Scopes.MarketRead).WithSummary("List your orders: open, closed (filled or cancelled) or all");

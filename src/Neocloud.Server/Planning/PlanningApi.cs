@@ -32,7 +32,7 @@ public static class PlanningApi
             var (scenario, options, early) = await ScenarioAsync(request, context, store, clock, gap, timeLimit, rfq);
             if (early is not null) return early;
             if (without is null || scenario!.FindOffer(without) is null)
-                return Field("without", $"must name one of the scenario's offers ({string.Join(", ", scenario?.Offers.Select(o => o.Id) ?? [])})").ToResult();
+                return ApiResponse.Invalid("without", $"must name one of the scenario's offers ({string.Join(", ", scenario?.Offers.Select(o => o.Id) ?? [])})").ToResult();
             var comparison = await Task.Run(() => CapacityPlanner.Compare(scenario, without, options), context.RequestAborted);
             return ApiResponse.Of(200, comparison.Summary()).ToResult();
         }).Accepts<object>("application/json").WithSummary("What an offer is worth to the buyer: cost without it minus cost with it");
@@ -83,17 +83,16 @@ public static class PlanningApi
         }
         catch (ScenarioException e)
         {
-            return Field(e.Path, e.Problem);
+            return ApiResponse.Invalid(e.Path, e.Problem);
         }
     }
 
     private static ApiResponse? Options(double? gap, int? timeLimit, out PlanOptions options)
     {
         options = PlanOptions.Default with { RelativeGap = gap ?? 0.01, TimeLimit = TimeSpan.FromSeconds(timeLimit ?? 30) };
-        if (gap is < 0 or > 1) return Field("gap", $"must be between 0 and 1, got {gap}");
-        if (timeLimit is < 1 or > MaxTimeLimitSeconds) return Field("timeLimit", $"must be 1 to {MaxTimeLimitSeconds} seconds, got {timeLimit}");
+        if (gap is < 0 or > 1) return ApiResponse.Invalid("gap", $"must be between 0 and 1, got {gap}");
+        if (timeLimit is < 1 or > MaxTimeLimitSeconds) return ApiResponse.Invalid("timeLimit", $"must be 1 to {MaxTimeLimitSeconds} seconds, got {timeLimit}");
         return null;
     }
 
-    private static ApiResponse Field(string name, string message) => ApiResponse.Invalid(new Dictionary<string, string[]> { [name] = [message] });
 }

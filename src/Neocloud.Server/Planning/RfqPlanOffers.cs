@@ -22,22 +22,24 @@ public static class RfqPlanOffers
         PlanScenario scenario, string rfqId, string caller, ExchangeStore store, DateTimeOffset now, CancellationToken ct)
     {
         if (await store.GetRfqAsync(rfqId, ct) is not { } rfq || rfq.BuyerId != caller)
-            return (null, Field("rfq", $"no RFQ '{rfqId}' of yours"));
+            return (null, ApiResponse.Invalid("rfq", $"no RFQ '{rfqId}' of yours"));
         if (RfqView.StatusOf(rfq, now) == "open")
-            return (null, ApiResponse.Problem(409, "Offers sealed", $"offers on RFQ {rfqId} stay sealed until it closes at {DateTimeOffset.FromUnixTimeMilliseconds(rfq.ClosesMs):O}"));
+            return (null, OfftakeDesk.Sealed(rfq));
 
         var start = new CalendarMonth(scenario.StartMonth.Year, scenario.StartMonth.Month);
         var added = new List<OfftakeOffer>();
+        var poolRegions = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var record in await store.OffersAsync(rfqId, null, ct))
         {
             var terms = OfftakeJson.Read<OfferTerms>(record.Terms);
             var byRegion = new Dictionary<string, List<PlanTranche>>(StringComparer.Ordinal);
             foreach (var tranche in terms.Tranches)
             {
-                var region = (await store.GetPoolAsync(tranche.Pool, ct))?.Region ?? "";
+                if (!poolRegions.TryGetValue(tranche.Pool, out var region))
+                    poolRegions[tranche.Pool] = region = (await store.GetPoolAsync(tranche.Pool, ct))?.Region ?? "";
                 if (scenario.FindRegion(region) is null)
                 {
-                    return (null, Field("rfq", $"offer {record.Id} delivers from pool {tranche.Pool} in region '{region}', which the scenario does not have " +
+                    return (null, ApiResponse.Invalid("rfq", $"offer {record.Id} delivers from pool {tranche.Pool} in region '{region}', which the scenario does not have " +
                         $"(regions: {string.Join(", ", scenario.Regions.Select(r => r.Id))})"));
                 }
                 var from = Math.Max(0, tranche.Start.MonthsSince(start));
@@ -49,12 +51,11 @@ public static class RfqPlanOffers
             foreach (var (region, tranches) in byRegion)
             {
                 var id = byRegion.Count == 1 ? record.Id : $"{record.Id}/{region}";
-                if (scenario.FindOffer(id) is not null) return (null, Field("rfq", $"offer id '{id}' is already in the scenario"));
+                if (scenario.FindOffer(id) is not null) return (null, ApiResponse.Invalid("rfq", $"offer id '{id}' is already in the scenario"));
                 added.Add(new OfftakeOffer(id, record.SellerId, terms.Sku, region, terms.PricePerGpuHour, terms.PrepaymentFraction, Divisible: true, 0, tranches));
             }
         }
         return (scenario with { Offers = [.. scenario.Offers, .. added] }, null);
     }
 
-    private static ApiResponse Field(string name, string message) => ApiResponse.Invalid(new Dictionary<string, string[]> { [name] = [message] });
 }

@@ -53,7 +53,7 @@ public static class PoolsApi
             var start = from ?? (capacity.Count > 0 ? capacity.Min(c => c.StartHour) : 0);
             var end = to ?? (capacity.Count > 0 ? capacity.Max(c => c.EndHour) : start + 1);
             if (!HourWindow.TryCreate(start, end, out var window, out var error) || window.Length > Hour.MaxWindowHours)
-                return ApiResponse.Invalid(new Dictionary<string, string[]> { ["to"] = [error ?? $"the window may span at most {Hour.MaxWindowHours} hours"] }).ToResult();
+                return ApiResponse.Invalid("to", error ?? $"the window may span at most {Hour.MaxWindowHours} hours").ToResult();
             var usage = await exchange.QueryAsync(engine => engine.Usage(id, window));
             var detail = new PoolDetailView(pool.Id, pool.ProviderId, pool.SiteId, pool.Sku, pool.Region, Steps(capacity), start, end,
                 usage.Select(u => new UsageView(u.Start.Value, u.End.Value, u.Capacity, u.Sold, u.Offered, Math.Max(0, u.Capacity - u.Sold - u.Offered))).ToList());

@@ -64,6 +64,11 @@ public sealed class PlanCommandTests : IDisposable
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith("error: broken.json: regions[0].build[0].leadTimeMonths", run.Error);
         Assert.Single(run.Error.Trim().Split('\n'));
+
+        // Solving on the exchange (--rfq) checks the file first: the same line, and nothing is sent.
+        var remote = CliRun.Of("plan", "solve", path, "--rfq", "rfq_x", "--url", "http://127.0.0.1:9", "--token", "t");
+        Assert.Equal(2, remote.ExitCode);
+        Assert.StartsWith("error: broken.json: regions[0].build[0].leadTimeMonths", remote.Error);
     }
 
     [Fact]
