@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Neocloud.Market.Commands;
 using Neocloud.Market.Engine;
 
@@ -5,17 +6,18 @@ namespace Neocloud.Market.Indexed;
 
 /// <summary>
 /// The fast engine. Each pool keeps its capacity, its sold GPUs and its used GPUs (sold + offered) as step functions
-/// over breakpoints, so a capacity check walks only the breakpoints inside the ask's window. Asks sit in a per-SKU
-/// book ordered by (price, sequence) and bids in one ordered by (limit descending, sequence), so matching stops at
-/// the first price that cannot trade. Orders are also filed by week: an ask under every week it covers, a bid under
-/// the week it starts. A bid only needs asks covering its first hour (one week's set), and an ask only bids starting
-/// inside its window (its weeks' sets), each set in the same price-time order as the whole book, so the events are
-/// those of a full scan. Memory follows the number of breakpoints and resting orders, not hours × pools.
+/// over breakpoints, so a capacity check walks only the breakpoints inside the ask's window. Orders are filed by SKU
+/// and time bucket: an ask under every bucket it covers, a bid under the bucket it starts in. A bid only needs asks
+/// covering its first hour (one bucket's set), and an ask only bids starting inside its window (its buckets' sets). Each set holds
+/// price levels in matching order (<see cref="PriceLevels{T}"/>), each level its orders in time order as structs
+/// carrying the window, region and account, so the search reads memory in order, stops at the first price that
+/// cannot trade, and gives the events of a full price-time scan. Memory follows the number of breakpoints and
+/// resting orders, not hours × pools.
 /// </summary>
 public sealed class IndexedEngine : IMatchingEngine
 {
-    /// <summary>Hours per time bucket of the order indexes: one week.</summary>
-    private const int BucketHours = 168;
+    /// <summary>Hours per time bucket of the order indexes: four weeks, the fastest of 2, 7, 14, 28 and 56 days on the benchmark stream.</summary>
+    private const int BucketHours = 672;
 
     private readonly Dictionary<string, PoolState> _pools = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Ask> _asks = new(StringComparer.Ordinal);
@@ -23,10 +25,8 @@ public sealed class IndexedEngine : IMatchingEngine
     private readonly HashSet<string> _usedIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Reservation> _reservations = new(StringComparer.Ordinal);
     private readonly HashSet<string> _usedReservationIds = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SortedSet<Ask>> _askBooks = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SortedSet<Bid>> _bidBooks = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Sku, int Week), SortedSet<Ask>> _asksByWeek = [];
-    private readonly Dictionary<(string Sku, int Week), SortedSet<Bid>> _bidsByStartWeek = [];
+    private readonly Dictionary<string, SkuBook> _books = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _names = new(StringComparer.Ordinal);
     private readonly List<Bid> _walk = [];
     private long _sequence;
 
@@ -59,7 +59,7 @@ public sealed class IndexedEngine : IMatchingEngine
             events.Add(MarketEvent.Rejected(command.PoolId, error));
             return;
         }
-        _pools[command.PoolId] = new PoolState(command.PoolId, command.Provider, command.Region, command.Sku, [.. command.Capacity]);
+        _pools[command.PoolId] = NewPool(command.PoolId, command.Provider, command.Region, command.Sku, [.. command.Capacity]);
     }
 
     private void AddCapacity(CapacityCommand command, List<MarketEvent> events)
@@ -102,15 +102,18 @@ public sealed class IndexedEngine : IMatchingEngine
         ask.Remaining.Add(command.Start, command.End, command.Gpus);
         pool.Used.Add(command.Start, command.End, command.Gpus);
 
-        // Bids it could fill start inside its window: gather them from those weeks, then walk them in book order.
+        // Bids it could fill start inside its window: gather them from those buckets, then walk them in book order.
         _walk.Clear();
-        for (var week = ask.Start / BucketHours; week <= (ask.End - 1) / BucketHours; week++)
+        for (var bucket = ask.Start / BucketHours; bucket <= (ask.End - 1) / BucketHours; bucket++)
         {
-            if (!_bidsByStartWeek.TryGetValue((pool.Sku, week), out var bids)) continue;
-            foreach (var bid in bids)
+            if (!pool.Book.BidsByStartBucket.TryGetValue(bucket, out var bids)) continue;
+            foreach (var level in bids.Levels)
             {
-                if (bid.LimitTicks < ask.PriceTicks) break;
-                if (ask.Start <= bid.Start && bid.End <= ask.End) _walk.Add(bid);
+                if (-level.Rank < ask.PriceTicks) break;
+                foreach (ref readonly var entry in level.Items)
+                {
+                    if (!entry.Removed && ask.Start <= entry.Start && entry.End <= ask.End) _walk.Add(entry.Bid);
+                }
             }
         }
         if (_walk.Count > 1) _walk.Sort(Bid.ByLimitThenTime);
@@ -136,6 +139,7 @@ public sealed class IndexedEngine : IMatchingEngine
         {
             Fill(ask, command.OrderId, command.Account, command.Gpus, command.Start, command.End, ask.PriceTicks, events);
             if (ask.Remaining.Max(ask.Start, ask.End) == 0) RemoveAsk(ask);
+            else Refresh(ask, command.Start, command.End);
             return;
         }
         if (command.ImmediateOrCancel)
@@ -225,12 +229,23 @@ public sealed class IndexedEngine : IMatchingEngine
 
     private Ask? BestAsk(string sku, string? region, int gpus, int start, int end, long limitTicks, string buyer)
     {
-        // Every ask that could fill this bid covers its first hour, so it is filed under that hour's week.
-        if (!_asksByWeek.TryGetValue((sku, start / BucketHours), out var book)) return null;
-        foreach (var ask in book)
+        // Every ask that could fill this bid covers its first hour, so it is filed under that hour's bucket.
+        if (!_books.TryGetValue(sku, out var book) || !book.AsksByBucket.TryGetValue(start / BucketHours, out var bucket)) return null;
+        // Names never interned cannot be any ask's region or account: -2 matches nothing, -1 is any region.
+        var regionId = region is null ? -1 : _names.GetValueOrDefault(region, -2);
+        var buyerId = _names.GetValueOrDefault(buyer, -2);
+        foreach (var level in bucket.Levels)
         {
-            if (ask.PriceTicks > limitTicks) return null;
-            if (Eligible(ask, region, gpus, start, end, limitTicks, buyer)) return ask;
+            if (level.Rank > limitTicks) return null;
+            foreach (ref readonly var entry in level.Items)
+            {
+                // A removed entry's start is int.MaxValue, so the window test skips it too.
+                if (entry.Start <= start && end <= entry.End && entry.Available >= gpus && (regionId == -1 || entry.Region == regionId)
+                    && entry.Account != buyerId && entry.Ask.Remaining.Min(start, end) >= gpus)
+                {
+                    return entry.Ask;
+                }
+            }
         }
         return null;
     }
@@ -253,68 +268,87 @@ public sealed class IndexedEngine : IMatchingEngine
     private void AddAsk(Ask ask)
     {
         _asks[ask.Id] = ask;
-        Book(ask.Pool.Sku).Add(ask);
-        for (var week = ask.Start / BucketHours; week <= (ask.End - 1) / BucketHours; week++)
+        var book = ask.Pool.Book;
+        book.Asks.Add(ask);
+        var account = Intern(ask.Account);
+        for (var bucket = ask.Start / BucketHours; bucket <= (ask.End - 1) / BucketHours; bucket++)
         {
-            if (!_asksByWeek.TryGetValue((ask.Pool.Sku, week), out var set)) _asksByWeek[(ask.Pool.Sku, week)] = set = new SortedSet<Ask>(Ask.ByPriceThenTime);
-            set.Add(ask);
+            ref var levels = ref CollectionsMarshal.GetValueRefOrAddDefault(book.AsksByBucket, bucket, out _);
+            (levels ??= new PriceLevels<AskEntry>()).Add(ask.PriceTicks, new AskEntry(ask, ask.Pool.RegionId, account, AvailableInBucket(ask, bucket)));
         }
     }
+
+    /// <summary>After a fill of <c>[start, end)</c>, lowers the bound each touched bucket's entry keeps of what the ask has left.</summary>
+    private static void Refresh(Ask ask, int start, int end)
+    {
+        var buckets = ask.Pool.Book.AsksByBucket;
+        for (var bucket = start / BucketHours; bucket <= (end - 1) / BucketHours; bucket++)
+        {
+            ref var entry = ref buckets[bucket].Entry(ask.PriceTicks, ask.Sequence);
+            entry.Available = AvailableInBucket(ask, bucket);
+        }
+    }
+
+    /// <summary>The most GPUs the ask has left in any of its hours within one bucket: a bid starting in that bucket needs no more.</summary>
+    private static int AvailableInBucket(Ask ask, int bucket) =>
+        ask.Remaining.Max(Math.Max(ask.Start, bucket * BucketHours), (int)Math.Min(ask.End, (bucket + 1L) * BucketHours));
 
     private void RemoveAsk(Ask ask)
     {
         _asks.Remove(ask.Id);
-        Book(ask.Pool.Sku).Remove(ask);
-        for (var week = ask.Start / BucketHours; week <= (ask.End - 1) / BucketHours; week++)
+        var book = ask.Pool.Book;
+        book.Asks.Remove(ask);
+        for (var bucket = ask.Start / BucketHours; bucket <= (ask.End - 1) / BucketHours; bucket++)
         {
-            var key = (ask.Pool.Sku, week);
-            var set = _asksByWeek[key];
-            set.Remove(ask);
-            if (set.Count == 0) _asksByWeek.Remove(key);
+            if (book.AsksByBucket[bucket].Remove(ask.PriceTicks, ask.Sequence)) book.AsksByBucket.Remove(bucket);
         }
     }
 
     private void AddBid(Bid bid)
     {
         _bids[bid.Id] = bid;
-        Bids(bid.Sku).Add(bid);
-        var key = (bid.Sku, bid.Start / BucketHours);
-        if (!_bidsByStartWeek.TryGetValue(key, out var set)) _bidsByStartWeek[key] = set = new SortedSet<Bid>(Bid.ByLimitThenTime);
-        set.Add(bid);
+        var book = BookOf(bid.Sku);
+        book.Bids.Add(bid);
+        ref var levels = ref CollectionsMarshal.GetValueRefOrAddDefault(book.BidsByStartBucket, bid.Start / BucketHours, out _);
+        (levels ??= new PriceLevels<BidEntry>()).Add(-bid.LimitTicks, new BidEntry(bid));
     }
 
     private void RemoveBid(Bid bid)
     {
         _bids.Remove(bid.Id);
-        Bids(bid.Sku).Remove(bid);
-        var key = (bid.Sku, bid.Start / BucketHours);
-        var set = _bidsByStartWeek[key];
-        set.Remove(bid);
-        if (set.Count == 0) _bidsByStartWeek.Remove(key);
+        var book = BookOf(bid.Sku);
+        book.Bids.Remove(bid);
+        var bucket = bid.Start / BucketHours;
+        if (book.BidsByStartBucket[bucket].Remove(-bid.LimitTicks, bid.Sequence)) book.BidsByStartBucket.Remove(bucket);
     }
 
-    private SortedSet<Ask> Book(string sku)
+    private SkuBook BookOf(string sku)
     {
-        if (!_askBooks.TryGetValue(sku, out var book)) _askBooks[sku] = book = new SortedSet<Ask>(Ask.ByPriceThenTime);
-        return book;
+        ref var book = ref CollectionsMarshal.GetValueRefOrAddDefault(_books, sku, out _);
+        return book ??= new SkuBook();
     }
 
-    private SortedSet<Bid> Bids(string sku)
+    /// <summary>A small number standing for a region or account name, so order entries compare integers.</summary>
+    private int Intern(string name)
     {
-        if (!_bidBooks.TryGetValue(sku, out var book)) _bidBooks[sku] = book = new SortedSet<Bid>(Bid.ByLimitThenTime);
-        return book;
+        ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(_names, name, out var exists);
+        if (!exists) id = _names.Count - 1;
+        return id;
     }
+
+    private PoolState NewPool(string id, string provider, string region, string sku, List<Segment> segments) =>
+        new(id, provider, region, Intern(region), sku, BookOf(sku), segments);
 
     public bool IsOpen(string orderId) => _asks.ContainsKey(orderId) || _bids.ContainsKey(orderId);
 
     public PoolInfo? Pool(string poolId) => _pools.TryGetValue(poolId, out var p) ? new PoolInfo(p.Id, p.Provider, p.Region, p.Sku) : null;
 
     public IReadOnlyList<BookLevel> Asks(string sku, string? region) =>
-        !_askBooks.TryGetValue(sku, out var book) ? [] : Levels(book.Where(a => region is null || a.Pool.Region == region)
+        !_books.TryGetValue(sku, out var book) ? [] : Levels(book.Asks.Where(a => region is null || a.Pool.Region == region)
             .Select(a => (a.PriceTicks, GpuHours: GpuHours(a.Remaining), Max: a.Remaining.Max(a.Start, a.End), a.Start, a.End)), descending: false);
 
     public IReadOnlyList<BookLevel> Bids(string sku, string? region) =>
-        !_bidBooks.TryGetValue(sku, out var book) ? [] : Levels(book.Where(b => region is null || b.Region is null || b.Region == region)
+        !_books.TryGetValue(sku, out var book) ? [] : Levels(book.Bids.Where(b => region is null || b.Region is null || b.Region == region)
             .Select(b => (b.LimitTicks, GpuHours: (long)b.Gpus * (b.End - b.Start), Max: b.Gpus, b.Start, b.End)), descending: true);
 
     public long? Quote(string sku, string? region, int gpus, int start, int end, string buyer) =>
@@ -359,14 +393,12 @@ public sealed class IndexedEngine : IMatchingEngine
         _asks.Clear();
         _bids.Clear();
         _usedIds.Clear();
-        _askBooks.Clear();
-        _bidBooks.Clear();
-        _asksByWeek.Clear();
-        _bidsByStartWeek.Clear();
+        _books.Clear();
+        _names.Clear();
         _sequence = state.Sequence;
         foreach (var p in state.Pools)
         {
-            var pool = new PoolState(p.Id, p.Provider, p.Region, p.Sku, [.. p.Capacity]);
+            var pool = NewPool(p.Id, p.Provider, p.Region, p.Sku, [.. p.Capacity]);
             foreach (var s in p.Sold)
             {
                 pool.Sold.Add(s.Start, s.End, s.Gpus);
@@ -411,12 +443,14 @@ public sealed class IndexedEngine : IMatchingEngine
         return (descending ? levels.OrderByDescending(l => l.PriceTicks) : levels.OrderBy(l => l.PriceTicks)).ToList();
     }
 
-    private sealed class PoolState(string id, string provider, string region, string sku, List<Segment> segments)
+    private sealed class PoolState(string id, string provider, string region, int regionId, string sku, SkuBook book, List<Segment> segments)
     {
         public string Id { get; } = id;
         public string Provider { get; } = provider;
         public string Region { get; } = region;
+        public int RegionId { get; } = regionId;
         public string Sku { get; } = sku;
+        public SkuBook Book { get; } = book;
         public List<Segment> Segments { get; } = segments;
         public StepFunction Capacity { get; } = StepFunction.Of(segments);
         public StepFunction Sold { get; } = new();
@@ -425,9 +459,6 @@ public sealed class IndexedEngine : IMatchingEngine
 
     private sealed class Ask(string id, string account, PoolState pool, int gpus, int start, int end, long priceTicks, long sequence)
     {
-        public static readonly IComparer<Ask> ByPriceThenTime = Comparer<Ask>.Create((a, b) =>
-            a.PriceTicks != b.PriceTicks ? a.PriceTicks.CompareTo(b.PriceTicks) : a.Sequence.CompareTo(b.Sequence));
-
         public string Id { get; } = id;
         public string Account { get; } = account;
         public PoolState Pool { get; } = pool;
@@ -437,6 +468,46 @@ public sealed class IndexedEngine : IMatchingEngine
         public long PriceTicks { get; } = priceTicks;
         public long Sequence { get; } = sequence;
         public StepFunction Remaining { get; } = new();
+    }
+
+    /// <summary>The resting orders of one SKU: filed by bucket for matching, and whole for the book's market data.</summary>
+    private sealed class SkuBook
+    {
+        public Dictionary<int, PriceLevels<AskEntry>> AsksByBucket { get; } = [];
+        public Dictionary<int, PriceLevels<BidEntry>> BidsByStartBucket { get; } = [];
+        public HashSet<Ask> Asks { get; } = new(ReferenceEqualityComparer.Instance);
+        public HashSet<Bid> Bids { get; } = new(ReferenceEqualityComparer.Instance);
+    }
+
+    /// <summary>An ask as a bucket's price level files it, with what a bid's search tests inline.</summary>
+    private struct AskEntry(Ask ask, int region, int account, int available) : ILevelEntry
+    {
+        public readonly Ask Ask = ask;
+        public readonly int End = ask.End;
+        public readonly int Region = region;
+        public readonly int Account = account;
+
+        /// <summary>The most GPUs left in any hour of this bucket (a bound kept inline so most misses never touch the ask).</summary>
+        public int Available = available;
+
+        /// <summary>The ask's first hour, or int.MaxValue once removed (so no window test passes).</summary>
+        public int Start { get; private set; } = ask.Start;
+
+        public readonly long Sequence { get; } = ask.Sequence;
+        public readonly bool Removed => Start == int.MaxValue;
+        public void Remove() => Start = int.MaxValue;
+    }
+
+    /// <summary>A bid as the bucket it starts in files it, with its window inline.</summary>
+    private struct BidEntry(Bid bid) : ILevelEntry
+    {
+        public readonly Bid Bid = bid;
+        public readonly int Start = bid.Start;
+        public readonly int End = bid.End;
+
+        public readonly long Sequence { get; } = bid.Sequence;
+        public bool Removed { get; private set; }
+        public void Remove() => Removed = true;
     }
 
     private sealed record Reservation(string Id, string Account, PoolState Pool, int Gpus, int Start, int End);
