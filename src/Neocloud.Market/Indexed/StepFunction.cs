@@ -9,11 +9,13 @@ namespace Neocloud.Market.Indexed;
 /// </summary>
 public sealed class StepFunction
 {
-    private readonly List<int> _hours = [];
-    private readonly List<int> _values = [];
+    // Breakpoint i holds _values[i] on [_hours[i], _hours[i + 1]); both arrays are used up to _count.
+    private int[] _hours = new int[4];
+    private int[] _values = new int[4];
+    private int _count;
 
     /// <summary>Number of breakpoints held.</summary>
-    public int Breakpoints => _hours.Count;
+    public int Breakpoints => _count;
 
     /// <summary>Adds <paramref name="delta"/> to every hour of <c>[start, end)</c>.</summary>
     public void Add(int start, int end, int delta)
@@ -38,9 +40,11 @@ public sealed class StepFunction
     {
         var index = IndexAtOrBefore(start);
         var min = index < 0 ? 0 : _values[index];
-        for (var i = index + 1; i < _hours.Count && _hours[i] < end; i++)
+        var hours = _hours.AsSpan(0, _count);
+        var values = _values.AsSpan(0, _count);
+        for (var i = index + 1; i < hours.Length && hours[i] < end; i++)
         {
-            if (_values[i] < min) min = _values[i];
+            if (values[i] < min) min = values[i];
         }
         return min;
     }
@@ -50,9 +54,11 @@ public sealed class StepFunction
     {
         var index = IndexAtOrBefore(start);
         var max = index < 0 ? 0 : _values[index];
-        for (var i = index + 1; i < _hours.Count && _hours[i] < end; i++)
+        var hours = _hours.AsSpan(0, _count);
+        var values = _values.AsSpan(0, _count);
+        for (var i = index + 1; i < hours.Length && hours[i] < end; i++)
         {
-            if (_values[i] > max) max = _values[i];
+            if (values[i] > max) max = values[i];
         }
         return max;
     }
@@ -61,13 +67,13 @@ public sealed class StepFunction
     public int NextBreak(int hour, int limit)
     {
         var index = IndexAtOrBefore(hour) + 1;
-        return index < _hours.Count && _hours[index] < limit ? _hours[index] : limit;
+        return index < _count && _hours[index] < limit ? _hours[index] : limit;
     }
 
     /// <summary>The non-zero steps, in order.</summary>
     public IEnumerable<Segment> Segments()
     {
-        for (var i = 0; i + 1 < _hours.Count; i++)
+        for (var i = 0; i + 1 < _count; i++)
         {
             if (_values[i] != 0) yield return new Segment(_hours[i], _hours[i + 1], _values[i]);
         }
@@ -81,31 +87,57 @@ public sealed class StepFunction
         return function;
     }
 
+    /// <summary>The last breakpoint at or before <paramref name="hour"/>, or -1.</summary>
     private int IndexAtOrBefore(int hour)
     {
-        var index = _hours.BinarySearch(hour);
+        var index = Search(hour);
         return index >= 0 ? index : ~index - 1;
+    }
+
+    /// <summary>The breakpoint's index, or the complement of where it would go.</summary>
+    private int Search(int hour)
+    {
+        var hours = _hours.AsSpan(0, _count);
+        int low = 0, high = hours.Length - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) >>> 1;
+            var value = hours[middle];
+            if (value == hour) return middle;
+            if (value < hour) low = middle + 1;
+            else high = middle - 1;
+        }
+        return ~low;
     }
 
     /// <summary>Makes <paramref name="hour"/> a breakpoint and returns its index.</summary>
     private int Split(int hour)
     {
-        var index = _hours.BinarySearch(hour);
+        var index = Search(hour);
         if (index >= 0) return index;
         index = ~index;
         var value = index == 0 ? 0 : _values[index - 1];
-        _hours.Insert(index, hour);
-        _values.Insert(index, value);
+        if (_count == _hours.Length)
+        {
+            Array.Resize(ref _hours, _count * 2);
+            Array.Resize(ref _values, _count * 2);
+        }
+        Array.Copy(_hours, index, _hours, index + 1, _count - index);
+        Array.Copy(_values, index, _values, index + 1, _count - index);
+        _hours[index] = hour;
+        _values[index] = value;
+        _count++;
         return index;
     }
 
     /// <summary>Removes breakpoint <paramref name="index"/> when it no longer changes the value.</summary>
     private void Merge(int index)
     {
-        if (index < 0 || index >= _hours.Count) return;
+        if (index < 0 || index >= _count) return;
         var before = index == 0 ? 0 : _values[index - 1];
         if (_values[index] != before) return;
-        _hours.RemoveAt(index);
-        _values.RemoveAt(index);
+        Array.Copy(_hours, index + 1, _hours, index, _count - index - 1);
+        Array.Copy(_values, index + 1, _values, index, _count - index - 1);
+        _count--;
     }
 }
