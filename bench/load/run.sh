@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load test with wrk (Debian package): starts `neocloud serve` (Release build) on 127.0.0.1 over a temp SQLite file,
 # or PostgreSQL with --db "<connection string>", then runs 64 connections for 10 s against GET /healthz and against
-# durable order placement, and prints both so they can be compared in the same run.
+# durable order placement (after five seconds of warm-up on each), and prints both so they can be compared in the same run.
 # Usage: bench/load/run.sh [--db "Host=…"] [--seconds 10] [--connections 64]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -34,6 +34,9 @@ for buyer in microsoft meta openai google; do NEOCLOUD_BUYER_TOKENS+="$(token $b
 export NEOCLOUD_BUYER_TOKENS
 curl -sf -X POST "$url/api/v1/pools" -H "Authorization: Bearer $NEOCLOUD_PROVIDER_TOKEN" -H 'Content-Type: application/json' \
   -d '{"id":"bench","sku":"GB300","region":"us-tx","capacity":[{"start":490000,"end":577600,"gpus":1000000}]}' >/dev/null
+# Warm up both paths first (JIT tiering, connection pools), so the figures are the server's steady state.
+wrk -t2 -c"$connections" -d5s "$url/healthz" >/dev/null
+wrk -t2 -c"$connections" -d5s -s bench/load/orders.lua "$url" >/dev/null 2>&1
 echo "== GET /healthz (trivial), $connections connections, ${seconds}s, store ${db[1]:-SQLite}"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency "$url/healthz" | grep -E "Requests/sec|  50%|  99%"
 echo "== POST orders (durable), $connections connections, ${seconds}s"

@@ -31,6 +31,8 @@ public sealed partial class ExchangeStore : IAsyncDisposable
         "id AS Id, provider_id AS ProviderId, site_id AS SiteId, sku AS Sku, region AS Region, created_sequence AS CreatedSequence";
 
     private readonly NpgsqlDataSource? _postgres;
+    private readonly Lock _writerLock = new();
+    private SqliteBatchWriter? _sqliteWriter;
 
     private ExchangeStore(StoreOptions options)
     {
@@ -68,7 +70,12 @@ public sealed partial class ExchangeStore : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_postgres is not null) await _postgres.DisposeAsync();
-        else SqliteConnection.ClearAllPools();
+        lock (_writerLock)
+        {
+            _sqliteWriter?.Dispose();
+            _sqliteWriter = null;
+        }
+        if (_postgres is null) SqliteConnection.ClearAllPools();
     }
 
     // ---- Organizations and tokens -------------------------------------------------------------------------------
@@ -148,6 +155,11 @@ public sealed partial class ExchangeStore : IAsyncDisposable
     public async Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken = default)
     {
         if (batch.IsEmpty) return;
+        if (_postgres is null)
+        {
+            CommitSqlite(batch);
+            return;
+        }
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (batch.Journal.Count > 0)
@@ -181,6 +193,25 @@ public sealed partial class ExchangeStore : IAsyncDisposable
         foreach (var write in batch.Writes) await connection.ExecuteAsync(write.Sql, write.Parameters, transaction);
         if (batch.Idempotency.Count > 0) await InsertIdempotencyAsync(connection, transaction, batch.Idempotency);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private void CommitSqlite(CommitBatch batch)
+    {
+        lock (_writerLock)
+        {
+            _sqliteWriter ??= SqliteBatchWriter.Open(Options.ConnectionString);
+            try
+            {
+                _sqliteWriter.Commit(batch);
+            }
+            catch
+            {
+                // The batch was rolled back; a writer whose connection failed is not trusted with the next one.
+                _sqliteWriter.Dispose();
+                _sqliteWriter = null;
+                throw;
+            }
+        }
     }
 
     /// <summary>The journal after <paramref name="afterSequence"/>, in order.</summary>

@@ -99,6 +99,24 @@ public class DifferentialTests
             return true;
         }, iter: 500);
 
+    [Fact]
+    public void A_captured_state_is_the_state_at_capture_whatever_the_engine_does_afterwards() =>
+        Gen.Select(Gen.Int, Gen.Int[0, 80]).Sample((seed, cut) =>
+        {
+            var commands = Streams.Random(seed, 80, adversarial: seed % 2 == 0, scale: seed % 3 == 0 ? 60 : 1);
+            cut = Math.Min(cut, commands.Count);
+            var engine = new IndexedEngine();
+            Run(engine, commands.Take(cut));
+            using var exported = new MemoryStream();
+            engine.Export().WriteTo(exported);
+
+            var captured = engine.Capture();
+            Run(engine, commands.Skip(cut));
+            using var built = new MemoryStream();
+            captured().WriteTo(built);
+            return exported.ToArray().AsSpan().SequenceEqual(built.ToArray());
+        }, iter: 300);
+
     private static bool SameEvents(List<MarketCommand> commands) => Run(new IndexedEngine(), commands).SequenceEqual(Run(new ReferenceEngine(), commands));
 
     private static List<MarketEvent> Run(IMatchingEngine engine, IEnumerable<MarketCommand> commands)

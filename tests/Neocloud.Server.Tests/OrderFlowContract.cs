@@ -59,6 +59,21 @@ public abstract class OrderFlowContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Order_ids_are_unguessable_and_sort_in_the_order_orders_were_placed()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add((await Market.BidAsync(_market.Microsoft, 8, Market.Start, Market.Start + 10, "1.0000")).GetProperty("order").GetProperty("id").GetString()!);
+            await Task.Delay(3);
+        }
+
+        Assert.All(ids, id => Assert.Matches("^ord_[0-9a-f]{28}$", id));
+        Assert.Equal(ids, ids.Order(StringComparer.Ordinal));
+        Assert.Equal(5, ids.Select(id => id[^16..]).Distinct().Count());
+    }
+
+    [Fact]
     public async Task An_ioc_bid_that_cannot_fill_is_cancelled_at_once()
     {
         var bid = await Market.BidAsync(_market.Microsoft, 8, Market.Start, Market.Start + 10, "1.0000", tif: "IOC");

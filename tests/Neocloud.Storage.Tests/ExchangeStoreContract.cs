@@ -49,6 +49,8 @@ public abstract class ExchangeStoreContract : IAsyncLifetime
         Assert.Equal([2L, 3L], journal.Select(j => j.Sequence));
         Assert.Equal(3, await Store.LastSequenceAsync());
         Assert.Equal(640, (await Store.GetOrderAsync("a1"))?.TradedGpuHours);
+        Assert.Equal(Order("b1", "msft", "bid", sequence: 3) with { Status = "filled", TradedGpuHours = 640 }, await Store.GetOrderAsync("b1"));
+        Assert.Equal(Order("a1", "iren", "ask", sequence: 2) with { TradedGpuHours = 640, UpdatedMs = 12 }, await Store.GetOrderAsync("a1"));
         Assert.Equal([new CapacitySegmentRecord("p1", 100, 200, 576)], await Store.CapacityAsync("p1"));
         Assert.Equal("msft", (await Store.GetTradeForAsync("msft", 1))?.BuyerId);
         Assert.Null(await Store.GetTradeForAsync("someone-else", 1));
@@ -71,6 +73,14 @@ public abstract class ExchangeStoreContract : IAsyncLifetime
 
         Assert.Equal(1, await Store.LastSequenceAsync());
         Assert.Null(await Store.GetOrderAsync("a2"));
+
+        // The store takes the next batch as if the failed one had never been sent.
+        var next = new CommitBatch();
+        next.Journal.Add(new JournalEntry(2, 13, "iren", "{}"));
+        next.NewOrders.Add(Order("a2", "iren", "ask", sequence: 2));
+        await Store.CommitAsync(next);
+        Assert.Equal(2, await Store.LastSequenceAsync());
+        Assert.Equal("a2", (await Store.GetOrderAsync("a2"))?.Id);
     }
 
     [Fact]

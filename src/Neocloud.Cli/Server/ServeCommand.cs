@@ -13,7 +13,7 @@ public static class ServeCommand
         var db = new Option<string?>("--db") { Description = "A PostgreSQL connection string; without it, SQLite under --data." };
         var demo = new Option<bool>("--demo") { Description = "Run simulated sellers and buyers that keep trading." };
         var rate = new Option<int>("--rate-limit") { Description = "Requests per second per token.", DefaultValueFactory = _ => 2000 };
-        var snapshotEvery = new Option<int>("--snapshot-every") { Description = "Accepted commands between engine snapshots.", DefaultValueFactory = _ => 10_000 };
+        var snapshotEvery = new Option<int>("--snapshot-every") { Description = "Accepted commands between engine snapshots (at least; and at least as many as the last snapshot held resting orders).", DefaultValueFactory = _ => 10_000 };
         var command = new Command("serve", "Run the exchange: REST API at /api/v1, OpenAPI at /openapi/v1.json, docs at /docs.") { urls, data, db, demo, rate, snapshotEvery };
         command.SetAction(async (parsed, ct) =>
         {

@@ -44,6 +44,16 @@ public interface IMatchingEngine
     /// <summary>The whole state, in a form every engine reads.</summary>
     MarketState Export();
 
+    /// <summary>
+    /// Copies what <see cref="Export"/> needs now and returns what builds the state later (on another thread, while the
+    /// engine goes on): the caller's pause is the copy, not the sorting and shaping.
+    /// </summary>
+    Func<MarketState> Capture()
+    {
+        var state = Export();
+        return () => state;
+    }
+
     /// <summary>Replaces the state with an exported one.</summary>
     void Import(MarketState state);
 }

@@ -173,15 +173,8 @@ public sealed class IndexedEngine : IMatchingEngine
     /// <summary>Why <paramref name="gpus"/> more do not fit the pool in some hour of the window, or null when they do.</summary>
     private static string? OverCapacity(string kind, string id, PoolState pool, int gpus, int start, int end)
     {
-        // Walk the merged breakpoints of capacity and used GPUs: the first hour where they do not leave room fails.
-        for (var hour = start; hour < end;)
-        {
-            var capacity = pool.Capacity.At(hour);
-            var used = pool.Used.At(hour);
-            if (used + gpus > capacity) return Rules.OverCapacity(kind, id, pool.Id, hour, capacity, used, gpus);
-            hour = Math.Min(pool.Capacity.NextBreak(hour, end), pool.Used.NextBreak(hour, end));
-        }
-        return null;
+        var hour = pool.Used.FirstHourAbove(pool.Capacity, gpus, start, end);
+        return hour < 0 ? null : Rules.OverCapacity(kind, id, pool.Id, hour, pool.Capacity.At(hour), pool.Used.At(hour), gpus);
     }
 
     private void Reserve(ReserveCommand command, List<MarketEvent> events)
@@ -372,20 +365,30 @@ public sealed class IndexedEngine : IMatchingEngine
         return steps;
     }
 
-    public MarketState Export() => new(
-        _sequence,
-        _pools.Values.OrderBy(p => p.Id, StringComparer.Ordinal)
-            .Select(p => new MarketState.PoolState(p.Id, p.Provider, p.Region, p.Sku, [.. p.Segments], [.. p.Sold.Segments()])).ToList(),
-        _asks.Values.OrderBy(a => a.Sequence)
-            .Select(a => new MarketState.AskState(a.Id, a.Account, a.Pool.Id, a.Gpus, a.Start, a.End, a.PriceTicks, a.Sequence, [.. a.Remaining.Segments()])).ToList(),
-        _bids.Values.OrderBy(b => b.Sequence)
-            .Select(b => new MarketState.BidState(b.Id, b.Account, b.Sku, b.Region, b.Gpus, b.Start, b.End, b.LimitTicks, b.Sequence)).ToList(),
-        _usedIds.Order(StringComparer.Ordinal).ToList(),
-        _reservations.Values.OrderBy(r => r.Id, StringComparer.Ordinal)
-            .Select(r => new MarketState.ReservationState(r.Id, r.Account, r.Pool.Id, r.Gpus, r.Start, r.End)).ToList())
+    public MarketState Export() => Capture()();
+
+    public Func<MarketState> Capture()
     {
-        UsedReservationIds = _usedReservationIds.Order(StringComparer.Ordinal).ToList(),
-    };
+        // Copied now: everything that changes as commands arrive. Bids, reservations and ids are immutable, so their
+        // references are enough; the ordering is left to the caller's thread.
+        var sequence = _sequence;
+        var pools = _pools.Values.Select(p => new MarketState.PoolState(p.Id, p.Provider, p.Region, p.Sku, [.. p.Segments], [.. p.Sold.Segments()])).ToArray();
+        var asks = _asks.Values.Select(a => new MarketState.AskState(a.Id, a.Account, a.Pool.Id, a.Gpus, a.Start, a.End, a.PriceTicks, a.Sequence, [.. a.Remaining.Segments()])).ToArray();
+        var bids = _bids.Values.ToArray();
+        var usedIds = _usedIds.ToArray();
+        var reservations = _reservations.Values.ToArray();
+        var usedReservationIds = _usedReservationIds.ToArray();
+        return () => new MarketState(
+            sequence,
+            pools.OrderBy(p => p.Id, StringComparer.Ordinal).ToList(),
+            asks.OrderBy(a => a.Sequence).ToList(),
+            bids.OrderBy(b => b.Sequence).Select(b => new MarketState.BidState(b.Id, b.Account, b.Sku, b.Region, b.Gpus, b.Start, b.End, b.LimitTicks, b.Sequence)).ToList(),
+            usedIds.Order(StringComparer.Ordinal).ToList(),
+            reservations.OrderBy(r => r.Id, StringComparer.Ordinal).Select(r => new MarketState.ReservationState(r.Id, r.Account, r.Pool.Id, r.Gpus, r.Start, r.End)).ToList())
+        {
+            UsedReservationIds = usedReservationIds.Order(StringComparer.Ordinal).ToList(),
+        };
+    }
 
     public void Import(MarketState state)
     {

@@ -70,6 +70,28 @@ public sealed class StepFunction
         return index < _count && _hours[index] < limit ? _hours[index] : limit;
     }
 
+    /// <summary>
+    /// The first hour of <c>[start, end)</c> where this function plus <paramref name="extra"/> exceeds
+    /// <paramref name="limit"/>, or -1: one walk over the breakpoints of both functions inside the window.
+    /// </summary>
+    public int FirstHourAbove(StepFunction limit, int extra, int start, int end)
+    {
+        var mine = IndexAtOrBefore(start);
+        var theirs = limit.IndexAtOrBefore(start);
+        for (var hour = start; hour < end;)
+        {
+            var value = mine < 0 ? 0 : _values[mine];
+            var bound = theirs < 0 ? 0 : limit._values[theirs];
+            if ((long)value + extra > bound) return hour;
+            var myNext = mine + 1 < _count ? _hours[mine + 1] : int.MaxValue;
+            var theirNext = theirs + 1 < limit._count ? limit._hours[theirs + 1] : int.MaxValue;
+            hour = Math.Min(myNext, theirNext);
+            if (myNext == hour) mine++;
+            if (theirNext == hour) theirs++;
+        }
+        return -1;
+    }
+
     /// <summary>The non-zero steps, in order.</summary>
     public IEnumerable<Segment> Segments()
     {

@@ -28,6 +28,7 @@ public sealed partial class ExchangeService : IAsyncDisposable
     private long _sequence;
     private long _tradeNo;
     private long _sinceSnapshot;
+    private int _restingAtSnapshot;
     private Task? _loop;
     private Task _snapshot = Task.CompletedTask;
 
@@ -115,6 +116,7 @@ public sealed partial class ExchangeService : IAsyncDisposable
         Interlocked.Exchange(ref _sequence, sequence);
         _tradeNo = await _store.LastTradeNoAsync(cancellationToken);
         _sinceSnapshot = replayed;
+        _restingAtSnapshot = engine.RestingOrders;
         LogRecovered(snapshot?.Sequence ?? 0, replayed, sequence);
     }
 
@@ -163,12 +165,16 @@ public sealed partial class ExchangeService : IAsyncDisposable
         RunQueries(items);
         if (_batch.Journal.Count > 0) Committed?.Invoke();
         _sinceSnapshot += _batch.Journal.Count;
-        if (_sinceSnapshot >= _snapshotEvery && _snapshot.IsCompleted)
+        // A snapshot costs time in proportion to the book, a restart replays the journal after the last one: waiting
+        // for at least as many commands as the last snapshot held resting orders keeps the first cost constant per
+        // command however large the book grows, and the second no larger than reading a snapshot.
+        if (_sinceSnapshot >= Math.Max(_snapshotEvery, _restingAtSnapshot) && _snapshot.IsCompleted)
         {
             // Copy the state here, between batches; serialize and store it beside the loop so trading does not wait.
             var write = _engine.CaptureSnapshot();
             var sequence = _sequence;
             _sinceSnapshot = 0;
+            _restingAtSnapshot = _engine.RestingOrders;
             _snapshot = Task.Run(() => SaveSnapshotAsync(write, sequence));
         }
     }

@@ -30,6 +30,9 @@ public interface IMarketPort
     /// <summary>Replaces the engine state with a snapshot.</summary>
     void ReadSnapshot(Stream source);
 
+    /// <summary>Resting bids and open asks: what a snapshot's size grows with.</summary>
+    int RestingOrders { get; }
+
     /// <summary>True when the order rests (a bid) or has GPUs left to sell in some hour (an ask).</summary>
     bool IsOpen(string orderId);
 

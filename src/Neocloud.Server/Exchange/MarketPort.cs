@@ -52,11 +52,13 @@ public sealed class MarketPort(IMatchingEngine engine) : IMarketPort
 
     public Action<Stream> CaptureSnapshot()
     {
-        var state = engine.Export();
-        return state.WriteTo;
+        var state = engine.Capture();
+        return destination => state().WriteTo(destination);
     }
 
     public void ReadSnapshot(Stream source) => engine.Import(MarketState.ReadFrom(source));
+
+    public int RestingOrders => engine.RestingOrders;
 
     public bool IsOpen(string orderId) => engine.IsOpen(orderId);
 

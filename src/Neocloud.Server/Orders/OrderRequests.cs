@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Neocloud.Domain.Catalog;
 using Neocloud.Domain.Time;
@@ -18,8 +19,16 @@ public static class OrderRequests
     /// <summary>The body of POST /orders/asks.</summary>
     public sealed record AskBody(string Pool, int Gpus, long Start, long End, string Price);
 
-    /// <summary>A new order id, unguessable so that ids reveal nothing about others' orders.</summary>
-    public static string NewOrderId() => "ord_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
+    /// <summary>
+    /// A new order id: the millisecond it was made (12 hex digits), so new ids sort last and the store's index on them
+    /// grows at one edge instead of touching a random page per order, then 64 random bits, so an id cannot be guessed.
+    /// </summary>
+    public static string NewOrderId()
+    {
+        Span<byte> random = stackalloc byte[8];
+        RandomNumberGenerator.Fill(random);
+        return string.Create(CultureInfo.InvariantCulture, $"ord_{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds():x12}{Convert.ToHexStringLower(random)}");
+    }
 
     public static PlaceBid? Bid(JsonFields fields, string organization)
     {
