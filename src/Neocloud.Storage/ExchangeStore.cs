@@ -160,38 +160,11 @@ public sealed partial class ExchangeStore : IAsyncDisposable
             CommitSqlite(batch);
             return;
         }
-        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var connection = await _postgres.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (batch.Journal.Count > 0)
-            await connection.ExecuteAsync(
-                "INSERT INTO journal (sequence, recorded_ms, organization_id, command) VALUES (@Sequence, @RecordedMs, @OrganizationId, @Command)",
-                batch.Journal, transaction);
-        if (batch.Pools.Count > 0)
-            await connection.ExecuteAsync(
-                "INSERT INTO pools (id, provider_id, site_id, sku, region, created_sequence) VALUES (@Id, @ProviderId, @SiteId, @Sku, @Region, @CreatedSequence)",
-                batch.Pools, transaction);
-        if (batch.Capacity.Count > 0)
-            await connection.ExecuteAsync(
-                "INSERT INTO pool_capacity (pool_id, start_hour, end_hour, gpus) VALUES (@PoolId, @StartHour, @EndHour, @Gpus)",
-                batch.Capacity, transaction);
-        if (batch.NewOrders.Count > 0)
-            await connection.ExecuteAsync(
-                "INSERT INTO orders (id, organization_id, side, sku, region, pool_id, gpus, start_hour, end_hour, price_ticks, tif, status, " +
-                "traded_gpu_hours, placed_sequence, placed_ms, updated_ms) VALUES (@Id, @OrganizationId, @Side, @Sku, @Region, @PoolId, @Gpus, " +
-                "@StartHour, @EndHour, @PriceTicks, @Tif, @Status, @TradedGpuHours, @PlacedSequence, @PlacedMs, @UpdatedMs)",
-                batch.NewOrders, transaction);
-        if (batch.OrderUpdates.Count > 0)
-            await connection.ExecuteAsync(
-                "UPDATE orders SET status = @Status, traded_gpu_hours = traded_gpu_hours + @TradedGpuHoursDelta, updated_ms = @UpdatedMs WHERE id = @Id",
-                batch.OrderUpdates, transaction);
-        if (batch.Trades.Count > 0)
-            await connection.ExecuteAsync(
-                "INSERT INTO trades (trade_no, sequence, bid_id, ask_id, buyer_id, seller_id, pool_id, sku, region, gpus, start_hour, end_hour, " +
-                "price_ticks, executed_ms) VALUES (@TradeNo, @Sequence, @BidId, @AskId, @BuyerId, @SellerId, @PoolId, @Sku, @Region, @Gpus, " +
-                "@StartHour, @EndHour, @PriceTicks, @ExecutedMs)",
-                batch.Trades, transaction);
+        await PostgresBatchRows.WriteAsync(connection, transaction, batch, BatchRows.Part.BeforeWrites, cancellationToken);
         foreach (var write in batch.Writes) await connection.ExecuteAsync(write.Sql, write.Parameters, transaction);
-        if (batch.Idempotency.Count > 0) await InsertIdempotencyAsync(connection, transaction, batch.Idempotency);
+        await PostgresBatchRows.WriteAsync(connection, transaction, batch, BatchRows.Part.AfterWrites, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

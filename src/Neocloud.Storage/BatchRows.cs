@@ -1,0 +1,81 @@
+namespace Neocloud.Storage;
+
+/// <summary>
+/// The rows a group commit writes, table by table, as positional statements that both stores prepare: SQLite binds
+/// them one row at a time on its open connection, PostgreSQL sends them all in one batch (one round trip).
+/// </summary>
+internal static class BatchRows
+{
+    /// <summary>Which rows: the journal and read models go before the batch's free-form writes, idempotency records after.</summary>
+    public enum Part { BeforeWrites, AfterWrites }
+
+    private const int Journal = 0, Pool = 1, Capacity = 2, Order = 3, OrderUpdate = 4, Trade = 5, Idempotency = 6;
+
+    /// <summary>The statements, by index; each takes its values in the order the <c>Write</c> method passes them.</summary>
+    public static readonly IReadOnlyList<Statement> Statements =
+    [
+        Statement.Insert("journal", "sequence", "recorded_ms", "organization_id", "command"),
+        Statement.Insert("pools", "id", "provider_id", "site_id", "sku", "region", "created_sequence"),
+        Statement.Insert("pool_capacity", "pool_id", "start_hour", "end_hour", "gpus"),
+        Statement.Insert("orders", "id", "organization_id", "side", "sku", "region", "pool_id", "gpus", "start_hour", "end_hour", "price_ticks", "tif",
+            "status", "traded_gpu_hours", "placed_sequence", "placed_ms", "updated_ms"),
+        new(p => $"UPDATE orders SET status = {p}2, traded_gpu_hours = traded_gpu_hours + {p}3, updated_ms = {p}4 WHERE id = {p}1"),
+        Statement.Insert("trades", "trade_no", "sequence", "bid_id", "ask_id", "buyer_id", "seller_id", "pool_id", "sku", "region", "gpus", "start_hour",
+            "end_hour", "price_ticks", "executed_ms"),
+        Statement.Insert("idempotency", "organization_id", "idempotency_key", "request_hash", "status_code", "response", "created_ms"),
+    ];
+
+    /// <summary>Passes every row of one part of the batch to the sink, in the order they must be written.</summary>
+    public static void Write(CommitBatch batch, ISink sink, Part part)
+    {
+        if (part == Part.AfterWrites)
+        {
+            foreach (var i in batch.Idempotency) sink.Row(Idempotency, [i.OrganizationId, i.IdempotencyKey, i.RequestHash, i.StatusCode, i.Response, i.CreatedMs]);
+            return;
+        }
+        foreach (var j in batch.Journal) sink.Row(Journal, [j.Sequence, j.RecordedMs, j.OrganizationId, j.Command]);
+        foreach (var p in batch.Pools) sink.Row(Pool, [p.Id, p.ProviderId, p.SiteId, p.Sku, p.Region, p.CreatedSequence]);
+        foreach (var c in batch.Capacity) sink.Row(Capacity, [c.PoolId, c.StartHour, c.EndHour, c.Gpus]);
+        foreach (var o in batch.NewOrders)
+        {
+            sink.Row(Order, [o.Id, o.OrganizationId, o.Side, o.Sku, o.Region, o.PoolId, o.Gpus, o.StartHour, o.EndHour, o.PriceTicks, o.Tif, o.Status,
+                o.TradedGpuHours, o.PlacedSequence, o.PlacedMs, o.UpdatedMs]);
+        }
+        foreach (var u in batch.OrderUpdates) sink.Row(OrderUpdate, [u.Id, u.Status, u.TradedGpuHoursDelta, u.UpdatedMs]);
+        foreach (var t in batch.Trades)
+        {
+            sink.Row(Trade, [t.TradeNo, t.Sequence, t.BidId, t.AskId, t.BuyerId, t.SellerId, t.PoolId, t.Sku, t.Region, t.Gpus, t.StartHour, t.EndHour,
+                t.PriceTicks, t.ExecutedMs]);
+        }
+    }
+
+    /// <summary>What takes the rows: a store's writer.</summary>
+    public interface ISink
+    {
+        /// <summary>One row for statement <paramref name="statement"/>, its values in parameter order.</summary>
+        void Row(int statement, ReadOnlySpan<Value> values);
+    }
+
+    /// <summary>A statement whose SQL names its parameters by position with the store's marker (<c>?</c> or <c>$</c>).</summary>
+    public sealed record Statement(Func<string, string> Sql)
+    {
+        public static Statement Insert(string table, params string[] columns) =>
+            new(p => $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => $"{p}{i + 1}"))})");
+    }
+
+    /// <summary>One bound value: a number, text, or null.</summary>
+    public readonly struct Value
+    {
+        private Value(long number, string? text, bool isNull) => (Number, Text, IsNull) = (number, text, isNull);
+
+        public long Number { get; }
+        public string? Text { get; }
+        public bool IsNull { get; }
+
+        /// <summary>The value as an ADO.NET parameter value.</summary>
+        public object Boxed => IsNull ? DBNull.Value : Text ?? (object)Number;
+
+        public static implicit operator Value(long number) => new(number, null, false);
+        public static implicit operator Value(string? text) => new(0, text, text is null);
+    }
+}

@@ -1,0 +1,28 @@
+using Npgsql;
+
+namespace Neocloud.Storage;
+
+/// <summary>A group commit's rows as one <see cref="NpgsqlBatch"/>: every row a command with positional parameters, all sent in one round trip.</summary>
+internal sealed class PostgresBatchRows : BatchRows.ISink
+{
+    private static readonly string[] s_sql = BatchRows.Statements.Select(statement => statement.Sql("$")).ToArray();
+
+    private readonly NpgsqlBatch _batch;
+
+    private PostgresBatchRows(NpgsqlBatch batch) => _batch = batch;
+
+    /// <summary>Writes one part of the batch's rows in the transaction, in one round trip.</summary>
+    public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CommitBatch batch, BatchRows.Part part, CancellationToken cancellationToken)
+    {
+        await using var rows = new NpgsqlBatch(connection, transaction);
+        BatchRows.Write(batch, new PostgresBatchRows(rows), part);
+        if (rows.BatchCommands.Count > 0) await rows.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    void BatchRows.ISink.Row(int statement, ReadOnlySpan<BatchRows.Value> values)
+    {
+        var command = new NpgsqlBatchCommand(s_sql[statement]);
+        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value.Boxed });
+        _batch.BatchCommands.Add(command);
+    }
+}
