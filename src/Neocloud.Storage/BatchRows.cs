@@ -2,13 +2,11 @@ namespace Neocloud.Storage;
 
 /// <summary>
 /// The rows a group commit writes, table by table, as positional statements that both stores prepare: SQLite binds
-/// them one row at a time on its open connection, PostgreSQL sends them all in one batch (one round trip).
+/// them one row at a time on its open connection, PostgreSQL sends them all in one batch (one round trip). The
+/// batch's free-form writes follow them in the same transaction.
 /// </summary>
 internal static class BatchRows
 {
-    /// <summary>Which rows: the journal and read models go before the batch's free-form writes, idempotency records after.</summary>
-    public enum Part { BeforeWrites, AfterWrites }
-
     private const int Journal = 0, Pool = 1, Capacity = 2, Order = 3, OrderUpdate = 4, Trade = 5, Idempotency = 6;
 
     /// <summary>The statements, by index; each takes its values in the order the <c>Write</c> method passes them.</summary>
@@ -25,14 +23,9 @@ internal static class BatchRows
         Statement.Insert("idempotency", "organization_id", "idempotency_key", "request_hash", "status_code", "response", "created_ms"),
     ];
 
-    /// <summary>Passes every row of one part of the batch to the sink, in the order they must be written.</summary>
-    public static void Write(CommitBatch batch, ISink sink, Part part)
+    /// <summary>Passes every row of the batch to the sink: journal first, then the read models and idempotency records.</summary>
+    public static void Write(CommitBatch batch, ISink sink)
     {
-        if (part == Part.AfterWrites)
-        {
-            foreach (var i in batch.Idempotency) sink.Row(Idempotency, [i.OrganizationId, i.IdempotencyKey, i.RequestHash, i.StatusCode, i.Response, i.CreatedMs]);
-            return;
-        }
         foreach (var j in batch.Journal) sink.Row(Journal, [j.Sequence, j.RecordedMs, j.OrganizationId, j.Command]);
         foreach (var p in batch.Pools) sink.Row(Pool, [p.Id, p.ProviderId, p.SiteId, p.Sku, p.Region, p.CreatedSequence]);
         foreach (var c in batch.Capacity) sink.Row(Capacity, [c.PoolId, c.StartHour, c.EndHour, c.Gpus]);
@@ -47,6 +40,7 @@ internal static class BatchRows
             sink.Row(Trade, [t.TradeNo, t.Sequence, t.BidId, t.AskId, t.BuyerId, t.SellerId, t.PoolId, t.Sku, t.Region, t.Gpus, t.StartHour, t.EndHour,
                 t.PriceTicks, t.ExecutedMs]);
         }
+        foreach (var i in batch.Idempotency) sink.Row(Idempotency, [i.OrganizationId, i.IdempotencyKey, i.RequestHash, i.StatusCode, i.Response, i.CreatedMs]);
     }
 
     /// <summary>What takes the rows: a store's writer.</summary>

@@ -30,6 +30,9 @@ public sealed partial class ExchangeStore : IAsyncDisposable
     private const string PoolColumns =
         "id AS Id, provider_id AS ProviderId, site_id AS SiteId, sku AS Sku, region AS Region, created_sequence AS CreatedSequence";
 
+    /// <summary>What every SQLite connection sets: each commit flushed to disk before it returns, and a wait for the write lock.</summary>
+    internal const string SqliteConnectionPragmas = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;";
+
     private readonly NpgsqlDataSource? _postgres;
     private readonly Lock _writerLock = new();
     private SqliteBatchWriter? _sqliteWriter;
@@ -63,7 +66,7 @@ public sealed partial class ExchangeStore : IAsyncDisposable
         if (_postgres is not null) return await _postgres.OpenConnectionAsync(cancellationToken);
         var connection = new SqliteConnection(Options.ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync("PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;");
+        await connection.ExecuteAsync(SqliteConnectionPragmas);
         return connection;
     }
 
@@ -162,9 +165,8 @@ public sealed partial class ExchangeStore : IAsyncDisposable
         }
         await using var connection = await _postgres.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await PostgresBatchRows.WriteAsync(connection, transaction, batch, BatchRows.Part.BeforeWrites, cancellationToken);
+        await PostgresBatchRows.WriteAsync(connection, transaction, batch, cancellationToken);
         foreach (var write in batch.Writes) await connection.ExecuteAsync(write.Sql, write.Parameters, transaction);
-        await PostgresBatchRows.WriteAsync(connection, transaction, batch, BatchRows.Part.AfterWrites, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -11,11 +11,11 @@ internal sealed class PostgresBatchRows : BatchRows.ISink
 
     private PostgresBatchRows(NpgsqlBatch batch) => _batch = batch;
 
-    /// <summary>Writes one part of the batch's rows in the transaction, in one round trip.</summary>
-    public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CommitBatch batch, BatchRows.Part part, CancellationToken cancellationToken)
+    /// <summary>Writes the batch's rows in the transaction, in one round trip.</summary>
+    public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CommitBatch batch, CancellationToken cancellationToken)
     {
         await using var rows = new NpgsqlBatch(connection, transaction);
-        BatchRows.Write(batch, new PostgresBatchRows(rows), part);
+        BatchRows.Write(batch, new PostgresBatchRows(rows));
         if (rows.BatchCommands.Count > 0) await rows.ExecuteNonQueryAsync(cancellationToken);
     }
 

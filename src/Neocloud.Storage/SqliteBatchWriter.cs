@@ -28,7 +28,7 @@ internal sealed class SqliteBatchWriter : IDisposable, BatchRows.ISink
         try
         {
             connection.Open();
-            connection.Execute("PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;");
+            connection.Execute(ExchangeStore.SqliteConnectionPragmas);
             return new SqliteBatchWriter(connection);
         }
         catch
@@ -42,9 +42,8 @@ internal sealed class SqliteBatchWriter : IDisposable, BatchRows.ISink
     public void Commit(CommitBatch batch)
     {
         using var transaction = _connection.BeginTransaction();
-        BatchRows.Write(batch, this, BatchRows.Part.BeforeWrites);
+        BatchRows.Write(batch, this);
         foreach (var write in batch.Writes) _connection.Execute(write.Sql, write.Parameters, transaction);
-        BatchRows.Write(batch, this, BatchRows.Part.AfterWrites);
         transaction.Commit();
     }
 

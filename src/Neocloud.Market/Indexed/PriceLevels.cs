@@ -65,18 +65,18 @@ internal sealed class PriceLevels<T> where T : struct, ILevelEntry
         return ref index < 0 ? ref Unsafe.NullRef<T>() : ref _levels[index].Entry(sequence);
     }
 
-    private int Find(long rank)
+    private int Find(long rank) => Levels.BinarySearch(new LevelOf(rank));
+
+    /// <summary>Compares a level with a rank, for <see cref="MemoryExtensions.BinarySearch{T, TComparable}(ReadOnlySpan{T}, TComparable)"/>.</summary>
+    private readonly struct LevelOf(long rank) : IComparable<Level>
     {
-        int low = 0, high = _count - 1;
-        while (low <= high)
-        {
-            var middle = (low + high) >>> 1;
-            var value = _levels[middle].Rank;
-            if (value == rank) return middle;
-            if (value < rank) low = middle + 1;
-            else high = middle - 1;
-        }
-        return ~low;
+        public int CompareTo(Level other) => rank.CompareTo(other.Rank);
+    }
+
+    /// <summary>Compares an entry with a sequence number, for the same search.</summary>
+    private readonly struct EntryOf(long sequence) : IComparable<T>
+    {
+        public int CompareTo(T other) => sequence.CompareTo(other.Sequence);
     }
 
     /// <summary>One price level: its orders in time order, some possibly marked removed.</summary>
@@ -136,18 +136,6 @@ internal sealed class PriceLevels<T> where T : struct, ILevelEntry
             if (_items.Length > 16 && Count < _items.Length / 4) Array.Resize(ref _items, Math.Max(4, Count * 2));
         }
 
-        private readonly int Search(long sequence)
-        {
-            int low = 0, high = Count - 1;
-            while (low <= high)
-            {
-                var middle = (low + high) >>> 1;
-                var value = _items[middle].Sequence;
-                if (value == sequence) return middle;
-                if (value < sequence) low = middle + 1;
-                else high = middle - 1;
-            }
-            return ~low;
-        }
+        private readonly int Search(long sequence) => Items.BinarySearch(new EntryOf(sequence));
     }
 }

@@ -117,20 +117,7 @@ public sealed class StepFunction
     }
 
     /// <summary>The breakpoint's index, or the complement of where it would go.</summary>
-    private int Search(int hour)
-    {
-        var hours = _hours.AsSpan(0, _count);
-        int low = 0, high = hours.Length - 1;
-        while (low <= high)
-        {
-            var middle = (low + high) >>> 1;
-            var value = hours[middle];
-            if (value == hour) return middle;
-            if (value < hour) low = middle + 1;
-            else high = middle - 1;
-        }
-        return ~low;
-    }
+    private int Search(int hour) => _hours.AsSpan(0, _count).BinarySearch(hour);
 
     /// <summary>Makes <paramref name="hour"/> a breakpoint and returns its index.</summary>
     private int Split(int hour)
