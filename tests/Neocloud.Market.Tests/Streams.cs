@@ -8,8 +8,11 @@ public static class Streams
     private static readonly string[] s_skus = ["GB300", "H100"];
     private static readonly string[] s_regions = ["us-tx", "eu-pt"];
 
-    /// <summary>A random stream from a seed; <paramref name="adversarial"/> makes capacity tight and ids collide.</summary>
-    public static List<MarketCommand> Random(int seed, int length, bool adversarial, int scale = 1)
+    /// <summary>
+    /// A random stream from a seed; <paramref name="adversarial"/> makes capacity tight and ids collide,
+    /// <paramref name="scale"/> stretches hours and <paramref name="gpuScale"/> multiplies GPU counts.
+    /// </summary>
+    public static List<MarketCommand> Random(int seed, int length, bool adversarial, int scale = 1, int gpuScale = 1)
     {
         var random = new Random(seed);
         var commands = new List<MarketCommand>();
@@ -19,7 +22,7 @@ public static class Streams
         {
             var cut = random.Next(1, hours);
             commands.Add(new PoolCommand($"p{p}", $"s{p % 2}", s_regions[random.Next(2)], s_skus[random.Next(2)],
-                [new Segment(0, cut, random.Next(0, 20)), new Segment(cut + random.Next(0, 3), hours, random.Next(5, 40))]));
+                [new Segment(0, cut, gpuScale * random.Next(0, 20)), new Segment(cut + random.Next(0, 3), hours, gpuScale * random.Next(5, 40))]));
         }
         if (adversarial) commands.Add(new PoolCommand("p0", "s9", "us-tx", "H100", [new Segment(0, 5, 1)]));
         var ids = 0;
@@ -28,7 +31,7 @@ public static class Streams
             var id = adversarial && random.Next(6) == 0 && ids > 0 ? $"o{random.Next(ids)}" : $"o{ids++}";
             var start = random.Next(adversarial ? -1 : 0, hours);
             var end = start + random.Next(adversarial ? -1 : 1, (adversarial ? 8 : 20) * scale);
-            var gpus = random.Next(adversarial ? -1 : 1, adversarial ? 25 : 15);
+            var gpus = gpuScale * random.Next(adversarial ? -1 : 1, adversarial ? 25 : 15) + (gpuScale > 1 ? random.Next(gpuScale) : 0);
             switch (random.Next(12))
             {
                 case < 4:

@@ -19,6 +19,9 @@ public sealed class IndexedEngine : IMatchingEngine
     /// <summary>Hours per time bucket of the order indexes: four weeks, the fastest of 2, 7, 14, 28 and 56 days on the benchmark stream.</summary>
     private const int BucketHours = 672;
 
+    /// <summary>Hours per slot of the bound an ask's entry keeps of what it has left: eight slots per bucket.</summary>
+    private const int SlotHours = BucketHours / 8;
+
     private readonly Dictionary<string, PoolState> _pools = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Ask> _asks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Bid> _bids = new(StringComparer.Ordinal);
@@ -227,14 +230,23 @@ public sealed class IndexedEngine : IMatchingEngine
         // Names never interned cannot be any ask's region or account: -2 matches nothing, -1 is any region.
         var regionId = region is null ? -1 : _names.GetValueOrDefault(region, -2);
         var buyerId = _names.GetValueOrDefault(buyer, -2);
+        // The slots of this bucket the bid's window meets; every other slot's byte is set to 0xFF so it never rejects.
+        var origin = start / BucketHours * BucketHours;
+        var first = (start - origin) / SlotHours;
+        var last = Math.Min(7, (end - 1 - origin) / SlotHours);
+        var outside = ~((ulong.MaxValue >> (8 * (7 - last))) & (ulong.MaxValue << (8 * first)));
+        // A byte below n = min(gpus, 128) shows as a set high bit of (x - n·0x01…01) & ~x (valid for n ≤ 128); larger
+        // bids are only screened for 128, and the exact test decides the rest.
+        var needed = 0x0101010101010101UL * (ulong)Math.Min(gpus, 128);
         foreach (var level in bucket.Levels)
         {
             if (level.Rank > limitTicks) return null;
             foreach (ref readonly var entry in level.Items)
             {
                 // A removed entry's start is int.MaxValue, so the window test skips it too.
-                if (entry.Start <= start && end <= entry.End && entry.Available >= gpus && (regionId == -1 || entry.Region == regionId)
-                    && entry.Account != buyerId && entry.Remaining.Min(start, end) >= gpus)
+                if (entry.Start <= start && end <= entry.End && (regionId == -1 || entry.Region == regionId) && entry.Account != buyerId
+                    && (((entry.SlotMaxima | outside) - needed) & ~(entry.SlotMaxima | outside) & 0x8080808080808080UL) == 0
+                    && entry.Remaining.Min(start, end) >= gpus)
                 {
                     return entry.Ask;
                 }
@@ -267,7 +279,7 @@ public sealed class IndexedEngine : IMatchingEngine
         for (var bucket = ask.Start / BucketHours; bucket <= (ask.End - 1) / BucketHours; bucket++)
         {
             ref var levels = ref CollectionsMarshal.GetValueRefOrAddDefault(book.AsksByBucket, bucket, out _);
-            (levels ??= new PriceLevels<AskEntry>()).Add(ask.PriceTicks, new AskEntry(ask, ask.Pool.RegionId, account, AvailableInBucket(ask, bucket)));
+            (levels ??= new PriceLevels<AskEntry>()).Add(ask.PriceTicks, new AskEntry(ask, ask.Pool.RegionId, account, SlotMaxima(ask, bucket)));
         }
     }
 
@@ -278,13 +290,13 @@ public sealed class IndexedEngine : IMatchingEngine
         for (var bucket = start / BucketHours; bucket <= (end - 1) / BucketHours; bucket++)
         {
             ref var entry = ref buckets[bucket].Entry(ask.PriceTicks, ask.Sequence);
-            entry.Available = AvailableInBucket(ask, bucket);
+            entry.SlotMaxima = SlotMaxima(ask, bucket);
         }
     }
 
-    /// <summary>The most GPUs the ask has left in any of its hours within one bucket: a bid starting in that bucket needs no more.</summary>
-    private static int AvailableInBucket(Ask ask, int bucket) =>
-        ask.Remaining.Max(Math.Max(ask.Start, bucket * BucketHours), (int)Math.Min(ask.End, (bucket + 1L) * BucketHours));
+    /// <summary>The most GPUs the ask has left in each slot of one bucket (see <see cref="StepFunction.SlotMaxima"/>).</summary>
+    private static ulong SlotMaxima(Ask ask, int bucket) =>
+        ask.Remaining.SlotMaxima(Math.Max(ask.Start, bucket * BucketHours), (int)Math.Min(ask.End, (bucket + 1L) * BucketHours), bucket * BucketHours, SlotHours);
 
     private void RemoveAsk(Ask ask)
     {
@@ -483,7 +495,7 @@ public sealed class IndexedEngine : IMatchingEngine
     }
 
     /// <summary>An ask as a bucket's price level files it, with what a bid's search tests inline.</summary>
-    private struct AskEntry(Ask ask, int region, int account, int available) : ILevelEntry
+    private struct AskEntry(Ask ask, int region, int account, ulong slotMaxima) : ILevelEntry
     {
         public readonly Ask Ask = ask;
 
@@ -494,8 +506,12 @@ public sealed class IndexedEngine : IMatchingEngine
         public readonly int Region = region;
         public readonly int Account = account;
 
-        /// <summary>The most GPUs left in any hour of this bucket (a bound kept inline so most misses never touch the ask).</summary>
-        public int Available = available;
+        /// <summary>
+        /// The most GPUs left in any hour of each eighth of this bucket, a byte each (capped at 255): a bid needs at least
+        /// its GPUs in every eighth its window meets, so most asks that cannot fill it are passed over without reading
+        /// their steps.
+        /// </summary>
+        public ulong SlotMaxima = slotMaxima;
 
         /// <summary>The ask's first hour, or int.MaxValue once removed (so no window test passes).</summary>
         public int Start { get; private set; } = ask.Start;

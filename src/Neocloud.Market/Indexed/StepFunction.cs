@@ -63,6 +63,29 @@ public sealed class StepFunction
         return max;
     }
 
+    /// <summary>
+    /// The largest value of each <paramref name="width"/>-hour slot counted from <paramref name="origin"/>, over the
+    /// part of the slot inside <c>[start, end)</c>, one byte per slot (slot 0 lowest, at most 8), capped at 255; a slot
+    /// outside the range holds 0. One walk over the breakpoints inside the range.
+    /// </summary>
+    public ulong SlotMaxima(int start, int end, int origin, int width)
+    {
+        var slots = 0UL;
+        var index = IndexAtOrBefore(start);
+        for (var hour = start; hour < end; index++)
+        {
+            var next = index + 1 < _count ? Math.Min(_hours[index + 1], end) : end;
+            var value = (ulong)Math.Clamp(index < 0 ? 0 : _values[index], 0, 255);
+            for (var slot = (hour - origin) / width; slot <= (next - 1 - origin) / width; slot++)
+            {
+                var shift = 8 * slot;
+                if (value > ((slots >> shift) & 0xFF)) slots = (slots & ~(0xFFUL << shift)) | (value << shift);
+            }
+            hour = next;
+        }
+        return slots;
+    }
+
     /// <summary>The next breakpoint after <paramref name="hour"/>, or <paramref name="limit"/> when there is none before it.</summary>
     public int NextBreak(int hour, int limit)
     {
