@@ -9,9 +9,9 @@ namespace Neocloud.Market.Indexed;
 /// </summary>
 public sealed class StepFunction
 {
-    // Breakpoint i holds _values[i] on [_hours[i], _hours[i + 1]); both arrays are used up to _count.
-    private int[] _hours = new int[4];
-    private int[] _values = new int[4];
+    // Breakpoint i holds _steps[i].Value on [_steps[i].Hour, _steps[i + 1].Hour); used up to _count. Hour and value
+    // sit side by side, so a lookup reads one array.
+    private Breakpoint[] _steps = new Breakpoint[4];
     private int _count;
 
     /// <summary>Number of breakpoints held.</summary>
@@ -23,7 +23,7 @@ public sealed class StepFunction
         if (delta == 0 || end <= start) return;
         var first = Split(start);
         var last = Split(end);
-        for (var i = first; i < last; i++) _values[i] += delta;
+        for (var i = first; i < last; i++) _steps[i].Value += delta;
         Merge(last);
         Merge(first);
     }
@@ -32,19 +32,18 @@ public sealed class StepFunction
     public int At(int hour)
     {
         var index = IndexAtOrBefore(hour);
-        return index < 0 ? 0 : _values[index];
+        return index < 0 ? 0 : _steps[index].Value;
     }
 
     /// <summary>The smallest value over <c>[start, end)</c>.</summary>
     public int Min(int start, int end)
     {
         var index = IndexAtOrBefore(start);
-        var min = index < 0 ? 0 : _values[index];
-        var hours = _hours.AsSpan(0, _count);
-        var values = _values.AsSpan(0, _count);
-        for (var i = index + 1; i < hours.Length && hours[i] < end; i++)
+        var steps = _steps.AsSpan(0, _count);
+        var min = index < 0 ? 0 : steps[index].Value;
+        for (var i = index + 1; i < steps.Length && steps[i].Hour < end; i++)
         {
-            if (values[i] < min) min = values[i];
+            if (steps[i].Value < min) min = steps[i].Value;
         }
         return min;
     }
@@ -53,12 +52,11 @@ public sealed class StepFunction
     public int Max(int start, int end)
     {
         var index = IndexAtOrBefore(start);
-        var max = index < 0 ? 0 : _values[index];
-        var hours = _hours.AsSpan(0, _count);
-        var values = _values.AsSpan(0, _count);
-        for (var i = index + 1; i < hours.Length && hours[i] < end; i++)
+        var steps = _steps.AsSpan(0, _count);
+        var max = index < 0 ? 0 : steps[index].Value;
+        for (var i = index + 1; i < steps.Length && steps[i].Hour < end; i++)
         {
-            if (values[i] > max) max = values[i];
+            if (steps[i].Value > max) max = steps[i].Value;
         }
         return max;
     }
@@ -74,8 +72,8 @@ public sealed class StepFunction
         var index = IndexAtOrBefore(start);
         for (var hour = start; hour < end; index++)
         {
-            var next = index + 1 < _count ? Math.Min(_hours[index + 1], end) : end;
-            var value = (ulong)Math.Clamp(index < 0 ? 0 : _values[index], 0, 255);
+            var next = index + 1 < _count ? Math.Min(_steps[index + 1].Hour, end) : end;
+            var value = (ulong)Math.Clamp(index < 0 ? 0 : _steps[index].Value, 0, 255);
             for (var slot = (hour - origin) / width; slot <= (next - 1 - origin) / width; slot++)
             {
                 var shift = 8 * slot;
@@ -90,7 +88,7 @@ public sealed class StepFunction
     public int NextBreak(int hour, int limit)
     {
         var index = IndexAtOrBefore(hour) + 1;
-        return index < _count && _hours[index] < limit ? _hours[index] : limit;
+        return index < _count && _steps[index].Hour < limit ? _steps[index].Hour : limit;
     }
 
     /// <summary>
@@ -103,11 +101,11 @@ public sealed class StepFunction
         var theirs = limit.IndexAtOrBefore(start);
         for (var hour = start; hour < end;)
         {
-            var value = mine < 0 ? 0 : _values[mine];
-            var bound = theirs < 0 ? 0 : limit._values[theirs];
+            var value = mine < 0 ? 0 : _steps[mine].Value;
+            var bound = theirs < 0 ? 0 : limit._steps[theirs].Value;
             if ((long)value + extra > bound) return hour;
-            var myNext = mine + 1 < _count ? _hours[mine + 1] : int.MaxValue;
-            var theirNext = theirs + 1 < limit._count ? limit._hours[theirs + 1] : int.MaxValue;
+            var myNext = mine + 1 < _count ? _steps[mine + 1].Hour : int.MaxValue;
+            var theirNext = theirs + 1 < limit._count ? limit._steps[theirs + 1].Hour : int.MaxValue;
             hour = Math.Min(myNext, theirNext);
             if (myNext == hour) mine++;
             if (theirNext == hour) theirs++;
@@ -120,7 +118,7 @@ public sealed class StepFunction
     {
         for (var i = 0; i + 1 < _count; i++)
         {
-            if (_values[i] != 0) yield return new Segment(_hours[i], _hours[i + 1], _values[i]);
+            if (_steps[i].Value != 0) yield return new Segment(_steps[i].Hour, _steps[i + 1].Hour, _steps[i].Value);
         }
     }
 
@@ -140,7 +138,7 @@ public sealed class StepFunction
     }
 
     /// <summary>The breakpoint's index, or the complement of where it would go.</summary>
-    private int Search(int hour) => _hours.AsSpan(0, _count).BinarySearch(hour);
+    private int Search(int hour) => _steps.AsSpan(0, _count).BinarySearch(new HourOf(hour));
 
     /// <summary>Makes <paramref name="hour"/> a breakpoint and returns its index.</summary>
     private int Split(int hour)
@@ -148,16 +146,10 @@ public sealed class StepFunction
         var index = Search(hour);
         if (index >= 0) return index;
         index = ~index;
-        var value = index == 0 ? 0 : _values[index - 1];
-        if (_count == _hours.Length)
-        {
-            Array.Resize(ref _hours, _count * 2);
-            Array.Resize(ref _values, _count * 2);
-        }
-        Array.Copy(_hours, index, _hours, index + 1, _count - index);
-        Array.Copy(_values, index, _values, index + 1, _count - index);
-        _hours[index] = hour;
-        _values[index] = value;
+        var value = index == 0 ? 0 : _steps[index - 1].Value;
+        if (_count == _steps.Length) Array.Resize(ref _steps, _count * 2);
+        Array.Copy(_steps, index, _steps, index + 1, _count - index);
+        _steps[index] = new Breakpoint(hour, value);
         _count++;
         return index;
     }
@@ -166,10 +158,22 @@ public sealed class StepFunction
     private void Merge(int index)
     {
         if (index < 0 || index >= _count) return;
-        var before = index == 0 ? 0 : _values[index - 1];
-        if (_values[index] != before) return;
-        Array.Copy(_hours, index + 1, _hours, index, _count - index - 1);
-        Array.Copy(_values, index + 1, _values, index, _count - index - 1);
+        var before = index == 0 ? 0 : _steps[index - 1].Value;
+        if (_steps[index].Value != before) return;
+        Array.Copy(_steps, index + 1, _steps, index, _count - index - 1);
         _count--;
+    }
+
+    /// <summary>An hour where the value changes, and the value from there on.</summary>
+    private struct Breakpoint(int hour, int value)
+    {
+        public readonly int Hour = hour;
+        public int Value = value;
+    }
+
+    /// <summary>Compares a breakpoint with an hour, for <see cref="MemoryExtensions.BinarySearch{T, TComparable}(ReadOnlySpan{T}, TComparable)"/>.</summary>
+    private readonly struct HourOf(int hour) : IComparable<Breakpoint>
+    {
+        public int CompareTo(Breakpoint other) => hour.CompareTo(other.Hour);
     }
 }
