@@ -23,9 +23,9 @@ public sealed class IndexedEngine : IMatchingEngine
     private const int SlotHours = BucketHours / 8;
 
     private readonly Dictionary<string, PoolState> _pools = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Ask> _asks = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Bid> _bids = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _usedIds = new(StringComparer.Ordinal);
+    /// <summary>Every order id ever accepted, with its order while it rests (an <see cref="Ask"/> or a <see cref="Bid"/>), else null.</summary>
+    private readonly Dictionary<string, object?> _orders = new(StringComparer.Ordinal);
+    private int _resting;
     private readonly Dictionary<string, Reservation> _reservations = new(StringComparer.Ordinal);
     private readonly HashSet<string> _usedReservationIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SkuBook> _books = new(StringComparer.Ordinal);
@@ -33,7 +33,7 @@ public sealed class IndexedEngine : IMatchingEngine
     private readonly List<Bid> _walk = [];
     private long _sequence;
 
-    public int RestingOrders => _asks.Count + _bids.Count;
+    public int RestingOrders => _resting;
 
     public void Apply(MarketCommand command, List<MarketEvent> events)
     {
@@ -100,7 +100,7 @@ public sealed class IndexedEngine : IMatchingEngine
             return;
         }
 
-        _usedIds.Add(command.OrderId);
+        _orders[command.OrderId] = null;
         var ask = new Ask(command.OrderId, command.Account, pool, command.Gpus, command.Start, command.End, command.PriceTicks, ++_sequence);
         ask.Remaining.Add(command.Start, command.End, command.Gpus);
         pool.Used.Add(command.Start, command.End, command.Gpus);
@@ -136,7 +136,7 @@ public sealed class IndexedEngine : IMatchingEngine
     private void PlaceBid(BidCommand command, List<MarketEvent> events)
     {
         if (!Admissible("bid", command.OrderId, command.Gpus, command.Start, command.End, command.LimitTicks, events)) return;
-        _usedIds.Add(command.OrderId);
+        _orders[command.OrderId] = null;
         var sequence = ++_sequence;
         if (BestAsk(command.Sku, command.Region, command.Gpus, command.Start, command.End, command.LimitTicks, command.Account) is { } ask)
         {
@@ -157,13 +157,14 @@ public sealed class IndexedEngine : IMatchingEngine
 
     private void Cancel(CancelCommand command, List<MarketEvent> events)
     {
-        if (_bids.TryGetValue(command.OrderId, out var bid))
+        var order = _orders.GetValueOrDefault(command.OrderId);
+        if (order is Bid bid)
         {
             RemoveBid(bid);
             events.Add(MarketEvent.Cancelled(bid.Id));
             return;
         }
-        if (_asks.TryGetValue(command.OrderId, out var ask))
+        if (order is Ask ask)
         {
             RemoveAsk(ask);
             foreach (var step in ask.Remaining.Segments().ToList()) ask.Pool.Used.Add(step.Start, step.End, -step.Gpus);
@@ -217,7 +218,7 @@ public sealed class IndexedEngine : IMatchingEngine
     /// <summary>An order's id is new and its own fields keep the rules; otherwise it is rejected and false.</summary>
     private bool Admissible(string kind, string id, int gpus, int start, int end, long priceTicks, List<MarketEvent> events)
     {
-        var reason = _usedIds.Contains(id) ? Rules.DuplicateOrder(id) : Rules.OrderFields(kind, id, gpus, start, end, priceTicks);
+        var reason = _orders.ContainsKey(id) ? Rules.DuplicateOrder(id) : Rules.OrderFields(kind, id, gpus, start, end, priceTicks);
         if (reason is null) return true;
         events.Add(MarketEvent.Rejected(id, reason));
         return false;
@@ -272,9 +273,9 @@ public sealed class IndexedEngine : IMatchingEngine
 
     private void AddAsk(Ask ask)
     {
-        _asks[ask.Id] = ask;
+        _orders[ask.Id] = ask;
+        _resting++;
         var book = ask.Pool.Book;
-        book.Asks.Add(ask);
         var account = Intern(ask.Account);
         for (var bucket = ask.Start / BucketHours; bucket <= (ask.End - 1) / BucketHours; bucket++)
         {
@@ -300,9 +301,9 @@ public sealed class IndexedEngine : IMatchingEngine
 
     private void RemoveAsk(Ask ask)
     {
-        _asks.Remove(ask.Id);
+        _orders[ask.Id] = null;
+        _resting--;
         var book = ask.Pool.Book;
-        book.Asks.Remove(ask);
         for (var bucket = ask.Start / BucketHours; bucket <= (ask.End - 1) / BucketHours; bucket++)
         {
             if (book.AsksByBucket[bucket].Remove(ask.PriceTicks, ask.Sequence)) book.AsksByBucket.Remove(bucket);
@@ -311,18 +312,18 @@ public sealed class IndexedEngine : IMatchingEngine
 
     private void AddBid(Bid bid)
     {
-        _bids[bid.Id] = bid;
+        _orders[bid.Id] = bid;
+        _resting++;
         var book = BookOf(bid.Sku);
-        book.Bids.Add(bid);
         ref var levels = ref CollectionsMarshal.GetValueRefOrAddDefault(book.BidsByStartBucket, bid.Start / BucketHours, out _);
         (levels ??= new PriceLevels<BidEntry>()).Add(-bid.LimitTicks, new BidEntry(bid));
     }
 
     private void RemoveBid(Bid bid)
     {
-        _bids.Remove(bid.Id);
+        _orders[bid.Id] = null;
+        _resting--;
         var book = BookOf(bid.Sku);
-        book.Bids.Remove(bid);
         var bucket = bid.Start / BucketHours;
         if (book.BidsByStartBucket[bucket].Remove(-bid.LimitTicks, bid.Sequence)) book.BidsByStartBucket.Remove(bucket);
     }
@@ -344,16 +345,16 @@ public sealed class IndexedEngine : IMatchingEngine
     private PoolState NewPool(string id, string provider, string region, string sku, List<Segment> segments) =>
         new(id, provider, region, Intern(region), sku, BookOf(sku), segments);
 
-    public bool IsOpen(string orderId) => _asks.ContainsKey(orderId) || _bids.ContainsKey(orderId);
+    public bool IsOpen(string orderId) => _orders.GetValueOrDefault(orderId) is not null;
 
     public PoolInfo? Pool(string poolId) => _pools.TryGetValue(poolId, out var p) ? new PoolInfo(p.Id, p.Provider, p.Region, p.Sku) : null;
 
     public IReadOnlyList<BookLevel> Asks(string sku, string? region) =>
-        !_books.TryGetValue(sku, out var book) ? [] : Levels(book.Asks.Where(a => region is null || a.Pool.Region == region)
+        !_books.TryGetValue(sku, out var book) ? [] : Levels(book.RestingAsks().Where(a => region is null || a.Pool.Region == region)
             .Select(a => (a.PriceTicks, GpuHours: GpuHours(a.Remaining), Max: a.Remaining.Max(a.Start, a.End), a.Start, a.End)), descending: false);
 
     public IReadOnlyList<BookLevel> Bids(string sku, string? region) =>
-        !_books.TryGetValue(sku, out var book) ? [] : Levels(book.Bids.Where(b => region is null || b.Region is null || b.Region == region)
+        !_books.TryGetValue(sku, out var book) ? [] : Levels(book.RestingBids().Where(b => region is null || b.Region is null || b.Region == region)
             .Select(b => (b.LimitTicks, GpuHours: (long)b.Gpus * (b.End - b.Start), Max: b.Gpus, b.Start, b.End)), descending: true);
 
     public long? Quote(string sku, string? region, int gpus, int start, int end, string buyer) =>
@@ -385,9 +386,16 @@ public sealed class IndexedEngine : IMatchingEngine
         // references are enough; the ordering is left to the caller's thread.
         var sequence = _sequence;
         var pools = _pools.Values.Select(p => new MarketState.PoolState(p.Id, p.Provider, p.Region, p.Sku, [.. p.Segments], [.. p.Sold.Segments()])).ToArray();
-        var asks = _asks.Values.Select(a => new MarketState.AskState(a.Id, a.Account, a.Pool.Id, a.Gpus, a.Start, a.End, a.PriceTicks, a.Sequence, [.. a.Remaining.Segments()])).ToArray();
-        var bids = _bids.Values.ToArray();
-        var usedIds = _usedIds.ToArray();
+        var asks = new List<MarketState.AskState>(_resting);
+        var bids = new List<Bid>(_resting);
+        var usedIds = new string[_orders.Count];
+        var used = 0;
+        foreach (var (id, order) in _orders)
+        {
+            usedIds[used++] = id;
+            if (order is Ask a) asks.Add(new MarketState.AskState(a.Id, a.Account, a.Pool.Id, a.Gpus, a.Start, a.End, a.PriceTicks, a.Sequence, [.. a.Remaining.Segments()]));
+            else if (order is Bid b) bids.Add(b);
+        }
         var reservations = _reservations.Values.ToArray();
         var usedReservationIds = _usedReservationIds.ToArray();
         return () => new MarketState(
@@ -405,9 +413,8 @@ public sealed class IndexedEngine : IMatchingEngine
     public void Import(MarketState state)
     {
         _pools.Clear();
-        _asks.Clear();
-        _bids.Clear();
-        _usedIds.Clear();
+        _orders.Clear();
+        _resting = 0;
         _books.Clear();
         _names.Clear();
         _sequence = state.Sequence;
@@ -436,7 +443,7 @@ public sealed class IndexedEngine : IMatchingEngine
         {
             AddBid(new Bid(b.Id, b.Account, b.Sku, b.Region, b.Gpus, b.Start, b.End, b.LimitTicks, b.Sequence));
         }
-        foreach (var id in state.UsedOrderIds) _usedIds.Add(id);
+        foreach (var id in state.UsedOrderIds) _orders.TryAdd(id, null);
         _reservations.Clear();
         _usedReservationIds.Clear();
         // Reserved GPUs are already in the pools' sold steps of the snapshot; only the records come back here.
@@ -485,13 +492,27 @@ public sealed class IndexedEngine : IMatchingEngine
         public StepFunction Remaining { get; } = new();
     }
 
-    /// <summary>The resting orders of one SKU: filed by bucket for matching, and whole for the book's market data.</summary>
+    /// <summary>The resting orders of one SKU, filed by bucket for matching.</summary>
     private sealed class SkuBook
     {
         public Dictionary<int, PriceLevels<AskEntry>> AsksByBucket { get; } = [];
         public Dictionary<int, PriceLevels<BidEntry>> BidsByStartBucket { get; } = [];
-        public HashSet<Ask> Asks { get; } = new(ReferenceEqualityComparer.Instance);
-        public HashSet<Bid> Bids { get; } = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>Every resting ask once: each is read from the bucket of its first hour.</summary>
+        public IEnumerable<Ask> RestingAsks() =>
+            from pair in AsksByBucket
+            from level in pair.Value.Levels.ToArray()
+            from entry in level.Items.ToArray()
+            where !entry.Removed && entry.Ask.Start / BucketHours == pair.Key
+            select entry.Ask;
+
+        /// <summary>Every resting bid (each is filed under one bucket).</summary>
+        public IEnumerable<Bid> RestingBids() =>
+            from levels in BidsByStartBucket.Values
+            from level in levels.Levels.ToArray()
+            from entry in level.Items.ToArray()
+            where !entry.Removed
+            select entry.Bid;
     }
 
     /// <summary>An ask as a bucket's price level files it, with what a bid's search tests inline.</summary>
