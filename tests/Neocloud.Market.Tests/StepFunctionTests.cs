@@ -45,6 +45,34 @@ public class StepFunctionTests
         }, iter: 500);
 
     [Fact]
+    public void The_first_step_below_a_limit_is_the_whole_step_at_the_first_such_hour() =>
+        Gen.Int.Sample(seed =>
+        {
+            var random = new Random(seed);
+            var (function, hours) = RandomFunction(random);
+            for (var q = 0; q < 20; q++)
+            {
+                var start = random.Next(Hours);
+                var end = start + random.Next(1, Hours - start + 1);
+                var limit = random.Next(-5, 40);
+                var first = Enumerable.Range(start, end - start).FirstOrDefault(h => hours[h] < limit, -1);
+                var step = function.FirstStepBelow(limit, start, end);
+                if (first < 0)
+                {
+                    Assert.Null(step);
+                    continue;
+                }
+                var (from, until, value) = Assert.NotNull(step);
+                Assert.Equal(hours[first], value);
+                Assert.True(from <= first && first < until);
+                // The step is whole: every hour of it has the value, and the hours just outside it do not.
+                for (var h = Math.Max(0, from); h < Math.Min(Hours, until); h++) Assert.Equal(value, hours[h]);
+                if (from > 0) Assert.NotEqual(value, hours[from - 1]);
+                if (until < Hours) Assert.NotEqual(value, hours[until]);
+            }
+        }, iter: 500);
+
+    [Fact]
     public void Slot_maxima_are_each_slots_largest_value_capped_at_a_byte() =>
         Gen.Int.Sample(seed =>
         {

@@ -138,7 +138,7 @@ public sealed class IndexedEngine : IMatchingEngine
         if (!Admissible("bid", command.OrderId, command.Gpus, command.Start, command.End, command.LimitTicks, events)) return;
         _orders[command.OrderId] = null;
         var sequence = ++_sequence;
-        if (BestAsk(command.Sku, command.Region, command.Gpus, command.Start, command.End, command.LimitTicks, command.Account) is { } ask)
+        if (BestAsk(command.Sku, command.Region, command.Gpus, command.Start, command.End, command.LimitTicks, command.Account, remember: true) is { } ask)
         {
             Fill(ask, command.OrderId, command.Account, command.Gpus, command.Start, command.End, ask.PriceTicks, events);
             if (ask.Remaining.Max(ask.Start, ask.End) == 0) RemoveAsk(ask);
@@ -224,7 +224,12 @@ public sealed class IndexedEngine : IMatchingEngine
         return false;
     }
 
-    private Ask? BestAsk(string sku, string? region, int gpus, int start, int end, long limitTicks, string buyer)
+    /// <summary>
+    /// The ask an incoming bid takes, or null. With <paramref name="remember"/>, an ask found short of GPUs keeps the
+    /// step that was short in its entry, so later bids needing more than that step has left over any of its hours pass
+    /// it by without reading its steps (what an ask has left only falls while it rests, so the memory stays true).
+    /// </summary>
+    private Ask? BestAsk(string sku, string? region, int gpus, int start, int end, long limitTicks, string buyer, bool remember)
     {
         // Every ask that could fill this bid covers its first hour, so it is filed under that hour's bucket.
         if (!_books.TryGetValue(sku, out var book) || !book.AsksByBucket.TryGetValue(start / BucketHours, out var bucket)) return null;
@@ -242,14 +247,15 @@ public sealed class IndexedEngine : IMatchingEngine
         foreach (var level in bucket.Levels)
         {
             if (level.Rank > limitTicks) return null;
-            foreach (ref readonly var entry in level.Items)
+            foreach (ref var entry in level.Items)
             {
                 // A removed entry's start is int.MaxValue, so the window test skips it too.
                 if (entry.Start <= start && end <= entry.End && (regionId == -1 || entry.Region == regionId) && entry.Account != buyerId
                     && (((entry.SlotMaxima | outside) - needed) & ~(entry.SlotMaxima | outside) & 0x8080808080808080UL) == 0
-                    && entry.Remaining.Min(start, end) >= gpus)
+                    && !(entry.ShortFrom < end && start < entry.ShortUntil && entry.ShortOf < gpus))
                 {
-                    return entry.Ask;
+                    if (entry.Remaining.FirstStepBelow(gpus, start, end) is not { } shortStep) return entry.Ask;
+                    if (remember) (entry.ShortFrom, entry.ShortUntil, entry.ShortOf) = shortStep;
                 }
             }
         }
@@ -358,7 +364,7 @@ public sealed class IndexedEngine : IMatchingEngine
             .Select(b => (b.LimitTicks, GpuHours: (long)b.Gpus * (b.End - b.Start), Max: b.Gpus, b.Start, b.End)), descending: true);
 
     public long? Quote(string sku, string? region, int gpus, int start, int end, string buyer) =>
-        BestAsk(sku, region, gpus, start, end, long.MaxValue, buyer)?.PriceTicks;
+        BestAsk(sku, region, gpus, start, end, long.MaxValue, buyer, remember: false)?.PriceTicks;
 
     public IReadOnlyList<UsageStep> Usage(string poolId, int start, int end)
     {
@@ -533,6 +539,9 @@ public sealed class IndexedEngine : IMatchingEngine
         /// their steps.
         /// </summary>
         public ulong SlotMaxima = slotMaxima;
+
+        /// <summary>A step of the ask's hours <c>[ShortFrom, ShortUntil)</c> that had only <see cref="ShortOf"/> GPUs left when a bid last found it short (empty at first).</summary>
+        public int ShortFrom, ShortUntil, ShortOf;
 
         /// <summary>The ask's first hour, or int.MaxValue once removed (so no window test passes).</summary>
         public int Start { get; private set; } = ask.Start;

@@ -90,8 +90,8 @@ internal sealed class PriceLevels<T> where T : struct, ILevelEntry
         /// <summary>Entries held, removed ones included.</summary>
         public int Count { readonly get; private set; }
 
-        /// <summary>The entries in time order; skip the removed ones.</summary>
-        public readonly ReadOnlySpan<T> Items => _items.AsSpan(0, Count);
+        /// <summary>The entries in time order; skip the removed ones. Writable, for what an entry remembers of its order.</summary>
+        public readonly Span<T> Items => _items.AsSpan(0, Count);
 
         public void Add(in T entry)
         {
@@ -136,6 +136,6 @@ internal sealed class PriceLevels<T> where T : struct, ILevelEntry
             if (_items.Length > 16 && Count < _items.Length / 4) Array.Resize(ref _items, Math.Max(4, Count * 2));
         }
 
-        private readonly int Search(long sequence) => Items.BinarySearch(new EntryOf(sequence));
+        private readonly int Search(long sequence) => ((ReadOnlySpan<T>)Items).BinarySearch(new EntryOf(sequence));
     }
 }

@@ -48,6 +48,22 @@ public sealed class StepFunction
         return min;
     }
 
+    /// <summary>
+    /// The first step meeting <c>[start, end)</c> whose value is below <paramref name="limit"/>: its whole extent (the
+    /// hours before the first breakpoint or from the last one run to the ends of int) and its value; null when none is.
+    /// </summary>
+    public (int Start, int End, int Value)? FirstStepBelow(int limit, int start, int end)
+    {
+        var index = IndexAtOrBefore(start);
+        var steps = _steps.AsSpan(0, _count);
+        for (var i = index; i < steps.Length && (i < 0 || steps[i].Hour < end); i++)
+        {
+            var value = i < 0 ? 0 : steps[i].Value;
+            if (value < limit) return (i < 0 ? int.MinValue : steps[i].Hour, i + 1 < steps.Length ? steps[i + 1].Hour : int.MaxValue, value);
+        }
+        return null;
+    }
+
     /// <summary>The largest value over <c>[start, end)</c>.</summary>
     public int Max(int start, int end)
     {
