@@ -16,8 +16,7 @@ public class StepFunctionTests
             var (function, hours) = RandomFunction(random);
             for (var q = 0; q < 20; q++)
             {
-                var start = random.Next(Hours);
-                var end = start + random.Next(1, Hours - start + 1);
+                var (start, end) = RandomWindow(random);
                 var window = hours[start..end];
                 Assert.Equal(window.Min(), function.Min(start, end));
                 Assert.Equal(window.Max(), function.Max(start, end));
@@ -36,8 +35,7 @@ public class StepFunctionTests
             var (limit, limitHours) = RandomFunction(random);
             for (var q = 0; q < 20; q++)
             {
-                var start = random.Next(Hours);
-                var end = start + random.Next(1, Hours - start + 1);
+                var (start, end) = RandomWindow(random);
                 var extra = random.Next(0, 30);
                 var expected = Enumerable.Range(start, end - start).FirstOrDefault(h => usedHours[h] + extra > limitHours[h], -1);
                 Assert.Equal(expected, used.FirstHourAbove(limit, extra, start, end));
@@ -52,8 +50,7 @@ public class StepFunctionTests
             var (function, hours) = RandomFunction(random);
             for (var q = 0; q < 20; q++)
             {
-                var start = random.Next(Hours);
-                var end = start + random.Next(1, Hours - start + 1);
+                var (start, end) = RandomWindow(random);
                 var limit = random.Next(-5, 40);
                 var first = Enumerable.Range(start, end - start).FirstOrDefault(h => hours[h] < limit, -1);
                 var step = function.FirstStepBelow(limit, start, end);
@@ -94,6 +91,13 @@ public class StepFunctionTests
                 }
             }
         }, iter: 500);
+
+    /// <summary>A random non-empty window of hours inside the tested range.</summary>
+    private static (int Start, int End) RandomWindow(Random random)
+    {
+        var start = random.Next(Hours);
+        return (start, start + random.Next(1, Hours - start + 1));
+    }
 
     /// <summary>A function built from random additions (some negative), and the same values hour by hour.</summary>
     private static (StepFunction Function, int[] Hours) RandomFunction(Random random, int scale = 1)
