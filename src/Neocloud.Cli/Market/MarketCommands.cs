@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Neocloud.Market.Commands;
 using Neocloud.Market.Engine;
@@ -98,16 +99,21 @@ public static class MarketCommands
         var options = StreamOptions();
         var engine = EngineOption("indexed", "reference", "both");
         var json = new Option<bool>("--json") { Description = "Print JSON." };
+        var byKind = new Option<bool>("--by-kind")
+        {
+            Description = "Also time each command and report the time per kind (ask, bid, cancel, …), over the whole run and over its first and last tenth (each command's clock reads add a little).",
+        };
         var command = new Command("bench", "Run a generated stream in-process and measure commands per second, trades, resting orders and memory.")
-        { options.Pools, options.Commands, options.Seed, options.Horizon, engine, json };
+        { options.Pools, options.Commands, options.Seed, options.Horizon, engine, json, byKind };
         command.SetAction(parsed =>
         {
             var (pools, commands, seed, horizon) = ReadStream(parsed, options);
             var stream = StreamGenerator.Generate(pools, commands, seed, horizon).ToList();
             var which = parsed.GetValue(engine)!;
             var results = new List<BenchResult>();
-            if (which is "indexed" or "both") results.Add(Measure("indexed", new IndexedEngine(), stream));
-            if (which is "reference" or "both") results.Add(Measure("reference", new ReferenceEngine(), stream));
+            var timeKinds = parsed.GetValue(byKind);
+            if (which is "indexed" or "both") results.Add(Measure("indexed", new IndexedEngine(), stream, timeKinds));
+            if (which is "reference" or "both") results.Add(Measure("reference", new ReferenceEngine(), stream, timeKinds));
             bool? identical = results.Count == 2 ? results[0].Hash == results[1].Hash && results[0].Events == results[1].Events : null;
             double? ratio = results.Count == 2 ? results[0].CommandsPerSecond / results[1].CommandsPerSecond : null;
             if (parsed.GetValue(json))
@@ -122,6 +128,11 @@ public static class MarketCommands
                 {
                     context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{r.Engine,-10} {r.CommandsPerSecond,14:#,0} commands/s  {r.Seconds,8:0.000} s  trades {r.Trades:#,0}  resting {r.Resting:#,0}  allocated {r.AllocatedBytes / 1048576.0:#,0.0} MiB  peak working set {r.PeakWorkingSetBytes / 1048576.0:#,0} MiB"));
+                    foreach (var k in r.Kinds ?? [])
+                    {
+                        context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"  {k.Kind,-9} {k.Commands,10:#,0} commands  {k.MicrosecondsEach,9:0.00} µs each ({k.FirstTenthMicroseconds:0.00} in the first tenth of the run, {k.LastTenthMicroseconds:0.00} in the last)  {k.ShareOfTime,6:0.0%} of the time"));
+                    }
                 }
                 if (identical is { } same) context.Output.WriteLine(same ? $"identical events; indexed is {ratio:0.0}x reference" : "EVENTS DIFFER between the engines");
             }
@@ -130,21 +141,55 @@ public static class MarketCommands
         return command;
     }
 
-    /// <summary>One engine's run of a stream.</summary>
-    public sealed record BenchResult(string Engine, double Seconds, double CommandsPerSecond, long Events, long Trades, int Resting, long AllocatedBytes, long PeakWorkingSetBytes, string Hash);
+    /// <summary>One engine's run of a stream; <see cref="Kinds"/> only when each command was timed.</summary>
+    public sealed record BenchResult(string Engine, double Seconds, double CommandsPerSecond, long Events, long Trades, int Resting, long AllocatedBytes, long PeakWorkingSetBytes, string Hash)
+    {
+        public IReadOnlyList<KindTime>? Kinds { get; init; }
+    }
 
-    private static BenchResult Measure(string name, IMatchingEngine engine, List<MarketCommand> stream)
+    /// <summary>The time one kind of command took: mean over the run and over its first and last tenth, and its share of the run.</summary>
+    public sealed record KindTime(string Kind, long Commands, double MicrosecondsEach, double FirstTenthMicroseconds, double LastTenthMicroseconds, double ShareOfTime);
+
+    private static string KindOf(MarketCommand command) => command switch
+    {
+        AskCommand => "ask",
+        BidCommand => "bid",
+        CancelCommand => "cancel",
+        PoolCommand => "pool",
+        CapacityCommand => "capacity",
+        ReserveCommand => "reserve",
+        ReleaseCommand => "release",
+        _ => command.GetType().Name,
+    };
+
+    private static BenchResult Measure(string name, IMatchingEngine engine, List<MarketCommand> stream, bool timeKinds)
     {
         GC.Collect();
         var events = new List<MarketEvent>(64);
         long count = 0, trades = 0;
         var hash = new HashCode();
+        // Per kind: ticks and commands over the whole run, its first tenth and its last tenth.
+        var kinds = timeKinds ? new Dictionary<string, (long Ticks, long Count, long FirstTicks, long FirstCount, long LastTicks, long LastCount)>() : null;
+        var tenth = stream.Count / 10;
+        var index = 0;
         var allocated = GC.GetAllocatedBytesForCurrentThread();
         var clock = Stopwatch.StartNew();
         foreach (var command in stream)
         {
             events.Clear();
-            engine.Apply(command, events);
+            if (kinds is null) engine.Apply(command, events);
+            else
+            {
+                var started = Stopwatch.GetTimestamp();
+                engine.Apply(command, events);
+                var ticks = Stopwatch.GetTimestamp() - started;
+                ref var kind = ref CollectionsMarshal.GetValueRefOrAddDefault(kinds, KindOf(command), out _);
+                kind.Ticks += ticks;
+                kind.Count++;
+                if (index < tenth) (kind.FirstTicks, kind.FirstCount) = (kind.FirstTicks + ticks, kind.FirstCount + 1);
+                if (index >= stream.Count - tenth) (kind.LastTicks, kind.LastCount) = (kind.LastTicks + ticks, kind.LastCount + 1);
+                index++;
+            }
             foreach (var e in events)
             {
                 count++;
@@ -156,6 +201,13 @@ public static class MarketCommands
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
         using var process = Process.GetCurrentProcess();
         return new BenchResult(name, clock.Elapsed.TotalSeconds, stream.Count / clock.Elapsed.TotalSeconds, count, trades, engine.RestingOrders, allocated,
-            process.PeakWorkingSet64, hash.ToHashCode().ToString("x8", CultureInfo.InvariantCulture));
+            process.PeakWorkingSet64, hash.ToHashCode().ToString("x8", CultureInfo.InvariantCulture))
+        {
+            Kinds = kinds?.OrderByDescending(k => k.Value.Ticks).Select(k => new KindTime(k.Key, k.Value.Count, Microseconds(k.Value.Ticks, k.Value.Count),
+                Microseconds(k.Value.FirstTicks, k.Value.FirstCount), Microseconds(k.Value.LastTicks, k.Value.LastCount),
+                (double)k.Value.Ticks / kinds.Values.Sum(v => v.Ticks))).ToList(),
+        };
     }
+
+    private static double Microseconds(long ticks, long count) => count == 0 ? 0 : ticks * 1e6 / Stopwatch.Frequency / count;
 }

@@ -77,4 +77,24 @@ public sealed class MarketCommandTests : IDisposable
         Assert.Equal(2, json.GetProperty("results").GetArrayLength());
         Assert.Equal(2, CliRun.Of("market", "bench", "--pools", "0", "--commands", "5").ExitCode);
     }
+
+    [Fact]
+    public void Bench_by_kind_accounts_for_every_command_and_the_whole_time()
+    {
+        var run = CliRun.Of("market", "bench", "--pools", "20", "--commands", "1000", "--seed", "3", "--by-kind", "--json");
+        Assert.Equal(0, run.ExitCode);
+        var kinds = JsonDocument.Parse(run.Output).RootElement.GetProperty("results")[0].GetProperty("kinds").EnumerateArray().ToList();
+        var counts = kinds.ToDictionary(k => k.GetProperty("kind").GetString()!, k => k.GetProperty("commands").GetInt64());
+        // The generated stream: 20 pools, then 1,000 orders and cancels.
+        Assert.Equal(20, counts["pool"]);
+        Assert.Equal(1000, counts["ask"] + counts["bid"] + counts["cancel"]);
+        Assert.Equal(1.0, kinds.Sum(k => k.GetProperty("shareOfTime").GetDouble()), 6);
+        Assert.All(kinds, k => Assert.True(k.GetProperty("microsecondsEach").GetDouble() > 0));
+        // Pools all come first, so none is in the last tenth of the run.
+        Assert.Equal(0, kinds.Single(k => k.GetProperty("kind").GetString() == "pool").GetProperty("lastTenthMicroseconds").GetDouble());
+
+        var text = CliRun.Of("market", "bench", "--pools", "20", "--commands", "1000", "--seed", "3", "--by-kind");
+        Assert.Matches(@"(?m)^  bid +[\d,]+ commands +[\d.]+ µs each", text.Output);
+        Assert.DoesNotContain("µs each", CliRun.Of("market", "bench", "--pools", "20", "--commands", "1000").Output);
+    }
 }
