@@ -9,7 +9,12 @@ using Neocloud.Market.Generation;
 // stream (`neocloud market bench --pools 10000 --commands 1000000 --seed 1`): read the command, check its order id
 // among those seen and record it, find an ask's pool, and emit one event. Everything else an engine does is on top.
 
-var steps = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5_000_000;
+var steps = 5_000_000;
+if (args.Length > 0 && (!int.TryParse(args[0], CultureInfo.InvariantCulture, out steps) || steps < 1))
+{
+    Console.Error.WriteLine($"usage: Neocloud.MemoryProbe [loads per working set, a positive whole number; got '{args[0]}']");
+    return 2;
+}
 foreach (var mebibytes in new[] { 1, 8, 64, 512 })
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dependent random load, {mebibytes,3} MiB working set: {DependentLoadNanoseconds(mebibytes, steps),6:0.0} ns"));
@@ -19,6 +24,7 @@ for (var run = 1; run <= 3; run++)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bookkeeping alone over the 10,000-pool, 1,000,000-command stream, run {run}: {BookkeepingPerSecond(stream):#,0} commands/s"));
 }
+return 0;
 
 static double DependentLoadNanoseconds(int mebibytes, int steps)
 {

@@ -150,18 +150,6 @@ public static class MarketCommands
     /// <summary>The time one kind of command took: mean over the run and over its first and last tenth, and its share of the run.</summary>
     public sealed record KindTime(string Kind, long Commands, double MicrosecondsEach, double FirstTenthMicroseconds, double LastTenthMicroseconds, double ShareOfTime);
 
-    private static string KindOf(MarketCommand command) => command switch
-    {
-        AskCommand => "ask",
-        BidCommand => "bid",
-        CancelCommand => "cancel",
-        PoolCommand => "pool",
-        CapacityCommand => "capacity",
-        ReserveCommand => "reserve",
-        ReleaseCommand => "release",
-        _ => command.GetType().Name,
-    };
-
     private static BenchResult Measure(string name, IMatchingEngine engine, List<MarketCommand> stream, bool timeKinds)
     {
         GC.Collect();
@@ -183,7 +171,7 @@ public static class MarketCommands
                 var started = Stopwatch.GetTimestamp();
                 engine.Apply(command, events);
                 var ticks = Stopwatch.GetTimestamp() - started;
-                ref var kind = ref CollectionsMarshal.GetValueRefOrAddDefault(kinds, KindOf(command), out _);
+                ref var kind = ref CollectionsMarshal.GetValueRefOrAddDefault(kinds, command.Op, out _);
                 kind.Ticks += ticks;
                 kind.Count++;
                 if (index < tenth) (kind.FirstTicks, kind.FirstCount) = (kind.FirstTicks + ticks, kind.FirstCount + 1);
@@ -203,10 +191,15 @@ public static class MarketCommands
         return new BenchResult(name, clock.Elapsed.TotalSeconds, stream.Count / clock.Elapsed.TotalSeconds, count, trades, engine.RestingOrders, allocated,
             process.PeakWorkingSet64, hash.ToHashCode().ToString("x8", CultureInfo.InvariantCulture))
         {
-            Kinds = kinds?.OrderByDescending(k => k.Value.Ticks).Select(k => new KindTime(k.Key, k.Value.Count, Microseconds(k.Value.Ticks, k.Value.Count),
-                Microseconds(k.Value.FirstTicks, k.Value.FirstCount), Microseconds(k.Value.LastTicks, k.Value.LastCount),
-                (double)k.Value.Ticks / kinds.Values.Sum(v => v.Ticks))).ToList(),
+            Kinds = kinds is null ? null : KindTimes(kinds),
         };
+    }
+
+    private static List<KindTime> KindTimes(Dictionary<string, (long Ticks, long Count, long FirstTicks, long FirstCount, long LastTicks, long LastCount)> kinds)
+    {
+        var total = kinds.Values.Sum(v => v.Ticks);
+        return kinds.OrderByDescending(k => k.Value.Ticks).Select(k => new KindTime(k.Key, k.Value.Count, Microseconds(k.Value.Ticks, k.Value.Count),
+            Microseconds(k.Value.FirstTicks, k.Value.FirstCount), Microseconds(k.Value.LastTicks, k.Value.LastCount), (double)k.Value.Ticks / total)).ToList();
     }
 
     private static double Microseconds(long ticks, long count) => count == 0 ? 0 : ticks * 1e6 / Stopwatch.Frequency / count;

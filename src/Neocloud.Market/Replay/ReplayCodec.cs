@@ -50,14 +50,14 @@ public static class ReplayCodec
         var op = Text(root, "op");
         return op switch
         {
-            "pool" => new PoolCommand(Text(root, "id"), Text(root, "provider"), Text(root, "region"), Text(root, "sku"), Segments(root)),
-            "capacity" => new CapacityCommand(Text(root, "pool"), new Segment(Int(root, "start"), Int(root, "end"), Int(root, "gpus"))),
-            "ask" => new AskCommand(Text(root, "id"), Text(root, "account"), Text(root, "pool"), Int(root, "gpus"), Int(root, "start"), Int(root, "end"), Ticks(root, "price", Text(root, "id"))),
-            "bid" => new BidCommand(Text(root, "id"), Text(root, "account"), Text(root, "sku"), OptionalText(root, "region"), Int(root, "gpus"),
+            PoolCommand.OpName => new PoolCommand(Text(root, "id"), Text(root, "provider"), Text(root, "region"), Text(root, "sku"), Segments(root)),
+            CapacityCommand.OpName => new CapacityCommand(Text(root, "pool"), new Segment(Int(root, "start"), Int(root, "end"), Int(root, "gpus"))),
+            AskCommand.OpName => new AskCommand(Text(root, "id"), Text(root, "account"), Text(root, "pool"), Int(root, "gpus"), Int(root, "start"), Int(root, "end"), Ticks(root, "price", Text(root, "id"))),
+            BidCommand.OpName => new BidCommand(Text(root, "id"), Text(root, "account"), Text(root, "sku"), OptionalText(root, "region"), Int(root, "gpus"),
                 Int(root, "start"), Int(root, "end"), Ticks(root, "limit", Text(root, "id")), Tif(root)),
-            "cancel" => new CancelCommand(Text(root, "id")),
-            "reserve" => new ReserveCommand(Text(root, "id"), Text(root, "account"), Text(root, "pool"), Int(root, "gpus"), Int(root, "start"), Int(root, "end")),
-            "release" => new ReleaseCommand(Text(root, "id"), Int(root, "from")),
+            CancelCommand.OpName => new CancelCommand(Text(root, "id")),
+            ReserveCommand.OpName => new ReserveCommand(Text(root, "id"), Text(root, "account"), Text(root, "pool"), Int(root, "gpus"), Int(root, "start"), Int(root, "end")),
+            ReleaseCommand.OpName => new ReleaseCommand(Text(root, "id"), Int(root, "from")),
             _ => throw new FormatException($"unknown op \"{op}\""),
         };
     }
@@ -141,13 +141,13 @@ public static class ReplayCodec
     /// <summary>A command as one line of the replay format (what the exchange's journal stores).</summary>
     public static string Format(MarketCommand command) => command switch
     {
-        PoolCommand p => JsonSerializer.Serialize(new { op = "pool", id = p.PoolId, provider = p.Provider, region = p.Region, sku = p.Sku, capacity = p.Capacity.Select(s => new { start = s.Start, end = s.End, gpus = s.Gpus }) }, s_plain),
-        CapacityCommand c => JsonSerializer.Serialize(new { op = "capacity", pool = c.PoolId, start = c.Step.Start, end = c.Step.End, gpus = c.Step.Gpus }, s_plain),
-        AskCommand a => JsonSerializer.Serialize(new { op = "ask", id = a.OrderId, account = a.Account, pool = a.PoolId, gpus = a.Gpus, start = a.Start, end = a.End, price = Price.FromTicks(a.PriceTicks).ToString() }, s_plain),
-        BidCommand b => JsonSerializer.Serialize(new { op = "bid", id = b.OrderId, account = b.Account, sku = b.Sku, region = b.Region, gpus = b.Gpus, start = b.Start, end = b.End, limit = Price.FromTicks(b.LimitTicks).ToString(), tif = b.ImmediateOrCancel ? "IOC" : "GTC" }, s_plain),
-        CancelCommand c => JsonSerializer.Serialize(new { op = "cancel", id = c.OrderId }, s_plain),
-        ReserveCommand r => JsonSerializer.Serialize(new { op = "reserve", id = r.ReservationId, account = r.Account, pool = r.PoolId, gpus = r.Gpus, start = r.Start, end = r.End }, s_plain),
-        ReleaseCommand r => JsonSerializer.Serialize(new { op = "release", id = r.ReservationId, from = r.From }, s_plain),
+        PoolCommand p => JsonSerializer.Serialize(new { op = p.Op, id = p.PoolId, provider = p.Provider, region = p.Region, sku = p.Sku, capacity = p.Capacity.Select(s => new { start = s.Start, end = s.End, gpus = s.Gpus }) }, s_plain),
+        CapacityCommand c => JsonSerializer.Serialize(new { op = c.Op, pool = c.PoolId, start = c.Step.Start, end = c.Step.End, gpus = c.Step.Gpus }, s_plain),
+        AskCommand a => JsonSerializer.Serialize(new { op = a.Op, id = a.OrderId, account = a.Account, pool = a.PoolId, gpus = a.Gpus, start = a.Start, end = a.End, price = Price.FromTicks(a.PriceTicks).ToString() }, s_plain),
+        BidCommand b => JsonSerializer.Serialize(new { op = b.Op, id = b.OrderId, account = b.Account, sku = b.Sku, region = b.Region, gpus = b.Gpus, start = b.Start, end = b.End, limit = Price.FromTicks(b.LimitTicks).ToString(), tif = b.ImmediateOrCancel ? "IOC" : "GTC" }, s_plain),
+        CancelCommand c => JsonSerializer.Serialize(new { op = c.Op, id = c.OrderId }, s_plain),
+        ReserveCommand r => JsonSerializer.Serialize(new { op = r.Op, id = r.ReservationId, account = r.Account, pool = r.PoolId, gpus = r.Gpus, start = r.Start, end = r.End }, s_plain),
+        ReleaseCommand r => JsonSerializer.Serialize(new { op = r.Op, id = r.ReservationId, from = r.From }, s_plain),
         _ => throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command)),
     };
 
