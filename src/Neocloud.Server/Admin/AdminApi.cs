@@ -1,3 +1,4 @@
+using Neocloud.Domain.Input;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Http;
 using Neocloud.Storage;

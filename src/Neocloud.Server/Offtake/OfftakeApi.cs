@@ -1,3 +1,4 @@
+using Neocloud.Domain.Input;
 using Neocloud.Offtake.Contracts;
 using Neocloud.Offtake.Offers;
 using Neocloud.Server.Auth;

@@ -1,3 +1,4 @@
+using Neocloud.Domain.Input;
 using Neocloud.Domain.Catalog;
 using Neocloud.Offtake.Contracts;
 using Neocloud.Offtake.Offers;

@@ -1,7 +1,7 @@
+using Neocloud.Domain.Input;
 using System.Globalization;
 using System.Security.Cryptography;
 using Neocloud.Domain.Catalog;
-using Neocloud.Domain.Time;
 using Neocloud.Server.Exchange;
 using Neocloud.Server.Http;
 
@@ -35,7 +35,7 @@ public static class OrderRequests
         var sku = fields.String("sku", maxLength: 32);
         var region = fields.Id("region", required: false);
         var gpus = fields.Integer("gpus", 1, MaxGpus);
-        var window = Window(fields);
+        var window = fields.Window();
         var limit = fields.Price("limit");
         var tif = fields.OneOf("tif", ["GTC", "IOC"], required: false) ?? "GTC";
         fields.RejectUnknown();
@@ -49,29 +49,10 @@ public static class OrderRequests
     {
         var pool = fields.Id("pool");
         var gpus = fields.Integer("gpus", 1, MaxGpus);
-        var window = Window(fields);
+        var window = fields.Window();
         var price = fields.Price("price");
         fields.RejectUnknown();
         if (!fields.IsValid) return null;
         return new PlaceAsk(organization, NewOrderId(), pool!, (int)gpus!.Value, window!.Value, price!.Value);
-    }
-
-    /// <summary>Reads <c>start</c> and <c>end</c> hours: a forward window of at most ten years.</summary>
-    public static HourWindow? Window(JsonFields fields)
-    {
-        var start = fields.Integer("start", 0, int.MaxValue - 1);
-        var end = fields.Integer("end", 1, int.MaxValue);
-        if (start is null || end is null) return null;
-        if (end <= start)
-        {
-            fields.Error("end", $"must be after start ({start}), got {end}");
-            return null;
-        }
-        if (end - start > Hour.MaxWindowHours)
-        {
-            fields.Error("end", $"the window may span at most {Hour.MaxWindowHours} hours, got {end - start}");
-            return null;
-        }
-        return HourWindow.Of(start.Value, end.Value);
     }
 }

@@ -1,3 +1,4 @@
+using Neocloud.Domain.Input;
 using Neocloud.Domain.Catalog;
 using Neocloud.Domain.Time;
 using Neocloud.Server.Auth;
@@ -106,7 +107,7 @@ public static class PoolsApi
 
     private static CapacityStep? Step(JsonFields fields)
     {
-        var window = OrderRequests.Window(fields);
+        var window = fields.Window();
         var gpus = fields.Integer("gpus", 0, OrderRequests.MaxGpus);
         return window is null || gpus is null ? null : new CapacityStep(window.Value, (int)gpus.Value);
     }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Neocloud.Domain.Money;
 
-namespace Neocloud.Server.Http;
+namespace Neocloud.Domain.Input;
 
 /// <summary>
 /// Reads the fields of one JSON object strictly — right type, in range, nothing unknown — and collects an error per
@@ -14,7 +14,7 @@ public sealed class JsonFields
     private readonly string _prefix;
     private readonly HashSet<string> _read = [];
 
-    private JsonFields(JsonElement element, string prefix, Dictionary<string, string[]> errors)
+    private JsonFields(JsonElement element, string prefix, FieldErrors errors)
     {
         _object = element;
         _prefix = prefix;
@@ -22,16 +22,16 @@ public sealed class JsonFields
     }
 
     /// <summary>The errors found so far, by field path.</summary>
-    public Dictionary<string, string[]> Errors { get; }
+    public FieldErrors Errors { get; }
 
     /// <summary>True when no field was bad.</summary>
-    public bool IsValid => Errors.Count == 0;
+    public bool IsValid => Errors.IsEmpty;
 
     /// <summary>Starts reading a request body, which must be a JSON object.</summary>
     public static JsonFields Of(JsonElement root)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (root.ValueKind != JsonValueKind.Object) errors["$"] = [$"the body must be a JSON object, got {Describe(root)}"];
+        var errors = new FieldErrors();
+        if (root.ValueKind != JsonValueKind.Object) errors.Add("$", $"the body must be a JSON object, got {Describe(root)}");
         return new JsonFields(root, "", errors);
     }
 
@@ -91,6 +91,21 @@ public sealed class JsonFields
         return Fail<Price>(name, error!);
     }
 
+    /// <summary>
+    /// Reads <c>start</c> and <c>end</c> hours (or the names given): a forward window of at most
+    /// <see cref="Time.Hour.MaxWindowHours"/> hours; a backwards or too long one is an error on the end field.
+    /// </summary>
+    public Time.HourWindow? Window(string startName = "start", string endName = "end")
+    {
+        var start = Integer(startName, 0, int.MaxValue - 1);
+        var end = Integer(endName, 1, int.MaxValue);
+        if (start is null || end is null) return null;
+        if (end <= start) return None<Time.HourWindow>(endName, $"must be after {startName} ({start}), got {end}");
+        if (end - start > Time.Hour.MaxWindowHours)
+            return None<Time.HourWindow>(endName, $"the window may span at most {Time.Hour.MaxWindowHours} hours, got {end - start}");
+        return Time.HourWindow.Of(start.Value, end.Value);
+    }
+
     /// <summary>A decimal in <c>[min, max]</c>, as a JSON number or a numeric string (money and fractions stay exact).</summary>
     public decimal? Decimal(string name, decimal min, decimal max, bool required = true)
     {
@@ -145,7 +160,7 @@ public sealed class JsonFields
             var path = $"{Path(name)}[{index++}]";
             if (item.ValueKind != JsonValueKind.Object)
             {
-                Errors[path] = [$"must be an object, got {Describe(item)}"];
+                Errors.Add(path, $"must be an object, got {Describe(item)}");
                 continue;
             }
             var fields = new JsonFields(item, path + ".", Errors);
@@ -168,12 +183,12 @@ public sealed class JsonFields
             var path = $"{Path(name)}[{index++}]";
             if (item.ValueKind != JsonValueKind.String || !allowed.Contains(item.GetString()!))
             {
-                Errors[path] = [$"must be one of {string.Join(", ", allowed)}"];
+                Errors.Add(path, $"must be one of {string.Join(", ", allowed)}");
                 continue;
             }
             if (!items.Contains(item.GetString()!)) items.Add(item.GetString()!);
         }
-        if (items.Count == 0 && !Errors.Keys.Any(k => k.StartsWith(Path(name), StringComparison.Ordinal))) return Fail<List<string>>(name, "must not be empty");
+        if (items.Count == 0 && !Errors.Under(Path(name))) return Fail<List<string>>(name, "must not be empty");
         return items;
     }
 
@@ -191,7 +206,7 @@ public sealed class JsonFields
             var text = item.ValueKind == JsonValueKind.String ? item.GetString()! : "";
             if (text.Length is 0 or > 64 || !text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
             {
-                Errors[path] = ["must be an id of letters, digits, '-', '_' and '.'"];
+                Errors.Add(path, "must be an id of letters, digits, '-', '_' and '.'");
                 continue;
             }
             if (!items.Contains(text)) items.Add(text);
@@ -205,7 +220,7 @@ public sealed class JsonFields
         if (_object.ValueKind != JsonValueKind.Object) return;
         foreach (var property in _object.EnumerateObject())
         {
-            if (!_read.Contains(property.Name)) Errors[Path(property.Name)] = ["is not a known field"];
+            if (!_read.Contains(property.Name)) Errors.Add(Path(property.Name), "is not a known field");
         }
     }
 
@@ -216,25 +231,25 @@ public sealed class JsonFields
         if (_object.ValueKind != JsonValueKind.Object) return false;
         if (!_object.TryGetProperty(name, out value) || value.ValueKind == JsonValueKind.Null)
         {
-            if (required) Errors[Path(name)] = ["is required"];
+            if (required) Errors.Add(Path(name), "is required");
             return false;
         }
         return true;
     }
 
     /// <summary>Records an error on a field of this object (a rule that spans fields, such as end after start).</summary>
-    public void Error(string name, string message) => Errors[Path(name)] = [message];
+    public void Error(string name, string message) => Errors.Add(Path(name), message);
 
     private T? Fail<T>(string name, string message)
     {
-        Errors[Path(name)] = [message];
+        Errors.Add(Path(name), message);
         return default;
     }
 
     /// <summary>Records the error and returns null (for value types, where <c>default</c> would be a value).</summary>
     private T? None<T>(string name, string message) where T : struct
     {
-        Errors[Path(name)] = [message];
+        Errors.Add(Path(name), message);
         return null;
     }
 
