@@ -3,6 +3,7 @@ using Neocloud.Market.Commands;
 using Neocloud.Market.Engine;
 using Neocloud.Market.Indexed;
 using Neocloud.Market.Reference;
+using Neocloud.Market.Replay;
 
 namespace Neocloud.Market.Tests;
 
@@ -40,9 +41,9 @@ public class DifferentialTests
         {
             var engine = new ReferenceEngine();
             var events = new List<MarketEvent>();
-            foreach (var command in Streams.Random(seed, 80, adversarial: seed % 2 == 0))
+            foreach (var line in Streams.Random(seed, 80, adversarial: seed % 2 == 0))
             {
-                engine.Apply(command, events);
+                Streams.Apply(engine, line, events);
                 foreach (var pool in engine.PoolIds)
                 {
                     for (var hour = -1; hour < 45; hour++)
@@ -61,10 +62,10 @@ public class DifferentialTests
             var (fast, plain) = (new IndexedEngine(), new ReferenceEngine());
             var events = new List<MarketEvent>();
             // Scale 60 files asks under several buckets, each of which the book must list once.
-            foreach (var command in Streams.Random(seed, 60, adversarial: seed % 3 == 0, scale: seed % 2 == 0 ? 60 : 1))
+            foreach (var line in Streams.Random(seed, 60, adversarial: seed % 3 == 0, scale: seed % 2 == 0 ? 60 : 1))
             {
-                fast.Apply(command, events);
-                plain.Apply(command, events);
+                Streams.Apply(fast, line, events);
+                Streams.Apply(plain, line, events);
             }
             foreach (var sku in new[] { "GB300", "H100" })
             {
@@ -123,12 +124,12 @@ public class DifferentialTests
             return exported.ToArray().AsSpan().SequenceEqual(built.ToArray());
         }, iter: 300);
 
-    private static bool SameEvents(List<MarketCommand> commands) => Run(new IndexedEngine(), commands).SequenceEqual(Run(new ReferenceEngine(), commands));
+    private static bool SameEvents(List<ReplayCodec.Parsed> commands) => Run(new IndexedEngine(), commands).SequenceEqual(Run(new ReferenceEngine(), commands));
 
-    private static List<MarketEvent> Run(IMatchingEngine engine, IEnumerable<MarketCommand> commands)
+    private static List<MarketEvent> Run(IMatchingEngine engine, IEnumerable<ReplayCodec.Parsed> commands)
     {
         var events = new List<MarketEvent>();
-        foreach (var command in commands) engine.Apply(command, events);
+        foreach (var command in commands) Streams.Apply(engine, command, events);
         return events;
     }
 }

@@ -1,8 +1,15 @@
+using Neocloud.Domain.Money;
 using Neocloud.Market.Commands;
+using Neocloud.Market.Engine;
+using Neocloud.Market.Replay;
 
 namespace Neocloud.Market.Tests;
 
-/// <summary>Small random command streams that hit the edges: few pools and hours, overlapping asks, duplicate ids, bad fields.</summary>
+/// <summary>
+/// Small random command streams that hit the edges: few pools and hours, overlapping asks, duplicate ids, bad fields.
+/// Orders are written as replay lines and read back, because a negative or backwards window cannot be a command: the
+/// codec rejects such a line itself, and a stream is what the codec made of each line.
+/// </summary>
 public static class Streams
 {
     private static readonly string[] s_skus = ["GB300", "H100"];
@@ -12,19 +19,19 @@ public static class Streams
     /// A random stream from a seed; <paramref name="adversarial"/> makes capacity tight and ids collide,
     /// <paramref name="scale"/> stretches hours and <paramref name="gpuScale"/> multiplies GPU counts.
     /// </summary>
-    public static List<MarketCommand> Random(int seed, int length, bool adversarial, int scale = 1, int gpuScale = 1)
+    public static List<ReplayCodec.Parsed> Random(int seed, int length, bool adversarial, int scale = 1, int gpuScale = 1)
     {
         var random = new Random(seed);
-        var commands = new List<MarketCommand>();
+        var commands = new List<ReplayCodec.Parsed>();
         var pools = random.Next(1, 4);
         var hours = (adversarial ? 12 : 40) * scale;
         for (var p = 0; p < pools; p++)
         {
             var cut = random.Next(1, hours);
-            commands.Add(new PoolCommand($"p{p}", $"s{p % 2}", s_regions[random.Next(2)], s_skus[random.Next(2)],
-                [new Segment(0, cut, gpuScale * random.Next(0, 20)), new Segment(cut + random.Next(0, 3), hours, gpuScale * random.Next(5, 40))]));
+            commands.Add(Command(new PoolCommand($"p{p}", $"s{p % 2}", s_regions[random.Next(2)], s_skus[random.Next(2)],
+                [new Segment(0, cut, gpuScale * random.Next(0, 20)), new Segment(cut + random.Next(0, 3), hours, gpuScale * random.Next(5, 40))])));
         }
-        if (adversarial) commands.Add(new PoolCommand("p0", "s9", "us-tx", "H100", [new Segment(0, 5, 1)]));
+        if (adversarial) commands.Add(Command(new PoolCommand("p0", "s9", "us-tx", "H100", [new Segment(0, 5, 1)])));
         var ids = 0;
         for (var i = 0; i < length; i++)
         {
@@ -37,25 +44,48 @@ public static class Streams
                 case < 4:
                     var pool = random.Next(pools + (adversarial ? 1 : 0));
                     var account = random.Next(8) == 0 ? "b1" : $"s{pool % 2}";
-                    commands.Add(new AskCommand(id, account, $"p{pool}", gpus, start, end, 100 * random.Next(1, 6)));
+                    commands.Add(Line($$"""{"op":"ask","id":"{{id}}","account":"{{account}}","pool":"p{{pool}}","gpus":{{gpus}},"start":{{start}},"end":{{end}},"price":"{{Ticks(100 * random.Next(1, 6))}}"}"""));
                     break;
                 case < 8:
-                    commands.Add(new BidCommand(id, random.Next(6) == 0 ? "s0" : $"b{random.Next(3)}", s_skus[random.Next(2)],
-                        random.Next(3) == 0 ? s_regions[random.Next(2)] : null, gpus, start, end, 100 * random.Next(1, 6), random.Next(4) == 0));
+                    var buyer = random.Next(6) == 0 ? "s0" : $"b{random.Next(3)}";
+                    var sku = s_skus[random.Next(2)];
+                    var region = random.Next(3) == 0 ? $"\"{s_regions[random.Next(2)]}\"" : "null";
+                    var limit = Ticks(100 * random.Next(1, 6));
+                    var tif = random.Next(4) == 0 ? "IOC" : "GTC";
+                    commands.Add(Line($$"""{"op":"bid","id":"{{id}}","account":"{{buyer}}","sku":"{{sku}}","region":{{region}},"gpus":{{gpus}},"start":{{start}},"end":{{end}},"limit":"{{limit}}","tif":"{{tif}}"}"""));
                     break;
                 case 10:
                     // Offtake reservations take capacity outside the book; ids sometimes repeat or are released twice.
                     var reservation = adversarial && random.Next(4) == 0 ? $"r{random.Next(i + 1)}" : $"r{i}";
-                    commands.Add(new ReserveCommand(reservation, $"b{random.Next(3)}", $"p{random.Next(pools + (adversarial ? 1 : 0))}", gpus, start, end));
+                    var holder = $"b{random.Next(3)}";
+                    var reserved = $"p{random.Next(pools + (adversarial ? 1 : 0))}";
+                    commands.Add(Line($$"""{"op":"reserve","id":"{{reservation}}","account":"{{holder}}","pool":"{{reserved}}","gpus":{{gpus}},"start":{{start}},"end":{{end}}}"""));
                     break;
                 case 11:
-                    commands.Add(new ReleaseCommand($"r{random.Next(i + 1)}", random.Next(adversarial ? -2 : 0, hours)));
+                    commands.Add(Line($$"""{"op":"release","id":"r{{random.Next(i + 1)}}","from":{{random.Next(adversarial ? -2 : 0, hours)}}}"""));
                     break;
                 default:
-                    commands.Add(new CancelCommand(ids == 0 ? "none" : $"o{random.Next(ids + 1)}"));
+                    commands.Add(Command(new CancelCommand(ids == 0 ? "none" : $"o{random.Next(ids + 1)}")));
                     break;
             }
         }
         return commands;
     }
+
+    /// <summary>Applies a line of a stream: its command to the engine, or the codec's rejection to the events.</summary>
+    public static void Apply(IMatchingEngine engine, ReplayCodec.Parsed line, List<MarketEvent> events)
+    {
+        if (line.Rejection is { } rejected) events.Add(rejected);
+        else engine.Apply(line.Command!, events);
+    }
+
+    private static ReplayCodec.Parsed Command(MarketCommand command) => new(command, null, null);
+
+    private static ReplayCodec.Parsed Line(string line)
+    {
+        var parsed = ReplayCodec.Parse(line);
+        return parsed.NotJson is null ? parsed : throw new InvalidOperationException($"{parsed.NotJson}: {line}");
+    }
+
+    private static string Ticks(long ticks) => Price.FromTicks(ticks).ToString();
 }

@@ -1,3 +1,6 @@
+using Neocloud.Domain.Money;
+using Neocloud.Domain.Time;
+
 namespace Neocloud.Market.Commands;
 
 /// <summary><c>Gpus</c> in every hour of <c>[Start, End)</c>.</summary>
@@ -35,8 +38,8 @@ public sealed record CapacityCommand(string PoolId, Segment Step) : MarketComman
     public override string Op => OpName;
 }
 
-/// <summary>A seller offers up to <c>Gpus</c> of a pool in every hour of <c>[Start, End)</c> at a minimum price.</summary>
-public sealed record AskCommand(string OrderId, string Account, string PoolId, int Gpus, int Start, int End, long PriceTicks) : MarketCommand
+/// <summary>A seller offers up to <c>Gpus</c> of a pool in every hour of <c>Window</c> at a minimum price.</summary>
+public sealed record AskCommand(string OrderId, string Account, string PoolId, int Gpus, HourWindow Window, Price Price) : MarketCommand
 {
     public override string Id => OrderId;
 
@@ -47,7 +50,7 @@ public sealed record AskCommand(string OrderId, string Account, string PoolId, i
 }
 
 /// <summary>A buyer wants <c>Gpus</c> of a SKU (in a region, or any) for the whole window at a maximum price.</summary>
-public sealed record BidCommand(string OrderId, string Account, string Sku, string? Region, int Gpus, int Start, int End, long LimitTicks, bool ImmediateOrCancel) : MarketCommand
+public sealed record BidCommand(string OrderId, string Account, string Sku, string? Region, int Gpus, HourWindow Window, Price Limit, bool ImmediateOrCancel) : MarketCommand
 {
     public override string Id => OrderId;
 
@@ -69,10 +72,10 @@ public sealed record CancelCommand(string OrderId) : MarketCommand
 }
 
 /// <summary>
-/// Reserves <c>Gpus</c> of a pool in every hour of <c>[Start, End)</c> for an offtake contract outside the book: the
+/// Reserves <c>Gpus</c> of a pool in every hour of <c>Window</c> for an offtake contract outside the book: the
 /// hours count as sold, so no ask can offer them again (an extension of the replay format).
 /// </summary>
-public sealed record ReserveCommand(string ReservationId, string Account, string PoolId, int Gpus, int Start, int End) : MarketCommand
+public sealed record ReserveCommand(string ReservationId, string Account, string PoolId, int Gpus, HourWindow Window) : MarketCommand
 {
     public override string Id => ReservationId;
 
@@ -83,7 +86,7 @@ public sealed record ReserveCommand(string ReservationId, string Account, string
 }
 
 /// <summary>Gives a reservation's GPUs back to its pool from hour <c>From</c> on (a terminated or shortened tranche).</summary>
-public sealed record ReleaseCommand(string ReservationId, int From) : MarketCommand
+public sealed record ReleaseCommand(string ReservationId, Hour From) : MarketCommand
 {
     public override string Id => ReservationId;
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Neocloud.Domain.Money;
+using Neocloud.Domain.Time;
 using Neocloud.Market.Commands;
 
 namespace Neocloud.Market.Engine;
@@ -9,19 +11,35 @@ namespace Neocloud.Market.Engine;
 /// </summary>
 public static class Rules
 {
-    /// <summary>The longest window an order may span: ten years of hours.</summary>
-    public const int MaxWindowHours = 87_600;
-
-    /// <summary>Why an order's own fields break the rules, or null when they do not.</summary>
-    public static string? OrderFields(string kind, string id, int gpus, int start, int end, long priceTicks)
+    /// <summary>
+    /// Why an order's own fields break the rules, or null when they do not. Its window is a window and its price
+    /// positive by their types; what is left to check is the GPUs and the window's length.
+    /// </summary>
+    public static string? OrderFields(string kind, string id, int gpus, HourWindow window)
     {
-        if (gpus <= 0) return $"{kind} {id}: gpus must be > 0, got {gpus}";
+        if (gpus <= 0) return GpusNotPositive(kind, id, gpus);
+        if (window.Length > Hour.MaxWindowHours) return WindowTooLong(kind, id, window.Length);
+        return null;
+    }
+
+    /// <summary>
+    /// Why an order's fields as written break the rules, or null: the reason the engine gives, in the engine's order,
+    /// for a replay line whose hours are not a <see cref="HourWindow"/> or whose price is not a <see cref="Price"/>, so
+    /// a reader that rejects such a line itself says what the engine would have said.
+    /// </summary>
+    public static string? OrderFields(string kind, string id, int gpus, long start, long end, long priceTicks)
+    {
+        if (gpus <= 0) return GpusNotPositive(kind, id, gpus);
         if (start < 0) return $"{kind} {id}: start must be >= 0, got {start}";
         if (end <= start) return $"{kind} {id}: end must be after start, got [{start}, {end})";
-        if ((long)end - start > MaxWindowHours) return $"{kind} {id}: window of {(long)end - start} hours is longer than {MaxWindowHours}";
+        if (end - start > Hour.MaxWindowHours) return WindowTooLong(kind, id, end - start);
         if (priceTicks <= 0) return $"{kind} {id}: price must be positive";
         return null;
     }
+
+    private static string GpusNotPositive(string kind, string id, int gpus) => $"{kind} {id}: gpus must be > 0, got {gpus}";
+
+    private static string WindowTooLong(string kind, string id, long hours) => $"{kind} {id}: window of {hours} hours is longer than {Hour.MaxWindowHours}";
 
     /// <summary>Why a set of capacity segments is not a valid step function, or null.</summary>
     public static string? CapacitySegments(string poolId, IReadOnlyList<Segment> segments)
@@ -55,7 +73,10 @@ public static class Rules
         $"{kind} {id} exceeds pool {pool}'s capacity at hour {hour.ToString(CultureInfo.InvariantCulture)}: {used} sold or offered of {capacity}, {gpus} more asked";
 
     /// <summary>Why a reservation's own fields break the rules, or null when they do not.</summary>
-    public static string? ReservationFields(string id, int gpus, int start, int end) =>
+    public static string? ReservationFields(string id, int gpus, HourWindow window) => OrderFields("reserve", id, gpus, window);
+
+    /// <summary>Why a reservation's fields as written break the rules, or null (see the order overload with raw hours).</summary>
+    public static string? ReservationFields(string id, int gpus, long start, long end) =>
         OrderFields("reserve", id, gpus, start, end, priceTicks: 1);
 
     public static string DuplicateReservation(string id) => $"reservation id {id} is already used";

@@ -1,3 +1,5 @@
+using Neocloud.Domain.Money;
+using Neocloud.Domain.Time;
 using Neocloud.Market.Commands;
 
 namespace Neocloud.Market.Generation;
@@ -46,7 +48,7 @@ public static class StreamGenerator
                 var start = FirstHour + random.Next(0, Math.Max(1, horizonHours - hours));
                 var id = $"a{c}";
                 placed.Add(id);
-                yield return new AskCommand(id, $"s{p % Math.Max(1, pools / 4)}", $"p{p}", 8 * random.Next(1, 17), start, Math.Min(start + hours, FirstHour + horizonHours),
+                yield return new AskCommand(id, $"s{p % Math.Max(1, pools / 4)}", $"p{p}", 8 * random.Next(1, 17), HourWindow.Of(start, Math.Min(start + hours, FirstHour + horizonHours)),
                     Around(s_referenceTicks[poolSku[p]], random));
             }
             else if (roll < 90)
@@ -57,7 +59,7 @@ public static class StreamGenerator
                 var id = $"b{c}";
                 placed.Add(id);
                 yield return new BidCommand(id, $"buyer{random.Next(50)}", s_skus[sku], random.Next(10) < 3 ? s_regions[random.Next(s_regions.Length)] : null,
-                    random.Next(1, 65), start, start + hours, Around(s_referenceTicks[sku], random), random.Next(5) == 0);
+                    random.Next(1, 65), HourWindow.Of(start, start + hours), Around(s_referenceTicks[sku], random), random.Next(5) == 0);
             }
             else
             {
@@ -67,5 +69,5 @@ public static class StreamGenerator
         }
     }
 
-    private static long Around(long ticks, Random random) => Math.Max(100, ticks * random.Next(85, 116) / 100 / 100 * 100);
+    private static Price Around(long ticks, Random random) => Price.FromTicks(Math.Max(100, ticks * random.Next(85, 116) / 100 / 100 * 100));
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Neocloud.Domain.Time;
 using Neocloud.Market.Commands;
 using Neocloud.Market.Engine;
 
@@ -83,7 +84,7 @@ public sealed class IndexedEngine : IMatchingEngine
 
     private void PlaceAsk(AskCommand command, List<MarketEvent> events)
     {
-        if (!Admissible("ask", command.OrderId, command.Gpus, command.Start, command.End, command.PriceTicks, events)) return;
+        if (!Admissible("ask", command.OrderId, command.Gpus, command.Window, events)) return;
         if (!_pools.TryGetValue(command.PoolId, out var pool))
         {
             events.Add(MarketEvent.Rejected(command.OrderId, Rules.UnknownPool("ask", command.OrderId, command.PoolId)));
@@ -94,16 +95,18 @@ public sealed class IndexedEngine : IMatchingEngine
             events.Add(MarketEvent.Rejected(command.OrderId, Rules.NotProvider(command.OrderId, command.Account, pool.Id, pool.Provider)));
             return;
         }
-        if (OverCapacity("ask", command.OrderId, pool, command.Gpus, command.Start, command.End) is { } over)
+        // The window's bounds and the price, read once: the checks and the walk below use them as plain numbers.
+        var (start, end, priceTicks) = (command.Window.Start.Value, command.Window.End.Value, command.Price.Ticks);
+        if (OverCapacity("ask", command.OrderId, pool, command.Gpus, start, end) is { } over)
         {
             events.Add(MarketEvent.Rejected(command.OrderId, over));
             return;
         }
 
         _orders[command.OrderId] = null;
-        var ask = new Ask(command.OrderId, command.Account, pool, command.Gpus, command.Start, command.End, command.PriceTicks, ++_sequence);
-        ask.Remaining.Add(command.Start, command.End, command.Gpus);
-        pool.Used.Add(command.Start, command.End, command.Gpus);
+        var ask = new Ask(command.OrderId, command.Account, pool, command.Gpus, start, end, priceTicks, ++_sequence);
+        ask.Remaining.Add(start, end, command.Gpus);
+        pool.Used.Add(start, end, command.Gpus);
 
         // Bids it could fill start inside its window: gather them from those buckets, then walk them in book order.
         _walk.Clear();
@@ -135,14 +138,15 @@ public sealed class IndexedEngine : IMatchingEngine
 
     private void PlaceBid(BidCommand command, List<MarketEvent> events)
     {
-        if (!Admissible("bid", command.OrderId, command.Gpus, command.Start, command.End, command.LimitTicks, events)) return;
+        if (!Admissible("bid", command.OrderId, command.Gpus, command.Window, events)) return;
         _orders[command.OrderId] = null;
         var sequence = ++_sequence;
-        if (BestAsk(command.Sku, command.Region, command.Gpus, command.Start, command.End, command.LimitTicks, command.Account, remember: true) is { } ask)
+        var (start, end, limitTicks) = (command.Window.Start.Value, command.Window.End.Value, command.Limit.Ticks);
+        if (BestAsk(command.Sku, command.Region, command.Gpus, start, end, limitTicks, command.Account, remember: true) is { } ask)
         {
-            Fill(ask, command.OrderId, command.Account, command.Gpus, command.Start, command.End, ask.PriceTicks, events);
+            Fill(ask, command.OrderId, command.Account, command.Gpus, start, end, ask.PriceTicks, events);
             if (ask.Remaining.Max(ask.Start, ask.End) == 0) RemoveAsk(ask);
-            else Refresh(ask, command.Start, command.End);
+            else Refresh(ask, start, end);
             return;
         }
         if (command.ImmediateOrCancel)
@@ -150,7 +154,7 @@ public sealed class IndexedEngine : IMatchingEngine
             events.Add(MarketEvent.Cancelled(command.OrderId));
             return;
         }
-        var bid = new Bid(command.OrderId, command.Account, command.Sku, command.Region, command.Gpus, command.Start, command.End, command.LimitTicks, sequence);
+        var bid = new Bid(command.OrderId, command.Account, command.Sku, command.Region, command.Gpus, start, end, limitTicks, sequence);
         AddBid(bid);
         events.Add(MarketEvent.Rested(bid.Id));
     }
@@ -184,30 +188,32 @@ public sealed class IndexedEngine : IMatchingEngine
     private void Reserve(ReserveCommand command, List<MarketEvent> events)
     {
         var id = command.ReservationId;
-        var reason = _usedReservationIds.Contains(id) ? Rules.DuplicateReservation(id) : Rules.ReservationFields(id, command.Gpus, command.Start, command.End);
+        var (start, end) = (command.Window.Start.Value, command.Window.End.Value);
+        var reason = _usedReservationIds.Contains(id) ? Rules.DuplicateReservation(id) : Rules.ReservationFields(id, command.Gpus, command.Window);
         if (reason is null && !_pools.ContainsKey(command.PoolId)) reason = Rules.UnknownPool("reserve", id, command.PoolId);
-        if (reason is null) reason = OverCapacity("reserve", id, _pools[command.PoolId], command.Gpus, command.Start, command.End);
+        if (reason is null) reason = OverCapacity("reserve", id, _pools[command.PoolId], command.Gpus, start, end);
         if (reason is not null)
         {
             events.Add(MarketEvent.Rejected(id, reason));
             return;
         }
         var pool = _pools[command.PoolId];
-        pool.Sold.Add(command.Start, command.End, command.Gpus);
-        pool.Used.Add(command.Start, command.End, command.Gpus);
+        pool.Sold.Add(start, end, command.Gpus);
+        pool.Used.Add(start, end, command.Gpus);
         _usedReservationIds.Add(id);
-        _reservations[id] = new Reservation(id, command.Account, pool, command.Gpus, command.Start, command.End);
+        _reservations[id] = new Reservation(id, command.Account, pool, command.Gpus, start, end);
         events.Add(MarketEvent.Reserved(id));
     }
 
     private void Release(ReleaseCommand command, List<MarketEvent> events)
     {
-        if (!_reservations.TryGetValue(command.ReservationId, out var reservation) || Math.Max(command.From, reservation.Start) >= reservation.End)
+        var requested = command.From.Value;
+        if (!_reservations.TryGetValue(command.ReservationId, out var reservation) || Math.Max(requested, reservation.Start) >= reservation.End)
         {
-            events.Add(MarketEvent.Rejected(command.ReservationId, Rules.NothingToRelease(command.ReservationId, command.From)));
+            events.Add(MarketEvent.Rejected(command.ReservationId, Rules.NothingToRelease(command.ReservationId, requested)));
             return;
         }
-        var from = Math.Max(command.From, reservation.Start);
+        var from = Math.Max(requested, reservation.Start);
         reservation.Pool.Sold.Add(from, reservation.End, -reservation.Gpus);
         reservation.Pool.Used.Add(from, reservation.End, -reservation.Gpus);
         if (from == reservation.Start) _reservations.Remove(command.ReservationId);
@@ -216,9 +222,9 @@ public sealed class IndexedEngine : IMatchingEngine
     }
 
     /// <summary>An order's id is new and its own fields keep the rules; otherwise it is rejected and false.</summary>
-    private bool Admissible(string kind, string id, int gpus, int start, int end, long priceTicks, List<MarketEvent> events)
+    private bool Admissible(string kind, string id, int gpus, HourWindow window, List<MarketEvent> events)
     {
-        var reason = _orders.ContainsKey(id) ? Rules.DuplicateOrder(id) : Rules.OrderFields(kind, id, gpus, start, end, priceTicks);
+        var reason = _orders.ContainsKey(id) ? Rules.DuplicateOrder(id) : Rules.OrderFields(kind, id, gpus, window);
         if (reason is null) return true;
         events.Add(MarketEvent.Rejected(id, reason));
         return false;

@@ -45,10 +45,11 @@ public sealed class ReferenceEngine : IMatchingEngine
     private void PlaceAsk(AskCommand c, List<MarketEvent> events)
     {
         if (_usedIds.Contains(c.OrderId)) { events.Add(MarketEvent.Rejected(c.OrderId, Rules.DuplicateOrder(c.OrderId))); return; }
-        if (Rules.OrderFields("ask", c.OrderId, c.Gpus, c.Start, c.End, c.PriceTicks) is { } bad) { events.Add(MarketEvent.Rejected(c.OrderId, bad)); return; }
+        if (Rules.OrderFields("ask", c.OrderId, c.Gpus, c.Window) is { } bad) { events.Add(MarketEvent.Rejected(c.OrderId, bad)); return; }
         if (!_pools.TryGetValue(c.PoolId, out var pool)) { events.Add(MarketEvent.Rejected(c.OrderId, Rules.UnknownPool("ask", c.OrderId, c.PoolId))); return; }
         if (pool.Provider != c.Account) { events.Add(MarketEvent.Rejected(c.OrderId, Rules.NotProvider(c.OrderId, c.Account, pool.Id, pool.Provider))); return; }
-        for (var hour = c.Start; hour < c.End; hour++)
+        var (start, end) = (c.Window.Start.Value, c.Window.End.Value);
+        for (var hour = start; hour < end; hour++)
         {
             var capacity = pool.CapacityAt(hour);
             var used = pool.SoldAt(hour) + _asks.Where(a => a.Pool == pool).Sum(a => a.RemainingAt(hour));
@@ -60,7 +61,7 @@ public sealed class ReferenceEngine : IMatchingEngine
         }
 
         _usedIds.Add(c.OrderId);
-        var ask = new Ask(c.OrderId, c.Account, pool, c.Start, c.End, c.PriceTicks, ++_sequence, Enumerable.Repeat(c.Gpus, c.End - c.Start).ToArray(), c.Gpus);
+        var ask = new Ask(c.OrderId, c.Account, pool, start, end, c.Price.Ticks, ++_sequence, Enumerable.Repeat(c.Gpus, end - start).ToArray(), c.Gpus);
         var walk = _bids.Where(b => b.Sku == pool.Sku).OrderByDescending(b => b.LimitTicks).ThenBy(b => b.Sequence).ToList();
         foreach (var bid in walk)
         {
@@ -78,18 +79,19 @@ public sealed class ReferenceEngine : IMatchingEngine
     private void PlaceBid(BidCommand c, List<MarketEvent> events)
     {
         if (_usedIds.Contains(c.OrderId)) { events.Add(MarketEvent.Rejected(c.OrderId, Rules.DuplicateOrder(c.OrderId))); return; }
-        if (Rules.OrderFields("bid", c.OrderId, c.Gpus, c.Start, c.End, c.LimitTicks) is { } bad) { events.Add(MarketEvent.Rejected(c.OrderId, bad)); return; }
+        if (Rules.OrderFields("bid", c.OrderId, c.Gpus, c.Window) is { } bad) { events.Add(MarketEvent.Rejected(c.OrderId, bad)); return; }
         _usedIds.Add(c.OrderId);
         var sequence = ++_sequence;
-        var ask = Best(c.Sku, c.Region, c.Gpus, c.Start, c.End, c.LimitTicks, c.Account);
+        var (start, end) = (c.Window.Start.Value, c.Window.End.Value);
+        var ask = Best(c.Sku, c.Region, c.Gpus, start, end, c.Limit.Ticks, c.Account);
         if (ask is not null)
         {
-            Fill(ask, c.OrderId, c.Account, c.Gpus, c.Start, c.End, ask.PriceTicks, events);
+            Fill(ask, c.OrderId, c.Account, c.Gpus, start, end, ask.PriceTicks, events);
             if (ask.Remaining.All(g => g == 0)) _asks.Remove(ask);
             return;
         }
         if (c.ImmediateOrCancel) { events.Add(MarketEvent.Cancelled(c.OrderId)); return; }
-        _bids.Add(new Bid(c.OrderId, c.Account, c.Sku, c.Region, c.Gpus, c.Start, c.End, c.LimitTicks, sequence));
+        _bids.Add(new Bid(c.OrderId, c.Account, c.Sku, c.Region, c.Gpus, start, end, c.Limit.Ticks, sequence));
         events.Add(MarketEvent.Rested(c.OrderId));
     }
 
@@ -105,9 +107,10 @@ public sealed class ReferenceEngine : IMatchingEngine
     private void Reserve(ReserveCommand c, List<MarketEvent> events)
     {
         if (_usedReservationIds.Contains(c.ReservationId)) { events.Add(MarketEvent.Rejected(c.ReservationId, Rules.DuplicateReservation(c.ReservationId))); return; }
-        if (Rules.ReservationFields(c.ReservationId, c.Gpus, c.Start, c.End) is { } bad) { events.Add(MarketEvent.Rejected(c.ReservationId, bad)); return; }
+        if (Rules.ReservationFields(c.ReservationId, c.Gpus, c.Window) is { } bad) { events.Add(MarketEvent.Rejected(c.ReservationId, bad)); return; }
         if (!_pools.TryGetValue(c.PoolId, out var pool)) { events.Add(MarketEvent.Rejected(c.ReservationId, Rules.UnknownPool("reserve", c.ReservationId, c.PoolId))); return; }
-        for (var hour = c.Start; hour < c.End; hour++)
+        var (start, end) = (c.Window.Start.Value, c.Window.End.Value);
+        for (var hour = start; hour < end; hour++)
         {
             var capacity = pool.CapacityAt(hour);
             var used = pool.SoldAt(hour) + _asks.Where(a => a.Pool == pool).Sum(a => a.RemainingAt(hour));
@@ -117,20 +120,20 @@ public sealed class ReferenceEngine : IMatchingEngine
                 return;
             }
         }
-        for (var hour = c.Start; hour < c.End; hour++) pool.AddSold(hour, c.Gpus);
+        for (var hour = start; hour < end; hour++) pool.AddSold(hour, c.Gpus);
         _usedReservationIds.Add(c.ReservationId);
-        _reservations[c.ReservationId] = new Reservation(c.ReservationId, c.Account, pool, c.Gpus, c.Start, c.End);
+        _reservations[c.ReservationId] = new Reservation(c.ReservationId, c.Account, pool, c.Gpus, start, end);
         events.Add(MarketEvent.Reserved(c.ReservationId));
     }
 
     private void Release(ReleaseCommand c, List<MarketEvent> events)
     {
-        if (!_reservations.TryGetValue(c.ReservationId, out var reservation) || Math.Max(c.From, reservation.Start) >= reservation.End)
+        if (!_reservations.TryGetValue(c.ReservationId, out var reservation) || Math.Max(c.From.Value, reservation.Start) >= reservation.End)
         {
-            events.Add(MarketEvent.Rejected(c.ReservationId, Rules.NothingToRelease(c.ReservationId, c.From)));
+            events.Add(MarketEvent.Rejected(c.ReservationId, Rules.NothingToRelease(c.ReservationId, c.From.Value)));
             return;
         }
-        var from = Math.Max(c.From, reservation.Start);
+        var from = Math.Max(c.From.Value, reservation.Start);
         for (var hour = from; hour < reservation.End; hour++) reservation.Pool.AddSold(hour, -reservation.Gpus);
         if (from == reservation.Start) _reservations.Remove(c.ReservationId);
         else _reservations[c.ReservationId] = reservation with { End = from };

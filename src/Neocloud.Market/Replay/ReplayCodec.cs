@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Neocloud.Domain.Money;
+using Neocloud.Domain.Time;
 using Neocloud.Market.Commands;
+using Neocloud.Market.Engine;
 
 namespace Neocloud.Market.Replay;
 
@@ -52,14 +54,39 @@ public static class ReplayCodec
         {
             PoolCommand.OpName => new PoolCommand(Text(root, "id"), Text(root, "provider"), Text(root, "region"), Text(root, "sku"), Segments(root)),
             CapacityCommand.OpName => new CapacityCommand(Text(root, "pool"), new Segment(Int(root, "start"), Int(root, "end"), Int(root, "gpus"))),
-            AskCommand.OpName => new AskCommand(Text(root, "id"), Text(root, "account"), Text(root, "pool"), Int(root, "gpus"), Int(root, "start"), Int(root, "end"), Ticks(root, "price", Text(root, "id"))),
-            BidCommand.OpName => new BidCommand(Text(root, "id"), Text(root, "account"), Text(root, "sku"), OptionalText(root, "region"), Int(root, "gpus"),
-                Int(root, "start"), Int(root, "end"), Ticks(root, "limit", Text(root, "id")), Tif(root)),
+            AskCommand.OpName => Ask(root),
+            BidCommand.OpName => Bid(root),
             CancelCommand.OpName => new CancelCommand(Text(root, "id")),
-            ReserveCommand.OpName => new ReserveCommand(Text(root, "id"), Text(root, "account"), Text(root, "pool"), Int(root, "gpus"), Int(root, "start"), Int(root, "end")),
-            ReleaseCommand.OpName => new ReleaseCommand(Text(root, "id"), Int(root, "from")),
+            ReserveCommand.OpName => Reserve(root),
+            ReleaseCommand.OpName => new ReleaseCommand(Text(root, "id"), new Hour(Int(root, "from"))),
             _ => throw new FormatException($"unknown op \"{op}\""),
         };
+    }
+
+    // Fields are read in the order their errors have always been reported: the first bad one names the rejection.
+    // Hours that are not a window (negative, or backwards) cannot reach the engine, so such a line is rejected here
+    // with the reason the engine's rules give for those fields, in the engine's order (so a bad GPU count comes first).
+    private static AskCommand Ask(JsonElement root)
+    {
+        var (id, account, pool, gpus, start, end) = (Text(root, "id"), Text(root, "account"), Text(root, "pool"), Int(root, "gpus"), Int(root, "start"), Int(root, "end"));
+        var price = PriceField(root, "price", id);
+        if (!HourWindow.TryCreate(start, end, out var window, out _)) throw new FormatException(Rules.OrderFields(AskCommand.OpName, id, gpus, start, end, price.Ticks));
+        return new AskCommand(id, account, pool, gpus, window, price);
+    }
+
+    private static BidCommand Bid(JsonElement root)
+    {
+        var (id, account, sku, region, gpus) = (Text(root, "id"), Text(root, "account"), Text(root, "sku"), OptionalText(root, "region"), Int(root, "gpus"));
+        var (start, end, limit, immediateOrCancel) = (Int(root, "start"), Int(root, "end"), PriceField(root, "limit", id), Tif(root));
+        if (!HourWindow.TryCreate(start, end, out var window, out _)) throw new FormatException(Rules.OrderFields(BidCommand.OpName, id, gpus, start, end, limit.Ticks));
+        return new BidCommand(id, account, sku, region, gpus, window, limit, immediateOrCancel);
+    }
+
+    private static ReserveCommand Reserve(JsonElement root)
+    {
+        var (id, account, pool, gpus, start, end) = (Text(root, "id"), Text(root, "account"), Text(root, "pool"), Int(root, "gpus"), Int(root, "start"), Int(root, "end"));
+        if (!HourWindow.TryCreate(start, end, out var window, out _)) throw new FormatException(Rules.ReservationFields(id, gpus, start, end));
+        return new ReserveCommand(id, account, pool, gpus, window);
     }
 
     private static List<Segment> Segments(JsonElement root)
@@ -91,12 +118,12 @@ public static class ReplayCodec
             ? number
             : throw new FormatException($"{name} must be a whole number");
 
-    private static long Ticks(JsonElement root, string name, string id)
+    private static Price PriceField(JsonElement root, string name, string id)
     {
         if (!root.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
             throw new FormatException($"{name} must be a price string such as \"2.4500\"");
         return Price.TryParse(value.GetString(), out var price, out var error)
-            ? price.Ticks
+            ? price
             : throw new FormatException($"order {id}: {name} {error}");
     }
 
@@ -143,11 +170,11 @@ public static class ReplayCodec
     {
         PoolCommand p => JsonSerializer.Serialize(new { op = p.Op, id = p.PoolId, provider = p.Provider, region = p.Region, sku = p.Sku, capacity = p.Capacity.Select(s => new { start = s.Start, end = s.End, gpus = s.Gpus }) }, s_plain),
         CapacityCommand c => JsonSerializer.Serialize(new { op = c.Op, pool = c.PoolId, start = c.Step.Start, end = c.Step.End, gpus = c.Step.Gpus }, s_plain),
-        AskCommand a => JsonSerializer.Serialize(new { op = a.Op, id = a.OrderId, account = a.Account, pool = a.PoolId, gpus = a.Gpus, start = a.Start, end = a.End, price = Price.FromTicks(a.PriceTicks).ToString() }, s_plain),
-        BidCommand b => JsonSerializer.Serialize(new { op = b.Op, id = b.OrderId, account = b.Account, sku = b.Sku, region = b.Region, gpus = b.Gpus, start = b.Start, end = b.End, limit = Price.FromTicks(b.LimitTicks).ToString(), tif = b.ImmediateOrCancel ? "IOC" : "GTC" }, s_plain),
+        AskCommand a => JsonSerializer.Serialize(new { op = a.Op, id = a.OrderId, account = a.Account, pool = a.PoolId, gpus = a.Gpus, start = a.Window.Start.Value, end = a.Window.End.Value, price = a.Price.ToString() }, s_plain),
+        BidCommand b => JsonSerializer.Serialize(new { op = b.Op, id = b.OrderId, account = b.Account, sku = b.Sku, region = b.Region, gpus = b.Gpus, start = b.Window.Start.Value, end = b.Window.End.Value, limit = b.Limit.ToString(), tif = b.ImmediateOrCancel ? "IOC" : "GTC" }, s_plain),
         CancelCommand c => JsonSerializer.Serialize(new { op = c.Op, id = c.OrderId }, s_plain),
-        ReserveCommand r => JsonSerializer.Serialize(new { op = r.Op, id = r.ReservationId, account = r.Account, pool = r.PoolId, gpus = r.Gpus, start = r.Start, end = r.End }, s_plain),
-        ReleaseCommand r => JsonSerializer.Serialize(new { op = r.Op, id = r.ReservationId, from = r.From }, s_plain),
+        ReserveCommand r => JsonSerializer.Serialize(new { op = r.Op, id = r.ReservationId, account = r.Account, pool = r.PoolId, gpus = r.Gpus, start = r.Window.Start.Value, end = r.Window.End.Value }, s_plain),
+        ReleaseCommand r => JsonSerializer.Serialize(new { op = r.Op, id = r.ReservationId, from = r.From.Value }, s_plain),
         _ => throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command)),
     };
 

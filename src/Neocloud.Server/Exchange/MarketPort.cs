@@ -82,11 +82,11 @@ public sealed class MarketPort(IMatchingEngine engine) : IMarketPort
     {
         CreatePool p => new PoolCommand(p.PoolId, p.OrganizationId, p.Region, p.Sku, p.Capacity.Select(Segment).ToList()),
         AddCapacity a => new CapacityCommand(a.PoolId, Segment(a.Step)),
-        PlaceAsk a => new AskCommand(a.OrderId, a.OrganizationId, a.PoolId, a.Gpus, a.Window.Start.Value, a.Window.End.Value, a.Price.Ticks),
-        PlaceBid b => new BidCommand(b.OrderId, b.OrganizationId, b.Sku, b.Region, b.Gpus, b.Window.Start.Value, b.Window.End.Value, b.Limit.Ticks, b.ImmediateOrCancel),
+        PlaceAsk a => new AskCommand(a.OrderId, a.OrganizationId, a.PoolId, a.Gpus, a.Window, a.Price),
+        PlaceBid b => new BidCommand(b.OrderId, b.OrganizationId, b.Sku, b.Region, b.Gpus, b.Window, b.Limit, b.ImmediateOrCancel),
         CancelOrder c => new CancelCommand(c.OrderId),
-        ReserveCapacity r => new ReserveCommand(r.ReservationId, r.OrganizationId, r.PoolId, r.Gpus, r.Window.Start.Value, r.Window.End.Value),
-        ReleaseCapacity r => new ReleaseCommand(r.ReservationId, r.From.Value),
+        ReserveCapacity r => new ReserveCommand(r.ReservationId, r.OrganizationId, r.PoolId, r.Gpus, r.Window),
+        ReleaseCapacity r => new ReleaseCommand(r.ReservationId, r.From),
         _ => throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command)),
     };
 
