@@ -24,7 +24,7 @@ public class DealAnalyzerTests
         }
         """;
 
-    public static DealTerms Tiny() => DealJson.TryParse(s_tiny, out var terms, out var error) ? terms! : throw new InvalidOperationException(error);
+    public static DealTerms Tiny() => DealJson.Parse(s_tiny).ValueOrThrow();
 
     [Fact]
     public void A_tiny_deal_matches_the_hand_computation_to_the_cent()

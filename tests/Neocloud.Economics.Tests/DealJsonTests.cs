@@ -38,17 +38,19 @@ public class DealJsonTests
         Assert.Equal("pue: must be a number, got the string \"high\"", Parse(Set("pue", JsonValue.Create("high"))));
         Assert.Equal("colour: is not a known field", Parse(Set("colour", JsonValue.Create("red"))));
         Assert.Equal("tranches: must hold 1 to 240 tranches", Parse(Set("tranches", new JsonArray())));
-        Assert.StartsWith("not valid JSON at line 1", Parse("{\"tranches\": ["));
+        Assert.StartsWith("$: not valid JSON at line 1", Parse("{\"tranches\": ["));
     }
 
     [Fact]
     public void A_valid_file_parses()
     {
-        Assert.True(DealJson.TryParse(s_valid, out var terms, out var error), error);
-        Assert.Equal(29_200m, terms!.TcvUsd);
+        var parsed = DealJson.Parse(s_valid);
+        Assert.True(parsed.Success, parsed.Errors?.Summary);
+        Assert.Equal(29_200m, parsed.Value!.TcvUsd);
     }
 
-    private static string? Parse(string json) => DealJson.TryParse(json, out _, out var error) ? null : error;
+    /// <summary>The first error as <c>field: message</c>, or null when the deal parses.</summary>
+    private static string? Parse(string json) => DealJson.Parse(json).Errors?.Summary;
 
     private static string Set(string path, JsonNode? value)
     {

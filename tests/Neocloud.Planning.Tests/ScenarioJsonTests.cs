@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Neocloud.Planning.Scenarios;
+using Neocloud.Planning.Solving;
 
 namespace Neocloud.Planning.Tests;
 
@@ -11,7 +12,7 @@ public class ScenarioJsonTests
     [Fact]
     public void The_example_parses_to_its_figures()
     {
-        var scenario = ScenarioJson.Parse(s_example, "two-regions.json");
+        var scenario = ScenarioJson.Parse(s_example).ValueOrThrow();
 
         Assert.Equal(new DateOnly(2027, 1, 1), scenario.StartMonth);
         Assert.Equal(36, scenario.HorizonMonths);
@@ -59,14 +60,33 @@ public class ScenarioJsonTests
     [MemberData(nameof(BadInputs))]
     public void Bad_input_names_the_field(string json, string path, string mentions)
     {
-        var error = Assert.Throws<ScenarioException>(() => ScenarioJson.Parse(json, "bad.json"));
+        var result = ScenarioJson.Parse(json);
 
-        Assert.Equal(path, error.Path);
-        Assert.Contains(mentions, error.Problem, StringComparison.Ordinal);
-        Assert.StartsWith($"bad.json: {path}: ", error.Message, StringComparison.Ordinal);
-        Assert.False(ScenarioJson.TryParse(json, "bad.json", out var scenario, out var message));
-        Assert.Null(scenario);
-        Assert.Equal(error.Message, message);
+        Assert.False(result.Success);
+        Assert.Null(result.Value);
+        Assert.Equal(path, result.Errors!.Keys.First());
+        Assert.Contains(mentions, result.Errors.For(path), StringComparison.Ordinal);
+        Assert.StartsWith($"{path}: ", result.Errors.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_hand_built_scenario_that_breaks_several_rules_names_each_field()
+    {
+        var scenario = ScenarioJson.Parse(s_example).ValueOrThrow();
+        var region = scenario.Regions[0];
+        var broken = scenario with
+        {
+            DiscountRateAnnual = 11m,
+            Regions = [region with { Build = [region.Build[0] with { KwPerGpu = 0m }] }, .. scenario.Regions.Skip(1)],
+        };
+
+        var errors = ScenarioValidator.Validate(broken);
+
+        Assert.Equal(["discountRateAnnual", "regions[0].build[0].kwPerGpu"], errors.Keys);
+        Assert.Empty(ScenarioValidator.Validate(scenario));
+        // Solving one is a bug in the code that built it, not a user's error.
+        var thrown = Assert.Throws<ArgumentException>(() => CapacityPlanner.Solve(broken));
+        Assert.StartsWith("the scenario is not valid: discountRateAnnual: must be <= 10, got 11", thrown.Message, StringComparison.Ordinal);
     }
 
     private static string Edit(Action<JsonObject> change)

@@ -11,10 +11,10 @@ public static class DealSource
     {
         if (File.Exists(argument))
         {
-            var json = File.ReadAllText(argument);
-            return DealJson.TryParse(json, out var terms, out var error)
-                ? (terms!, Path.GetFileName(argument))
-                : throw new UsageException($"{argument}: {error}");
+            var parsed = DealJson.Parse(File.ReadAllText(argument));
+            return parsed.Success
+                ? (parsed.Value!, Path.GetFileName(argument))
+                : throw new UsageException($"{argument}: {parsed.Errors!.Summary}");
         }
         if (DealPresets.Find(argument) is { } preset) return (preset.Terms, preset.Id);
         if (argument.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || argument.Contains('/', StringComparison.Ordinal))

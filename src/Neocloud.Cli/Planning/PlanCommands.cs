@@ -183,13 +183,7 @@ public static class PlanCommands
     private static (PlanScenario Scenario, string Json) Parse(string source)
     {
         var (json, name) = Read(source);
-        try
-        {
-            return (ScenarioJson.Parse(json, name), json);
-        }
-        catch (ScenarioException e)
-        {
-            throw new UsageException(e.Message);
-        }
+        var scenario = ScenarioJson.Parse(json);
+        return scenario.Success ? (scenario.Value!, json) : throw new UsageException($"{name}: {scenario.Errors!.Summary}");
     }
 }

@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
 using Neocloud.Domain.Catalog;
+using Neocloud.Domain.Input;
 
 namespace Neocloud.Economics.Deals;
 
 /// <summary>
-/// Reads a deal file (DESIGN.md field names) into validated <see cref="DealTerms"/>, or says in one line which field
-/// is wrong and why. Presets carry extra descriptive fields (<c>id</c>, <c>title</c>, <c>sources</c>, …), which are allowed.
+/// Reads a deal file (DESIGN.md field names) into validated <see cref="DealTerms"/>, or the <see cref="FieldErrors"/>
+/// naming the field that is wrong and why. Presets carry extra descriptive fields (<c>id</c>, <c>title</c>, <c>sources</c>, …), which are allowed.
 /// </summary>
 public static class DealJson
 {
@@ -19,10 +20,10 @@ public static class DealJson
         "depreciationMonths", "buyerView", "utilization",
     ];
 
-    /// <summary>Parses and validates deal JSON; on failure <paramref name="error"/> names the field.</summary>
-    public static bool TryParse(string json, out DealTerms? terms, out string? error)
+    /// <summary>Parses and validates deal JSON; on failure the errors name the first bad field.</summary>
+    public static ParseResult<DealTerms> Parse(string json)
     {
-        terms = null;
+        ArgumentNullException.ThrowIfNull(json);
         JsonDocument document;
         try
         {
@@ -30,21 +31,17 @@ public static class DealJson
         }
         catch (JsonException e)
         {
-            error = $"not valid JSON at line {(e.LineNumber ?? 0) + 1}, position {(e.BytePositionInLine ?? 0) + 1}";
-            return false;
+            return ParseResult<DealTerms>.Failed("$", $"not valid JSON at line {(e.LineNumber ?? 0) + 1}, position {(e.BytePositionInLine ?? 0) + 1}");
         }
         using (document)
         {
             try
             {
-                terms = Read(document.RootElement);
-                error = null;
-                return true;
+                return ParseResult<DealTerms>.Ok(Read(document.RootElement));
             }
             catch (DealFieldException e)
             {
-                error = e.Message;
-                return false;
+                return ParseResult<DealTerms>.Failed(e.Field, e.Problem);
             }
         }
     }
@@ -165,5 +162,10 @@ public static class DealJson
 
     private static string Format(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private sealed class DealFieldException(string field, string problem) : Exception($"{field}: {problem}");
+    /// <summary>Unwinds the reader at the first bad field; never leaves <see cref="Parse"/>.</summary>
+    private sealed class DealFieldException(string field, string problem) : Exception($"{field}: {problem}")
+    {
+        public string Field { get; } = field;
+        public string Problem { get; } = problem;
+    }
 }

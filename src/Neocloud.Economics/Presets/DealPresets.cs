@@ -41,7 +41,9 @@ public static class DealPresets
     /// <summary>Reads a preset file; a broken one is a bug in the shipped data and says which file and field.</summary>
     internal static DealPreset Parse(string name, string json)
     {
-        if (!DealJson.TryParse(json, out var terms, out var error)) throw new InvalidDataException($"{name}: {error}");
+        var parsed = DealJson.Parse(json);
+        if (!parsed.Success) throw new InvalidDataException($"{name}: {parsed.Errors!.Summary}");
+        var terms = parsed.Value!;
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
         string Text(string field) => root.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String

@@ -30,5 +30,10 @@ public static class PlanPresets
 
     /// <summary>A preset, parsed and validated against the embedded catalog.</summary>
     /// <exception cref="KeyNotFoundException">No preset has this id.</exception>
-    public static PlanScenario Load(string id) => ScenarioJson.Parse(Json(id), id + ".json");
+    /// <exception cref="InvalidDataException">The shipped preset is broken (a bug in the data); names the file and field.</exception>
+    public static PlanScenario Load(string id)
+    {
+        var parsed = ScenarioJson.Parse(Json(id));
+        return parsed.Success ? parsed.Value! : throw new InvalidDataException($"{id}.json: {parsed.Errors!.Summary}");
+    }
 }

@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
 using Neocloud.Domain.Catalog;
+using Neocloud.Domain.Input;
 
 namespace Neocloud.Planning.Scenarios;
 
 /// <summary>
 /// Reads a scenario file (camelCase JSON, format in <c>docs/planning.md</c>) into a validated <see cref="PlanScenario"/>,
-/// or says which field is wrong by its JSON path: <c>regions[1].build[0].leadTimeMonths: must be >= 0, got -3</c>.
+/// or the <see cref="FieldErrors"/> naming the field by its JSON path: <c>regions[1].build[0].leadTimeMonths: must be >= 0, got -3</c>.
 /// </summary>
 public static class ScenarioJson
 {
@@ -19,15 +20,14 @@ public static class ScenarioJson
         MaxDepth = 32,
     };
 
-    /// <summary>Parses a scenario against the embedded reference catalog.</summary>
+    /// <summary>Parses and validates a scenario against the embedded reference catalog.</summary>
     /// <param name="json">The scenario file's text.</param>
-    /// <param name="sourceName">The file name or other label, used in error messages.</param>
-    /// <exception cref="ScenarioException">The input is not valid; the message names the field.</exception>
-    public static PlanScenario Parse(string json, string sourceName) => Parse(json, sourceName, ReferenceCatalog.Embedded);
+    /// <returns>The scenario, or the errors by JSON path (the caller names the file in its message).</returns>
+    public static ParseResult<PlanScenario> Parse(string json) => Parse(json, ReferenceCatalog.Embedded);
 
-    /// <summary>Parses a scenario against a catalog's SKUs.</summary>
-    /// <exception cref="ScenarioException">The input is not valid; the message names the field.</exception>
-    public static PlanScenario Parse(string json, string sourceName, ReferenceCatalog catalog)
+    /// <summary>Parses and validates a scenario against a catalog's SKUs.</summary>
+    /// <returns>The scenario, or the errors by JSON path (the caller names the file in its message).</returns>
+    public static ParseResult<PlanScenario> Parse(string json, ReferenceCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -38,36 +38,34 @@ public static class ScenarioJson
         }
         catch (JsonException e)
         {
-            throw new ScenarioException("$", $"not valid JSON at line {(e.LineNumber ?? 0) + 1}, position {(e.BytePositionInLine ?? 0) + 1}", sourceName);
+            return ParseResult<PlanScenario>.Failed("$", $"not valid JSON at line {(e.LineNumber ?? 0) + 1}, position {(e.BytePositionInLine ?? 0) + 1}");
         }
         using (document)
         {
             var skus = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
             foreach (var sku in catalog.Skus) skus[sku.Id] = sku.Fp8Tflops.Value;
-            var scenario = new Reader(sourceName, skus).Scenario(document.RootElement);
-            ScenarioValidator.Validate(scenario, sourceName);
-            return scenario;
+            PlanScenario scenario;
+            try
+            {
+                scenario = new Reader(skus).Scenario(document.RootElement);
+            }
+            catch (FieldException e)
+            {
+                return ParseResult<PlanScenario>.Failed(e.Path, e.Problem);
+            }
+            var errors = ScenarioValidator.Validate(scenario);
+            return errors.IsEmpty ? ParseResult<PlanScenario>.Ok(scenario) : errors;
         }
     }
 
-    /// <summary>Parses a scenario against the embedded catalog; on failure <paramref name="error"/> names the field.</summary>
-    public static bool TryParse(string json, string sourceName, out PlanScenario? scenario, out string? error)
+    /// <summary>Unwinds the reader at the first field it cannot read; never leaves <see cref="Parse(string, ReferenceCatalog)"/>.</summary>
+    private sealed class FieldException(string path, string problem) : Exception($"{path}: {problem}")
     {
-        try
-        {
-            scenario = Parse(json, sourceName);
-            error = null;
-            return true;
-        }
-        catch (ScenarioException e)
-        {
-            scenario = null;
-            error = e.Message;
-            return false;
-        }
+        public string Path { get; } = path;
+        public string Problem { get; } = problem;
     }
 
-    private sealed class Reader(string sourceName, IReadOnlyDictionary<string, decimal> skus)
+    private sealed class Reader(IReadOnlyDictionary<string, decimal> skus)
     {
         public PlanScenario Scenario(JsonElement root)
         {
@@ -315,7 +313,7 @@ public static class ScenarioJson
 
         private static string Join(string at, string name) => at.Length == 0 ? name : $"{at}.{name}";
 
-        private ScenarioException Fail(string path, string problem) => new(path, problem, sourceName);
+        private static FieldException Fail(string path, string problem) => new(path, problem);
 
         private static string Describe(JsonElement value) => JsonDescription.Of(value);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Neocloud.Domain.Input;
 
 namespace Neocloud.Planning.Scenarios;
 
@@ -8,10 +9,12 @@ namespace Neocloud.Planning.Scenarios;
 /// </summary>
 public static class ScenarioValidator
 {
-    /// <summary>Throws <see cref="ScenarioException"/> naming the first field that breaks a rule.</summary>
-    public static void Validate(PlanScenario s, string? sourceName = null)
+    /// <summary>Every field that breaks a rule, by JSON path; empty when the scenario is valid.</summary>
+    public static FieldErrors Validate(PlanScenario s)
     {
-        void Fail(string path, string problem) => throw new ScenarioException(path, problem, sourceName);
+        ArgumentNullException.ThrowIfNull(s);
+        var errors = new FieldErrors();
+        void Fail(string path, string problem) => errors.Add(path, problem);
         void Sku(string path, string sku)
         {
             if (!s.DenseFp8Tflops.ContainsKey(sku)) Fail(path, $"unknown SKU '{sku}' (known: {string.Join(", ", s.DenseFp8Tflops.Keys.Order(StringComparer.Ordinal))})");
@@ -93,7 +96,8 @@ public static class ScenarioValidator
                 Above($"{bat}.mwBlock", build.MwBlock, 0m);
                 AtLeast($"{bat}.maxMwPerYear", build.MaxMwPerYear, 0m);
                 AtLeast($"{bat}.lifeMonths", build.LifeMonths, 1);
-                if (build.GpusPerBlock < 1)
+                // Only with a positive kW per GPU (checked above) can the block's GPUs be counted.
+                if (!errors.Under($"{bat}.") && build.GpusPerBlock < 1)
                     Fail($"{bat}.mwBlock", $"a block of {Format(build.MwBlock)} MW at {Format(build.KwPerGpu)} kW per GPU holds no whole GPU");
             }
         }
@@ -133,6 +137,7 @@ public static class ScenarioValidator
             for (var m = 0; m < spot.PricePerGpuHour.Count; m++) AtLeast($"{at}.pricePerGpuHour[{m}]", spot.PricePerGpuHour[m], 0m);
             AtLeast($"{at}.maxGpusPerMonth", spot.MaxGpusPerMonth, 0);
         }
+        return errors;
     }
 
     private static string Format(decimal value) => value.ToString(CultureInfo.InvariantCulture);

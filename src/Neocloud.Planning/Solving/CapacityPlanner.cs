@@ -37,12 +37,12 @@ public sealed record ComparisonSummary(
 public static class CapacityPlanner
 {
     /// <summary>Solves the scenario: minimum present value of total cost, month by month.</summary>
-    /// <exception cref="ScenarioException">The scenario breaks a rule (a hand-built one; parsed ones are already checked).</exception>
+    /// <exception cref="ArgumentException">The scenario breaks a rule: a bug in code that built it by hand (parsed ones are already checked).</exception>
     public static PlanResult Solve(PlanScenario scenario, PlanOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         options ??= PlanOptions.Default;
-        ScenarioValidator.Validate(scenario);
+        EnsureValid(scenario);
         var inputs = new PlanInputs(scenario);
 
         if (scenario.MeetAllDemand && CapacityBounds.FirstUnmet(inputs) is { } unmet) return Infeasible(scenario, unmet, 0);
@@ -92,12 +92,12 @@ public static class CapacityPlanner
     /// <summary>
     /// What one offer is worth: solves with and without it. Explanations are skipped (only the costs matter).
     /// </summary>
-    /// <exception cref="ScenarioException">The offer id is unknown, or the scenario breaks a rule.</exception>
+    /// <exception cref="ArgumentException">The offer id is unknown, or the scenario breaks a rule (callers check both first).</exception>
     public static PlanComparison Compare(PlanScenario scenario, string offerId, PlanOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         if (scenario.FindOffer(offerId) is null)
-            throw new ScenarioException("offers", $"no offer with id '{offerId}' (offers: {string.Join(", ", scenario.Offers.Select(o => o.Id))})");
+            throw new ArgumentException($"no offer with id '{offerId}' (offers: {string.Join(", ", scenario.Offers.Select(o => o.Id))})", nameof(offerId));
         var quick = (options ?? PlanOptions.Default) with { ExplainBinding = false };
         var with = Solve(scenario, quick);
         var without = Solve(scenario.WithoutOffer(offerId), quick);
@@ -109,8 +109,15 @@ public static class CapacityPlanner
     public static Infeasibility? FirstUnmetMonth(PlanScenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        ScenarioValidator.Validate(scenario);
+        EnsureValid(scenario);
         return CapacityBounds.FirstUnmet(new PlanInputs(scenario));
+    }
+
+    /// <summary>Refuses a scenario that breaks a rule: only hand-built ones can, so that is a bug in their builder.</summary>
+    private static void EnsureValid(PlanScenario scenario)
+    {
+        var errors = ScenarioValidator.Validate(scenario);
+        if (!errors.IsEmpty) throw new ArgumentException($"the scenario is not valid: {errors.Summary}", nameof(scenario));
     }
 
     private static PlanResult Infeasible(PlanScenario scenario, Infeasibility at, double seconds)

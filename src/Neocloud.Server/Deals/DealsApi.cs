@@ -19,13 +19,9 @@ public static class DealsApi
         {
             using var request = await PostRequest.ReadAsync(context, store, clock);
             if (request.Answer is { } answer) return answer.ToResult(request.Replayed);
-            if (!DealJson.TryParse(request.Body!.RootElement.GetRawText(), out var terms, out var error))
-            {
-                var split = error!.IndexOf(": ", StringComparison.Ordinal);
-                var field = split > 0 ? error[..split] : "$";
-                return ApiResponse.Invalid(field, split > 0 ? error[(split + 2)..] : error).ToResult();
-            }
-            return ApiResponse.Of(200, DealAnalysisJson.Of(DealAnalyzer.Analyze(terms!))).ToResult();
+            var terms = DealJson.Parse(request.Body!.RootElement.GetRawText());
+            if (!terms.Success) return ApiResponse.Invalid(terms.Errors!).ToResult();
+            return ApiResponse.Of(200, DealAnalysisJson.Of(DealAnalyzer.Analyze(terms.Value!))).ToResult();
         }).WithSummary("Analyze a deal: cash flows, NPV, IRR, payback, peak funding, EBITDA margin, lease vs build")
           .Accepts<object>("application/json");
 

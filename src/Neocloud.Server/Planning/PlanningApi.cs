@@ -75,16 +75,9 @@ public static class PlanningApi
 
     private static ApiResponse? Scenario(string json, out PlanScenario? scenario)
     {
-        scenario = null;
-        try
-        {
-            scenario = ScenarioJson.Parse(json, "");
-            return null;
-        }
-        catch (ScenarioException e)
-        {
-            return ApiResponse.Invalid(e.Path, e.Problem);
-        }
+        var parsed = ScenarioJson.Parse(json);
+        scenario = parsed.Value;
+        return parsed.Success ? null : ApiResponse.Invalid(parsed.Errors!);
     }
 
     private static ApiResponse? Options(double? gap, int? timeLimit, out PlanOptions options)
