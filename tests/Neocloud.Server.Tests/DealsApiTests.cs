@@ -1,5 +1,5 @@
 using System.Net;
-using Neocloud.Server.Auth;
+using Neocloud.Exchange.Access;
 using Neocloud.Testing;
 
 namespace Neocloud.Server.Tests;

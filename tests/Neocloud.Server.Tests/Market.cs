@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Neocloud.Server.Auth;
+using Neocloud.Exchange.Access;
 using Neocloud.Testing;
 
 namespace Neocloud.Server.Tests;

@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Neocloud.Domain.Time;
-using Neocloud.Server.Auth;
+using Neocloud.Exchange.Access;
+using Neocloud.Exchange.Seed;
 using Neocloud.Server.Hosting;
 using Neocloud.Testing;
 

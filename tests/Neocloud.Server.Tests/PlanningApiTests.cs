@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Neocloud.Server.Auth;
+using Neocloud.Exchange.Access;
 using Neocloud.Testing;
 
 namespace Neocloud.Server.Tests;

@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Data.Sqlite;
-using Neocloud.Server.Auth;
+using Neocloud.Exchange.Access;
 using Neocloud.Testing;
 
 namespace Neocloud.Server.Tests;

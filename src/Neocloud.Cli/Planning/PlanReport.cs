@@ -1,6 +1,6 @@
 using System.Globalization;
 using Neocloud.Planning.Solving;
-using Neocloud.Server.Planning;
+using Neocloud.Exchange.Planning;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 

@@ -109,3 +109,20 @@ public static class OfferScoring
         return int.MaxValue;
     }
 }
+
+/// <summary>The rankings by the names the API, the CLI and the dashboard use.</summary>
+public static class OfferRankings
+{
+    /// <summary>The names, in the order they are offered.</summary>
+    public static readonly IReadOnlyList<string> Names = ["effective-price", "delivery", "availability", "region"];
+
+    /// <summary>A ranking by name (default: effective price), or null for an unknown name.</summary>
+    public static OfferRanking? Parse(string? name) => name switch
+    {
+        null or "effective-price" => OfferRanking.EffectivePrice,
+        "delivery" => OfferRanking.Delivery,
+        "availability" => OfferRanking.Availability,
+        "region" => OfferRanking.Region,
+        _ => null,
+    };
+}

@@ -1,5 +1,5 @@
-using Neocloud.Domain.Input;
-using Neocloud.Server.Auth;
+using Neocloud.Exchange.Access;
+using Neocloud.Exchange.Outcomes;
 using Neocloud.Server.Http;
 using Neocloud.Storage;
 
@@ -20,74 +20,65 @@ public static class AdminApi
     public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder api)
     {
         var admin = api.MapGroup("/admin").RequireAuthorization(Scopes.Admin).WithTags("Admin");
-
-        admin.MapGet("/organizations", async (ExchangeStore store, string? after, int? limit, CancellationToken ct) =>
-        {
-            if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
-            var page = await store.ListOrganizationsAsync(after, take, ct);
-            return ApiResponse.Of(200, page.Select(View)).ToResult();
-        }).WithSummary("List organizations");
-
-        admin.MapPost("/organizations", async (HttpContext context, ExchangeStore store, TimeProvider clock) =>
-        {
-            using var request = await PostRequest.ReadAsync(context, store, clock);
-            if (request.Answer is { } answer) return answer.ToResult(request.Replayed);
-            var fields = JsonFields.Of(request.Body!.RootElement);
-            var id = fields.Id("id");
-            var name = fields.String("name");
-            fields.RejectUnknown();
-            if (!fields.IsValid) return ApiResponse.Invalid(fields.Errors).ToResult();
-
-            var organization = new OrganizationRecord(id!, name!, clock.GetUtcNow().ToUnixTimeMilliseconds());
-            var response = ApiResponse.Of(201, View(organization));
-            if (!await store.TryCreateOrganizationAsync(organization, request.Record(response), context.RequestAborted))
-                return ApiResponse.Problem(409, "Conflict", $"organization '{id}' already exists").ToResult();
-            return response.ToResult();
-        }).WithSummary("Create an organization").Accepts<CreateOrganizationBody>("application/json");
-
-        admin.MapGet("/organizations/{id}/tokens", async (string id, ExchangeStore store, CancellationToken ct) =>
-        {
-            if (await store.GetOrganizationAsync(id, ct) is null) return NotFound(id);
-            var tokens = await store.ListTokensAsync(id, ct);
-            return ApiResponse.Of(200, new Page<TokenView>(tokens.Select(View).ToList(), null)).ToResult();
-        }).WithSummary("List an organization's tokens (never their secrets)");
-
-        admin.MapPost("/organizations/{id}/tokens", async (string id, HttpContext context, ExchangeStore store, TimeProvider clock) =>
-        {
-            using var request = await PostRequest.ReadAsync(context, store, clock);
-            if (request.Answer is { } answer) return answer.ToResult(request.Replayed);
-            var fields = JsonFields.Of(request.Body!.RootElement);
-            var label = fields.String("label", required: false) ?? "api";
-            var scopes = fields.StringSet("scopes", Scopes.All);
-            fields.RejectUnknown();
-            if (!fields.IsValid) return ApiResponse.Invalid(fields.Errors).ToResult();
-            if (await store.GetOrganizationAsync(id, context.RequestAborted) is null) return NotFound(id);
-
-            var (token, secret) = NewToken(id, label, scopes!, clock);
-            // The stored answer for a retry leaves the secret out: secrets are kept only as hashes.
-            var replay = ApiResponse.Of(201, View(token, secret: null));
-            await store.InsertTokenAsync(token, request.Record(replay), context.RequestAborted);
-            return ApiResponse.Of(201, View(token, secret)).ToResult();
-        }).WithSummary("Create a token; its secret is shown once").Accepts<CreateTokenBody>("application/json");
-
-        admin.MapDelete("/tokens/{id}", async (string id, ExchangeStore store, TokenDirectory tokens, TimeProvider clock, CancellationToken ct) =>
-        {
-            if (!await store.RevokeTokenAsync(id, clock.GetUtcNow().ToUnixTimeMilliseconds(), ct))
-                return ApiResponse.Problem(404, "Not found", $"no live token '{id}'").ToResult();
-            tokens.Forget(id);
-            return Results.NoContent();
-        }).WithSummary("Revoke a token");
-
+        admin.MapGet("/organizations", ListOrganizationsAsync).WithSummary("List organizations");
+        admin.MapPost("/organizations", CreateOrganizationAsync).WithSummary("Create an organization").Accepts<CreateOrganizationBody>("application/json");
+        admin.MapGet("/organizations/{id}/tokens", ListTokensAsync).WithSummary("List an organization's tokens (never their secrets)");
+        admin.MapPost("/organizations/{id}/tokens", CreateTokenAsync).WithSummary("Create a token; its secret is shown once").Accepts<CreateTokenBody>("application/json");
+        admin.MapDelete("/tokens/{id}", RevokeTokenAsync).WithSummary("Revoke a token");
         return api;
     }
 
-    /// <summary>A new token record and its secret (the secret is never stored).</summary>
-    public static (TokenRecord Token, string Secret) NewToken(string organizationId, string label, IEnumerable<string> scopes, TimeProvider clock)
+    private static async Task<IResult> ListOrganizationsAsync(ExchangeStore store, string? after, int? limit, CancellationToken ct)
     {
-        var secret = TokenSecrets.NewSecret();
-        var token = new TokenRecord(TokenSecrets.NewId(), organizationId, TokenSecrets.Hash(secret), string.Join(' ', scopes), label,
-            clock.GetUtcNow().ToUnixTimeMilliseconds(), null);
-        return (token, secret);
+        if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
+        var page = await store.ListOrganizationsAsync(after, take, ct);
+        return ApiResponse.Of(200, page.Select(View)).ToResult();
+    }
+
+    private static async Task<IResult> CreateOrganizationAsync(PostBody body, ExchangeStore store, TimeProvider clock, CancellationToken ct)
+    {
+        var fields = body.Fields;
+        var id = fields.Id("id");
+        var name = fields.String("name");
+        fields.RejectUnknown();
+        if (!fields.IsValid) return Answers.Result(Failure.Invalid(fields.Errors));
+
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var organization = new OrganizationRecord(id!, name!, now);
+        var created = body.Key<OrganizationView>(StatusCodes.Status201Created);
+        if (!await store.TryCreateOrganizationAsync(organization, created?.Record(View(organization), now), ct))
+            return Answers.Result(Failure.Conflict("Conflict", $"organization '{id}' already exists"));
+        return ApiResponse.Of(201, View(organization)).ToResult();
+    }
+
+    private static async Task<IResult> ListTokensAsync(string id, ExchangeStore store, CancellationToken ct)
+    {
+        if (await store.GetOrganizationAsync(id, ct) is null) return NotFound(id);
+        var tokens = await store.ListTokensAsync(id, ct);
+        return ApiResponse.Of(200, new Page<TokenView>(tokens.Select(View).ToList(), null)).ToResult();
+    }
+
+    private static async Task<IResult> CreateTokenAsync(string id, PostBody body, ExchangeStore store, TimeProvider clock, CancellationToken ct)
+    {
+        var fields = body.Fields;
+        var label = fields.String("label", required: false) ?? "api";
+        var scopes = fields.StringSet("scopes", Scopes.All);
+        fields.RejectUnknown();
+        if (!fields.IsValid) return Answers.Result(Failure.Invalid(fields.Errors));
+        if (await store.GetOrganizationAsync(id, ct) is null) return NotFound(id);
+
+        var (token, secret) = TokenSecrets.NewToken(id, label, scopes!, clock);
+        // The stored answer for a retry leaves the secret out: secrets are kept only as hashes.
+        var replay = body.Key<NewTokenView>(StatusCodes.Status201Created)?.Record(View(token, secret: null), token.CreatedMs);
+        await store.InsertTokenAsync(token, replay, ct);
+        return ApiResponse.Of(201, View(token, secret)).ToResult();
+    }
+
+    private static async Task<IResult> RevokeTokenAsync(string id, ExchangeStore store, TokenDirectory tokens, TimeProvider clock, CancellationToken ct)
+    {
+        if (!await store.RevokeTokenAsync(id, clock.GetUtcNow().ToUnixTimeMilliseconds(), ct)) return Answers.Result(Failure.NotFound($"no live token '{id}'"));
+        tokens.Forget(id);
+        return Results.NoContent();
     }
 
     /// <summary>The body of POST /admin/organizations.</summary>
@@ -96,7 +87,7 @@ public static class AdminApi
     /// <summary>The body of POST /admin/organizations/{id}/tokens.</summary>
     public sealed record CreateTokenBody(string? Label, IReadOnlyList<string> Scopes);
 
-    private static IResult NotFound(string organization) => ApiResponse.Problem(404, "Not found", $"no organization '{organization}'").ToResult();
+    private static IResult NotFound(string organization) => Answers.Result(Failure.NotFound($"no organization '{organization}'"));
 
     private static OrganizationView View(OrganizationRecord o) => new(o.Id, o.Name, DateTimeOffset.FromUnixTimeMilliseconds(o.CreatedMs));
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Neocloud.Exchange.Access;
 
 namespace Neocloud.Server.Auth;
 

@@ -1,5 +1,5 @@
 using Neocloud.Domain.Catalog;
-using Neocloud.Server.Auth;
+using Neocloud.Exchange.Access;
 using Neocloud.Server.Http;
 
 namespace Neocloud.Server.Catalog;

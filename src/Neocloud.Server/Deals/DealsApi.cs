@@ -1,6 +1,7 @@
 using Neocloud.Economics.Deals;
 using Neocloud.Economics.Presets;
-using Neocloud.Server.Auth;
+using Neocloud.Exchange.Access;
+using Neocloud.Exchange.Outcomes;
 using Neocloud.Server.Http;
 
 namespace Neocloud.Server.Deals;
@@ -14,35 +15,36 @@ public static class DealsApi
     public static RouteGroupBuilder MapDealsApi(this RouteGroupBuilder api)
     {
         var deals = api.MapGroup("/deals").RequireAuthorization(Scopes.MarketRead).WithTags("Deals");
-
-        deals.MapPost("/analyze", async (HttpContext context, Storage.ExchangeStore store, TimeProvider clock) =>
-        {
-            using var request = await PostRequest.ReadAsync(context, store, clock);
-            if (request.Answer is { } answer) return answer.ToResult(request.Replayed);
-            var terms = DealJson.Parse(request.Body!.RootElement.GetRawText());
-            if (!terms.Success) return ApiResponse.Invalid(terms.Errors!).ToResult();
-            return ApiResponse.Of(200, DealAnalysisJson.Of(DealAnalyzer.Analyze(terms.Value!))).ToResult();
-        }).WithSummary("Analyze a deal: cash flows, NPV, IRR, payback, peak funding, EBITDA margin, lease vs build")
-          .Accepts<object>("application/json");
-
-        deals.MapGet("/presets", (HttpContext context, string? after, int? limit) =>
-        {
-            if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
-            var views = DealPresets.All.Select(p => new PresetView(p.Id, p.Title, p.Buyer, p.Seller, p.Sku, p.Notes, p.Terms.TcvUsd, p.Terms.Tranches.Sum(t => t.Gpus)));
-            return ETags.Respond(context, ApiResponse.Of(200, Paging.Of(views, v => v.Id, after, take)));
-        }).WithSummary("List the deal presets");
-
-        deals.MapGet("/presets/{id}", (string id, HttpContext context) =>
-        {
-            if (DealPresets.Find(id) is not { } preset) return ApiResponse.Problem(404, "Not found", $"no deal preset '{id}'").ToResult();
-            return ETags.Respond(context, ApiResponse.Of(200, new
-            {
-                preset.Id, preset.Title, preset.Buyer, preset.Seller, preset.Sku, preset.Notes,
-                sources = preset.Sources.Select(s => new { s.Field, s.Source, s.Url, s.Note, assumption = s.IsAssumption }),
-                deal = System.Text.Json.JsonDocument.Parse(preset.Json).RootElement,
-                analysis = DealAnalysisJson.Of(DealAnalyzer.Analyze(preset.Terms)),
-            }));
-        }).WithSummary("A preset: its inputs with sources, and its analysis");
+        deals.MapPost("/analyze", Analyze).Accepts<object>("application/json")
+            .WithSummary("Analyze a deal: cash flows, NPV, IRR, payback, peak funding, EBITDA margin, lease vs build");
+        deals.MapGet("/presets", ListPresets).WithSummary("List the deal presets");
+        deals.MapGet("/presets/{id}", GetPreset).WithSummary("A preset: its inputs with sources, and its analysis");
         return api;
+    }
+
+    private static IResult Analyze(PostBody body)
+    {
+        var terms = DealJson.Parse(body.Text);
+        if (!terms.Success) return Answers.Result(Failure.Invalid(terms.Errors!));
+        return ApiResponse.Of(200, DealAnalysisJson.Of(DealAnalyzer.Analyze(terms.Value!))).ToResult();
+    }
+
+    private static IResult ListPresets(HttpContext context, string? after, int? limit)
+    {
+        if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
+        var views = DealPresets.All.Select(p => new PresetView(p.Id, p.Title, p.Buyer, p.Seller, p.Sku, p.Notes, p.Terms.TcvUsd, p.Terms.Tranches.Sum(t => t.Gpus)));
+        return ETags.Respond(context, ApiResponse.Of(200, Paging.Of(views, v => v.Id, after, take)));
+    }
+
+    private static IResult GetPreset(string id, HttpContext context)
+    {
+        if (DealPresets.Find(id) is not { } preset) return Answers.Result(Failure.NotFound($"no deal preset '{id}'"));
+        return ETags.Respond(context, ApiResponse.Of(200, new
+        {
+            preset.Id, preset.Title, preset.Buyer, preset.Seller, preset.Sku, preset.Notes,
+            sources = preset.Sources.Select(s => new { s.Field, s.Source, s.Url, s.Note, assumption = s.IsAssumption }),
+            deal = System.Text.Json.JsonDocument.Parse(preset.Json).RootElement,
+            analysis = DealAnalysisJson.Of(DealAnalyzer.Analyze(preset.Terms)),
+        }));
     }
 }

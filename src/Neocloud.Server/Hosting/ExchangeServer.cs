@@ -2,27 +2,29 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.DataProtection;
+using Neocloud.Dashboard;
+using Neocloud.Exchange.Access;
+using Neocloud.Exchange.Demo;
+using Neocloud.Exchange.MarketData;
+using Neocloud.Exchange.Offtake;
+using Neocloud.Exchange.Shard;
 using Neocloud.Server.Admin;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Catalog;
 using Neocloud.Server.Deals;
-using Neocloud.Server.Demo;
-using Neocloud.Server.Exchange;
+using Neocloud.Server.Http;
 using Neocloud.Server.MarketData;
 using Neocloud.Server.Offtake;
-using Neocloud.Server.Planning;
 using Neocloud.Server.Orders;
+using Neocloud.Server.Planning;
 using Neocloud.Server.Pools;
-using Neocloud.Server.Http;
 using Neocloud.Storage;
-using Microsoft.AspNetCore.DataProtection;
-using MudBlazor.Services;
-using Neocloud.Server.Dashboard;
 using Scalar.AspNetCore;
 
 namespace Neocloud.Server.Hosting;
 
-/// <summary>Builds the exchange's web application: REST API, OpenAPI document and docs, over one store.</summary>
+/// <summary>Builds the exchange's web application: REST API, OpenAPI document and docs, and the dashboard, over the exchange core and one store.</summary>
 public static class ExchangeServer
 {
     /// <summary>Opens the store, runs first-start bootstrap, and builds the application (not yet started).</summary>
@@ -34,7 +36,7 @@ public static class ExchangeServer
         if (options.PostgresConnectionString is null) Directory.CreateDirectory(options.DataDirectory);
         var store = await ExchangeStore.OpenAsync(options.Store, cancellationToken);
         var clock = TimeProvider.System;
-        var secret = await Bootstrap.RunAsync(store, options, clock, cancellationToken);
+        var secret = await Bootstrap.RunAsync(store, options.DataDirectory, clock, cancellationToken);
         if (secret is not null)
         {
             announce($"admin token (shown once, also in {Path.Combine(options.DataDirectory, "admin.token")}): {secret}");
@@ -47,27 +49,29 @@ public static class ExchangeServer
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = PostRequest.MaxBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = PostBody.MaxBodyBytes;
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // Keys live beside the data, readable by the server's user only; the warning about unencrypted keys is noise here.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
 
         builder.WebHost.UseStaticWebAssets();
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices();
-        builder.Services.AddScoped<DeskSession>();
+        builder.Services.AddDashboard();
         var keys = Directory.CreateDirectory(Path.Combine(options.DataDirectory, "keys"));
         builder.Services.AddDataProtection().PersistKeysToFileSystem(keys).SetApplicationName("neocloud-exchange");
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton<TokenDirectory>();
-        builder.Services.AddSingleton(services => new ExchangeService(store, MarketPort.Create, clock,
-            services.GetRequiredService<ILogger<ExchangeService>>(), options.SnapshotEvery));
+        builder.Services.AddSingleton(services => new MarketShard(store, clock, services.GetRequiredService<ILogger<MarketShard>>(), options.SnapshotEvery));
+        builder.Services.AddSingleton<MarketQueries>();
         builder.Services.AddSingleton<OfftakeDesk>();
         builder.Services.AddHostedService<ExchangeHost>();
-        if (options.Demo) builder.Services.AddHostedService<DemoTraders>();
+        if (options.Demo)
+        {
+            builder.Services.AddSingleton<DemoTraders>();
+            builder.Services.AddHostedService<DemoTradersHost>();
+        }
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -134,7 +138,7 @@ public static class ExchangeServer
         app.MapScalarApiReference("/docs", docs => docs.WithTitle("Neocloud Exchange API")).AllowAnonymous();
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous().ExcludeFromDescription();
 
-        var api = app.MapGroup("/api/v1");
+        var api = app.MapGroup("/api/v1").WithPostPrelude();
         api.MapGet("/me", (HttpContext context) => ApiResponse.Of(200, new
         {
             organization = context.User.OrganizationId(),
@@ -155,7 +159,7 @@ public static class ExchangeServer
         if (File.Exists(manifest))
         {
             app.MapStaticAssets(manifest).AllowAnonymous();
-            app.MapRazorComponents<Dashboard.App>().AddInteractiveServerRenderMode().AllowAnonymous();
+            app.MapDashboard().AllowAnonymous();
         }
 
         app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());

@@ -1,4 +1,7 @@
-using Neocloud.Domain.Input;
+using System.Security.Claims;
+using Neocloud.Exchange.Access;
+using Neocloud.Exchange.Offtake;
+using Neocloud.Exchange.Outcomes;
 using Neocloud.Offtake.Contracts;
 using Neocloud.Offtake.Offers;
 using Neocloud.Server.Auth;
@@ -17,147 +20,116 @@ public static class OfftakeApi
     public static RouteGroupBuilder MapOfftakeApi(this RouteGroupBuilder api)
     {
         var rfqs = api.MapGroup("/rfqs").WithTags("RFQs");
-
-        rfqs.MapPost("", async (HttpContext context, ExchangeStore store, OfftakeDesk desk, TimeProvider clock) =>
-        {
-            using var request = await PostRequest.ReadAsync(context, store, clock);
-            if (request.Answer is { } answer) return answer.ToResult(request.Replayed);
-            var fields = JsonFields.Of(request.Body!.RootElement);
-            if (OfftakeRequests.Rfq(fields, clock.GetUtcNow()) is not { } terms) return ApiResponse.Invalid(fields.Errors).ToResult();
-            return (await desk.OpenRfqAsync(context.User.OrganizationId(), terms, request.Idempotency, context.RequestAborted)).ToResult();
-        }).RequireAuthorization(Scopes.MarketTrade).Accepts<OfftakeRequests.RfqBody>("application/json")
+        rfqs.MapPost("", OpenRfqAsync).RequireAuthorization(Scopes.MarketTrade).Accepts<OfftakeRequests.RfqBody>("application/json")
             .WithSummary("Open a request for quotes for long-term capacity (sealed: sellers never see each other's offers)");
-
-        rfqs.MapGet("", async (HttpContext context, ExchangeStore store, TimeProvider clock, CancellationToken ct) =>
-        {
-            var caller = context.User.OrganizationId();
-            var now = clock.GetUtcNow();
-            var views = new List<RfqView>();
-            foreach (var rfq in await store.VisibleRfqsAsync(caller, now.ToUnixTimeMilliseconds(), ct))
-                views.Add(RfqView.Of(rfq, now, rfq.BuyerId == caller ? (await store.OffersAsync(rfq.Id, null, ct)).Count : null));
-            return ApiResponse.Of(200, views).ToResult();
-        }).RequireAuthorization(Scopes.MarketRead).WithSummary("List your RFQs and the open RFQs of others");
-
-        rfqs.MapGet("/{id}", async (string id, HttpContext context, ExchangeStore store, TimeProvider clock, CancellationToken ct) =>
-        {
-            var caller = context.User.OrganizationId();
-            var now = clock.GetUtcNow();
-            if (await store.GetRfqAsync(id, ct) is not { } rfq
-                || (rfq.BuyerId != caller && RfqView.StatusOf(rfq, now) != "open" && (await store.OffersAsync(id, caller, ct)).Count == 0))
-                return ApiResponse.Problem(404, "Not found", $"no RFQ '{id}'").ToResult();
-            return ApiResponse.Of(200, RfqView.Of(rfq, now, rfq.BuyerId == caller ? (await store.OffersAsync(id, null, ct)).Count : null)).ToResult();
-        }).RequireAuthorization(Scopes.MarketRead).WithSummary("Get an RFQ");
-
-        rfqs.MapDelete("/{id}", async (string id, HttpContext context, ExchangeStore store, CancellationToken ct) =>
-            await store.WithdrawRfqAsync(id, context.User.OrganizationId(), ct)
-                ? Results.NoContent()
-                : ApiResponse.Problem(404, "Not found", $"no open RFQ '{id}' of yours").ToResult())
-            .RequireAuthorization(Scopes.MarketTrade).WithSummary("Withdraw one of your open RFQs");
-
-        rfqs.MapPost("/{id}/offers", async (string id, HttpContext context, ExchangeStore store, OfftakeDesk desk, TimeProvider clock) =>
-        {
-            using var request = await PostRequest.ReadAsync(context, store, clock);
-            if (request.Answer is { } answer) return answer.ToResult(request.Replayed);
-            var fields = JsonFields.Of(request.Body!.RootElement);
-            if (OfftakeRequests.Offer(fields) is not { } offer) return ApiResponse.Invalid(fields.Errors).ToResult();
-            return (await desk.SubmitOfferAsync(context.User.OrganizationId(), id, offer, request.Idempotency, context.RequestAborted)).ToResult();
-        }).RequireAuthorization(Scopes.MarketTrade).Accepts<OfftakeRequests.OfferBody>("application/json")
+        rfqs.MapGet("", ListRfqsAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("List your RFQs and the open RFQs of others");
+        rfqs.MapGet("/{id}", GetRfqAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("Get an RFQ");
+        rfqs.MapDelete("/{id}", WithdrawRfqAsync).RequireAuthorization(Scopes.MarketTrade).WithSummary("Withdraw one of your open RFQs");
+        rfqs.MapPost("/{id}/offers", SubmitOfferAsync).RequireAuthorization(Scopes.MarketTrade).Accepts<OfftakeRequests.OfferBody>("application/json")
             .WithSummary("Answer an open RFQ with a sealed offer your pools (or announced capacity) can back");
-
-        rfqs.MapGet("/{id}/offers", async (string id, string? rank, HttpContext context, OfftakeDesk desk, CancellationToken ct) =>
-        {
-            if (Ranking(rank) is not { } ranking)
-                return ApiResponse.Invalid("rank", $"must be one of {string.Join(", ", RankingNames)}, got \"{rank}\"").ToResult();
-            return (await desk.OffersAsync(context.User.OrganizationId(), id, ranking, ct)).ToResult();
-        }).RequireAuthorization(Scopes.MarketRead)
+        rfqs.MapGet("/{id}/offers", OffersAsync).RequireAuthorization(Scopes.MarketRead)
             .WithSummary("The buyer: offers ranked (effective-price, delivery, availability or region) once the RFQ has closed; a seller: its own offers");
-
-        rfqs.MapPost("/{id}/award", async (string id, HttpContext context, ExchangeStore store, OfftakeDesk desk, TimeProvider clock) =>
-        {
-            using var request = await PostRequest.ReadAsync(context, store, clock);
-            if (request.Answer is { } answer) return answer.ToResult(request.Replayed);
-            var fields = JsonFields.Of(request.Body!.RootElement);
-            if (OfftakeRequests.Award(fields) is not { } awards) return ApiResponse.Invalid(fields.Errors).ToResult();
-            return (await desk.AwardAsync(context.User.OrganizationId(), id, awards, request.Idempotency, context.RequestAborted)).ToResult();
-        }).RequireAuthorization(Scopes.MarketTrade).Accepts<OfftakeRequests.AwardBody>("application/json")
+        rfqs.MapPost("/{id}/award", AwardAsync).RequireAuthorization(Scopes.MarketTrade).Accepts<OfftakeRequests.AwardBody>("application/json")
             .WithSummary("Award one or several offers (whole, or a share of their GPUs): contracts whose tranches reserve the pools' capacity");
 
         var offtakes = api.MapGroup("/offtakes").WithTags("Offtake contracts");
-
-        offtakes.MapGet("", async (HttpContext context, OfftakeDesk desk, CancellationToken ct) =>
-            ApiResponse.Of(200, await desk.ContractsAsync(context.User.OrganizationId(), ct)).ToResult())
-            .RequireAuthorization(Scopes.MarketRead).WithSummary("List your offtake contracts, as buyer or seller");
-
-        offtakes.MapGet("/{id}", async (string id, HttpContext context, OfftakeDesk desk, CancellationToken ct) =>
-            await desk.ContractAsync(context.User.OrganizationId(), id, ct) is { } state
-                ? ApiResponse.Of(200, state.View(desk.ThisMonth)).ToResult()
-                : NoContract(id))
-            .RequireAuthorization(Scopes.MarketRead).WithSummary("A contract: tranches, termination right, plan-versus-actual economics");
-
-        offtakes.MapGet("/{id}/invoices", async (string id, HttpContext context, OfftakeDesk desk, CancellationToken ct) =>
-            await desk.ContractAsync(context.User.OrganizationId(), id, ct) is { } state
-                ? ApiResponse.Of(200, ContractLedger.Invoices(state.Terms, state.History)).ToResult()
-                : NoContract(id))
-            .RequireAuthorization(Scopes.MarketRead).WithSummary("Monthly invoices: service, prepayment drawn down, SLA credits, refunds");
-
-        offtakes.MapGet("/{id}/sla", async (string id, HttpContext context, OfftakeDesk desk, CancellationToken ct) =>
-            await desk.ContractAsync(context.User.OrganizationId(), id, ct) is { } state
-                ? ApiResponse.Of(200, OfftakeDesk.SlaReports(state)).ToResult()
-                : NoContract(id))
-            .RequireAuthorization(Scopes.MarketRead).WithSummary("SLA reports and the credits they earn");
-
-        offtakes.MapPost("/{id}/deliveries", async (string id, HttpContext context, ExchangeStore store, OfftakeDesk desk, TimeProvider clock) =>
-        {
-            using var request = await PostRequest.ReadAsync(context, store, clock);
-            if (request.Answer is { } answer) return answer.ToResult(request.Replayed);
-            var fields = JsonFields.Of(request.Body!.RootElement);
-            var tranche = fields.Integer("tranche", 1, 1000);
-            var month = fields.Month("month");
-            fields.RejectUnknown();
-            if (!fields.IsValid) return ApiResponse.Invalid(fields.Errors).ToResult();
-            return (await desk.DeliverAsync(context.User.OrganizationId(), id, (int)tranche!.Value, month!.Value, request.Idempotency, context.RequestAborted)).ToResult();
-        }).RequireAuthorization(Scopes.PoolsWrite).Accepts<OfftakeRequests.DeliveryBody>("application/json")
+        offtakes.MapGet("", ListContractsAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("List your offtake contracts, as buyer or seller");
+        offtakes.MapGet("/{id}", GetContractAsync).RequireAuthorization(Scopes.MarketRead)
+            .WithSummary("A contract: tranches, termination right, plan-versus-actual economics");
+        offtakes.MapGet("/{id}/invoices", InvoicesAsync).RequireAuthorization(Scopes.MarketRead)
+            .WithSummary("Monthly invoices: service, prepayment drawn down, SLA credits, refunds");
+        offtakes.MapGet("/{id}/sla", SlaReportsAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("SLA reports and the credits they earn");
+        offtakes.MapPost("/{id}/deliveries", DeliverAsync).RequireAuthorization(Scopes.PoolsWrite).Accepts<OfftakeRequests.DeliveryBody>("application/json")
             .WithSummary("The seller reports a tranche delivered; the buyer gets a resale pool for its GPUs");
-
-        offtakes.MapPost("/{id}/sla", async (string id, HttpContext context, ExchangeStore store, OfftakeDesk desk, TimeProvider clock) =>
-        {
-            using var request = await PostRequest.ReadAsync(context, store, clock);
-            if (request.Answer is { } answer) return answer.ToResult(request.Replayed);
-            var fields = JsonFields.Of(request.Body!.RootElement);
-            var month = fields.Month("month");
-            var availability = fields.Decimal("availabilityPercent", 0m, 100m);
-            fields.RejectUnknown();
-            if (!fields.IsValid) return ApiResponse.Invalid(fields.Errors).ToResult();
-            return (await desk.ReportSlaAsync(context.User.OrganizationId(), id, month!.Value, availability!.Value, request.Idempotency, context.RequestAborted)).ToResult();
-        }).RequireAuthorization(Scopes.PoolsWrite).Accepts<OfftakeRequests.SlaBody>("application/json")
+        offtakes.MapPost("/{id}/sla", ReportSlaAsync).RequireAuthorization(Scopes.PoolsWrite).Accepts<OfftakeRequests.SlaBody>("application/json")
             .WithSummary("The seller reports a month's availability; credits follow the contract's table");
-
-        offtakes.MapPost("/{id}/terminate", async (string id, HttpContext context, ExchangeStore store, OfftakeDesk desk, TimeProvider clock) =>
-        {
-            using var request = await PostRequest.ReadAsync(context, store, clock, requireBody: false);
-            if (request.Answer is { } answer) return answer.ToResult(request.Replayed);
-            var fields = JsonFields.Of(request.Body!.RootElement);
-            fields.RejectUnknown();
-            if (!fields.IsValid) return ApiResponse.Invalid(fields.Errors).ToResult();
-            return (await desk.TerminateAsync(context.User.OrganizationId(), id, request.Idempotency, context.RequestAborted)).ToResult();
-        }).RequireAuthorization(Scopes.MarketTrade)
+        offtakes.MapPost("/{id}/terminate", TerminateAsync).RequireAuthorization(Scopes.MarketTrade).AllowEmptyBody()
             .WithSummary("The buyer terminates when a tranche is later than the grace period: undelivered tranches are cancelled and released");
-
         return api;
     }
 
-    /// <summary>The names of the rankings, as the API and CLI spell them.</summary>
-    public static readonly IReadOnlyList<string> RankingNames = ["effective-price", "delivery", "availability", "region"];
-
-    /// <summary>A ranking by name (default: effective price), or null for an unknown name.</summary>
-    public static OfferRanking? Ranking(string? name) => name switch
+    private static async Task<IResult> OpenRfqAsync(PostBody body, ClaimsPrincipal user, OfftakeDesk desk, TimeProvider clock, CancellationToken ct)
     {
-        null or "effective-price" => OfferRanking.EffectivePrice,
-        "delivery" => OfferRanking.Delivery,
-        "availability" => OfferRanking.Availability,
-        "region" => OfferRanking.Region,
-        _ => null,
-    };
+        if (OfftakeRequests.Rfq(body.Fields, clock.GetUtcNow()) is not { } terms) return Invalid(body);
+        return Answers.Result(await desk.OpenRfqAsync(user.OrganizationId(), terms, body.Key<RfqView>(StatusCodes.Status201Created), ct), StatusCodes.Status201Created);
+    }
 
-    private static IResult NoContract(string id) => ApiResponse.Problem(404, "Not found", $"no offtake contract '{id}'").ToResult();
+    private static async Task<IResult> ListRfqsAsync(ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
+        ApiResponse.Of(200, await desk.RfqsAsync(user.OrganizationId(), ct)).ToResult();
+
+    private static async Task<IResult> GetRfqAsync(string id, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
+        Answers.Result(await desk.RfqAsync(user.OrganizationId(), id, ct));
+
+    private static async Task<IResult> WithdrawRfqAsync(string id, ClaimsPrincipal user, ExchangeStore store, CancellationToken ct) =>
+        await store.WithdrawRfqAsync(id, user.OrganizationId(), ct) ? Results.NoContent() : Answers.Result(Failure.NotFound($"no open RFQ '{id}' of yours"));
+
+    private static async Task<IResult> SubmitOfferAsync(string id, PostBody body, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct)
+    {
+        if (OfftakeRequests.Offer(body.Fields) is not { } offer) return Invalid(body);
+        return Answers.Result(await desk.SubmitOfferAsync(user.OrganizationId(), id, offer, body.Key<OfferView>(StatusCodes.Status201Created), ct),
+            StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> OffersAsync(string id, string? rank, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct)
+    {
+        if (OfferRankings.Parse(rank) is not { } ranking)
+            return Answers.Result(Failure.Invalid("rank", $"must be one of {string.Join(", ", OfferRankings.Names)}, got \"{rank}\""));
+        return Answers.Result(await desk.OffersAsync(user.OrganizationId(), id, ranking, ct), StatusCodes.Status200OK, offers => (object?)offers.Ranked ?? offers.Own);
+    }
+
+    private static async Task<IResult> AwardAsync(string id, PostBody body, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct)
+    {
+        if (OfftakeRequests.Award(body.Fields) is not { } awards) return Invalid(body);
+        return Answers.Result(await desk.AwardAsync(user.OrganizationId(), id, awards, body.Key<IReadOnlyList<OfftakeView>>(StatusCodes.Status201Created), ct),
+            StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> ListContractsAsync(ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
+        ApiResponse.Of(200, await desk.ContractsAsync(user.OrganizationId(), ct)).ToResult();
+
+    private static async Task<IResult> GetContractAsync(string id, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
+        await desk.ContractAsync(user.OrganizationId(), id, ct) is { } state
+            ? ApiResponse.Of(200, state.View(desk.ThisMonth)).ToResult()
+            : Answers.Result(OfftakeDesk.NoContract(id));
+
+    private static async Task<IResult> InvoicesAsync(string id, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
+        await desk.ContractAsync(user.OrganizationId(), id, ct) is { } state
+            ? ApiResponse.Of(200, ContractLedger.Invoices(state.Terms, state.History)).ToResult()
+            : Answers.Result(OfftakeDesk.NoContract(id));
+
+    private static async Task<IResult> SlaReportsAsync(string id, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
+        await desk.ContractAsync(user.OrganizationId(), id, ct) is { } state
+            ? ApiResponse.Of(200, OfftakeDesk.SlaReports(state)).ToResult()
+            : Answers.Result(OfftakeDesk.NoContract(id));
+
+    private static async Task<IResult> DeliverAsync(string id, PostBody body, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct)
+    {
+        var fields = body.Fields;
+        var tranche = fields.Integer("tranche", 1, 1000);
+        var month = fields.Month("month");
+        fields.RejectUnknown();
+        if (!fields.IsValid) return Invalid(body);
+        return Answers.Result(await desk.DeliverAsync(user.OrganizationId(), id, (int)tranche!.Value, month!.Value, body.Key<OfftakeView>(StatusCodes.Status201Created), ct),
+            StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> ReportSlaAsync(string id, PostBody body, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct)
+    {
+        var fields = body.Fields;
+        var month = fields.Month("month");
+        var availability = fields.Decimal("availabilityPercent", 0m, 100m);
+        fields.RejectUnknown();
+        if (!fields.IsValid) return Invalid(body);
+        return Answers.Result(await desk.ReportSlaAsync(user.OrganizationId(), id, month!.Value, availability!.Value, body.Key<SlaView>(StatusCodes.Status201Created), ct),
+            StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> TerminateAsync(string id, PostBody body, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct)
+    {
+        body.Fields.RejectUnknown();
+        if (!body.Fields.IsValid) return Invalid(body);
+        return Answers.Result(await desk.TerminateAsync(user.OrganizationId(), id, body.Key<OfftakeView>(StatusCodes.Status200OK), ct));
+    }
+
+    private static IResult Invalid(PostBody body) => Answers.Result(Failure.Invalid(body.Fields.Errors));
 }

@@ -1,3 +1,7 @@
+using System.Security.Claims;
+using Neocloud.Exchange.Access;
+using Neocloud.Exchange.Outcomes;
+using Neocloud.Exchange.Planning;
 using Neocloud.Planning.Scenarios;
 using Neocloud.Planning.Solving;
 using Neocloud.Server.Auth;
@@ -15,41 +19,44 @@ public static class PlanningApi
     public static RouteGroupBuilder MapPlanningApi(this RouteGroupBuilder api)
     {
         var plans = api.MapGroup("/plans").RequireAuthorization(Scopes.MarketRead).WithTags("Planning");
-
-        plans.MapPost("/solve", async (HttpContext context, ExchangeStore store, TimeProvider clock, double? gap, int? timeLimit, string? rfq) =>
-        {
-            using var request = await PostRequest.ReadAsync(context, store, clock);
-            var (scenario, options, early) = await ScenarioAsync(request, context, store, clock, gap, timeLimit, rfq);
-            if (early is not null) return early;
-            var result = await Task.Run(() => CapacityPlanner.Solve(scenario!, options), context.RequestAborted);
-            return Answer(result).ToResult();
-        }).Accepts<object>("application/json")
-          .WithSummary("Solve a scenario (with ?rfq= the offers on your closed RFQ join it): builds, signed offers, spot and shortfall by month, the cost split and the binding constraints");
-
-        plans.MapPost("/compare", async (HttpContext context, ExchangeStore store, TimeProvider clock, string? without, double? gap, int? timeLimit, string? rfq) =>
-        {
-            using var request = await PostRequest.ReadAsync(context, store, clock);
-            var (scenario, options, early) = await ScenarioAsync(request, context, store, clock, gap, timeLimit, rfq);
-            if (early is not null) return early;
-            if (without is null || scenario!.FindOffer(without) is null)
-                return ApiResponse.Invalid("without", $"must name one of the scenario's offers ({string.Join(", ", scenario?.Offers.Select(o => o.Id) ?? [])})").ToResult();
-            var comparison = await Task.Run(() => CapacityPlanner.Compare(scenario, without, options), context.RequestAborted);
-            return ApiResponse.Of(200, comparison.Summary()).ToResult();
-        }).Accepts<object>("application/json").WithSummary("What an offer is worth to the buyer: cost without it minus cost with it");
-
-        plans.MapGet("/presets", () => ApiResponse.Of(200, PlanPresets.Ids.Select(id =>
-        {
-            var preset = PlanPresets.Load(id);
-            return new { id, name = preset.Name, startMonth = preset.MonthLabel(0), preset.HorizonMonths, regions = preset.Regions.Count, offers = preset.Offers.Count };
-        }).ToList()).ToResult()).WithSummary("The preset scenarios shipped with the product");
-
-        plans.MapGet("/presets/{id}", (string id) => PlanPresets.Exists(id)
-            ? Results.Text(PlanPresets.Json(id), "application/json")
-            : ApiResponse.Problem(404, "Unknown preset", $"no preset scenario '{id}' (presets: {string.Join(", ", PlanPresets.Ids)})").ToResult())
-          .WithSummary("A preset scenario's JSON, with every figure's source: post it to /plans/solve as it is or edited");
-
+        plans.MapPost("/solve", SolveAsync).Accepts<object>("application/json")
+            .WithSummary("Solve a scenario (with ?rfq= the offers on your closed RFQ join it): builds, signed offers, spot and shortfall by month, the cost split and the binding constraints");
+        plans.MapPost("/compare", CompareAsync).Accepts<object>("application/json")
+            .WithSummary("What an offer is worth to the buyer: cost without it minus cost with it");
+        plans.MapGet("/presets", ListPresets).WithSummary("The preset scenarios shipped with the product");
+        plans.MapGet("/presets/{id}", GetPreset).WithSummary("A preset scenario's JSON, with every figure's source: post it to /plans/solve as it is or edited");
         return api;
     }
+
+    private static async Task<IResult> SolveAsync(PostBody body, ClaimsPrincipal user, ExchangeStore store, TimeProvider clock, double? gap, int? timeLimit, string? rfq,
+        CancellationToken ct)
+    {
+        var (scenario, options) = await ScenarioAsync(body, user, store, clock, gap, timeLimit, rfq, ct);
+        if (!scenario.IsAccepted) return Answers.Result(scenario);
+        var result = await Task.Run(() => CapacityPlanner.Solve(scenario.Value!, options), ct);
+        return Answer(result).ToResult();
+    }
+
+    private static async Task<IResult> CompareAsync(PostBody body, ClaimsPrincipal user, ExchangeStore store, TimeProvider clock, string? without, double? gap,
+        int? timeLimit, string? rfq, CancellationToken ct)
+    {
+        var (scenario, options) = await ScenarioAsync(body, user, store, clock, gap, timeLimit, rfq, ct);
+        if (!scenario.IsAccepted) return Answers.Result(scenario);
+        if (without is null || scenario.Value!.FindOffer(without) is null)
+            return Answers.Result(Failure.Invalid("without", $"must name one of the scenario's offers ({string.Join(", ", scenario.Value?.Offers.Select(o => o.Id) ?? [])})"));
+        var comparison = await Task.Run(() => CapacityPlanner.Compare(scenario.Value, without, options), ct);
+        return ApiResponse.Of(200, comparison.Summary()).ToResult();
+    }
+
+    private static IResult ListPresets() => ApiResponse.Of(200, PlanPresets.Ids.Select(id =>
+    {
+        var preset = PlanPresets.Load(id);
+        return new { id, name = preset.Name, startMonth = preset.MonthLabel(0), preset.HorizonMonths, regions = preset.Regions.Count, offers = preset.Offers.Count };
+    }).ToList()).ToResult();
+
+    private static IResult GetPreset(string id) => PlanPresets.Exists(id)
+        ? Results.Text(PlanPresets.Json(id), "application/json")
+        : ApiResponse.Problem(404, "Unknown preset", $"no preset scenario '{id}' (presets: {string.Join(", ", PlanPresets.Ids)})").ToResult();
 
     /// <summary>A plan, or a 422 naming the month and region that cannot be met (or why no plan was found).</summary>
     public static ApiResponse Answer(PlanResult result)
@@ -61,31 +68,16 @@ public static class PlanningApi
         return ApiResponse.Of(200, result);
     }
 
-    /// <summary>The posted scenario and solver options, with the RFQ's offers added when asked; or the response that ends the request.</summary>
-    private static async Task<(PlanScenario? Scenario, PlanOptions Options, IResult? Early)> ScenarioAsync(
-        PostRequest request, HttpContext context, ExchangeStore store, TimeProvider clock, double? gap, int? timeLimit, string? rfq)
+    /// <summary>The posted scenario and solver options, with the RFQ's offers added when asked; or why not.</summary>
+    private static async Task<(Outcome<PlanScenario> Scenario, PlanOptions Options)> ScenarioAsync(
+        PostBody body, ClaimsPrincipal user, ExchangeStore store, TimeProvider clock, double? gap, int? timeLimit, string? rfq, CancellationToken ct)
     {
-        if (request.Answer is { } answer) return (null, PlanOptions.Default, answer.ToResult(request.Replayed));
-        if (Options(gap, timeLimit, out var options) is { } bad) return (null, options, bad.ToResult());
-        if (Scenario(request.Body!.RootElement.GetRawText(), out var scenario) is { } invalid) return (null, options, invalid.ToResult());
-        if (rfq is null) return (scenario, options, null);
-        var (withOffers, problem) = await RfqPlanOffers.AddAsync(scenario!, rfq, context.User.OrganizationId(), store, clock.GetUtcNow(), context.RequestAborted);
-        return (withOffers, options, problem?.ToResult());
+        var options = PlanOptions.Default with { RelativeGap = gap ?? 0.01, TimeLimit = TimeSpan.FromSeconds(timeLimit ?? 30) };
+        if (gap is < 0 or > 1) return (Failure.Invalid("gap", $"must be between 0 and 1, got {gap}"), options);
+        if (timeLimit is < 1 or > MaxTimeLimitSeconds) return (Failure.Invalid("timeLimit", $"must be 1 to {MaxTimeLimitSeconds} seconds, got {timeLimit}"), options);
+        var parsed = ScenarioJson.Parse(body.Text);
+        if (!parsed.Success) return (Failure.Invalid(parsed.Errors!), options);
+        if (rfq is null) return (parsed.Value!, options);
+        return (await RfqPlanOffers.AddAsync(parsed.Value!, rfq, user.OrganizationId(), store, clock.GetUtcNow(), ct), options);
     }
-
-    private static ApiResponse? Scenario(string json, out PlanScenario? scenario)
-    {
-        var parsed = ScenarioJson.Parse(json);
-        scenario = parsed.Value;
-        return parsed.Success ? null : ApiResponse.Invalid(parsed.Errors!);
-    }
-
-    private static ApiResponse? Options(double? gap, int? timeLimit, out PlanOptions options)
-    {
-        options = PlanOptions.Default with { RelativeGap = gap ?? 0.01, TimeLimit = TimeSpan.FromSeconds(timeLimit ?? 30) };
-        if (gap is < 0 or > 1) return ApiResponse.Invalid("gap", $"must be between 0 and 1, got {gap}");
-        if (timeLimit is < 1 or > MaxTimeLimitSeconds) return ApiResponse.Invalid("timeLimit", $"must be 1 to {MaxTimeLimitSeconds} seconds, got {timeLimit}");
-        return null;
-    }
-
 }

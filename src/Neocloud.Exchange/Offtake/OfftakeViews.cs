@@ -1,0 +1,81 @@
+using Neocloud.Domain.Time;
+using Neocloud.Offtake;
+using Neocloud.Offtake.Contracts;
+using Neocloud.Offtake.Offers;
+using Neocloud.Offtake.Rfqs;
+using Neocloud.Storage;
+
+namespace Neocloud.Exchange.Offtake;
+
+/// <summary>An RFQ as the API shows it; <c>offers</c> (how many arrived) only to its buyer.</summary>
+public sealed record RfqView(string Id, string Buyer, string Status, DateTimeOffset ClosesAt, DateTimeOffset Created, RfqTerms Terms, int? Offers)
+{
+    /// <summary>open, closed (past its closing time, not awarded), awarded or withdrawn.</summary>
+    public static string StatusOf(RfqRecord rfq, DateTimeOffset now) =>
+        rfq.Status == "open" && now.ToUnixTimeMilliseconds() >= rfq.ClosesMs ? "closed" : rfq.Status;
+
+    public static RfqView Of(RfqRecord rfq, DateTimeOffset now, int? offers) =>
+        new(rfq.Id, rfq.BuyerId, StatusOf(rfq, now), DateTimeOffset.FromUnixTimeMilliseconds(rfq.ClosesMs), DateTimeOffset.FromUnixTimeMilliseconds(rfq.CreatedMs),
+            OfftakeJson.Read<RfqTerms>(rfq.Terms), offers);
+}
+
+/// <summary>An offer as its seller, or the buyer after closing, sees it.</summary>
+public sealed record OfferView(string Id, string Rfq, string Seller, string Status, DateTimeOffset Submitted, OfferTerms Terms)
+{
+    public static OfferView Of(OfferRecord offer) =>
+        new(offer.Id, offer.RfqId, offer.SellerId, offer.Status, DateTimeOffset.FromUnixTimeMilliseconds(offer.CreatedMs), OfftakeJson.Read<OfferTerms>(offer.Terms));
+}
+
+/// <summary>An offer in the buyer's ranking, with its score and the buyer's lease-vs-build economics.</summary>
+public sealed record RankedOfferView(int Rank, OfferView Offer, ScoredOffer Score);
+
+/// <summary>A tranche of a contract: its state, the reservation that holds its GPUs, and the pool its holder can resell from once delivered.</summary>
+public sealed record TrancheView(int Number, string Pool, int Gpus, string State, CalendarMonth Due, CalendarMonth? Delivered, int MonthsLate, CalendarMonth End,
+    string Reservation, string? ResalePool);
+
+/// <summary>An offtake contract with where it stands: tranches, the termination right, and plan-versus-actual economics.</summary>
+public sealed record OfftakeView(string Id, string Kind, string? Rfq, string? Offer, string Buyer, string Seller, string Sku, string Region, string Status,
+    CalendarMonth Signed, CalendarMonth? TerminatedIn, decimal PricePerGpuHour, decimal PrepaymentFraction, decimal PrepaymentUsd, decimal TcvUsd,
+    decimal AvailabilityPercent, int GraceMonths, IReadOnlyList<CreditStep> CreditTable, IReadOnlyList<TrancheView> Tranches,
+    IReadOnlyList<int> TerminationRight, ContractEconomics Economics);
+
+/// <summary>A month's SLA report and the credit it earns.</summary>
+public sealed record SlaView(CalendarMonth Month, decimal AvailabilityPercent, decimal CreditFraction, decimal CreditUsd);
+
+/// <summary>A stored contract read back: record, terms and history together.</summary>
+public sealed record OfftakeState(OfftakeRecord Record, ContractTerms Terms, ContractHistory History)
+{
+    /// <summary>The id of the reservation that holds a tranche's GPUs (also the id of its resale pool).</summary>
+    public static string TrancheId(string contractId, int tranche) => $"{contractId}.t{tranche}";
+
+    /// <summary>The contract as the API shows it in month <paramref name="now"/>.</summary>
+    public OfftakeView View(CalendarMonth now)
+    {
+        var statuses = ContractLedger.Statuses(Terms, History, now);
+        var tranches = statuses.Select(s => new TrancheView(s.Number, s.Pool, s.Gpus, s.State.ToString() switch
+            {
+                "DeliveredLate" => "delivered-late",
+                var other => other.ToLowerInvariant(),
+            }, s.Due, s.Delivered, s.MonthsLate, s.End, TrancheId(Record.Id, s.Number),
+            s.Delivered is not null && s.State is TrancheState.Delivered or TrancheState.DeliveredLate ? TrancheId(Record.Id, s.Number) : null)).ToList();
+        return new OfftakeView(Record.Id, "offtake", Record.RfqId, Record.OfferId, Record.BuyerId, Record.SellerId, Record.Sku, Record.Region, Record.Status,
+            Terms.Signed, History.TerminatedIn, Terms.PricePerGpuHour, Terms.PrepaymentFraction, Terms.PrepaymentUsd, Terms.TcvUsd, Terms.AvailabilityPercent,
+            Terms.GraceMonths, Terms.CreditTable, tranches, ContractLedger.TerminationRight(Terms, History, now), ContractLedger.Economics(Terms, History, now));
+    }
+
+    /// <summary>Reads a stored contract with its deliveries and SLA reports.</summary>
+    public static async Task<OfftakeState> LoadAsync(ExchangeStore store, OfftakeRecord record, CancellationToken ct)
+    {
+        var deliveries = (await store.DeliveriesAsync(record.Id, ct)).Select(d => new Delivery((int)d.Tranche, CalendarMonth.Parse(d.Month))).ToList();
+        var sla = (await store.SlaReportsAsync(record.Id, ct))
+            .Select(r => new SlaReport(CalendarMonth.Parse(r.Month), decimal.Parse(r.Availability, System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        var terminated = record.TerminatedMonth is { } t ? CalendarMonth.Parse(t) : (CalendarMonth?)null;
+        return new OfftakeState(record, OfftakeJson.Read<ContractTerms>(record.Terms), new ContractHistory(deliveries, sla, terminated));
+    }
+}
+
+/// <summary>
+/// The offers of an RFQ as the caller may see them: a seller its own (<see cref="Own"/>), the buyer of a closed RFQ
+/// all of them ranked (<see cref="Ranked"/>).
+/// </summary>
+public sealed record OffersOnRfq(IReadOnlyList<OfferView>? Own, IReadOnlyList<RankedOfferView>? Ranked);

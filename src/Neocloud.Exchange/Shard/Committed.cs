@@ -1,0 +1,13 @@
+using Neocloud.Storage;
+
+namespace Neocloud.Exchange.Shard;
+
+/// <summary>
+/// What an accepted request did, in the read model's terms: the order as it now stands and the trades it made
+/// (numbered), or the pool it created. Empty for cancels, capacity steps, reservations and transactions without an order.
+/// </summary>
+public sealed record Committed(OrderRecord? Order, IReadOnlyList<TradeRecord> Trades, PoolRecord? Pool)
+{
+    /// <summary>Nothing to show beyond "done".</summary>
+    public static Committed Nothing { get; } = new(null, [], null);
+}

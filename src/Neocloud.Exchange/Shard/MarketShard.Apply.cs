@@ -1,0 +1,154 @@
+using Neocloud.Exchange.Outcomes;
+using Neocloud.Market.Commands;
+using Neocloud.Market.Engine;
+using Neocloud.Market.Replay;
+using Neocloud.Storage;
+
+namespace Neocloud.Exchange.Shard;
+
+public sealed partial class MarketShard
+{
+    /// <summary>Applies one request to the engine and adds its journal rows, read-model changes and idempotency record to the batch.</summary>
+    private Outcome<Committed> Apply(CommandItem item, DateTimeOffset now)
+    {
+        var idempotency = item.Idempotency;
+        if (idempotency is not null && _recentKeys.TryGetValue((idempotency.Key.OrganizationId, idempotency.Key.Key), out var seen))
+        {
+            // The same key arrived twice before the first was stored: the second gets the first's answer.
+            return seen.Hash == idempotency.Key.RequestHash ? Outcome<Committed>.Replay(seen.Answer) : Failure.KeyReused;
+        }
+
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var outcome = item.Request switch
+        {
+            TransactionRequest transaction => ApplyTransaction(transaction, nowMs),
+            MarketRequest request => ApplyOne(request.Command, request, nowMs),
+            _ => throw new ArgumentException($"unknown request {item.Request.GetType().Name}", nameof(item)),
+        };
+
+        if (idempotency is not null)
+        {
+            var answer = idempotency.Answer(outcome);
+            _batch.Idempotency.Add(idempotency.Record(answer, nowMs));
+            if (_recentKeys.Count > 100_000) PruneKeys(now);
+            _recentKeys[(idempotency.Key.OrganizationId, idempotency.Key.Key)] = (idempotency.Key.RequestHash, answer, now);
+        }
+        return outcome;
+    }
+
+    /// <summary>Applies the steps in order; on the first rejection releases what the earlier steps reserved, and stores nothing else.</summary>
+    private Outcome<Committed> ApplyTransaction(TransactionRequest transaction, long nowMs)
+    {
+        var reserved = new List<ReserveCommand>();
+        var last = Outcome<Committed>.Accepted(Committed.Nothing);
+        foreach (var step in transaction.Steps)
+        {
+            last = ApplyOne(step, transaction, nowMs);
+            if (!last.IsAccepted)
+            {
+                // The reservations made are journaled, so their release is too: a replay walks the same way.
+                foreach (var reservation in reserved)
+                    ApplyOne(new ReleaseCommand(reservation.ReservationId, reservation.Window.Start), transaction, nowMs);
+                return last;
+            }
+            if (step is ReserveCommand reserve) reserved.Add(reserve);
+        }
+        _batch.Writes.AddRange(transaction.Writes);
+        return last;
+    }
+
+    /// <summary>Runs one command through the engine; when accepted, journals it and records what it changed.</summary>
+    private Outcome<Committed> ApplyOne(MarketCommand command, ShardRequest request, long nowMs)
+    {
+        _events.Clear();
+        _engine.Apply(command, _events);
+        if (_events.Count > 0 && _events[0].Kind == EventKind.Rejected) return Failure.MarketRejected(_events[0].Reason!);
+
+        var sequence = Interlocked.Increment(ref _sequence);
+        _batch.Journal.Add(new JournalEntry(sequence, nowMs, request.OrganizationId, ReplayCodec.Format(command)));
+        switch (command)
+        {
+            case PoolCommand pool:
+            {
+                var record = new PoolRecord(pool.PoolId, pool.Provider, (request as MarketRequest)?.SiteId, pool.Sku, pool.Region, sequence);
+                _batch.Pools.Add(record);
+                foreach (var step in pool.Capacity) _batch.Capacity.Add(new CapacitySegmentRecord(pool.PoolId, step.Start, step.End, step.Gpus));
+                return new Committed(null, [], record);
+            }
+            case CapacityCommand add:
+                _batch.Capacity.Add(new CapacitySegmentRecord(add.PoolId, add.Step.Start, add.Step.End, add.Step.Gpus));
+                return Committed.Nothing;
+            case BidCommand bid:
+            {
+                var trades = Trades(sequence, nowMs);
+                var status = trades.Count > 0 ? "filled" : Rested() ? "open" : "cancelled";
+                var order = new OrderRecord(bid.OrderId, bid.Account, "bid", bid.Sku, bid.Region, null, bid.Gpus, bid.Window.Start.Value,
+                    bid.Window.End.Value, bid.Limit.Ticks, bid.ImmediateOrCancel ? "IOC" : "GTC", status, trades.Sum(t => t.GpuHours), sequence, nowMs, nowMs);
+                _batch.NewOrders.Add(order);
+                foreach (var trade in trades)
+                    _batch.OrderUpdates.Add(new OrderUpdate(trade.AskId, _engine.IsOpen(trade.AskId) ? "open" : "filled", trade.GpuHours, nowMs));
+                return new Committed(order, trades, null);
+            }
+            case AskCommand ask:
+            {
+                var trades = Trades(sequence, nowMs);
+                var pool = _engine.Pool(ask.PoolId)!;
+                var order = new OrderRecord(ask.OrderId, ask.Account, "ask", pool.Sku, pool.Region, ask.PoolId, ask.Gpus, ask.Window.Start.Value,
+                    ask.Window.End.Value, ask.Price.Ticks, null, Rested() ? "open" : "filled", trades.Sum(t => t.GpuHours), sequence, nowMs, nowMs);
+                _batch.NewOrders.Add(order);
+                foreach (var trade in trades) _batch.OrderUpdates.Add(new OrderUpdate(trade.BidId, "filled", trade.GpuHours, nowMs));
+                return new Committed(order, trades, null);
+            }
+            case CancelCommand cancel:
+                _batch.OrderUpdates.Add(new OrderUpdate(cancel.OrderId, "cancelled", 0, nowMs));
+                return Committed.Nothing;
+            case ReserveCommand or ReleaseCommand:
+                return Committed.Nothing;
+            default:
+                throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command));
+        }
+    }
+
+    private bool Rested()
+    {
+        foreach (var e in _events)
+        {
+            if (e.Kind == EventKind.Rested) return true;
+        }
+        return false;
+    }
+
+    private List<TradeRecord> Trades(long sequence, long nowMs)
+    {
+        var trades = new List<TradeRecord>();
+        foreach (var e in _events)
+        {
+            if (e.Kind != EventKind.Trade) continue;
+            var pool = _engine.Pool(e.Pool!)!;
+            var trade = new TradeRecord(++_tradeNo, sequence, e.Bid!, e.Ask!, e.Buyer!, e.Seller!, e.Pool!, pool.Sku, pool.Region,
+                e.Gpus, e.Start, e.End, e.PriceTicks, nowMs);
+            trades.Add(trade);
+            _batch.Trades.Add(trade);
+        }
+        return trades;
+    }
+
+    /// <summary>Applies a journal line again while recovering; a line rejected now means the journal and the engine disagree.</summary>
+    private void Replay(IMatchingEngine engine, string journalLine)
+    {
+        var parsed = ReplayCodec.Parse(journalLine);
+        if (parsed.Command is null) throw new InvalidOperationException($"journal line is not a command ({parsed.NotJson ?? parsed.Rejection?.Reason}): {journalLine}");
+        _events.Clear();
+        engine.Apply(parsed.Command, _events);
+        if (_events.Count > 0 && _events[0].Kind == EventKind.Rejected)
+            throw new InvalidOperationException($"journal line rejected on replay ({_events[0].Reason}): {journalLine}");
+    }
+
+    private void PruneKeys(DateTimeOffset now)
+    {
+        foreach (var (key, entry) in _recentKeys)
+        {
+            if (now - entry.At > s_keyMemory) _recentKeys.Remove(key);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using Neocloud.Market.Commands;
+using Neocloud.Storage;
+
+namespace Neocloud.Exchange.Shard;
+
+/// <summary>What a caller asks the market shard to do, on behalf of an organization.</summary>
+public abstract record ShardRequest(string OrganizationId);
+
+/// <summary>
+/// One market command, as the engine reads it and the journal stores it (built once); a pool may also name the site
+/// it stands on, which only the read model keeps.
+/// </summary>
+public sealed record MarketRequest(string OrganizationId, MarketCommand Command, string? SiteId = null) : ShardRequest(OrganizationId);
+
+/// <summary>
+/// Market commands applied all or none, with the read-model writes they justify, in one commit: an award reserves
+/// every tranche and stores the contracts; if one reservation does not fit, the ones made are released and nothing
+/// else is stored.
+/// </summary>
+public sealed record TransactionRequest(string OrganizationId, IReadOnlyList<MarketCommand> Steps, IReadOnlyList<StoreWrite> Writes)
+    : ShardRequest(OrganizationId);

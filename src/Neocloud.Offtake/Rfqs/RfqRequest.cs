@@ -1,0 +1,60 @@
+using Neocloud.Domain.Catalog;
+using Neocloud.Domain.Input;
+using Neocloud.Domain.Time;
+using Neocloud.Offtake.Contracts;
+using Neocloud.Offtake.Offers;
+
+namespace Neocloud.Offtake.Rfqs;
+
+/// <summary>
+/// An RFQ as a buyer fills it in (each field already of its type, from a JSON body or a form): GPUs or megawatts of
+/// critical IT, an optional ramp, the defaults of the optional terms. <see cref="ToTerms"/> checks the rules that
+/// span fields and makes the terms.
+/// </summary>
+public sealed record RfqRequest(
+    IReadOnlyList<string> Skus,
+    int? Gpus,
+    decimal? Mw,
+    IReadOnlyList<string> Regions,
+    CalendarMonth EarliestStart,
+    CalendarMonth LatestStart,
+    int TermMonths,
+    IReadOnlyList<RampStep>? Ramp,
+    decimal MaxPricePerGpuHour,
+    DateTimeOffset ClosesAt,
+    decimal PrepaymentFraction = 0m,
+    decimal MinAvailabilityPercent = 99m,
+    int GraceMonths = 3,
+    decimal DiscountRateAnnual = 0.08m,
+    IReadOnlyList<CreditStep>? CreditTable = null)
+{
+    /// <summary>The longest term an RFQ may ask for: ten years.</summary>
+    public const int MaxTermMonths = 120;
+
+    /// <summary>The terms, or the fields that break a rule; <paramref name="errors"/> may already hold the errors of reading the fields.</summary>
+    public ParseResult<RfqTerms> ToTerms(DateTimeOffset now, ReferenceCatalog catalog, FieldErrors? errors = null)
+    {
+        errors ??= new FieldErrors();
+        if (Skus.Count == 0) errors.Add("skus", "must not be empty");
+        foreach (var sku in Skus)
+        {
+            if (catalog.FindSku(sku) is null) errors.Add("skus", $"unknown SKU '{sku}'");
+        }
+        if (Gpus is null && Mw is null && errors.IsEmpty) errors.Add("gpus", "give gpus, or mw of critical IT");
+        if (Gpus is not null && Mw is not null) errors.Add("mw", "give gpus or mw, not both");
+        if (LatestStart < EarliestStart) errors.Add("latestStart", $"must not be before earliestStart ({EarliestStart}), got {LatestStart}");
+        if (ClosesAt <= now) errors.Add("closesAt", $"must be in the future, got {ClosesAt:O}");
+        var table = CreditTable ?? [];
+        if (ServiceCredits.Problem(table) is { } tableProblem) errors.Add("creditTable", tableProblem);
+        if (!errors.IsEmpty) return errors;
+
+        // Megawatts of critical IT become GPUs of the first SKU at its all-in power per GPU.
+        var total = Gpus ?? (int)decimal.Floor(Mw!.Value * 1000m / OfferScoring.KwPerGpu(catalog.FindSku(Skus[0])));
+        var steps = Ramp ?? [new RampStep(total, 0)];
+        if (total < 1) errors.Add("mw", "is less than one GPU");
+        else if (steps.Sum(s => s.Gpus) != total) errors.Add("ramp", $"the ramp adds up to {steps.Sum(s => s.Gpus)} GPUs, the RFQ asks for {total}");
+        if (!errors.IsEmpty) return errors;
+        return ParseResult<RfqTerms>.Ok(new RfqTerms(Skus.Select(s => catalog.FindSku(s)!.Id).ToList(), total, Regions, EarliestStart, LatestStart, TermMonths,
+            steps, MaxPricePerGpuHour, PrepaymentFraction, MinAvailabilityPercent, ClosesAt.ToUniversalTime(), GraceMonths, DiscountRateAnnual, table));
+    }
+}
