@@ -1,0 +1,206 @@
+using System.Runtime.InteropServices;
+using Neocloud.Domain.Time;
+using Neocloud.Market.Commands;
+using Neocloud.Market.Engine;
+
+namespace Neocloud.Market.Indexed;
+
+/// <summary>Placing asks and bids, matching them, and filing what rests in the book.</summary>
+public sealed partial class IndexedEngine
+{
+    private void PlaceAsk(AskCommand command, List<MarketEvent> events)
+    {
+        if (!Admissible("ask", command.OrderId, command.Gpus, command.Window, events)) return;
+        if (!_pools.TryGetValue(command.PoolId, out var pool))
+        {
+            events.Add(MarketEvent.Rejected(command.OrderId, Rules.UnknownPool("ask", command.OrderId, command.PoolId)));
+            return;
+        }
+        if (pool.Provider != command.Account)
+        {
+            events.Add(MarketEvent.Rejected(command.OrderId, Rules.NotProvider(command.OrderId, command.Account, pool.Id, pool.Provider)));
+            return;
+        }
+        // The window's bounds and the price, read once: the checks and the walk below use them as plain numbers.
+        var (start, end, priceTicks) = (command.Window.Start.Value, command.Window.End.Value, command.Price.Ticks);
+        if (OverCapacity("ask", command.OrderId, pool, command.Gpus, start, end) is { } over)
+        {
+            events.Add(MarketEvent.Rejected(command.OrderId, over));
+            return;
+        }
+
+        _orders[command.OrderId] = null;
+        var ask = new Ask(command.OrderId, command.Account, pool, command.Gpus, start, end, priceTicks, ++_sequence);
+        ask.Remaining.Add(start, end, command.Gpus);
+        pool.Used.Add(start, end, command.Gpus);
+
+        // Bids it could fill start inside its window: gather them from those buckets, then walk them in book order.
+        _walk.Clear();
+        for (var bucket = ask.Start / BucketHours; bucket <= (ask.End - 1) / BucketHours; bucket++)
+        {
+            if (!pool.Book.BidsByStartBucket.TryGetValue(bucket, out var bids)) continue;
+            foreach (var level in bids.Levels)
+            {
+                if (-level.Rank < ask.PriceTicks) break;
+                foreach (ref readonly var entry in level.Items)
+                {
+                    if (!entry.Removed && ask.Start <= entry.Start && entry.End <= ask.End) _walk.Add(entry.Bid);
+                }
+            }
+        }
+        if (_walk.Count > 1) _walk.Sort(Bid.ByLimitThenTime);
+        foreach (var bid in _walk)
+        {
+            if (!Eligible(ask, bid.Region, bid.Gpus, bid.Start, bid.End, bid.LimitTicks, bid.Account)) continue;
+            Fill(ask, bid.Id, bid.Account, bid.Gpus, bid.Start, bid.End, bid.LimitTicks, events);
+            RemoveBid(bid);
+        }
+        if (ask.Remaining.Max(ask.Start, ask.End) > 0)
+        {
+            AddAsk(ask);
+            events.Add(MarketEvent.Rested(ask.Id));
+        }
+    }
+
+    private void PlaceBid(BidCommand command, List<MarketEvent> events)
+    {
+        if (!Admissible("bid", command.OrderId, command.Gpus, command.Window, events)) return;
+        _orders[command.OrderId] = null;
+        var sequence = ++_sequence;
+        var (start, end, limitTicks) = (command.Window.Start.Value, command.Window.End.Value, command.Limit.Ticks);
+        if (BestAsk(command.Sku, command.Region, command.Gpus, start, end, limitTicks, command.Account, remember: true) is { } ask)
+        {
+            Fill(ask, command.OrderId, command.Account, command.Gpus, start, end, ask.PriceTicks, events);
+            if (ask.Remaining.Max(ask.Start, ask.End) == 0) RemoveAsk(ask);
+            else Refresh(ask, start, end);
+            return;
+        }
+        if (command.ImmediateOrCancel)
+        {
+            events.Add(MarketEvent.Cancelled(command.OrderId));
+            return;
+        }
+        var bid = new Bid(command.OrderId, command.Account, command.Sku, command.Region, command.Gpus, start, end, limitTicks, sequence);
+        AddBid(bid);
+        events.Add(MarketEvent.Rested(bid.Id));
+    }
+
+    /// <summary>An order's id is new and its own fields keep the rules; otherwise it is rejected and false.</summary>
+    private bool Admissible(string kind, string id, int gpus, HourWindow window, List<MarketEvent> events)
+    {
+        var reason = _orders.ContainsKey(id) ? Rules.DuplicateOrder(id) : Rules.OrderFields(kind, id, gpus, window);
+        if (reason is null) return true;
+        events.Add(MarketEvent.Rejected(id, reason));
+        return false;
+    }
+
+    /// <summary>
+    /// The ask an incoming bid takes, or null. With <paramref name="remember"/>, an ask found short of GPUs keeps the
+    /// step that was short in its entry, so later bids needing more than that step has left over any of its hours pass
+    /// it by without reading its steps (what an ask has left only falls while it rests, so the memory stays true).
+    /// </summary>
+    private Ask? BestAsk(string sku, string? region, int gpus, int start, int end, long limitTicks, string buyer, bool remember)
+    {
+        // Every ask that could fill this bid covers its first hour, so it is filed under that hour's bucket.
+        if (!_books.TryGetValue(sku, out var book) || !book.AsksByBucket.TryGetValue(start / BucketHours, out var bucket)) return null;
+        // Names never interned cannot be any ask's region or account: -2 matches nothing, -1 is any region.
+        var regionId = region is null ? -1 : _names.GetValueOrDefault(region, -2);
+        var buyerId = _names.GetValueOrDefault(buyer, -2);
+        // The slots of this bucket the bid's window meets; every other slot's byte is set to 0xFF so it never rejects.
+        var origin = start / BucketHours * BucketHours;
+        var first = (start - origin) / SlotHours;
+        var last = Math.Min(7, (end - 1 - origin) / SlotHours);
+        var outside = ~((ulong.MaxValue >> (8 * (7 - last))) & (ulong.MaxValue << (8 * first)));
+        // A byte below n = min(gpus, 128) shows as a set high bit of (x - n·0x01…01) & ~x (valid for n ≤ 128); larger
+        // bids are only screened for 128, and the exact test decides the rest.
+        var needed = 0x0101010101010101UL * (ulong)Math.Min(gpus, 128);
+        foreach (var level in bucket.Levels)
+        {
+            if (level.Rank > limitTicks) return null;
+            foreach (ref var entry in level.Items)
+            {
+                // A removed entry's start is int.MaxValue, so the window test skips it too.
+                if (entry.Start <= start && end <= entry.End && (regionId == -1 || entry.Region == regionId) && entry.Account != buyerId
+                    && (((entry.SlotMaxima | outside) - needed) & ~(entry.SlotMaxima | outside) & 0x8080808080808080UL) == 0
+                    && !(entry.ShortFrom < end && start < entry.ShortUntil && entry.ShortOf < gpus))
+                {
+                    if (entry.Remaining.FirstStepBelow(gpus, start, end) is not { } shortStep) return entry.Ask;
+                    if (remember) (entry.ShortFrom, entry.ShortUntil, entry.ShortOf) = shortStep;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static bool Eligible(Ask ask, string? region, int gpus, int start, int end, long limitTicks, string buyer) =>
+        ask.PriceTicks <= limitTicks
+        && (region is null || region == ask.Pool.Region)
+        && ask.Start <= start && end <= ask.End
+        && !string.Equals(ask.Account, buyer, StringComparison.Ordinal)
+        && ask.Remaining.Min(start, end) >= gpus;
+
+    private static void Fill(Ask ask, string bidId, string buyer, int gpus, int start, int end, long priceTicks, List<MarketEvent> events)
+    {
+        // Offered GPUs become sold ones: the pool's used total does not change.
+        ask.Remaining.Add(start, end, -gpus);
+        ask.Pool.Sold.Add(start, end, gpus);
+        events.Add(MarketEvent.Trade(bidId, ask.Id, ask.Pool.Id, gpus, start, end, priceTicks, buyer, ask.Account));
+    }
+
+    private void AddAsk(Ask ask)
+    {
+        _orders[ask.Id] = ask;
+        _resting++;
+        var book = ask.Pool.Book;
+        var account = Intern(ask.Account);
+        for (var bucket = ask.Start / BucketHours; bucket <= (ask.End - 1) / BucketHours; bucket++)
+        {
+            ref var levels = ref CollectionsMarshal.GetValueRefOrAddDefault(book.AsksByBucket, bucket, out _);
+            (levels ??= new PriceLevels<AskEntry>()).Add(ask.PriceTicks, new AskEntry(ask, ask.Pool.RegionId, account, SlotMaxima(ask, bucket)));
+        }
+    }
+
+    /// <summary>After a fill of <c>[start, end)</c>, lowers the bound each touched bucket's entry keeps of what the ask has left.</summary>
+    private static void Refresh(Ask ask, int start, int end)
+    {
+        var buckets = ask.Pool.Book.AsksByBucket;
+        for (var bucket = start / BucketHours; bucket <= (end - 1) / BucketHours; bucket++)
+        {
+            ref var entry = ref buckets[bucket].Entry(ask.PriceTicks, ask.Sequence);
+            entry.SlotMaxima = SlotMaxima(ask, bucket);
+        }
+    }
+
+    /// <summary>The most GPUs the ask has left in each slot of one bucket (see <see cref="StepFunction.SlotMaxima"/>).</summary>
+    private static ulong SlotMaxima(Ask ask, int bucket) =>
+        ask.Remaining.SlotMaxima(Math.Max(ask.Start, bucket * BucketHours), (int)Math.Min(ask.End, (bucket + 1L) * BucketHours), bucket * BucketHours, SlotHours);
+
+    private void RemoveAsk(Ask ask)
+    {
+        _orders[ask.Id] = null;
+        _resting--;
+        var book = ask.Pool.Book;
+        for (var bucket = ask.Start / BucketHours; bucket <= (ask.End - 1) / BucketHours; bucket++)
+        {
+            if (book.AsksByBucket[bucket].Remove(ask.PriceTicks, ask.Sequence)) book.AsksByBucket.Remove(bucket);
+        }
+    }
+
+    private void AddBid(Bid bid)
+    {
+        _orders[bid.Id] = bid;
+        _resting++;
+        var book = BookOf(bid.Sku);
+        ref var levels = ref CollectionsMarshal.GetValueRefOrAddDefault(book.BidsByStartBucket, bid.Start / BucketHours, out _);
+        (levels ??= new PriceLevels<BidEntry>()).Add(-bid.LimitTicks, new BidEntry(bid));
+    }
+
+    private void RemoveBid(Bid bid)
+    {
+        _orders[bid.Id] = null;
+        _resting--;
+        var book = BookOf(bid.Sku);
+        var bucket = bid.Start / BucketHours;
+        if (book.BidsByStartBucket[bucket].Remove(-bid.LimitTicks, bid.Sequence)) book.BidsByStartBucket.Remove(bucket);
+    }
+}

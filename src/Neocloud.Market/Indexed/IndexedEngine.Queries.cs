@@ -1,0 +1,54 @@
+using Neocloud.Market.Engine;
+
+namespace Neocloud.Market.Indexed;
+
+/// <summary>What the book, a pool and an order look like, for readers.</summary>
+public sealed partial class IndexedEngine
+{
+    public bool IsOpen(string orderId) => _orders.GetValueOrDefault(orderId) is not null;
+
+    public PoolInfo? Pool(string poolId) => _pools.TryGetValue(poolId, out var p) ? new PoolInfo(p.Id, p.Provider, p.Region, p.Sku) : null;
+
+    public IReadOnlyList<BookLevel> Asks(string sku, string? region) =>
+        !_books.TryGetValue(sku, out var book) ? [] : Levels(book.RestingAsks().Where(a => region is null || a.Pool.Region == region)
+            .Select(a => (a.PriceTicks, GpuHours: GpuHours(a.Remaining), Max: a.Remaining.Max(a.Start, a.End), a.Start, a.End)), descending: false);
+
+    public IReadOnlyList<BookLevel> Bids(string sku, string? region) =>
+        !_books.TryGetValue(sku, out var book) ? [] : Levels(book.RestingBids().Where(b => region is null || b.Region is null || b.Region == region)
+            .Select(b => (b.LimitTicks, GpuHours: (long)b.Gpus * (b.End - b.Start), Max: b.Gpus, b.Start, b.End)), descending: true);
+
+    public long? Quote(string sku, string? region, int gpus, int start, int end, string buyer) =>
+        BestAsk(sku, region, gpus, start, end, long.MaxValue, buyer, remember: false)?.PriceTicks;
+
+    public IReadOnlyList<UsageStep> Usage(string poolId, int start, int end)
+    {
+        if (!_pools.TryGetValue(poolId, out var pool) || end <= start) return [];
+        var steps = new List<UsageStep>();
+        for (var hour = start; hour < end;)
+        {
+            var next = Math.Min(Math.Min(pool.Capacity.NextBreak(hour, end), pool.Used.NextBreak(hour, end)), pool.Sold.NextBreak(hour, end));
+            var sold = pool.Sold.At(hour);
+            var step = new UsageStep(hour, next, pool.Capacity.At(hour), sold, pool.Used.At(hour) - sold);
+            if (steps.Count > 0 && steps[^1] is var last && (last.Capacity, last.Sold, last.Offered) == (step.Capacity, step.Sold, step.Offered))
+                steps[^1] = last with { End = next };
+            else
+                steps.Add(step);
+            hour = next;
+        }
+        return steps;
+    }
+
+    private static long GpuHours(StepFunction remaining)
+    {
+        var total = 0L;
+        foreach (var s in remaining.Segments()) total += (long)s.Gpus * (s.End - s.Start);
+        return total;
+    }
+
+    private static List<BookLevel> Levels(IEnumerable<(long Price, long GpuHours, int Max, int Start, int End)> orders, bool descending)
+    {
+        var levels = orders.GroupBy(o => o.Price)
+            .Select(g => new BookLevel(g.Key, g.Count(), g.Sum(o => o.GpuHours), g.Max(o => o.Max), g.Min(o => o.Start), g.Max(o => o.End)));
+        return (descending ? levels.OrderByDescending(l => l.PriceTicks) : levels.OrderBy(l => l.PriceTicks)).ToList();
+    }
+}
