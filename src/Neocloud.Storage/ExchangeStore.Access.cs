@@ -1,0 +1,84 @@
+using Dapper;
+
+namespace Neocloud.Storage;
+
+/// <summary>Organizations, API tokens and idempotency records: who may call, and what a retried request already did.</summary>
+public sealed partial class ExchangeStore
+{
+    private const string TokenColumns =
+        "id AS Id, organization_id AS OrganizationId, token_hash AS TokenHash, scopes AS Scopes, label AS Label, created_ms AS CreatedMs, revoked_ms AS RevokedMs";
+
+    /// <summary>Creates an organization (with the request's idempotency record, in one transaction); false if the id is taken.</summary>
+    public async Task<bool> TryCreateOrganizationAsync(OrganizationRecord organization, IdempotencyRecord? idempotency, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var inserted = await connection.ExecuteAsync(
+            "INSERT INTO organizations (id, name, created_ms) VALUES (@Id, @Name, @CreatedMs) ON CONFLICT (id) DO NOTHING",
+            organization, transaction);
+        if (inserted == 0) return false;
+        if (idempotency is not null) await InsertIdempotencyAsync(connection, transaction, [idempotency]);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Creates organizations that do not exist yet (seeding); existing ones are left as they are.</summary>
+    public async Task EnsureOrganizationsAsync(IEnumerable<OrganizationRecord> organizations, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            "INSERT INTO organizations (id, name, created_ms) VALUES (@Id, @Name, @CreatedMs) ON CONFLICT (id) DO NOTHING",
+            organizations, transaction);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<OrganizationRecord?> GetOrganizationAsync(string id, CancellationToken cancellationToken = default) =>
+        await SingleAsync<OrganizationRecord>("SELECT id AS Id, name AS Name, created_ms AS CreatedMs FROM organizations WHERE id = @id", new { id }, cancellationToken);
+
+    public async Task<Page<OrganizationRecord>> ListOrganizationsAsync(string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<OrganizationRecord>(new CommandDefinition(
+            "SELECT id AS Id, name AS Name, created_ms AS CreatedMs FROM organizations WHERE id > @after ORDER BY id LIMIT @take",
+            new { after = after ?? "", take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
+        return PageOf(rows, limit, r => r.Id);
+    }
+
+    /// <summary>Stores a new token (only its hash), with the request's idempotency record, in one transaction.</summary>
+    public async Task InsertTokenAsync(TokenRecord token, IdempotencyRecord? idempotency, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            "INSERT INTO api_tokens (id, organization_id, token_hash, scopes, label, created_ms, revoked_ms) " +
+            "VALUES (@Id, @OrganizationId, @TokenHash, @Scopes, @Label, @CreatedMs, @RevokedMs)",
+            token, transaction);
+        if (idempotency is not null) await InsertIdempotencyAsync(connection, transaction, [idempotency]);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<TokenRecord?> FindTokenByHashAsync(byte[] hash, CancellationToken cancellationToken = default) =>
+        await SingleAsync<TokenRecord>($"SELECT {TokenColumns} FROM api_tokens WHERE token_hash = @hash", new { hash }, cancellationToken);
+
+    public async Task<TokenRecord?> GetTokenAsync(string id, CancellationToken cancellationToken = default) =>
+        await SingleAsync<TokenRecord>($"SELECT {TokenColumns} FROM api_tokens WHERE id = @id", new { id }, cancellationToken);
+
+    public async Task<IReadOnlyList<TokenRecord>> ListTokensAsync(string organizationId, CancellationToken cancellationToken = default) =>
+        await QueryAsync<TokenRecord>($"SELECT {TokenColumns} FROM api_tokens WHERE organization_id = @organizationId ORDER BY created_ms, id",
+            new { organizationId }, cancellationToken);
+
+    /// <summary>Marks a token revoked; false if it does not exist or was already revoked.</summary>
+    public async Task<bool> RevokeTokenAsync(string id, long revokedMs, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_tokens SET revoked_ms = @revokedMs WHERE id = @id AND revoked_ms IS NULL",
+            new { id, revokedMs }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    public async Task<IdempotencyRecord?> FindIdempotencyAsync(string organizationId, string key, CancellationToken cancellationToken = default) =>
+        await SingleAsync<IdempotencyRecord>("SELECT organization_id AS OrganizationId, idempotency_key AS IdempotencyKey, request_hash AS RequestHash, status_code AS StatusCode, " +
+            "response AS Response, created_ms AS CreatedMs FROM idempotency WHERE organization_id = @organizationId AND idempotency_key = @key",
+            new { organizationId, key }, cancellationToken);
+}
