@@ -1,0 +1,164 @@
+using Microsoft.Data.Sqlite;
+using Neocloud.Domain.Time;
+using Neocloud.Exchange.Outcomes;
+using Neocloud.Exchange.Shard;
+using Neocloud.Market.Commands;
+using Neocloud.Market.Replay;
+
+namespace Neocloud.Exchange.Tests;
+
+/// <summary>The market shard: one writer, every accepted command journaled and committed before its outcome, typed outcomes.</summary>
+public sealed class MarketShardTests
+{
+    [Fact]
+    public async Task A_bid_trades_at_the_ask_price_and_both_orders_are_stored_with_their_state()
+    {
+        await using var rig = await ShardRig.StartAsync();
+        await rig.AcceptAsync(ShardRig.Pool("p1", "iren", 576));
+        await rig.AcceptAsync(ShardRig.Ask("a1", "iren", "p1", 72, "2.4500"));
+
+        var committed = await rig.AcceptAsync(ShardRig.Bid("b1", "microsoft", 64, "3.1000"));
+
+        var trade = Assert.Single(committed.Trades);
+        Assert.Equal((24_500L, 64L, "microsoft", "iren"), (trade.PriceTicks, trade.Gpus, trade.BuyerId, trade.SellerId));
+        Assert.Equal("filled", committed.Order!.Status);
+        Assert.Equal("filled", (await rig.Store.GetOrderAsync("b1"))!.Status);
+        // The ask keeps 8 GPUs in the bid's hours and all 72 after them: it stays open.
+        Assert.Equal("open", (await rig.Store.GetOrderAsync("a1"))!.Status);
+    }
+
+    [Fact]
+    public async Task A_rejected_command_answers_with_the_engines_reason_and_writes_nothing()
+    {
+        await using var rig = await ShardRig.StartAsync();
+        await rig.AcceptAsync(ShardRig.Pool("p1", "iren", 576));
+        var before = await rig.Store.LastSequenceAsync();
+
+        var outcome = await rig.Shard.SubmitAsync(ShardRig.Ask("a1", "iren", "p1", 1000, "2.4500"));
+
+        Assert.Equal(FailureKind.Rejected, outcome.Failure?.Kind);
+        Assert.Contains("exceeds pool p1's capacity", outcome.Failure!.Detail);
+        Assert.Equal(before, await rig.Store.LastSequenceAsync());
+        Assert.Null(await rig.Store.GetOrderAsync("a1"));
+    }
+
+    [Fact]
+    public async Task The_journal_holds_each_command_as_it_was_built()
+    {
+        await using var rig = await ShardRig.StartAsync();
+        var pool = ShardRig.Pool("p1", "iren", 576);
+        var ask = ShardRig.Ask("a1", "iren", "p1", 72, "2.4500");
+        await rig.AcceptAsync(pool);
+        await rig.AcceptAsync(ask);
+
+        var journal = new List<string>();
+        await foreach (var entry in rig.Store.ReadJournalAsync(0)) journal.Add(entry.Command);
+
+        Assert.Equal([ReplayCodec.Format(pool.Command), ReplayCodec.Format(ask.Command)], journal);
+    }
+
+    [Fact]
+    public async Task A_restarted_shard_has_the_same_book()
+    {
+        await using var rig = await ShardRig.StartAsync();
+        await rig.AcceptAsync(ShardRig.Pool("p1", "iren", 576));
+        await rig.AcceptAsync(ShardRig.Ask("a1", "iren", "p1", 72, "2.4500"));
+        await rig.AcceptAsync(ShardRig.Ask("a2", "iren", "p1", 144, "2.6000"));
+        await rig.AcceptAsync(ShardRig.Bid("b1", "microsoft", 64, "3.1000"));
+        var before = await rig.Shard.QueryAsync(engine => engine.Asks("GB300", null));
+
+        await rig.RestartAsync();
+
+        Assert.Equal(before, await rig.Shard.QueryAsync(engine => engine.Asks("GB300", null)));
+        // The restarted book goes on where it stopped: the next bid takes what is left of the cheapest ask.
+        var next = await rig.AcceptAsync(ShardRig.Bid("b2", "meta", 8, "3.1000"));
+        Assert.Equal("a1", Assert.Single(next.Trades).AskId);
+    }
+
+    [Fact]
+    public async Task A_key_sent_twice_before_the_first_commit_gets_the_first_answer_and_applies_once()
+    {
+        await using var rig = await ShardRig.StartAsync();
+        await rig.AcceptAsync(ShardRig.Pool("p1", "iren", 576));
+
+        var first = rig.Shard.SubmitAsync(ShardRig.Ask("a1", "iren", "p1", 72, "2.4500"), ShardRig.Key("iren", "k1", "hash-1"));
+        var second = rig.Shard.SubmitAsync(ShardRig.Ask("a2", "iren", "p1", 72, "2.4500"), ShardRig.Key("iren", "k1", "hash-1"));
+        var (one, two) = (await first, await second);
+
+        Assert.True(one.IsAccepted);
+        Assert.Equal(new StoredAnswer(201, "a1"), two.Replayed);
+        Assert.Null(await rig.Store.GetOrderAsync("a2"));
+        Assert.Equal("a1", (await rig.Store.FindIdempotencyAsync("iren", "k1"))!.Response);
+    }
+
+    [Fact]
+    public async Task A_key_reused_for_another_request_is_refused()
+    {
+        await using var rig = await ShardRig.StartAsync();
+        await rig.AcceptAsync(ShardRig.Pool("p1", "iren", 576));
+
+        var first = rig.Shard.SubmitAsync(ShardRig.Ask("a1", "iren", "p1", 72, "2.4500"), ShardRig.Key("iren", "k1", "hash-1"));
+        var second = rig.Shard.SubmitAsync(ShardRig.Ask("a2", "iren", "p1", 72, "2.4500"), ShardRig.Key("iren", "k1", "hash-2"));
+        await first;
+
+        Assert.Equal(Failure.KeyReused, (await second).Failure);
+        Assert.Null(await rig.Store.GetOrderAsync("a2"));
+    }
+
+    [Fact]
+    public async Task A_transaction_that_cannot_reserve_everything_releases_what_it_reserved()
+    {
+        await using var rig = await ShardRig.StartAsync();
+        await rig.AcceptAsync(ShardRig.Pool("p1", "iren", 100));
+        var window = HourWindow.Of(ShardRig.Start, ShardRig.Start + 100);
+
+        var outcome = await rig.Shard.SubmitAsync(new TransactionRequest("microsoft",
+            [new ReserveCommand("r1", "microsoft", "p1", 60, window), new ReserveCommand("r2", "microsoft", "p1", 60, window)], []));
+
+        Assert.Equal(FailureKind.Rejected, outcome.Failure?.Kind);
+        Assert.Contains("r2", outcome.Failure!.Detail);
+        // Nothing stays held: the whole pool can be reserved again.
+        await rig.AcceptAsync(new TransactionRequest("microsoft", [new ReserveCommand("r3", "microsoft", "p1", 100, window)], []));
+        // And a restart replays the release too.
+        await rig.RestartAsync();
+        var usage = await rig.Shard.QueryAsync(engine => engine.Usage("p1", window.Start.Value, window.End.Value));
+        Assert.All(usage, step => Assert.Equal(100, step.Sold));
+    }
+
+    [Fact]
+    public async Task A_snapshot_waits_for_at_least_as_many_commands_as_the_last_one_held_resting_orders()
+    {
+        await using var rig = await ShardRig.StartAsync(snapshotEvery: 5);
+        await rig.AcceptAsync(ShardRig.Pool("p1", "iren", 576));
+        // Every bid rests (nothing is offered), so the book grows by one order per command.
+        for (var i = 0; i < 60; i++) await rig.AcceptAsync(ShardRig.Bid($"b{i}", "microsoft", 8, "0.0100"));
+
+        var (previous, last) = await TwoNewestSnapshotsAsync(rig.DatabaseFile);
+        var restingAtPrevious = previous - 1;
+
+        Assert.True(restingAtPrevious > 5, $"the test needs more resting orders than the snapshot interval, got {restingAtPrevious}");
+        Assert.True(last - previous >= restingAtPrevious,
+            $"snapshots at {previous} and {last} are {last - previous} commands apart, the first with {restingAtPrevious} orders resting");
+    }
+
+    private static async Task<(long Previous, long Last)> TwoNewestSnapshotsAsync(string file)
+    {
+        // Snapshots are written beside the shard's loop: wait (up to 30 s) for the store to hold two.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            using var connection = new SqliteConnection($"Data Source={file}");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT sequence FROM snapshots ORDER BY sequence DESC LIMIT 2";
+            var sequences = new List<long>();
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read()) sequences.Add(reader.GetInt64(0));
+            }
+            if (sequences.Count == 2) return (sequences[1], sequences[0]);
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"expected two snapshots within 30 s, found {sequences.Count}");
+            await Task.Delay(50);
+        }
+    }
+}
