@@ -112,4 +112,30 @@ public sealed class AdminAndCatalogTests : IAsyncLifetime
         Assert.True(document.GetProperty("paths").TryGetProperty("/api/v1/catalog/skus", out _));
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/docs")).StatusCode);
     }
+
+    [Fact]
+    public async Task OpenApi_document_gives_client_generators_ids_security_and_problem_answers()
+    {
+        using var anonymous = _server.Client();
+        var document = await (await anonymous.GetAsync("/openapi/v1.json")).JsonAsync();
+
+        Assert.Equal("http", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("type").GetString());
+        Assert.True(document.GetProperty("security")[0].TryGetProperty("bearer", out _));
+        Assert.All(document.GetProperty("servers").EnumerateArray(), server => Assert.False(server.GetProperty("url").GetString()!.EndsWith('/')));
+        var ids = new List<string>();
+        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var where = $"{operation.Name} {path.Name}";
+                Assert.True(operation.Value.TryGetProperty("operationId", out var id), $"{where} has no operationId");
+                ids.Add(id.GetString()!);
+                var responses = operation.Value.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
+                Assert.Contains("401", responses);
+                Assert.Contains(responses, status => status.StartsWith('4') && status != "401");
+            }
+        }
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Contains("PlaceBid", ids);
+    }
 }

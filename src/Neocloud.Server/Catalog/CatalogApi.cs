@@ -12,26 +12,26 @@ public static class CatalogApi
         var catalog = api.MapGroup("/catalog").RequireAuthorization(Scopes.MarketRead).WithTags("Catalog");
         var reference = ReferenceCatalog.Embedded;
 
-        MapList(catalog, "/skus", "List GPU SKUs and their specs", reference.Skus, s => s.Id);
-        MapOne(catalog, "/skus/{id}", "Get a SKU", id => reference.FindSku(id), "SKU");
-        MapList(catalog, "/providers", "List providers", reference.Providers.ToList(), o => o.Id);
-        MapList(catalog, "/buyers", "List buyers", reference.Buyers.ToList(), o => o.Id);
-        MapList(catalog, "/sites", "List sites", reference.Sites, s => s.Id);
-        MapOne(catalog, "/sites/{id}", "Get a site", reference.FindSite, "site");
-        MapList(catalog, "/deals", "List public deals", reference.Deals, d => d.Id);
+        MapList(catalog, "/skus", "ListSkus", "List GPU SKUs and their specs", reference.Skus, s => s.Id);
+        MapOne(catalog, "/skus/{id}", "GetSku", "Get a SKU", id => reference.FindSku(id), "SKU");
+        MapList(catalog, "/providers", "ListProviders", "List providers", reference.Providers.ToList(), o => o.Id);
+        MapList(catalog, "/buyers", "ListBuyers", "List buyers", reference.Buyers.ToList(), o => o.Id);
+        MapList(catalog, "/sites", "ListSites", "List sites", reference.Sites, s => s.Id);
+        MapOne(catalog, "/sites/{id}", "GetSite", "Get a site", reference.FindSite, "site");
+        MapList(catalog, "/deals", "ListPublicDeals", "List public deals", reference.Deals, d => d.Id);
         return api;
     }
 
-    private static void MapList<T>(RouteGroupBuilder group, string pattern, string summary, IReadOnlyList<T> items, Func<T, string> key) =>
+    private static void MapList<T>(RouteGroupBuilder group, string pattern, string name, string summary, IReadOnlyList<T> items, Func<T, string> key) =>
         group.MapGet(pattern, (HttpContext context, string? after, int? limit) =>
         {
             if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
             return ETags.Respond(context, ApiResponse.Of(200, Paging.Of(items, key, after, take)));
-        }).WithSummary(summary);
+        }).WithName(name).WithSummary(summary);
 
-    private static void MapOne<T>(RouteGroupBuilder group, string pattern, string summary, Func<string, T?> find, string noun) where T : class =>
+    private static void MapOne<T>(RouteGroupBuilder group, string pattern, string name, string summary, Func<string, T?> find, string noun) where T : class =>
         group.MapGet(pattern, (HttpContext context, string id) =>
             find(id) is { } item
                 ? ETags.Respond(context, ApiResponse.Of(200, item))
-                : ApiResponse.Problem(404, "Not found", $"no {noun} '{id}'").ToResult()).WithSummary(summary);
+                : ApiResponse.Problem(404, "Not found", $"no {noun} '{id}'").ToResult()).WithName(name).WithSummary(summary);
 }

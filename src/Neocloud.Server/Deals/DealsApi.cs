@@ -15,28 +15,28 @@ public static class DealsApi
     public static RouteGroupBuilder MapDealsApi(this RouteGroupBuilder api)
     {
         var deals = api.MapGroup("/deals").RequireAuthorization(Scopes.MarketRead).WithTags("Deals");
-        deals.MapPost("/analyze", Analyze).Accepts<object>("application/json")
+        deals.MapPost("/analyze", AnalyzeDeal).Accepts<object>("application/json")
             .WithSummary("Analyze a deal: cash flows, NPV, IRR, payback, peak funding, EBITDA margin, lease vs build");
-        deals.MapGet("/presets", ListPresets).WithSummary("List the deal presets");
-        deals.MapGet("/presets/{id}", GetPreset).WithSummary("A preset: its inputs with sources, and its analysis");
+        deals.MapGet("/presets", ListDealPresets).WithSummary("List the deal presets");
+        deals.MapGet("/presets/{id}", GetDealPreset).WithSummary("A preset: its inputs with sources, and its analysis");
         return api;
     }
 
-    private static IResult Analyze(PostBody body)
+    private static IResult AnalyzeDeal(PostBody body)
     {
         var terms = DealJson.Parse(body.Text);
         if (!terms.Success) return Answers.Result(Failure.Invalid(terms.Errors!));
         return ApiResponse.Of(200, DealAnalysisJson.Of(DealAnalyzer.Analyze(terms.Value!))).ToResult();
     }
 
-    private static IResult ListPresets(HttpContext context, string? after, int? limit)
+    private static IResult ListDealPresets(HttpContext context, string? after, int? limit)
     {
         if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
         var views = DealPresets.All.Select(p => new PresetView(p.Id, p.Title, p.Buyer, p.Seller, p.Sku, p.Notes, p.Terms.TcvUsd, p.Terms.Tranches.Sum(t => t.Gpus)));
         return ETags.Respond(context, ApiResponse.Of(200, Paging.Of(views, v => v.Id, after, take)));
     }
 
-    private static IResult GetPreset(string id, HttpContext context)
+    private static IResult GetDealPreset(string id, HttpContext context)
     {
         if (DealPresets.Find(id) is not { } preset) return Answers.Result(Failure.NotFound($"no deal preset '{id}'"));
         return ETags.Respond(context, ApiResponse.Of(200, new

@@ -73,7 +73,7 @@ public static class ExchangeServer
             builder.Services.AddHostedService<DemoTradersHost>();
         }
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(openApi => openApi.AddExchangeConventions());
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = ApiResponse.JsonOptions.PropertyNamingPolicy;
@@ -144,7 +144,7 @@ public static class ExchangeServer
             organization = context.User.OrganizationId(),
             token = context.User.TokenId(),
             scopes = context.User.FindAll(Scopes.ClaimType).Select(c => c.Value).ToList(),
-        }).ToResult()).RequireAuthorization().WithTags("Me").WithSummary("Who the token belongs to, and its scopes");
+        }).ToResult()).RequireAuthorization().WithTags("Me").WithName("GetMe").WithSummary("Who the token belongs to, and its scopes");
         api.MapCatalogApi();
         api.MapPoolsApi();
         api.MapOrdersApi();

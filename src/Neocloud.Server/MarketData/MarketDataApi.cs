@@ -25,17 +25,17 @@ public static class MarketDataApi
     public static RouteGroupBuilder MapMarketDataApi(this RouteGroupBuilder api)
     {
         var market = api.MapGroup("/market/{sku}").RequireAuthorization(Scopes.MarketRead).WithTags("Market data");
-        market.MapGet("/book", BookAsync).WithSummary("The order book: resting asks and bids by price level");
-        market.MapGet("/trades", TradesAsync).WithSummary("Recent trades, newest first, without parties");
-        market.MapGet("/quote", QuoteAsync).WithSummary("The best price a bid of N GPUs over this window would trade at now");
-        market.MapGet("/index", IndexAsync).WithSummary("Daily price index: volume-weighted price per GPU-hour, GPU-hours traded, OHLC");
+        market.MapGet("/book", GetBookAsync).WithSummary("The order book: resting asks and bids by price level");
+        market.MapGet("/trades", ListMarketTradesAsync).WithSummary("Recent trades, newest first, without parties");
+        market.MapGet("/quote", GetQuoteAsync).WithSummary("The best price a bid of N GPUs over this window would trade at now");
+        market.MapGet("/index", GetIndexAsync).WithSummary("Daily price index: volume-weighted price per GPU-hour, GPU-hours traded, OHLC");
         return api;
     }
 
-    private static async Task<IResult> BookAsync(string sku, string? region, MarketQueries market) =>
+    private static async Task<IResult> GetBookAsync(string sku, string? region, MarketQueries market) =>
         Sku(sku) is { } id ? ApiResponse.Of(200, await market.BookAsync(id, region)).ToResult() : UnknownSku(sku);
 
-    private static async Task<IResult> TradesAsync(string sku, int? limit, ExchangeStore store, CancellationToken ct)
+    private static async Task<IResult> ListMarketTradesAsync(string sku, int? limit, ExchangeStore store, CancellationToken ct)
     {
         if (Sku(sku) is not { } id) return UnknownSku(sku);
         if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
@@ -43,7 +43,7 @@ public static class MarketDataApi
         return ApiResponse.Of(200, new Page<PublicTradeView>(trades.Select(PublicTradeView.Of).ToList(), null)).ToResult();
     }
 
-    private static async Task<IResult> QuoteAsync(string sku, long? gpus, long? start, long? end, string? region, ClaimsPrincipal user, MarketQueries market)
+    private static async Task<IResult> GetQuoteAsync(string sku, long? gpus, long? start, long? end, string? region, ClaimsPrincipal user, MarketQueries market)
     {
         if (Sku(sku) is not { } id) return UnknownSku(sku);
         var errors = new FieldErrors();
@@ -56,7 +56,7 @@ public static class MarketDataApi
         return ApiResponse.Of(200, quote).ToResult();
     }
 
-    private static async Task<IResult> IndexAsync(string sku, string? from, string? to, MarketQueries market, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> GetIndexAsync(string sku, string? from, string? to, MarketQueries market, TimeProvider clock, CancellationToken ct)
     {
         if (Sku(sku) is not { } id) return UnknownSku(sku);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);

@@ -27,23 +27,23 @@ public static class OfftakeApi
         rfqs.MapDelete("/{id}", WithdrawRfqAsync).RequireAuthorization(Scopes.MarketTrade).WithSummary("Withdraw one of your open RFQs");
         rfqs.MapPost("/{id}/offers", SubmitOfferAsync).RequireAuthorization(Scopes.MarketTrade).Accepts<OfftakeRequests.OfferBody>("application/json")
             .WithSummary("Answer an open RFQ with a sealed offer your pools (or announced capacity) can back");
-        rfqs.MapGet("/{id}/offers", OffersAsync).RequireAuthorization(Scopes.MarketRead)
+        rfqs.MapGet("/{id}/offers", ListOffersAsync).RequireAuthorization(Scopes.MarketRead)
             .WithSummary("The buyer: offers ranked (effective-price, delivery, availability or region) once the RFQ has closed; a seller: its own offers");
-        rfqs.MapPost("/{id}/award", AwardAsync).RequireAuthorization(Scopes.MarketTrade).Accepts<OfftakeRequests.AwardBody>("application/json")
+        rfqs.MapPost("/{id}/award", AwardOffersAsync).RequireAuthorization(Scopes.MarketTrade).Accepts<OfftakeRequests.AwardBody>("application/json")
             .WithSummary("Award one or several offers (whole, or a share of their GPUs): contracts whose tranches reserve the pools' capacity");
 
         var offtakes = api.MapGroup("/offtakes").WithTags("Offtake contracts");
-        offtakes.MapGet("", ListContractsAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("List your offtake contracts, as buyer or seller");
-        offtakes.MapGet("/{id}", GetContractAsync).RequireAuthorization(Scopes.MarketRead)
+        offtakes.MapGet("", ListOfftakesAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("List your offtake contracts, as buyer or seller");
+        offtakes.MapGet("/{id}", GetOfftakeAsync).RequireAuthorization(Scopes.MarketRead)
             .WithSummary("A contract: tranches, termination right, plan-versus-actual economics");
-        offtakes.MapGet("/{id}/invoices", InvoicesAsync).RequireAuthorization(Scopes.MarketRead)
+        offtakes.MapGet("/{id}/invoices", ListOfftakeInvoicesAsync).RequireAuthorization(Scopes.MarketRead)
             .WithSummary("Monthly invoices: service, prepayment drawn down, SLA credits, refunds");
-        offtakes.MapGet("/{id}/sla", SlaReportsAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("SLA reports and the credits they earn");
-        offtakes.MapPost("/{id}/deliveries", DeliverAsync).RequireAuthorization(Scopes.PoolsWrite).Accepts<OfftakeRequests.DeliveryBody>("application/json")
+        offtakes.MapGet("/{id}/sla", ListSlaReportsAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("SLA reports and the credits they earn");
+        offtakes.MapPost("/{id}/deliveries", ReportDeliveryAsync).RequireAuthorization(Scopes.PoolsWrite).Accepts<OfftakeRequests.DeliveryBody>("application/json")
             .WithSummary("The seller reports a tranche delivered; the buyer gets a resale pool for its GPUs");
         offtakes.MapPost("/{id}/sla", ReportSlaAsync).RequireAuthorization(Scopes.PoolsWrite).Accepts<OfftakeRequests.SlaBody>("application/json")
             .WithSummary("The seller reports a month's availability; credits follow the contract's table");
-        offtakes.MapPost("/{id}/terminate", TerminateAsync).RequireAuthorization(Scopes.MarketTrade).AllowEmptyBody()
+        offtakes.MapPost("/{id}/terminate", TerminateOfftakeAsync).RequireAuthorization(Scopes.MarketTrade).AllowEmptyBody()
             .WithSummary("The buyer terminates when a tranche is later than the grace period: undelivered tranches are cancelled and released");
         return api;
     }
@@ -70,39 +70,39 @@ public static class OfftakeApi
             StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> OffersAsync(string id, string? rank, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct)
+    private static async Task<IResult> ListOffersAsync(string id, string? rank, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct)
     {
         if (OfferRankings.Parse(rank) is not { } ranking)
             return Answers.Result(Failure.Invalid("rank", $"must be one of {string.Join(", ", OfferRankings.Names)}, got \"{rank}\""));
         return Answers.Result(await desk.OffersAsync(user.OrganizationId(), id, ranking, ct), StatusCodes.Status200OK, offers => (object?)offers.Ranked ?? offers.Own);
     }
 
-    private static async Task<IResult> AwardAsync(string id, PostBody body, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct)
+    private static async Task<IResult> AwardOffersAsync(string id, PostBody body, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct)
     {
         if (OfftakeRequests.Award(body.Fields) is not { } awards) return Invalid(body);
         return Answers.Result(await desk.AwardAsync(user.OrganizationId(), id, awards, body.Key<IReadOnlyList<OfftakeView>>(StatusCodes.Status201Created), ct),
             StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ListContractsAsync(ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
+    private static async Task<IResult> ListOfftakesAsync(ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
         ApiResponse.Of(200, await desk.ContractsAsync(user.OrganizationId(), ct)).ToResult();
 
-    private static async Task<IResult> GetContractAsync(string id, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
+    private static async Task<IResult> GetOfftakeAsync(string id, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
         await desk.ContractAsync(user.OrganizationId(), id, ct) is { } state
             ? ApiResponse.Of(200, state.View(desk.ThisMonth)).ToResult()
             : Answers.Result(OfftakeDesk.NoContract(id));
 
-    private static async Task<IResult> InvoicesAsync(string id, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
+    private static async Task<IResult> ListOfftakeInvoicesAsync(string id, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
         await desk.ContractAsync(user.OrganizationId(), id, ct) is { } state
             ? ApiResponse.Of(200, ContractLedger.Invoices(state.Terms, state.History)).ToResult()
             : Answers.Result(OfftakeDesk.NoContract(id));
 
-    private static async Task<IResult> SlaReportsAsync(string id, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
+    private static async Task<IResult> ListSlaReportsAsync(string id, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
         await desk.ContractAsync(user.OrganizationId(), id, ct) is { } state
             ? ApiResponse.Of(200, OfftakeDesk.SlaReports(state)).ToResult()
             : Answers.Result(OfftakeDesk.NoContract(id));
 
-    private static async Task<IResult> DeliverAsync(string id, PostBody body, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct)
+    private static async Task<IResult> ReportDeliveryAsync(string id, PostBody body, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct)
     {
         var fields = body.Fields;
         var tranche = fields.Integer("tranche", 1, 1000);
@@ -124,7 +124,7 @@ public static class OfftakeApi
             StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> TerminateAsync(string id, PostBody body, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct)
+    private static async Task<IResult> TerminateOfftakeAsync(string id, PostBody body, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct)
     {
         body.Fields.RejectUnknown();
         if (!body.Fields.IsValid) return Invalid(body);

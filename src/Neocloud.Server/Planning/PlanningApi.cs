@@ -19,16 +19,16 @@ public static class PlanningApi
     public static RouteGroupBuilder MapPlanningApi(this RouteGroupBuilder api)
     {
         var plans = api.MapGroup("/plans").RequireAuthorization(Scopes.MarketRead).WithTags("Planning");
-        plans.MapPost("/solve", SolveAsync).Accepts<object>("application/json")
+        plans.MapPost("/solve", SolvePlanAsync).Accepts<object>("application/json")
             .WithSummary("Solve a scenario (with ?rfq= the offers on your closed RFQ join it): builds, signed offers, spot and shortfall by month, the cost split and the binding constraints");
-        plans.MapPost("/compare", CompareAsync).Accepts<object>("application/json")
+        plans.MapPost("/compare", ComparePlansAsync).Accepts<object>("application/json")
             .WithSummary("What an offer is worth to the buyer: cost without it minus cost with it");
-        plans.MapGet("/presets", ListPresets).WithSummary("The preset scenarios shipped with the product");
-        plans.MapGet("/presets/{id}", GetPreset).WithSummary("A preset scenario's JSON, with every figure's source: post it to /plans/solve as it is or edited");
+        plans.MapGet("/presets", ListPlanPresets).WithSummary("The preset scenarios shipped with the product");
+        plans.MapGet("/presets/{id}", GetPlanPreset).WithSummary("A preset scenario's JSON, with every figure's source: post it to /plans/solve as it is or edited");
         return api;
     }
 
-    private static async Task<IResult> SolveAsync(PostBody body, ClaimsPrincipal user, ExchangeStore store, TimeProvider clock, double? gap, int? timeLimit, string? rfq,
+    private static async Task<IResult> SolvePlanAsync(PostBody body, ClaimsPrincipal user, ExchangeStore store, TimeProvider clock, double? gap, int? timeLimit, string? rfq,
         CancellationToken ct)
     {
         var (scenario, options) = await ScenarioAsync(body, user, store, clock, gap, timeLimit, rfq, ct);
@@ -37,7 +37,7 @@ public static class PlanningApi
         return Answer(result).ToResult();
     }
 
-    private static async Task<IResult> CompareAsync(PostBody body, ClaimsPrincipal user, ExchangeStore store, TimeProvider clock, string? without, double? gap,
+    private static async Task<IResult> ComparePlansAsync(PostBody body, ClaimsPrincipal user, ExchangeStore store, TimeProvider clock, string? without, double? gap,
         int? timeLimit, string? rfq, CancellationToken ct)
     {
         var (scenario, options) = await ScenarioAsync(body, user, store, clock, gap, timeLimit, rfq, ct);
@@ -48,13 +48,13 @@ public static class PlanningApi
         return ApiResponse.Of(200, comparison.Summary()).ToResult();
     }
 
-    private static IResult ListPresets() => ApiResponse.Of(200, PlanPresets.Ids.Select(id =>
+    private static IResult ListPlanPresets() => ApiResponse.Of(200, PlanPresets.Ids.Select(id =>
     {
         var preset = PlanPresets.Load(id);
         return new { id, name = preset.Name, startMonth = preset.MonthLabel(0), preset.HorizonMonths, regions = preset.Regions.Count, offers = preset.Offers.Count };
     }).ToList()).ToResult();
 
-    private static IResult GetPreset(string id) => PlanPresets.Exists(id)
+    private static IResult GetPlanPreset(string id) => PlanPresets.Exists(id)
         ? Results.Text(PlanPresets.Json(id), "application/json")
         : ApiResponse.Problem(404, "Unknown preset", $"no preset scenario '{id}' (presets: {string.Join(", ", PlanPresets.Ids)})").ToResult();
 

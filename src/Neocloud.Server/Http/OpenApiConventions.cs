@@ -1,0 +1,121 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Neocloud.Server.Http;
+
+/// <summary>
+/// What the generated OpenAPI document says beyond the endpoints themselves, so that client generators and linters can
+/// work from it: the bearer-token security every operation needs, an operation id per handler, the problem documents
+/// the API answers with, the server without a trailing slash, tag descriptions and the licence.
+/// </summary>
+public static class OpenApiConventions
+{
+    private const string BearerScheme = "bearer";
+    private const string ProblemSchema = "Problem";
+
+    private static readonly Dictionary<string, string> s_tags = new()
+    {
+        ["Me"] = "Who a token belongs to",
+        ["Catalog"] = "Reference data: GPU SKUs, providers, buyers, sites and public deals",
+        ["Pools"] = "GPU pools and their capacity over time",
+        ["Orders"] = "An organization's bids and asks, its trades and spot contracts",
+        ["Market data"] = "Public, anonymous market data: book, trades, quotes, daily index",
+        ["Deals"] = "Deal economics: cash flows, NPV, IRR, lease vs build",
+        ["RFQs"] = "Requests for quotes for long-term capacity, sealed offers and awards",
+        ["Offtake contracts"] = "Offtake contracts: tranches, deliveries, invoices, SLA, termination",
+        ["Planning"] = "The buyer's least-cost capacity plan",
+        ["Admin"] = "Organizations and API tokens",
+    };
+
+    /// <summary>Adds the conventions to the OpenAPI options.</summary>
+    public static OpenApiOptions AddExchangeConventions(this OpenApiOptions options)
+    {
+        options.AddOperationTransformer((operation, context, _) =>
+        {
+            // The handler's name is the operation's id (PlaceBidAsync → PlaceBid); lambdas name theirs with WithName.
+            if (operation.OperationId is null
+                && context.Description.ActionDescriptor.EndpointMetadata.OfType<MethodInfo>().FirstOrDefault() is { } method
+                && !method.IsDefined(typeof(CompilerGeneratedAttribute)) && !method.Name.Contains('<', StringComparison.Ordinal))
+            {
+                operation.OperationId = method.Name.EndsWith("Async", StringComparison.Ordinal) ? method.Name[..^"Async".Length] : method.Name;
+            }
+            return Task.CompletedTask;
+        });
+        options.AddDocumentTransformer((document, context, _) =>
+        {
+            document.Info.License = new OpenApiLicense { Name = "Proprietary: Neocloud Exchange" };
+            foreach (var server in document.Servers ?? []) server.Url = server.Url?.TrimEnd('/');
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An API token (nc_…) from an administrator: Authorization: Bearer <token>",
+            };
+            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
+            document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+            document.Components.Schemas[ProblemSchema] = Problem();
+            document.Tags = new HashSet<OpenApiTag>(s_tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
+            foreach (var path in document.Paths.Values)
+            {
+                foreach (var (method, operation) in path.Operations ?? [])
+                {
+                    operation.Responses ??= new OpenApiResponses();
+                    foreach (var (status, description) in ProblemsOf(method))
+                        operation.Responses.TryAdd(status, ProblemResponse(document, description));
+                }
+            }
+            return Task.CompletedTask;
+        });
+        return options;
+    }
+
+    /// <summary>The problems every operation of a method may answer with.</summary>
+    private static IEnumerable<(string Status, string Description)> ProblemsOf(HttpMethod method)
+    {
+        yield return ("400", "A field is not valid (errors names it)");
+        yield return ("401", "No token, or an unknown or revoked one");
+        yield return ("403", "The token lacks the scope, or the caller is not the party who may do this");
+        yield return ("404", "No such thing that the caller may see");
+        if (method != HttpMethod.Get)
+        {
+            yield return ("409", "Not allowed in the thing's present state");
+            yield return ("413", "The body is larger than 1 MiB");
+            yield return ("415", "The body is not JSON");
+            yield return ("422", "Refused by a rule of the market or the contract, or an Idempotency-Key reused for another request");
+            yield return ("503", "The command could not be stored and was not applied: retry it with the same Idempotency-Key");
+        }
+        yield return ("429", "Over the token's rate; retry after Retry-After seconds");
+    }
+
+    private static OpenApiResponse ProblemResponse(OpenApiDocument document, string description) => new()
+    {
+        Description = description,
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(ProblemSchema, document) },
+        },
+    };
+
+    private static OpenApiSchema Problem() => new()
+    {
+        Type = JsonSchemaType.Object,
+        Description = "An RFC 9457 problem document",
+        Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["title"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer },
+            ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["errors"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = "The bad fields, each with its messages",
+                AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+            },
+        },
+    };
+}
