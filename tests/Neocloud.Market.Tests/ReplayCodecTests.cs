@@ -41,15 +41,30 @@ public class ReplayCodecTests
         Assert.Equal(7, OneOfEachKind.Cast<object[]>().Select(row => ((MarketCommand)row[0]).Op).Distinct().Count());
 
     [Theory]
-    [InlineData("""{"op":"ask","id":"a1","account":"iren","pool":"p1","gpus":8,"start":-1,"end":5,"price":"2.0000"}""", "ask a1: start must be >= 0, got -1")]
-    [InlineData("""{"op":"bid","id":"b1","account":"m","sku":"GB300","region":null,"gpus":8,"start":10,"end":9,"limit":"2.0000","tif":"GTC"}""", "bid b1: end must be after start, got [10, 9)")]
-    [InlineData("""{"op":"reserve","id":"r1","account":"m","pool":"p1","gpus":8,"start":-3,"end":-5}""", "reserve r1: start must be >= 0, got -3")]
-    public void A_line_whose_hours_are_not_a_window_is_rejected_by_the_codec_with_the_rules_reason(string line, string reason)
+    [InlineData("""{"op":"ask","id":"a1","account":"iren","pool":"p1","gpus":8,"start":-1,"end":5,"price":"2.0000"}""", "start", "ask a1: start must be >= 0, got -1")]
+    [InlineData("""{"op":"bid","id":"b1","account":"m","sku":"GB300","region":null,"gpus":8,"start":10,"end":9,"limit":"2.0000","tif":"GTC"}""", "end", "bid b1: end must be after start, got [10, 9)")]
+    [InlineData("""{"op":"reserve","id":"r1","account":"m","pool":"p1","gpus":8,"start":-3,"end":-5}""", "start", "reserve r1: start must be >= 0, got -3")]
+    public void A_line_whose_hours_are_not_a_window_is_rejected_by_the_codec_with_the_rules_reason(string line, string field, string reason)
     {
         var parsed = ReplayCodec.Parse(line);
         Assert.Null(parsed.Command);
         Assert.Equal(reason, parsed.Rejection?.Reason);
+        Assert.Equal(reason, parsed.Errors?.For(field));
         Assert.Equal(JsonDocument.Parse(line).RootElement.GetProperty("id").GetString(), parsed.Rejection?.Id);
+    }
+
+    [Theory]
+    [InlineData("""{"op":"bid","id":"b1","account":"m","sku":"GB300","gpus":"8","start":10,"end":20,"limit":"2.0000","tif":"GTC"}""", "gpus", "gpus must be a whole number")]
+    [InlineData("""{"op":"bid","id":"b1","account":"m","sku":"GB300","gpus":8,"start":10,"end":20,"limit":"2.0000","tif":"FOK"}""", "tif", "tif must be GTC or IOC, got \"FOK\"")]
+    [InlineData("""{"op":"swap","id":"x1"}""", "op", "unknown op \"swap\"")]
+    [InlineData("""[1, 2]""", "$", "a command must be a JSON object")]
+    public void A_line_that_is_json_but_no_command_names_its_field(string line, string field, string reason)
+    {
+        var parsed = ReplayCodec.Parse(line);
+        Assert.Null(parsed.Command);
+        Assert.Null(parsed.NotJson);
+        Assert.Equal(reason, parsed.Errors?.For(field));
+        Assert.Equal(reason, parsed.Rejection?.Reason);
     }
 
     [Fact]

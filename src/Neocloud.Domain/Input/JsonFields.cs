@@ -64,9 +64,9 @@ public sealed class JsonFields
     {
         if (!TryGet(name, required, out var value)) return null;
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number))
-            return Fail<long>(name, $"must be a whole number, got {Describe(value)}");
-        if (number < min) return Fail<long>(name, $"must be >= {min.ToString(CultureInfo.InvariantCulture)}, got {number.ToString(CultureInfo.InvariantCulture)}");
-        if (number > max) return Fail<long>(name, $"must be <= {max.ToString(CultureInfo.InvariantCulture)}, got {number.ToString(CultureInfo.InvariantCulture)}");
+            return None<long>(name, $"must be a whole number, got {Describe(value)}");
+        if (number < min) return None<long>(name, $"must be >= {min.ToString(CultureInfo.InvariantCulture)}, got {number.ToString(CultureInfo.InvariantCulture)}");
+        if (number > max) return None<long>(name, $"must be <= {max.ToString(CultureInfo.InvariantCulture)}, got {number.ToString(CultureInfo.InvariantCulture)}");
         return number;
     }
 
@@ -88,7 +88,7 @@ public sealed class JsonFields
                 error = $"must be a price such as \"2.4500\", got {Describe(value)}";
                 break;
         }
-        return Fail<Price>(name, error!);
+        return None<Price>(name, error!);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Neocloud.Domain.Input;
 using Neocloud.Domain.Money;
 using Neocloud.Domain.Time;
 using Neocloud.Market.Commands;
@@ -15,8 +16,11 @@ namespace Neocloud.Market.Replay;
 /// </summary>
 public static class ReplayCodec
 {
-    /// <summary>The outcome of reading one line: a command, a rejection, or not JSON at all.</summary>
-    public readonly record struct Parsed(MarketCommand? Command, MarketEvent? Rejection, string? NotJson);
+    /// <summary>
+    /// The outcome of reading one line: a command; or a rejection, with the field that made the line no command in
+    /// <see cref="Errors"/> (the reason the rejection event carries); or not JSON at all.
+    /// </summary>
+    public readonly record struct Parsed(MarketCommand? Command, MarketEvent? Rejection, string? NotJson, FieldErrors? Errors = null);
 
     /// <summary>Reads one line.</summary>
     public static Parsed Parse(string line)
@@ -39,16 +43,17 @@ public static class ReplayCodec
             {
                 return new Parsed(Command(root), null, null);
             }
-            catch (FormatException e)
+            catch (BadField e)
             {
-                return new Parsed(null, MarketEvent.Rejected(id ?? (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("pool", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null), e.Message), null);
+                var named = id ?? (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("pool", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null);
+                return new Parsed(null, MarketEvent.Rejected(named, e.Message), null, FieldErrors.Of(e.Field, e.Message));
             }
         }
     }
 
     private static MarketCommand Command(JsonElement root)
     {
-        if (root.ValueKind != JsonValueKind.Object) throw new FormatException("a command must be a JSON object");
+        if (root.ValueKind != JsonValueKind.Object) throw new BadField("$", "a command must be a JSON object");
         var op = Text(root, "op");
         return op switch
         {
@@ -59,7 +64,7 @@ public static class ReplayCodec
             CancelCommand.OpName => new CancelCommand(Text(root, "id")),
             ReserveCommand.OpName => Reserve(root),
             ReleaseCommand.OpName => new ReleaseCommand(Text(root, "id"), new Hour(Int(root, "from"))),
-            _ => throw new FormatException($"unknown op \"{op}\""),
+            _ => throw new BadField("op", $"unknown op \"{op}\""),
         };
     }
 
@@ -70,7 +75,7 @@ public static class ReplayCodec
     {
         var (id, account, pool, gpus, start, end) = (Text(root, "id"), Text(root, "account"), Text(root, "pool"), Int(root, "gpus"), Int(root, "start"), Int(root, "end"));
         var price = PriceField(root, "price", id);
-        if (!HourWindow.TryCreate(start, end, out var window, out _)) throw new FormatException(Rules.OrderFields(AskCommand.OpName, id, gpus, start, end, price.Ticks));
+        if (!HourWindow.TryCreate(start, end, out var window, out _)) throw new BadField(WindowField(gpus, start), Rules.OrderFields(AskCommand.OpName, id, gpus, start, end, price.Ticks)!);
         return new AskCommand(id, account, pool, gpus, window, price);
     }
 
@@ -78,25 +83,28 @@ public static class ReplayCodec
     {
         var (id, account, sku, region, gpus) = (Text(root, "id"), Text(root, "account"), Text(root, "sku"), OptionalText(root, "region"), Int(root, "gpus"));
         var (start, end, limit, immediateOrCancel) = (Int(root, "start"), Int(root, "end"), PriceField(root, "limit", id), Tif(root));
-        if (!HourWindow.TryCreate(start, end, out var window, out _)) throw new FormatException(Rules.OrderFields(BidCommand.OpName, id, gpus, start, end, limit.Ticks));
+        if (!HourWindow.TryCreate(start, end, out var window, out _)) throw new BadField(WindowField(gpus, start), Rules.OrderFields(BidCommand.OpName, id, gpus, start, end, limit.Ticks)!);
         return new BidCommand(id, account, sku, region, gpus, window, limit, immediateOrCancel);
     }
 
     private static ReserveCommand Reserve(JsonElement root)
     {
         var (id, account, pool, gpus, start, end) = (Text(root, "id"), Text(root, "account"), Text(root, "pool"), Int(root, "gpus"), Int(root, "start"), Int(root, "end"));
-        if (!HourWindow.TryCreate(start, end, out var window, out _)) throw new FormatException(Rules.ReservationFields(id, gpus, start, end));
+        if (!HourWindow.TryCreate(start, end, out var window, out _)) throw new BadField(WindowField(gpus, start), Rules.ReservationFields(id, gpus, start, end)!);
         return new ReserveCommand(id, account, pool, gpus, window);
     }
+
+    /// <summary>The field the rules name first when an order's hours are not a window (its GPUs are checked before them).</summary>
+    private static string WindowField(int gpus, int start) => gpus <= 0 ? "gpus" : start < 0 ? "start" : "end";
 
     private static List<Segment> Segments(JsonElement root)
     {
         if (!root.TryGetProperty("capacity", out var array) || array.ValueKind != JsonValueKind.Array)
-            throw new FormatException("capacity must be an array of {start, end, gpus}");
+            throw new BadField("capacity", "capacity must be an array of {start, end, gpus}");
         var segments = new List<Segment>();
         foreach (var item in array.EnumerateArray())
         {
-            if (item.ValueKind != JsonValueKind.Object) throw new FormatException("capacity must be an array of {start, end, gpus}");
+            if (item.ValueKind != JsonValueKind.Object) throw new BadField("capacity", "capacity must be an array of {start, end, gpus}");
             segments.Add(new Segment(Int(item, "start"), Int(item, "end"), Int(item, "gpus")));
         }
         return segments;
@@ -105,33 +113,33 @@ public static class ReplayCodec
     private static string Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
             ? text
-            : throw new FormatException($"{name} must be a non-empty string");
+            : throw new BadField(name, $"{name} must be a non-empty string");
 
     private static string? OptionalText(JsonElement root, string name)
     {
         if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw new FormatException($"{name} must be a string or null");
+        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw new BadField(name, $"{name} must be a string or null");
     }
 
     private static int Int(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)
             ? number
-            : throw new FormatException($"{name} must be a whole number");
+            : throw new BadField(name, $"{name} must be a whole number");
 
     private static Price PriceField(JsonElement root, string name, string id)
     {
         if (!root.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
-            throw new FormatException($"{name} must be a price string such as \"2.4500\"");
+            throw new BadField(name, $"{name} must be a price string such as \"2.4500\"");
         return Price.TryParse(value.GetString(), out var price, out var error)
             ? price
-            : throw new FormatException($"order {id}: {name} {error}");
+            : throw new BadField(name, $"order {id}: {name} {error}");
     }
 
     private static bool Tif(JsonElement root) => Text(root, "tif") switch
     {
         "GTC" => false,
         "IOC" => true,
-        var other => throw new FormatException($"tif must be GTC or IOC, got \"{other}\""),
+        var other => throw new BadField("tif", $"tif must be GTC or IOC, got \"{other}\""),
     };
 
     /// <summary>One event as a line of the replay format (prices with exactly four decimals).</summary>
@@ -182,4 +190,10 @@ public static class ReplayCodec
     private static readonly JsonSerializerOptions s_plain = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static string Quote(string? text) => text is null ? "null" : JsonSerializer.Serialize(text, s_plain);
+
+    /// <summary>Unwinds the reader at the first field that makes a line no command; <see cref="Parse"/> turns it into the rejection.</summary>
+    private sealed class BadField(string field, string reason) : Exception(reason)
+    {
+        public string Field { get; } = field;
+    }
 }
