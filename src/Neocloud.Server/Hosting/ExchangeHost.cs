@@ -1,4 +1,3 @@
-using Neocloud.Exchange.Demo;
 using Neocloud.Exchange.Offtake;
 using Neocloud.Exchange.Seed;
 using Neocloud.Exchange.Shard;
@@ -16,10 +15,4 @@ public sealed class ExchangeHost(MarketShard shard, ExchangeStore store, Offtake
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await shard.DisposeAsync();
-}
-
-/// <summary>Runs the demo traders (<c>serve --demo</c>) in the background while the host runs.</summary>
-public sealed class DemoTradersHost(DemoTraders traders) : BackgroundService
-{
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => traders.RunAsync(stoppingToken);
 }
