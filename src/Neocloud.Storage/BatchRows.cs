@@ -31,10 +31,10 @@ internal static class BatchRows
         foreach (var c in batch.Capacity) sink.Row(Capacity, [c.PoolId, c.StartHour, c.EndHour, c.Gpus]);
         foreach (var o in batch.NewOrders)
         {
-            sink.Row(Order, [o.Id, o.OrganizationId, o.Side, o.Sku, o.Region, o.PoolId, o.Gpus, o.StartHour, o.EndHour, o.PriceTicks, o.Tif, o.Status,
-                o.TradedGpuHours, o.PlacedSequence, o.PlacedMs, o.UpdatedMs]);
+            sink.Row(Order, [o.Id, o.OrganizationId, o.Side.Text(), o.Sku, o.Region, o.PoolId, o.Gpus, o.StartHour, o.EndHour, o.PriceTicks, o.Tif?.Text(),
+                o.Status.Text(), o.TradedGpuHours, o.PlacedSequence, o.PlacedMs, o.UpdatedMs]);
         }
-        foreach (var u in batch.OrderUpdates) sink.Row(OrderUpdate, [u.Id, u.Status, u.TradedGpuHoursDelta, u.UpdatedMs]);
+        foreach (var u in batch.OrderUpdates) sink.Row(OrderUpdate, [u.Id, u.Status.Text(), u.TradedGpuHoursDelta, u.UpdatedMs]);
         foreach (var t in batch.Trades)
         {
             sink.Row(Trade, [t.TradeNo, t.Sequence, t.BidId, t.AskId, t.BuyerId, t.SellerId, t.PoolId, t.Sku, t.Region, t.Gpus, t.StartHour, t.EndHour,

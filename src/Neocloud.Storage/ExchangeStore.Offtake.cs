@@ -14,12 +14,12 @@ public sealed partial class ExchangeStore
     /// <summary>Stores a new RFQ with the request's idempotency record, in one transaction.</summary>
     public Task InsertRfqAsync(RfqRecord rfq, IdempotencyRecord? idempotency, CancellationToken cancellationToken = default) =>
         InsertWithKeyAsync("INSERT INTO rfqs (id, buyer_id, status, closes_ms, created_ms, terms) VALUES (@Id, @BuyerId, @Status, @ClosesMs, @CreatedMs, @Terms)",
-            rfq, idempotency, cancellationToken);
+            new { rfq.Id, rfq.BuyerId, Status = rfq.Status.Text(), rfq.ClosesMs, rfq.CreatedMs, rfq.Terms }, idempotency, cancellationToken);
 
     /// <summary>Stores a new offer with the request's idempotency record, in one transaction.</summary>
     public Task InsertOfferAsync(OfferRecord offer, IdempotencyRecord? idempotency, CancellationToken cancellationToken = default) =>
         InsertWithKeyAsync("INSERT INTO offers (id, rfq_id, seller_id, status, created_ms, terms) VALUES (@Id, @RfqId, @SellerId, @Status, @CreatedMs, @Terms)",
-            offer, idempotency, cancellationToken);
+            new { offer.Id, offer.RfqId, offer.SellerId, Status = offer.Status.Text(), offer.CreatedMs, offer.Terms }, idempotency, cancellationToken);
 
     /// <summary>Stores an SLA report with the request's idempotency record; false when the month was already reported.</summary>
     public async Task<bool> TryInsertSlaAsync(SlaRecord report, IdempotencyRecord? idempotency, CancellationToken cancellationToken = default)
@@ -45,12 +45,12 @@ public sealed partial class ExchangeStore
             new { organizationId, nowMs }, cancellationToken);
 
     public async Task<OfferRecord?> GetOfferAsync(string id, CancellationToken cancellationToken = default) =>
-        await SingleAsync<OfferRecord>($"SELECT {OfferColumns} FROM offers WHERE id = @id", new { id }, cancellationToken);
+        (await SingleAsync<OfferRow>($"SELECT {OfferColumns} FROM offers WHERE id = @id", new { id }, cancellationToken))?.ToRecord();
 
     /// <summary>An RFQ's offers (all, or one seller's), oldest first.</summary>
     public async Task<IReadOnlyList<OfferRecord>> OffersAsync(string rfqId, string? sellerId, CancellationToken cancellationToken = default) =>
-        await QueryAsync<OfferRecord>($"SELECT {OfferColumns} FROM offers WHERE rfq_id = @rfqId AND (@sellerId IS NULL OR seller_id = @sellerId) ORDER BY created_ms, id",
-            new { rfqId, sellerId }, cancellationToken);
+        (await QueryAsync<OfferRow>($"SELECT {OfferColumns} FROM offers WHERE rfq_id = @rfqId AND (@sellerId IS NULL OR seller_id = @sellerId) ORDER BY created_ms, id",
+            new { rfqId, sellerId }, cancellationToken)).Select(r => r.ToRecord()).ToList();
 
     public async Task<OfftakeRecord?> GetOfftakeAsync(string id, CancellationToken cancellationToken = default) =>
         await SingleAsync<OfftakeRecord>($"SELECT {OfftakeColumns} FROM offtakes WHERE id = @id", new { id }, cancellationToken);
@@ -76,7 +76,9 @@ public sealed partial class ExchangeStore
         {
             yield return new StoreWrite(
                 "INSERT INTO offtakes (id, rfq_id, offer_id, buyer_id, seller_id, sku, region, status, terminated_month, created_ms, terms) " +
-                "VALUES (@Id, @RfqId, @OfferId, @BuyerId, @SellerId, @Sku, @Region, @Status, @TerminatedMonth, @CreatedMs, @Terms)", contract);
+                "VALUES (@Id, @RfqId, @OfferId, @BuyerId, @SellerId, @Sku, @Region, @Status, @TerminatedMonth, @CreatedMs, @Terms)",
+                new { contract.Id, contract.RfqId, contract.OfferId, contract.BuyerId, contract.SellerId, contract.Sku, contract.Region,
+                    Status = contract.Status.Text(), contract.TerminatedMonth, contract.CreatedMs, contract.Terms });
             if (contract.OfferId is { } offer) yield return new StoreWrite("UPDATE offers SET status = 'awarded' WHERE id = @offer", new { offer });
         }
         foreach (var offer in losingOffers) yield return new StoreWrite("UPDATE offers SET status = 'not-awarded' WHERE id = @offer", new { offer });
@@ -106,5 +108,11 @@ public sealed partial class ExchangeStore
         await connection.ExecuteAsync(sql, row, transaction);
         if (idempotency is not null) await InsertIdempotencyAsync(connection, transaction, [idempotency]);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>An offer as read: its status as the stored text, which Dapper cannot parse ("not-awarded" is no member name).</summary>
+    private sealed record OfferRow(string Id, string RfqId, string SellerId, string Status, long CreatedMs, string Terms)
+    {
+        public OfferRecord ToRecord() => new(Id, RfqId, SellerId, StateText.ParseOfferStatus(Status), CreatedMs, Terms);
     }
 }

@@ -1,3 +1,6 @@
+using Neocloud.Domain.Offtake;
+using Neocloud.Domain.Orders;
+
 namespace Neocloud.Storage;
 
 /// <summary>An organization: the tenant that owns tokens, orders, trades and (for providers) pools.</summary>
@@ -22,7 +25,7 @@ public sealed record CapacitySegmentRecord(string PoolId, long StartHour, long E
 public sealed record OrderRecord(
     string Id,
     string OrganizationId,
-    string Side,
+    OrderSide Side,
     string Sku,
     string? Region,
     string? PoolId,
@@ -30,15 +33,15 @@ public sealed record OrderRecord(
     long StartHour,
     long EndHour,
     long PriceTicks,
-    string? Tif,
-    string Status,
+    TimeInForce? Tif,
+    OrderStatus Status,
     long TradedGpuHours,
     long PlacedSequence,
     long PlacedMs,
     long UpdatedMs);
 
 /// <summary>A change to an order after a command: its new status, and GPU-hours traded by this command (added).</summary>
-public sealed record OrderUpdate(string Id, string Status, long TradedGpuHoursDelta, long UpdatedMs);
+public sealed record OrderUpdate(string Id, OrderStatus Status, long TradedGpuHoursDelta, long UpdatedMs);
 
 /// <summary>A trade, which is also a spot contract between buyer and seller.</summary>
 public sealed record TradeRecord(
@@ -100,13 +103,13 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);
 public sealed record StoreWrite(string Sql, object Parameters);
 
 /// <summary>A request for quotes as stored: its terms as JSON, its status (open, awarded, withdrawn) and closing time.</summary>
-public sealed record RfqRecord(string Id, string BuyerId, string Status, long ClosesMs, long CreatedMs, string Terms);
+public sealed record RfqRecord(string Id, string BuyerId, RfqStatus Status, long ClosesMs, long CreatedMs, string Terms);
 
 /// <summary>A sealed offer on an RFQ: its terms as JSON and status (submitted, awarded, not-awarded).</summary>
-public sealed record OfferRecord(string Id, string RfqId, string SellerId, string Status, long CreatedMs, string Terms);
+public sealed record OfferRecord(string Id, string RfqId, string SellerId, OfferStatus Status, long CreatedMs, string Terms);
 
 /// <summary>An offtake contract: parties, status (active, terminated), the termination month if any, and its terms as JSON.</summary>
-public sealed record OfftakeRecord(string Id, string? RfqId, string? OfferId, string BuyerId, string SellerId, string Sku, string Region, string Status,
+public sealed record OfftakeRecord(string Id, string? RfqId, string? OfferId, string BuyerId, string SellerId, string Sku, string Region, ContractStatus Status,
     string? TerminatedMonth, long CreatedMs, string Terms);
 
 /// <summary>A tranche reported delivered.</summary>

@@ -1,4 +1,7 @@
 using System.Security.Cryptography;
+using Dapper;
+using Neocloud.Domain.Offtake;
+using Neocloud.Domain.Orders;
 using Neocloud.Testing;
 
 namespace Neocloud.Storage.Tests;
@@ -36,10 +39,10 @@ public abstract class ExchangeStoreContract : IAsyncLifetime
         batch.Pools.Add(new PoolRecord("p1", "iren", "iren-childress", "GB300", "us-tx", 1));
         batch.Capacity.Add(new CapacitySegmentRecord("p1", 100, 200, 576));
         batch.Journal.Add(new JournalEntry(2, 11, "iren", """{"op":"ask","id":"a1"}"""));
-        batch.NewOrders.Add(Order("a1", "iren", "ask", sequence: 2));
+        batch.NewOrders.Add(Order("a1", "iren", OrderSide.Ask, sequence: 2));
         batch.Journal.Add(new JournalEntry(3, 12, "msft", """{"op":"bid","id":"b1"}"""));
-        batch.NewOrders.Add(Order("b1", "msft", "bid", sequence: 3) with { Status = "filled", TradedGpuHours = 640 });
-        batch.OrderUpdates.Add(new OrderUpdate("a1", "open", 640, 12));
+        batch.NewOrders.Add(Order("b1", "msft", OrderSide.Bid, sequence: 3) with { Status = OrderStatus.Filled, TradedGpuHours = 640 });
+        batch.OrderUpdates.Add(new OrderUpdate("a1", OrderStatus.Open, 640, 12));
         batch.Trades.Add(Trade(1, 3));
         batch.Idempotency.Add(new IdempotencyRecord("msft", "k1", "h", 201, "{}", 12));
 
@@ -49,8 +52,8 @@ public abstract class ExchangeStoreContract : IAsyncLifetime
         Assert.Equal([2L, 3L], journal.Select(j => j.Sequence));
         Assert.Equal(3, await Store.LastSequenceAsync());
         Assert.Equal(640, (await Store.GetOrderAsync("a1"))?.TradedGpuHours);
-        Assert.Equal(Order("b1", "msft", "bid", sequence: 3) with { Status = "filled", TradedGpuHours = 640 }, await Store.GetOrderAsync("b1"));
-        Assert.Equal(Order("a1", "iren", "ask", sequence: 2) with { TradedGpuHours = 640, UpdatedMs = 12 }, await Store.GetOrderAsync("a1"));
+        Assert.Equal(Order("b1", "msft", OrderSide.Bid, sequence: 3) with { Status = OrderStatus.Filled, TradedGpuHours = 640 }, await Store.GetOrderAsync("b1"));
+        Assert.Equal(Order("a1", "iren", OrderSide.Ask, sequence: 2) with { TradedGpuHours = 640, UpdatedMs = 12 }, await Store.GetOrderAsync("a1"));
         Assert.Equal([new CapacitySegmentRecord("p1", 100, 200, 576)], await Store.CapacityAsync("p1"));
         Assert.Equal("msft", (await Store.GetTradeForAsync("msft", 1))?.BuyerId);
         Assert.Null(await Store.GetTradeForAsync("someone-else", 1));
@@ -66,7 +69,7 @@ public abstract class ExchangeStoreContract : IAsyncLifetime
 
         var broken = new CommitBatch();
         broken.Journal.Add(new JournalEntry(2, 11, "iren", "{}"));
-        broken.NewOrders.Add(Order("a2", "iren", "ask", sequence: 2));
+        broken.NewOrders.Add(Order("a2", "iren", OrderSide.Ask, sequence: 2));
         broken.Journal.Add(new JournalEntry(1, 12, "iren", "{}")); // sequence 1 again: the whole batch must fail
 
         await Assert.ThrowsAnyAsync<Exception>(() => Store.CommitAsync(broken));
@@ -77,7 +80,7 @@ public abstract class ExchangeStoreContract : IAsyncLifetime
         // The store takes the next batch as if the failed one had never been sent.
         var next = new CommitBatch();
         next.Journal.Add(new JournalEntry(2, 13, "iren", "{}"));
-        next.NewOrders.Add(Order("a2", "iren", "ask", sequence: 2));
+        next.NewOrders.Add(Order("a2", "iren", OrderSide.Ask, sequence: 2));
         await Store.CommitAsync(next);
         Assert.Equal(2, await Store.LastSequenceAsync());
         Assert.Equal("a2", (await Store.GetOrderAsync("a2"))?.Id);
@@ -90,9 +93,9 @@ public abstract class ExchangeStoreContract : IAsyncLifetime
         for (var i = 1; i <= 5; i++)
         {
             batch.Journal.Add(new JournalEntry(i, i, "msft", "{}"));
-            batch.NewOrders.Add(Order($"b{i}", "msft", "bid", sequence: i) with { Status = i % 2 == 0 ? "filled" : "open" });
+            batch.NewOrders.Add(Order($"b{i}", "msft", OrderSide.Bid, sequence: i) with { Status = i % 2 == 0 ? OrderStatus.Filled : OrderStatus.Open });
         }
-        batch.NewOrders.Add(Order("x1", "meta", "bid", sequence: 6));
+        batch.NewOrders.Add(Order("x1", "meta", OrderSide.Bid, sequence: 6));
         batch.Journal.Add(new JournalEntry(6, 6, "meta", "{}"));
         await Store.CommitAsync(batch);
 
@@ -106,6 +109,52 @@ public abstract class ExchangeStoreContract : IAsyncLifetime
         Assert.Equal(["b5"], third.Items.Select(o => o.Id));
         Assert.Null(third.Next);
         Assert.Equal(["b1", "b3", "b5"], open.Items.Select(o => o.Id));
+    }
+
+    [Fact]
+    public async Task Every_state_is_stored_as_its_text_and_read_back_equal()
+    {
+        var orders = new List<OrderRecord>();
+        foreach (var status in Enum.GetValues<OrderStatus>())
+        {
+            orders.Add(Order($"a-{status}", "iren", OrderSide.Ask, orders.Count + 1) with { Status = status });
+            foreach (var tif in Enum.GetValues<TimeInForce>())
+                orders.Add(Order($"b-{tif}-{status}", "msft", OrderSide.Bid, orders.Count + 1) with { Tif = tif, Status = status });
+        }
+        var batch = new CommitBatch();
+        foreach (var order in orders)
+        {
+            batch.Journal.Add(new JournalEntry(order.PlacedSequence, 1, order.OrganizationId, "{}"));
+            batch.NewOrders.Add(order);
+        }
+        batch.OrderUpdates.Add(new OrderUpdate("a-Open", OrderStatus.Filled, 0, 1));
+        await Store.CommitAsync(batch);
+
+        var rfqs = new[] { RfqStatus.Open, RfqStatus.Awarded, RfqStatus.Withdrawn }.Select(s => new RfqRecord($"rfq-{s}", "msft", s, 100, 1, "{}")).ToList();
+        foreach (var rfq in rfqs) await Store.InsertRfqAsync(rfq, idempotency: null);
+        var offers = Enum.GetValues<OfferStatus>().Select(s => new OfferRecord($"off-{s}", "rfq-Open", "iren", s, 2, "{}")).ToList();
+        foreach (var offer in offers) await Store.InsertOfferAsync(offer, idempotency: null);
+        var contracts = Enum.GetValues<ContractStatus>()
+            .Select(s => new OfftakeRecord($"otc-{s}", null, null, "msft", "iren", "GB300", "us-tx", s, null, 3, "{}")).ToList();
+        var writes = new CommitBatch();
+        writes.Writes.AddRange(ExchangeStore.AwardWrites(null, contracts, []));
+        await Store.CommitAsync(writes);
+
+        foreach (var order in orders)
+            Assert.Equal(order.Id == "a-Open" ? order with { Status = OrderStatus.Filled, UpdatedMs = 1 } : order, await Store.GetOrderAsync(order.Id));
+        foreach (var rfq in rfqs) Assert.Equal(rfq, await Store.GetRfqAsync(rfq.Id));
+        foreach (var offer in offers) Assert.Equal(offer, await Store.GetOfferAsync(offer.Id));
+        Assert.Equal(offers.OrderBy(o => o.Id, StringComparer.Ordinal), await Store.OffersAsync("rfq-Open", null));
+        foreach (var contract in contracts) Assert.Equal(contract, await Store.GetOfftakeAsync(contract.Id));
+
+        // The columns hold the same text as before the states were enums, so databases written then still load.
+        await using var connection = await Store.OpenConnectionAsync();
+        Assert.Equal(["ask", "bid"], await connection.QueryAsync<string>("SELECT DISTINCT side FROM orders ORDER BY side"));
+        Assert.Equal(["GTC", "IOC"], await connection.QueryAsync<string>("SELECT DISTINCT tif FROM orders WHERE tif IS NOT NULL ORDER BY tif"));
+        Assert.Equal(["cancelled", "filled", "open"], await connection.QueryAsync<string>("SELECT DISTINCT status FROM orders ORDER BY status"));
+        Assert.Equal(["awarded", "open", "withdrawn"], await connection.QueryAsync<string>("SELECT status FROM rfqs ORDER BY status"));
+        Assert.Equal(["awarded", "not-awarded", "submitted"], await connection.QueryAsync<string>("SELECT status FROM offers ORDER BY status"));
+        Assert.Equal(["active", "terminated"], await connection.QueryAsync<string>("SELECT status FROM offtakes ORDER BY status"));
     }
 
     [Fact]
@@ -142,9 +191,9 @@ public abstract class ExchangeStoreContract : IAsyncLifetime
         Assert.Equal([(byte)40], latest!.State);
     }
 
-    private static OrderRecord Order(string id, string organization, string side, long sequence) =>
-        new(id, organization, side, "GB300", "us-tx", side == "ask" ? "p1" : null, 64, 100, 110, 24_500, side == "bid" ? "GTC" : null,
-            "open", 0, sequence, sequence, sequence);
+    private static OrderRecord Order(string id, string organization, OrderSide side, long sequence) =>
+        new(id, organization, side, "GB300", "us-tx", side == OrderSide.Ask ? "p1" : null, 64, 100, 110, 24_500, side == OrderSide.Bid ? TimeInForce.Gtc : null,
+            OrderStatus.Open, 0, sequence, sequence, sequence);
 
     private static TradeRecord Trade(long tradeNo, long sequence) =>
         new(tradeNo, sequence, "b1", "a1", "msft", "iren", "p1", "GB300", "us-tx", 64, 100, 110, 24_500, 12);

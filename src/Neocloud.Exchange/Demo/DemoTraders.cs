@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Neocloud.Domain.Orders;
 using Neocloud.Domain.Money;
 using Neocloud.Domain.Time;
 using Neocloud.Exchange.Orders;
@@ -43,7 +44,7 @@ public sealed partial class DemoTraders(MarketShard exchange, TimeProvider clock
                 _ => Bid(random, now),
             };
             var outcome = await exchange.SubmitAsync(request);
-            if (outcome.Value?.Order is { Status: "open" } order) resting.Add((request.OrganizationId, order.Id));
+            if (outcome.Value?.Order is { Status: OrderStatus.Open } order) resting.Add((request.OrganizationId, order.Id));
             if (++placed % 500 == 0) LogProgress(placed);
         }
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Neocloud.Domain.Input;
+using Neocloud.Domain.Offtake;
 using System.Security.Cryptography;
 using Neocloud.Domain.Catalog;
 using Neocloud.Domain.Time;
@@ -29,7 +30,7 @@ public sealed class OfftakeDesk(ExchangeStore store, MarketShard exchange, TimeP
     public async Task<Outcome<RfqView>> OpenRfqAsync(string buyer, RfqTerms terms, Idempotency<RfqView>? key, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var record = new RfqRecord(NewId("rfq"), buyer, "open", terms.ClosesAt.ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds(), OfftakeJson.Write(terms));
+        var record = new RfqRecord(NewId("rfq"), buyer, RfqStatus.Open, terms.ClosesAt.ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds(), OfftakeJson.Write(terms));
         var view = RfqView.Of(record, now, 0);
         await store.InsertRfqAsync(record, key?.Record(view, now.ToUnixTimeMilliseconds()), ct);
         return view;
@@ -50,7 +51,7 @@ public sealed class OfftakeDesk(ExchangeStore store, MarketShard exchange, TimeP
     {
         var now = clock.GetUtcNow();
         if (await store.GetRfqAsync(id, ct) is not { } rfq
-            || (rfq.BuyerId != caller && RfqView.StatusOf(rfq, now) != "open" && (await store.OffersAsync(id, caller, ct)).Count == 0))
+            || (rfq.BuyerId != caller && RfqView.StatusOf(rfq, now) != RfqStatus.Open && (await store.OffersAsync(id, caller, ct)).Count == 0))
             return NoRfq(id);
         return RfqView.Of(rfq, now, rfq.BuyerId == caller ? (await store.OffersAsync(id, null, ct)).Count : null);
     }
@@ -59,9 +60,9 @@ public sealed class OfftakeDesk(ExchangeStore store, MarketShard exchange, TimeP
     public async Task<Outcome<OfferView>> SubmitOfferAsync(string seller, string rfqId, OfferTerms offer, Idempotency<OfferView>? key, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (await store.GetRfqAsync(rfqId, ct) is not { } rfq || (rfq.BuyerId != seller && RfqView.StatusOf(rfq, now) != "open")) return NoRfq(rfqId);
+        if (await store.GetRfqAsync(rfqId, ct) is not { } rfq || (rfq.BuyerId != seller && RfqView.StatusOf(rfq, now) != RfqStatus.Open)) return NoRfq(rfqId);
         if (rfq.BuyerId == seller) return Failure.Conflict("Own RFQ", "an organization cannot answer its own RFQ");
-        if (RfqView.StatusOf(rfq, now) != "open") return Failure.Conflict("RFQ closed", $"RFQ {rfqId} is {RfqView.StatusOf(rfq, now)}; it takes no more offers");
+        if (RfqView.StatusOf(rfq, now) != RfqStatus.Open) return Failure.Conflict("RFQ closed", $"RFQ {rfqId} is {JsonNames.Of(RfqView.StatusOf(rfq, now))}; it takes no more offers");
         var terms = OfftakeJson.Read<RfqTerms>(rfq.Terms);
 
         var pools = new Dictionary<string, PoolFacts?>();
@@ -76,7 +77,7 @@ public sealed class OfftakeDesk(ExchangeStore store, MarketShard exchange, TimeP
         }
         if (await ShortfallAsync(offer) is { } problem) return problem;
 
-        var record = new OfferRecord(NewId("off"), rfqId, seller, "submitted", now.ToUnixTimeMilliseconds(), OfftakeJson.Write(offer));
+        var record = new OfferRecord(NewId("off"), rfqId, seller, OfferStatus.Submitted, now.ToUnixTimeMilliseconds(), OfftakeJson.Write(offer));
         var view = OfferView.Of(record);
         await store.InsertOfferAsync(record, key?.Record(view, now.ToUnixTimeMilliseconds()), ct);
         return view;
@@ -86,11 +87,11 @@ public sealed class OfftakeDesk(ExchangeStore store, MarketShard exchange, TimeP
     public async Task<Outcome<OffersOnRfq>> OffersAsync(string caller, string rfqId, OfferRanking ranking, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (await store.GetRfqAsync(rfqId, ct) is not { } rfq || (rfq.BuyerId != caller && RfqView.StatusOf(rfq, now) != "open"
+        if (await store.GetRfqAsync(rfqId, ct) is not { } rfq || (rfq.BuyerId != caller && RfqView.StatusOf(rfq, now) != RfqStatus.Open
             && (await store.OffersAsync(rfqId, caller, ct)).Count == 0))
             return NoRfq(rfqId);
         if (rfq.BuyerId != caller) return new OffersOnRfq((await store.OffersAsync(rfqId, caller, ct)).Select(OfferView.Of).ToList(), null);
-        if (RfqView.StatusOf(rfq, now) == "open")
+        if (RfqView.StatusOf(rfq, now) == RfqStatus.Open)
             return Sealed(rfq);
         return new OffersOnRfq(null, await RankAsync(rfq, ranking, ct));
     }
@@ -122,8 +123,8 @@ public sealed class OfftakeDesk(ExchangeStore store, MarketShard exchange, TimeP
         var now = clock.GetUtcNow();
         if (await store.GetRfqAsync(rfqId, ct) is not { } rfq || rfq.BuyerId != buyer) return NoRfq(rfqId);
         var status = RfqView.StatusOf(rfq, now);
-        if (status == "open") return Failure.Conflict("RFQ still open", $"RFQ {rfqId} closes at {DateTimeOffset.FromUnixTimeMilliseconds(rfq.ClosesMs):O}; award after that");
-        if (status != "closed") return Failure.Conflict("RFQ not awardable", $"RFQ {rfqId} is {status}");
+        if (status == RfqStatus.Open) return Failure.Conflict("RFQ still open", $"RFQ {rfqId} closes at {DateTimeOffset.FromUnixTimeMilliseconds(rfq.ClosesMs):O}; award after that");
+        if (status != RfqStatus.Closed) return Failure.Conflict("RFQ not awardable", $"RFQ {rfqId} is {JsonNames.Of(status)}");
         var terms = OfftakeJson.Read<RfqTerms>(rfq.Terms);
         var offers = (await store.OffersAsync(rfqId, null, ct)).ToDictionary(o => o.Id);
         var errors = new FieldErrors();
@@ -140,7 +141,7 @@ public sealed class OfftakeDesk(ExchangeStore store, MarketShard exchange, TimeP
             var offer = offers[offerId];
             var contractTerms = OfferScoring.ToContract(terms, OfftakeJson.Read<OfferTerms>(offer.Terms), signed, share);
             var region = (await store.GetPoolAsync(contractTerms.Tranches[0].Pool, ct))?.Region ?? "";
-            contracts.Add((new OfftakeRecord(NewId("otc"), rfqId, offerId, buyer, offer.SellerId, contractTerms.Sku, region, "active", null,
+            contracts.Add((new OfftakeRecord(NewId("otc"), rfqId, offerId, buyer, offer.SellerId, contractTerms.Sku, region, ContractStatus.Active, null,
                 now.ToUnixTimeMilliseconds(), OfftakeJson.Write(contractTerms)), contractTerms));
         }
         var awarded = contracts.Sum(c => c.Terms.Tranches.Sum(t => t.Gpus));
@@ -242,7 +243,7 @@ public sealed class OfftakeDesk(ExchangeStore store, MarketShard exchange, TimeP
         var terminated = state with { History = state.History with { TerminatedIn = now } };
         Outcome<OfftakeView> Terminated(Outcome<Committed> committed) => committed.Failure is { Kind: FailureKind.Rejected } refused
             ? Failure.Conflict("Not terminated", refused.Detail)
-            : committed.Map(_ => terminated.View(now) with { Status = "terminated" });
+            : committed.Map(_ => terminated.View(now) with { Status = ContractStatus.Terminated });
         return Terminated(await exchange.SubmitAsync(new TransactionRequest(buyer, releases, [ExchangeStore.TerminationWrite(id, now.ToString())]),
             key?.Before<Committed>(Terminated)));
     }

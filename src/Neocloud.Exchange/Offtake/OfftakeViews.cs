@@ -1,3 +1,4 @@
+using Neocloud.Domain.Offtake;
 using Neocloud.Domain.Time;
 using Neocloud.Offtake;
 using Neocloud.Offtake.Contracts;
@@ -8,11 +9,11 @@ using Neocloud.Storage;
 namespace Neocloud.Exchange.Offtake;
 
 /// <summary>An RFQ as the API shows it; <c>offers</c> (how many arrived) only to its buyer.</summary>
-public sealed record RfqView(string Id, string Buyer, string Status, DateTimeOffset ClosesAt, DateTimeOffset Created, RfqTerms Terms, int? Offers)
+public sealed record RfqView(string Id, string Buyer, RfqStatus Status, DateTimeOffset ClosesAt, DateTimeOffset Created, RfqTerms Terms, int? Offers)
 {
     /// <summary>open, closed (past its closing time, not awarded), awarded or withdrawn.</summary>
-    public static string StatusOf(RfqRecord rfq, DateTimeOffset now) =>
-        rfq.Status == "open" && now.ToUnixTimeMilliseconds() >= rfq.ClosesMs ? "closed" : rfq.Status;
+    public static RfqStatus StatusOf(RfqRecord rfq, DateTimeOffset now) =>
+        rfq.Status == RfqStatus.Open && now.ToUnixTimeMilliseconds() >= rfq.ClosesMs ? RfqStatus.Closed : rfq.Status;
 
     public static RfqView Of(RfqRecord rfq, DateTimeOffset now, int? offers) =>
         new(rfq.Id, rfq.BuyerId, StatusOf(rfq, now), DateTimeOffset.FromUnixTimeMilliseconds(rfq.ClosesMs), DateTimeOffset.FromUnixTimeMilliseconds(rfq.CreatedMs),
@@ -20,7 +21,7 @@ public sealed record RfqView(string Id, string Buyer, string Status, DateTimeOff
 }
 
 /// <summary>An offer as its seller, or the buyer after closing, sees it.</summary>
-public sealed record OfferView(string Id, string Rfq, string Seller, string Status, DateTimeOffset Submitted, OfferTerms Terms)
+public sealed record OfferView(string Id, string Rfq, string Seller, OfferStatus Status, DateTimeOffset Submitted, OfferTerms Terms)
 {
     public static OfferView Of(OfferRecord offer) =>
         new(offer.Id, offer.RfqId, offer.SellerId, offer.Status, DateTimeOffset.FromUnixTimeMilliseconds(offer.CreatedMs), OfftakeJson.Read<OfferTerms>(offer.Terms));
@@ -30,11 +31,11 @@ public sealed record OfferView(string Id, string Rfq, string Seller, string Stat
 public sealed record RankedOfferView(int Rank, OfferView Offer, ScoredOffer Score);
 
 /// <summary>A tranche of a contract: its state, the reservation that holds its GPUs, and the pool its holder can resell from once delivered.</summary>
-public sealed record TrancheView(int Number, string Pool, int Gpus, string State, CalendarMonth Due, CalendarMonth? Delivered, int MonthsLate, CalendarMonth End,
+public sealed record TrancheView(int Number, string Pool, int Gpus, TrancheState State, CalendarMonth Due, CalendarMonth? Delivered, int MonthsLate, CalendarMonth End,
     string Reservation, string? ResalePool);
 
 /// <summary>An offtake contract with where it stands: tranches, the termination right, and plan-versus-actual economics.</summary>
-public sealed record OfftakeView(string Id, string Kind, string? Rfq, string? Offer, string Buyer, string Seller, string Sku, string Region, string Status,
+public sealed record OfftakeView(string Id, string Kind, string? Rfq, string? Offer, string Buyer, string Seller, string Sku, string Region, ContractStatus Status,
     CalendarMonth Signed, CalendarMonth? TerminatedIn, decimal PricePerGpuHour, decimal PrepaymentFraction, decimal PrepaymentUsd, decimal TcvUsd,
     decimal AvailabilityPercent, int GraceMonths, IReadOnlyList<CreditStep> CreditTable, IReadOnlyList<TrancheView> Tranches,
     IReadOnlyList<int> TerminationRight, ContractEconomics Economics);
@@ -52,11 +53,7 @@ public sealed record OfftakeState(OfftakeRecord Record, ContractTerms Terms, Con
     public OfftakeView View(CalendarMonth now)
     {
         var statuses = ContractLedger.Statuses(Terms, History, now);
-        var tranches = statuses.Select(s => new TrancheView(s.Number, s.Pool, s.Gpus, s.State.ToString() switch
-            {
-                "DeliveredLate" => "delivered-late",
-                var other => other.ToLowerInvariant(),
-            }, s.Due, s.Delivered, s.MonthsLate, s.End, TrancheId(Record.Id, s.Number),
+        var tranches = statuses.Select(s => new TrancheView(s.Number, s.Pool, s.Gpus, s.State, s.Due, s.Delivered, s.MonthsLate, s.End, TrancheId(Record.Id, s.Number),
             s.Delivered is not null && s.State is TrancheState.Delivered or TrancheState.DeliveredLate ? TrancheId(Record.Id, s.Number) : null)).ToList();
         return new OfftakeView(Record.Id, "offtake", Record.RfqId, Record.OfferId, Record.BuyerId, Record.SellerId, Record.Sku, Record.Region, Record.Status,
             Terms.Signed, History.TerminatedIn, Terms.PricePerGpuHour, Terms.PrepaymentFraction, Terms.PrepaymentUsd, Terms.TcvUsd, Terms.AvailabilityPercent,

@@ -1,3 +1,4 @@
+using Neocloud.Domain.Orders;
 using Neocloud.Domain.Money;
 using Neocloud.Exchange.Shard;
 using Neocloud.Storage;
@@ -13,8 +14,8 @@ public sealed record PlacedView(OrderView Order, IReadOnlyList<TradeView> Trades
 
 /// <summary>An order as its owner sees it. Prices are strings with exactly four decimals.</summary>
 public sealed record OrderView(
-    string Id, string Side, string Sku, string? Region, string? Pool, long Gpus, long Start, long End, string Price, string? Tif,
-    string Status, long TradedGpuHours, DateTimeOffset Placed, DateTimeOffset Updated)
+    string Id, OrderSide Side, string Sku, string? Region, string? Pool, long Gpus, long Start, long End, string Price, TimeInForce? Tif,
+    OrderStatus Status, long TradedGpuHours, DateTimeOffset Placed, DateTimeOffset Updated)
 {
     public static OrderView Of(OrderRecord o) => new(o.Id, o.Side, o.Sku, o.Region, o.PoolId, o.Gpus, o.StartHour, o.EndHour,
         Prices.Format(o.PriceTicks), o.Tif, o.Status, o.TradedGpuHours, DateTimeOffset.FromUnixTimeMilliseconds(o.PlacedMs),

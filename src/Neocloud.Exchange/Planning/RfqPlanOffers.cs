@@ -1,3 +1,4 @@
+using Neocloud.Domain.Offtake;
 using Neocloud.Domain.Time;
 using Neocloud.Offtake;
 using Neocloud.Offtake.Offers;
@@ -23,7 +24,7 @@ public static class RfqPlanOffers
     {
         if (await store.GetRfqAsync(rfqId, ct) is not { } rfq || rfq.BuyerId != caller)
             return Failure.Invalid("rfq", $"no RFQ '{rfqId}' of yours");
-        if (RfqView.StatusOf(rfq, now) == "open")
+        if (RfqView.StatusOf(rfq, now) == RfqStatus.Open)
             return OfftakeDesk.Sealed(rfq);
 
         var start = new CalendarMonth(scenario.StartMonth.Year, scenario.StartMonth.Month);

@@ -1,3 +1,4 @@
+using Neocloud.Domain.Offtake;
 using Neocloud.Domain.Time;
 using Neocloud.Offtake;
 using Neocloud.Offtake.Contracts;
@@ -48,7 +49,7 @@ public static class OfftakeSeed
     public static async Task SeedAsync(MarketShard exchange, OfftakeDesk desk, long nowMs)
     {
         Expect(await exchange.SubmitAsync(Pool()));
-        var record = new OfftakeRecord(ContractId, null, null, "microsoft", "iren", "GB300", "us-tx", "active", null, nowMs, OfftakeJson.Write(Terms));
+        var record = new OfftakeRecord(ContractId, null, null, "microsoft", "iren", "GB300", "us-tx", ContractStatus.Active, null, nowMs, OfftakeJson.Write(Terms));
         Expect(await desk.RecordContractAsync(record, Terms));
         foreach (var tranche in Terms.Tranches.Where(t => t.Start <= desk.ThisMonth))
             Expect(await desk.DeliverAsync("iren", ContractId, tranche.Number, tranche.Start, null, CancellationToken.None));

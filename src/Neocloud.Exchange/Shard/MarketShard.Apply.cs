@@ -1,3 +1,4 @@
+using Neocloud.Domain.Orders;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Market.Commands;
 using Neocloud.Market.Engine;
@@ -81,26 +82,26 @@ public sealed partial class MarketShard
             case BidCommand bid:
             {
                 var trades = Trades(sequence, nowMs);
-                var status = trades.Count > 0 ? "filled" : Rested() ? "open" : "cancelled";
-                var order = new OrderRecord(bid.OrderId, bid.Account, "bid", bid.Sku, bid.Region, null, bid.Gpus, bid.Window.Start.Value,
-                    bid.Window.End.Value, bid.Limit.Ticks, bid.ImmediateOrCancel ? "IOC" : "GTC", status, trades.Sum(t => t.GpuHours), sequence, nowMs, nowMs);
+                var status = trades.Count > 0 ? OrderStatus.Filled : Rested() ? OrderStatus.Open : OrderStatus.Cancelled;
+                var order = new OrderRecord(bid.OrderId, bid.Account, OrderSide.Bid, bid.Sku, bid.Region, null, bid.Gpus, bid.Window.Start.Value,
+                    bid.Window.End.Value, bid.Limit.Ticks, bid.ImmediateOrCancel ? TimeInForce.Ioc : TimeInForce.Gtc, status, trades.Sum(t => t.GpuHours), sequence, nowMs, nowMs);
                 _batch.NewOrders.Add(order);
                 foreach (var trade in trades)
-                    _batch.OrderUpdates.Add(new OrderUpdate(trade.AskId, _engine.IsOpen(trade.AskId) ? "open" : "filled", trade.GpuHours, nowMs));
+                    _batch.OrderUpdates.Add(new OrderUpdate(trade.AskId, _engine.IsOpen(trade.AskId) ? OrderStatus.Open : OrderStatus.Filled, trade.GpuHours, nowMs));
                 return new Committed(order, trades, null);
             }
             case AskCommand ask:
             {
                 var trades = Trades(sequence, nowMs);
                 var pool = _engine.Pool(ask.PoolId)!;
-                var order = new OrderRecord(ask.OrderId, ask.Account, "ask", pool.Sku, pool.Region, ask.PoolId, ask.Gpus, ask.Window.Start.Value,
-                    ask.Window.End.Value, ask.Price.Ticks, null, Rested() ? "open" : "filled", trades.Sum(t => t.GpuHours), sequence, nowMs, nowMs);
+                var order = new OrderRecord(ask.OrderId, ask.Account, OrderSide.Ask, pool.Sku, pool.Region, ask.PoolId, ask.Gpus, ask.Window.Start.Value,
+                    ask.Window.End.Value, ask.Price.Ticks, null, Rested() ? OrderStatus.Open : OrderStatus.Filled, trades.Sum(t => t.GpuHours), sequence, nowMs, nowMs);
                 _batch.NewOrders.Add(order);
-                foreach (var trade in trades) _batch.OrderUpdates.Add(new OrderUpdate(trade.BidId, "filled", trade.GpuHours, nowMs));
+                foreach (var trade in trades) _batch.OrderUpdates.Add(new OrderUpdate(trade.BidId, OrderStatus.Filled, trade.GpuHours, nowMs));
                 return new Committed(order, trades, null);
             }
             case CancelCommand cancel:
-                _batch.OrderUpdates.Add(new OrderUpdate(cancel.OrderId, "cancelled", 0, nowMs));
+                _batch.OrderUpdates.Add(new OrderUpdate(cancel.OrderId, OrderStatus.Cancelled, 0, nowMs));
                 return Committed.Nothing;
             case ReserveCommand or ReleaseCommand:
                 return Committed.Nothing;

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Neocloud.Domain.Time;
 
 namespace Neocloud.Offtake.Contracts;
@@ -22,18 +23,19 @@ public sealed record ContractHistory(IReadOnlyList<Delivery> Deliveries, IReadOn
 }
 
 /// <summary>Where a tranche stands.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TrancheState>))]
 public enum TrancheState
 {
     /// <summary>Not delivered, not due yet.</summary>
-    Scheduled,
+    [JsonStringEnumMemberName("scheduled")] Scheduled,
     /// <summary>Not delivered, and its month has passed.</summary>
-    Late,
+    [JsonStringEnumMemberName("late")] Late,
     /// <summary>Delivered in or before its month.</summary>
-    Delivered,
+    [JsonStringEnumMemberName("delivered")] Delivered,
     /// <summary>Delivered after its month.</summary>
-    DeliveredLate,
+    [JsonStringEnumMemberName("delivered-late")] DeliveredLate,
     /// <summary>Cancelled by a termination before it was delivered.</summary>
-    Cancelled,
+    [JsonStringEnumMemberName("cancelled")] Cancelled,
 }
 
 /// <summary>A tranche's state: when it was due and delivered, how late, and the months it is billed.</summary>

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Neocloud.Domain.Orders;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Orders;
 using Neocloud.Exchange.Outcomes;
@@ -67,7 +68,7 @@ public static class OrdersApi
         var outcome = await shard.SubmitAsync(new MarketRequest(organization, new CancelCommand(id)));
         return outcome.Failure is { Kind: FailureKind.Rejected } refused
             ? Answers.Result(Failure.Conflict("Not cancellable", refused.Detail))
-            : Answers.Result(outcome, StatusCodes.Status200OK, _ => OrderView.Of(order with { Status = "cancelled" }));
+            : Answers.Result(outcome, StatusCodes.Status200OK, _ => OrderView.Of(order with { Status = OrderStatus.Cancelled }));
     }
 
     private static async Task<IResult> ListTradesAsync(ClaimsPrincipal user, ExchangeStore store, string? after, int? limit, CancellationToken ct)
