@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Neocloud.Domain.Orders;
 using Neocloud.Domain.Time;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Shard;
@@ -21,10 +22,10 @@ public sealed class MarketShardTests
 
         var trade = Assert.Single(committed.Trades);
         Assert.Equal((24_500L, 64L, "microsoft", "iren"), (trade.PriceTicks, trade.Gpus, trade.BuyerId, trade.SellerId));
-        Assert.Equal("filled", committed.Order!.Status);
-        Assert.Equal("filled", (await rig.Store.GetOrderAsync("b1"))!.Status);
+        Assert.Equal(OrderStatus.Filled, committed.Order!.Status);
+        Assert.Equal(OrderStatus.Filled, (await rig.Store.GetOrderAsync("b1"))!.Status);
         // The ask keeps 8 GPUs in the bid's hours and all 72 after them: it stays open.
-        Assert.Equal("open", (await rig.Store.GetOrderAsync("a1"))!.Status);
+        Assert.Equal(OrderStatus.Open, (await rig.Store.GetOrderAsync("a1"))!.Status);
     }
 
     [Fact]
