@@ -23,8 +23,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Where screenshots of each page are written (test output).</summary>
     public static string ScreenshotFolder => Path.Combine(AppContext.BaseDirectory, "screenshots");
 
+    /// <summary>How long an assertion waits for the page to get there: first renders on a busy 2-core machine take seconds.</summary>
+    public const float ExpectTimeoutMs = 30_000;
+
     public async Task InitializeAsync()
     {
+        // Playwright's assertions wait 5 s by default, which a busy machine exceeds (a chart once took longer).
+        Assertions.SetDefaultExpectTimeout(ExpectTimeoutMs);
         _server = await ServerProcess.StartAsync(_data.Path);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
