@@ -97,7 +97,11 @@ public sealed class CommitBatch
 }
 
 /// <summary>One page of a list and the cursor for the next, or null at the end.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);
+public sealed record Page<T>(IReadOnlyList<T> Items, string? Next)
+{
+    /// <summary>The page with its items mapped, keeping its cursor.</summary>
+    public Page<TOut> Select<TOut>(Func<T, TOut> map) => new(Items.Select(map).ToList(), Next);
+}
 
 /// <summary>A read-model write that rides in a group commit beside the journal rows that cause it (offtake contracts, deliveries).</summary>
 public sealed record StoreWrite(string Sql, object Parameters);

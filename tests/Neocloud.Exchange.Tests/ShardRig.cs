@@ -2,7 +2,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Neocloud.Domain.Catalog;
 using Neocloud.Domain.Money;
 using Neocloud.Domain.Time;
+using Neocloud.Exchange.MarketData;
 using Neocloud.Exchange.Offtake;
+using Neocloud.Exchange.Orders;
+using Neocloud.Exchange.Pools;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Shard;
 using Neocloud.Market.Commands;
@@ -52,6 +55,12 @@ public sealed class ShardRig : IAsyncDisposable
 
     /// <summary>An offtake desk over this shard.</summary>
     public OfftakeDesk Desk() => new(Store, Shard, TimeProvider.System);
+
+    /// <summary>An order desk over this shard.</summary>
+    public OrderDesk Orders() => new(Shard, Store, TimeProvider.System);
+
+    /// <summary>A pool desk over this shard.</summary>
+    public PoolDesk Pools() => new(Shard, Store, new MarketQueries(Shard, Store));
 
     public static MarketRequest Pool(string id, string provider, int gpus, string sku = "GB300", string region = "us-tx") =>
         new(provider, new PoolCommand(id, provider, region, sku, [new Segment(Start, Start + 10_000, gpus)]));

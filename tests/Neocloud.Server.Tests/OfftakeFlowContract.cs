@@ -19,6 +19,7 @@ public abstract class OfftakeFlowContract : IAsyncLifetime
     private static readonly CalendarMonth s_from = CalendarMonth.Parse("2026-01");
     private static readonly int s_poolStart = s_from.FirstHour.Value, s_poolEnd = s_from.AddMonths(60).FirstHour.Value;
 
+    private readonly TestClock _clock = new();
     private TestServer _server = null!;
     private HttpClient _iren = null!, _nebius = null!, _crusoe = null!, _microsoft = null!, _meta = null!;
 
@@ -27,7 +28,7 @@ public abstract class OfftakeFlowContract : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync(Configure);
+        _server = await TestServer.StartAsync(options => Configure(options) with { Clock = _clock });
         string[] seller = [Scopes.MarketRead, Scopes.MarketTrade, Scopes.PoolsWrite];
         _iren = _server.Client(await _server.NewOrganizationAsync("iren", seller));
         _nebius = _server.Client(await _server.NewOrganizationAsync("nebius", seller));
@@ -58,7 +59,7 @@ public abstract class OfftakeFlowContract : IAsyncLifetime
     public async Task Rfq_offers_split_award_reservation_milestones_invoices_sla_termination_and_resale()
     {
         // The buyer opens a sealed RFQ that closes in a few seconds.
-        var rfq = await OpenRfqAsync(gpus: 1200, prepayment: 0.2m, closesInSeconds: 4);
+        var rfq = await OpenRfqAsync(gpus: 1200, prepayment: 0.2m);
         var rfqId = rfq.GetProperty("id").GetString()!;
         Assert.Equal("open", rfq.GetProperty("status").GetString());
 
@@ -85,7 +86,7 @@ public abstract class OfftakeFlowContract : IAsyncLifetime
         await (await _microsoft.PostAsJsonAsync($"/api/v1/rfqs/{rfqId}/award", new { awards = new[] { new { offer = iren.GetProperty("id").GetString() } } }))
             .ProblemAsync(HttpStatusCode.Conflict);
 
-        await WaitUntilClosedAsync(rfqId);
+        await CloseAsync(rfqId);
         var ranked = (await (await _microsoft.GetAsync($"/api/v1/rfqs/{rfqId}/offers?rank=effective-price")).JsonAsync()).EnumerateArray().ToList();
         Assert.Equal(3, ranked.Count);
         var prices = ranked.Select(r => r.GetProperty("score").GetProperty("effectivePricePerGpuHour").GetDecimal()).ToList();
@@ -207,7 +208,7 @@ public abstract class OfftakeFlowContract : IAsyncLifetime
     [Fact]
     public async Task The_offers_on_a_closed_rfq_are_options_for_the_buyers_capacity_plan()
     {
-        var rfq = await OpenRfqAsync(gpus: 1500, prepayment: 0m, closesInSeconds: 3);
+        var rfq = await OpenRfqAsync(gpus: 1500, prepayment: 0m);
         var rfqId = rfq.GetProperty("id").GetString()!;
         var iren = (await Market.Created(await _iren.PostAsJsonAsync($"/api/v1/rfqs/{rfqId}/offers", Offer("2.50", 0m, 99.5m, Tranche("iren-rfq", 1000, "2026-03")))))
             .GetProperty("id").GetString()!;
@@ -223,7 +224,7 @@ public abstract class OfftakeFlowContract : IAsyncLifetime
               "spot": [ { "sku": "GB300", "region": null, "pricePerGpuHour": 9.00, "maxGpusPerMonth": 2000 } ] }
             """;
         await (await _microsoft.PostJsonAsync($"/api/v1/plans/solve?rfq={rfqId}", scenario)).ProblemAsync(HttpStatusCode.Conflict);
-        await WaitUntilClosedAsync(rfqId);
+        await CloseAsync(rfqId);
 
         var plan = await (await _microsoft.PostJsonAsync($"/api/v1/plans/solve?rfq={rfqId}", scenario)).JsonAsync();
         var offers = plan.GetProperty("offers").EnumerateArray().ToDictionary(o => o.GetProperty("offerId").GetString()!);
@@ -249,23 +250,20 @@ public abstract class OfftakeFlowContract : IAsyncLifetime
     }
 
     /// <summary>Microsoft opens a sealed RFQ for GB300 in Texas or New Jersey, 24 months from 2026, closing in a few seconds.</summary>
-    private async Task<JsonElement> OpenRfqAsync(int gpus, decimal prepayment, int closesInSeconds) =>
+    private async Task<JsonElement> OpenRfqAsync(int gpus, decimal prepayment) =>
         await Market.Created(await _microsoft.PostAsJsonAsync("/api/v1/rfqs", new
         {
             skus = new[] { "GB300" }, gpus, regions = new[] { "us-tx", "us-nj" }, earliestStart = "2026-01", latestStart = "2026-12",
             termMonths = 24, maxPricePerGpuHour = "4.00", prepaymentFraction = prepayment, minAvailabilityPercent = 99, graceMonths = 2,
-            closesAt = DateTimeOffset.UtcNow.AddSeconds(closesInSeconds).ToString("O"),
+            closesAt = _clock.GetUtcNow().AddMinutes(5).ToString("O"),
         }));
 
-    private async Task WaitUntilClosedAsync(string rfqId)
+    /// <summary>Moves the exchange's clock past the RFQ's closing time (five minutes after it opened) and checks it closed.</summary>
+    private async Task CloseAsync(string rfqId)
     {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var rfq = await (await _microsoft.GetAsync($"/api/v1/rfqs/{rfqId}")).JsonAsync();
-            if (rfq.GetProperty("status").GetString() == "closed") return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"RFQ {rfqId} did not close");
+        _clock.Advance(TimeSpan.FromMinutes(6));
+        var rfq = await (await _microsoft.GetAsync($"/api/v1/rfqs/{rfqId}")).JsonAsync();
+        Assert.Equal("closed", rfq.GetProperty("status").GetString());
     }
 }
 

@@ -1,4 +1,5 @@
 using Neocloud.Domain.Time;
+using Neocloud.Exchange.Orders;
 using Neocloud.Exchange.Shard;
 using Neocloud.Storage;
 
@@ -12,6 +13,13 @@ public sealed class MarketQueries(MarketShard shard, ExchangeStore store)
 {
     /// <summary>The longest range of days one index request may cover.</summary>
     public const int MaxIndexDays = 3660;
+
+    /// <summary>Raised after a batch that changed the market is committed (for live views; keep handlers short).</summary>
+    public event Action? Changed
+    {
+        add => shard.MarketChanged += value;
+        remove => shard.MarketChanged -= value;
+    }
 
     /// <summary>Resting asks and bids of a SKU (in a region, or all) by price level.</summary>
     public Task<BookView> BookAsync(string sku, string? region) =>
@@ -29,6 +37,13 @@ public sealed class MarketQueries(MarketShard shard, ExchangeStore store)
     /// <summary>A pool's capacity, sold, offered and free GPUs as steps over the window.</summary>
     public async Task<IReadOnlyList<UsageView>> UsageAsync(string poolId, HourWindow window) =>
         (await shard.QueryAsync(engine => engine.Usage(poolId, window.Start.Value, window.End.Value))).Select(UsageView.Of).ToList();
+
+    /// <summary>The latest trades of a SKU, newest first, without parties.</summary>
+    public async Task<List<PublicTradeView>> RecentTradesAsync(string sku, int limit, CancellationToken ct = default) =>
+        (await store.RecentTradesAsync(sku, limit, ct)).Select(PublicTradeView.Of).ToList();
+
+    /// <summary>GPUs of a SKU under contract in <paramref name="hour"/>.</summary>
+    public Task<long> OpenInterestAsync(string sku, Hour hour, CancellationToken ct = default) => store.OpenInterestAsync(sku, hour.Value, ct);
 
     /// <summary>The daily index of a SKU from <paramref name="first"/> to <paramref name="last"/> (UTC days, both included).</summary>
     public async Task<IndexView> IndexAsync(string sku, DateOnly first, DateOnly last, CancellationToken ct)

@@ -8,6 +8,8 @@ using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Demo;
 using Neocloud.Exchange.MarketData;
 using Neocloud.Exchange.Offtake;
+using Neocloud.Exchange.Orders;
+using Neocloud.Exchange.Pools;
 using Neocloud.Exchange.Shard;
 using Neocloud.Server.Admin;
 using Neocloud.Server.Auth;
@@ -35,7 +37,7 @@ public static class ExchangeServer
     {
         if (options.PostgresConnectionString is null) Directory.CreateDirectory(options.DataDirectory);
         var store = await ExchangeStore.OpenAsync(options.Store, cancellationToken);
-        var clock = TimeProvider.System;
+        var clock = options.Clock;
         var secret = await Bootstrap.RunAsync(store, options.DataDirectory, clock, cancellationToken);
         if (secret is not null)
         {
@@ -65,6 +67,8 @@ public static class ExchangeServer
         builder.Services.AddSingleton<TokenDirectory>();
         builder.Services.AddSingleton(services => new MarketShard(store, clock, services.GetRequiredService<ILogger<MarketShard>>(), options.SnapshotEvery));
         builder.Services.AddSingleton<MarketQueries>();
+        builder.Services.AddSingleton<OrderDesk>();
+        builder.Services.AddSingleton<PoolDesk>();
         builder.Services.AddSingleton<OfftakeDesk>();
         builder.Services.AddHostedService<ExchangeHost>();
         if (options.Demo)

@@ -26,6 +26,9 @@ public sealed record ServerOptions
     /// <summary>Accepted commands between two engine snapshots.</summary>
     public int SnapshotEvery { get; init; } = 10_000;
 
+    /// <summary>The exchange's clock (the system's; tests move a clock of their own forward instead of waiting).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>The store these options select.</summary>
     public StoreOptions Store => PostgresConnectionString is { } postgres
         ? StoreOptions.Postgres(postgres)

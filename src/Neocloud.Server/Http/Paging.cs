@@ -32,7 +32,4 @@ public static class Paging
         rows.RemoveAt(rows.Count - 1);
         return new Page<T>(rows, key(rows[^1]));
     }
-
-    /// <summary>Maps the items of a page, keeping its cursor.</summary>
-    public static Page<TOut> Select<TIn, TOut>(this Page<TIn> page, Func<TIn, TOut> map) => new(page.Items.Select(map).ToList(), page.Next);
 }

@@ -35,12 +35,11 @@ public static class MarketDataApi
     private static async Task<IResult> GetBookAsync(string sku, string? region, MarketQueries market) =>
         Sku(sku) is { } id ? ApiResponse.Of(200, await market.BookAsync(id, region)).ToResult() : UnknownSku(sku);
 
-    private static async Task<IResult> ListMarketTradesAsync(string sku, int? limit, ExchangeStore store, CancellationToken ct)
+    private static async Task<IResult> ListMarketTradesAsync(string sku, int? limit, MarketQueries market, CancellationToken ct)
     {
         if (Sku(sku) is not { } id) return UnknownSku(sku);
         if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
-        var trades = await store.RecentTradesAsync(id, take, ct);
-        return ApiResponse.Of(200, new Page<PublicTradeView>(trades.Select(PublicTradeView.Of).ToList(), null)).ToResult();
+        return ApiResponse.Of(200, new Page<PublicTradeView>(await market.RecentTradesAsync(id, take, ct), null)).ToResult();
     }
 
     private static async Task<IResult> GetQuoteAsync(string sku, long? gpus, long? start, long? end, string? region, ClaimsPrincipal user, MarketQueries market)

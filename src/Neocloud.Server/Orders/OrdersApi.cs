@@ -1,13 +1,10 @@
 using System.Security.Claims;
-using Neocloud.Domain.Orders;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Orders;
 using Neocloud.Exchange.Outcomes;
-using Neocloud.Exchange.Shard;
 using Neocloud.Market.Commands;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Http;
-using Neocloud.Storage;
 
 namespace Neocloud.Server.Orders;
 
@@ -33,66 +30,45 @@ public static class OrdersApi
         return api;
     }
 
-    private static Task<IResult> PlaceBidAsync(PostBody body, ClaimsPrincipal user, MarketShard shard, TimeProvider clock) =>
-        PlaceAsync(body, user.OrganizationId(), shard, OrderRequests.Bid(body.Fields, user.OrganizationId(), OrderIds.New(clock)));
+    private static Task<IResult> PlaceBidAsync(PostBody body, ClaimsPrincipal user, OrderDesk desk) =>
+        PlaceAsync(body, user.OrganizationId(), desk, OrderRequests.Bid(body.Fields, user.OrganizationId(), desk.NewOrderId()));
 
-    private static Task<IResult> PlaceAskAsync(PostBody body, ClaimsPrincipal user, MarketShard shard, TimeProvider clock) =>
-        PlaceAsync(body, user.OrganizationId(), shard, OrderRequests.Ask(body.Fields, user.OrganizationId(), OrderIds.New(clock)));
+    private static Task<IResult> PlaceAskAsync(PostBody body, ClaimsPrincipal user, OrderDesk desk) =>
+        PlaceAsync(body, user.OrganizationId(), desk, OrderRequests.Ask(body.Fields, user.OrganizationId(), desk.NewOrderId()));
 
-    private static async Task<IResult> PlaceAsync(PostBody body, string caller, MarketShard shard, MarketCommand? command)
+    private static async Task<IResult> PlaceAsync(PostBody body, string caller, OrderDesk desk, MarketCommand? order)
     {
-        if (command is null) return Answers.Result(Failure.Invalid(body.Fields.Errors));
-        var outcome = await shard.SubmitAsync(new MarketRequest(caller, command), body.Key<Committed>(StatusCodes.Status201Created, c => PlacedView.Of(c, caller)));
-        return Answers.Result(outcome, StatusCodes.Status201Created, c => PlacedView.Of(c, caller));
+        if (order is null) return Answers.Result(Failure.Invalid(body.Fields.Errors));
+        return Answers.Result(await desk.PlaceAsync(caller, order, body.Key<PlacedView>(StatusCodes.Status201Created)), StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> GetOrderAsync(string id, ClaimsPrincipal user, ExchangeStore store, CancellationToken ct) =>
-        await store.GetOrderAsync(id, ct) is { } order && order.OrganizationId == user.OrganizationId()
-            ? ApiResponse.Of(200, OrderView.Of(order)).ToResult()
-            : Answers.Result(NoOrder(id));
+    private static async Task<IResult> GetOrderAsync(string id, ClaimsPrincipal user, OrderDesk desk, CancellationToken ct) =>
+        Answers.Result(await desk.OrderAsync(user.OrganizationId(), id, ct));
 
-    private static async Task<IResult> ListOrdersAsync(ClaimsPrincipal user, ExchangeStore store, string? status, string? after, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListOrdersAsync(ClaimsPrincipal user, OrderDesk desk, string? status, string? after, int? limit, CancellationToken ct)
     {
         if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
         bool? open = status switch { null or "all" => null, "open" => true, "closed" => false, _ => default(bool?) };
         if (status is not (null or "all" or "open" or "closed"))
             return ApiResponse.Invalid("status", $"must be open, closed or all, got \"{status}\"").ToResult();
-        var page = await store.ListOrdersAsync(user.OrganizationId(), open, after, take, ct);
-        return ApiResponse.Of(200, page.Select(OrderView.Of)).ToResult();
+        return ApiResponse.Of(200, await desk.OrdersAsync(user.OrganizationId(), open, after, take, ct)).ToResult();
     }
 
-    private static async Task<IResult> CancelOrderAsync(string id, ClaimsPrincipal user, ExchangeStore store, MarketShard shard, CancellationToken ct)
-    {
-        var organization = user.OrganizationId();
-        if (await store.GetOrderAsync(id, ct) is not { } order || order.OrganizationId != organization) return Answers.Result(NoOrder(id));
-        var outcome = await shard.SubmitAsync(new MarketRequest(organization, new CancelCommand(id)));
-        return outcome.Failure is { Kind: FailureKind.Rejected } refused
-            ? Answers.Result(Failure.Conflict("Not cancellable", refused.Detail))
-            : Answers.Result(outcome, StatusCodes.Status200OK, _ => OrderView.Of(order with { Status = OrderStatus.Cancelled }));
-    }
+    private static async Task<IResult> CancelOrderAsync(string id, ClaimsPrincipal user, OrderDesk desk, CancellationToken ct) =>
+        Answers.Result(await desk.CancelAsync(user.OrganizationId(), id, ct));
 
-    private static async Task<IResult> ListTradesAsync(ClaimsPrincipal user, ExchangeStore store, string? after, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListTradesAsync(ClaimsPrincipal user, OrderDesk desk, string? after, int? limit, CancellationToken ct)
     {
         if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
-        var caller = user.OrganizationId();
-        var page = await store.ListTradesForAsync(caller, after, take, ct);
-        return ApiResponse.Of(200, page.Select(t => TradeView.Of(t, caller))).ToResult();
+        return ApiResponse.Of(200, await desk.TradesAsync(user.OrganizationId(), after, take, ct)).ToResult();
     }
 
-    private static async Task<IResult> ListContractsAsync(ClaimsPrincipal user, ExchangeStore store, string? after, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListContractsAsync(ClaimsPrincipal user, OrderDesk desk, string? after, int? limit, CancellationToken ct)
     {
         if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
-        var page = await store.ListTradesForAsync(user.OrganizationId(), after, take, ct);
-        return ApiResponse.Of(200, page.Select(ContractView.Of)).ToResult();
+        return ApiResponse.Of(200, await desk.ContractsAsync(user.OrganizationId(), after, take, ct)).ToResult();
     }
 
-    private static async Task<IResult> GetContractAsync(string id, ClaimsPrincipal user, ExchangeStore store, CancellationToken ct)
-    {
-        var tradeNo = id.StartsWith("c-", StringComparison.Ordinal) && long.TryParse(id[2..], out var n) ? n : -1;
-        return await store.GetTradeForAsync(user.OrganizationId(), tradeNo, ct) is { } trade
-            ? ApiResponse.Of(200, ContractView.Of(trade)).ToResult()
-            : Answers.Result(Failure.NotFound($"no contract '{id}'"));
-    }
-
-    private static Failure NoOrder(string id) => Failure.NotFound($"no order '{id}'");
+    private static async Task<IResult> GetContractAsync(string id, ClaimsPrincipal user, OrderDesk desk, CancellationToken ct) =>
+        Answers.Result(await desk.ContractAsync(user.OrganizationId(), id, ct));
 }

@@ -8,12 +8,13 @@ namespace Neocloud.Cli.Tests.Client;
 /// <summary><c>neocloud rfq …</c> and <c>neocloud contract …</c> against a real exchange on 127.0.0.1.</summary>
 public sealed class OfftakeCommandTests : IAsyncLifetime
 {
+    private readonly TestClock _clock = new();
     private TestServer _server = null!;
     private string _buyer = null!, _seller = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync();
+        _server = await TestServer.StartAsync(options => options with { Clock = _clock });
         _buyer = await TokenAsync("microsoft", "market:read", "market:trade");
         _seller = await TokenAsync("iren", "market:read", "market:trade", "pools:write");
         using var iren = _server.Client(_seller);
@@ -40,7 +41,7 @@ public sealed class OfftakeCommandTests : IAsyncLifetime
     public async Task A_buyer_and_a_seller_run_an_rfq_to_a_contract_from_the_command_line()
     {
         var open = As(_buyer, "rfq", "open", "--sku", "GB300", "--gpus", "1000", "--region", "us-tx", "--earliest", "2026-02", "--latest", "2026-06",
-            "--term", "24", "--max-price", "3.50", "--prepayment", "0.1", "--closes", DateTimeOffset.UtcNow.AddSeconds(3).ToString("O"), "--json");
+            "--term", "24", "--max-price", "3.50", "--prepayment", "0.1", "--closes", _clock.GetUtcNow().AddMinutes(5).ToString("O"), "--json");
         Assert.True(open.ExitCode == 0, open.Error);
         var rfq = JsonDocument.Parse(open.Output).RootElement.GetProperty("id").GetString()!;
 
@@ -54,7 +55,8 @@ public sealed class OfftakeCommandTests : IAsyncLifetime
         var sealedRun = As(_buyer, "rfq", "offers", rfq);
         Assert.Equal(2, sealedRun.ExitCode);
         Assert.StartsWith("error: 409 Offers sealed", sealedRun.Error);
-        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        // The RFQ closes five minutes after it opened: move the exchange's clock past it instead of waiting.
+        _clock.Advance(TimeSpan.FromMinutes(6));
 
         var ranked = As(_buyer, "rfq", "offers", rfq);
         Assert.True(ranked.ExitCode == 0, ranked.Error);
@@ -87,13 +89,14 @@ public sealed class OfftakeCommandTests : IAsyncLifetime
     public async Task A_buyer_plans_with_the_live_offers_on_its_closed_rfq()
     {
         var open = As(_buyer, "rfq", "open", "--sku", "GB300", "--gpus", "2000", "--region", "us-tx", "--earliest", "2026-02", "--latest", "2026-06",
-            "--term", "36", "--max-price", "3.50", "--closes", DateTimeOffset.UtcNow.AddSeconds(3).ToString("O"), "--json");
+            "--term", "36", "--max-price", "3.50", "--closes", _clock.GetUtcNow().AddMinutes(5).ToString("O"), "--json");
         Assert.True(open.ExitCode == 0, open.Error);
         var rfq = JsonDocument.Parse(open.Output).RootElement.GetProperty("id").GetString()!;
         var offer = As(_seller, "rfq", "offer", rfq, "--sku", "GB300", "--price", "2.40", "--availability", "99.9", "--tranche", "iren-cli:2000:2026-03:36", "--json");
         Assert.True(offer.ExitCode == 0, offer.Error);
         var offerId = JsonDocument.Parse(offer.Output).RootElement.GetProperty("id").GetString()!;
-        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        // The RFQ closes five minutes after it opened: move the exchange's clock past it instead of waiting.
+        _clock.Advance(TimeSpan.FromMinutes(6));
 
         // The preset has a us-tx region: the live offer, cheaper than anything else there, joins its options and is signed.
         var solved = As(_buyer, "plan", "solve", "hyperscaler-2026-2030", "--rfq", rfq, "--time-limit", "30", "--json");
