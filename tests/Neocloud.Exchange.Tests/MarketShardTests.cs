@@ -131,35 +131,33 @@ public sealed class MarketShardTests
     {
         await using var rig = await ShardRig.StartAsync(snapshotEvery: 5);
         await rig.AcceptAsync(ShardRig.Pool("p1", "iren", 576));
-        // Every bid rests (nothing is offered), so the book grows by one order per command.
-        for (var i = 0; i < 60; i++) await rig.AcceptAsync(ShardRig.Bid($"b{i}", "microsoft", 8, "0.0100"));
+        // Every bid rests (nothing is offered), so the book grows by one order per command: after the pool, the snapshot
+        // at sequence s holds s - 1 resting orders. The store keeps the two newest snapshots; bid on until the older of
+        // them held more resting orders than the interval (snapshots are written beside the loop, so when varies).
+        (long Previous, long Last)? pair = null;
+        for (var i = 0; i < 5_000 && pair is null; i++)
+        {
+            await rig.AcceptAsync(ShardRig.Bid($"b{i}", "microsoft", 8, "0.0100"));
+            if (i % 10 == 9 && TwoNewestSnapshots(rig.DatabaseFile) is { } newest && newest.Previous - 1 > 5) pair = newest;
+        }
+        var (previous, last) = pair ?? throw new InvalidOperationException("5,000 resting bids and no two snapshots past the interval");
+        var resting = previous - 1;
 
-        var (previous, last) = await TwoNewestSnapshotsAsync(rig.DatabaseFile);
-        var restingAtPrevious = previous - 1;
-
-        Assert.True(restingAtPrevious > 5, $"the test needs more resting orders than the snapshot interval, got {restingAtPrevious}");
-        Assert.True(last - previous >= restingAtPrevious,
-            $"snapshots at {previous} and {last} are {last - previous} commands apart, the first with {restingAtPrevious} orders resting");
+        Assert.True(last - previous >= resting,
+            $"snapshots at {previous} and {last} are {last - previous} commands apart, the first with {resting} orders resting");
     }
 
-    private static async Task<(long Previous, long Last)> TwoNewestSnapshotsAsync(string file)
+    private static (long Previous, long Last)? TwoNewestSnapshots(string file)
     {
-        // Snapshots are written beside the shard's loop: wait (up to 30 s) for the store to hold two.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        using var connection = new SqliteConnection($"Data Source={file}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sequence FROM snapshots ORDER BY sequence DESC LIMIT 2";
+        var sequences = new List<long>();
+        using (var reader = command.ExecuteReader())
         {
-            using var connection = new SqliteConnection($"Data Source={file}");
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT sequence FROM snapshots ORDER BY sequence DESC LIMIT 2";
-            var sequences = new List<long>();
-            using (var reader = command.ExecuteReader())
-            {
-                while (reader.Read()) sequences.Add(reader.GetInt64(0));
-            }
-            if (sequences.Count == 2) return (sequences[1], sequences[0]);
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"expected two snapshots within 30 s, found {sequences.Count}");
-            await Task.Delay(50);
+            while (reader.Read()) sequences.Add(reader.GetInt64(0));
         }
+        return sequences.Count == 2 ? (sequences[1], sequences[0]) : null;
     }
 }
