@@ -47,6 +47,16 @@ public class OfferTests
     }
 
     [Fact]
+    public void Fields_out_of_range_are_refused_whoever_built_the_offer()
+    {
+        var offer = new OfferTerms("GB300", 0m, -0.1m, 100.5m, [new OfferTranche("iren-p", 0, s_start, 36)]);
+
+        var errors = OfferRules.Check(Rfq(), "iren", offer, Pools);
+
+        Assert.Equal(["availabilityPercent", "prepaymentFraction", "pricePerGpuHour", "tranches[0].gpus"], errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_pool_outside_the_rfqs_regions_is_refused() =>
         Assert.Equal("pool 'iren-eu' is in eu-pt; the RFQ accepts us-tx", OfferRules.Check(Rfq(0.08m, "us-tx"), "iren", Offer(pool: "iren-eu"), Pools)["tranches[0].pool"]);
 

@@ -44,4 +44,14 @@ public sealed class RfqRequestTests
 
         Assert.Equal(["closesAt", "latestStart"], terms.Errors!.Keys.Order());
     }
+
+    [Fact]
+    public void Terms_out_of_range_are_refused_whoever_filled_them_in()
+    {
+        var terms = (Request(gpus: 0) with { TermMonths = 0, PrepaymentFraction = 1.5m, MinAvailabilityPercent = 101m, GraceMonths = -1 })
+            .ToTerms(s_now, ReferenceCatalog.Embedded);
+
+        Assert.Equal(["gpus", "graceMonths", "minAvailabilityPercent", "prepaymentFraction", "termMonths"], terms.Errors!.Keys.Order());
+    }
 }
+

@@ -101,7 +101,7 @@ public sealed class OfftakeDesk(ExchangeStore store, MarketShard exchange, TimeP
         Failure.Conflict("Offers sealed", $"offers on RFQ {rfq.Id} stay sealed until it closes at {DateTimeOffset.FromUnixTimeMilliseconds(rfq.ClosesMs):O}");
 
     /// <summary>The offers of a closed RFQ scored and ranked the buyer's way.</summary>
-    public async Task<List<RankedOfferView>> RankAsync(RfqRecord rfq, OfferRanking ranking, CancellationToken ct)
+    private async Task<List<RankedOfferView>> RankAsync(RfqRecord rfq, OfferRanking ranking, CancellationToken ct)
     {
         var terms = OfftakeJson.Read<RfqTerms>(rfq.Terms);
         var offers = await store.OffersAsync(rfq.Id, null, ct);

@@ -27,11 +27,16 @@ public static class OfferRules
             errors["availabilityPercent"] = $"{offer.AvailabilityPercent.ToString(CultureInfo.InvariantCulture)}% offered, the RFQ needs at least {rfq.MinAvailabilityPercent.ToString(CultureInfo.InvariantCulture)}%";
         if (offer.Gpus > rfq.Gpus)
             errors["tranches"] = $"{offer.Gpus} GPUs offered, the RFQ asks for {rfq.Gpus}";
+        // The ranges of the fields themselves, whoever built the offer (the API's reader checks them too, the dashboard's form does not).
+        if (offer.PricePerGpuHour <= 0m) errors["pricePerGpuHour"] = "must be positive";
+        if (offer.PrepaymentFraction < 0m) errors["prepaymentFraction"] = $"must be >= 0, got {offer.PrepaymentFraction.ToString(CultureInfo.InvariantCulture)}";
+        if (offer.AvailabilityPercent > 100m) errors["availabilityPercent"] = $"must be <= 100, got {offer.AvailabilityPercent.ToString(CultureInfo.InvariantCulture)}";
 
         for (var i = 0; i < offer.Tranches.Count; i++)
         {
             var tranche = offer.Tranches[i];
             var path = $"tranches[{i}]";
+            if (tranche.Gpus < 1) errors[$"{path}.gpus"] = $"must be >= 1, got {tranche.Gpus}";
             if (pools(tranche.Pool) is not { } pool)
                 errors[$"{path}.pool"] = $"no pool '{tranche.Pool}'";
             else if (pool.Provider != seller)

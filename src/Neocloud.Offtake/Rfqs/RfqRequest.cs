@@ -1,3 +1,4 @@
+using System.Globalization;
 using Neocloud.Domain.Catalog;
 using Neocloud.Domain.Input;
 using Neocloud.Domain.Time;
@@ -31,10 +32,25 @@ public sealed record RfqRequest(
     /// <summary>The longest term an RFQ may ask for: ten years.</summary>
     public const int MaxTermMonths = 120;
 
+    /// <summary>The longest grace period for late delivery an RFQ may grant.</summary>
+    public const int MaxGraceMonths = 36;
+
     /// <summary>The terms, or the fields that break a rule; <paramref name="errors"/> may already hold the errors of reading the fields.</summary>
     public ParseResult<RfqTerms> ToTerms(DateTimeOffset now, ReferenceCatalog catalog, FieldErrors? errors = null)
     {
         errors ??= new FieldErrors();
+        // The ranges of the fields themselves, whoever filled them in (the API's reader checks them too, as it reads).
+        if (Gpus is < 1) errors.Add("gpus", $"must be >= 1, got {Gpus}");
+        if (Mw is <= 0m) errors.Add("mw", $"must be positive, got {Mw.Value.ToString(CultureInfo.InvariantCulture)}");
+        if (TermMonths is < 1 or > MaxTermMonths) errors.Add("termMonths", $"must be 1 to {MaxTermMonths}, got {TermMonths}");
+        if (MaxPricePerGpuHour <= 0m) errors.Add("maxPricePerGpuHour", "must be positive");
+        if (PrepaymentFraction is < 0m or > 1m) errors.Add("prepaymentFraction", $"must be 0 to 1, got {PrepaymentFraction.ToString(CultureInfo.InvariantCulture)}");
+        if (MinAvailabilityPercent is < 0m or > 100m)
+            errors.Add("minAvailabilityPercent", $"must be 0 to 100, got {MinAvailabilityPercent.ToString(CultureInfo.InvariantCulture)}");
+        if (GraceMonths is < 0 or > MaxGraceMonths) errors.Add("graceMonths", $"must be 0 to {MaxGraceMonths}, got {GraceMonths}");
+        if (DiscountRateAnnual is < 0m or > 1m) errors.Add("discountRateAnnual", $"must be 0 to 1, got {DiscountRateAnnual.ToString(CultureInfo.InvariantCulture)}");
+        if (Ramp?.Any(step => step.Gpus < 1 || step.MonthOffset is < 0 or > MaxTermMonths) == true)
+            errors.Add("ramp", $"each step needs at least 1 GPU and a month offset of 0 to {MaxTermMonths}");
         if (Skus.Count == 0) errors.Add("skus", "must not be empty");
         foreach (var sku in Skus)
         {

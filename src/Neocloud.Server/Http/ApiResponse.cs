@@ -32,16 +32,6 @@ public sealed record ApiResponse(int Status, string Json)
         return new ApiResponse(status, JsonSerializer.Serialize(problem, problem.GetType(), JsonOptions));
     }
 
-    /// <summary>A 400 naming each bad field.</summary>
-    public static ApiResponse Invalid(IDictionary<string, string[]> errors) =>
-        Problem(StatusCodes.Status400BadRequest, "The request is not valid", "one or more fields are not valid; see errors", errors);
-
-    /// <summary>A 400 naming each bad field.</summary>
-    public static ApiResponse Invalid(Neocloud.Domain.Input.FieldErrors errors) => Invalid(errors.ToDictionary(e => e.Key, e => e.Value));
-
-    /// <summary>A 400 naming one bad field.</summary>
-    public static ApiResponse Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
-
     /// <summary>As an ASP.NET Core result.</summary>
     public IResult ToResult(bool replayed = false) => new JsonTextResult(this, replayed);
 

@@ -1,3 +1,4 @@
+using Neocloud.Exchange.Outcomes;
 using Neocloud.Storage;
 
 namespace Neocloud.Server.Http;
@@ -17,7 +18,7 @@ public static class Paging
         problem = null;
         if (limit is null) return DefaultLimit;
         if (limit is >= 1 and <= MaxLimit) return limit;
-        problem = ApiResponse.Invalid("limit", $"must be between 1 and {MaxLimit}, got {limit}");
+        problem = Answers.Problem(Failure.Invalid("limit", $"must be between 1 and {MaxLimit}, got {limit}"));
         return null;
     }
 

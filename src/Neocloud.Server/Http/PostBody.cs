@@ -68,7 +68,7 @@ public sealed class PostBody : IDisposable
         {
             var text = keys.ToString();
             if (text.Length is 0 or > MaxKeyLength || keys.Count != 1)
-                return Answered(ApiResponse.Invalid("Idempotency-Key", $"must be one value of 1 to {MaxKeyLength} characters"));
+                return Answered(Answers.Problem(Failure.Invalid("Idempotency-Key", $"must be one value of 1 to {MaxKeyLength} characters")));
             var organization = context.User.OrganizationId();
             var hash = RequestHash(context.Request, bytes);
             var prior = await store.FindIdempotencyAsync(organization, text, context.RequestAborted);

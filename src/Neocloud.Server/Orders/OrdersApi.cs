@@ -50,7 +50,7 @@ public static class OrdersApi
         if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
         bool? open = status switch { null or "all" => null, "open" => true, "closed" => false, _ => default(bool?) };
         if (status is not (null or "all" or "open" or "closed"))
-            return ApiResponse.Invalid("status", $"must be open, closed or all, got \"{status}\"").ToResult();
+            return Answers.Result(Failure.Invalid("status", $"must be open, closed or all, got \"{status}\""));
         return ApiResponse.Of(200, await desk.OrdersAsync(user.OrganizationId(), open, after, take, ct)).ToResult();
     }
 
