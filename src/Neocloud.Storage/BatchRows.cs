@@ -7,7 +7,7 @@ namespace Neocloud.Storage;
 /// </summary>
 internal static class BatchRows
 {
-    private const int Journal = 0, Pool = 1, Capacity = 2, Order = 3, OrderUpdate = 4, Trade = 5, Idempotency = 6;
+    private const int Journal = 0, Pool = 1, Capacity = 2, Order = 3, OrderUpdate = 4, Trade = 5, Idempotency = 6, ShardJournal = 7;
 
     /// <summary>The statements, by index; each takes its values in the order the <c>Write</c> method passes them.</summary>
     public static readonly IReadOnlyList<Statement> Statements =
@@ -21,12 +21,20 @@ internal static class BatchRows
         Statement.Insert("trades", "trade_no", "sequence", "bid_id", "ask_id", "buyer_id", "seller_id", "pool_id", "sku", "region", "gpus", "start_hour",
             "end_hour", "price_ticks", "executed_ms"),
         Statement.Insert("idempotency", "organization_id", "idempotency_key", "request_hash", "status_code", "response", "created_ms"),
+        Statement.Insert("shard_journal", "shard", "epoch", "sequence", "recorded_ms", "organization_id", "command"),
     ];
 
     /// <summary>Passes every row of the batch to the sink: journal first, then the read models and idempotency records.</summary>
     public static void Write(CommitBatch batch, ISink sink)
     {
-        foreach (var j in batch.Journal) sink.Row(Journal, [j.Sequence, j.RecordedMs, j.OrganizationId, j.Command]);
+        if (batch.Fence is { } fence)
+        {
+            foreach (var j in batch.Journal) sink.Row(ShardJournal, [fence.Shard, fence.Epoch, j.Sequence, j.RecordedMs, j.OrganizationId, j.Command]);
+        }
+        else
+        {
+            foreach (var j in batch.Journal) sink.Row(Journal, [j.Sequence, j.RecordedMs, j.OrganizationId, j.Command]);
+        }
         foreach (var p in batch.Pools) sink.Row(Pool, [p.Id, p.ProviderId, p.SiteId, p.Sku, p.Region, p.CreatedSequence]);
         foreach (var c in batch.Capacity) sink.Row(Capacity, [c.PoolId, c.StartHour, c.EndHour, c.Gpus]);
         foreach (var o in batch.NewOrders)

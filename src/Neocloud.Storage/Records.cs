@@ -79,6 +79,12 @@ public sealed class CommitBatch
     public List<IdempotencyRecord> Idempotency { get; } = [];
     public List<StoreWrite> Writes { get; } = [];
 
+    /// <summary>
+    /// For a cluster shard: the fence the commit must pass (this activation still owns the shard and the journal ends
+    /// where it thinks), and the journal rows go to the shard's journal. Null on one machine.
+    /// </summary>
+    public ShardFence? Fence { get; set; }
+
     /// <summary>True when there is nothing to write.</summary>
     public bool IsEmpty => Journal.Count == 0 && Idempotency.Count == 0 && Writes.Count == 0;
 
@@ -93,8 +99,28 @@ public sealed class CommitBatch
         Trades.Clear();
         Idempotency.Clear();
         Writes.Clear();
+        Fence = null;
     }
 }
+
+/// <summary>
+/// A shard activation's claim: shard <paramref name="Shard"/> at epoch <paramref name="Epoch"/>, whose journal ends at
+/// <paramref name="After"/> before this batch and at <paramref name="Through"/> after it. The commit first moves the
+/// shard's fence row from (epoch, after) to through; when no row matches, a newer activation owns the shard (or the
+/// journal moved) and the whole batch is refused with <see cref="ShardFencedException"/>.
+/// </summary>
+public sealed record ShardFence(string Shard, long Epoch, long After, long Through);
+
+/// <summary>A commit from an activation that no longer owns its shard: nothing of the batch was written.</summary>
+public sealed class ShardFencedException(string shard, long epoch)
+    : InvalidOperationException($"shard {shard}: epoch {epoch} is no longer the owner; the batch was not written")
+{
+    public string Shard { get; } = shard;
+    public long Epoch { get; } = epoch;
+}
+
+/// <summary>A shard's fence row: the newest activation's epoch and the last journal sequence it committed.</summary>
+public sealed record ShardClaim(string Shard, long Epoch, long LastSequence);
 
 /// <summary>One page of a list and the cursor for the next, or null at the end.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? Next)

@@ -42,6 +42,8 @@ internal sealed class SqliteBatchWriter : IDisposable, BatchRows.ISink
     public void Commit(CommitBatch batch)
     {
         using var transaction = _connection.BeginTransaction();
+        if (batch.Fence is { } fence && _connection.Execute(ExchangeStore.MoveFenceSql, fence, transaction) != 1)
+            throw new ShardFencedException(fence.Shard, fence.Epoch);
         BatchRows.Write(batch, this);
         foreach (var write in batch.Writes) _connection.Execute(write.Sql, write.Parameters, transaction);
         transaction.Commit();

@@ -15,7 +15,7 @@ public sealed class OfftakeDeskTests
     {
         await using var rig = await ShardRig.StartAsync();
         var desk = rig.Desk();
-        await FirstStart.SeedIfNewAsync(rig.Shard, rig.Store, desk, TimeProvider.System, CancellationToken.None);
+        await FirstStart.SeedIfNewAsync(rig.Market, rig.Store, desk, TimeProvider.System, CancellationToken.None);
         var month = desk.ThisMonth;
 
         var byBuyer = await desk.DeliverAsync("microsoft", OfftakeSeed.ContractId, 1, month, null, CancellationToken.None);
@@ -30,7 +30,7 @@ public sealed class OfftakeDeskTests
     {
         await using var rig = await ShardRig.StartAsync();
         var desk = rig.Desk();
-        await FirstStart.SeedIfNewAsync(rig.Shard, rig.Store, desk, TimeProvider.System, CancellationToken.None);
+        await FirstStart.SeedIfNewAsync(rig.Market, rig.Store, desk, TimeProvider.System, CancellationToken.None);
         // The seed delivers every tranche already due; the first is due in March 2026, so it was delivered then.
         var again = await desk.DeliverAsync("iren", OfftakeSeed.ContractId, 1, desk.ThisMonth, null, CancellationToken.None);
 

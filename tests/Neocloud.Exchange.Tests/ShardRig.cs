@@ -54,13 +54,16 @@ public sealed class ShardRig : IAsyncDisposable
     }
 
     /// <summary>An offtake desk over this shard.</summary>
-    public OfftakeDesk Desk() => new(Store, Shard, TimeProvider.System);
+    public OfftakeDesk Desk() => new(Store, Market, TimeProvider.System);
+
+    /// <summary>The shard as the desks see the market.</summary>
+    public IMarket Market => new LocalMarket(Shard);
 
     /// <summary>An order desk over this shard.</summary>
-    public OrderDesk Orders() => new(Shard, Store, TimeProvider.System);
+    public OrderDesk Orders() => new(Market, Store, TimeProvider.System);
 
     /// <summary>A pool desk over this shard.</summary>
-    public PoolDesk Pools() => new(Shard, Store, new MarketQueries(Shard, Store));
+    public PoolDesk Pools() => new(Market, Store, new MarketQueries(Market, Store));
 
     public static MarketRequest Pool(string id, string provider, int gpus, string sku = "GB300", string region = "us-tx") =>
         new(provider, new PoolCommand(id, provider, region, sku, [new Segment(Start, Start + 10_000, gpus)]));

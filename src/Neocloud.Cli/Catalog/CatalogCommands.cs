@@ -57,10 +57,10 @@ public static class CatalogCommands
     }
 
     private static Table SkuTable(IReadOnlyList<Sku> skus) => Build(
-        ["SKU", "name", "HBM GB", "TB/s", "BF16 TF", "FP8 TF", "FP4 TF", "TDP W", "scale-up", "kW/GPU all-in"],
+        ["SKU", "name", "market group", "HBM GB", "TB/s", "BF16 TF", "FP8 TF", "FP4 TF", "TDP W", "scale-up", "kW/GPU all-in"],
         skus.Select(s => new[]
         {
-            s.Id, s.Name, Show(s.HbmGb), Show(s.MemoryTbPerSecond), Show(s.Bf16Tflops), Show(s.Fp8Tflops), Show(s.Fp4Tflops),
+            s.Id, s.Name, s.MarketGroup, Show(s.HbmGb), Show(s.MemoryTbPerSecond), Show(s.Bf16Tflops), Show(s.Fp8Tflops), Show(s.Fp4Tflops),
             Show(s.TdpWatts), s.ScaleUpGpus.ToString(CultureInfo.InvariantCulture), Number(s.AllInKwPerGpu, "0.00"),
         }));
 

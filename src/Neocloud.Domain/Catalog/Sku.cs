@@ -19,4 +19,7 @@ public sealed record Sku(
 {
     /// <summary>All-in kilowatts per GPU (rack power over GPUs per rack) where the rack figure is published.</summary>
     public decimal? AllInKwPerGpu => RackKw is { } kw && GpusPerRack is > 0 ? kw.Value / GpusPerRack.Value : null;
+
+    /// <summary>The market group this SKU trades in (see <see cref="MarketGroups"/>).</summary>
+    public string MarketGroup => MarketGroups.Of(Id);
 }

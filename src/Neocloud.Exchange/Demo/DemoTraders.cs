@@ -14,7 +14,7 @@ namespace Neocloud.Exchange.Demo;
 /// exchange loop as everyone else — asks from the seeded pools, bids from the buyers, and now and then a cancel. A host runs
 /// <see cref="RunAsync"/> in the background.
 /// </summary>
-public sealed partial class DemoTraders(MarketShard exchange, TimeProvider clock, ILogger<DemoTraders> log)
+public sealed partial class DemoTraders(IMarket exchange, TimeProvider clock, ILogger<DemoTraders> log)
 {
     private static readonly string[] s_buyers = ["microsoft", "meta", "openai", "google", "amazon", "anthropic"];
 

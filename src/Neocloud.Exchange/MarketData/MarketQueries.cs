@@ -9,7 +9,7 @@ namespace Neocloud.Exchange.MarketData;
 /// Public market data, aggregated and anonymous — the book by price level, a quote for a would-be bid, pool usage,
 /// the daily index — read from the shard (after the commands queued before are committed) and the read model.
 /// </summary>
-public sealed class MarketQueries(MarketShard shard, ExchangeStore store)
+public sealed class MarketQueries(IMarket shard, ExchangeStore store)
 {
     /// <summary>The longest range of days one index request may cover.</summary>
     public const int MaxIndexDays = 3660;
@@ -17,26 +17,28 @@ public sealed class MarketQueries(MarketShard shard, ExchangeStore store)
     /// <summary>Raised after a batch that changed the market is committed (for live views; keep handlers short).</summary>
     public event Action? Changed
     {
-        add => shard.MarketChanged += value;
-        remove => shard.MarketChanged -= value;
+        add => shard.Changed += value;
+        remove => shard.Changed -= value;
     }
 
     /// <summary>Resting asks and bids of a SKU (in a region, or all) by price level.</summary>
-    public Task<BookView> BookAsync(string sku, string? region) =>
-        shard.QueryAsync(engine => new BookView(sku, region, engine.Asks(sku, region).Select(LevelView.Of).ToList(),
-            engine.Bids(sku, region).Select(LevelView.Of).ToList()));
+    public async Task<BookView> BookAsync(string sku, string? region)
+    {
+        var book = await shard.BookAsync(sku, region);
+        return new BookView(sku, region, book.Asks.Select(LevelView.Of).ToList(), book.Bids.Select(LevelView.Of).ToList());
+    }
 
     /// <summary>The price a bid of <paramref name="gpus"/> over <paramref name="window"/> would trade at now.</summary>
     public async Task<QuoteView> QuoteAsync(string sku, string? region, int gpus, HourWindow window, string buyer)
     {
-        var ticks = await shard.QueryAsync(engine => engine.Quote(sku, region, gpus, window.Start.Value, window.End.Value, buyer));
+        var ticks = await shard.QuoteAsync(sku, region, gpus, window.Start.Value, window.End.Value, buyer);
         var price = ticks is { } t ? Domain.Money.Price.FromTicks(t) : (Domain.Money.Price?)null;
         return new QuoteView(sku, region, gpus, window.Start.Value, window.End.Value, price?.ToString(), price is { } p ? (decimal)gpus * window.Length * p.Dollars : null);
     }
 
     /// <summary>A pool's capacity, sold, offered and free GPUs as steps over the window.</summary>
     public async Task<IReadOnlyList<UsageView>> UsageAsync(string poolId, HourWindow window) =>
-        (await shard.QueryAsync(engine => engine.Usage(poolId, window.Start.Value, window.End.Value))).Select(UsageView.Of).ToList();
+        (await shard.UsageAsync(poolId, window.Start.Value, window.End.Value)).Select(UsageView.Of).ToList();
 
     /// <summary>The latest trades of a SKU, newest first, without parties.</summary>
     public async Task<List<PublicTradeView>> RecentTradesAsync(string sku, int limit, CancellationToken ct = default) =>

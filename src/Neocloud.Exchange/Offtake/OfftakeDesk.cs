@@ -21,7 +21,7 @@ namespace Neocloud.Exchange.Offtake;
 /// opens a resale pool for the holder), SLA reports, termination. Every answer is an <see cref="Outcome{T}"/>, so the
 /// API, the seed and the dashboard share one set of rules.
 /// </summary>
-public sealed class OfftakeDesk(ExchangeStore store, MarketShard exchange, TimeProvider clock)
+public sealed class OfftakeDesk(ExchangeStore store, IMarket exchange, TimeProvider clock)
 {
     /// <summary>The month it is now, UTC.</summary>
     public CalendarMonth ThisMonth => CalendarMonth.Of(clock.GetUtcNow());
@@ -161,7 +161,7 @@ public sealed class OfftakeDesk(ExchangeStore store, MarketShard exchange, TimeP
     public async Task<Outcome<OfftakeView>> RecordContractAsync(OfftakeRecord record, ContractTerms terms)
     {
         var committed = await exchange.SubmitAsync(new TransactionRequest(record.BuyerId, Reservations(record, terms).ToList(),
-            ExchangeStore.AwardWrites(null, [record], []).ToList()));
+            ExchangeStore.AwardWrites(null, [record], []).ToList(), record.Sku));
         return committed.Failure is { Kind: FailureKind.Rejected } refused
             ? Failure.Conflict("Capacity no longer available", refused.Detail)
             : committed.Map(_ => new OfftakeState(record, terms, ContractHistory.Empty).View(ThisMonth));
@@ -204,7 +204,7 @@ public sealed class OfftakeDesk(ExchangeStore store, MarketShard exchange, TimeP
         Outcome<OfftakeView> Delivered(Outcome<Committed> committed) => committed.Failure is { Kind: FailureKind.Rejected } refused
             ? Failure.Conflict("Not delivered", refused.Detail)
             : committed.Map(_ => (state with { History = state.History with { Deliveries = [.. state.History.Deliveries, new Delivery(tranche, month)] } }).View(ThisMonth));
-        return Delivered(await exchange.SubmitAsync(new TransactionRequest(seller, [resale], [write]), key?.Before<Committed>(Delivered)));
+        return Delivered(await exchange.SubmitAsync(new TransactionRequest(seller, [resale], [write], state.Record.Sku), key?.Before<Committed>(Delivered)));
     }
 
     /// <summary>The seller reports a month's availability; the credit follows the contract's table.</summary>
@@ -244,7 +244,7 @@ public sealed class OfftakeDesk(ExchangeStore store, MarketShard exchange, TimeP
         Outcome<OfftakeView> Terminated(Outcome<Committed> committed) => committed.Failure is { Kind: FailureKind.Rejected } refused
             ? Failure.Conflict("Not terminated", refused.Detail)
             : committed.Map(_ => terminated.View(now) with { Status = ContractStatus.Terminated });
-        return Terminated(await exchange.SubmitAsync(new TransactionRequest(buyer, releases, [ExchangeStore.TerminationWrite(id, now.ToString())]),
+        return Terminated(await exchange.SubmitAsync(new TransactionRequest(buyer, releases, [ExchangeStore.TerminationWrite(id, now.ToString())], state.Record.Sku),
             key?.Before<Committed>(Terminated)));
     }
 
@@ -265,7 +265,7 @@ public sealed class OfftakeDesk(ExchangeStore store, MarketShard exchange, TimeP
         {
             var needs = group.Select(x => new Need(x.Tranche.Start.FirstHour.Value, x.Tranche.End.FirstHour.Value, x.Tranche.Gpus)).ToList();
             var window = HourWindow.Of(needs.Min(n => n.Start), needs.Max(n => n.End));
-            var usage = await exchange.QueryAsync(engine => engine.Usage(group.Key, window.Start.Value, window.End.Value));
+            var usage = await exchange.UsageAsync(group.Key, window.Start.Value, window.End.Value);
             var free = usage.Select(u => new FreeStep(u.Start, u.End, Math.Max(0, u.Capacity - u.Sold - u.Offered))).ToList();
             if (CapacityCheck.FirstShortfall(needs, free) is { } gap)
             {

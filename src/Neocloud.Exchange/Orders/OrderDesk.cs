@@ -11,7 +11,7 @@ namespace Neocloud.Exchange.Orders;
 /// orders, trades and spot contracts. The API and the dashboard both come here, so they share one set of rules
 /// (an organization sees and cancels only its own orders; others' ids are not found).
 /// </summary>
-public sealed class OrderDesk(MarketShard shard, ExchangeStore store, TimeProvider clock)
+public sealed class OrderDesk(IMarket shard, ExchangeStore store, TimeProvider clock)
 {
     /// <summary>A new order id (see <see cref="OrderIds.New"/>).</summary>
     public string NewOrderId() => OrderIds.New(clock);

@@ -12,7 +12,7 @@ namespace Neocloud.Exchange.Pools;
 /// GPU pools: a provider registers pools of its own (at its own sites) and adds capacity to them; everyone reads the
 /// pools, their capacity steps, and their capacity, sold, offered and free GPUs over time.
 /// </summary>
-public sealed class PoolDesk(MarketShard shard, ExchangeStore store, MarketQueries market)
+public sealed class PoolDesk(IMarket shard, ExchangeStore store, MarketQueries market)
 {
     /// <summary>Registers a pool of the caller's, standing at <paramref name="site"/> if given (one of the caller's sites).</summary>
     public async Task<Outcome<PoolView>> CreateAsync(string caller, PoolCommand pool, string? site, Idempotency<PoolView>? key = null)

@@ -8,9 +8,9 @@ namespace Neocloud.Exchange.Seed;
 public static class FirstStart
 {
     /// <summary>Seeds the market when its journal is empty; does nothing on a later start.</summary>
-    public static async Task SeedIfNewAsync(MarketShard shard, ExchangeStore store, OfftakeDesk desk, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task SeedIfNewAsync(IMarket shard, ExchangeStore store, OfftakeDesk desk, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (await store.LastSequenceAsync(cancellationToken) > 0) return;
+        if (await store.HasJournalAsync(cancellationToken)) return;
         foreach (var pool in MarketSeed.Commands(clock.GetUtcNow()))
         {
             var outcome = await shard.SubmitAsync(pool);

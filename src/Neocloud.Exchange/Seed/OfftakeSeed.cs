@@ -46,7 +46,7 @@ public static class OfftakeSeed
     }
 
     /// <summary>Seeds the pool, the contract and the deliveries due by now.</summary>
-    public static async Task SeedAsync(MarketShard exchange, OfftakeDesk desk, long nowMs)
+    public static async Task SeedAsync(IMarket exchange, OfftakeDesk desk, long nowMs)
     {
         Expect(await exchange.SubmitAsync(Pool()));
         var record = new OfftakeRecord(ContractId, null, null, "microsoft", "iren", "GB300", "us-tx", ContractStatus.Active, null, nowMs, OfftakeJson.Write(Terms));

@@ -66,12 +66,13 @@ public sealed partial class MarketShard
         if (_events.Count > 0 && _events[0].Kind == EventKind.Rejected) return Failure.MarketRejected(_events[0].Reason!);
 
         var sequence = Interlocked.Increment(ref _sequence);
+        var readSequence = ReadSequence(sequence);
         _batch.Journal.Add(new JournalEntry(sequence, nowMs, request.OrganizationId, ReplayCodec.Format(command)));
         switch (command)
         {
             case PoolCommand pool:
             {
-                var record = new PoolRecord(pool.PoolId, pool.Provider, (request as MarketRequest)?.SiteId, pool.Sku, pool.Region, sequence);
+                var record = new PoolRecord(pool.PoolId, pool.Provider, (request as MarketRequest)?.SiteId, pool.Sku, pool.Region, readSequence);
                 _batch.Pools.Add(record);
                 foreach (var step in pool.Capacity) _batch.Capacity.Add(new CapacitySegmentRecord(pool.PoolId, step.Start, step.End, step.Gpus));
                 return new Committed(null, [], record);
@@ -81,10 +82,10 @@ public sealed partial class MarketShard
                 return Committed.Nothing;
             case BidCommand bid:
             {
-                var trades = Trades(sequence, nowMs);
+                var trades = Trades(readSequence, nowMs);
                 var status = trades.Count > 0 ? OrderStatus.Filled : Rested() ? OrderStatus.Open : OrderStatus.Cancelled;
                 var order = new OrderRecord(bid.OrderId, bid.Account, OrderSide.Bid, bid.Sku, bid.Region, null, bid.Gpus, bid.Window.Start.Value,
-                    bid.Window.End.Value, bid.Limit.Ticks, bid.ImmediateOrCancel ? TimeInForce.Ioc : TimeInForce.Gtc, status, trades.Sum(t => t.GpuHours), sequence, nowMs, nowMs);
+                    bid.Window.End.Value, bid.Limit.Ticks, bid.ImmediateOrCancel ? TimeInForce.Ioc : TimeInForce.Gtc, status, trades.Sum(t => t.GpuHours), readSequence, nowMs, nowMs);
                 _batch.NewOrders.Add(order);
                 foreach (var trade in trades)
                     _batch.OrderUpdates.Add(new OrderUpdate(trade.AskId, _engine.IsOpen(trade.AskId) ? OrderStatus.Open : OrderStatus.Filled, trade.GpuHours, nowMs));
@@ -92,10 +93,10 @@ public sealed partial class MarketShard
             }
             case AskCommand ask:
             {
-                var trades = Trades(sequence, nowMs);
+                var trades = Trades(readSequence, nowMs);
                 var pool = _engine.Pool(ask.PoolId)!;
                 var order = new OrderRecord(ask.OrderId, ask.Account, OrderSide.Ask, pool.Sku, pool.Region, ask.PoolId, ask.Gpus, ask.Window.Start.Value,
-                    ask.Window.End.Value, ask.Price.Ticks, null, Rested() ? OrderStatus.Open : OrderStatus.Filled, trades.Sum(t => t.GpuHours), sequence, nowMs, nowMs);
+                    ask.Window.End.Value, ask.Price.Ticks, null, Rested() ? OrderStatus.Open : OrderStatus.Filled, trades.Sum(t => t.GpuHours), readSequence, nowMs, nowMs);
                 _batch.NewOrders.Add(order);
                 foreach (var trade in trades) _batch.OrderUpdates.Add(new OrderUpdate(trade.BidId, OrderStatus.Filled, trade.GpuHours, nowMs));
                 return new Committed(order, trades, null);
@@ -126,7 +127,7 @@ public sealed partial class MarketShard
         {
             if (e.Kind != EventKind.Trade) continue;
             var pool = _engine.Pool(e.Pool!)!;
-            var trade = new TradeRecord(++_tradeNo, sequence, e.Bid!, e.Ask!, e.Buyer!, e.Seller!, e.Pool!, pool.Sku, pool.Region,
+            var trade = new TradeRecord(NextTradeNo(), sequence, e.Bid!, e.Ask!, e.Buyer!, e.Seller!, e.Pool!, pool.Sku, pool.Region,
                 e.Gpus, e.Start, e.End, e.PriceTicks, nowMs);
             trades.Add(trade);
             _batch.Trades.Add(trade);

@@ -13,6 +13,13 @@ namespace Neocloud.Exchange.Shard;
 /// writes each batch (journal rows, read models, idempotency records) in one transaction, and answers the callers
 /// only after the commit: an acknowledged command is durable. Queries run on the same loop after the commit, so
 /// they see only durable state. On start it loads the newest snapshot and replays the journal after it.
+/// <para>
+/// On one machine one shard holds every market group, in the store's <c>journal</c>. In a cluster a shard holds one
+/// market group (<see cref="Group"/>): it claims the group's fence row at start (a higher epoch), keeps its journal and
+/// snapshots under the group's name, numbers its trades and read-model sequences so they never collide with another
+/// group's, and commits each batch only while its epoch still owns the row. A fenced shard answers every command
+/// with <see cref="Failure.Unavailable"/>, stops, and raises <see cref="Fenced"/>.
+/// </para>
 /// </summary>
 public sealed partial class MarketShard : IAsyncDisposable
 {
@@ -36,9 +43,15 @@ public sealed partial class MarketShard : IAsyncDisposable
     private int _restingAtSnapshot;
     private Task? _loop;
     private Task _snapshot = Task.CompletedTask;
+    private readonly int _ordinal;
+    private long _epoch;
+    private volatile bool _fenced;
 
-    public MarketShard(ExchangeStore store, TimeProvider clock, ILogger<MarketShard> log, int snapshotEvery, Func<IMatchingEngine>? newEngine = null)
+    public MarketShard(ExchangeStore store, TimeProvider clock, ILogger<MarketShard> log, int snapshotEvery, Func<IMatchingEngine>? newEngine = null,
+        string? group = null)
     {
+        Group = group;
+        _ordinal = group is null ? 0 : Domain.Catalog.MarketGroups.OrdinalOf(group);
         _store = store;
         _newEngine = newEngine ?? (() => new IndexedEngine());
         _clock = clock;
@@ -50,13 +63,34 @@ public sealed partial class MarketShard : IAsyncDisposable
     /// <summary>Raised on the loop after a batch that changed the market is committed (for live dashboards; keep handlers short).</summary>
     public event Action? MarketChanged;
 
+    /// <summary>Raised once when a commit finds that a newer activation owns this shard's group; the shard has stopped.</summary>
+    public event Action? Fenced;
+
     /// <summary>The last journal sequence applied.</summary>
     public long Sequence => Interlocked.Read(ref _sequence);
 
-    /// <summary>Recovers the engine from the store and starts the loop.</summary>
+    /// <summary>The market group this shard holds in a cluster, or null for the one-machine shard of every group.</summary>
+    public string? Group { get; }
+
+    /// <summary>This activation's epoch on its group's fence row (0 on one machine).</summary>
+    public long Epoch => Interlocked.Read(ref _epoch);
+
+    /// <summary>True once a newer activation took the group: this shard writes nothing more.</summary>
+    public bool IsFenced => _fenced;
+
+    /// <summary>Recovers the engine from the store and starts the loop (in a cluster, after claiming the group's next epoch).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        long? claimed = null;
+        if (Group is not null)
+        {
+            var claim = await _store.ClaimShardAsync(Group, cancellationToken);
+            Interlocked.Exchange(ref _epoch, claim.Epoch);
+            claimed = claim.LastSequence;
+        }
         await RecoverAsync(cancellationToken);
+        if (claimed is { } last && last != _sequence)
+            throw new InvalidOperationException($"shard {Group}: the fence row says sequence {last}, the journal ends at {_sequence}");
         _loop = Task.Run(RunAsync, CancellationToken.None);
     }
 
@@ -76,7 +110,7 @@ public sealed partial class MarketShard : IAsyncDisposable
     public Task<T> QueryAsync<T>(Func<IMatchingEngine, T> query)
     {
         var item = new QueryItem<T>(query);
-        if (!_queue.Writer.TryWrite(item)) throw new InvalidOperationException("the exchange is stopping");
+        if (!_queue.Writer.TryWrite(item)) throw new ShardStoppedException(Group);
         return item.Done.Task;
     }
 
@@ -86,7 +120,7 @@ public sealed partial class MarketShard : IAsyncDisposable
         _queue.Writer.TryComplete();
         if (_loop is not null) await _loop;
         await _snapshot;
-        if (_sinceSnapshot > 0)
+        if (_sinceSnapshot > 0 && !_fenced)
         {
             try
             {
@@ -103,7 +137,7 @@ public sealed partial class MarketShard : IAsyncDisposable
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
         var engine = _newEngine();
-        var snapshot = await _store.LatestSnapshotAsync(cancellationToken);
+        var snapshot = Group is null ? await _store.LatestSnapshotAsync(cancellationToken) : await _store.LatestShardSnapshotAsync(Group, cancellationToken);
         long sequence = 0;
         if (snapshot is not null)
         {
@@ -112,7 +146,8 @@ public sealed partial class MarketShard : IAsyncDisposable
             sequence = snapshot.Sequence;
         }
         var replayed = 0;
-        await foreach (var entry in _store.ReadJournalAsync(sequence, cancellationToken))
+        var journal = Group is null ? _store.ReadJournalAsync(sequence, cancellationToken) : _store.ReadShardJournalAsync(Group, sequence, cancellationToken);
+        await foreach (var entry in journal)
         {
             Replay(engine, entry.Command);
             sequence = entry.Sequence;
@@ -120,7 +155,7 @@ public sealed partial class MarketShard : IAsyncDisposable
         }
         _engine = engine;
         Interlocked.Exchange(ref _sequence, sequence);
-        _tradeNo = await _store.LastTradeNoAsync(cancellationToken);
+        _tradeNo = Group is null ? await _store.LastTradeNoAsync(cancellationToken) : await LastShardTradeNoAsync(cancellationToken);
         _sinceSnapshot = replayed;
         _restingAtSnapshot = engine.RestingOrders;
         LogRecovered(snapshot?.Sequence ?? 0, replayed, sequence);
@@ -135,7 +170,16 @@ public sealed partial class MarketShard : IAsyncDisposable
             items.Clear();
             while (items.Count < MaxBatch && reader.TryRead(out var item)) items.Add(item);
             await ProcessAsync(items);
+            if (_fenced) break;
         }
+        if (!_fenced) return;
+        // Fenced: what is still queued was never applied; it gets the same retryable answer.
+        while (reader.TryRead(out var left))
+        {
+            if (left is CommandItem command) command.Done.TrySetResult(Failure.Unavailable);
+            else if (left is QueryItemBase query) query.Stop(Group);
+        }
+        Fenced?.Invoke();
     }
 
     private async Task ProcessAsync(List<WorkItem> items)
@@ -150,9 +194,23 @@ public sealed partial class MarketShard : IAsyncDisposable
             if (item is CommandItem command) answers.Add((command, Apply(command, now)));
         }
 
+        if (Group is not null) _batch.Fence = new ShardFence(Group, _epoch, sequenceBefore, _sequence);
         try
         {
             await _store.CommitAsync(_batch);
+        }
+        catch (ShardFencedException e)
+        {
+            // A newer activation owns the group: nothing of this batch was written, and this shard writes nothing more.
+            LogFenced(e.Shard, e.Epoch, answers.Count);
+            _fenced = true;
+            _queue.Writer.TryComplete();
+            foreach (var (item, _) in answers) item.Done.TrySetResult(Failure.Unavailable);
+            foreach (var item in items)
+            {
+                if (item is QueryItemBase query) query.Stop(Group);
+            }
+            return;
         }
         catch (Exception e) when (e is System.Data.Common.DbException or IOException or InvalidOperationException or TimeoutException)
         {
@@ -191,7 +249,7 @@ public sealed partial class MarketShard : IAsyncDisposable
         {
             using var state = new MemoryStream();
             capture().WriteTo(state);
-            await _store.SaveSnapshotAsync(new SnapshotRecord(sequence, _clock.GetUtcNow().ToUnixTimeMilliseconds(), state.ToArray()));
+            await SaveAsync(new SnapshotRecord(sequence, _clock.GetUtcNow().ToUnixTimeMilliseconds(), state.ToArray()), CancellationToken.None);
         }
         catch (Exception e) when (e is System.Data.Common.DbException or IOException or InvalidOperationException)
         {
@@ -212,9 +270,28 @@ public sealed partial class MarketShard : IAsyncDisposable
     {
         using var state = new MemoryStream();
         _engine.Export().WriteTo(state);
-        await _store.SaveSnapshotAsync(new SnapshotRecord(_sequence, _clock.GetUtcNow().ToUnixTimeMilliseconds(), state.ToArray()), cancellationToken);
+        await SaveAsync(new SnapshotRecord(_sequence, _clock.GetUtcNow().ToUnixTimeMilliseconds(), state.ToArray()), cancellationToken);
         _sinceSnapshot = 0;
     }
+
+    private Task SaveAsync(SnapshotRecord snapshot, CancellationToken cancellationToken) =>
+        Group is null ? _store.SaveSnapshotAsync(snapshot, cancellationToken) : _store.SaveShardSnapshotAsync(Group, snapshot, cancellationToken);
+
+    /// <summary>A cluster shard's trade numbers are its ordinal plus multiples of the ordinal space, so no two groups share one.</summary>
+    private async Task<long> LastShardTradeNoAsync(CancellationToken cancellationToken)
+    {
+        var last = await _store.LastTradeNoAsync(_ordinal, Domain.Catalog.MarketGroups.OrdinalSpace, cancellationToken);
+        return last != 0 ? last : _ordinal - Domain.Catalog.MarketGroups.OrdinalSpace;
+    }
+
+    /// <summary>The next trade number.</summary>
+    private long NextTradeNo() => _tradeNo += Group is null ? 1 : Domain.Catalog.MarketGroups.OrdinalSpace;
+
+    /// <summary>
+    /// A journal sequence as the read models order by it (orders' and pools' placement, trades): itself on one
+    /// machine; in a cluster, made unique across groups by the group's ordinal.
+    /// </summary>
+    private long ReadSequence(long sequence) => Group is null ? sequence : sequence * Domain.Catalog.MarketGroups.OrdinalSpace + _ordinal;
 
     private void ForgetKeys(List<(CommandItem Item, Outcome<Committed> Outcome)> answers)
     {
@@ -229,6 +306,9 @@ public sealed partial class MarketShard : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "commit of {Count} commands failed; rebuilding the engine from the store")]
     private partial void LogCommitFailed(Exception error, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "shard {Shard} at epoch {Epoch} was fenced by a newer activation; {Count} commands answered as unavailable, the shard stops")]
+    private partial void LogFenced(string shard, long epoch, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "snapshot failed")]
     private partial void LogSnapshotFailed(Exception error);
@@ -245,6 +325,8 @@ public sealed partial class MarketShard : IAsyncDisposable
     private abstract class QueryItemBase : WorkItem
     {
         public abstract void Run(IMatchingEngine engine);
+
+        public abstract void Stop(string? group);
     }
 
     private sealed class QueryItem<T>(Func<IMatchingEngine, T> query) : QueryItemBase
@@ -262,5 +344,11 @@ public sealed partial class MarketShard : IAsyncDisposable
                 Done.TrySetException(e);
             }
         }
+
+        public override void Stop(string? group) => Done.TrySetException(new ShardStoppedException(group));
     }
 }
+
+/// <summary>The shard stopped (the server is stopping, or a newer activation took its group): retry the query elsewhere.</summary>
+public sealed class ShardStoppedException(string? group)
+    : InvalidOperationException(group is null ? "the exchange is stopping" : $"the shard of {group} stopped; retry");

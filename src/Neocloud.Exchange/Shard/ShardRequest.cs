@@ -15,7 +15,8 @@ public sealed record MarketRequest(string OrganizationId, MarketCommand Command,
 /// <summary>
 /// Market commands applied all or none, with the read-model writes they justify, in one commit: an award reserves
 /// every tranche and stores the contracts; if one reservation does not fit, the ones made are released and nothing
-/// else is stored.
+/// else is stored. <paramref name="Sku"/> names the market group whose shard applies it (every step's pool is of that
+/// group); null lets the router take it from the first step that names a pool.
 /// </summary>
-public sealed record TransactionRequest(string OrganizationId, IReadOnlyList<MarketCommand> Steps, IReadOnlyList<StoreWrite> Writes)
+public sealed record TransactionRequest(string OrganizationId, IReadOnlyList<MarketCommand> Steps, IReadOnlyList<StoreWrite> Writes, string? Sku = null)
     : ShardRequest(OrganizationId);

@@ -66,6 +66,7 @@ public static class ExchangeServer
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton<TokenDirectory>();
         builder.Services.AddSingleton(services => new MarketShard(store, clock, services.GetRequiredService<ILogger<MarketShard>>(), options.SnapshotEvery));
+        builder.Services.AddSingleton<IMarket, LocalMarket>();
         builder.Services.AddSingleton<MarketQueries>();
         builder.Services.AddSingleton<OrderDesk>();
         builder.Services.AddSingleton<PoolDesk>();

@@ -34,6 +34,27 @@ internal static class SchemaScript
                 created_ms {integer} NOT NULL,
                 state {blob} NOT NULL
             );
+            CREATE TABLE IF NOT EXISTS shard_fences (
+                shard TEXT PRIMARY KEY,
+                epoch {integer} NOT NULL,
+                last_seq {integer} NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS shard_journal (
+                shard TEXT NOT NULL,
+                epoch {integer} NOT NULL,
+                sequence {integer} NOT NULL,
+                recorded_ms {integer} NOT NULL,
+                organization_id TEXT NOT NULL,
+                command TEXT NOT NULL,
+                PRIMARY KEY (shard, sequence)
+            );
+            CREATE TABLE IF NOT EXISTS shard_snapshots (
+                shard TEXT NOT NULL,
+                sequence {integer} NOT NULL,
+                created_ms {integer} NOT NULL,
+                state {blob} NOT NULL,
+                PRIMARY KEY (shard, sequence)
+            );
             CREATE TABLE IF NOT EXISTS pools (
                 id TEXT PRIMARY KEY,
                 provider_id TEXT NOT NULL,

@@ -1,0 +1,53 @@
+using Neocloud.Exchange.Outcomes;
+using Neocloud.Market.Engine;
+
+namespace Neocloud.Exchange.Shard;
+
+/// <summary>
+/// The market as the desks see it: submit a request to the shard of its market group, and read the engine's state
+/// (the book, a quote, a pool's usage) after the commands queued before are committed. On one machine every group
+/// is one in-process shard (<see cref="LocalMarket"/>); in a cluster each group's shard is a grain that may live on
+/// another node.
+/// </summary>
+public interface IMarket
+{
+    /// <summary>Raised after a change to the market was committed (for live views; keep handlers short).</summary>
+    event Action? Changed;
+
+    /// <summary>Submits a request to its group's shard; see <see cref="MarketShard.SubmitAsync"/>.</summary>
+    Task<Outcome<Committed>> SubmitAsync(ShardRequest request, Idempotency<Committed>? idempotency = null);
+
+    /// <summary>Resting asks and bids of a SKU (in a region, or all) by price level.</summary>
+    Task<BookSides> BookAsync(string sku, string? region);
+
+    /// <summary>The price in ticks a bid would trade at now, or null when the book cannot fill it.</summary>
+    Task<long?> QuoteAsync(string sku, string? region, int gpus, int start, int end, string buyer);
+
+    /// <summary>A pool's capacity, sold and offered GPUs as steps over <c>[start, end)</c>; empty for an unknown pool.</summary>
+    Task<IReadOnlyList<UsageStep>> UsageAsync(string poolId, int start, int end);
+}
+
+/// <summary>Both sides of a book, by price level.</summary>
+public sealed record BookSides(IReadOnlyList<BookLevel> Asks, IReadOnlyList<BookLevel> Bids);
+
+/// <summary>The one-machine market: every group in one in-process shard.</summary>
+public sealed class LocalMarket(MarketShard shard) : IMarket
+{
+    public event Action? Changed
+    {
+        add => shard.MarketChanged += value;
+        remove => shard.MarketChanged -= value;
+    }
+
+    public Task<Outcome<Committed>> SubmitAsync(ShardRequest request, Idempotency<Committed>? idempotency = null) =>
+        shard.SubmitAsync(request, idempotency);
+
+    public Task<BookSides> BookAsync(string sku, string? region) =>
+        shard.QueryAsync(engine => new BookSides(engine.Asks(sku, region), engine.Bids(sku, region)));
+
+    public Task<long?> QuoteAsync(string sku, string? region, int gpus, int start, int end, string buyer) =>
+        shard.QueryAsync(engine => engine.Quote(sku, region, gpus, start, end, buyer));
+
+    public Task<IReadOnlyList<UsageStep>> UsageAsync(string poolId, int start, int end) =>
+        shard.QueryAsync(engine => engine.Usage(poolId, start, end));
+}
