@@ -87,4 +87,59 @@ public sealed partial class ExchangeStore
             "UPDATE idempotency SET status_code = @statusCode, response = @response WHERE organization_id = @organizationId AND idempotency_key = @key AND status_code = 0",
             new { organizationId, key, statusCode, response }, cancellationToken: cancellationToken));
     }
+
+    /// <summary>
+    /// Holds a named lock across every node of a cluster until disposed (a PostgreSQL advisory lock on a connection of
+    /// its own); on SQLite, where one process owns the store, nothing to hold.
+    /// </summary>
+    public async Task<IAsyncDisposable> LockAsync(string name, CancellationToken cancellationToken = default)
+    {
+        if (_postgres is null) return NoLock.Instance;
+        var connection = await _postgres.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(hashtext(@name))", new { name }, cancellationToken: cancellationToken));
+            return new HeldLock(connection, name);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed class HeldLock(System.Data.Common.DbConnection connection, string name) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await using (connection)
+            {
+                await connection.ExecuteAsync("SELECT pg_advisory_unlock(hashtext(@name))", new { name });
+            }
+        }
+    }
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    /// <summary>Records a cluster node's silo and HTTP front end (again on every start).</summary>
+    public async Task RegisterNodeAsync(ClusterNodeRecord node, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO cluster_nodes (silo, url, started_ms) VALUES (@Silo, @Url, @StartedMs) " +
+            "ON CONFLICT (silo) DO UPDATE SET url = excluded.url, started_ms = excluded.started_ms",
+            node, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The cluster nodes ever registered, newest first.</summary>
+    public Task<List<ClusterNodeRecord>> ClusterNodesAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync<ClusterNodeRecord>("SELECT silo AS Silo, url AS Url, started_ms AS StartedMs FROM cluster_nodes ORDER BY started_ms DESC", null, cancellationToken);
 }
+
+/// <summary>A cluster node: its Orleans silo address and its HTTP front end.</summary>
+public sealed record ClusterNodeRecord(string Silo, string Url, long StartedMs);

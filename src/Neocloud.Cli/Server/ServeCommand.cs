@@ -14,7 +14,14 @@ public static class ServeCommand
         var demo = new Option<bool>("--demo") { Description = "Run simulated sellers and buyers that keep trading." };
         var rate = new Option<int>("--rate-limit") { Description = "Requests per second per token.", DefaultValueFactory = _ => 2000 };
         var snapshotEvery = new Option<int>("--snapshot-every") { Description = "Accepted commands between engine snapshots (at least; and at least as many as the last snapshot held resting orders).", DefaultValueFactory = _ => 10_000 };
-        var command = new Command("serve", "Run the exchange: REST API at /api/v1, OpenAPI at /openapi/v1.json, docs at /docs.") { urls, data, db, demo, rate, snapshotEvery };
+        var cluster = new Option<bool>("--cluster") { Description = "Run as a node of a cluster on --db: an Orleans silo hosting market-group shards, and a front end for the whole API." };
+        var siloPort = new Option<int>("--silo-port") { Description = "Cluster: the port this node's silo talks to the others on.", DefaultValueFactory = _ => 11111 };
+        var gatewayPort = new Option<int>("--gateway-port") { Description = "Cluster: the port of this node's Orleans gateway.", DefaultValueFactory = _ => 30000 };
+        var nodeAddress = new Option<string>("--node-address") { Description = "Cluster: the IP address the other nodes reach this node at.", DefaultValueFactory = _ => "127.0.0.1" };
+        var command = new Command("serve", "Run the exchange: REST API at /api/v1, OpenAPI at /openapi/v1.json, docs at /docs.")
+        {
+            urls, data, db, demo, rate, snapshotEvery, cluster, siloPort, gatewayPort, nodeAddress,
+        };
         command.SetAction(async (parsed, ct) =>
         {
             var options = new ServerOptions
@@ -26,10 +33,18 @@ public static class ServeCommand
                 RateLimitPerSecond = Math.Max(1, parsed.GetValue(rate)),
                 RateLimitBurst = Math.Max(1, parsed.GetValue(rate)) * 2,
                 SnapshotEvery = parsed.GetValue(snapshotEvery) is > 0 and var every ? every : throw new UsageException("--snapshot-every: must be > 0"),
+                Cluster = parsed.GetValue(cluster),
+                SiloPort = Port(parsed.GetValue(siloPort), "--silo-port"),
+                GatewayPort = Port(parsed.GetValue(gatewayPort), "--gateway-port"),
+                NodeAddress = System.Net.IPAddress.TryParse(parsed.GetValue(nodeAddress), out var address)
+                    ? address.ToString()
+                    : throw new UsageException($"--node-address: '{parsed.GetValue(nodeAddress)}' is not an IP address"),
             };
+            if (options.Cluster && options.PostgresConnectionString is null) throw new UsageException("--cluster: needs --db, the PostgreSQL database every node shares");
             var app = await ExchangeServer.BuildAsync(options, line => context.Output.WriteLine(line), ct);
             await app.StartAsync(ct);
-            var store = options.PostgresConnectionString is null ? Path.Combine(options.DataDirectory, "exchange.db") : "PostgreSQL";
+            var store = options.PostgresConnectionString is null ? Path.Combine(options.DataDirectory, "exchange.db")
+                : options.Cluster ? $"PostgreSQL, cluster node: silo port {options.SiloPort}, gateway port {options.GatewayPort}" : "PostgreSQL";
             context.Output.WriteLine($"Neocloud Exchange listening on {string.Join(", ", app.Urls)} (store: {store}{(options.Demo ? ", demo traders on" : "")})");
             context.Output.Flush();
             await app.WaitForShutdownAsync(ct);
@@ -38,4 +53,7 @@ public static class ServeCommand
         });
         return command;
     }
+
+    private static int Port(int port, string option) =>
+        port is > 0 and <= 65535 ? port : throw new UsageException($"{option}: must be a port from 1 to 65535, got {port}");
 }

@@ -32,5 +32,9 @@ public sealed class Idempotency<T>(IdempotencyKey key, Func<Outcome<T>, StoredAn
     public Idempotency<TInner> Before<TInner>(Func<Outcome<TInner>, Outcome<T>> map) => new(Key, inner => answer(map(inner)));
 }
 
-/// <summary>An organization's idempotency key and the hash of the request it came with.</summary>
-public sealed record IdempotencyKey(string OrganizationId, string Key, string RequestHash);
+/// <summary>
+/// An organization's idempotency key and the hash of the request it came with. <paramref name="PendingOutcome"/> is
+/// set when a cluster shard stored the command's raw outcome under this key but no front end stored its answer yet
+/// (it died in between): the command is applied, and its answer is made from that outcome.
+/// </summary>
+public sealed record IdempotencyKey(string OrganizationId, string Key, string RequestHash, string? PendingOutcome = null);

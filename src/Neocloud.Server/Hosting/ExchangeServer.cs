@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.DataProtection;
+using Neocloud.Cluster.Hosting;
 using Neocloud.Dashboard;
+using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Demo;
 using Neocloud.Exchange.MarketData;
@@ -36,6 +38,22 @@ public static class ExchangeServer
     public static async Task<WebApplication> BuildAsync(ServerOptions options, Action<string> announce, CancellationToken cancellationToken = default)
     {
         if (options.PostgresConnectionString is null) Directory.CreateDirectory(options.DataDirectory);
+        ClusterSettings? cluster = null;
+        if (options.Cluster)
+        {
+            if (options.PostgresConnectionString is not { } database)
+                throw new ArgumentException("--cluster needs --db: every node shares one PostgreSQL database");
+            cluster = new ClusterSettings
+            {
+                ConnectionString = database,
+                SiloPort = options.SiloPort,
+                GatewayPort = options.GatewayPort,
+                AdvertisedAddress = options.NodeAddress,
+                Url = options.Urls.Split(';')[0],
+                SnapshotEvery = options.SnapshotEvery,
+            };
+            await ClusterHosting.PrepareDatabaseAsync(cluster, cancellationToken);
+        }
         var store = await ExchangeStore.OpenAsync(options.Store, cancellationToken);
         var clock = options.Clock;
         var secret = await Bootstrap.RunAsync(store, options.DataDirectory, clock, cancellationToken);
@@ -65,12 +83,22 @@ public static class ExchangeServer
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton<TokenDirectory>();
-        builder.Services.AddSingleton(services => new MarketShard(store, clock, services.GetRequiredService<ILogger<MarketShard>>(), options.SnapshotEvery));
-        builder.Services.AddSingleton<IMarket, LocalMarket>();
+        if (cluster is null)
+        {
+            // One machine: every market group in one in-process shard over the store.
+            builder.Services.AddSingleton(services => new MarketShard(store, clock, services.GetRequiredService<ILogger<MarketShard>>(), options.SnapshotEvery));
+            builder.Services.AddSingleton<IMarket, LocalMarket>();
+            builder.Services.AddSingleton<ITopology, LocalTopology>();
+        }
+        else
+        {
+            builder.AddExchangeCluster(cluster);
+        }
         builder.Services.AddSingleton<MarketQueries>();
         builder.Services.AddSingleton<OrderDesk>();
         builder.Services.AddSingleton<PoolDesk>();
         builder.Services.AddSingleton<OfftakeDesk>();
+        // Registered after the silo (in a cluster), so the market is up before the seed and the web front end start.
         builder.Services.AddHostedService<ExchangeHost>();
         if (options.Demo)
         {
@@ -118,6 +146,13 @@ public static class ExchangeServer
         {
             // A bug, not bad input: log it, answer 500 as a problem, and never leak the exception.
             var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            if (error is ShardStoppedException stopped)
+            {
+                // A shard moving between nodes (or the server stopping): nothing was applied, so a retry is safe.
+                context.Response.Headers.RetryAfter = "1";
+                await Answers.Problem(new Failure(FailureKind.Unavailable, "Service unavailable", stopped.Message)).ToResult().ExecuteAsync(context);
+                return;
+            }
             app.Logger.LogError(error, "unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
             await ApiResponse.Problem(500, "Internal error", "the server failed; the request was not applied").ToResult().ExecuteAsync(context);
         }));
@@ -158,6 +193,10 @@ public static class ExchangeServer
         api.MapOfftakeApi();
         api.MapPlanningApi();
         api.MapAdminApi();
+        api.MapGet("/cluster", async (ITopology topology, CancellationToken ct) => ApiResponse.Of(200, await topology.DescribeAsync(ct)).ToResult())
+            .RequireAuthorization(Scopes.Admin).WithTags("Admin").WithName("GetCluster")
+            .WithSummary("The nodes, and which node hosts each market group's shard now (its epoch and journal sequence)")
+            .Produces<TopologyView>();
 
         // The dashboard, where its static files were built (the neocloud executable; not a unit-test host).
         var manifest = Path.Combine(AppContext.BaseDirectory, $"{application}.staticwebassets.endpoints.json");

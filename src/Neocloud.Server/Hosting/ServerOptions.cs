@@ -29,6 +29,18 @@ public sealed record ServerOptions
     /// <summary>The exchange's clock (the system's; tests move a clock of their own forward instead of waiting).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>Run as a node of a cluster on <see cref="PostgresConnectionString"/> (an Orleans silo and an HTTP front end).</summary>
+    public bool Cluster { get; init; }
+
+    /// <summary>The port this node's silo talks to the other silos on (cluster only).</summary>
+    public int SiloPort { get; init; } = 11111;
+
+    /// <summary>The port of this node's Orleans gateway (cluster only).</summary>
+    public int GatewayPort { get; init; } = 30000;
+
+    /// <summary>The address other nodes reach this node's silo at (cluster only).</summary>
+    public string NodeAddress { get; init; } = "127.0.0.1";
+
     /// <summary>The store these options select.</summary>
     public StoreOptions Store => PostgresConnectionString is { } postgres
         ? StoreOptions.Postgres(postgres)

@@ -42,6 +42,8 @@ public sealed record ApiResponse(int Status, string Json)
             httpContext.Response.StatusCode = response.Status;
             httpContext.Response.ContentType = response.Status >= 400 ? "application/problem+json" : "application/json";
             if (replayed) httpContext.Response.Headers["Idempotent-Replayed"] = "true";
+            // Unavailable means not applied (or, in a cluster failing over, not known): retry shortly, with the same key.
+            if (response.Status == StatusCodes.Status503ServiceUnavailable) httpContext.Response.Headers.RetryAfter = "1";
             await httpContext.Response.WriteAsync(response.Json, httpContext.RequestAborted);
         }
     }

@@ -72,13 +72,22 @@ public sealed class PostBody : IDisposable
             var organization = context.User.OrganizationId();
             var hash = RequestHash(context.Request, bytes);
             var prior = await store.FindIdempotencyAsync(organization, text, context.RequestAborted);
-            if (prior is not null)
+            if (prior is { StatusCode: 0 } pending && pending.RequestHash == hash)
+            {
+                // A cluster shard applied this request but the node that took it stopped before storing its answer:
+                // the handler answers from the outcome the shard kept, applying nothing again.
+                key = new IdempotencyKey(organization, text, hash, pending.Response);
+            }
+            else if (prior is not null)
             {
                 return prior.RequestHash == hash
                     ? new PostBody(null, null, new ApiResponse((int)prior.StatusCode, prior.Response), replayed: true)
                     : Answered(Answers.Problem(Failure.KeyReused));
             }
-            key = new IdempotencyKey(organization, text, hash);
+            else
+            {
+                key = new IdempotencyKey(organization, text, hash);
+            }
         }
 
         if (bytes.Length == 0)

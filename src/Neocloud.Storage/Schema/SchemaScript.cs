@@ -55,6 +55,11 @@ internal static class SchemaScript
                 state {blob} NOT NULL,
                 PRIMARY KEY (shard, sequence)
             );
+            CREATE TABLE IF NOT EXISTS cluster_nodes (
+                silo TEXT PRIMARY KEY,
+                url TEXT NOT NULL,
+                started_ms {integer} NOT NULL
+            );
             CREATE TABLE IF NOT EXISTS pools (
                 id TEXT PRIMARY KEY,
                 provider_id TEXT NOT NULL,

@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Neocloud.Cluster.Grains;
+using Neocloud.Cluster.Wire;
+using Neocloud.Domain.Catalog;
+using Neocloud.Exchange.Outcomes;
+using Neocloud.Exchange.Shard;
+using Neocloud.Market.Commands;
+using Neocloud.Market.Engine;
+using Neocloud.Storage;
+
+namespace Neocloud.Cluster;
+
+/// <summary>
+/// The market of a cluster node: each request goes to the grain of its market group, wherever Orleans placed it.
+/// The group comes from the request's SKU, or its pool's or order's SKU in the read model. Under an idempotency key,
+/// the grain stores the raw outcome in the command's own commit; this node then stores its answer over it. A retry
+/// that finds only the raw outcome (this node died in between) is answered from it without applying anything again.
+/// </summary>
+public sealed partial class ClusterMarket(IGrainFactory grains, ExchangeStore store, ILogger<ClusterMarket> log) : IMarket
+{
+    /// <summary>The answer when the shard's node did not answer: it may or may not have applied the command.</summary>
+    public static readonly Failure NoAnswer = new(FailureKind.Unavailable, "Service unavailable",
+        "the node holding this market did not answer (it may be failing over); retry with the same Idempotency-Key");
+
+    private readonly ConcurrentDictionary<string, string> _poolSkus = new();
+
+    public event Action? Changed;
+
+    /// <summary>Tells live views that the market changed elsewhere (the keeper saw a shard's sequence move).</summary>
+    internal void RaiseChanged() => Changed?.Invoke();
+
+    public async Task<Outcome<Committed>> SubmitAsync(ShardRequest request, Idempotency<Committed>? idempotency = null)
+    {
+        Outcome<Committed> outcome;
+        if (idempotency?.Key.PendingOutcome is { } pending)
+        {
+            // Applied before, its answer never stored: answer from what the commit kept.
+            outcome = OutcomeJson.Read(pending);
+        }
+        else
+        {
+            var group = await GroupOfAsync(request);
+            if (group.Failure is { } refused) return refused;
+            try
+            {
+                var json = await grains.GetGrain<IMarketGroupGrain>(group.Value!).SubmitAsync(ShardCall.Of(request, idempotency?.Key));
+                outcome = OutcomeJson.Read(json);
+            }
+            catch (Exception e) when (e is not OperationCanceledException or TaskCanceledException)
+            {
+                LogNoAnswer(e, group.Value!);
+                return NoAnswer;
+            }
+        }
+        if (idempotency is not null && outcome.Replayed is null)
+        {
+            var answer = idempotency.Answer(outcome);
+            await store.CompleteIdempotencyAsync(idempotency.Key.OrganizationId, idempotency.Key.Key, answer.Code, answer.Body);
+        }
+        if (outcome.IsAccepted) Changed?.Invoke();
+        return outcome;
+    }
+
+    public async Task<BookSides> BookAsync(string sku, string? region)
+    {
+        var book = await Query(sku, grain => grain.BookAsync(sku, region));
+        return new BookSides(book.Asks.Select(l => l.ToLevel()).ToList(), book.Bids.Select(l => l.ToLevel()).ToList());
+    }
+
+    public Task<long?> QuoteAsync(string sku, string? region, int gpus, int start, int end, string buyer) =>
+        Query(sku, grain => grain.QuoteAsync(sku, region, gpus, start, end, buyer));
+
+    public async Task<IReadOnlyList<UsageStep>> UsageAsync(string poolId, int start, int end)
+    {
+        if (await PoolSkuAsync(poolId) is not { } sku) return [];
+        return (await Query(sku, grain => grain.UsageAsync(poolId, start, end))).Select(u => u.ToStep()).ToList();
+    }
+
+    private async Task<T> Query<T>(string sku, Func<IMarketGroupGrain, Task<T>> query)
+    {
+        var group = MarketGroups.Of(sku);
+        try
+        {
+            return await query(grains.GetGrain<IMarketGroupGrain>(group));
+        }
+        catch (Exception e) when (e is not (ShardStoppedException or OperationCanceledException))
+        {
+            LogNoAnswer(e, group);
+            throw new ShardStoppedException(group);
+        }
+    }
+
+    /// <summary>The market group whose shard applies the request, or why there is none.</summary>
+    private async Task<Outcome<string>> GroupOfAsync(ShardRequest request)
+    {
+        switch (request)
+        {
+            case MarketRequest one:
+                return await GroupOfAsync(one.Command) is { } named ? named : Unroutable(one.Command);
+            case TransactionRequest many when many.Sku is { } sku:
+                return MarketGroups.Of(sku);
+            case TransactionRequest many:
+            {
+                var groups = new HashSet<string>();
+                foreach (var step in many.Steps)
+                {
+                    if (await GroupOfAsync(step) is { } group) groups.Add(group);
+                }
+                return groups.Count switch
+                {
+                    1 => groups.First(),
+                    0 => Failure.MarketRejected("the request names no pool the market knows"),
+                    _ => Failure.Conflict("Spans market groups",
+                        $"its pools lie in the market groups {string.Join(", ", groups.Order())}; in a cluster each group is its own shard, so do it one group at a time"),
+                };
+            }
+            default:
+                throw new ArgumentException($"unknown request {request.GetType().Name}", nameof(request));
+        }
+    }
+
+    private async Task<string?> GroupOfAsync(MarketCommand command) => command switch
+    {
+        BidCommand bid => MarketGroups.Of(bid.Sku),
+        PoolCommand pool => MarketGroups.Of(pool.Sku),
+        AskCommand ask => await PoolSkuAsync(ask.PoolId) is { } sku ? MarketGroups.Of(sku) : null,
+        CapacityCommand add => await PoolSkuAsync(add.PoolId) is { } sku ? MarketGroups.Of(sku) : null,
+        ReserveCommand reserve => await PoolSkuAsync(reserve.PoolId) is { } sku ? MarketGroups.Of(sku) : null,
+        CancelCommand cancel => await store.GetOrderAsync(cancel.OrderId) is { } order ? MarketGroups.Of(order.Sku) : null,
+        _ => null,
+    };
+
+    /// <summary>The engine's own refusals for what names an unknown pool or order, so a cluster refuses as one machine does.</summary>
+    private static Failure Unroutable(MarketCommand command) => command switch
+    {
+        CancelCommand cancel => Failure.MarketRejected(Rules.NotCancellable(cancel.OrderId)),
+        AskCommand ask => Failure.MarketRejected(Rules.UnknownPool("ask", ask.OrderId, ask.PoolId)),
+        CapacityCommand add => Failure.MarketRejected(Rules.UnknownPool("capacity", add.PoolId, add.PoolId)),
+        ReserveCommand reserve => Failure.MarketRejected(Rules.UnknownPool("reserve", reserve.ReservationId, reserve.PoolId)),
+        _ => Failure.MarketRejected("the command names no market group"),
+    };
+
+    private async Task<string?> PoolSkuAsync(string poolId)
+    {
+        if (_poolSkus.TryGetValue(poolId, out var sku)) return sku;
+        if (await store.GetPoolAsync(poolId) is not { } pool) return null;
+        return _poolSkus[poolId] = pool.Sku;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the shard of {Group} did not answer")]
+    private partial void LogNoAnswer(Exception error, string group);
+}

@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Logging;
+using Neocloud.Cluster.Hosting;
+using Neocloud.Cluster.Wire;
+using Neocloud.Exchange.Outcomes;
+using Neocloud.Exchange.Shard;
+using Neocloud.Storage;
+using Orleans.Concurrency;
+
+namespace Neocloud.Cluster.Grains;
+
+/// <summary>
+/// Hosts a market group's <see cref="MarketShard"/>, unchanged from one machine: on activation the shard claims the
+/// group's next epoch in PostgreSQL and recovers from the group's snapshot and journal; a commit that finds a newer
+/// epoch fails, and this activation answers "unavailable" and deactivates. Kept alive: a market is never idle-collected.
+/// </summary>
+[Reentrant, KeepAlive]
+public sealed partial class MarketGroupGrain(ExchangeStore store, TimeProvider clock, ILoggerFactory logs, ClusterSettings settings, ILocalSiloDetails silo)
+    : Grain, IMarketGroupGrain
+{
+    private readonly ILogger _log = logs.CreateLogger<MarketGroupGrain>();
+    private MarketShard? _shard;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var group = this.GetPrimaryKeyString();
+        var shard = new MarketShard(store, clock, logs.CreateLogger<MarketShard>(), settings.SnapshotEvery, group: group);
+        await shard.StartAsync(cancellationToken);
+        _shard = shard;
+        LogActivated(group, shard.Epoch, shard.Sequence, silo.SiloAddress.ToString());
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_shard is { } shard) await shard.DisposeAsync();
+    }
+
+    public async Task<string> SubmitAsync(ShardCall call)
+    {
+        if (Live() is not { } shard) return OutcomeJson.Write(Failure.Unavailable);
+        var key = call.Key is { } k
+            ? new Idempotency<Committed>(new IdempotencyKey(k.OrganizationId, k.Key, k.RequestHash),
+                outcome => new StoredAnswer(OutcomeJson.Pending, OutcomeJson.Write(outcome)))
+            : null;
+        var outcome = await shard.SubmitAsync(call.ToRequest(), key);
+        if (shard.IsFenced) DeactivateOnIdle();
+        return OutcomeJson.Write(outcome);
+    }
+
+    public async Task<WireBook> BookAsync(string sku, string? region)
+    {
+        var shard = Live() ?? throw new ShardStoppedException(this.GetPrimaryKeyString());
+        return await shard.QueryAsync(engine => new WireBook(engine.Asks(sku, region).Select(WireLevel.Of).ToList(),
+            engine.Bids(sku, region).Select(WireLevel.Of).ToList()));
+    }
+
+    public async Task<long?> QuoteAsync(string sku, string? region, int gpus, int start, int end, string buyer)
+    {
+        var shard = Live() ?? throw new ShardStoppedException(this.GetPrimaryKeyString());
+        return await shard.QueryAsync(engine => engine.Quote(sku, region, gpus, start, end, buyer));
+    }
+
+    public async Task<IReadOnlyList<WireUsage>> UsageAsync(string poolId, int start, int end)
+    {
+        var shard = Live() ?? throw new ShardStoppedException(this.GetPrimaryKeyString());
+        return await shard.QueryAsync(engine => engine.Usage(poolId, start, end).Select(WireUsage.Of).ToList());
+    }
+
+    public Task<ShardStatus> StatusAsync()
+    {
+        var shard = _shard;
+        var fenced = shard is null || shard.IsFenced;
+        if (fenced) DeactivateOnIdle();
+        return Task.FromResult(new ShardStatus(this.GetPrimaryKeyString(), silo.SiloAddress.ToParsableString(), shard?.Epoch ?? 0, shard?.Sequence ?? 0, fenced));
+    }
+
+    /// <summary>The shard while it may still write; a fenced one makes this activation go.</summary>
+    private MarketShard? Live()
+    {
+        if (_shard is { IsFenced: false } shard) return shard;
+        DeactivateOnIdle();
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "market group {Group} activated at epoch {Epoch}, sequence {Sequence}, on silo {Silo}")]
+    private partial void LogActivated(string group, long epoch, long sequence, string silo);
+}

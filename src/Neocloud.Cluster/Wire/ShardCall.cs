@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Dapper;
+using Neocloud.Exchange.Shard;
+using Neocloud.Market.Commands;
+using Neocloud.Market.Replay;
+using Neocloud.Storage;
+
+namespace Neocloud.Cluster.Wire;
+
+/// <summary>
+/// A shard request as it travels to the grain of its market group: the commands in the journal's own replay format
+/// (parsed again on the grain, as recovery does), the read-model writes with their parameters as JSON, and the
+/// idempotency key. Nothing in it is a delegate or a type the other node would have to guess.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("neocloud.shard-call")]
+public sealed record ShardCall(
+    [property: Id(0)] string OrganizationId,
+    [property: Id(1)] bool IsTransaction,
+    [property: Id(2)] IReadOnlyList<string> Commands,
+    [property: Id(3)] string? SiteId,
+    [property: Id(4)] IReadOnlyList<WireWrite> Writes,
+    [property: Id(5)] WireKey? Key)
+{
+    /// <summary>The call for <paramref name="request"/>.</summary>
+    public static ShardCall Of(ShardRequest request, Exchange.Outcomes.IdempotencyKey? key)
+    {
+        var wireKey = key is null ? null : new WireKey(key.OrganizationId, key.Key, key.RequestHash);
+        return request switch
+        {
+            MarketRequest one => new ShardCall(one.OrganizationId, false, [ReplayCodec.Format(one.Command)], one.SiteId, [], wireKey),
+            TransactionRequest many => new ShardCall(many.OrganizationId, true, many.Steps.Select(ReplayCodec.Format).ToList(), null,
+                many.Writes.Select(WireWrite.Of).ToList(), wireKey),
+            _ => throw new ArgumentException($"unknown request {request.GetType().Name}", nameof(request)),
+        };
+    }
+
+    /// <summary>The request again, on the grain's side.</summary>
+    public ShardRequest ToRequest()
+    {
+        var commands = Commands.Select(Parse).ToList();
+        return IsTransaction
+            ? new TransactionRequest(OrganizationId, commands, Writes.Select(w => w.ToStoreWrite()).ToList())
+            : new MarketRequest(OrganizationId, commands[0], SiteId);
+    }
+
+    private static MarketCommand Parse(string line) =>
+        ReplayCodec.Parse(line).Command ?? throw new ArgumentException($"not a command: {line}", nameof(line));
+}
+
+/// <summary>An idempotency key on the wire.</summary>
+[GenerateSerializer, Immutable, Alias("neocloud.wire-key")]
+public sealed record WireKey([property: Id(0)] string OrganizationId, [property: Id(1)] string Key, [property: Id(2)] string RequestHash);
+
+/// <summary>A read-model write on the wire: its SQL and its parameters as a JSON object of text, numbers and nulls.</summary>
+[GenerateSerializer, Immutable, Alias("neocloud.wire-write")]
+public sealed record WireWrite([property: Id(0)] string Sql, [property: Id(1)] string Parameters)
+{
+    public static WireWrite Of(StoreWrite write) => new(write.Sql, JsonSerializer.Serialize(write.Parameters, write.Parameters.GetType()));
+
+    /// <summary>The write with its parameters bound by name again (text, whole numbers, decimals, booleans, nulls).</summary>
+    public StoreWrite ToStoreWrite()
+    {
+        var parameters = new DynamicParameters();
+        using var document = JsonDocument.Parse(Parameters);
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            var value = property.Value;
+            object? bound = value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.TryGetInt64(out var whole) ? whole : value.GetDecimal(),
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                JsonValueKind.Null => null,
+                _ => throw new ArgumentException($"parameter {property.Name} is {value.ValueKind}, not a plain value"),
+            };
+            parameters.Add(property.Name, bound);
+        }
+        return new StoreWrite(Sql, parameters);
+    }
+}
+
+/// <summary>Both sides of a book on the wire.</summary>
+[GenerateSerializer, Immutable, Alias("neocloud.wire-book")]
+public sealed record WireBook([property: Id(0)] IReadOnlyList<WireLevel> Asks, [property: Id(1)] IReadOnlyList<WireLevel> Bids);
+
+/// <summary>A price level on the wire.</summary>
+[GenerateSerializer, Immutable, Alias("neocloud.wire-level")]
+public sealed record WireLevel(
+    [property: Id(0)] long PriceTicks, [property: Id(1)] int Orders, [property: Id(2)] long GpuHours, [property: Id(3)] int MaxGpus,
+    [property: Id(4)] int FirstHour, [property: Id(5)] int LastHour)
+{
+    public static WireLevel Of(Market.Engine.BookLevel l) => new(l.PriceTicks, l.Orders, l.GpuHours, l.MaxGpus, l.FirstHour, l.LastHour);
+
+    public Market.Engine.BookLevel ToLevel() => new(PriceTicks, Orders, GpuHours, MaxGpus, FirstHour, LastHour);
+}
+
+/// <summary>A usage step on the wire.</summary>
+[GenerateSerializer, Immutable, Alias("neocloud.wire-usage")]
+public sealed record WireUsage([property: Id(0)] int Start, [property: Id(1)] int End, [property: Id(2)] int Capacity, [property: Id(3)] int Sold,
+    [property: Id(4)] int Offered)
+{
+    public static WireUsage Of(Market.Engine.UsageStep u) => new(u.Start, u.End, u.Capacity, u.Sold, u.Offered);
+
+    public Market.Engine.UsageStep ToStep() => new(Start, End, Capacity, Sold, Offered);
+}
+
+/// <summary>Where a group's shard runs now and how far its journal has come.</summary>
+[GenerateSerializer, Immutable, Alias("neocloud.shard-status")]
+public sealed record ShardStatus([property: Id(0)] string Group, [property: Id(1)] string Silo, [property: Id(2)] long Epoch,
+    [property: Id(3)] long Sequence, [property: Id(4)] bool Fenced);
