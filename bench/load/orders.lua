@@ -4,6 +4,11 @@ local provider = os.getenv("NEOCLOUD_PROVIDER_TOKEN")
 local buyers = {}
 for token in string.gmatch(os.getenv("NEOCLOUD_BUYER_TOKENS") or "", "[^,]+") do table.insert(buyers, token) end
 
+local markets = {}
+for sku, pool in string.gmatch(os.getenv("NEOCLOUD_BENCH_MARKETS") or "GB300:bench", "([^:,]+):([^,]+)") do
+  table.insert(markets, { sku = sku, pool = pool })
+end
+
 local counter = 0
 
 function setup(thread)
@@ -18,13 +23,14 @@ end
 request = function()
   local start = 490000 + math.random(0, 80000)
   local hours = math.random(1, 720)
+  local market = markets[math.random(#markets)]
   if math.random(3) == 1 then
-    local body = string.format('{"pool":"bench","gpus":%d,"start":%d,"end":%d,"price":"%.2f"}',
-      math.random(1, 64), start, start + hours, 2.0 + math.random(0, 99) / 100)
+    local body = string.format('{"pool":"%s","gpus":%d,"start":%d,"end":%d,"price":"%.2f"}',
+      market.pool, math.random(1, 64), start, start + hours, 2.0 + math.random(0, 99) / 100)
     return wrk.format("POST", "/api/v1/orders/asks", { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. provider }, body)
   end
-  local body = string.format('{"sku":"GB300","gpus":%d,"start":%d,"end":%d,"limit":"%.2f","tif":"GTC"}',
-    math.random(1, 32), start, start + hours, 1.5 + math.random(0, 99) / 100)
+  local body = string.format('{"sku":"%s","gpus":%d,"start":%d,"end":%d,"limit":"%.2f","tif":"GTC"}',
+    market.sku, math.random(1, 32), start, start + hours, 1.5 + math.random(0, 99) / 100)
   local buyer = buyers[math.random(#buyers)]
   return wrk.format("POST", "/api/v1/orders/bids", { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. buyer }, body)
 end

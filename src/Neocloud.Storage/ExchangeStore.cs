@@ -39,7 +39,18 @@ public sealed partial class ExchangeStore : IAsyncDisposable
             // WAL lets readers run beside the single writer; the setting is stored in the file.
             await connection.ExecuteAsync("PRAGMA journal_mode=WAL;");
         }
-        await connection.ExecuteAsync(SchemaScript.For(options.Provider));
+        if (options.Provider == StoreProvider.Postgres)
+        {
+            // Nodes of a cluster may start together on an empty database: one creates the tables while the others wait.
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('neocloud-schema'))", transaction: transaction);
+            await connection.ExecuteAsync(SchemaScript.For(options.Provider), transaction: transaction);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        else
+        {
+            await connection.ExecuteAsync(SchemaScript.For(options.Provider));
+        }
         return store;
     }
 

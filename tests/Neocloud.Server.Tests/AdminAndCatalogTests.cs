@@ -25,6 +25,36 @@ public sealed class AdminAndCatalogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task One_machine_shows_itself_as_one_node_holding_every_market_group_in_one_shard()
+    {
+        using var admin = _server.Admin();
+        var cluster = await (await admin.GetAsync("/api/v1/cluster")).JsonAsync();
+        var node = Assert.Single(cluster.GetProperty("nodes").EnumerateArray());
+        Assert.Equal("local", node.GetProperty("id").GetString());
+        Assert.Equal("active", node.GetProperty("status").GetString());
+        var shard = Assert.Single(cluster.GetProperty("shards").EnumerateArray());
+        Assert.Equal("all", shard.GetProperty("group").GetString());
+        Assert.True(shard.GetProperty("sequence").GetInt64() > 0, "the seeded pools are journaled");
+
+        var trader = await _server.NewOrganizationAsync("cluster-reader", "market:read");
+        using var reader = _server.Client(trader);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.GetAsync("/api/v1/cluster")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Catalog_skus_name_their_market_group()
+    {
+        using var admin = _server.Admin();
+        var skus = (await (await admin.GetAsync("/api/v1/catalog/skus?limit=100")).JsonAsync()).GetProperty("items").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("marketGroup").GetString());
+        Assert.Equal("rack-blackwell", skus["GB300"]);
+        Assert.Equal("rack-blackwell", skus["GB200"]);
+        Assert.Equal("hgx-blackwell", skus["B200"]);
+        Assert.Equal("hopper", skus["H200"]);
+        Assert.Equal("instinct", skus["MI355X"]);
+    }
+
+    [Fact]
     public async Task Lists_page_with_a_cursor()
     {
         using var admin = _server.Admin();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -8,6 +9,7 @@ namespace Neocloud.Testing;
 public sealed class ServerProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
 
     private ServerProcess(Process process, Uri address, string? adminToken)
     {
@@ -21,6 +23,12 @@ public sealed class ServerProcess : IDisposable
 
     /// <summary>The admin token it printed (first start only).</summary>
     public string? AdminToken { get; }
+
+    /// <summary>True once the process ended (killed, or ended itself).</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>What it printed on standard output and error since it listened.</summary>
+    public IReadOnlyCollection<string> Output => _output;
 
     /// <summary>Starts <c>neocloud serve</c> on a free port over <paramref name="dataDirectory"/> and waits until it listens.</summary>
     public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] extraArguments)
@@ -37,7 +45,7 @@ public sealed class ServerProcess : IDisposable
             start.ArgumentList.Add(argument);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start neocloud serve");
         string? token = null;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         while (true)
         {
             var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
@@ -45,10 +53,34 @@ public sealed class ServerProcess : IDisposable
             if (line.StartsWith("admin token", StringComparison.Ordinal)) token = line[(line.LastIndexOf(' ') + 1)..];
             if (line.StartsWith("Neocloud Exchange listening", StringComparison.Ordinal)) break;
         }
-        // Keep draining the pipes so the server never blocks on a full buffer.
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        return new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"), token);
+        // Keep draining the pipes so the server never blocks on a full buffer, and keep what they say.
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"), token);
+        _ = server.DrainAsync(process.StandardOutput);
+        _ = server.DrainAsync(process.StandardError);
+        return server;
+    }
+
+    /// <summary>SIGSTOP: the process freezes (as in a long GC pause or a frozen VM) until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>SIGCONT: a paused process runs on.</summary>
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            ?? throw new InvalidOperationException("could not run kill");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {_process.Id} failed");
+    }
+
+    private async Task DrainAsync(StreamReader reader)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            _output.Enqueue(line);
+            while (_output.Count > 5000) _output.TryDequeue(out _);
+        }
     }
 
     /// <summary>SIGKILL: no shutdown, no flush, no final snapshot.</summary>
@@ -64,7 +96,8 @@ public sealed class ServerProcess : IDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
+    /// <summary>A TCP port free on 127.0.0.1 now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -16,7 +16,7 @@
 --   * Times are UTC. Npgsql sends Orleans' DateTime parameters as timestamptz, so the columns are timestamptz
 --     and nothing depends on the session's TimeZone.
 --
--- Safe to run again: tables and indexes are created only if missing, functions are replaced, and the query rows
+-- Safe to run again: tables are created only if missing, functions are replaced, and the query rows
 -- are upserted so that running a newer copy of this script updates the query texts. OrleansSchema.EnsureAsync
 -- runs it in one transaction under an advisory lock, so nodes that start together do not race.
 
@@ -28,8 +28,8 @@ CREATE TABLE IF NOT EXISTS OrleansQuery
     CONSTRAINT orleans_query_pk PRIMARY KEY (QueryKey)
 );
 
--- One row per cluster: the membership table's version (its ETag). Every successful change to the cluster's
--- silo rows, except heartbeats, adds one to it.
+-- One row per cluster: the membership table's version (its ETag). Every successful insert or update of one of the
+-- cluster's silo rows adds one to it; heartbeats and the clean-up of dead rows do not.
 CREATE TABLE IF NOT EXISTS OrleansMembershipVersionTable
 (
     DeploymentId varchar(150) NOT NULL,

@@ -1,0 +1,419 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Neocloud.Testing;
+using Xunit.Abstractions;
+
+namespace Neocloud.Cluster.Tests;
+
+/// <summary>
+/// Three real <c>neocloud serve --cluster</c> processes on 127.0.0.1 sharing one real PostgreSQL. Clients trade
+/// through every node, retrying a 503 or a dropped connection on the next node with the same Idempotency-Key. The
+/// node hosting a busy shard is killed with SIGKILL; another is frozen with SIGSTOP until the cluster declares it
+/// dead, then thawed. Afterwards: every acknowledged order is there once, no pool hour is sold or offered past its
+/// capacity, every node shows the same trades, and a restart of the whole cluster rebuilds the same state.
+/// </summary>
+public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(90);
+
+    private readonly string _database = PostgresServer.CreateDatabase("chaos");
+    private readonly List<TempDirectory> _folders = [];
+    private readonly List<Node> _nodes = [];
+
+    [Fact]
+    public async Task Three_nodes_trade_through_a_kill_and_a_pause_and_lose_nothing()
+    {
+        // The first node finds the database empty: it creates it, seeds the market and prints the admin token.
+        var first = await StartNodeAsync();
+        var admin = first.Server.AdminToken ?? throw new InvalidOperationException("the first node printed no admin token");
+        await Task.WhenAll(StartNodeAsync(), StartNodeAsync());
+        await WaitForAsync("three active nodes", async () => (await ClusterAsync(first, admin))["nodes"]!.AsArray().Count(n => (string?)n!["status"] == "active") == 3);
+
+        var tokens = new Dictionary<string, string>
+        {
+            ["crusoe"] = await TokenAsync(first, admin, "crusoe"),
+            ["coreweave"] = await TokenAsync(first, admin, "coreweave"),
+            ["microsoft"] = await TokenAsync(first, admin, "microsoft"),
+        };
+        var pools = new[]
+        {
+            await PoolAsync(first, tokens["microsoft"], "crusoe-us-tx-gb200", "crusoe"),
+            await PoolAsync(first, tokens["microsoft"], "coreweave-us-nj-h100", "coreweave"),
+        };
+
+        var seeded = await OrderIdsAsync(first, tokens);
+        var traders = new Traders(_nodes, tokens, pools);
+        var trading = traders.RunAsync(workers: 4);
+
+        await traders.WaitForAcceptedAsync(40, s_deadline);
+        // Kill -9 the node hosting the GB200 shard (rack-blackwell), while the clients keep trading.
+        var hosting = await HostOfAsync("rack-blackwell", admin);
+        var acceptedAtKill = traders.Accepted.Count;
+        var journalAtKill = (long)(await ClusterAsync(hosting, admin))["shards"]!.AsArray().First(s => (string?)s!["group"] == "rack-blackwell")!["sequence"]!;
+        var killedAt = Stopwatch.GetTimestamp();
+        hosting.Server.Kill();
+        await traders.WaitForAsync(a => a.Sku == "GB200" && a.At > killedAt, s_deadline);
+        var failover = Stopwatch.GetElapsedTime(killedAt, traders.Accepted.Where(a => a.Sku == "GB200" && a.At > killedAt).Min(a => a.At));
+        output.WriteLine($"kill -9 of the node hosting rack-blackwell (journal at {journalAtKill}): first accepted GB200 command elsewhere after {failover.TotalSeconds:0.00} s");
+
+        // A supervisor restarts the killed node; it rejoins as a new silo.
+        lock (_nodes) _nodes.Remove(hosting);
+        await StartNodeAsync(hosting.Folder);
+        await traders.WaitForAcceptedAsync(acceptedAtKill + 40, s_deadline);
+
+        // Freeze another node past its membership timeout, keep trading, then thaw it: its stale activations must not write.
+        var frozen = await HostOfAsync("hopper", admin);
+        var watcher = _nodes.First(n => n != frozen);
+        var epochsBefore = await EpochsAsync(watcher, admin);
+        frozen.Server.Pause();
+        var pausedAt = Stopwatch.GetTimestamp();
+        try
+        {
+            await WaitForAsync("the frozen node declared dead", async () =>
+                (await ClusterAsync(watcher, admin))["nodes"]!.AsArray().Any(n => (string?)n!["url"] == frozen.Url && (string?)n["status"] == "dead"));
+            await traders.WaitForAsync(a => a.Sku == "H100" && a.At > pausedAt, s_deadline);
+        }
+        finally
+        {
+            frozen.Server.Resume();
+        }
+        // Straight after the thaw, send it commands for the shard it hosted: they must not land through its old activation.
+        var thawed = await traders.SendDirectAsync(frozen, "coreweave", 5);
+        output.WriteLine($"after SIGCONT the frozen node answered: {string.Join(", ", thawed)}; " +
+            $"fenced in its log: {frozen.Server.Output.Any(l => l.Contains("was fenced", StringComparison.Ordinal))}");
+        var epochsAfter = await EpochsAsync(watcher, admin);
+        Assert.True(epochsAfter["hopper"] > epochsBefore["hopper"], "the hopper shard moved to a new epoch while its node was frozen");
+
+        await traders.WaitForAcceptedAsync(traders.Accepted.Count + 20, s_deadline);
+        await traders.StopAsync();
+        await trading;
+        output.WriteLine($"{traders.Accepted.Count} orders acknowledged, {traders.Retries} retries");
+
+        var live = _nodes.Where(n => !n.Server.HasExited).ToList();
+        await AssertConsistentAsync(live, tokens, traders, pools, seeded);
+        var before = await StateAsync(live[0], tokens);
+
+        // Restart the whole cluster: the state is rebuilt from the shards' snapshots and journals.
+        foreach (var node in _nodes.Where(n => !n.Server.HasExited)) node.Server.Kill();
+        var folders = _nodes.Select(n => n.Folder).ToList();
+        _nodes.Clear();
+        await Task.WhenAll(StartNodeAsync(folders[0]), StartNodeAsync(folders[1]));
+        var after = await StateAsync(_nodes[0], tokens);
+        Assert.Equal(before, after);
+        await AssertConsistentAsync(_nodes, tokens, traders, pools, seeded);
+    }
+
+    public void Dispose()
+    {
+        foreach (var node in _nodes) node.Server.Dispose();
+        foreach (var folder in _folders) folder.Dispose();
+    }
+
+    private async Task<Node> StartNodeAsync(TempDirectory? folder = null)
+    {
+        if (folder is null)
+        {
+            folder = new TempDirectory("neocloud-node-");
+            lock (_folders) _folders.Add(folder);
+        }
+        var server = await ServerProcess.StartAsync(folder.Path, "--cluster", "--db", _database,
+            "--silo-port", ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--gateway-port", ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var node = new Node(server, folder);
+        lock (_nodes) _nodes.Add(node);
+        return node;
+    }
+
+    private async Task<Node> HostOfAsync(string group, string admin)
+    {
+        Node? host = null;
+        await WaitForAsync($"a live node hosting {group}", async () =>
+        {
+            var cluster = await ClusterAsync(_nodes.First(n => !n.Server.HasExited), admin);
+            var silo = (string?)cluster["shards"]!.AsArray().First(s => (string?)s!["group"] == group)!["node"];
+            var url = (string?)cluster["nodes"]!.AsArray().FirstOrDefault(n => (string?)n!["id"] == silo)?["url"];
+            host = _nodes.FirstOrDefault(n => n.Url == url && !n.Server.HasExited);
+            return host is not null;
+        });
+        return host!;
+    }
+
+    private static async Task<Dictionary<string, long>> EpochsAsync(Node node, string admin) =>
+        (await ClusterAsync(node, admin))["shards"]!.AsArray().ToDictionary(s => (string)s!["group"]!, s => (long)s!["epoch"]!);
+
+    private static async Task<JsonObject> ClusterAsync(Node node, string admin)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/cluster");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+        using var response = await node.Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    private static async Task<string> TokenAsync(Node node, string admin, string organization)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/admin/organizations/{organization}/tokens")
+        {
+            Content = JsonContent.Create(new { label = "chaos", scopes = new[] { "market:read", "market:trade" } }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+        using var response = await node.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["token"]!;
+    }
+
+    private static async Task<Pool> PoolAsync(Node node, string token, string id, string seller)
+    {
+        var pool = await GetAsync(node, token, $"api/v1/pools/{id}");
+        var step = pool["capacity"]!.AsArray()[0]!;
+        return new Pool(id, seller, (string)pool["sku"]!, (long)step["start"]!, (long)step["end"]!);
+    }
+
+    private static async Task<JsonObject> GetAsync(Node node, string token, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await node.Http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"GET {path} on {node.Url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    /// <summary>Every page of a list.</summary>
+    private static async Task<List<JsonNode>> AllAsync(Node node, string token, string path)
+    {
+        var items = new List<JsonNode>();
+        string? after = null;
+        do
+        {
+            var page = await GetAsync(node, token, $"{path}?limit=500{(after is null ? "" : "&after=" + Uri.EscapeDataString(after))}");
+            items.AddRange(page["items"]!.AsArray().Select(i => i!.DeepClone()));
+            after = (string?)page["next"];
+        }
+        while (after is not null);
+        return items;
+    }
+
+    /// <summary>Orders and trades of every party, the books and the pools' usage, as text to compare.</summary>
+    private static async Task<string> StateAsync(Node node, Dictionary<string, string> tokens)
+    {
+        var state = new JsonObject();
+        foreach (var (organization, token) in tokens.OrderBy(t => t.Key))
+        {
+            state[organization + ".orders"] = new JsonArray([.. (await AllAsync(node, token, "api/v1/orders")).OrderBy(o => (string)o["id"]!)]);
+            state[organization + ".trades"] = new JsonArray([.. (await AllAsync(node, token, "api/v1/trades")).OrderBy(t => (long)t["id"]!)]);
+        }
+        foreach (var sku in new[] { "GB200", "H100" })
+            state[sku + ".book"] = await GetAsync(node, tokens["microsoft"], $"api/v1/market/{sku}/book");
+        return state.ToJsonString();
+    }
+
+    private static async Task<HashSet<string>> OrderIdsAsync(Node node, Dictionary<string, string> tokens)
+    {
+        var ids = new HashSet<string>();
+        foreach (var token in tokens.Values)
+        {
+            foreach (var order in await AllAsync(node, token, "api/v1/orders")) ids.Add((string)order["id"]!);
+        }
+        return ids;
+    }
+
+    private async Task AssertConsistentAsync(List<Node> live, Dictionary<string, string> tokens, Traders traders, Pool[] pools, HashSet<string> seeded)
+    {
+        // Every acknowledged order is there, once: each Idempotency-Key landed one order whatever the retries.
+        var node = live[0];
+        var orders = new Dictionary<string, JsonNode>();
+        foreach (var token in tokens.Values)
+        {
+            foreach (var order in await AllAsync(node, token, "api/v1/orders"))
+            {
+                if (!seeded.Contains((string)order["id"]!)) orders[(string)order["id"]!] = order;
+            }
+        }
+        foreach (var accepted in traders.Accepted)
+        {
+            Assert.True(orders.TryGetValue(accepted.OrderId, out var order), $"acknowledged order {accepted.OrderId} is missing");
+            Assert.Equal(accepted.Gpus, (long)order!["gpus"]!);
+        }
+        Assert.Equal(traders.Accepted.Count, orders.Count);
+        Assert.Equal(traders.Accepted.Count, traders.Accepted.Select(a => a.OrderId).Distinct().Count());
+
+        // No pool hour sold or offered past its capacity.
+        foreach (var pool in pools)
+        {
+            var detail = await GetAsync(node, tokens["microsoft"], $"api/v1/pools/{pool.Id}?from={pool.Start}&to={pool.End}");
+            foreach (var step in detail["usage"]!.AsArray())
+                Assert.True((int)step!["sold"]! + (int)step["offered"]! <= (int)step["capacity"]!, $"{pool.Id} over capacity: {step.ToJsonString()}");
+        }
+
+        // The same trades on every node's API.
+        var trades = new List<string>();
+        foreach (var each in live)
+            trades.Add(string.Join("\n", (await AllAsync(each, tokens["microsoft"], "api/v1/trades")).Select(t => t.ToJsonString()).Order()));
+        Assert.All(trades, t => Assert.Equal(trades[0], t));
+        Assert.NotEqual("", trades[0]);
+        output.WriteLine($"{orders.Count} orders and {trades[0].Split('\n').Length} trades of microsoft's, the same on {live.Count} nodes");
+    }
+
+    private static async Task WaitForAsync(string what, Func<Task<bool>> condition)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(s_deadline.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            try
+            {
+                if (await condition()) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException)
+            {
+                // A node between lives: ask again.
+            }
+            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"waited {s_deadline.TotalSeconds} s for {what}");
+            await Task.Delay(200);
+        }
+    }
+
+    private sealed record Pool(string Id, string Seller, string Sku, long Start, long End);
+
+    private sealed record Node(ServerProcess Server, TempDirectory Folder)
+    {
+        public HttpClient Http { get; } = new() { BaseAddress = Server.Address, Timeout = TimeSpan.FromSeconds(15) };
+
+        public string Url => Server.Address.ToString().TrimEnd('/');
+    }
+
+    private sealed record Acceptance(string OrderId, string Sku, long Gpus, long At);
+
+    /// <summary>Clients placing asks and bids through every node, each under its own Idempotency-Key, retried until answered.</summary>
+    private sealed class Traders(List<Node> nodes, Dictionary<string, string> tokens, Pool[] pools)
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly ConcurrentQueue<Acceptance> _accepted = new();
+        private int _retries;
+        private int _next;
+
+        public IReadOnlyCollection<Acceptance> Accepted => _accepted;
+
+        public int Retries => _retries;
+
+        public Task RunAsync(int workers) => Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkAsync(w))));
+
+        public async Task StopAsync() => await _stop.CancelAsync();
+
+        public Task WaitForAcceptedAsync(int count, TimeSpan deadline) => UntilAsync(() => _accepted.Count >= count, deadline);
+
+        public Task WaitForAsync(Func<Acceptance, bool> what, TimeSpan deadline) => UntilAsync(() => _accepted.Any(what), deadline);
+
+        /// <summary>Sends bids straight to one node, once each (no retry elsewhere): what that node answers.</summary>
+        public async Task<List<string>> SendDirectAsync(Node node, string seller, int count)
+        {
+            var pool = pools.First(p => p.Seller == seller);
+            var answers = new List<string>();
+            for (var i = 0; i < count; i++)
+            {
+                var order = Bid(pool, new Random(i));
+                try
+                {
+                    using var response = await SendAsync(node, order, Guid.NewGuid().ToString("N"));
+                    answers.Add(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    if (response.StatusCode == HttpStatusCode.Created) Record(order, await response.Content.ReadFromJsonAsync<JsonObject>());
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    answers.Add(e.GetType().Name);
+                }
+            }
+            return answers;
+        }
+
+        private async Task UntilAsync(Func<bool> condition, TimeSpan deadline)
+        {
+            var until = Stopwatch.GetTimestamp() + (long)(deadline.TotalSeconds * Stopwatch.Frequency);
+            while (!condition())
+            {
+                if (Stopwatch.GetTimestamp() > until) throw new TimeoutException($"the traders did not get there in {deadline.TotalSeconds} s ({_accepted.Count} accepted)");
+                await Task.Delay(100);
+            }
+        }
+
+        private async Task WorkAsync(int worker)
+        {
+            var random = new Random(worker);
+            while (!_stop.IsCancellationRequested)
+            {
+                var pool = pools[random.Next(pools.Length)];
+                var order = random.Next(2) == 0 ? Ask(pool, random) : Bid(pool, random);
+                var key = Guid.NewGuid().ToString("N");
+                // Until the order is answered for sure: a 503 or a dropped connection is retried on the next node, same key.
+                for (var attempt = 0; !_stop.IsCancellationRequested || attempt > 0; attempt++)
+                {
+                    Node node;
+                    lock (nodes) node = nodes.Where(n => !n.Server.HasExited).ElementAt(Interlocked.Increment(ref _next) % nodes.Count(n => !n.Server.HasExited));
+                    try
+                    {
+                        using var response = await SendAsync(node, order, key);
+                        if (response.StatusCode == HttpStatusCode.Created)
+                        {
+                            Record(order, await response.Content.ReadFromJsonAsync<JsonObject>());
+                            break;
+                        }
+                        if (response.StatusCode == HttpStatusCode.UnprocessableEntity) break;
+                        Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable,
+                            $"{order.Path} on {node.Url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                        Assert.True(response.Headers.RetryAfter is not null, "a 503 says when to retry");
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    {
+                        // The node died or froze under the request: the same key elsewhere.
+                    }
+                    Interlocked.Increment(ref _retries);
+                    if (attempt > 200) throw new TimeoutException($"{order.Path} under key {key} was never answered");
+                    await Task.Delay(100);
+                }
+            }
+        }
+
+        private void Record(Order order, JsonObject? placed)
+        {
+            var id = (string)placed!["order"]!["id"]!;
+            _accepted.Enqueue(new Acceptance(id, order.Sku, order.Gpus, Stopwatch.GetTimestamp()));
+        }
+
+        private async Task<HttpResponseMessage> SendAsync(Node node, Order order, string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, order.Path) { Content = new StringContent(order.Body, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[order.Organization]);
+            request.Headers.Add("Idempotency-Key", key);
+            return await node.Http.SendAsync(request);
+        }
+
+        private static Order Ask(Pool pool, Random random)
+        {
+            var (start, gpus) = Window(pool, random);
+            var price = 2.00m + random.Next(200) / 100m;
+            return new Order(pool.Seller, "api/v1/orders/asks", pool.Sku, gpus, JsonSerializer.Serialize(new
+            {
+                pool = pool.Id, gpus, start, end = start + 24, price = price.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
+            }));
+        }
+
+        private static Order Bid(Pool pool, Random random)
+        {
+            var (start, gpus) = Window(pool, random);
+            var limit = 2.00m + random.Next(200) / 100m;
+            return new Order("microsoft", "api/v1/orders/bids", pool.Sku, gpus, JsonSerializer.Serialize(new
+            {
+                sku = pool.Sku, gpus, start, end = start + 24, limit = limit.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
+            }));
+        }
+
+        // A few windows only, so bids meet asks and asks compete for the same hours.
+        private static (long Start, int Gpus) Window(Pool pool, Random random) => (pool.Start + 24 * random.Next(4), 8 * (1 + random.Next(16)));
+
+        private sealed record Order(string Organization, string Path, string Sku, long Gpus, string Body);
+    }
+}
