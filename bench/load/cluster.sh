@@ -3,23 +3,33 @@
 # cluster of 1, 2 and 3 `neocloud serve --cluster` nodes on the same PostgreSQL server (all on this machine, so the
 # nodes, PostgreSQL and wrk share its cores), on one market group (GB300) and on two (GB300 and H100, two shards);
 # then the latency of one client's orders sent to the node hosting the GB300 shard vs to a node that does not.
-# Every configuration gets a fresh database. Usage: bench/load/cluster.sh [--seconds 10] [--connections 64]
+# Every configuration gets a fresh database.
+# Usage: bench/load/cluster.sh [--seconds 10] [--connections 64] [--nodes "1 2 3"] [--no-single] [--cli path/to/neocloud.dll]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-seconds=10; connections=64
+seconds=10; connections=64; node_counts="1 2 3"; single=1; cli=src/Neocloud.Cli/bin/Release/net10.0/neocloud.dll
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
+    --nodes) node_counts=$2; shift 2 ;;
+    --no-single) single=0; shift ;;
+    --cli) cli=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" >&2; exit 2; }
-dotnet build -c Release src/Neocloud.Cli -v q -nologo >/dev/null
+[ "$cli" != src/Neocloud.Cli/bin/Release/net10.0/neocloud.dll ] || dotnet build -c Release src/Neocloud.Cli -v q -nologo >/dev/null
 admin_db=$(scripts/postgres.sh start)
 work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+# The nodes start in command substitutions (subshells), so their pids go to a file.
+stop_all() {
+  [ -f "$work/pids" ] || return 0
+  while read -r p; do kill "$p" 2>/dev/null || true; done < "$work/pids"
+  while read -r p; do while kill -0 "$p" 2>/dev/null; do sleep 0.2; done; done < "$work/pids"
+  rm -f "$work/pids"
+}
+cleanup() { stop_all; rm -rf "$work"; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 new_db() {
@@ -36,10 +46,10 @@ start_node() {
   local extra=()
   if [ "${1:-}" = "--cluster" ]; then extra=(--cluster --silo-port "$(free_port)" --gateway-port "$(free_port)"); fi
   mkdir -p "$folder"
-  dotnet src/Neocloud.Cli/bin/Release/net10.0/neocloud.dll serve --urls "http://127.0.0.1:$port" --data "$folder" --rate-limit 10000000 \
+  dotnet "$cli" serve --urls "http://127.0.0.1:$port" --data "$folder" --rate-limit 10000000 \
     --db "$db" "${extra[@]}" > "$folder/serve.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 600); do grep -q "listening" "$folder/serve.log" && break; sleep 0.2; done
+  echo $! >> "$work/pids"
+  for _ in $(seq 600); do grep -q "listening" "$folder/serve.log" 2>/dev/null && break; sleep 0.2; done
   grep -q "listening" "$folder/serve.log" || { cat "$folder/serve.log" >&2; exit 1; }
   echo "http://127.0.0.1:$port"
 }
@@ -75,12 +85,14 @@ one=GB300:bench
 two=GB300:bench,H100:bench-h100
 
 echo "== durable orders/s, $connections connections, ${seconds}s (same machine: nodes, PostgreSQL and wrk share $(nproc) cores)"
-db=$(new_db); url=$(start_node "$db" "$work/single")
-admin=$(cat "$work/single/admin.token"); prepare "$url"
-echo "one machine, PostgreSQL:  one group $(load $one "$url")   two groups $(load $two "$url")"
-kill "${pids[@]}"; wait 2>/dev/null || true; pids=()
+if [ "$single" = 1 ]; then
+  db=$(new_db); url=$(start_node "$db" "$work/single")
+  admin=$(cat "$work/single/admin.token"); prepare "$url"
+  echo "one machine, PostgreSQL:  one group $(load $one "$url")   two groups $(load $two "$url")"
+  stop_all
+fi
 
-for nodes in 1 2 3; do
+for nodes in $node_counts; do
   db=$(new_db); urls=()
   urls+=("$(start_node "$db" "$work/c$nodes-0" --cluster)")
   for i in $(seq 2 $nodes); do urls+=("$(start_node "$db" "$work/c$nodes-$i" --cluster)"); done
@@ -98,5 +110,5 @@ for nodes in 1 2 3; do
       wrk -t1 -c1 -d"${seconds}s" --latency -s bench/load/orders.lua "$1" | grep -E "  50%|  99%|Requests/sec" | tr -s ' ' | tr '\n' ' '; echo
     done
   fi
-  kill "${pids[@]}"; wait 2>/dev/null || true; pids=()
+  stop_all
 done

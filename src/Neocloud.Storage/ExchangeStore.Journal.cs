@@ -1,3 +1,4 @@
+using Npgsql;
 using System.Runtime.CompilerServices;
 using Dapper;
 
@@ -17,10 +18,14 @@ public sealed partial class ExchangeStore
         }
         await using var connection = await _postgres.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // The fence first, alone: a stale activation must learn it is fenced before any of its rows meets the owner's.
-        if (batch.Fence is { } fence && await connection.ExecuteAsync(MoveFenceSql, fence, transaction) != 1)
+        try
+        {
+            await PostgresBatchRows.WriteAsync(connection, transaction, batch, cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == Schema.SchemaScript.FencedState && batch.Fence is { } fence)
+        {
             throw new ShardFencedException(fence.Shard, fence.Epoch);
-        await PostgresBatchRows.WriteAsync(connection, transaction, batch, cancellationToken);
+        }
         foreach (var write in batch.Writes) await connection.ExecuteAsync(write.Sql, write.Parameters, transaction);
         await transaction.CommitAsync(cancellationToken);
     }

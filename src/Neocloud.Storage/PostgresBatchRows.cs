@@ -15,6 +15,13 @@ internal sealed class PostgresBatchRows : BatchRows.ISink
     public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CommitBatch batch, CancellationToken cancellationToken)
     {
         await using var rows = new NpgsqlBatch(connection, transaction);
+        if (batch.Fence is { } fence)
+        {
+            // First, so a stale activation's batch fails on the fence before any of its rows meets the owner's.
+            var move = new NpgsqlBatchCommand("SELECT neocloud_move_fence($1, $2, $3, $4)");
+            foreach (var value in new object[] { fence.Shard, fence.Epoch, fence.After, fence.Through }) move.Parameters.Add(new NpgsqlParameter { Value = value });
+            rows.BatchCommands.Add(move);
+        }
         BatchRows.Write(batch, new PostgresBatchRows(rows));
         if (rows.BatchCommands.Count > 0) await rows.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -8,6 +8,30 @@ internal static class SchemaScript
     {
         var blob = provider == StoreProvider.Postgres ? "BYTEA" : "BLOB";
         var integer = provider == StoreProvider.Postgres ? "BIGINT" : "INTEGER";
+        return Tables(blob, integer) + (provider == StoreProvider.Postgres ? PostgresFence : "");
+    }
+
+    /// <summary>The SQLSTATE <c>neocloud_move_fence</c> raises when the shard's epoch is no longer the caller's.</summary>
+    public const string FencedState = "NCF01";
+
+    /// <summary>
+    /// A cluster shard's fence move as one statement that fails the batch it leads when the epoch moved on (or the
+    /// journal is not where the activation thinks), so the fence costs no round trip of its own.
+    /// </summary>
+    private const string PostgresFence = $"""
+
+        CREATE OR REPLACE FUNCTION neocloud_move_fence(p_shard TEXT, p_epoch BIGINT, p_after BIGINT, p_through BIGINT) RETURNS VOID AS $$
+        BEGIN
+            UPDATE shard_fences SET last_seq = p_through WHERE shard = p_shard AND epoch = p_epoch AND last_seq = p_after;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'shard % is fenced: epoch % does not own it at sequence %', p_shard, p_epoch, p_after USING ERRCODE = '{FencedState}';
+            END IF;
+        END
+        $$ LANGUAGE plpgsql;
+        """;
+
+    private static string Tables(string blob, string integer)
+    {
         return $"""
             CREATE TABLE IF NOT EXISTS organizations (
                 id TEXT PRIMARY KEY,
