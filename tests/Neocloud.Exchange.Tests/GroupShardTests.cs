@@ -26,10 +26,13 @@ public sealed class GroupShardTests
         Assert.Equal(3, Assert.Single(await rig.Store.ShardClaimsAsync()).LastSequence);
     }
 
-    [Fact]
-    public async Task A_newer_activation_fences_the_old_one_which_writes_nothing_more()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_newer_activation_fences_the_old_one_which_writes_nothing_more(bool postgres)
     {
         await using var rig = await ShardRig.StartAsync();
+        if (postgres) await rig.UsePostgresAsync();
         var old = await StartAsync(rig, "rack-blackwell");
         await AcceptAsync(old, ShardRig.Pool("g1", "iren", 100));
         await AcceptAsync(old, ShardRig.Ask("a1", "iren", "g1", 10, "2.00"));

@@ -45,6 +45,17 @@ public sealed class ShardRig : IAsyncDisposable
         return rig;
     }
 
+    /// <summary>Moves the rig to a fresh PostgreSQL database (the shard on SQLite stays, unused), for tests of what PostgreSQL does its own way.</summary>
+    public async Task UsePostgresAsync()
+    {
+        await Shard.DisposeAsync();
+        await Store.DisposeAsync();
+        Store = await ExchangeStore.OpenAsync(StoreOptions.Postgres(PostgresServer.CreateDatabase("shard")));
+        await Store.EnsureOrganizationsAsync(ReferenceCatalog.Embedded.Organizations.Select(o => new OrganizationRecord(o.Id, o.Name, 0)));
+        Shard = NewShard(Store, 10_000);
+        await Shard.StartAsync(CancellationToken.None);
+    }
+
     /// <summary>Stops the shard (writing its final snapshot) and starts a new one on the same store, as a restart does.</summary>
     public async Task RestartAsync()
     {
