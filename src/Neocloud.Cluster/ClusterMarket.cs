@@ -47,8 +47,9 @@ public sealed partial class ClusterMarket(IGrainFactory grains, ExchangeStore st
                 var json = await grains.GetGrain<IMarketGroupGrain>(group.Value!).SubmitAsync(ShardCall.Of(request, idempotency?.Key));
                 outcome = OutcomeJson.Read(json);
             }
-            catch (Exception e) when (e is not OperationCanceledException or TaskCanceledException)
+            catch (Exception e)
             {
+                // Whatever failed — the node died, the call timed out, the silo is stopping — this node has no answer.
                 LogNoAnswer(e, group.Value!);
                 return NoAnswer;
             }

@@ -17,8 +17,12 @@ namespace Neocloud.Cluster.Grains;
 public sealed partial class MarketGroupGrain(ExchangeStore store, TimeProvider clock, ILoggerFactory logs, ClusterSettings settings, ILocalSiloDetails silo)
     : Grain, IMarketGroupGrain
 {
+    /// <summary>How long a shard remembers idempotency keys it applied (as <see cref="MarketShard"/> does).</summary>
+    private static readonly TimeSpan s_keyMemory = TimeSpan.FromMinutes(10);
+
     private readonly ILogger _log = logs.CreateLogger<MarketGroupGrain>();
     private MarketShard? _shard;
+    private DateTimeOffset _activatedAt;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -26,6 +30,7 @@ public sealed partial class MarketGroupGrain(ExchangeStore store, TimeProvider c
         var shard = new MarketShard(store, clock, logs.CreateLogger<MarketShard>(), settings.SnapshotEvery, group: group);
         await shard.StartAsync(cancellationToken);
         _shard = shard;
+        _activatedAt = clock.GetUtcNow();
         LogActivated(group, shard.Epoch, shard.Sequence, silo.SiloAddress.ToString());
     }
 
@@ -37,6 +42,7 @@ public sealed partial class MarketGroupGrain(ExchangeStore store, TimeProvider c
     public async Task<string> SubmitAsync(ShardCall call)
     {
         if (Live() is not { } shard) return OutcomeJson.Write(Failure.Unavailable);
+        if (call.Key is { } asked && clock.GetUtcNow() - _activatedAt < s_keyMemory && await StoredAsync(asked) is { } stored) return stored;
         var key = call.Key is { } k
             ? new Idempotency<Committed>(new IdempotencyKey(k.OrganizationId, k.Key, k.RequestHash),
                 outcome => new StoredAnswer(OutcomeJson.Pending, OutcomeJson.Write(outcome)))
@@ -71,6 +77,19 @@ public sealed partial class MarketGroupGrain(ExchangeStore store, TimeProvider c
         var fenced = shard is null || shard.IsFenced;
         if (fenced) DeactivateOnIdle();
         return Task.FromResult(new ShardStatus(this.GetPrimaryKeyString(), silo.SiloAddress.ToParsableString(), shard?.Epoch ?? 0, shard?.Sequence ?? 0, fenced));
+    }
+
+    /// <summary>
+    /// The answer kept for a key an earlier activation applied. The shard remembers the keys it applied itself; for
+    /// as long as a key is remembered, one applied before this activation is looked up in the store, so a retry that
+    /// reaches the group's new home lands once.
+    /// </summary>
+    private async Task<string?> StoredAsync(WireKey key)
+    {
+        if (await store.FindIdempotencyAsync(key.OrganizationId, key.Key) is not { } prior) return null;
+        return OutcomeJson.Write(prior.RequestHash == key.RequestHash
+            ? Outcome<Committed>.Replay(new StoredAnswer((int)prior.StatusCode, prior.Response))
+            : Failure.KeyReused);
     }
 
     /// <summary>The shard while it may still write; a fenced one makes this activation go.</summary>
