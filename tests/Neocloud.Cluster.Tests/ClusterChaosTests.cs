@@ -57,9 +57,9 @@ public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
         var journalAtKill = (long)(await ClusterAsync(hosting, admin))["shards"]!.AsArray().First(s => (string?)s!["group"] == "rack-blackwell")!["sequence"]!;
         var killedAt = Stopwatch.GetTimestamp();
         hosting.Server.Kill();
-        await traders.WaitForAsync(a => a.Sku == "GB200" && a.At > killedAt, s_deadline);
-        var failover = Stopwatch.GetElapsedTime(killedAt, traders.Accepted.Where(a => a.Sku == "GB200" && a.At > killedAt).Min(a => a.At));
-        output.WriteLine($"kill -9 of the node hosting rack-blackwell (journal at {journalAtKill}): first accepted GB200 command elsewhere after {failover.TotalSeconds:0.00} s");
+        await traders.WaitForAsync(a => a.Sku == "GB200" && a.SentAt > killedAt, s_deadline);
+        var failover = Stopwatch.GetElapsedTime(killedAt, traders.Accepted.Where(a => a.Sku == "GB200" && a.SentAt > killedAt).Min(a => a.At));
+        output.WriteLine($"kill -9 of the node hosting rack-blackwell (journal at {journalAtKill}): first GB200 command sent after the kill and accepted, answered after {failover.TotalSeconds:0.00} s");
 
         // A supervisor restarts the killed node; it rejoins as a new silo.
         lock (_nodes) _nodes.Remove(hosting);
@@ -76,7 +76,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
         {
             await WaitForAsync("the frozen node declared dead", async () =>
                 (await ClusterAsync(watcher, admin))["nodes"]!.AsArray().Any(n => (string?)n!["url"] == frozen.Url && (string?)n["status"] == "dead"));
-            await traders.WaitForAsync(a => a.Sku == "H100" && a.At > pausedAt, s_deadline);
+            await traders.WaitForAsync(a => a.Sku == "H100" && a.SentAt > pausedAt, s_deadline);
         }
         finally
         {
@@ -242,6 +242,24 @@ public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(traders.Accepted.Count, orders.Count);
         Assert.Equal(traders.Accepted.Count, traders.Accepted.Select(a => a.OrderId).Distinct().Count());
 
+        // Two activations never both wrote: each shard's journal runs 1, 2, 3, … with epochs that never go back.
+        await using (var database = new Npgsql.NpgsqlConnection(_database))
+        {
+            await database.OpenAsync();
+            await using var read = new Npgsql.NpgsqlCommand("SELECT shard, sequence, epoch FROM shard_journal ORDER BY shard, sequence", database);
+            await using var rows = await read.ExecuteReaderAsync();
+            var last = new Dictionary<string, (long Sequence, long Epoch)>();
+            while (await rows.ReadAsync())
+            {
+                var (shard, sequence, epoch) = (rows.GetString(0), rows.GetInt64(1), rows.GetInt64(2));
+                var (previous, previousEpoch) = last.GetValueOrDefault(shard, (0, 0));
+                Assert.Equal(previous + 1, sequence);
+                Assert.True(epoch >= previousEpoch, $"{shard} sequence {sequence} was written at epoch {epoch} after epoch {previousEpoch}");
+                last[shard] = (sequence, epoch);
+            }
+            Assert.True(last["rack-blackwell"].Epoch > 1, "the killed node's shard was written by a later activation");
+        }
+
         // No pool hour sold or offered past its capacity.
         foreach (var pool in pools)
         {
@@ -286,7 +304,8 @@ public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
         public string Url => Server.Address.ToString().TrimEnd('/');
     }
 
-    private sealed record Acceptance(string OrderId, string Sku, long Gpus, long At);
+    /// <summary>An acknowledged order: when the attempt that landed it was sent, and when its answer came.</summary>
+    private sealed record Acceptance(string OrderId, string Sku, long Gpus, long SentAt, long At);
 
     /// <summary>Clients placing asks and bids through every node, each under its own Idempotency-Key, retried until answered.</summary>
     private sealed class Traders(List<Node> nodes, Dictionary<string, string> tokens, Pool[] pools)
@@ -318,9 +337,10 @@ public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
                 var order = Bid(pool, new Random(i));
                 try
                 {
+                    var sent = Stopwatch.GetTimestamp();
                     using var response = await SendAsync(node, order, Guid.NewGuid().ToString("N"));
                     answers.Add(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    if (response.StatusCode == HttpStatusCode.Created) Record(order, await response.Content.ReadFromJsonAsync<JsonObject>());
+                    if (response.StatusCode == HttpStatusCode.Created) Record(order, sent, await response.Content.ReadFromJsonAsync<JsonObject>());
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
@@ -355,10 +375,11 @@ public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
                     lock (nodes) node = nodes.Where(n => !n.Server.HasExited).ElementAt(Interlocked.Increment(ref _next) % nodes.Count(n => !n.Server.HasExited));
                     try
                     {
+                        var sent = Stopwatch.GetTimestamp();
                         using var response = await SendAsync(node, order, key);
                         if (response.StatusCode == HttpStatusCode.Created)
                         {
-                            Record(order, await response.Content.ReadFromJsonAsync<JsonObject>());
+                            Record(order, sent, await response.Content.ReadFromJsonAsync<JsonObject>());
                             break;
                         }
                         if (response.StatusCode == HttpStatusCode.UnprocessableEntity) break;
@@ -377,10 +398,10 @@ public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
             }
         }
 
-        private void Record(Order order, JsonObject? placed)
+        private void Record(Order order, long sentAt, JsonObject? placed)
         {
             var id = (string)placed!["order"]!["id"]!;
-            _accepted.Enqueue(new Acceptance(id, order.Sku, order.Gpus, Stopwatch.GetTimestamp()));
+            _accepted.Enqueue(new Acceptance(id, order.Sku, order.Gpus, sentAt, Stopwatch.GetTimestamp()));
         }
 
         private async Task<HttpResponseMessage> SendAsync(Node node, Order order, string key)
