@@ -57,7 +57,15 @@ public sealed partial class ClusterMarket(IGrainFactory grains, ExchangeStore st
         if (idempotency is not null && outcome.Replayed is null)
         {
             var answer = idempotency.Answer(outcome);
-            await store.CompleteIdempotencyAsync(idempotency.Key.OrganizationId, idempotency.Key.Key, answer.Code, answer.Body);
+            try
+            {
+                await store.CompleteIdempotencyAsync(idempotency.Key.OrganizationId, idempotency.Key.Key, answer.Code, answer.Body);
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                // The command and its raw outcome are committed: a retry is answered from that outcome, so this answer stands.
+                LogAnswerNotStored(e, idempotency.Key.Key);
+            }
         }
         if (outcome.IsAccepted) Changed?.Invoke();
         return outcome;
@@ -148,6 +156,9 @@ public sealed partial class ClusterMarket(IGrainFactory grains, ExchangeStore st
         if (await store.GetPoolAsync(poolId) is not { } pool) return null;
         return _poolSkus[poolId] = pool.Sku;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the answer to idempotency key {Key} was not stored; a retry will be answered from the committed outcome")]
+    private partial void LogAnswerNotStored(Exception error, string key);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "the shard of {Group} did not answer")]
     private partial void LogNoAnswer(Exception error, string group);
