@@ -16,10 +16,8 @@ namespace Neocloud.Cluster.Hosting;
 public sealed partial class ShardKeeper(IGrainFactory grains, ClusterMarket market, ExchangeStore store, ClusterSettings settings, ILocalSiloDetails silo,
     TimeProvider clock, ILogger<ShardKeeper> log) : BackgroundService
 {
+    /// <summary>The last status each group's shard gave (to tell live views when a sequence moved).</summary>
     private readonly ConcurrentDictionary<string, ShardStatus> _latest = new();
-
-    /// <summary>The last status each group's shard gave.</summary>
-    public IReadOnlyDictionary<string, ShardStatus> Latest => _latest;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
