@@ -17,9 +17,6 @@ namespace Neocloud.Cluster.Grains;
 public sealed partial class MarketGroupGrain(ExchangeStore store, TimeProvider clock, ILoggerFactory logs, ClusterSettings settings, ILocalSiloDetails silo)
     : Grain, IMarketGroupGrain
 {
-    /// <summary>How long a shard remembers idempotency keys it applied (as <see cref="MarketShard"/> does).</summary>
-    private static readonly TimeSpan s_keyMemory = TimeSpan.FromMinutes(10);
-
     private readonly ILogger _log = logs.CreateLogger<MarketGroupGrain>();
     private MarketShard? _shard;
     private DateTimeOffset _activatedAt;
@@ -42,7 +39,7 @@ public sealed partial class MarketGroupGrain(ExchangeStore store, TimeProvider c
     public async Task<string> SubmitAsync(ShardCall call)
     {
         if (Live() is not { } shard) return OutcomeJson.Write(Failure.Unavailable);
-        if (call.Key is { } asked && clock.GetUtcNow() - _activatedAt < s_keyMemory && await StoredAsync(asked) is { } stored) return stored;
+        if (call.Key is { } asked && MayHoldEarlierKeys(shard) && await StoredAsync(asked) is { } stored) return stored;
         var key = call.Key is { } k
             ? new Idempotency<Committed>(new IdempotencyKey(k.OrganizationId, k.Key, k.RequestHash),
                 outcome => new StoredAnswer(OutcomeJson.Pending, OutcomeJson.Write(outcome)))
@@ -78,6 +75,12 @@ public sealed partial class MarketGroupGrain(ExchangeStore store, TimeProvider c
         if (fenced) DeactivateOnIdle();
         return Task.FromResult(new ShardStatus(this.GetPrimaryKeyString(), silo.SiloAddress.ToParsableString(), shard?.Epoch ?? 0, shard?.Sequence ?? 0, fenced));
     }
+
+    /// <summary>
+    /// True while a key this activation did not see arrive may have been applied by an earlier activation of the group
+    /// and still be in flight as a retry: never at epoch 1 (there was none), and not after the shard's key memory.
+    /// </summary>
+    private bool MayHoldEarlierKeys(MarketShard shard) => shard.Epoch > 1 && clock.GetUtcNow() - _activatedAt < MarketShard.KeyMemory;
 
     /// <summary>
     /// The answer kept for a key an earlier activation applied. The shard remembers the keys it applied itself; for

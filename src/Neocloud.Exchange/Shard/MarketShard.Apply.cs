@@ -150,7 +150,7 @@ public sealed partial class MarketShard
     {
         foreach (var (key, entry) in _recentKeys)
         {
-            if (now - entry.At > s_keyMemory) _recentKeys.Remove(key);
+            if (now - entry.At > KeyMemory) _recentKeys.Remove(key);
         }
     }
 }

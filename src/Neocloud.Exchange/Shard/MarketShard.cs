@@ -24,7 +24,8 @@ namespace Neocloud.Exchange.Shard;
 public sealed partial class MarketShard : IAsyncDisposable
 {
     private const int MaxBatch = 1024;
-    private static readonly TimeSpan s_keyMemory = TimeSpan.FromMinutes(10);
+    /// <summary>How long the shard remembers an idempotency key it applied, to answer a retry racing the first commit.</summary>
+    public static readonly TimeSpan KeyMemory = TimeSpan.FromMinutes(10);
 
     private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ExchangeStore _store;
