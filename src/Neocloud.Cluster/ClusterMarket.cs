@@ -132,6 +132,7 @@ public sealed partial class ClusterMarket(IGrainFactory grains, ExchangeStore st
     private async Task<string?> GroupOfAsync(MarketCommand command) => command switch
     {
         BidCommand bid => MarketGroups.Of(bid.Sku),
+        PortfolioCommand { Legs.Count: > 0 } portfolio => MarketGroups.Of(portfolio.Legs[0].Sku),
         PoolCommand pool => MarketGroups.Of(pool.Sku),
         AskCommand ask => await PoolSkuAsync(ask.PoolId) is { } sku ? MarketGroups.Of(sku) : null,
         CapacityCommand add => await PoolSkuAsync(add.PoolId) is { } sku ? MarketGroups.Of(sku) : null,
@@ -147,6 +148,7 @@ public sealed partial class ClusterMarket(IGrainFactory grains, ExchangeStore st
         AskCommand ask => Failure.MarketRejected(Rules.UnknownPool("ask", ask.OrderId, ask.PoolId)),
         CapacityCommand add => Failure.MarketRejected(Rules.UnknownPool("capacity", add.PoolId, add.PoolId)),
         ReserveCommand reserve => Failure.MarketRejected(Rules.UnknownPool("reserve", reserve.ReservationId, reserve.PoolId)),
+        PortfolioCommand portfolio => Failure.MarketRejected(Rules.Portfolio(portfolio, _ => null) ?? "the portfolio names no market group"),
         _ => Failure.MarketRejected("the command names no market group"),
     };
 

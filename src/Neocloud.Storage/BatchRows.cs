@@ -7,7 +7,7 @@ namespace Neocloud.Storage;
 /// </summary>
 internal static class BatchRows
 {
-    private const int Journal = 0, Pool = 1, Capacity = 2, Order = 3, OrderUpdate = 4, Trade = 5, Idempotency = 6, ShardJournal = 7;
+    private const int Journal = 0, Pool = 1, Capacity = 2, Order = 3, OrderUpdate = 4, Trade = 5, Idempotency = 6, ShardJournal = 7, Portfolio = 8;
 
     /// <summary>The statements, by index; each takes its values in the order the <c>Write</c> method passes them.</summary>
     public static readonly IReadOnlyList<Statement> Statements =
@@ -16,12 +16,13 @@ internal static class BatchRows
         Statement.Insert("pools", "id", "provider_id", "site_id", "sku", "region", "created_sequence"),
         Statement.Insert("pool_capacity", "pool_id", "start_hour", "end_hour", "gpus"),
         Statement.Insert("orders", "id", "organization_id", "side", "sku", "region", "pool_id", "gpus", "start_hour", "end_hour", "price_ticks", "tif",
-            "status", "traded_gpu_hours", "placed_sequence", "placed_ms", "updated_ms"),
+            "status", "traded_gpu_hours", "placed_sequence", "placed_ms", "updated_ms", "alternatives"),
         new(p => $"UPDATE orders SET status = {p}2, traded_gpu_hours = traded_gpu_hours + {p}3, updated_ms = {p}4 WHERE id = {p}1"),
         Statement.Insert("trades", "trade_no", "sequence", "bid_id", "ask_id", "buyer_id", "seller_id", "pool_id", "sku", "region", "gpus", "start_hour",
             "end_hour", "price_ticks", "executed_ms"),
         Statement.Insert("idempotency", "organization_id", "idempotency_key", "request_hash", "status_code", "response", "created_ms"),
         Statement.Insert("shard_journal", "shard", "epoch", "sequence", "recorded_ms", "organization_id", "command"),
+        Statement.Insert("portfolios", "id", "organization_id", "status", "cancelled_leg", "legs", "placed_sequence", "placed_ms"),
     ];
 
     /// <summary>Passes every row of the batch to the sink: journal first, then the read models and idempotency records.</summary>
@@ -40,7 +41,7 @@ internal static class BatchRows
         foreach (var o in batch.NewOrders)
         {
             sink.Row(Order, [o.Id, o.OrganizationId, o.Side.Text(), o.Sku, o.Region, o.PoolId, o.Gpus, o.StartHour, o.EndHour, o.PriceTicks, o.Tif?.Text(),
-                o.Status.Text(), o.TradedGpuHours, o.PlacedSequence, o.PlacedMs, o.UpdatedMs]);
+                o.Status.Text(), o.TradedGpuHours, o.PlacedSequence, o.PlacedMs, o.UpdatedMs, o.Alternatives]);
         }
         foreach (var u in batch.OrderUpdates) sink.Row(OrderUpdate, [u.Id, u.Status.Text(), u.TradedGpuHoursDelta, u.UpdatedMs]);
         foreach (var t in batch.Trades)
@@ -48,6 +49,7 @@ internal static class BatchRows
             sink.Row(Trade, [t.TradeNo, t.Sequence, t.BidId, t.AskId, t.BuyerId, t.SellerId, t.PoolId, t.Sku, t.Region, t.Gpus, t.StartHour, t.EndHour,
                 t.PriceTicks, t.ExecutedMs]);
         }
+        foreach (var f in batch.Portfolios) sink.Row(Portfolio, [f.Id, f.OrganizationId, f.Status, f.CancelledLeg, f.Legs, f.PlacedSequence, f.PlacedMs]);
         foreach (var i in batch.Idempotency) sink.Row(Idempotency, [i.OrganizationId, i.IdempotencyKey, i.RequestHash, i.StatusCode, i.Response, i.CreatedMs]);
     }
 
@@ -79,5 +81,6 @@ internal static class BatchRows
 
         public static implicit operator Value(long number) => new(number, null, false);
         public static implicit operator Value(string? text) => new(0, text, text is null);
+        public static implicit operator Value(long? number) => new(number ?? 0, null, number is null);
     }
 }

@@ -9,7 +9,24 @@ public sealed partial class ExchangeStore
     private const string OrderColumns =
         "id AS Id, organization_id AS OrganizationId, side AS Side, sku AS Sku, region AS Region, pool_id AS PoolId, gpus AS Gpus, " +
         "start_hour AS StartHour, end_hour AS EndHour, price_ticks AS PriceTicks, tif AS Tif, status AS Status, " +
-        "traded_gpu_hours AS TradedGpuHours, placed_sequence AS PlacedSequence, placed_ms AS PlacedMs, updated_ms AS UpdatedMs";
+        "traded_gpu_hours AS TradedGpuHours, placed_sequence AS PlacedSequence, placed_ms AS PlacedMs, updated_ms AS UpdatedMs, alternatives AS Alternatives";
+
+    private const string PortfolioColumns =
+        "id AS Id, organization_id AS OrganizationId, status AS Status, cancelled_leg AS CancelledLeg, legs AS Legs, placed_sequence AS PlacedSequence, placed_ms AS PlacedMs";
+
+    /// <summary>A portfolio order, or null.</summary>
+    public async Task<PortfolioRecord?> GetPortfolioAsync(string id, CancellationToken cancellationToken = default) =>
+        await SingleAsync<PortfolioRecord>($"SELECT {PortfolioColumns} FROM portfolios WHERE id = @id", new { id }, cancellationToken);
+
+    /// <summary>An organization's portfolio orders, oldest first.</summary>
+    public async Task<Page<PortfolioRecord>> ListPortfoliosAsync(string organizationId, string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<PortfolioRecord>(new CommandDefinition(
+            $"SELECT {PortfolioColumns} FROM portfolios WHERE organization_id = @organizationId AND placed_sequence > @after ORDER BY placed_sequence LIMIT @take",
+            new { organizationId, after = ParseCursor(after), take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
+        return PageOf(rows, limit, r => r.PlacedSequence.ToString(CultureInfo.InvariantCulture));
+    }
 
     private const string TradeColumns =
         "trade_no AS TradeNo, sequence AS Sequence, bid_id AS BidId, ask_id AS AskId, buyer_id AS BuyerId, seller_id AS SellerId, " +

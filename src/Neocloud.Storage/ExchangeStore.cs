@@ -45,11 +45,18 @@ public sealed partial class ExchangeStore : IAsyncDisposable
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('neocloud-schema'))", transaction: transaction);
             await connection.ExecuteAsync(SchemaScript.For(options.Provider), transaction: transaction);
+            foreach (var (table, column, type) in SchemaScript.AddedColumns)
+                await connection.ExecuteAsync($"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {type}", transaction: transaction);
             await transaction.CommitAsync(cancellationToken);
         }
         else
         {
             await connection.ExecuteAsync(SchemaScript.For(options.Provider));
+            foreach (var (table, column, type) in SchemaScript.AddedColumns)
+            {
+                var present = await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = @column", new { column });
+                if (present == 0) await connection.ExecuteAsync($"ALTER TABLE {table} ADD COLUMN {column} {type}");
+            }
         }
         return store;
     }

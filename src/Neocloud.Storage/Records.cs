@@ -38,7 +38,14 @@ public sealed record OrderRecord(
     long TradedGpuHours,
     long PlacedSequence,
     long PlacedMs,
-    long UpdatedMs);
+    long UpdatedMs,
+    string? Alternatives = null);
+
+/// <summary>
+/// A portfolio order (all or none across legs, never resting): <c>filled</c>, or <c>cancelled</c> at the first leg that
+/// found no ask; its legs as JSON (each leg's body and, when filled, its trade number).
+/// </summary>
+public sealed record PortfolioRecord(string Id, string OrganizationId, string Status, long? CancelledLeg, string Legs, long PlacedSequence, long PlacedMs);
 
 /// <summary>A change to an order after a command: its new status, and GPU-hours traded by this command (added).</summary>
 public sealed record OrderUpdate(string Id, OrderStatus Status, long TradedGpuHoursDelta, long UpdatedMs);
@@ -79,6 +86,9 @@ public sealed class CommitBatch
     public List<IdempotencyRecord> Idempotency { get; } = [];
     public List<StoreWrite> Writes { get; } = [];
 
+    /// <summary>Portfolio orders placed.</summary>
+    public List<PortfolioRecord> Portfolios { get; } = [];
+
     /// <summary>
     /// For a cluster shard: the fence the commit must pass (this activation still owns the shard and the journal ends
     /// where it thinks), and the journal rows go to the shard's journal. Null on one machine.
@@ -86,7 +96,7 @@ public sealed class CommitBatch
     public ShardFence? Fence { get; set; }
 
     /// <summary>True when there is nothing to write.</summary>
-    public bool IsEmpty => Journal.Count == 0 && Idempotency.Count == 0 && Writes.Count == 0;
+    public bool IsEmpty => Journal.Count == 0 && Idempotency.Count == 0 && Writes.Count == 0 && Portfolios.Count == 0;
 
     /// <summary>Empties the batch for reuse.</summary>
     public void Clear()
@@ -99,6 +109,7 @@ public sealed class CommitBatch
         Trades.Clear();
         Idempotency.Clear();
         Writes.Clear();
+        Portfolios.Clear();
         Fence = null;
     }
 }

@@ -29,10 +29,25 @@ public class DifferentialTests
         Gen.Int.Sample(seed => SameEvents(Streams.Random(seed, 60, adversarial: seed % 2 == 0, scale: seed % 3 == 0 ? 1 : 60, gpuScale: 36)), iter: 600);
 
     [Fact]
+    public void Both_engines_emit_identical_events_on_streams_with_alternatives_pool_bids_and_portfolios() =>
+        Gen.Int.Sample(seed => SameEvents(Streams.Random(seed, 80, adversarial: seed % 2 == 0, scale: seed % 5 == 0 ? 60 : 1, v2: true)), iter: 2000);
+
+    [Fact]
     public void The_random_streams_reach_every_kind_of_event()
     {
-        var kinds = Enumerable.Range(0, 200).SelectMany(seed => Run(new ReferenceEngine(), Streams.Random(seed, 80, adversarial: seed % 2 == 0))).Select(e => e.Kind).ToHashSet();
+        var kinds = Enumerable.Range(0, 200).SelectMany(seed => Run(new ReferenceEngine(), Streams.Random(seed, 80, adversarial: seed % 2 == 0, v2: seed % 3 == 0))).Select(e => e.Kind).ToHashSet();
         Assert.Equal(Enum.GetValues<EventKind>().ToHashSet(), kinds);
+    }
+
+    [Fact]
+    public void The_v2_streams_fill_and_cancel_portfolios_and_trade_alternatives_at_each_sku()
+    {
+        var events = Enumerable.Range(0, 300).SelectMany(seed => Run(new ReferenceEngine(), Streams.Random(seed, 80, adversarial: seed % 2 == 0, v2: true))).ToList();
+        Assert.Contains(events, e => e.Kind == EventKind.Filled);
+        Assert.Contains(events, e => e.Kind == EventKind.Cancelled && e.Leg > 0);
+        Assert.Contains(events, e => e.Kind == EventKind.Trade && e.Bid!.Contains('#'));
+        Assert.Contains(events, e => e.Kind == EventKind.Rejected && e.Reason!.Contains("different market groups"));
+        Assert.Contains(events, e => e.Kind == EventKind.Rejected && e.Reason!.Contains("legs, need 2 to 16"));
     }
 
     [Fact]
@@ -41,7 +56,7 @@ public class DifferentialTests
         {
             var engine = new ReferenceEngine();
             var events = new List<MarketEvent>();
-            foreach (var line in Streams.Random(seed, 80, adversarial: seed % 2 == 0))
+            foreach (var line in Streams.Random(seed, 80, adversarial: seed % 2 == 0, v2: seed % 3 == 0))
             {
                 Streams.Apply(engine, line, events);
                 foreach (var pool in engine.PoolIds)
@@ -62,12 +77,12 @@ public class DifferentialTests
             var (fast, plain) = (new IndexedEngine(), new ReferenceEngine());
             var events = new List<MarketEvent>();
             // Scale 60 files asks under several buckets, each of which the book must list once.
-            foreach (var line in Streams.Random(seed, 60, adversarial: seed % 3 == 0, scale: seed % 2 == 0 ? 60 : 1))
+            foreach (var line in Streams.Random(seed, 60, adversarial: seed % 3 == 0, scale: seed % 2 == 0 ? 60 : 1, v2: seed % 5 < 2))
             {
                 Streams.Apply(fast, line, events);
                 Streams.Apply(plain, line, events);
             }
-            foreach (var sku in new[] { "GB300", "H100" })
+            foreach (var sku in new[] { "GB300", "H100", "GB200" })
             {
                 foreach (var region in new[] { null, "us-tx" })
                 {
@@ -87,7 +102,7 @@ public class DifferentialTests
     public void A_snapshot_and_the_rest_of_the_stream_give_the_events_of_a_full_replay() =>
         Gen.Select(Gen.Int, Gen.Int[0, 80]).Sample((seed, cut) =>
         {
-            var commands = Streams.Random(seed, 80, adversarial: seed % 2 == 0, scale: seed % 3 == 0 ? 60 : 1);
+            var commands = Streams.Random(seed, 80, adversarial: seed % 2 == 0, scale: seed % 3 == 0 ? 60 : 1, v2: seed % 4 < 2);
             cut = Math.Min(cut, commands.Count);
             var full = Run(new IndexedEngine(), commands);
 
@@ -110,7 +125,7 @@ public class DifferentialTests
     public void A_captured_state_is_the_state_at_capture_whatever_the_engine_does_afterwards() =>
         Gen.Select(Gen.Int, Gen.Int[0, 80]).Sample((seed, cut) =>
         {
-            var commands = Streams.Random(seed, 80, adversarial: seed % 2 == 0, scale: seed % 3 == 0 ? 60 : 1);
+            var commands = Streams.Random(seed, 80, adversarial: seed % 2 == 0, scale: seed % 3 == 0 ? 60 : 1, v2: seed % 4 < 2);
             cut = Math.Min(cut, commands.Count);
             var engine = new IndexedEngine();
             Run(engine, commands.Take(cut));

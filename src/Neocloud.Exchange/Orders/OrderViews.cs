@@ -12,15 +12,44 @@ public sealed record PlacedView(OrderView Order, IReadOnlyList<TradeView> Trades
         new(OrderView.Of(committed.Order!), committed.Trades.Select(t => TradeView.Of(t, caller)).ToList());
 }
 
-/// <summary>An order as its owner sees it. Prices are strings with exactly four decimals.</summary>
+/// <summary>
+/// An order as its owner sees it. Prices are strings with exactly four decimals. A bid written with alternatives shows
+/// them (its <c>Sku</c>/<c>Price</c> are the first's); a pool-targeted bid shows its <c>Pool</c>.
+/// </summary>
 public sealed record OrderView(
     string Id, OrderSide Side, string Sku, string? Region, string? Pool, long Gpus, long Start, long End, string Price, TimeInForce? Tif,
     OrderStatus Status, long TradedGpuHours, DateTimeOffset Placed, DateTimeOffset Updated)
 {
+    /// <summary>The SKUs and limits of a bid written with alternatives, else null.</summary>
+    public IReadOnlyList<AlternativeView>? Alternatives { get; init; }
+
     public static OrderView Of(OrderRecord o) => new(o.Id, o.Side, o.Sku, o.Region, o.PoolId, o.Gpus, o.StartHour, o.EndHour,
         Prices.Format(o.PriceTicks), o.Tif, o.Status, o.TradedGpuHours, DateTimeOffset.FromUnixTimeMilliseconds(o.PlacedMs),
-        DateTimeOffset.FromUnixTimeMilliseconds(o.UpdatedMs));
+        DateTimeOffset.FromUnixTimeMilliseconds(o.UpdatedMs))
+    {
+        Alternatives = BidAlternatives.Parse(o.Alternatives),
+    };
 }
+
+/// <summary>
+/// A portfolio order as its owner sees it: <c>filled</c> with every leg's trade, or <c>cancelled</c> naming the first
+/// leg that found no ask (nothing traded).
+/// </summary>
+public sealed record PortfolioView(string Id, string Status, int? CancelledLeg, IReadOnlyList<PortfolioLegView> Legs, DateTimeOffset Placed)
+{
+    public static PortfolioView Of(PortfolioRecord p, IReadOnlyList<TradeRecord> trades, string caller)
+    {
+        var byNumber = trades.ToDictionary(t => t.TradeNo);
+        var legs = PortfolioLeg.Parse(p.Legs).Select((leg, i) => new PortfolioLegView(i, leg.Sku, leg.Limit, leg.Alternatives, leg.Region, leg.Pool,
+            leg.Gpus, leg.Start, leg.End, leg.Trade is { } no && byNumber.TryGetValue(no, out var t) ? TradeView.Of(t, caller) : null)).ToList();
+        return new PortfolioView(p.Id, p.Status, (int?)p.CancelledLeg, legs, DateTimeOffset.FromUnixTimeMilliseconds(p.PlacedMs));
+    }
+}
+
+/// <summary>One leg of a portfolio: its bid body and, when the portfolio filled, its trade.</summary>
+public sealed record PortfolioLegView(
+    int Index, string? Sku, string? Limit, IReadOnlyList<AlternativeView>? Alternatives, string? Region, string? Pool, int Gpus, long Start, long End,
+    TradeView? Trade);
 
 /// <summary>A trade seen by one of its parties: which side the caller was on, and the counterparty.</summary>
 public sealed record TradeView(

@@ -1,4 +1,5 @@
 using Neocloud.Domain.Orders;
+using Neocloud.Exchange.Orders;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Market.Commands;
 using Neocloud.Market.Engine;
@@ -84,8 +85,9 @@ public sealed partial class MarketShard
             {
                 var trades = Trades(readSequence, nowMs);
                 var status = trades.Count > 0 ? OrderStatus.Filled : Rested() ? OrderStatus.Open : OrderStatus.Cancelled;
-                var order = new OrderRecord(bid.OrderId, bid.Account, OrderSide.Bid, bid.Sku, bid.Region, null, bid.Gpus, bid.Window.Start.Value,
-                    bid.Window.End.Value, bid.Limit.Ticks, bid.ImmediateOrCancel ? TimeInForce.Ioc : TimeInForce.Gtc, status, trades.Sum(t => t.GpuHours), readSequence, nowMs, nowMs);
+                var order = new OrderRecord(bid.OrderId, bid.Account, OrderSide.Bid, bid.Sku, bid.PoolId is null ? bid.Region : null, bid.PoolId, bid.Gpus,
+                    bid.Window.Start.Value, bid.Window.End.Value, bid.Limit.Ticks, bid.ImmediateOrCancel ? TimeInForce.Ioc : TimeInForce.Gtc, status,
+                    trades.Sum(t => t.GpuHours), readSequence, nowMs, nowMs, BidAlternatives.Format(bid.Alternatives));
                 _batch.NewOrders.Add(order);
                 foreach (var trade in trades)
                     _batch.OrderUpdates.Add(new OrderUpdate(trade.AskId, _engine.IsOpen(trade.AskId) ? OrderStatus.Open : OrderStatus.Filled, trade.GpuHours, nowMs));
@@ -100,6 +102,18 @@ public sealed partial class MarketShard
                 _batch.NewOrders.Add(order);
                 foreach (var trade in trades) _batch.OrderUpdates.Add(new OrderUpdate(trade.BidId, OrderStatus.Filled, trade.GpuHours, nowMs));
                 return new Committed(order, trades, null);
+            }
+            case PortfolioCommand portfolio:
+            {
+                var trades = Trades(readSequence, nowMs);
+                var cancelledLeg = _events[^1].Kind == EventKind.Cancelled ? _events[^1].Leg : (int?)null;
+                var legs = portfolio.Legs.Select((leg, i) => PortfolioLeg.Of(leg, cancelledLeg is null ? trades[i].TradeNo : null)).ToList();
+                var record = new PortfolioRecord(portfolio.OrderId, portfolio.Account, cancelledLeg is null ? PortfolioLeg.Filled : PortfolioLeg.Cancelled,
+                    cancelledLeg, PortfolioLeg.Format(legs), readSequence, nowMs);
+                _batch.Portfolios.Add(record);
+                foreach (var trade in trades)
+                    _batch.OrderUpdates.Add(new OrderUpdate(trade.AskId, _engine.IsOpen(trade.AskId) ? OrderStatus.Open : OrderStatus.Filled, trade.GpuHours, nowMs));
+                return new Committed(null, trades, null) { Portfolio = record };
             }
             case CancelCommand cancel:
                 _batch.OrderUpdates.Add(new OrderUpdate(cancel.OrderId, OrderStatus.Cancelled, 0, nowMs));

@@ -49,7 +49,15 @@ public sealed record AskCommand(string OrderId, string Account, string PoolId, i
     public override string Op => OpName;
 }
 
-/// <summary>A buyer wants <c>Gpus</c> of a SKU (in a region, or any) for the whole window at a maximum price.</summary>
+/// <summary>One SKU a bid would take, and the most it pays per GPU-hour for it.</summary>
+public readonly record struct Alternative(string Sku, Price Limit);
+
+/// <summary>
+/// A buyer wants <c>Gpus</c> of a SKU (in a region, or any) for the whole window at a maximum price. A bid may
+/// instead name 1–4 <see cref="Alternatives"/> (substitute SKUs, each with its own limit; <c>Sku</c>/<c>Limit</c> are
+/// then the first of them) and may name a <see cref="PoolId"/>: only asks on that pool are eligible, and its region
+/// is ignored (market v2 of DESIGN.md).
+/// </summary>
 public sealed record BidCommand(string OrderId, string Account, string Sku, string? Region, int Gpus, HourWindow Window, Price Limit, bool ImmediateOrCancel) : MarketCommand
 {
     public override string Id => OrderId;
@@ -58,6 +66,53 @@ public sealed record BidCommand(string OrderId, string Account, string Sku, stri
     public const string OpName = "bid";
 
     public override string Op => OpName;
+
+    /// <summary>
+    /// The SKUs the bid was written with as alternatives, or null for a plain bid. Setting them sets <c>Sku</c> and
+    /// <c>Limit</c> to the first of them, so every reader sees one bid whichever way it reads it.
+    /// </summary>
+    public IReadOnlyList<Alternative>? Alternatives
+    {
+        get => _alternatives;
+        init
+        {
+            _alternatives = value;
+            if (value is { Count: > 0 }) (Sku, Limit) = (value[0].Sku, value[0].Limit);
+        }
+    }
+
+    private readonly IReadOnlyList<Alternative>? _alternatives;
+
+    /// <summary>The pool the bid is for (a pool-targeted bid), or null for any pool of its SKUs.</summary>
+    public string? PoolId { get; init; }
+
+    /// <summary>What the bid would take: its alternatives, or its one SKU and limit.</summary>
+    public IReadOnlyList<Alternative> Choices => Alternatives ?? [new Alternative(Sku, Limit)];
+
+    /// <summary>A bid written with alternatives (at least one; the engine checks the rest of the rules on them).</summary>
+    public static BidCommand Of(string orderId, string account, IReadOnlyList<Alternative> alternatives, string? region, int gpus, HourWindow window, bool immediateOrCancel)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(alternatives.Count, nameof(alternatives));
+        return new BidCommand(orderId, account, alternatives[0].Sku, region, gpus, window, alternatives[0].Limit, immediateOrCancel) { Alternatives = alternatives };
+    }
+}
+
+/// <summary>
+/// All-or-none across legs: every leg (a bid body; its <c>OrderId</c> is <c>"&lt;id&gt;#&lt;index&gt;"</c>, its account the
+/// portfolio's, and it never rests) takes an ask by the incoming-bid rule against the book as the earlier legs left
+/// it, and either all trade or nothing changes.
+/// </summary>
+public sealed record PortfolioCommand(string OrderId, string Account, IReadOnlyList<BidCommand> Legs) : MarketCommand
+{
+    public override string Id => OrderId;
+
+    /// <summary>This command's <see cref="MarketCommand.Op"/>.</summary>
+    public const string OpName = "portfolio";
+
+    public override string Op => OpName;
+
+    /// <summary>The order id a leg's trade carries as its bid.</summary>
+    public static string LegId(string portfolioId, int index) => $"{portfolioId}#{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }
 
 /// <summary>Cancels a resting bid or the unsold rest of an open ask.</summary>

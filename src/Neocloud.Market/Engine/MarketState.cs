@@ -27,8 +27,18 @@ public sealed record MarketState(
     /// <summary>An open ask and the GPUs it still offers, by hour.</summary>
     public sealed record AskState(string Id, string Account, string Pool, int Gpus, int Start, int End, long PriceTicks, long Sequence, IReadOnlyList<Segment> Remaining);
 
-    /// <summary>A resting bid.</summary>
-    public sealed record BidState(string Id, string Account, string Sku, string? Region, int Gpus, int Start, int End, long LimitTicks, long Sequence);
+    /// <summary>A resting bid (<c>Sku</c>/<c>LimitTicks</c> are its first alternative when it has several).</summary>
+    public sealed record BidState(string Id, string Account, string Sku, string? Region, int Gpus, int Start, int End, long LimitTicks, long Sequence)
+    {
+        /// <summary>Its alternatives when it was written with them, else null (snapshots from before market v2 have none).</summary>
+        public IReadOnlyList<AlternativeState>? Alternatives { get; init; }
+
+        /// <summary>The pool it is for, or null for any pool of its SKUs.</summary>
+        public string? Pool { get; init; }
+    }
+
+    /// <summary>One alternative of a resting bid.</summary>
+    public sealed record AlternativeState(string Sku, long LimitTicks);
 
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 

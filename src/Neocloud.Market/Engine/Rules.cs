@@ -1,4 +1,5 @@
 using System.Globalization;
+using Neocloud.Domain.Catalog;
 using Neocloud.Domain.Money;
 using Neocloud.Domain.Time;
 using Neocloud.Market.Commands;
@@ -85,4 +86,64 @@ public static class Rules
         $"release {id}: no reservation with that id holds GPUs at or after hour {from.ToString(CultureInfo.InvariantCulture)}";
 
     public static string NotCancellable(string id) => $"cancel {id}: not a resting bid or an open ask";
+
+    /// <summary>Why an order id cannot be used ('#' separates a portfolio's id from its legs' indexes), or null.</summary>
+    public static string? OrderId(string kind, string id) => id.Contains('#') ? $"{kind} {id}: order ids may not contain '#'" : null;
+
+    /// <summary>The most alternatives a bid may name.</summary>
+    public const int MaxAlternatives = 4;
+
+    /// <summary>The fewest and the most legs a portfolio may have.</summary>
+    public const int MinLegs = 2, MaxLegs = 16;
+
+    /// <summary>
+    /// Why a bid breaks the rules of market v2, or null: its id, its alternatives (1–4, no SKU twice, one market group)
+    /// and its pool (known, and of one of its SKUs). <paramref name="poolSku"/> gives a pool's SKU, or null when there is
+    /// no such pool. The order's own fields (GPUs, window) are checked before, by <see cref="OrderFields(string, string, int, HourWindow)"/>.
+    /// </summary>
+    public static string? Bid(BidCommand bid, Func<string, string?> poolSku) => OrderId("bid", bid.OrderId) ?? Choices("bid", bid, poolSku);
+
+    /// <summary>Why a portfolio breaks the rules, or null: its id, its number of legs, each leg as a bid, and one market group for all.</summary>
+    public static string? Portfolio(PortfolioCommand portfolio, Func<string, string?> poolSku)
+    {
+        var id = portfolio.OrderId;
+        if (OrderId("portfolio", id) is { } badId) return badId;
+        if (portfolio.Legs.Count is < MinLegs or > MaxLegs)
+            return $"portfolio {id}: {portfolio.Legs.Count} legs, need {MinLegs} to {MaxLegs}";
+        foreach (var leg in portfolio.Legs)
+        {
+            if ((OrderFields("leg", leg.OrderId, leg.Gpus, leg.Window) ?? Choices("leg", leg, poolSku)) is { } bad) return bad;
+        }
+        var group = MarketGroups.Of(portfolio.Legs[0].Sku);
+        foreach (var leg in portfolio.Legs)
+        {
+            if (MarketGroups.Of(leg.Sku) != group)
+                return $"portfolio {id}: leg {leg.OrderId} is for {leg.Sku} ({MarketGroups.Of(leg.Sku)}), not in market group {group} of the first leg";
+        }
+        return null;
+    }
+
+    private static string? Choices(string kind, BidCommand bid, Func<string, string?> poolSku)
+    {
+        var (id, choices) = (bid.OrderId, bid.Choices);
+        if (choices.Count is 0 or > MaxAlternatives) return $"{kind} {id}: {choices.Count} alternatives, need 1 to {MaxAlternatives}";
+        var group = MarketGroups.Of(choices[0].Sku);
+        for (var i = 0; i < choices.Count; i++)
+        {
+            if (choices[i].Limit.Ticks <= 0) return $"{kind} {id}: the limit for {choices[i].Sku} must be positive";
+            for (var j = 0; j < i; j++)
+            {
+                if (choices[j].Sku == choices[i].Sku) return $"{kind} {id}: SKU {choices[i].Sku} is named twice";
+            }
+            if (MarketGroups.Of(choices[i].Sku) != group)
+                return $"{kind} {id}: {choices[0].Sku} ({group}) and {choices[i].Sku} ({MarketGroups.Of(choices[i].Sku)}) trade in different market groups";
+        }
+        if (bid.PoolId is not { } pool) return null;
+        if (poolSku(pool) is not { } sku) return UnknownPool(kind, id, pool);
+        foreach (var choice in choices)
+        {
+            if (choice.Sku == sku) return null;
+        }
+        return $"{kind} {id}: pool {pool} holds {sku}, which is not one of the bid's SKUs";
+    }
 }

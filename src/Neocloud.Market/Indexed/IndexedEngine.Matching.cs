@@ -11,6 +11,11 @@ public sealed partial class IndexedEngine
     private void PlaceAsk(AskCommand command, List<MarketEvent> events)
     {
         if (!Admissible("ask", command.OrderId, command.Gpus, command.Window, events)) return;
+        if (Rules.OrderId("ask", command.OrderId) is { } badId)
+        {
+            events.Add(MarketEvent.Rejected(command.OrderId, badId));
+            return;
+        }
         if (!_pools.TryGetValue(command.PoolId, out var pool))
         {
             events.Add(MarketEvent.Rejected(command.OrderId, Rules.UnknownPool("ask", command.OrderId, command.PoolId)));
@@ -41,18 +46,20 @@ public sealed partial class IndexedEngine
             if (!pool.Book.BidsByStartBucket.TryGetValue(bucket, out var bids)) continue;
             foreach (var level in bids.Levels)
             {
+                // A bid with alternatives is filed in this SKU's book at its limit for this SKU: the level's rank.
                 if (-level.Rank < ask.PriceTicks) break;
                 foreach (ref readonly var entry in level.Items)
                 {
-                    if (!entry.Removed && ask.Start <= entry.Start && entry.End <= ask.End) _walk.Add(entry.Bid);
+                    if (!entry.Removed && ask.Start <= entry.Start && entry.End <= ask.End && (entry.Bid.Pool is null || entry.Bid.Pool == pool))
+                        _walk.Add((entry.Bid, -level.Rank));
                 }
             }
         }
         if (_walk.Count > 1) _walk.Sort(Bid.ByLimitThenTime);
-        foreach (var bid in _walk)
+        foreach (var (bid, limit) in _walk)
         {
-            if (!Eligible(ask, bid.Region, bid.Gpus, bid.Start, bid.End, bid.LimitTicks, bid.Account)) continue;
-            Fill(ask, bid.Id, bid.Account, bid.Gpus, bid.Start, bid.End, bid.LimitTicks, events);
+            if (!Eligible(ask, bid.Region, bid.Gpus, bid.Start, bid.End, limit, bid.Account)) continue;
+            Fill(ask, bid.Id, bid.Account, bid.Gpus, bid.Start, bid.End, limit, events);
             RemoveBid(bid);
         }
         if (ask.Remaining.Max(ask.Start, ask.End) > 0)
@@ -65,10 +72,17 @@ public sealed partial class IndexedEngine
     private void PlaceBid(BidCommand command, List<MarketEvent> events)
     {
         if (!Admissible("bid", command.OrderId, command.Gpus, command.Window, events)) return;
+        // A plain bid only needs its id checked; alternatives and pools have the rest of market v2's rules.
+        var reason = command.Alternatives is null && command.PoolId is null ? Rules.OrderId("bid", command.OrderId) : Rules.Bid(command, PoolSku);
+        if (reason is not null)
+        {
+            events.Add(MarketEvent.Rejected(command.OrderId, reason));
+            return;
+        }
         _orders[command.OrderId] = null;
         var sequence = ++_sequence;
         var (start, end, limitTicks) = (command.Window.Start.Value, command.Window.End.Value, command.Limit.Ticks);
-        if (BestAsk(command.Sku, command.Region, command.Gpus, start, end, limitTicks, command.Account, remember: true) is { } ask)
+        if (BestFor(command, command.Account, remember: true) is { } ask)
         {
             Fill(ask, command.OrderId, command.Account, command.Gpus, start, end, ask.PriceTicks, events);
             if (ask.Remaining.Max(ask.Start, ask.End) == 0) RemoveAsk(ask);
@@ -80,9 +94,85 @@ public sealed partial class IndexedEngine
             events.Add(MarketEvent.Cancelled(command.OrderId));
             return;
         }
-        var bid = new Bid(command.OrderId, command.Account, command.Sku, command.Region, command.Gpus, start, end, limitTicks, sequence);
+        var pool = command.PoolId is null ? null : _pools[command.PoolId];
+        var bid = new Bid(command.OrderId, command.Account, command.Sku, pool?.Region ?? command.Region, command.Gpus, start, end, limitTicks, sequence)
+        {
+            Alternatives = command.Alternatives is { } alternatives ? [.. alternatives] : null,
+            Pool = pool,
+        };
         AddBid(bid);
         events.Add(MarketEvent.Rested(bid.Id));
+    }
+
+    /// <summary>
+    /// Legs in order, each taking the ask the incoming-bid rule picks against the book as the earlier legs left it
+    /// (fills are applied as they are found, without the short-step memory, since they may be taken back); when a leg
+    /// finds none, the earlier fills are taken back and only the cancellation is emitted.
+    /// </summary>
+    private void PlacePortfolio(PortfolioCommand command, List<MarketEvent> events)
+    {
+        var id = command.OrderId;
+        if ((_orders.ContainsKey(id) ? Rules.DuplicateOrder(id) : Rules.Portfolio(command, PoolSku)) is { } reason)
+        {
+            events.Add(MarketEvent.Rejected(id, reason));
+            return;
+        }
+        _orders[id] = null;
+        ++_sequence;
+        _fills.Clear();
+        var firstTrade = events.Count;
+        for (var i = 0; i < command.Legs.Count; i++)
+        {
+            var leg = command.Legs[i];
+            var (start, end) = (leg.Window.Start.Value, leg.Window.End.Value);
+            if (BestFor(leg, command.Account, remember: false) is not { } ask)
+            {
+                foreach (var (taken, gpus, from, to) in _fills)
+                {
+                    taken.Remaining.Add(from, to, gpus);
+                    taken.Pool.Sold.Add(from, to, -gpus);
+                }
+                events.RemoveRange(firstTrade, events.Count - firstTrade);
+                events.Add(MarketEvent.Cancelled(id, i));
+                return;
+            }
+            Fill(ask, PortfolioCommand.LegId(id, i), command.Account, leg.Gpus, start, end, ask.PriceTicks, events);
+            _fills.Add((ask, leg.Gpus, start, end));
+        }
+        foreach (var (ask, _, _, _) in _fills)
+        {
+            if (ask.Remaining.Max(ask.Start, ask.End) == 0 && _orders[ask.Id] is not null) RemoveAsk(ask);
+        }
+        foreach (var (ask, _, start, end) in _fills)
+        {
+            if (_orders[ask.Id] is not null) Refresh(ask, start, end);
+        }
+        events.Add(MarketEvent.Filled(id));
+    }
+
+    private string? PoolSku(string poolId) => _pools.TryGetValue(poolId, out var pool) ? pool.Sku : null;
+
+    /// <summary>
+    /// The ask an incoming bid takes: for a plain bid the cheapest, then earliest, eligible ask; with alternatives,
+    /// among every eligible (alternative, ask) pair the largest surplus <c>limit − price</c>, then the lower price, then
+    /// the alternative listed first (each alternative's own best pair is its cheapest, earliest ask). A pool-targeted
+    /// bid sees only its pool's asks, whatever its region.
+    /// </summary>
+    private Ask? BestFor(BidCommand bid, string buyer, bool remember)
+    {
+        var (start, end) = (bid.Window.Start.Value, bid.Window.End.Value);
+        var pool = bid.PoolId is null ? null : _pools[bid.PoolId];
+        var region = pool is null ? bid.Region : null;
+        if (bid.Alternatives is not { } alternatives) return BestAsk(bid.Sku, region, bid.Gpus, start, end, bid.Limit.Ticks, buyer, remember, pool);
+        Ask? best = null;
+        var bestSurplus = 0L;
+        foreach (var alternative in alternatives)
+        {
+            if (BestAsk(alternative.Sku, region, bid.Gpus, start, end, alternative.Limit.Ticks, buyer, remember, pool) is not { } ask) continue;
+            var surplus = alternative.Limit.Ticks - ask.PriceTicks;
+            if (best is null || surplus > bestSurplus || (surplus == bestSurplus && ask.PriceTicks < best.PriceTicks)) (best, bestSurplus) = (ask, surplus);
+        }
+        return best;
     }
 
     /// <summary>An order's id is new and its own fields keep the rules; otherwise it is rejected and false.</summary>
@@ -99,7 +189,7 @@ public sealed partial class IndexedEngine
     /// step that was short in its entry, so later bids needing more than that step has left over any of its hours pass
     /// it by without reading its steps (what an ask has left only falls while it rests, so the memory stays true).
     /// </summary>
-    private Ask? BestAsk(string sku, string? region, int gpus, int start, int end, long limitTicks, string buyer, bool remember)
+    private Ask? BestAsk(string sku, string? region, int gpus, int start, int end, long limitTicks, string buyer, bool remember, PoolState? pool = null)
     {
         // Every ask that could fill this bid covers its first hour, so it is filed under that hour's bucket.
         if (!_books.TryGetValue(sku, out var book) || !book.AsksByBucket.TryGetValue(start / BucketHours, out var bucket)) return null;
@@ -121,6 +211,7 @@ public sealed partial class IndexedEngine
             {
                 // A removed entry's start is int.MaxValue, so the window test skips it too.
                 if (entry.Start <= start && end <= entry.End && (regionId == -1 || entry.Region == regionId) && entry.Account != buyerId
+                    && (pool is null || entry.Ask.Pool == pool)
                     && (((entry.SlotMaxima | outside) - needed) & ~(entry.SlotMaxima | outside) & 0x8080808080808080UL) == 0
                     && !(entry.ShortFrom < end && start < entry.ShortUntil && entry.ShortOf < gpus))
                 {
@@ -190,17 +281,28 @@ public sealed partial class IndexedEngine
     {
         _orders[bid.Id] = bid;
         _resting++;
-        var book = BookOf(bid.Sku);
-        ref var levels = ref CollectionsMarshal.GetValueRefOrAddDefault(book.BidsByStartBucket, bid.Start / BucketHours, out _);
-        (levels ??= new PriceLevels<BidEntry>()).Add(-bid.LimitTicks, new BidEntry(bid));
+        if (bid.Alternatives is null) File(bid, bid.Sku, bid.LimitTicks);
+        else foreach (var (sku, limit) in bid.Choices()) File(bid, sku, limit);
+    }
+
+    private void File(Bid bid, string sku, long limitTicks)
+    {
+        ref var levels = ref CollectionsMarshal.GetValueRefOrAddDefault(BookOf(sku).BidsByStartBucket, bid.Start / BucketHours, out _);
+        (levels ??= new PriceLevels<BidEntry>()).Add(-limitTicks, new BidEntry(bid));
     }
 
     private void RemoveBid(Bid bid)
     {
         _orders[bid.Id] = null;
         _resting--;
-        var book = BookOf(bid.Sku);
+        if (bid.Alternatives is null) Unfile(bid, bid.Sku, bid.LimitTicks);
+        else foreach (var (sku, limit) in bid.Choices()) Unfile(bid, sku, limit);
+    }
+
+    private void Unfile(Bid bid, string sku, long limitTicks)
+    {
+        var book = BookOf(sku);
         var bucket = bid.Start / BucketHours;
-        if (book.BidsByStartBucket[bucket].Remove(-bid.LimitTicks, bid.Sequence)) book.BidsByStartBucket.Remove(bucket);
+        if (book.BidsByStartBucket[bucket].Remove(-limitTicks, bid.Sequence)) book.BidsByStartBucket.Remove(bucket);
     }
 }

@@ -14,8 +14,8 @@ public sealed partial class IndexedEngine
             .Select(a => (a.PriceTicks, GpuHours: GpuHours(a.Remaining), Max: a.Remaining.Max(a.Start, a.End), a.Start, a.End)), descending: false);
 
     public IReadOnlyList<BookLevel> Bids(string sku, string? region) =>
-        !_books.TryGetValue(sku, out var book) ? [] : Levels(book.RestingBids().Where(b => region is null || b.Region is null || b.Region == region)
-            .Select(b => (b.LimitTicks, GpuHours: (long)b.Gpus * (b.End - b.Start), Max: b.Gpus, b.Start, b.End)), descending: true);
+        !_books.TryGetValue(sku, out var book) ? [] : Levels(book.RestingBids().Where(r => region is null || r.Bid.Region is null || r.Bid.Region == region)
+            .Select(r => (r.Limit, GpuHours: (long)r.Bid.Gpus * (r.Bid.End - r.Bid.Start), Max: r.Bid.Gpus, r.Bid.Start, r.Bid.End)), descending: true);
 
     public long? Quote(string sku, string? region, int gpus, int start, int end, string buyer) =>
         BestAsk(sku, region, gpus, start, end, long.MaxValue, buyer, remember: false)?.PriceTicks;

@@ -1,3 +1,5 @@
+using Neocloud.Domain.Money;
+using Neocloud.Market.Commands;
 using Neocloud.Market.Engine;
 
 namespace Neocloud.Market.Indexed;
@@ -29,7 +31,11 @@ public sealed partial class IndexedEngine
             sequence,
             pools.OrderBy(p => p.Id, StringComparer.Ordinal).ToList(),
             asks.OrderBy(a => a.Sequence).ToList(),
-            bids.OrderBy(b => b.Sequence).Select(b => new MarketState.BidState(b.Id, b.Account, b.Sku, b.Region, b.Gpus, b.Start, b.End, b.LimitTicks, b.Sequence)).ToList(),
+            bids.OrderBy(b => b.Sequence).Select(b => new MarketState.BidState(b.Id, b.Account, b.Sku, b.Region, b.Gpus, b.Start, b.End, b.LimitTicks, b.Sequence)
+            {
+                Alternatives = b.Alternatives?.Select(a => new MarketState.AlternativeState(a.Sku, a.Limit.Ticks)).ToList(),
+                Pool = b.Pool?.Id,
+            }).ToList(),
             usedIds.Order(StringComparer.Ordinal).ToList(),
             reservations.OrderBy(r => r.Id, StringComparer.Ordinal).Select(r => new MarketState.ReservationState(r.Id, r.Account, r.Pool.Id, r.Gpus, r.Start, r.End)).ToList())
         {
@@ -68,7 +74,11 @@ public sealed partial class IndexedEngine
         }
         foreach (var b in state.Bids)
         {
-            AddBid(new Bid(b.Id, b.Account, b.Sku, b.Region, b.Gpus, b.Start, b.End, b.LimitTicks, b.Sequence));
+            AddBid(new Bid(b.Id, b.Account, b.Sku, b.Region, b.Gpus, b.Start, b.End, b.LimitTicks, b.Sequence)
+            {
+                Alternatives = b.Alternatives?.Select(a => new Alternative(a.Sku, Price.FromTicks(a.LimitTicks))).ToArray(),
+                Pool = b.Pool is null ? null : _pools[b.Pool],
+            });
         }
         foreach (var id in state.UsedOrderIds) _orders.TryAdd(id, null);
         _reservations.Clear();

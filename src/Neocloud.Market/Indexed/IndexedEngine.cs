@@ -35,7 +35,8 @@ public sealed partial class IndexedEngine : IMatchingEngine
     private readonly HashSet<string> _usedReservationIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SkuBook> _books = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _names = new(StringComparer.Ordinal);
-    private readonly List<Bid> _walk = [];
+    private readonly List<(Bid Bid, long Limit)> _walk = [];
+    private readonly List<(Ask Ask, int Gpus, int Start, int End)> _fills = [];
     private long _sequence;
 
     public int RestingOrders => _resting;
@@ -48,6 +49,7 @@ public sealed partial class IndexedEngine : IMatchingEngine
             case CapacityCommand capacity: AddCapacity(capacity, events); break;
             case AskCommand ask: PlaceAsk(ask, events); break;
             case BidCommand bid: PlaceBid(bid, events); break;
+            case PortfolioCommand portfolio: PlacePortfolio(portfolio, events); break;
             case CancelCommand cancel: Cancel(cancel, events); break;
             case ReserveCommand reserve: Reserve(reserve, events); break;
             case ReleaseCommand release: Release(release, events); break;
@@ -113,13 +115,13 @@ public sealed partial class IndexedEngine : IMatchingEngine
             where !entry.Removed && entry.Ask.Start / BucketHours == pair.Key
             select entry.Ask;
 
-        /// <summary>Every resting bid (each is filed under one bucket).</summary>
-        public IEnumerable<Bid> RestingBids() =>
+        /// <summary>Every resting bid of this SKU (each is filed under one bucket) with its limit for this SKU.</summary>
+        public IEnumerable<(Bid Bid, long Limit)> RestingBids() =>
             from levels in BidsByStartBucket.Values
             from level in levels.Levels.ToArray()
             from entry in level.Items.ToArray()
             where !entry.Removed
-            select entry.Bid;
+            select (entry.Bid, -level.Rank);
     }
 
     /// <summary>An ask as a bucket's price level files it, with what a bid's search tests inline.</summary>
@@ -166,9 +168,23 @@ public sealed partial class IndexedEngine : IMatchingEngine
 
     private sealed record Reservation(string Id, string Account, PoolState Pool, int Gpus, int Start, int End);
 
+    /// <summary>
+    /// A resting bid: its SKU and limit, or with <see cref="Alternatives"/> every SKU it takes (the first is
+    /// <c>Sku</c>/<c>LimitTicks</c>; it is filed in each SKU's book at that SKU's limit); and its pool when it names one
+    /// (its region is then the pool's).
+    /// </summary>
     private sealed record Bid(string Id, string Account, string Sku, string? Region, int Gpus, int Start, int End, long LimitTicks, long Sequence)
     {
-        public static readonly IComparer<Bid> ByLimitThenTime = Comparer<Bid>.Create((a, b) =>
-            a.LimitTicks != b.LimitTicks ? b.LimitTicks.CompareTo(a.LimitTicks) : a.Sequence.CompareTo(b.Sequence));
+        public Alternative[]? Alternatives { get; init; }
+
+        public PoolState? Pool { get; init; }
+
+        /// <summary>Each SKU the bid takes with its limit.</summary>
+        public IEnumerable<(string Sku, long Limit)> Choices() =>
+            Alternatives is { } alternatives ? alternatives.Select(a => (a.Sku, a.Limit.Ticks)) : [(Sku, LimitTicks)];
+
+        /// <summary>Walk order: the limit the bid has for the ask's SKU, highest first, then time.</summary>
+        public static readonly IComparer<(Bid Bid, long Limit)> ByLimitThenTime = Comparer<(Bid Bid, long Limit)>.Create((a, b) =>
+            a.Limit != b.Limit ? b.Limit.CompareTo(a.Limit) : a.Bid.Sequence.CompareTo(b.Bid.Sequence));
     }
 }

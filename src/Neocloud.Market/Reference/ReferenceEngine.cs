@@ -35,6 +35,7 @@ public sealed class ReferenceEngine : IMatchingEngine
                 break;
             case AskCommand c: PlaceAsk(c, events); break;
             case BidCommand c: PlaceBid(c, events); break;
+            case PortfolioCommand c: PlacePortfolio(c, events); break;
             case CancelCommand c: Cancel(c, events); break;
             case ReserveCommand c: Reserve(c, events); break;
             case ReleaseCommand c: Release(c, events); break;
@@ -45,7 +46,7 @@ public sealed class ReferenceEngine : IMatchingEngine
     private void PlaceAsk(AskCommand c, List<MarketEvent> events)
     {
         if (_usedIds.Contains(c.OrderId)) { events.Add(MarketEvent.Rejected(c.OrderId, Rules.DuplicateOrder(c.OrderId))); return; }
-        if (Rules.OrderFields("ask", c.OrderId, c.Gpus, c.Window) is { } bad) { events.Add(MarketEvent.Rejected(c.OrderId, bad)); return; }
+        if ((Rules.OrderFields("ask", c.OrderId, c.Gpus, c.Window) ?? Rules.OrderId("ask", c.OrderId)) is { } bad) { events.Add(MarketEvent.Rejected(c.OrderId, bad)); return; }
         if (!_pools.TryGetValue(c.PoolId, out var pool)) { events.Add(MarketEvent.Rejected(c.OrderId, Rules.UnknownPool("ask", c.OrderId, c.PoolId))); return; }
         if (pool.Provider != c.Account) { events.Add(MarketEvent.Rejected(c.OrderId, Rules.NotProvider(c.OrderId, c.Account, pool.Id, pool.Provider))); return; }
         var (start, end) = (c.Window.Start.Value, c.Window.End.Value);
@@ -62,11 +63,14 @@ public sealed class ReferenceEngine : IMatchingEngine
 
         _usedIds.Add(c.OrderId);
         var ask = new Ask(c.OrderId, c.Account, pool, start, end, c.Price.Ticks, ++_sequence, Enumerable.Repeat(c.Gpus, end - start).ToArray(), c.Gpus);
-        var walk = _bids.Where(b => b.Sku == pool.Sku).OrderByDescending(b => b.LimitTicks).ThenBy(b => b.Sequence).ToList();
+        // A bid with alternatives is seen at its limit for this pool's SKU; a pool-targeted bid only by asks on its pool.
+        var walk = _bids.Where(b => b.LimitFor(pool.Sku) is not null && (b.Pool is null || b.Pool == pool.Id))
+            .OrderByDescending(b => b.LimitFor(pool.Sku)).ThenBy(b => b.Sequence).ToList();
         foreach (var bid in walk)
         {
-            if (!Eligible(ask, bid.Region, bid.Gpus, bid.Start, bid.End, bid.LimitTicks, bid.Account)) continue;
-            Fill(ask, bid.Id, bid.Account, bid.Gpus, bid.Start, bid.End, bid.LimitTicks, events);
+            var limit = bid.LimitFor(pool.Sku)!.Value;
+            if (!Eligible(ask, bid.Region, bid.Gpus, bid.Start, bid.End, limit, bid.Account)) continue;
+            Fill(ask, bid.Id, bid.Account, bid.Gpus, bid.Start, bid.End, limit, events);
             _bids.Remove(bid);
         }
         if (ask.Remaining.Any(g => g > 0))
@@ -79,11 +83,11 @@ public sealed class ReferenceEngine : IMatchingEngine
     private void PlaceBid(BidCommand c, List<MarketEvent> events)
     {
         if (_usedIds.Contains(c.OrderId)) { events.Add(MarketEvent.Rejected(c.OrderId, Rules.DuplicateOrder(c.OrderId))); return; }
-        if (Rules.OrderFields("bid", c.OrderId, c.Gpus, c.Window) is { } bad) { events.Add(MarketEvent.Rejected(c.OrderId, bad)); return; }
+        if ((Rules.OrderFields("bid", c.OrderId, c.Gpus, c.Window) ?? Rules.Bid(c, PoolSku)) is { } bad) { events.Add(MarketEvent.Rejected(c.OrderId, bad)); return; }
         _usedIds.Add(c.OrderId);
         var sequence = ++_sequence;
         var (start, end) = (c.Window.Start.Value, c.Window.End.Value);
-        var ask = Best(c.Sku, c.Region, c.Gpus, start, end, c.Limit.Ticks, c.Account);
+        var ask = Best(c, c.Account);
         if (ask is not null)
         {
             Fill(ask, c.OrderId, c.Account, c.Gpus, start, end, ask.PriceTicks, events);
@@ -91,9 +95,50 @@ public sealed class ReferenceEngine : IMatchingEngine
             return;
         }
         if (c.ImmediateOrCancel) { events.Add(MarketEvent.Cancelled(c.OrderId)); return; }
-        _bids.Add(new Bid(c.OrderId, c.Account, c.Sku, c.Region, c.Gpus, start, end, c.Limit.Ticks, sequence));
+        var region = c.PoolId is { } poolId ? _pools[poolId].Region : c.Region;
+        _bids.Add(new Bid(c.OrderId, c.Account, [.. c.Choices.Select(a => (a.Sku, a.Limit.Ticks))], region, c.PoolId, c.Gpus, start, end, sequence, c.Alternatives is not null));
         events.Add(MarketEvent.Rested(c.OrderId));
     }
+
+    /// <summary>
+    /// Legs in order, each taking the ask the incoming-bid rule picks against the book as the earlier legs left it;
+    /// when a leg finds none, the earlier legs' fills are taken back and nothing has changed.
+    /// </summary>
+    private void PlacePortfolio(PortfolioCommand c, List<MarketEvent> events)
+    {
+        if (_usedIds.Contains(c.OrderId)) { events.Add(MarketEvent.Rejected(c.OrderId, Rules.DuplicateOrder(c.OrderId))); return; }
+        if (Rules.Portfolio(c, PoolSku) is { } bad) { events.Add(MarketEvent.Rejected(c.OrderId, bad)); return; }
+        _usedIds.Add(c.OrderId);
+        ++_sequence;
+        var trades = new List<MarketEvent>();
+        var fills = new List<(Ask Ask, int Gpus, int Start, int End)>();
+        for (var i = 0; i < c.Legs.Count; i++)
+        {
+            var leg = c.Legs[i];
+            var (start, end) = (leg.Window.Start.Value, leg.Window.End.Value);
+            var ask = Best(leg, c.Account);
+            if (ask is null)
+            {
+                foreach (var (taken, gpus, from, to) in fills)
+                {
+                    for (var hour = from; hour < to; hour++)
+                    {
+                        taken.Remaining[hour - taken.Start] += gpus;
+                        taken.Pool.AddSold(hour, -gpus);
+                    }
+                }
+                events.Add(MarketEvent.Cancelled(c.OrderId, i));
+                return;
+            }
+            Fill(ask, PortfolioCommand.LegId(c.OrderId, i), c.Account, leg.Gpus, start, end, ask.PriceTicks, trades);
+            fills.Add((ask, leg.Gpus, start, end));
+        }
+        events.AddRange(trades);
+        _asks.RemoveAll(a => a.Remaining.All(g => g == 0));
+        events.Add(MarketEvent.Filled(c.OrderId));
+    }
+
+    private string? PoolSku(string poolId) => _pools.TryGetValue(poolId, out var pool) ? pool.Sku : null;
 
     private void Cancel(CancelCommand c, List<MarketEvent> events)
     {
@@ -144,6 +189,24 @@ public sealed class ReferenceEngine : IMatchingEngine
         _asks.Where(a => a.Pool.Sku == sku && Eligible(a, region, gpus, start, end, limitTicks, buyer))
             .OrderBy(a => a.PriceTicks).ThenBy(a => a.Sequence).FirstOrDefault();
 
+    /// <summary>
+    /// The ask an incoming bid takes: among every eligible (alternative, ask) pair the largest surplus
+    /// <c>limit − price</c>, then the lower price, then the alternative listed first, then the earliest ask. A
+    /// pool-targeted bid sees only its pool's asks, whatever its region.
+    /// </summary>
+    private Ask? Best(BidCommand bid, string buyer)
+    {
+        var (start, end) = (bid.Window.Start.Value, bid.Window.End.Value);
+        var region = bid.PoolId is null ? bid.Region : null;
+        return bid.Choices
+            .SelectMany((choice, index) => _asks
+                .Where(a => a.Pool.Sku == choice.Sku && (bid.PoolId is null || a.Pool.Id == bid.PoolId)
+                    && Eligible(a, region, bid.Gpus, start, end, choice.Limit.Ticks, buyer))
+                .Select(a => (Ask: a, Surplus: choice.Limit.Ticks - a.PriceTicks, Index: index)))
+            .OrderByDescending(p => p.Surplus).ThenBy(p => p.Ask.PriceTicks).ThenBy(p => p.Index).ThenBy(p => p.Ask.Sequence)
+            .Select(p => p.Ask).FirstOrDefault();
+    }
+
     private static bool Eligible(Ask ask, string? region, int gpus, int start, int end, long limitTicks, string buyer)
     {
         if (ask.PriceTicks > limitTicks || (region is not null && region != ask.Pool.Region) || ask.Account == buyer) return false;
@@ -176,8 +239,8 @@ public sealed class ReferenceEngine : IMatchingEngine
             .ToList();
 
     public IReadOnlyList<BookLevel> Bids(string sku, string? region) =>
-        _bids.Where(b => b.Sku == sku && (region is null || b.Region is null || b.Region == region))
-            .GroupBy(b => b.LimitTicks).OrderByDescending(g => g.Key)
+        _bids.Where(b => b.LimitFor(sku) is not null && (region is null || b.Region is null || b.Region == region))
+            .GroupBy(b => b.LimitFor(sku)!.Value).OrderByDescending(g => g.Key)
             .Select(g => new BookLevel(g.Key, g.Count(), g.Sum(b => (long)b.Gpus * (b.End - b.Start)), g.Max(b => b.Gpus), g.Min(b => b.Start), g.Max(b => b.End)))
             .ToList();
 
@@ -214,7 +277,7 @@ public sealed class ReferenceEngine : IMatchingEngine
         _sequence,
         _pools.Values.OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => new MarketState.PoolState(p.Id, p.Provider, p.Region, p.Sku, [.. p.Segments], Runs(p.SoldFrom, p.Sold))).ToList(),
         _asks.OrderBy(a => a.Sequence).Select(a => new MarketState.AskState(a.Id, a.Account, a.Pool.Id, a.Gpus, a.Start, a.End, a.PriceTicks, a.Sequence, Runs(a.Start, a.Remaining))).ToList(),
-        _bids.OrderBy(b => b.Sequence).Select(b => new MarketState.BidState(b.Id, b.Account, b.Sku, b.Region, b.Gpus, b.Start, b.End, b.LimitTicks, b.Sequence)).ToList(),
+        _bids.OrderBy(b => b.Sequence).Select(b => b.State()).ToList(),
         _usedIds.Order(StringComparer.Ordinal).ToList(),
         _reservations.Values.OrderBy(r => r.Id, StringComparer.Ordinal).Select(r => new MarketState.ReservationState(r.Id, r.Account, r.Pool.Id, r.Gpus, r.Start, r.End)).ToList())
     {
@@ -246,7 +309,11 @@ public sealed class ReferenceEngine : IMatchingEngine
             }
             _asks.Add(new Ask(a.Id, a.Account, _pools[a.Pool], a.Start, a.End, a.PriceTicks, a.Sequence, remaining, a.Gpus));
         }
-        foreach (var b in state.Bids) _bids.Add(new Bid(b.Id, b.Account, b.Sku, b.Region, b.Gpus, b.Start, b.End, b.LimitTicks, b.Sequence));
+        foreach (var b in state.Bids)
+        {
+            var choices = b.Alternatives?.Select(a => (a.Sku, a.LimitTicks)).ToArray() ?? [(b.Sku, b.LimitTicks)];
+            _bids.Add(new Bid(b.Id, b.Account, choices, b.Region, b.Pool, b.Gpus, b.Start, b.End, b.Sequence, b.Alternatives is not null));
+        }
         foreach (var id in state.UsedOrderIds) _usedIds.Add(id);
         _reservations.Clear();
         _usedReservationIds.Clear();
@@ -323,5 +390,23 @@ public sealed class ReferenceEngine : IMatchingEngine
 
     private sealed record Reservation(string Id, string Account, HourlyPool Pool, int Gpus, int Start, int End);
 
-    private sealed record Bid(string Id, string Account, string Sku, string? Region, int Gpus, int Start, int End, long LimitTicks, long Sequence);
+    /// <summary>A resting bid: its SKUs with their limits (one for a plain bid), and its pool when it names one (its region is then the pool's).</summary>
+    private sealed record Bid(string Id, string Account, (string Sku, long LimitTicks)[] Choices, string? Region, string? Pool, int Gpus, int Start, int End, long Sequence, bool WrittenWithAlternatives)
+    {
+        /// <summary>The bid's limit for a SKU, or null when it does not take that SKU.</summary>
+        public long? LimitFor(string sku)
+        {
+            foreach (var (s, limit) in Choices)
+            {
+                if (s == sku) return limit;
+            }
+            return null;
+        }
+
+        public MarketState.BidState State() => new(Id, Account, Choices[0].Sku, Region, Gpus, Start, End, Choices[0].LimitTicks, Sequence)
+        {
+            Alternatives = WrittenWithAlternatives ? [.. Choices.Select(c => new MarketState.AlternativeState(c.Sku, c.LimitTicks))] : null,
+            Pool = Pool,
+        };
+    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Neocloud.Domain.Input;
 using Neocloud.Domain.Money;
 using Neocloud.Domain.Time;
@@ -61,6 +62,7 @@ public static class ReplayCodec
             CapacityCommand.OpName => new CapacityCommand(Text(root, "pool"), new Segment(Int(root, "start"), Int(root, "end"), Int(root, "gpus"))),
             AskCommand.OpName => Ask(root),
             BidCommand.OpName => Bid(root),
+            PortfolioCommand.OpName => Portfolio(root),
             CancelCommand.OpName => new CancelCommand(Text(root, "id")),
             ReserveCommand.OpName => Reserve(root),
             ReleaseCommand.OpName => new ReleaseCommand(Text(root, "id"), new Hour(Int(root, "from"))),
@@ -81,10 +83,79 @@ public static class ReplayCodec
 
     private static BidCommand Bid(JsonElement root)
     {
-        var (id, account, sku, region, gpus) = (Text(root, "id"), Text(root, "account"), Text(root, "sku"), OptionalText(root, "region"), Int(root, "gpus"));
-        var (start, end, limit, immediateOrCancel) = (Int(root, "start"), Int(root, "end"), PriceField(root, "limit", id), Tif(root));
-        if (!HourWindow.TryCreate(start, end, out var window, out _)) throw new BadField(WindowField(gpus, start), Rules.OrderFields(BidCommand.OpName, id, gpus, start, end, limit.Ticks)!);
-        return new BidCommand(id, account, sku, region, gpus, window, limit, immediateOrCancel);
+        var (id, account) = (Text(root, "id"), Text(root, "account"));
+        return BidBody(root, BidCommand.OpName, id, account, immediateOrCancel: null);
+    }
+
+    /// <summary>
+    /// A bid's body: <c>sku</c> and <c>limit</c>, or <c>alternatives</c> (not both, not neither), then an optional
+    /// <c>region</c> and <c>pool</c>, GPUs and window; the <c>tif</c> too unless <paramref name="immediateOrCancel"/> is
+    /// given (a portfolio's legs have none).
+    /// </summary>
+    private static BidCommand BidBody(JsonElement root, string kind, string id, string account, bool? immediateOrCancel)
+    {
+        var alternatives = Alternatives(root, id);
+        var sku = alternatives is null ? Text(root, "sku") : null;
+        var (region, gpus) = (OptionalText(root, "region"), Int(root, "gpus"));
+        var (start, end) = (Int(root, "start"), Int(root, "end"));
+        var limit = alternatives?[0].Limit ?? PriceField(root, "limit", id);
+        var ioc = immediateOrCancel ?? Tif(root);
+        var pool = OptionalText(root, "pool");
+        if (!HourWindow.TryCreate(start, end, out var window, out _)) throw new BadField(WindowField(gpus, start), Rules.OrderFields(kind, id, gpus, start, end, limit.Ticks)!);
+        return alternatives is null
+            ? new BidCommand(id, account, sku!, region, gpus, window, limit, ioc) { PoolId = pool }
+            : BidCommand.Of(id, account, alternatives, region, gpus, window, ioc) with { PoolId = pool };
+    }
+
+    /// <summary>A bid's <c>alternatives</c>, or null when it has none (then it must name <c>sku</c> and <c>limit</c>).</summary>
+    private static List<Alternative>? Alternatives(JsonElement root, string id)
+    {
+        if (!root.TryGetProperty("alternatives", out var array) || array.ValueKind == JsonValueKind.Null) return null;
+        if (Present(root, "sku") || Present(root, "limit"))
+            throw new BadField("alternatives", "a bid names either sku and limit or alternatives, not both");
+        if (array.ValueKind != JsonValueKind.Array || array.GetArrayLength() == 0)
+            throw new BadField("alternatives", "alternatives must be a non-empty array of {sku, limit}");
+        var alternatives = new List<Alternative>();
+        var index = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object) throw new BadField($"alternatives[{index}]", $"alternatives[{index}] must be an object {{sku, limit}}");
+            alternatives.Add(Prefixed($"alternatives[{index}].", () => new Alternative(Text(item, "sku"), PriceField(item, "limit", id))));
+            index++;
+        }
+        return alternatives;
+    }
+
+    private static bool Present(JsonElement root, string name) => root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
+
+    /// <summary>A portfolio: its id, account and 2–16 legs (the engine checks the count and the legs' rules).</summary>
+    private static PortfolioCommand Portfolio(JsonElement root)
+    {
+        var (id, account) = (Text(root, "id"), Text(root, "account"));
+        if (!root.TryGetProperty("legs", out var array) || array.ValueKind != JsonValueKind.Array)
+            throw new BadField("legs", "legs must be an array of bids (sku and limit or alternatives, region, pool, gpus, start, end)");
+        var legs = new List<BidCommand>();
+        foreach (var item in array.EnumerateArray())
+        {
+            var index = legs.Count;
+            var prefix = $"legs[{index}].";
+            if (item.ValueKind != JsonValueKind.Object) throw new BadField($"legs[{index}]", $"legs[{index}] must be an object");
+            legs.Add(Prefixed(prefix, () => BidBody(item, "leg", PortfolioCommand.LegId(id, index), account, immediateOrCancel: true)));
+        }
+        return new PortfolioCommand(id, account, legs);
+    }
+
+    /// <summary>Reads a nested object, naming its bad field with the path to it (<c>legs[3].end</c>).</summary>
+    private static T Prefixed<T>(string prefix, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (BadField e)
+        {
+            throw new BadField(prefix + e.Field, e.Message.StartsWith(e.Field, StringComparison.Ordinal) ? prefix + e.Message : e.Message);
+        }
     }
 
     private static ReserveCommand Reserve(JsonElement root)
@@ -158,7 +229,12 @@ public static class ReplayCodec
                 text.Append("{\"event\":\"rested\",\"id\":").Append(Quote(e.Id)).Append('}');
                 break;
             case EventKind.Cancelled:
-                text.Append("{\"event\":\"cancelled\",\"id\":").Append(Quote(e.Id)).Append('}');
+                text.Append("{\"event\":\"cancelled\",\"id\":").Append(Quote(e.Id));
+                if (e.Leg >= 0) text.Append(",\"leg\":").Append(e.Leg.ToString(CultureInfo.InvariantCulture));
+                text.Append('}');
+                break;
+            case EventKind.Filled:
+                text.Append("{\"event\":\"filled\",\"id\":").Append(Quote(e.Id)).Append('}');
                 break;
             case EventKind.Reserved:
                 text.Append("{\"event\":\"reserved\",\"id\":").Append(Quote(e.Id)).Append('}');
@@ -179,12 +255,32 @@ public static class ReplayCodec
         PoolCommand p => JsonSerializer.Serialize(new { op = p.Op, id = p.PoolId, provider = p.Provider, region = p.Region, sku = p.Sku, capacity = p.Capacity.Select(s => new { start = s.Start, end = s.End, gpus = s.Gpus }) }, s_plain),
         CapacityCommand c => JsonSerializer.Serialize(new { op = c.Op, pool = c.PoolId, start = c.Step.Start, end = c.Step.End, gpus = c.Step.Gpus }, s_plain),
         AskCommand a => JsonSerializer.Serialize(new { op = a.Op, id = a.OrderId, account = a.Account, pool = a.PoolId, gpus = a.Gpus, start = a.Window.Start.Value, end = a.Window.End.Value, price = a.Price.ToString() }, s_plain),
-        BidCommand b => JsonSerializer.Serialize(new { op = b.Op, id = b.OrderId, account = b.Account, sku = b.Sku, region = b.Region, gpus = b.Gpus, start = b.Window.Start.Value, end = b.Window.End.Value, limit = b.Limit.ToString(), tif = b.ImmediateOrCancel ? "IOC" : "GTC" }, s_plain),
+        BidCommand { Alternatives: null, PoolId: null } b => JsonSerializer.Serialize(new { op = b.Op, id = b.OrderId, account = b.Account, sku = b.Sku, region = b.Region, gpus = b.Gpus, start = b.Window.Start.Value, end = b.Window.End.Value, limit = b.Limit.ToString(), tif = b.ImmediateOrCancel ? "IOC" : "GTC" }, s_plain),
+        BidCommand b => BidLine(b, new JsonObject { ["op"] = b.Op, ["id"] = b.OrderId, ["account"] = b.Account }, withTif: true).ToJsonString(s_plain),
+        PortfolioCommand p => new JsonObject
+        {
+            ["op"] = p.Op, ["id"] = p.OrderId, ["account"] = p.Account,
+            ["legs"] = new JsonArray([.. p.Legs.Select(leg => BidLine(leg, [], withTif: false))]),
+        }.ToJsonString(s_plain),
         CancelCommand c => JsonSerializer.Serialize(new { op = c.Op, id = c.OrderId }, s_plain),
         ReserveCommand r => JsonSerializer.Serialize(new { op = r.Op, id = r.ReservationId, account = r.Account, pool = r.PoolId, gpus = r.Gpus, start = r.Window.Start.Value, end = r.Window.End.Value }, s_plain),
         ReleaseCommand r => JsonSerializer.Serialize(new { op = r.Op, id = r.ReservationId, from = r.From.Value }, s_plain),
         _ => throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command)),
     };
+
+    /// <summary>A bid's body after the fields given: <c>sku</c>/<c>limit</c> or <c>alternatives</c>, then region, pool (when named), GPUs, window, tif.</summary>
+    private static JsonObject BidLine(BidCommand bid, JsonObject line, bool withTif)
+    {
+        if (bid.Alternatives is { } alternatives)
+            line["alternatives"] = new JsonArray([.. alternatives.Select(a => new JsonObject { ["sku"] = a.Sku, ["limit"] = a.Limit.ToString() })]);
+        else
+            (line["sku"], line["limit"]) = (bid.Sku, bid.Limit.ToString());
+        line["region"] = bid.Region;
+        if (bid.PoolId is not null) line["pool"] = bid.PoolId;
+        (line["gpus"], line["start"], line["end"]) = (bid.Gpus, bid.Window.Start.Value, bid.Window.End.Value);
+        if (withTif) line["tif"] = bid.ImmediateOrCancel ? "IOC" : "GTC";
+        return line;
+    }
 
     // Plain JSON escaping (quotes, backslashes, control characters): reasons stay readable, e.g. "pool p1's capacity".
     private static readonly JsonSerializerOptions s_plain = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

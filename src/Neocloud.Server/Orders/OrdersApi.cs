@@ -5,6 +5,7 @@ using Neocloud.Exchange.Outcomes;
 using Neocloud.Market.Commands;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Http;
+using Neocloud.Storage;
 
 namespace Neocloud.Server.Orders;
 
@@ -15,7 +16,11 @@ public static class OrdersApi
     {
         var orders = api.MapGroup("/orders").WithTags("Orders");
         orders.MapPost("/bids", PlaceBidAsync).RequireAuthorization(Scopes.MarketTrade).Accepts<OrderRequests.BidBody>("application/json")
-            .WithSummary("Place a bid: GPUs of a SKU for a whole window at a limit price (GTC or IOC)");
+            .WithSummary("Place a bid: GPUs of a SKU (or of 1-4 alternative SKUs of one market group, each at its own limit) for a whole window at a limit price (GTC or IOC), in a region or on one pool");
+        orders.MapPost("/portfolios", PlacePortfolioAsync).RequireAuthorization(Scopes.MarketTrade).Accepts<OrderRequests.PortfolioBody>("application/json")
+            .WithSummary("Place a portfolio: 2-16 bids in one market group that all trade now or none does");
+        orders.MapGet("/portfolios", ListPortfoliosAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("List your portfolio orders");
+        orders.MapGet("/portfolios/{id}", GetPortfolioAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("Get one of your portfolio orders with its legs' trades");
         orders.MapPost("/asks", PlaceAskAsync).RequireAuthorization(Scopes.MarketTrade).Accepts<OrderRequests.AskBody>("application/json")
             .WithSummary("Place an ask: up to N GPUs of your pool in every hour of a window at a minimum price");
         orders.MapGet("/{id}", GetOrderAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("Get one of your orders");
@@ -30,8 +35,31 @@ public static class OrdersApi
         return api;
     }
 
-    private static Task<IResult> PlaceBidAsync(PostBody body, ClaimsPrincipal user, OrderDesk desk) =>
-        PlaceAsync(body, user.OrganizationId(), desk, OrderRequests.Bid(body.Fields, user.OrganizationId(), desk.NewOrderId()));
+    private static async Task<IResult> PlaceBidAsync(PostBody body, ClaimsPrincipal user, OrderDesk desk, ExchangeStore store, CancellationToken ct)
+    {
+        var bid = OrderRequests.Bid(body.Fields, user.OrganizationId(), desk.NewOrderId());
+        if (bid is not null) await OrderRequests.CheckPoolAsync(store, bid, "pool", body.Fields.Errors, ct);
+        return await PlaceAsync(body, user.OrganizationId(), desk, body.Fields.IsValid ? bid : null);
+    }
+
+    private static async Task<IResult> PlacePortfolioAsync(PostBody body, ClaimsPrincipal user, OrderDesk desk, ExchangeStore store, CancellationToken ct)
+    {
+        var portfolio = OrderRequests.Portfolio(body.Fields, user.OrganizationId(), desk.NewOrderId());
+        for (var i = 0; portfolio is not null && i < portfolio.Legs.Count; i++)
+            await OrderRequests.CheckPoolAsync(store, portfolio.Legs[i], $"legs[{i}].pool", body.Fields.Errors, ct);
+        if (portfolio is null || !body.Fields.IsValid) return Answers.Result(Failure.Invalid(body.Fields.Errors));
+        return Answers.Result(await desk.PlacePortfolioAsync(user.OrganizationId(), portfolio, body.Key<PortfolioView>(StatusCodes.Status201Created)),
+            StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> GetPortfolioAsync(string id, ClaimsPrincipal user, OrderDesk desk, CancellationToken ct) =>
+        Answers.Result(await desk.PortfolioAsync(user.OrganizationId(), id, ct));
+
+    private static async Task<IResult> ListPortfoliosAsync(ClaimsPrincipal user, OrderDesk desk, string? after, int? limit, CancellationToken ct)
+    {
+        if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
+        return ApiResponse.Of(200, await desk.PortfoliosAsync(user.OrganizationId(), after, take, ct)).ToResult();
+    }
 
     private static Task<IResult> PlaceAskAsync(PostBody body, ClaimsPrincipal user, OrderDesk desk) =>
         PlaceAsync(body, user.OrganizationId(), desk, OrderRequests.Ask(body.Fields, user.OrganizationId(), desk.NewOrderId()));

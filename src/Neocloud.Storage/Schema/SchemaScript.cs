@@ -11,6 +11,15 @@ internal static class SchemaScript
         return Tables(blob, integer) + (provider == StoreProvider.Postgres ? PostgresFence : "");
     }
 
+    /// <summary>
+    /// Columns added to tables that existing stores created without them, as (table, column, type): added at start
+    /// when missing, so a store written by the previous version opens and keeps its rows.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Table, string Column, string Type)> AddedColumns =
+    [
+        ("orders", "alternatives", "TEXT NULL"),
+    ];
+
     /// <summary>The SQLSTATE <c>neocloud_move_fence</c> raises when the shard's epoch is no longer the caller's.</summary>
     public const string FencedState = "NCF01";
 
@@ -115,9 +124,20 @@ internal static class SchemaScript
                 traded_gpu_hours {integer} NOT NULL,
                 placed_sequence {integer} NOT NULL,
                 placed_ms {integer} NOT NULL,
-                updated_ms {integer} NOT NULL
+                updated_ms {integer} NOT NULL,
+                alternatives TEXT NULL
             );
             CREATE INDEX IF NOT EXISTS orders_by_organization ON orders (organization_id, placed_sequence);
+            CREATE TABLE IF NOT EXISTS portfolios (
+                id TEXT PRIMARY KEY,
+                organization_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                cancelled_leg {integer} NULL,
+                legs TEXT NOT NULL,
+                placed_sequence {integer} NOT NULL,
+                placed_ms {integer} NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS portfolios_by_organization ON portfolios (organization_id, placed_sequence);
             CREATE TABLE IF NOT EXISTS trades (
                 trade_no {integer} PRIMARY KEY,
                 sequence {integer} NOT NULL,
