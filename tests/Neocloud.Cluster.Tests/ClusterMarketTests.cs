@@ -85,6 +85,30 @@ public sealed class ClusterMarketTests(GrainClusterFixture fixture) : IClassFixt
         Assert.Equal((201L, "placed pending-ask"), (stored?.StatusCode, stored?.Response));
     }
 
+    [Fact]
+    public async Task A_bid_with_alternatives_and_a_portfolio_reach_their_group_s_shard_and_their_outcomes_come_back()
+    {
+        var market = Market();
+        await AcceptAsync(market, Pool("v2-b200", "crusoe", "B200"));
+        await AcceptAsync(market, Pool("v2-b300", "crusoe", "B300"));
+        await AcceptAsync(market, Ask("v2-ask-200", "crusoe", "v2-b200", "2.0000"));
+        await AcceptAsync(market, Ask("v2-ask-300", "crusoe", "v2-b300", "3.0000"));
+        var window = HourWindow.Of(Start, Start + 24);
+
+        var bid = await AcceptAsync(market, new MarketRequest("openai", BidCommand.Of("v2-bid", "openai",
+            [new Alternative("B300", Dollars("3.5000")), new Alternative("B200", Dollars("2.4000"))], null, 4, window, immediateOrCancel: true)));
+        Assert.Equal("v2-ask-300", Assert.Single(bid.Trades).AskId);
+
+        var legs = new[] { ("B200", "v2-b200"), ("B300", "v2-b300") }
+            .Select((leg, i) => new BidCommand(PortfolioCommand.LegId("v2-portfolio", i), "openai", leg.Item1, null, 4, window, Dollars("3.5000"), true) { PoolId = leg.Item2 })
+            .ToList();
+        var portfolio = await AcceptAsync(market, new MarketRequest("openai", new PortfolioCommand("v2-portfolio", "openai", legs)));
+
+        Assert.Equal("filled", portfolio.Portfolio?.Status);
+        Assert.Equal(["v2-portfolio#0", "v2-portfolio#1"], portfolio.Trades.Select(t => t.BidId));
+        Assert.Equal(["bid", "portfolio"], (await OpsAsync("hgx-blackwell"))[^2..]);
+    }
+
     private static MarketRequest Pool(string id, string provider, string sku) =>
         new(provider, new PoolCommand(id, provider, "us-tx", sku, [new Segment(Start, Start + 1000, 64)]));
 

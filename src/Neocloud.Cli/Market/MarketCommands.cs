@@ -63,13 +63,23 @@ public static class MarketCommands
         return command;
     }
 
-    private static (Option<int> Pools, Option<int> Commands, Option<int> Seed, Option<int> Horizon) StreamOptions() => (
+    /// <summary>The options that describe a generated stream, market v2's share of it included.</summary>
+    private sealed record StreamOptionSet(Option<int> Pools, Option<int> Commands, Option<int> Seed, Option<int> Horizon,
+        Option<int> Alternatives, Option<int> PoolBids, Option<int> Portfolios)
+    {
+        public IEnumerable<Option> All => [Pools, Commands, Seed, Horizon, Alternatives, PoolBids, Portfolios];
+    }
+
+    private static StreamOptionSet StreamOptions() => new(
         new Option<int>("--pools") { Description = "Pools to create.", Required = true },
         new Option<int>("--commands") { Description = "Orders and cancels after the pools.", Required = true },
         new Option<int>("--seed") { Description = "Seed: the same seed gives the same stream.", DefaultValueFactory = _ => 1 },
-        new Option<int>("--horizon-hours") { Description = "Hours the pools and orders span (default 5 years).", DefaultValueFactory = _ => 43_800 });
+        new Option<int>("--horizon-hours") { Description = "Hours the pools and orders span (default 5 years).", DefaultValueFactory = _ => 43_800 },
+        new Option<int>("--alternatives-percent") { Description = "Percent of bids written with alternatives (the SKU and its group partner)." },
+        new Option<int>("--pool-bid-percent") { Description = "Percent of bids naming a pool." },
+        new Option<int>("--portfolio-percent") { Description = "Percent of commands that are portfolio orders (2-4 legs)." });
 
-    private static (int Pools, int Commands, int Seed, int Horizon) ReadStream(ParseResult parsed, (Option<int> Pools, Option<int> Commands, Option<int> Seed, Option<int> Horizon) o)
+    private static (int Pools, int Commands, int Seed, int Horizon, StreamMix Mix) ReadStream(ParseResult parsed, StreamOptionSet o)
     {
         var pools = parsed.GetValue(o.Pools);
         var commands = parsed.GetValue(o.Commands);
@@ -77,18 +87,24 @@ public static class MarketCommands
         if (pools is < 1 or > 1_000_000) throw new UsageException($"--pools: must be between 1 and 1,000,000, got {pools}");
         if (commands is < 0 or > 100_000_000) throw new UsageException($"--commands: must be between 0 and 100,000,000, got {commands}");
         if (horizon is < 168 or > 87_600) throw new UsageException($"--horizon-hours: must be between 168 and 87,600, got {horizon}");
-        return (pools, commands, parsed.GetValue(o.Seed), horizon);
+        var mix = new StreamMix(Percent(parsed, o.Alternatives), Percent(parsed, o.PoolBids), Percent(parsed, o.Portfolios));
+        if (mix.AlternativesPercent + mix.PoolBidPercent > 100)
+            throw new UsageException($"--alternatives-percent and --pool-bid-percent: together at most 100, got {mix.AlternativesPercent + mix.PoolBidPercent}");
+        return (pools, commands, parsed.GetValue(o.Seed), horizon, mix);
     }
+
+    private static int Percent(ParseResult parsed, Option<int> option) =>
+        parsed.GetValue(option) is var percent and >= 0 and <= 100 ? percent : throw new UsageException($"{option.Name}: must be between 0 and 100, got {parsed.GetValue(option)}");
 
     private static Command Generate(CliContext context)
     {
         var options = StreamOptions();
-        var command = new Command("gen", "Write a reproducible random command stream (JSON Lines) with a realistic mix.")
-        { options.Pools, options.Commands, options.Seed, options.Horizon };
+        var command = new Command("gen", "Write a reproducible random command stream (JSON Lines) with a realistic mix.");
+        foreach (var option in options.All) command.Options.Add(option);
         command.SetAction(parsed =>
         {
-            var (pools, commands, seed, horizon) = ReadStream(parsed, options);
-            foreach (var c in StreamGenerator.Generate(pools, commands, seed, horizon)) context.Output.WriteLine(ReplayCodec.Format(c));
+            var (pools, commands, seed, horizon, mix) = ReadStream(parsed, options);
+            foreach (var c in StreamGenerator.Generate(pools, commands, seed, horizon, mix)) context.Output.WriteLine(ReplayCodec.Format(c));
             return 0;
         });
         return command;
@@ -104,11 +120,12 @@ public static class MarketCommands
             Description = "Also time each command and report the time per kind (ask, bid, cancel, …), over the whole run and over its first and last tenth (each command's clock reads add a little).",
         };
         var command = new Command("bench", "Run a generated stream in-process and measure commands per second, trades, resting orders and memory.")
-        { options.Pools, options.Commands, options.Seed, options.Horizon, engine, json, byKind };
+        { engine, json, byKind };
+        foreach (var option in options.All) command.Options.Add(option);
         command.SetAction(parsed =>
         {
-            var (pools, commands, seed, horizon) = ReadStream(parsed, options);
-            var stream = StreamGenerator.Generate(pools, commands, seed, horizon).ToList();
+            var (pools, commands, seed, horizon, mix) = ReadStream(parsed, options);
+            var stream = StreamGenerator.Generate(pools, commands, seed, horizon, mix).ToList();
             var which = parsed.GetValue(engine)!;
             var results = new List<BenchResult>();
             var timeKinds = parsed.GetValue(byKind);
@@ -118,12 +135,13 @@ public static class MarketCommands
             double? ratio = results.Count == 2 ? results[0].CommandsPerSecond / results[1].CommandsPerSecond : null;
             if (parsed.GetValue(json))
             {
-                context.Output.WriteLine(JsonSerializer.Serialize(new { pools, commands, seed, horizonHours = horizon, cores = Environment.ProcessorCount, results, identicalEvents = identical, speedRatio = ratio },
+                context.Output.WriteLine(JsonSerializer.Serialize(new { pools, commands, seed, horizonHours = horizon, mix, cores = Environment.ProcessorCount, results, identicalEvents = identical, speedRatio = ratio },
                     new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
             }
             else
             {
-                context.Output.WriteLine($"{pools:#,0} pools, {commands:#,0} commands, seed {seed}, {horizon:#,0}-hour horizon, {Environment.ProcessorCount} cores");
+                context.Output.WriteLine($"{pools:#,0} pools, {commands:#,0} commands, seed {seed}, {horizon:#,0}-hour horizon, {Environment.ProcessorCount} cores"
+                    + (mix.IsPlain ? "" : $"; {mix.AlternativesPercent}% of bids with alternatives, {mix.PoolBidPercent}% for a pool, {mix.PortfolioPercent}% of commands portfolios"));
                 foreach (var r in results)
                 {
                     context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
