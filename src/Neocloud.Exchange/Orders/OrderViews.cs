@@ -1,5 +1,6 @@
 using Neocloud.Domain.Orders;
 using Neocloud.Domain.Money;
+using Neocloud.Domain.Time;
 using Neocloud.Exchange.Shard;
 using Neocloud.Storage;
 
@@ -20,6 +21,12 @@ public sealed record OrderView(
     public static OrderView Of(OrderRecord o) => new(o.Id, o.Side, o.Sku, o.Region, o.PoolId, o.Gpus, o.StartHour, o.EndHour,
         Prices.Format(o.PriceTicks), o.Tif, o.Status, o.TradedGpuHours, DateTimeOffset.FromUnixTimeMilliseconds(o.PlacedMs),
         DateTimeOffset.FromUnixTimeMilliseconds(o.UpdatedMs));
+
+    /// <summary><see cref="Start"/> as an RFC 3339 UTC time.</summary>
+    public string StartsAt => HourText.Of(Start);
+
+    /// <summary><see cref="End"/> as an RFC 3339 UTC time.</summary>
+    public string EndsAt => HourText.Of(End);
 }
 
 /// <summary>A trade seen by one of its parties: which side the caller was on, and the counterparty.</summary>
@@ -30,6 +37,12 @@ public sealed record TradeView(
     public static TradeView Of(TradeRecord t, string caller) => new(t.TradeNo, t.BuyerId == caller ? "buy" : "sell",
         t.BuyerId == caller ? t.SellerId : t.BuyerId, t.BidId, t.AskId, t.PoolId, t.Sku, t.Region, t.Gpus, t.StartHour, t.EndHour,
         Prices.Format(t.PriceTicks), Prices.Notional(t), DateTimeOffset.FromUnixTimeMilliseconds(t.ExecutedMs));
+
+    /// <summary><see cref="Start"/> as an RFC 3339 UTC time.</summary>
+    public string StartsAt => HourText.Of(Start);
+
+    /// <summary><see cref="End"/> as an RFC 3339 UTC time.</summary>
+    public string EndsAt => HourText.Of(End);
 }
 
 /// <summary>A spot contract: who holds which GPUs of which pool for which hours at what price.</summary>
@@ -39,6 +52,12 @@ public sealed record ContractView(
 {
     public static ContractView Of(TradeRecord t) => new($"c-{t.TradeNo}", "spot", t.BuyerId, t.SellerId, t.PoolId, t.Sku, t.Region, t.Gpus,
         t.StartHour, t.EndHour, Prices.Format(t.PriceTicks), Prices.Notional(t), t.TradeNo, DateTimeOffset.FromUnixTimeMilliseconds(t.ExecutedMs));
+
+    /// <summary><see cref="Start"/> as an RFC 3339 UTC time.</summary>
+    public string StartsAt => HourText.Of(Start);
+
+    /// <summary><see cref="End"/> as an RFC 3339 UTC time.</summary>
+    public string EndsAt => HourText.Of(End);
 }
 
 /// <summary>A trade in public market data: no parties, no order ids.</summary>
@@ -46,6 +65,12 @@ public sealed record PublicTradeView(long Id, string Sku, string Region, long Gp
 {
     public static PublicTradeView Of(TradeRecord t) => new(t.TradeNo, t.Sku, t.Region, t.Gpus, t.StartHour, t.EndHour, Prices.Format(t.PriceTicks),
         DateTimeOffset.FromUnixTimeMilliseconds(t.ExecutedMs));
+
+    /// <summary><see cref="Start"/> as an RFC 3339 UTC time.</summary>
+    public string StartsAt => HourText.Of(Start);
+
+    /// <summary><see cref="End"/> as an RFC 3339 UTC time.</summary>
+    public string EndsAt => HourText.Of(End);
 }
 
 /// <summary>Price formatting and trade notionals, exact.</summary>

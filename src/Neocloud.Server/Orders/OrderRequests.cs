@@ -1,5 +1,6 @@
 using Neocloud.Domain.Catalog;
 using Neocloud.Domain.Input;
+using Neocloud.Domain.Time;
 using Neocloud.Exchange.Orders;
 using Neocloud.Market.Commands;
 
@@ -9,10 +10,10 @@ namespace Neocloud.Server.Orders;
 public static class OrderRequests
 {
     /// <summary>The body of POST /orders/bids.</summary>
-    public sealed record BidBody(string Sku, string? Region, int Gpus, long Start, long End, string Limit, string? Tif);
+    public sealed record BidBody(string Sku, string? Region, int Gpus, Hour Start, Hour End, string Limit, string? Tif);
 
     /// <summary>The body of POST /orders/asks.</summary>
-    public sealed record AskBody(string Pool, int Gpus, long Start, long End, string Price);
+    public sealed record AskBody(string Pool, int Gpus, Hour Start, Hour End, string Price);
 
     /// <summary>A bid, or null with the bad fields recorded in <paramref name="fields"/>.</summary>
     public static BidCommand? Bid(JsonFields fields, string organization, string orderId)
