@@ -69,8 +69,8 @@ public static partial class ClientCommands
             var quote = new Command("quote", "The price a bid would trade at now, or none.") { skuArgument, gpus, start, end, regionOption };
             Run(quote, context, async (client, parsed, ct) =>
                 await client.GetAsync($"api/v1/market/{Uri.EscapeDataString(parsed.GetValue(skuArgument)!)}/quote" + Query(
-                    ("gpus", parsed.GetValue(gpus).ToString(CultureInfo.InvariantCulture)), ("start", HourQuery(parsed, start)),
-                    ("end", HourQuery(parsed, end)), ("region", parsed.GetValue(regionOption))), ct),
+                    ("gpus", parsed.GetValue(gpus).ToString(CultureInfo.InvariantCulture)), ("start", HourQuery(parsed, start, context.Now)),
+                    ("end", HourQuery(parsed, end, context.Now)), ("region", parsed.GetValue(regionOption))), ct),
                 json => new Text(json.GetProperty("price").ValueKind == JsonValueKind.Null
                     ? "no resting ask can fill this bid now"
                     : $"{json.GetProperty("gpus")} GPUs x [{json.GetProperty("start")}, {json.GetProperty("end")}) at ${json.GetProperty("price").GetString()}/GPU-h = ${json.GetProperty("notionalUsd").GetDecimal():#,0.00}"));
@@ -104,8 +104,8 @@ public static partial class ClientCommands
             var bid = new Command("bid", "Bid for GPUs of a SKU over a whole window.") { sku, region, gpus, start, end, limit, tif };
             Run(bid, context, (client, parsed, ct) => client.PostAsync("api/v1/orders/bids", new
             {
-                sku = parsed.GetValue(sku), region = parsed.GetValue(region), gpus = parsed.GetValue(gpus), start = Hours.Read(parsed, start, DateTimeOffset.UtcNow),
-                end = Hours.Read(parsed, end, DateTimeOffset.UtcNow), limit = parsed.GetValue(limit), tif = parsed.GetValue(tif),
+                sku = parsed.GetValue(sku), region = parsed.GetValue(region), gpus = parsed.GetValue(gpus), start = Hours.Read(parsed, start, context.Now),
+                end = Hours.Read(parsed, end, context.Now), limit = parsed.GetValue(limit), tif = parsed.GetValue(tif),
             }, ct), json => Placed(json, orderColumns));
             order.Subcommands.Add(bid);
         }
@@ -118,8 +118,8 @@ public static partial class ClientCommands
             var ask = new Command("ask", "Offer GPUs of your pool over a window.") { pool, gpus, start, end, price };
             Run(ask, context, (client, parsed, ct) => client.PostAsync("api/v1/orders/asks", new
             {
-                pool = parsed.GetValue(pool), gpus = parsed.GetValue(gpus), start = Hours.Read(parsed, start, DateTimeOffset.UtcNow),
-                end = Hours.Read(parsed, end, DateTimeOffset.UtcNow), price = parsed.GetValue(price),
+                pool = parsed.GetValue(pool), gpus = parsed.GetValue(gpus), start = Hours.Read(parsed, start, context.Now),
+                end = Hours.Read(parsed, end, context.Now), price = parsed.GetValue(price),
             }, ct), json => Placed(json, orderColumns));
             order.Subcommands.Add(ask);
         }
@@ -201,8 +201,8 @@ public static partial class ClientCommands
     };
 
     /// <summary>An hour option's value as a query-string hour (its number).</summary>
-    private static string HourQuery(ParseResult parsed, Option<string> option) =>
-        Hours.Read(parsed, option, DateTimeOffset.UtcNow).ToString(CultureInfo.InvariantCulture);
+    private static string HourQuery(ParseResult parsed, Option<string> option, DateTimeOffset now) =>
+        Hours.Read(parsed, option, now).ToString(CultureInfo.InvariantCulture);
 
     private static string Query(params (string Name, string? Value)[] parameters)
     {
