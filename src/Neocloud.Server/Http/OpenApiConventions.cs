@@ -56,8 +56,8 @@ public static class OpenApiConventions
         });
         options.AddSchemaTransformer((schema, context, _) =>
         {
-            var type = context.JsonTypeInfo.Type;
-            if ((Nullable.GetUnderlyingType(type) ?? type) is var hour && (hour == typeof(Hour) || hour == typeof(HourQuery))) DescribeHour(schema);
+            // A body's hour field is typed Hour in the documented body records (the readers take text or a number).
+            if ((Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type) == typeof(Hour)) DescribeHour(schema);
             return Task.CompletedTask;
         });
         options.AddDocumentTransformer((document, context, _) =>
