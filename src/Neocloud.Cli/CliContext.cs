@@ -41,6 +41,9 @@ public sealed class CliContext
     /// <summary>Where <c>neocloud login</c> keeps the exchange's URL and token.</summary>
     public string ConfigPath { get; }
 
+    /// <summary>When this invocation started: times from now (<c>+7d</c>) count from it, so that every option of a command agrees.</summary>
+    public DateTimeOffset Now { get; } = DateTimeOffset.UtcNow;
+
     /// <summary>Spectre.Console bound to <see cref="Output"/>.</summary>
     public IAnsiConsole Console { get; }
 }

@@ -14,7 +14,7 @@ public static partial class ClientCommands
 {
     private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 
-    private sealed record Common(Option<string?> Url, Option<string?> Token, Option<bool> Json);
+    private sealed record Common(Option<string?> Url, Option<string?> Token, Option<bool> Json, Option<bool> Hours);
 
     /// <summary><c>neocloud login --url … --token …</c>: checks the token and stores both in the user's config.</summary>
     public static Command Login(CliContext context)
@@ -64,13 +64,13 @@ public static partial class ClientCommands
             var skuArgument = sku();
             var regionOption = region();
             var gpus = new Option<int>("--gpus") { Description = "GPUs wanted.", Required = true };
-            var start = new Option<long>("--start") { Description = "First hour (unix hours).", Required = true };
-            var end = new Option<long>("--end") { Description = "Hour after the last (unix hours).", Required = true };
+            var start = Hours.Option("--start", "First hour");
+            var end = Hours.Option("--end", "Hour after the last");
             var quote = new Command("quote", "The price a bid would trade at now, or none.") { skuArgument, gpus, start, end, regionOption };
             Run(quote, context, async (client, parsed, ct) =>
                 await client.GetAsync($"api/v1/market/{Uri.EscapeDataString(parsed.GetValue(skuArgument)!)}/quote" + Query(
-                    ("gpus", parsed.GetValue(gpus).ToString(CultureInfo.InvariantCulture)), ("start", parsed.GetValue(start).ToString(CultureInfo.InvariantCulture)),
-                    ("end", parsed.GetValue(end).ToString(CultureInfo.InvariantCulture)), ("region", parsed.GetValue(regionOption))), ct),
+                    ("gpus", parsed.GetValue(gpus).ToString(CultureInfo.InvariantCulture)), ("start", HourQuery(parsed, start, context.Now)),
+                    ("end", HourQuery(parsed, end, context.Now)), ("region", parsed.GetValue(regionOption))), ct),
                 json => new Text(json.GetProperty("price").ValueKind == JsonValueKind.Null
                     ? "no resting ask can fill this bid now"
                     : $"{json.GetProperty("gpus")} GPUs x [{json.GetProperty("start")}, {json.GetProperty("end")}) at ${json.GetProperty("price").GetString()}/GPU-h = ${json.GetProperty("notionalUsd").GetDecimal():#,0.00}"));
@@ -97,28 +97,29 @@ public static partial class ClientCommands
             var sku = new Option<string>("--sku") { Required = true, Description = "The SKU, e.g. GB300." };
             var region = new Option<string?>("--region") { Description = "Only asks in this region." };
             var gpus = new Option<int>("--gpus") { Required = true, Description = "GPUs for every hour of the window." };
-            var start = new Option<long>("--start") { Required = true, Description = "First hour (unix hours)." };
-            var end = new Option<long>("--end") { Required = true, Description = "Hour after the last." };
+            var start = Hours.Option("--start", "First hour");
+            var end = Hours.Option("--end", "Hour after the last");
             var limit = new Option<string>("--limit") { Required = true, Description = "Highest price per GPU-hour, e.g. 3.10." };
             var tif = new Option<string>("--tif") { Description = "GTC (rest) or IOC (cancel if not filled).", DefaultValueFactory = _ => "GTC" };
             var bid = new Command("bid", "Bid for GPUs of a SKU over a whole window.") { sku, region, gpus, start, end, limit, tif };
             Run(bid, context, (client, parsed, ct) => client.PostAsync("api/v1/orders/bids", new
             {
-                sku = parsed.GetValue(sku), region = parsed.GetValue(region), gpus = parsed.GetValue(gpus), start = parsed.GetValue(start),
-                end = parsed.GetValue(end), limit = parsed.GetValue(limit), tif = parsed.GetValue(tif),
+                sku = parsed.GetValue(sku), region = parsed.GetValue(region), gpus = parsed.GetValue(gpus), start = Hours.Read(parsed, start, context.Now),
+                end = Hours.Read(parsed, end, context.Now), limit = parsed.GetValue(limit), tif = parsed.GetValue(tif),
             }, ct), json => Placed(json, orderColumns));
             order.Subcommands.Add(bid);
         }
         {
             var pool = new Option<string>("--pool") { Required = true, Description = "Your pool." };
             var gpus = new Option<int>("--gpus") { Required = true, Description = "GPUs offered in every hour of the window." };
-            var start = new Option<long>("--start") { Required = true, Description = "First hour (unix hours)." };
-            var end = new Option<long>("--end") { Required = true, Description = "Hour after the last." };
+            var start = Hours.Option("--start", "First hour");
+            var end = Hours.Option("--end", "Hour after the last");
             var price = new Option<string>("--price") { Required = true, Description = "Lowest price per GPU-hour, e.g. 2.45." };
             var ask = new Command("ask", "Offer GPUs of your pool over a window.") { pool, gpus, start, end, price };
             Run(ask, context, (client, parsed, ct) => client.PostAsync("api/v1/orders/asks", new
             {
-                pool = parsed.GetValue(pool), gpus = parsed.GetValue(gpus), start = parsed.GetValue(start), end = parsed.GetValue(end), price = parsed.GetValue(price),
+                pool = parsed.GetValue(pool), gpus = parsed.GetValue(gpus), start = Hours.Read(parsed, start, context.Now),
+                end = Hours.Read(parsed, end, context.Now), price = parsed.GetValue(price),
             }, ct), json => Placed(json, orderColumns));
             order.Subcommands.Add(ask);
         }
@@ -154,16 +155,18 @@ public static partial class ClientCommands
         var common = new Common(
             new Option<string?>("--url") { Description = "The exchange's URL (default: from 'neocloud login')." },
             new Option<string?>("--token") { Description = "An API token (default: from 'neocloud login')." },
-            new Option<bool>("--json") { Description = "Print the API's JSON instead of a table." });
+            new Option<bool>("--json") { Description = "Print the API's JSON instead of a table." },
+            Client.Hours.NumbersFlag());
         command.Options.Add(common.Url);
         command.Options.Add(common.Token);
         command.Options.Add(common.Json);
+        command.Options.Add(common.Hours);
         command.SetAction(async (parsed, ct) =>
         {
             using var client = new ExchangeClient(ClientConfig.Resolve(parsed.GetValue(common.Url), parsed.GetValue(common.Token), context.ConfigPath));
             var json = await call(client, parsed, ct);
             if (parsed.GetValue(common.Json)) context.Output.WriteLine(JsonSerializer.Serialize(json, s_indented));
-            else context.Console.Write(render(json));
+            else context.Console.Write(render(parsed.GetValue(common.Hours) ? json : Client.Hours.AsTimes(json)));
             context.Console.WriteLine();
             return 0;
         });
@@ -196,6 +199,10 @@ public static partial class ClientCommands
         JsonValueKind.Null => "",
         _ => value.GetRawText(),
     };
+
+    /// <summary>An hour option's value as a query-string hour (its number).</summary>
+    private static string HourQuery(ParseResult parsed, Option<string> option, DateTimeOffset now) =>
+        Hours.Read(parsed, option, now).ToString(CultureInfo.InvariantCulture);
 
     private static string Query(params (string Name, string? Value)[] parameters)
     {

@@ -92,13 +92,34 @@ public sealed class JsonFields
     }
 
     /// <summary>
-    /// Reads <c>start</c> and <c>end</c> hours (or the names given): a forward window of at most
-    /// <see cref="Time.Hour.MaxWindowHours"/> hours; a backwards or too long one is an error on the end field.
+    /// An hour in <c>[min, max]</c>: a JSON integer (hours since 1970-01-01T00:00Z) or a string holding an RFC 3339 UTC
+    /// time on a whole hour (<c>"2027-01-01T00:00:00Z"</c>); see <see cref="Time.HourText"/>.
+    /// </summary>
+    public long? Hour(string name, long min = 0, long max = int.MaxValue, bool required = true)
+    {
+        if (!TryGet(name, required, out var value)) return null;
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            var text = value.GetString()!;
+            // No time is longer than 40 characters; a longer string is refused without echoing all of it.
+            if (text.Length > 40) text = text[..40] + "…";
+            if (!Time.HourText.TryParse(text, out var hour, out var error)) return None<long>(name, error!);
+            if (hour.Value < min) return None<long>(name, $"must be at or after {Time.HourText.Of(min)}, got \"{text}\"");
+            if (hour.Value > max) return None<long>(name, $"must be at or before {Time.HourText.Of(max)}, got \"{text}\"");
+            return hour.Value;
+        }
+        if (value.ValueKind != JsonValueKind.Number) return None<long>(name, $"must be {Time.HourText.Expected}, got {Describe(value)}");
+        return Integer(name, min, max);
+    }
+
+    /// <summary>
+    /// Reads <c>start</c> and <c>end</c> hours (or the names given), each as in <see cref="Hour"/>: a forward window of at
+    /// most <see cref="Time.Hour.MaxWindowHours"/> hours; a backwards or too long one is an error on the end field.
     /// </summary>
     public Time.HourWindow? Window(string startName = "start", string endName = "end")
     {
-        var start = Integer(startName, 0, int.MaxValue - 1);
-        var end = Integer(endName, 1, int.MaxValue);
+        var start = Hour(startName, 0, int.MaxValue - 1);
+        var end = Hour(endName, 1, int.MaxValue);
         if (start is null || end is null) return null;
         if (end <= start) return None<Time.HourWindow>(endName, $"must be after {startName} ({start}), got {end}");
         if (end - start > Time.Hour.MaxWindowHours)

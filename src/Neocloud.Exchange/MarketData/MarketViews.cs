@@ -1,5 +1,6 @@
 using System.Globalization;
 using Neocloud.Domain.Money;
+using Neocloud.Domain.Time;
 using Neocloud.Exchange.Orders;
 using Neocloud.Market.Engine;
 using Neocloud.Storage;
@@ -10,13 +11,26 @@ namespace Neocloud.Exchange.MarketData;
 public sealed record LevelView(string Price, int Orders, long GpuHours, int MaxGpus, long FirstHour, long LastHour)
 {
     public static LevelView Of(BookLevel l) => new(Prices.Format(l.PriceTicks), l.Orders, l.GpuHours, l.MaxGpus, l.FirstHour, l.LastHour);
+
+    /// <summary><see cref="FirstHour"/> as an RFC 3339 UTC time.</summary>
+    public string FirstHourAt => HourText.Of(FirstHour);
+
+    /// <summary><see cref="LastHour"/> as an RFC 3339 UTC time.</summary>
+    public string LastHourAt => HourText.Of(LastHour);
 }
 
 /// <summary>The book of one SKU: asks cheapest first, bids highest first.</summary>
 public sealed record BookView(string Sku, string? Region, IReadOnlyList<LevelView> Asks, IReadOnlyList<LevelView> Bids);
 
 /// <summary>The best price a bid would trade at now, or null.</summary>
-public sealed record QuoteView(string Sku, string? Region, long Gpus, long Start, long End, string? Price, decimal? NotionalUsd);
+public sealed record QuoteView(string Sku, string? Region, long Gpus, long Start, long End, string? Price, decimal? NotionalUsd)
+{
+    /// <summary><see cref="Start"/> as an RFC 3339 UTC time.</summary>
+    public string StartsAt => HourText.Of(Start);
+
+    /// <summary><see cref="End"/> as an RFC 3339 UTC time.</summary>
+    public string EndsAt => HourText.Of(End);
+}
 
 /// <summary>One day of the index: volume-weighted price per GPU-hour, volume, and OHLC.</summary>
 public sealed record IndexDayView(string Day, string Vwap, long GpuHours, int Trades, string Open, string High, string Low, string Close)
@@ -48,4 +62,10 @@ public sealed record IndexView(string Sku, string From, string To, IReadOnlyList
 public sealed record UsageView(long Start, long End, int Capacity, int Sold, int Offered, int Free)
 {
     public static UsageView Of(UsageStep u) => new(u.Start, u.End, u.Capacity, u.Sold, u.Offered, Math.Max(0, u.Capacity - u.Sold - u.Offered));
+
+    /// <summary><see cref="Start"/> as an RFC 3339 UTC time.</summary>
+    public string StartsAt => HourText.Of(Start);
+
+    /// <summary><see cref="End"/> as an RFC 3339 UTC time.</summary>
+    public string EndsAt => HourText.Of(End);
 }

@@ -1,5 +1,6 @@
 using Neocloud.Domain.Orders;
 using Neocloud.Domain.Money;
+using Neocloud.Domain.Time;
 using Neocloud.Exchange.Shard;
 using Neocloud.Storage;
 
@@ -29,6 +30,12 @@ public sealed record OrderView(
     {
         Alternatives = BidAlternatives.Parse(o.Alternatives),
     };
+
+    /// <summary><see cref="Start"/> as an RFC 3339 UTC time.</summary>
+    public string StartsAt => HourText.Of(Start);
+
+    /// <summary><see cref="End"/> as an RFC 3339 UTC time.</summary>
+    public string EndsAt => HourText.Of(End);
 }
 
 /// <summary>
@@ -49,7 +56,14 @@ public sealed record PortfolioView(string Id, string Status, int? CancelledLeg, 
 /// <summary>One leg of a portfolio: its bid body and, when the portfolio filled, its trade.</summary>
 public sealed record PortfolioLegView(
     int Index, string? Sku, string? Limit, IReadOnlyList<AlternativeView>? Alternatives, string? Region, string? Pool, int Gpus, long Start, long End,
-    TradeView? Trade);
+    TradeView? Trade)
+{
+    /// <summary><see cref="Start"/> as an RFC 3339 UTC time.</summary>
+    public string StartsAt => HourText.Of(Start);
+
+    /// <summary><see cref="End"/> as an RFC 3339 UTC time.</summary>
+    public string EndsAt => HourText.Of(End);
+}
 
 /// <summary>A trade seen by one of its parties: which side the caller was on, and the counterparty.</summary>
 public sealed record TradeView(
@@ -59,6 +73,12 @@ public sealed record TradeView(
     public static TradeView Of(TradeRecord t, string caller) => new(t.TradeNo, t.BuyerId == caller ? "buy" : "sell",
         t.BuyerId == caller ? t.SellerId : t.BuyerId, t.BidId, t.AskId, t.PoolId, t.Sku, t.Region, t.Gpus, t.StartHour, t.EndHour,
         Prices.Format(t.PriceTicks), Prices.Notional(t), DateTimeOffset.FromUnixTimeMilliseconds(t.ExecutedMs));
+
+    /// <summary><see cref="Start"/> as an RFC 3339 UTC time.</summary>
+    public string StartsAt => HourText.Of(Start);
+
+    /// <summary><see cref="End"/> as an RFC 3339 UTC time.</summary>
+    public string EndsAt => HourText.Of(End);
 }
 
 /// <summary>A spot contract: who holds which GPUs of which pool for which hours at what price.</summary>
@@ -68,6 +88,12 @@ public sealed record ContractView(
 {
     public static ContractView Of(TradeRecord t) => new($"c-{t.TradeNo}", "spot", t.BuyerId, t.SellerId, t.PoolId, t.Sku, t.Region, t.Gpus,
         t.StartHour, t.EndHour, Prices.Format(t.PriceTicks), Prices.Notional(t), t.TradeNo, DateTimeOffset.FromUnixTimeMilliseconds(t.ExecutedMs));
+
+    /// <summary><see cref="Start"/> as an RFC 3339 UTC time.</summary>
+    public string StartsAt => HourText.Of(Start);
+
+    /// <summary><see cref="End"/> as an RFC 3339 UTC time.</summary>
+    public string EndsAt => HourText.Of(End);
 }
 
 /// <summary>A trade in public market data: no parties, no order ids.</summary>
@@ -75,6 +101,12 @@ public sealed record PublicTradeView(long Id, string Sku, string Region, long Gp
 {
     public static PublicTradeView Of(TradeRecord t) => new(t.TradeNo, t.Sku, t.Region, t.Gpus, t.StartHour, t.EndHour, Prices.Format(t.PriceTicks),
         DateTimeOffset.FromUnixTimeMilliseconds(t.ExecutedMs));
+
+    /// <summary><see cref="Start"/> as an RFC 3339 UTC time.</summary>
+    public string StartsAt => HourText.Of(Start);
+
+    /// <summary><see cref="End"/> as an RFC 3339 UTC time.</summary>
+    public string EndsAt => HourText.Of(End);
 }
 
 /// <summary>Price formatting and trade notionals, exact.</summary>

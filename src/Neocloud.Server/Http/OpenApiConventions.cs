@@ -2,13 +2,15 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Neocloud.Domain.Time;
 
 namespace Neocloud.Server.Http;
 
 /// <summary>
 /// What the generated OpenAPI document says beyond the endpoints themselves, so that client generators and linters can
 /// work from it: the bearer-token security every operation needs, an operation id per handler, the problem documents
-/// the API answers with, the server without a trailing slash, tag descriptions and the licence.
+/// the API answers with, the server without a trailing slash, tag descriptions and the licence; and every hour field
+/// (a body's <see cref="Hour"/>, a query's <see cref="HourQuery"/>) as an integer hour or an RFC 3339 whole-hour time.
 /// </summary>
 public static class OpenApiConventions
 {
@@ -41,6 +43,21 @@ public static class OpenApiConventions
             {
                 operation.OperationId = method.Name.EndsWith("Async", StringComparison.Ordinal) ? method.Name[..^"Async".Length] : method.Name;
             }
+            // A query-string hour binds as text (so that a bad one is a problem naming it); say what the text may be.
+            foreach (var query in context.Description.ParameterDescriptions)
+            {
+                if ((Nullable.GetUnderlyingType(query.Type) ?? query.Type) != typeof(HourQuery)) continue;
+                if (operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p.Name == query.Name) is not { } parameter) continue;
+                var schema = new OpenApiSchema();
+                DescribeHour(schema);
+                parameter.Schema = schema;
+            }
+            return Task.CompletedTask;
+        });
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            // A body's hour field is typed Hour in the documented body records (the readers take text or a number).
+            if ((Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type) == typeof(Hour)) DescribeHour(schema);
             return Task.CompletedTask;
         });
         options.AddDocumentTransformer((document, context, _) =>
@@ -99,6 +116,27 @@ public static class OpenApiConventions
             ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(ProblemSchema, document) },
         },
     };
+
+    /// <summary>An hour field: an integer hour, or an RFC 3339 UTC time on a whole hour.</summary>
+    private static void DescribeHour(OpenApiSchema schema)
+    {
+        schema.Type = null;
+        schema.Format = null;
+        schema.Properties = null;
+        schema.Required = null;
+        schema.Description = $"An hour: {HourText.Expected}. Answers carry both: the integer field (start) and its text sibling (startsAt).";
+        schema.OneOf =
+        [
+            new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0", Description = "Hours since 1970-01-01T00:00Z (unix seconds / 3600)" },
+            new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Format = "date-time",
+                Pattern = @"^\d{4}-\d{2}-\d{2}T\d{2}:00(:00(\.0+)?)?(Z|\+00:00)$",
+                Description = "An RFC 3339 UTC time on a whole hour, e.g. 2027-01-01T00:00:00Z",
+            },
+        ];
+    }
 
     private static OpenApiSchema Problem() => new()
     {

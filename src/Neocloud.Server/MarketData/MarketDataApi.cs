@@ -42,16 +42,21 @@ public static class MarketDataApi
         return ApiResponse.Of(200, new Page<PublicTradeView>(await market.RecentTradesAsync(id, take, ct), null)).ToResult();
     }
 
-    private static async Task<IResult> GetQuoteAsync(string sku, long? gpus, long? start, long? end, string? region, ClaimsPrincipal user, MarketQueries market)
+    private static async Task<IResult> GetQuoteAsync(string sku, long? gpus, HourQuery? start, HourQuery? end, string? region, ClaimsPrincipal user,
+        MarketQueries market)
     {
         if (Sku(sku) is not { } id) return UnknownSku(sku);
         var errors = new FieldErrors();
         if (gpus is null or < 1 or > OrderIds.MaxGpus) errors.Add("gpus", $"must be between 1 and {OrderIds.MaxGpus}");
-        if (start is null or < 0) errors.Add("start", "must be an hour >= 0");
-        if (end is null || end <= start) errors.Add("end", "must be an hour after start");
-        else if (end - start > Hour.MaxWindowHours) errors.Add("end", $"the window may span at most {Hour.MaxWindowHours} hours");
+        var first = start is { } s ? s.Read("start", errors) : Missing("start", errors);
+        var last = end is { } e ? e.Read("end", errors) : Missing("end", errors);
+        if (first is { } f && last is { } l)
+        {
+            if (l <= f) errors.Add("end", $"must be an hour after start, got [{f}, {l})");
+            else if (l.Value - f.Value > Hour.MaxWindowHours) errors.Add("end", $"the window may span at most {Hour.MaxWindowHours} hours");
+        }
         if (!errors.IsEmpty) return Answers.Result(Failure.Invalid(errors));
-        var quote = await market.QuoteAsync(id, region, (int)gpus!.Value, HourWindow.Of(start!.Value, end!.Value), user.OrganizationId());
+        var quote = await market.QuoteAsync(id, region, (int)gpus!.Value, HourWindow.Of(first!.Value.Value, last!.Value.Value), user.OrganizationId());
         return ApiResponse.Of(200, quote).ToResult();
     }
 
@@ -66,6 +71,12 @@ public static class MarketDataApi
             errors.Add("to", $"must be on or after from, and at most {MarketQueries.MaxIndexDays} days later");
         if (!errors.IsEmpty) return Answers.Result(Failure.Invalid(errors));
         return ApiResponse.Of(200, await market.IndexAsync(id, first, last, ct)).ToResult();
+    }
+
+    private static Hour? Missing(string field, FieldErrors errors)
+    {
+        errors.Add(field, $"is required: {HourText.Expected}");
+        return null;
     }
 
     private static string? Sku(string sku) => ReferenceCatalog.Embedded.FindSku(sku)?.Id;

@@ -1,5 +1,6 @@
 using Neocloud.Domain.Catalog;
 using Neocloud.Domain.Input;
+using Neocloud.Domain.Time;
 using Neocloud.Exchange.Orders;
 using Neocloud.Market.Commands;
 using Neocloud.Market.Engine;
@@ -14,20 +15,20 @@ public static class OrderRequests
     /// The body of POST /orders/bids: a SKU and limit, or 1–4 <c>alternatives</c> (SKUs of one market group, each with
     /// its limit); an optional region, or a <c>pool</c> (then the region is ignored); GPUs, window and time in force.
     /// </summary>
-    public sealed record BidBody(string? Sku, string? Region, int Gpus, long Start, long End, string? Limit, string? Tif,
+    public sealed record BidBody(string? Sku, string? Region, int Gpus, Hour Start, Hour End, string? Limit, string? Tif,
         IReadOnlyList<AlternativeBody>? Alternatives, string? Pool);
 
     /// <summary>One alternative of a bid: a SKU and the most it pays for it.</summary>
     public sealed record AlternativeBody(string Sku, string Limit);
 
     /// <summary>The body of POST /orders/asks.</summary>
-    public sealed record AskBody(string Pool, int Gpus, long Start, long End, string Price);
+    public sealed record AskBody(string Pool, int Gpus, Hour Start, Hour End, string Price);
 
     /// <summary>The body of POST /orders/portfolios: 2–16 legs, each a bid body without a time in force, all in one market group.</summary>
     public sealed record PortfolioBody(IReadOnlyList<LegBody> Legs);
 
     /// <summary>One leg of a portfolio.</summary>
-    public sealed record LegBody(string? Sku, string? Limit, IReadOnlyList<AlternativeBody>? Alternatives, string? Region, string? Pool, int Gpus, long Start, long End);
+    public sealed record LegBody(string? Sku, string? Limit, IReadOnlyList<AlternativeBody>? Alternatives, string? Region, string? Pool, int Gpus, Hour Start, Hour End);
 
     /// <summary>A bid, or null with the bad fields recorded in <paramref name="fields"/>.</summary>
     public static BidCommand? Bid(JsonFields fields, string organization, string orderId)

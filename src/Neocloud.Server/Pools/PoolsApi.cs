@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Neocloud.Domain.Input;
 using Neocloud.Domain.Catalog;
+using Neocloud.Domain.Time;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Pools;
 using Neocloud.Exchange.Orders;
@@ -21,7 +22,7 @@ public static class PoolsApi
     public sealed record CreatePoolBody(string Id, string? Site, string Sku, string Region, IReadOnlyList<StepBody> Capacity);
 
     /// <summary>A capacity step in a request.</summary>
-    public sealed record StepBody(long Start, long End, long Gpus);
+    public sealed record StepBody(Hour Start, Hour End, long Gpus);
 
     public static RouteGroupBuilder MapPoolsApi(this RouteGroupBuilder api)
     {
@@ -41,8 +42,14 @@ public static class PoolsApi
         return ETags.Respond(context, ApiResponse.Of(200, await pools.PoolsAsync(sku, provider, after, take, ct)));
     }
 
-    private static async Task<IResult> GetPoolAsync(string id, PoolDesk pools, long? from, long? to, CancellationToken ct) =>
-        Answers.Result(await pools.PoolAsync(id, from, to, ct));
+    private static async Task<IResult> GetPoolAsync(string id, PoolDesk pools, HourQuery? from, HourQuery? to, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var first = from?.Read("from", errors);
+        var last = to?.Read("to", errors);
+        if (!errors.IsEmpty) return Answers.Result(Failure.Invalid(errors));
+        return Answers.Result(await pools.PoolAsync(id, first?.Value, last?.Value, ct));
+    }
 
     private static async Task<IResult> CreatePoolAsync(PostBody body, ClaimsPrincipal user, PoolDesk pools)
     {

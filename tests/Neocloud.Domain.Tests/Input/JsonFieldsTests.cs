@@ -18,11 +18,24 @@ public sealed class JsonFieldsTests
         Assert.True(fields.IsValid);
     }
 
+    [Fact]
+    public void A_window_may_be_written_as_rfc3339_times_and_equals_the_integer_form()
+    {
+        var fields = Read("""{"start": "2025-11-24T16:00:00Z", "end": "2025-12-01T16:00Z"}""");
+
+        Assert.Equal(HourWindow.Of(490_000, 490_168), fields.Window());
+        Assert.True(fields.IsValid);
+    }
+
     [Theory]
     [InlineData("""{"start": 10, "end": 10}""", "end", "must be after start (10), got 10")]
     [InlineData("""{"start": 0, "end": 87601}""", "end", "the window may span at most 87600 hours, got 87601")]
     [InlineData("""{"start": -1, "end": 5}""", "start", "must be >= 0, got -1")]
-    [InlineData("""{"start": "10", "end": 20}""", "start", "must be a whole number, got a string")]
+    [InlineData("""{"start": "10", "end": 20}""", "start", "must be an integer hour (hours since 1970-01-01T00:00Z) or an RFC 3339 UTC time on a whole hour such as \"2027-01-01T00:00:00Z\", got \"10\"")]
+    [InlineData("""{"start": "2027-01-01T00:30:00Z", "end": 20}""", "start", "must be a whole hour (minutes and seconds 00), got \"2027-01-01T00:30:00Z\"")]
+    [InlineData("""{"start": 490000, "end": "2027-01-01T00:00:00+01:00"}""", "end", "must be a UTC time (ending in Z), got \"2027-01-01T00:00:00+01:00\"")]
+    [InlineData("""{"start": true, "end": 20}""", "start", "must be an integer hour (hours since 1970-01-01T00:00Z) or an RFC 3339 UTC time on a whole hour such as \"2027-01-01T00:00:00Z\", got a boolean")]
+    [InlineData("""{"start": "2025-11-24T16:00:00Z", "end": "2025-11-24T16:00Z"}""", "end", "must be after start (490000), got 490000")]
     public void A_window_that_is_not_one_names_the_field(string json, string field, string message)
     {
         var fields = Read(json);
