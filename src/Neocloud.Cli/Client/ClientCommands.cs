@@ -94,21 +94,32 @@ public static partial class ClientCommands
         var order = new Command("order", "Place, cancel and list your orders on a running exchange.");
         var orderColumns = new[] { "id", "side", "sku", "region", "pool", "gpus", "start", "end", "price", "tif", "status", "tradedGpuHours" };
         {
-            var sku = new Option<string>("--sku") { Required = true, Description = "The SKU, e.g. GB300." };
+            var sku = new Option<string?>("--sku") { Description = "The SKU, e.g. GB300 (or give --alt)." };
             var region = new Option<string?>("--region") { Description = "Only asks in this region." };
             var gpus = new Option<int>("--gpus") { Required = true, Description = "GPUs for every hour of the window." };
             var start = Hours.Option("--start", "First hour");
             var end = Hours.Option("--end", "Hour after the last");
-            var limit = new Option<string>("--limit") { Required = true, Description = "Highest price per GPU-hour, e.g. 3.10." };
+            var limit = new Option<string?>("--limit") { Description = "Highest price per GPU-hour, e.g. 3.10 (with --sku)." };
             var tif = new Option<string>("--tif") { Description = "GTC (rest) or IOC (cancel if not filled).", DefaultValueFactory = _ => "GTC" };
-            var bid = new Command("bid", "Bid for GPUs of a SKU over a whole window.") { sku, region, gpus, start, end, limit, tif };
-            Run(bid, context, (client, parsed, ct) => client.PostAsync("api/v1/orders/bids", new
+            var alternatives = new Option<string[]>("--alt")
             {
-                sku = parsed.GetValue(sku), region = parsed.GetValue(region), gpus = parsed.GetValue(gpus), start = Hours.Read(parsed, start, context.Now),
-                end = Hours.Read(parsed, end, context.Now), limit = parsed.GetValue(limit), tif = parsed.GetValue(tif),
-            }, ct), json => Placed(json, orderColumns));
+                Description = "An alternative SKU and its limit, e.g. --alt GB300=3.10 --alt GB200=2.60 (1-4, one market group) instead of --sku/--limit.",
+                AllowMultipleArgumentsPerToken = false,
+            };
+            var pool = new Option<string?>("--pool") { Description = "Only asks on this pool (extend a block on the same fabric); --region is then ignored." };
+            var bid = new Command("bid", "Bid for GPUs of a SKU (or of alternative SKUs) over a whole window.") { sku, region, gpus, start, end, limit, tif, alternatives, pool };
+            Run(bid, context, (client, parsed, ct) =>
+            {
+                var (what, alts) = BidSkus(parsed.GetValue(sku), parsed.GetValue(limit), parsed.GetValue(alternatives) ?? []);
+                return client.PostAsync("api/v1/orders/bids", new
+                {
+                    what.sku, what.limit, alternatives = alts, region = parsed.GetValue(region), pool = parsed.GetValue(pool), gpus = parsed.GetValue(gpus),
+                    start = Hours.Read(parsed, start, context.Now), end = Hours.Read(parsed, end, context.Now), tif = parsed.GetValue(tif),
+                }, ct);
+            }, json => Placed(json, orderColumns));
             order.Subcommands.Add(bid);
         }
+        AddBuyerOrders(order, context, orderColumns);
         {
             var pool = new Option<string>("--pool") { Required = true, Description = "Your pool." };
             var gpus = new Option<int>("--gpus") { Required = true, Description = "GPUs offered in every hour of the window." };

@@ -1,0 +1,174 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Neocloud.Cli.Client;
+
+/// <summary>
+/// The orders buyers use beyond a plain bid: <c>order extend</c> (a pool-targeted bid that continues a contract),
+/// <c>order portfolio</c> (all or none across legs) and <c>order portfolios</c>.
+/// </summary>
+public static partial class ClientCommands
+{
+    private static readonly string[] s_legColumns = ["index", "sku", "limit", "region", "pool", "gpus", "start", "end", "trade", "tradePool", "price"];
+
+    private static void AddBuyerOrders(Command order, CliContext context, string[] orderColumns)
+    {
+        {
+            var id = new Argument<string>("contract") { Description = "The spot contract (c-123) or trade (123) to extend." };
+            var hours = new Option<int>("--hours") { Required = true, Description = "Hours to add after the contract's end, e.g. 168 for a week." };
+            var limit = new Option<string>("--limit") { Required = true, Description = "Highest price per GPU-hour, e.g. 3.20." };
+            var gpus = new Option<int?>("--gpus") { Description = "GPUs to keep (default: the contract's)." };
+            var tif = new Option<string>("--tif") { Description = "GTC (rest until an ask on the pool comes) or IOC.", DefaultValueFactory = _ => "GTC" };
+            var extend = new Command("extend", "Bid to keep a contract's block for longer: same pool, same GPUs, from its end hour on.") { id, hours, limit, gpus, tif };
+            Run(extend, context, async (client, parsed, ct) =>
+            {
+                var hoursToAdd = parsed.GetValue(hours);
+                if (hoursToAdd is < 1 or > Domain.Time.Hour.MaxWindowHours)
+                    throw new UsageException($"--hours: must be between 1 and {Domain.Time.Hour.MaxWindowHours}, got {hoursToAdd}");
+                var text = parsed.GetValue(id)!;
+                var contractId = text.All(char.IsAsciiDigit) ? $"c-{text}" : text;
+                var contract = await client.GetAsync($"api/v1/contracts/{Uri.EscapeDataString(contractId)}", ct);
+                var end = contract.GetProperty("end").GetInt64();
+                return await client.PostAsync("api/v1/orders/bids", new
+                {
+                    sku = contract.GetProperty("sku").GetString(), pool = contract.GetProperty("pool").GetString(),
+                    gpus = parsed.GetValue(gpus) ?? contract.GetProperty("gpus").GetInt32(), start = end, end = end + hoursToAdd,
+                    limit = parsed.GetValue(limit), tif = parsed.GetValue(tif),
+                }, ct);
+            }, json => Placed(json, orderColumns));
+            order.Subcommands.Add(extend);
+        }
+        {
+            var legs = new Option<string[]>("--leg")
+            {
+                Description = "A leg: \"SKU REGION GPUS START END LIMIT\", e.g. \"GB300 us-tx 1024 2027-01-01 2027-02-01 3.10\"; REGION may be * (any) or pool:ID; " +
+                    "alternatives as \"GB300/GB200 * 64 +1d +8d 3.10/2.60\". Give 2-16.",
+                AllowMultipleArgumentsPerToken = false,
+            };
+            var file = new Option<FileInfo?>("--file") { Description = "The legs as JSON instead: an array of legs as the API takes them, or {\"legs\": [...]}." };
+            var portfolio = new Command("portfolio", "Buy 2-16 blocks all or none, now: every leg trades, or nothing does and the answer names the leg that found no ask.") { legs, file };
+            Run(portfolio, context, (client, parsed, ct) =>
+                client.PostAsync("api/v1/orders/portfolios", PortfolioBody(parsed.GetValue(legs) ?? [], parsed.GetValue(file), context.Now), ct), RenderPortfolio);
+            order.Subcommands.Add(portfolio);
+        }
+        {
+            var id = new Argument<string?>("id") { Description = "One portfolio (default: list them all).", Arity = ArgumentArity.ZeroOrOne };
+            var portfolios = new Command("portfolios", "Your portfolio orders, or one with its legs' trades.") { id };
+            Run(portfolios, context, (client, parsed, ct) => parsed.GetValue(id) is { } one
+                    ? client.GetAsync($"api/v1/orders/portfolios/{Uri.EscapeDataString(one)}", ct)
+                    : client.GetAsync("api/v1/orders/portfolios?limit=1000", ct),
+                json => json.TryGetProperty("items", out var items)
+                    ? new Rows(items.EnumerateArray().Select(RenderPortfolio))
+                    : RenderPortfolio(json));
+            order.Subcommands.Add(portfolios);
+        }
+    }
+
+    /// <summary>A bid's SKU: <c>--sku</c> with <c>--limit</c>, or <c>--alt SKU=LIMIT</c> given 1–4 times (the server checks the group).</summary>
+    private static ((string? sku, string? limit) What, List<object>? Alternatives) BidSkus(string? sku, string? limit, string[] alternatives)
+    {
+        if (alternatives.Length == 0)
+        {
+            if (sku is null || limit is null) throw new UsageException("--sku and --limit: give both, or give --alt SKU=LIMIT instead");
+            return ((sku, limit), null);
+        }
+        if (sku is not null || limit is not null) throw new UsageException("--alt: give either --sku and --limit or --alt, not both");
+        var list = new List<object>();
+        foreach (var text in alternatives)
+        {
+            var parts = text.Split('=');
+            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+                throw new UsageException($"--alt: must be SKU=LIMIT such as GB300=3.10, got \"{text}\"");
+            list.Add(new { sku = parts[0], limit = parts[1] });
+        }
+        return ((null, null), list);
+    }
+
+    /// <summary>The portfolio's body from <c>--leg</c> texts or from <c>--file</c>.</summary>
+    private static JsonObject PortfolioBody(string[] legs, FileInfo? file, DateTimeOffset now)
+    {
+        if (file is not null)
+        {
+            if (legs.Length > 0) throw new UsageException("--file: give either --leg or --file, not both");
+            JsonNode? json;
+            try
+            {
+                json = JsonNode.Parse(File.ReadAllText(file.FullName));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+            {
+                throw new UsageException($"--file: cannot read {file.FullName}: {e.Message.Split('\n')[0]}");
+            }
+            return json switch
+            {
+                JsonArray array => new JsonObject { ["legs"] = array.DeepClone() },
+                JsonObject { } body when body.ContainsKey("legs") => body,
+                _ => throw new UsageException($"--file: {file.FullName} must hold an array of legs or an object with \"legs\""),
+            };
+        }
+        if (legs.Length == 0) throw new UsageException("--leg: give 2-16 legs (or --file)");
+        return new JsonObject { ["legs"] = new JsonArray([.. legs.Select((text, i) => (JsonNode)Leg(text, i, now))]) };
+    }
+
+    /// <summary>One <c>--leg</c>: <c>SKU REGION GPUS START END LIMIT</c>, SKUs and limits joined by '/' for alternatives.</summary>
+    private static JsonObject Leg(string text, int index, DateTimeOffset now)
+    {
+        var name = $"--leg {index + 1}";
+        var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length != 6) throw new UsageException($"{name}: must be \"SKU REGION GPUS START END LIMIT\", got \"{text}\"");
+        var (skus, limits) = (parts[0].Split('/'), parts[5].Split('/'));
+        if (skus.Length != limits.Length) throw new UsageException($"{name}: {skus.Length} SKUs but {limits.Length} limits in \"{text}\"");
+        if (!int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var gpus) || gpus < 1)
+            throw new UsageException($"{name}: GPUs must be a whole number >= 1, got \"{parts[2]}\"");
+        var leg = new JsonObject();
+        if (skus.Length == 1) (leg["sku"], leg["limit"]) = (skus[0], limits[0]);
+        else leg["alternatives"] = new JsonArray([.. skus.Select((sku, i) => (JsonNode)new JsonObject { ["sku"] = sku, ["limit"] = limits[i] })]);
+        if (parts[1].StartsWith("pool:", StringComparison.Ordinal)) leg["pool"] = parts[1]["pool:".Length..];
+        else if (parts[1] is not ("*" or "any")) leg["region"] = parts[1];
+        leg["gpus"] = gpus;
+        leg["start"] = LegHour(parts[3], $"{name} start", now);
+        leg["end"] = LegHour(parts[4], $"{name} end", now);
+        return leg;
+    }
+
+    private static int LegHour(string text, string name, DateTimeOffset now) =>
+        Hours.TryParse(text, now, out var hour, out var error) ? hour.Value : throw new UsageException($"{name}: {error}");
+
+    private static IRenderable RenderPortfolio(JsonElement portfolio)
+    {
+        var status = portfolio.GetProperty("status").GetString();
+        var headline = status == "filled"
+            ? $"portfolio {portfolio.GetProperty("id").GetString()}: filled, every leg traded"
+            : $"portfolio {portfolio.GetProperty("id").GetString()}: cancelled, leg {portfolio.GetProperty("cancelledLeg").GetInt32()} found no ask; nothing traded";
+        var rows = portfolio.GetProperty("legs").EnumerateArray().Select(leg =>
+        {
+            var trade = leg.GetProperty("trade");
+            var alternatives = leg.TryGetProperty("alternatives", out var a) && a.ValueKind == JsonValueKind.Array
+                ? a.EnumerateArray().Select(x => (Sku: x.GetProperty("sku").GetString(), Limit: x.GetProperty("limit").GetString())).ToList()
+                : null;
+            var flat = new JsonObject
+            {
+                ["index"] = leg.GetProperty("index").GetInt32(),
+                ["sku"] = alternatives is null ? leg.GetProperty("sku").GetString() : string.Join("/", alternatives.Select(x => x.Sku)),
+                ["limit"] = alternatives is null ? leg.GetProperty("limit").GetString() : string.Join("/", alternatives.Select(x => x.Limit)),
+                ["region"] = leg.GetProperty("region").GetString(),
+                ["pool"] = leg.GetProperty("pool").GetString(),
+                ["gpus"] = leg.GetProperty("gpus").GetInt32(),
+                ["start"] = Text(leg.GetProperty("start")),
+                ["end"] = Text(leg.GetProperty("end")),
+                ["trade"] = trade.ValueKind == JsonValueKind.Object ? trade.GetProperty("id").GetInt64() : null,
+                ["tradePool"] = trade.ValueKind == JsonValueKind.Object ? trade.GetProperty("pool").GetString() : null,
+                ["price"] = trade.ValueKind == JsonValueKind.Object ? trade.GetProperty("price").GetString() : null,
+            };
+            return (JsonNode)flat;
+        });
+        return new Rows(new Text(headline), Table(JsonSerializer.SerializeToElement(new JsonArray([.. rows])), s_legColumns));
+    }
+
+    /// <summary>An hour as the table shows it: the time <see cref="Hours.AsTimes"/> made of it, or the number with <c>--hours</c>.</summary>
+    private static string Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+}
