@@ -184,6 +184,13 @@ public sealed class ReferenceEngine : IMatchingEngine
     public long? Quote(string sku, string? region, int gpus, int start, int end, string buyer) =>
         Best(sku, region, gpus, start, end, long.MaxValue, buyer)?.PriceTicks;
 
+    public IReadOnlyList<AskCandidate> Candidates(string sku, string? region, int gpus, int start, int end, long? maxPriceTicks, string buyer) =>
+        gpus < 1 || end <= start ? [] :
+        _asks.Where(a => a.Pool.Sku == sku && Eligible(a, region, gpus, start, end, maxPriceTicks ?? long.MaxValue, buyer))
+            .OrderBy(a => a.PriceTicks).ThenBy(a => a.Sequence)
+            .Select(a => new AskCandidate(a.Pool.Id, a.PriceTicks, a.Sequence, Enumerable.Range(start, end - start).Min(a.RemainingAt)))
+            .ToList();
+
     public IReadOnlyList<UsageStep> Usage(string poolId, int start, int end)
     {
         if (!_pools.TryGetValue(poolId, out var pool)) return [];
