@@ -29,7 +29,7 @@ public static partial class MarketDataApi
         market.MapGet("/trades", ListMarketTradesAsync).WithSummary("Recent trades, newest first, without parties");
         market.MapGet("/quote", GetQuoteAsync).WithSummary("The best price a bid of N GPUs over this window would trade at now");
         market.MapGet("/offers", SearchOffersAsync).WithName("SearchOffers")
-            .WithSummary("Capacity search: the resting asks a bid of N GPUs over this window could take now, cheapest first").Produces<Page<OfferView>>();
+            .WithSummary("Capacity search: the resting asks a bid of N GPUs over this window could take now, cheapest first").Produces<Page<SpotOfferView>>();
         market.MapGet("/index", GetIndexAsync).WithSummary("Daily price index: volume-weighted price per GPU-hour, GPU-hours traded, OHLC");
         return api;
     }

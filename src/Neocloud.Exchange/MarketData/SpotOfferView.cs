@@ -9,8 +9,8 @@ namespace Neocloud.Exchange.MarketData;
 /// them, the price (four decimals), and the fewest GPUs the ask has free in any hour of the searched window. No order
 /// id and no account beyond the pool's provider.
 /// </summary>
-public sealed record OfferView(string Pool, string? Site, string Region, string Provider, string Sku, string Price, int FreeGpus)
+public sealed record SpotOfferView(string Pool, string? Site, string Region, string Provider, string Sku, string Price, int FreeGpus)
 {
-    public static OfferView Of(AskCandidate candidate, PoolRecord pool) =>
+    public static SpotOfferView Of(AskCandidate candidate, PoolRecord pool) =>
         new(pool.Id, pool.SiteId, pool.Region, pool.ProviderId, pool.Sku, Prices.Format(candidate.PriceTicks), candidate.FreeGpus);
 }
