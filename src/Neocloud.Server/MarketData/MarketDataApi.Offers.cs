@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Security.Claims;
 using Neocloud.Domain.Input;
@@ -19,8 +20,17 @@ public static partial class MarketDataApi
     /// from the caller could take now, cheapest first, then earliest placed; each with its pool, site, region, provider,
     /// price and the fewest GPUs it has free in any hour of the window. The caller's own asks are never offered to it.
     /// </summary>
-    private static async Task<IResult> SearchOffersAsync(string sku, long? gpus, string? from, string? to, string? region, string? maxPrice,
-        string? provider, string? site, int? limit, string? after, ClaimsPrincipal user, MarketQueries market, CancellationToken ct)
+    private static async Task<IResult> SearchOffersAsync(string sku,
+        [Description("Required: GPUs wanted in every hour of the window, 1 to 1,000,000.")] long? gpus,
+        [Description("Required: the window's first hour, as an hour (unix seconds / 3600) or a UTC time on a whole hour (2027-01-01T00:00:00Z).")] string? from,
+        [Description("Required: the hour after the window's last, written as from.")] string? to,
+        [Description("Only asks on pools in this region (e.g. us-tx).")] string? region,
+        [Description("Only asks at or below this price per GPU-hour (e.g. 3.1000).")] string? maxPrice,
+        [Description("Only asks on this provider's pools (e.g. iren).")] string? provider,
+        [Description("Only asks on pools at this site (e.g. iren-childress).")] string? site,
+        [Description("Offers per page, 1 to 1000 (default 100).")] int? limit,
+        [Description("The next of an earlier page: go on after its last offer.")] string? after,
+        ClaimsPrincipal user, MarketQueries market, CancellationToken ct)
     {
         if (Sku(sku) is not { } id) return UnknownSku(sku);
         var errors = new FieldErrors();
