@@ -1,4 +1,5 @@
 using System.Net;
+using CsCheck;
 using System.Text.Json;
 using Neocloud.Testing;
 
@@ -107,6 +108,21 @@ public sealed class OfferSearchTests : IAsyncLifetime
     {
         var problem = await (await _market.Meta.GetAsync($"/api/v1/market/GB300/offers?{query}")).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains(field, problem.ErrorFields());
+    }
+
+    [Fact]
+    public async Task Random_queries_never_get_a_5xx()
+    {
+        string[] values = ["", "0", "-1", "1", "30", "490010", "490060", "2147483647", "2147483648", "99999999999999999999", "2.2000", "2.00001",
+            "abc", "2027-01-01T00:00:00Z", "2027-01-01T00:30:00+00:00", "9999-12-31T23:00:00Z", "0001-01-01T00:00:00Z", "1.1", "%00", "24500.3"];
+        string[] names = ["gpus", "from", "to", "maxPrice", "limit", "after", "region", "provider", "site"];
+        var gen = Gen.Int[0, values.Length - 1].Array[names.Length];
+        await gen.SampleAsync(async picks =>
+        {
+            var query = string.Join('&', names.Select((name, i) => $"{name}={Uri.EscapeDataString(values[picks[i]])}"));
+            using var response = await _market.Meta.GetAsync($"/api/v1/market/GB300/offers?{query}");
+            return (int)response.StatusCode < 500;
+        }, iter: 300);
     }
 
     [Fact]
