@@ -48,6 +48,7 @@ public static class CliApp
         root.Subcommands.Add(ServeCommand.Create(context));
         var market = MarketCommands.Create(context);
         ClientCommands.AddMarketData(market, context);
+        ClientCommands.AddSearch(market, context);
         root.Subcommands.Add(market);
         root.Subcommands.Add(ClientCommands.Login(context));
         root.Subcommands.Add(ClientCommands.Order(context));

@@ -80,6 +80,9 @@ public sealed partial class ClusterMarket(IGrainFactory grains, ExchangeStore st
     public Task<long?> QuoteAsync(string sku, string? region, int gpus, int start, int end, string buyer) =>
         Query(sku, grain => grain.QuoteAsync(sku, region, gpus, start, end, buyer));
 
+    public async Task<IReadOnlyList<AskCandidate>> CandidatesAsync(string sku, string? region, int gpus, int start, int end, long? maxPriceTicks, string buyer) =>
+        (await Query(sku, grain => grain.CandidatesAsync(sku, region, gpus, start, end, maxPriceTicks, buyer))).Select(c => c.ToCandidate()).ToList();
+
     public async Task<IReadOnlyList<UsageStep>> UsageAsync(string poolId, int start, int end)
     {
         if (await PoolSkuAsync(poolId) is not { } sku) return [];

@@ -42,6 +42,20 @@ public sealed class ClusterMarketTests(GrainClusterFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_capacity_search_reaches_the_shard_of_its_sku_s_group()
+    {
+        var market = Market();
+        await AcceptAsync(market, Pool("search-iren", "iren", "MI355X"));
+        await AcceptAsync(market, Pool("search-nebius", "nebius", "MI355X"));
+        await AcceptAsync(market, Ask("search-iren-ask", "iren", "search-iren", "2.0000"));
+        await AcceptAsync(market, Ask("search-nebius-ask", "nebius", "search-nebius", "1.5000"));
+
+        var found = await market.CandidatesAsync("MI355X", null, 8, Start, Start + 24, null, "meta");
+        Assert.Equal([("search-nebius", 1_5000L, 8), ("search-iren", 2_0000L, 8)], found.Select(c => (c.PoolId, c.PriceTicks, c.FreeGpus)));
+        Assert.Equal(["search-iren"], (await market.CandidatesAsync("MI355X", "us-tx", 8, Start, Start + 24, null, "nebius")).Select(c => c.PoolId));
+    }
+
+    [Fact]
     public async Task What_spans_two_groups_or_names_an_unknown_pool_is_refused_and_nothing_is_written()
     {
         var market = Market();

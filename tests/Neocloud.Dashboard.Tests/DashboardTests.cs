@@ -48,6 +48,41 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task Capacity_search_on_the_market_page_lists_the_asks_a_bid_could_take()
+    {
+        // An ask on the seeded MI355X pool over the search box's default window (tomorrow, UTC, for a week) and around it.
+        var tomorrow = (int)(new DateTimeOffset(DateTime.UtcNow.Date.AddDays(1), TimeSpan.Zero).ToUnixTimeSeconds() / 3600);
+        var token = await fixture.TokenAsync("nebius", "market:read", "market:trade", "pools:write");
+        using var http = new HttpClient { BaseAddress = fixture.Server.Address };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/orders/asks")
+        {
+            Content = new StringContent($$"""{"pool":"nebius-eu-mi355x","gpus":40,"start":{{tomorrow - 24}},"end":{{tomorrow + 24 * 14}},"price":"7.7777"}""",
+                System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var placed = await http.SendAsync(request);
+        Assert.True(placed.IsSuccessStatusCode, await placed.Content.ReadAsStringAsync());
+
+        var (page, errors) = await OpenAsync("/market/MI355X", 1280, 900);
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Market · MI355X");
+        await page.GetByTestId("search-gpus").FillAsync("32");
+        await page.GetByTestId("search-gpus").PressAsync("Tab");
+        await page.GetByTestId("search-button").ClickAsync();
+        var results = page.GetByTestId("search-results");
+        await Assertions.Expect(results).ToContainTextAsync("7.7777");
+        await Assertions.Expect(results).ToContainTextAsync("nebius-eu-mi355x");
+        await Assertions.Expect(results.Locator("tbody tr").Filter(new() { HasText = "7.7777" }).Locator("td").Nth(1)).ToHaveTextAsync("40");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "market-search.png"), FullPage = true });
+
+        await page.GetByTestId("search-max-price").FillAsync("7.7776");
+        await page.GetByTestId("search-max-price").PressAsync("Tab");
+        await page.GetByTestId("search-button").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("search-empty")).ToBeVisibleAsync();
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Fleet_shows_providers_sites_and_a_pool_timeline()
     {
         var (page, errors) = await OpenAsync("/fleet", 1280, 900);

@@ -20,6 +20,9 @@ public interface IMarketGroupGrain : IGrainWithStringKey
     [Alias("quote")]
     Task<long?> QuoteAsync(string sku, string? region, int gpus, int start, int end, string buyer);
 
+    [Alias("candidates")]
+    Task<IReadOnlyList<WireCandidate>> CandidatesAsync(string sku, string? region, int gpus, int start, int end, long? maxPriceTicks, string buyer);
+
     [Alias("usage")]
     Task<IReadOnlyList<WireUsage>> UsageAsync(string poolId, int start, int end);
 

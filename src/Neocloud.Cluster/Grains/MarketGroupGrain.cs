@@ -62,6 +62,12 @@ public sealed partial class MarketGroupGrain(ExchangeStore store, TimeProvider c
         return await shard.QueryAsync(engine => engine.Quote(sku, region, gpus, start, end, buyer));
     }
 
+    public async Task<IReadOnlyList<WireCandidate>> CandidatesAsync(string sku, string? region, int gpus, int start, int end, long? maxPriceTicks, string buyer)
+    {
+        var shard = Live() ?? throw new ShardStoppedException(this.GetPrimaryKeyString());
+        return await shard.QueryAsync(engine => engine.Candidates(sku, region, gpus, start, end, maxPriceTicks, buyer).Select(WireCandidate.Of).ToList());
+    }
+
     public async Task<IReadOnlyList<WireUsage>> UsageAsync(string poolId, int start, int end)
     {
         var shard = Live() ?? throw new ShardStoppedException(this.GetPrimaryKeyString());

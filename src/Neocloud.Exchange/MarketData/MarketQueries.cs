@@ -9,7 +9,7 @@ namespace Neocloud.Exchange.MarketData;
 /// Public market data, aggregated and anonymous — the book by price level, a quote for a would-be bid, pool usage,
 /// the daily index — read from the shard (after the commands queued before are committed) and the read model.
 /// </summary>
-public sealed class MarketQueries(IMarket shard, ExchangeStore store)
+public sealed partial class MarketQueries(IMarket shard, ExchangeStore store)
 {
     /// <summary>The longest range of days one index request may cover.</summary>
     public const int MaxIndexDays = 3660;

@@ -23,6 +23,9 @@ public interface IMarket
     /// <summary>The price in ticks a bid would trade at now, or null when the book cannot fill it.</summary>
     Task<long?> QuoteAsync(string sku, string? region, int gpus, int start, int end, string buyer);
 
+    /// <summary>Every resting ask a bid like this could take now, cheapest first; see <see cref="IMatchingEngine.Candidates"/>.</summary>
+    Task<IReadOnlyList<AskCandidate>> CandidatesAsync(string sku, string? region, int gpus, int start, int end, long? maxPriceTicks, string buyer);
+
     /// <summary>A pool's capacity, sold and offered GPUs as steps over <c>[start, end)</c>; empty for an unknown pool.</summary>
     Task<IReadOnlyList<UsageStep>> UsageAsync(string poolId, int start, int end);
 }
@@ -47,6 +50,9 @@ public sealed class LocalMarket(MarketShard shard) : IMarket
 
     public Task<long?> QuoteAsync(string sku, string? region, int gpus, int start, int end, string buyer) =>
         shard.QueryAsync(engine => engine.Quote(sku, region, gpus, start, end, buyer));
+
+    public Task<IReadOnlyList<AskCandidate>> CandidatesAsync(string sku, string? region, int gpus, int start, int end, long? maxPriceTicks, string buyer) =>
+        shard.QueryAsync(engine => engine.Candidates(sku, region, gpus, start, end, maxPriceTicks, buyer));
 
     public Task<IReadOnlyList<UsageStep>> UsageAsync(string poolId, int start, int end) =>
         shard.QueryAsync(engine => engine.Usage(poolId, start, end));

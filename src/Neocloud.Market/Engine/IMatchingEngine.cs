@@ -8,6 +8,12 @@ public sealed record PoolInfo(string PoolId, string Provider, string Region, str
 /// <summary>One price level: orders, GPU-hours, the largest order's GPUs, and the hours they span.</summary>
 public sealed record BookLevel(long PriceTicks, int Orders, long GpuHours, int MaxGpus, int FirstHour, int LastHour);
 
+/// <summary>
+/// A resting ask that could fill a would-be bid now: its pool, price, place in time, and the fewest GPUs it has left in
+/// any hour of the bid's window.
+/// </summary>
+public sealed record AskCandidate(string PoolId, long PriceTicks, long Sequence, int FreeGpus);
+
 /// <summary>A pool's capacity, sold and offered GPUs, constant over <c>[Start, End)</c>.</summary>
 public sealed record UsageStep(int Start, int End, int Capacity, int Sold, int Offered);
 
@@ -37,6 +43,13 @@ public interface IMatchingEngine
 
     /// <summary>The price (ticks) a bid would trade at now, or null when no resting ask could fill it.</summary>
     long? Quote(string sku, string? region, int gpus, int start, int end, string buyer);
+
+    /// <summary>
+    /// Every resting ask a bid of <paramref name="gpus"/> over <c>[start, end)</c> at <paramref name="maxPriceTicks"/>
+    /// (or any price) from <paramref name="buyer"/> could take now, cheapest first, then earliest placed: exactly the asks
+    /// the matching rule finds eligible. Empty when <paramref name="gpus"/> is below 1 or the window is empty.
+    /// </summary>
+    IReadOnlyList<AskCandidate> Candidates(string sku, string? region, int gpus, int start, int end, long? maxPriceTicks, string buyer);
 
     /// <summary>A pool's capacity, sold and offered GPUs as steps over <c>[start, end)</c>.</summary>
     IReadOnlyList<UsageStep> Usage(string poolId, int start, int end);

@@ -247,6 +247,15 @@ public sealed class ReferenceEngine : IMatchingEngine
     public long? Quote(string sku, string? region, int gpus, int start, int end, string buyer) =>
         Best(sku, region, gpus, start, end, long.MaxValue, buyer)?.PriceTicks;
 
+    public IReadOnlyList<AskCandidate> Candidates(string sku, string? region, int gpus, int start, int end, long? maxPriceTicks, string buyer) =>
+        gpus < 1 || end <= start ? [] :
+        _asks.Where(a => a.Pool.Sku == sku && (region is null || a.Pool.Region == region) && a.Account != buyer
+                && (maxPriceTicks is null || a.PriceTicks <= maxPriceTicks) && a.Start <= start && end <= a.End)
+            .Select(a => new AskCandidate(a.Pool.Id, a.PriceTicks, a.Sequence, Enumerable.Range(start, end - start).Min(a.RemainingAt)))
+            .Where(c => c.FreeGpus >= gpus)
+            .OrderBy(c => c.PriceTicks).ThenBy(c => c.Sequence)
+            .ToList();
+
     public IReadOnlyList<UsageStep> Usage(string poolId, int start, int end)
     {
         if (!_pools.TryGetValue(poolId, out var pool)) return [];

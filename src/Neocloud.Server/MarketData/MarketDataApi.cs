@@ -17,7 +17,7 @@ namespace Neocloud.Server.MarketData;
 /// <c>/api/v1/market/{sku}</c>: public market data for every authenticated caller, aggregated and anonymous —
 /// the book by price level, recent trades, a quote for a would-be bid, and the daily price index.
 /// </summary>
-public static class MarketDataApi
+public static partial class MarketDataApi
 {
     /// <summary>The longest range of days one index request may cover.</summary>
     public const int MaxIndexDays = 3660;
@@ -28,6 +28,8 @@ public static class MarketDataApi
         market.MapGet("/book", GetBookAsync).WithSummary("The order book: resting asks and bids by price level");
         market.MapGet("/trades", ListMarketTradesAsync).WithSummary("Recent trades, newest first, without parties");
         market.MapGet("/quote", GetQuoteAsync).WithSummary("The best price a bid of N GPUs over this window would trade at now");
+        market.MapGet("/offers", SearchOffersAsync).WithName("SearchOffers")
+            .WithSummary("Capacity search: the resting asks a bid of N GPUs over this window could take now, cheapest first").Produces<Page<SpotOfferView>>();
         market.MapGet("/index", GetIndexAsync).WithSummary("Daily price index: volume-weighted price per GPU-hour, GPU-hours traded, OHLC");
         return api;
     }

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Neocloud.Cli.Client;
+
+/// <summary><c>neocloud market search</c>: capacity search on a running exchange.</summary>
+public static partial class ClientCommands
+{
+    /// <summary>Adds <c>search</c> to the <c>market</c> command.</summary>
+    public static void AddSearch(Command market, CliContext context)
+    {
+        var sku = new Argument<string>("sku") { Description = "The SKU, e.g. GB300." };
+        var gpus = new Option<int>("--gpus") { Description = "GPUs wanted in every hour of the window.", Required = true };
+        var from = Hours.Option("--from", "First hour");
+        var to = Hours.Option("--to", "Hour after the last");
+        var region = new Option<string?>("--region") { Description = "Only asks in this region (e.g. us-tx)." };
+        var maxPrice = new Option<string?>("--max-price") { Description = "Only asks at or below this price per GPU-hour, e.g. 3.10." };
+        var provider = new Option<string?>("--provider") { Description = "Only asks on this provider's pools (e.g. iren)." };
+        var site = new Option<string?>("--site") { Description = "Only asks on pools at this site (e.g. iren-childress)." };
+        var limit = new Option<int>("--limit") { Description = "At most this many offers (1 to 1000).", DefaultValueFactory = _ => 100 };
+        var after = new Option<string?>("--after") { Description = "Go on after an earlier search's last offer (the cursor it printed)." };
+        var search = new Command("search", "Capacity search: the resting asks a bid of N GPUs over a window could take now, cheapest first (your own asks left out).")
+        { sku, gpus, from, to, region, maxPrice, provider, site, limit, after };
+        Run(search, context, async (client, parsed, ct) =>
+            await client.GetAsync($"api/v1/market/{Uri.EscapeDataString(parsed.GetValue(sku)!)}/offers" + Query(
+                ("gpus", parsed.GetValue(gpus).ToString(CultureInfo.InvariantCulture)), ("from", HourQuery(parsed, from, context.Now)), ("to", HourQuery(parsed, to, context.Now)),
+                ("region", parsed.GetValue(region)), ("maxPrice", parsed.GetValue(maxPrice)), ("provider", parsed.GetValue(provider)),
+                ("site", parsed.GetValue(site)), ("limit", parsed.GetValue(limit).ToString(CultureInfo.InvariantCulture)), ("after", parsed.GetValue(after))), ct),
+            Offers);
+        market.Subcommands.Add(search);
+    }
+
+    private static IRenderable Offers(JsonElement page)
+    {
+        var items = page.GetProperty("items");
+        if (items.GetArrayLength() == 0) return new Text("no resting ask can fill this bid now");
+        var table = Table(items, ["price", "freeGpus", "pool", "site", "region", "provider", "sku"]);
+        return page.GetProperty("next").GetString() is { } next ? new Rows(table, new Text($"more offers: add --after {next}")) : table;
+    }
+}
