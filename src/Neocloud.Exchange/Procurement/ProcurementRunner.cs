@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Neocloud.Domain.Orders;
+using Neocloud.Domain.Procurement;
 using Neocloud.Domain.Time;
 using Neocloud.Exchange.Shard;
 using Neocloud.Market.Commands;
@@ -138,6 +139,8 @@ public sealed partial class ProcurementRunner(IMarket market, ExchangeStore stor
             if (await SettleAsync(procurement, cancellationToken))
             {
                 procurement = await store.GetProcurementAsync(procurement.Id, cancellationToken) ?? procurement;
+                // Stopped meanwhile (on another node): what it bought is recorded, and it buys nothing more.
+                if (procurement.Status != ProcurementStatus.Active) return;
                 continue;
             }
 
