@@ -55,6 +55,7 @@ public static class CliApp
         root.Subcommands.Add(ClientCommands.Contracts(context));
         root.Subcommands.Add(ClientCommands.Rfq(context));
         root.Subcommands.Add(ClientCommands.Contract(context));
+        root.Subcommands.Add(ClientCommands.Procure(context));
         return root;
     }
 }

@@ -277,6 +277,26 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task A_standing_procurement_starts_from_my_desk_shows_what_it_cannot_buy_and_stops()
+    {
+        var token = await fixture.TokenAsync("anthropic", "market:read", "market:trade");
+        var (page, errors) = await SignedInAsync(token, "anthropic");
+
+        // No ask is under a cent, so the runner reports the block it cannot buy.
+        await page.GetByTestId("procure-gpus").FillAsync("8");
+        await page.GetByTestId("procure-max-price").FillAsync("0.0100");
+        await page.GetByTestId("procure-start").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("procure-result")).ToContainTextAsync("started");
+        await Assertions.Expect(page.GetByTestId("procurements")).ToContainTextAsync("no ask under 0.0100");
+
+        await page.Locator("[data-testid^=stop-prc_]").First.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("procure-result")).ToContainTextAsync("stopped");
+        await Assertions.Expect(page.GetByTestId("procurements")).ToContainTextAsync("stopped");
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
     /// <summary>Opens My desk and signs in with the token; the organization's chip shows in the app bar.</summary>
     private async Task<(IPage Page, List<string> Errors)> SignedInAsync(string token, string organization)
     {

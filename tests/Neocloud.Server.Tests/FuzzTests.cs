@@ -15,6 +15,7 @@ public sealed class FuzzTests : IAsyncLifetime
         ("/api/v1/orders/asks", """{"pool":"p1","gpus":8,"start":490000,"end":490010,"price":"9.5000"}"""),
         ("/api/v1/pools", """{"id":"fz","sku":"GB300","region":"us-tx","capacity":[{"start":1,"end":2,"gpus":1}]}"""),
         ("/api/v1/pools/p1/capacity", """{"start":600000,"end":600001,"gpus":1}"""),
+        ("/api/v1/procurements", """{"sku":"GB300","region":"us-tx","gpus":8,"horizonHours":336,"blockHours":168,"maxPrice":"3.1000"}"""),
         ("/api/v1/admin/organizations", """{"id":"fz-org","name":"Fuzz"}"""),
         ("/api/v1/admin/organizations/iren/tokens", """{"label":"fz","scopes":["market:read"]}"""),
         ("/api/v1/deals/analyze", """{"tranches":[{"gpus":10,"startMonth":0,"termMonths":2}],"pricePerGpuHour":2,"prepaymentFraction":0.1,"equipmentUsdPerGpu":1000,"facilityUsdPerMw":1000000,"kwPerGpu":1,"pue":1.5,"powerUsdPerMwh":100,"otherOpexFraction":0.1,"residualFraction":0.5,"discountRateAnnual":0.1,"depreciationMonths":24}"""),

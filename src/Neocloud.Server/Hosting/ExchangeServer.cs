@@ -12,6 +12,7 @@ using Neocloud.Exchange.MarketData;
 using Neocloud.Exchange.Offtake;
 using Neocloud.Exchange.Orders;
 using Neocloud.Exchange.Pools;
+using Neocloud.Exchange.Procurement;
 using Neocloud.Exchange.Shard;
 using Neocloud.Server.Admin;
 using Neocloud.Server.Auth;
@@ -23,6 +24,7 @@ using Neocloud.Server.Offtake;
 using Neocloud.Server.Orders;
 using Neocloud.Server.Planning;
 using Neocloud.Server.Pools;
+using Neocloud.Server.Procurement;
 using Neocloud.Storage;
 using Scalar.AspNetCore;
 
@@ -100,6 +102,10 @@ public static class ExchangeServer
         builder.Services.AddSingleton<OfftakeDesk>();
         // Registered after the silo (in a cluster), so the market is up before the seed and the web front end start.
         builder.Services.AddHostedService<ExchangeHost>();
+        // After the exchange host, so the market is up before standing procurements start buying.
+        builder.Services.AddSingleton<ProcurementRunner>();
+        builder.Services.AddSingleton<ProcurementDesk>();
+        builder.Services.AddHostedService<ProcurementHost>();
         if (options.Demo)
         {
             builder.Services.AddSingleton<DemoTraders>();
@@ -192,6 +198,7 @@ public static class ExchangeServer
         api.MapDealsApi();
         api.MapOfftakeApi();
         api.MapPlanningApi();
+        api.MapProcurementsApi();
         api.MapAdminApi();
         api.MapGet("/cluster", async (ITopology topology, CancellationToken ct) => ApiResponse.Of(200, await topology.DescribeAsync(ct)).ToResult())
             .RequireAuthorization(Scopes.Admin).WithTags("Admin").WithName("GetCluster")

@@ -28,6 +28,7 @@ public static class OpenApiConventions
         ["RFQs"] = "Requests for quotes for long-term capacity, sealed offers and awards",
         ["Offtake contracts"] = "Offtake contracts: tranches, deliveries, invoices, SLA, termination",
         ["Planning"] = "The buyer's least-cost capacity plan",
+        ["Procurement"] = "Standing procurements: keep N GPUs held for the next H hours, bought in blocks as time passes",
         ["Admin"] = "Organizations and API tokens",
     };
 

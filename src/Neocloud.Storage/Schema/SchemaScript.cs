@@ -8,7 +8,7 @@ internal static class SchemaScript
     {
         var blob = provider == StoreProvider.Postgres ? "BYTEA" : "BLOB";
         var integer = provider == StoreProvider.Postgres ? "BIGINT" : "INTEGER";
-        return Tables(blob, integer) + (provider == StoreProvider.Postgres ? PostgresFence : "");
+        return Tables(blob, integer) + ProcurementSchema.Tables(integer) + (provider == StoreProvider.Postgres ? PostgresFence : "");
     }
 
     /// <summary>

@@ -1,0 +1,62 @@
+using Neocloud.Domain.Time;
+using Neocloud.Exchange.Procurement;
+using Neocloud.Exchange.Shard;
+
+namespace Neocloud.Server.Procurement;
+
+/// <summary>
+/// Runs standing procurements inside the exchange: tops up every active one at least every
+/// <see cref="Tick"/>, as soon as the clock's hour changes, when a procurement starts and when the market changes
+/// (an ask that may fill a miss). Every node of a cluster runs one; the runner's numbered bids keep them from buying a
+/// block twice.
+/// </summary>
+public sealed partial class ProcurementHost(ProcurementRunner runner, IMarket market, TimeProvider clock, ILogger<ProcurementHost> log) : BackgroundService
+{
+    /// <summary>The longest wait between two top-ups.</summary>
+    public static readonly TimeSpan Tick = TimeSpan.FromSeconds(2);
+
+    /// <summary>The shortest wait between two top-ups, so a busy market does not keep the runner spinning.</summary>
+    private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(250);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        market.Changed += runner.Wake;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await runner.TopUpAllAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException or TimeoutException)
+                {
+                    // The store or a shard is unavailable (or the server is stopping): try again on the next tick.
+                    LogTopUpFailed(e);
+                }
+                await Task.Delay(Pause, clock, stoppingToken);
+                await runner.WaitAsync(UntilNextTopUp(), stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            market.Changed -= runner.Wake;
+        }
+    }
+
+    /// <summary>The tick, or less when the clock's hour changes sooner.</summary>
+    private TimeSpan UntilNextTopUp()
+    {
+        var now = clock.GetUtcNow();
+        var nextHour = new Hour(Hour.FromUtc(now).Value + 1).StartUtc;
+        var untilHour = nextHour - now;
+        return untilHour < Tick ? untilHour + TimeSpan.FromMilliseconds(10) : Tick;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "top-up of the standing procurements failed; trying again on the next tick")]
+    private partial void LogTopUpFailed(Exception error);
+}
