@@ -7,7 +7,8 @@ public sealed partial class ExchangeStore
 {
     private const string ProcurementColumns =
         "id AS Id, organization_id AS OrganizationId, sku AS Sku, region AS Region, gpus AS Gpus, horizon_hours AS HorizonHours, " +
-        "block_hours AS BlockHours, max_price_ticks AS MaxPriceTicks, status AS Status, next_bid AS NextBid, created_ms AS CreatedMs, stopped_ms AS StoppedMs";
+        "block_hours AS BlockHours, max_price_ticks AS MaxPriceTicks, status AS Status, next_bid AS NextBid, created_ms AS CreatedMs, stopped_ms AS StoppedMs, " +
+        "alternatives AS Alternatives";
 
     private const string BlockColumns =
         "procurement_id AS ProcurementId, start_hour AS StartHour, end_hour AS EndHour, bid_id AS BidId, trade_no AS TradeNo, pool_id AS PoolId, " +
@@ -19,10 +20,10 @@ public sealed partial class ExchangeStore
     /// <summary>Stores a new procurement with the request's idempotency record, in one transaction.</summary>
     public Task InsertProcurementAsync(ProcurementRecord procurement, IdempotencyRecord? idempotency, CancellationToken cancellationToken = default) =>
         InsertWithKeyAsync(
-            "INSERT INTO procurements (id, organization_id, sku, region, gpus, horizon_hours, block_hours, max_price_ticks, status, next_bid, created_ms, stopped_ms) " +
-            "VALUES (@Id, @OrganizationId, @Sku, @Region, @Gpus, @HorizonHours, @BlockHours, @MaxPriceTicks, @Status, @NextBid, @CreatedMs, @StoppedMs)",
+            "INSERT INTO procurements (id, organization_id, sku, region, gpus, horizon_hours, block_hours, max_price_ticks, status, next_bid, created_ms, stopped_ms, alternatives) " +
+            "VALUES (@Id, @OrganizationId, @Sku, @Region, @Gpus, @HorizonHours, @BlockHours, @MaxPriceTicks, @Status, @NextBid, @CreatedMs, @StoppedMs, @Alternatives)",
             new { procurement.Id, procurement.OrganizationId, procurement.Sku, procurement.Region, procurement.Gpus, procurement.HorizonHours, procurement.BlockHours,
-                procurement.MaxPriceTicks, Status = procurement.Status.Text(), procurement.NextBid, procurement.CreatedMs, procurement.StoppedMs },
+                procurement.MaxPriceTicks, Status = procurement.Status.Text(), procurement.NextBid, procurement.CreatedMs, procurement.StoppedMs, procurement.Alternatives },
             idempotency, cancellationToken);
 
     public async Task<ProcurementRecord?> GetProcurementAsync(string id, CancellationToken cancellationToken = default) =>

@@ -180,6 +180,33 @@ public sealed class ProcurementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_alternatives_it_buys_whichever_sku_has_an_ask_under_its_own_limit()
+    {
+        await _rig.AcceptAsync(new MarketRequest("nebius", new PoolCommand("nebius-gb200", "nebius", "us-tx", "GB200", [new Segment(_now - 48, _now + 20_000, 576)])));
+        await _rig.AcceptAsync(Ask("a-gb300", "iren", "iren-gb300", "3.5000"));
+        var (desk, runner) = Exchange();
+        var body = System.Text.Json.JsonDocument.Parse("""
+            {"alternatives":[{"sku":"GB300","limit":"3.10"},{"sku":"gb200","limit":"2.60"}],"gpus":8,"horizonHours":168,"blockHours":168}
+            """).RootElement;
+        var fields = Domain.Input.JsonFields.Of(body);
+        var terms = ProcurementTerms.Read(fields);
+        Assert.True(fields.IsValid, fields.Errors.Summary);
+        var id = (await desk.StartAsync(Buyer, terms!)).Value!.Id;
+
+        await runner.TopUpAllAsync();
+        var missed = (await desk.ProcurementAsync(Buyer, id)).Value!;
+        Assert.StartsWith($"no ask under 3.1000 for GB300 or 2.6000 for GB200 for [{_now}, {_now + 168}) (the best GB300 is 3.5000; none can fill 8 GPUs of GB200)",
+            Assert.Single(missed.Misses).Reason);
+        Assert.Equal(["GB300", "GB200"], missed.Alternatives!.Select(a => a.Sku));
+
+        await _rig.AcceptAsync(Ask("a-gb200", "nebius", "nebius-gb200", "2.4000"));
+        await runner.TopUpAllAsync();
+        var bought = (await desk.ProcurementAsync(Buyer, id)).Value!;
+        Assert.Equal([("nebius-gb200", "2.4000")], bought.Bought.Select(b => (b.Pool, b.Price)));
+        Assert.True(bought.Covered);
+    }
+
+    [Fact]
     public void Terms_name_every_bad_field()
     {
         var bad = ProcurementTerms.Create("GB999", "us tx", 0, 100, 168, "3.10001");

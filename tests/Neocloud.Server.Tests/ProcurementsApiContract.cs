@@ -104,6 +104,12 @@ public abstract class ProcurementsApiContract : IAsyncLifetime
 
         Assert.Equal(["gpus", "horizonHours", "maxPrice", "sku"], (await bad.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().Order());
         Assert.Equal(["blockHours", "colour", "horizonHours", "maxPrice"], (await badBlock.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().Order());
+        var both = await _market.Microsoft.PostJsonAsync("/api/v1/procurements",
+            """{"sku":"GB300","maxPrice":"3.10","alternatives":[{"sku":"GB200","limit":"2.60"}],"gpus":8,"horizonHours":168,"blockHours":168}""");
+        var groups = await _market.Microsoft.PostJsonAsync("/api/v1/procurements",
+            """{"alternatives":[{"sku":"GB300","limit":"3.10"},{"sku":"H100","limit":"2.00"}],"gpus":8,"horizonHours":168,"blockHours":168}""");
+        Assert.Equal(["alternatives"], (await both.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+        Assert.Equal(["alternatives[1].sku"], (await groups.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
         var problem = await horizonShort.ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal("must be at least blockHours (168), got 100", problem.GetProperty("errors").GetProperty("horizonHours")[0].GetString());
         var list = await (await _market.Microsoft.GetAsync("/api/v1/procurements")).JsonAsync();

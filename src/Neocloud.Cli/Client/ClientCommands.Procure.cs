@@ -24,7 +24,7 @@ public static partial class ClientCommands
     {
         var procure = new Command("procure", "Standing procurement: the exchange keeps you holding N GPUs for the next H hours, buying blocks as time passes.");
         {
-            var sku = new Argument<string>("SKU") { Description = "The SKU, e.g. GB300." };
+            var sku = new Argument<string>("SKU") { Description = "The SKU, e.g. GB300; or alternatives of one market group, e.g. GB300/GB200 (with --max-price 3.10/2.60)." };
             var gpus = new Option<string?>("--gpus") { Description = "GPUs to hold in every hour." };
             var horizon = new Option<string?>("--horizon") { Description = "Hours ahead to keep covered, e.g. 720 (30 days).", DefaultValueFactory = _ => "720" };
             var block = new Option<string?>("--block") { Description = "Hours per block bought, e.g. 168 (a week).", DefaultValueFactory = _ => "168" };
@@ -33,19 +33,29 @@ public static partial class ClientCommands
             var start = new Command("start", "Start a standing procurement.") { sku, gpus, horizon, block, maxPrice, region };
             Run(start, context, (client, parsed, ct) =>
             {
-                var terms = ProcurementTerms.Create(parsed.GetValue(sku)!, parsed.GetValue(region), WholeNumber(parsed.GetValue(gpus), "--gpus"),
-                    WholeNumber(parsed.GetValue(horizon), "--horizon"), WholeNumber(parsed.GetValue(block), "--block"),
-                    parsed.GetValue(maxPrice) ?? throw new UsageException("--max-price is required, e.g. --max-price 3.10"));
+                // Alternatives are written as the SKUs and their prices joined by '/': GB300/GB200 --max-price 3.10/2.60.
+                var skus = parsed.GetValue(sku)!.Split('/');
+                var prices = (parsed.GetValue(maxPrice) ?? throw new UsageException("--max-price is required, e.g. --max-price 3.10")).Split('/');
+                if (skus.Length != prices.Length)
+                    throw new UsageException($"--max-price: give one price per SKU ({skus.Length} SKUs, {prices.Length} prices), e.g. GB300/GB200 --max-price 3.10/2.60");
+                var terms = ProcurementTerms.Create(skus[0], parsed.GetValue(region), WholeNumber(parsed.GetValue(gpus), "--gpus"),
+                    WholeNumber(parsed.GetValue(horizon), "--horizon"), WholeNumber(parsed.GetValue(block), "--block"), prices[0]);
                 if (!terms.Success)
                 {
                     var (field, messages) = terms.Errors!.First();
                     throw new UsageException($"{s_procurementOptions.GetValueOrDefault(field, field)}: {messages[0]}");
                 }
                 var t = terms.Value!;
-                return client.PostAsync("api/v1/procurements", new
-                {
-                    sku = t.Sku, region = t.Region, gpus = t.Gpus, horizonHours = t.HorizonHours, blockHours = t.BlockHours, maxPrice = t.MaxPrice.ToString(),
-                }, ct);
+                return skus.Length == 1
+                    ? client.PostAsync("api/v1/procurements", new
+                    {
+                        sku = t.Sku, region = t.Region, gpus = t.Gpus, horizonHours = t.HorizonHours, blockHours = t.BlockHours, maxPrice = t.MaxPrice.ToString(),
+                    }, ct)
+                    : client.PostAsync("api/v1/procurements", new
+                    {
+                        alternatives = skus.Select((s, i) => new { sku = s, limit = prices[i] }), region = t.Region, gpus = t.Gpus, horizonHours = t.HorizonHours,
+                        blockHours = t.BlockHours,
+                    }, ct);
             }, Procurement);
             procure.Subcommands.Add(start);
         }

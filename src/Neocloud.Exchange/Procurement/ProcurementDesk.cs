@@ -19,7 +19,7 @@ public sealed class ProcurementDesk(ExchangeStore store, ProcurementRunner runne
     {
         var now = clock.GetUtcNow();
         var record = new ProcurementRecord(NewId(now), caller, terms.Sku, terms.Region, terms.Gpus, terms.HorizonHours, terms.BlockHours, terms.MaxPrice.Ticks,
-            ProcurementStatus.Active, 0, now.ToUnixTimeMilliseconds(), null);
+            ProcurementStatus.Active, 0, now.ToUnixTimeMilliseconds(), null, Orders.BidAlternatives.Format(terms.Alternatives));
         Outcome<ProcurementView> outcome = ProcurementView.Of(record, [], [], Hour.FromUtc(now).Value);
         await store.InsertProcurementAsync(record, key?.Record(outcome, now.ToUnixTimeMilliseconds()), ct);
         runner.Wake();

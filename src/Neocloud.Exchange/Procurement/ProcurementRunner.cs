@@ -151,18 +151,26 @@ public sealed partial class ProcurementRunner(IMarket market, ExchangeStore stor
             var end = start + (int)procurement.BlockHours;
             var nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-            var quote = await market.QuoteAsync(procurement.Sku, procurement.Region, (int)procurement.Gpus, start, end, procurement.OrganizationId);
-            if (quote is not { } ticks || ticks > procurement.MaxPriceTicks)
+            // One quote per SKU it takes: a block is worth a bid only when some SKU has an ask under its own limit.
+            var alternatives = Orders.BidAlternatives.Commands(procurement.Alternatives);
+            var choices = alternatives ?? [new Alternative(procurement.Sku, Domain.Money.Price.FromTicks(procurement.MaxPriceTicks))];
+            var quotes = new List<(Alternative Choice, long? Ticks)>();
+            foreach (var choice in choices)
+                quotes.Add((choice, await market.QuoteAsync(choice.Sku, procurement.Region, (int)procurement.Gpus, start, end, procurement.OrganizationId)));
+            if (!quotes.Any(q => q.Ticks is { } ticks && ticks <= q.Choice.Limit.Ticks))
             {
-                var best = quote is { } over ? $"the best is {Orders.Prices.Format(over)}" : $"none can fill {procurement.Gpus} GPUs of {procurement.Sku}{In(procurement.Region)}";
-                var reason = $"no ask under {Orders.Prices.Format(procurement.MaxPriceTicks)} for [{start}, {end}) ({best}); trying again";
+                var reason = $"no ask under {string.Join(" or ", quotes.Select(q => Under(q.Choice, quotes.Count > 1)))} for [{start}, {end}) " +
+                    $"({string.Join("; ", quotes.Select(q => Best(q.Choice.Sku, q.Ticks, procurement, quotes.Count > 1)))}); trying again";
                 await store.RecordProcurementMissAsync(Miss(procurement, start, end, reason, nowMs), null, cancellationToken);
                 return;
             }
 
             var bidId = BidId(procurement.Id, procurement.NextBid);
-            var bid = new BidCommand(OrderId: bidId, Account: procurement.OrganizationId, Sku: procurement.Sku, Region: procurement.Region,
-                Gpus: (int)procurement.Gpus, Window: HourWindow.Of(start, end), Limit: Domain.Money.Price.FromTicks(procurement.MaxPriceTicks), ImmediateOrCancel: true);
+            var window = HourWindow.Of(start, end);
+            var bid = alternatives is null
+                ? new BidCommand(OrderId: bidId, Account: procurement.OrganizationId, Sku: procurement.Sku, Region: procurement.Region,
+                    Gpus: (int)procurement.Gpus, Window: window, Limit: Domain.Money.Price.FromTicks(procurement.MaxPriceTicks), ImmediateOrCancel: true)
+                : BidCommand.Of(bidId, procurement.OrganizationId, alternatives, procurement.Region, (int)procurement.Gpus, window, immediateOrCancel: true);
             var outcome = await market.SubmitAsync(new MarketRequest(procurement.OrganizationId, bid));
             if (outcome.IsAccepted)
             {
@@ -188,6 +196,11 @@ public sealed partial class ProcurementRunner(IMarket market, ExchangeStore stor
         new(procurement.Id, start, end, reason, 1, nowMs, nowMs);
 
     private static string In(string? region) => region is null ? "" : $" in {region}";
+
+    private static string Under(Alternative choice, bool named) => named ? $"{choice.Limit} for {choice.Sku}" : choice.Limit.ToString();
+
+    private static string Best(string sku, long? ticks, ProcurementRecord procurement, bool named) =>
+        ticks is { } best ? $"the best {(named ? sku + " " : "")}is {Orders.Prices.Format(best)}" : $"none can fill {procurement.Gpus} GPUs of {sku}{In(procurement.Region)}";
 
     private static string JsonNamesOf(OrderStatus status) => Domain.Input.JsonNames.Of(status);
 

@@ -4,6 +4,7 @@ using Neocloud.Domain.Input;
 using Neocloud.Domain.Money;
 using Neocloud.Domain.Time;
 using Neocloud.Exchange.Orders;
+using Neocloud.Market.Commands;
 
 namespace Neocloud.Exchange.Procurement;
 
@@ -49,18 +50,30 @@ public sealed record ProcurementTerms
     /// <summary>The highest price per GPU-hour a block is bought at (it trades at the ask's price).</summary>
     public Price MaxPrice { get; }
 
-    /// <summary>Reads a request body: <c>{sku, region?, gpus, horizonHours, blockHours, maxPrice}</c>.</summary>
+    /// <summary>
+    /// The SKUs it buys with their own highest prices, when it was started with alternatives (<see cref="Sku"/> and
+    /// <see cref="MaxPrice"/> are then the first's); null for one SKU.
+    /// </summary>
+    public IReadOnlyList<Alternative>? Alternatives { get; private init; }
+
+    /// <summary>
+    /// Reads a request body: <c>{sku, maxPrice | alternatives: [{sku, limit}, …], region?, gpus, horizonHours, blockHours}</c>.
+    /// </summary>
     public static ProcurementTerms? Read(JsonFields fields)
     {
-        var sku = fields.String("sku", maxLength: 32);
+        var written = fields.Has("alternatives");
+        var alternatives = BidAlternatives.Read(fields);
+        var sku = fields.String("sku", required: !written, maxLength: 32);
         var region = fields.Id("region", required: false);
         var gpus = fields.Integer("gpus", long.MinValue, long.MaxValue);
         var horizon = fields.Integer("horizonHours", long.MinValue, long.MaxValue);
         var block = fields.Integer("blockHours", long.MinValue, long.MaxValue);
-        var maxPrice = fields.Price("maxPrice");
+        var maxPrice = fields.Price("maxPrice", required: !written);
         fields.RejectUnknown();
-        var terms = Check(sku, region, gpus, horizon, block, maxPrice, fields.Errors);
-        return fields.IsValid ? terms : null;
+        if (written && (sku is not null || maxPrice is not null))
+            fields.Error("alternatives", "name either sku and maxPrice or alternatives (each SKU with its limit), not both");
+        var terms = Check(sku ?? alternatives?[0].Sku, region, gpus, horizon, block, maxPrice ?? alternatives?[0].Limit, fields.Errors);
+        return fields.IsValid ? terms! with { Alternatives = alternatives } : null;
     }
 
     /// <summary>Terms from values already typed (the dashboard's form), or the bad fields.</summary>

@@ -1,4 +1,5 @@
 using Neocloud.Domain.Procurement;
+using Neocloud.Domain.Time;
 using Neocloud.Exchange.Orders;
 using Neocloud.Storage;
 
@@ -17,6 +18,12 @@ public sealed record ProcurementView(
     /// <summary>The most misses a view lists (the newest).</summary>
     public const int MaxMissesShown = 50;
 
+    /// <summary>The SKUs and highest prices of a procurement started with alternatives, else null.</summary>
+    public IReadOnlyList<AlternativeView>? Alternatives { get; init; }
+
+    /// <summary><see cref="CoveredThrough"/> as an RFC 3339 UTC time.</summary>
+    public string CoveredThroughAt => HourText.Of(CoveredThrough);
+
     public static ProcurementView Of(ProcurementRecord p, IReadOnlyList<ProcurementBlockRecord> blocks, IReadOnlyList<ProcurementMissRecord> misses, int currentHour)
     {
         var coveredThrough = ProcurementRunner.CoveredThrough(blocks, currentHour);
@@ -24,13 +31,22 @@ public sealed record ProcurementView(
         return new ProcurementView(p.Id, p.Sku, p.Region, p.Gpus, p.HorizonHours, p.BlockHours, Prices.Format(p.MaxPriceTicks), p.Status,
             coveredThrough, coveredThrough >= currentHour + p.HorizonHours, blocks.Sum(b => b.Gpus * (b.EndHour - b.StartHour)), bought.Sum(b => b.NotionalUsd), bought,
             misses.TakeLast(MaxMissesShown).Select(ProcurementMissView.Of).ToList(), DateTimeOffset.FromUnixTimeMilliseconds(p.CreatedMs),
-            p.StoppedMs is { } stopped ? DateTimeOffset.FromUnixTimeMilliseconds(stopped) : null);
+            p.StoppedMs is { } stopped ? DateTimeOffset.FromUnixTimeMilliseconds(stopped) : null)
+        {
+            Alternatives = BidAlternatives.Parse(p.Alternatives),
+        };
     }
 }
 
 /// <summary>A block bought: the trade (its id, as in <c>/trades</c>), the bid that made it, the window, pool and price.</summary>
 public sealed record ProcuredBlockView(long TradeId, string Bid, long Start, long End, string Pool, long Gpus, string Price, decimal NotionalUsd, DateTimeOffset Bought)
 {
+    /// <summary><see cref="Start"/> as an RFC 3339 UTC time.</summary>
+    public string StartsAt => HourText.Of(Start);
+
+    /// <summary><see cref="End"/> as an RFC 3339 UTC time.</summary>
+    public string EndsAt => HourText.Of(End);
+
     public static ProcuredBlockView Of(ProcurementBlockRecord b) => new(b.TradeNo, b.BidId, b.StartHour, b.EndHour, b.PoolId, b.Gpus,
         Prices.Format(b.PriceTicks), b.Gpus * (b.EndHour - b.StartHour) * (b.PriceTicks / (decimal)Domain.Money.Price.TicksPerDollar),
         DateTimeOffset.FromUnixTimeMilliseconds(b.BoughtMs));
@@ -39,6 +55,12 @@ public sealed record ProcuredBlockView(long TradeId, string Bid, long Start, lon
 /// <summary>A block not bought: its window, why, how often it was tried and when first and last.</summary>
 public sealed record ProcurementMissView(long Start, long End, string Reason, long Tries, DateTimeOffset Since, DateTimeOffset LastTried)
 {
+    /// <summary><see cref="Start"/> as an RFC 3339 UTC time.</summary>
+    public string StartsAt => HourText.Of(Start);
+
+    /// <summary><see cref="End"/> as an RFC 3339 UTC time.</summary>
+    public string EndsAt => HourText.Of(End);
+
     public static ProcurementMissView Of(ProcurementMissRecord m) => new(m.StartHour, m.EndHour, m.Reason, m.Tries,
         DateTimeOffset.FromUnixTimeMilliseconds(m.FirstMs), DateTimeOffset.FromUnixTimeMilliseconds(m.LastMs));
 }

@@ -83,47 +83,22 @@ public static class OrderRequests
     /// <summary>A bid's fields in any object (a bid's body, or a leg's): what it takes, where, how many, when.</summary>
     private static BidCommand? BidFields(JsonFields fields, string organization, string orderId, bool withTif)
     {
-        var alternatives = fields.Array("alternatives", ReadAlternative, Rules.MaxAlternatives, required: false);
-        var sku = fields.String("sku", required: alternatives is null, maxLength: 32);
-        var limit = alternatives is null ? fields.Price("limit") : fields.Price("limit", required: false);
-        if (alternatives is not null && (sku is not null || limit is not null))
+        var written = fields.Has("alternatives");
+        var alternatives = BidAlternatives.Read(fields);
+        var sku = fields.String("sku", required: !written, maxLength: 32);
+        var limit = written ? fields.Price("limit", required: false) : fields.Price("limit");
+        if (written && (sku is not null || limit is not null))
             fields.Error("alternatives", "name either sku and limit or alternatives, not both");
         var region = fields.Id("region", required: false);
         var pool = fields.Id("pool", required: false);
         var gpus = fields.Integer("gpus", 1, OrderIds.MaxGpus);
         var window = fields.Window();
         var tif = withTif ? fields.OneOf("tif", ["GTC", "IOC"], required: false) ?? "GTC" : "IOC";
-        if (sku is not null && ReferenceCatalog.Embedded.FindSku(sku) is null) fields.Error("sku", UnknownSku(sku));
-        if (alternatives is not null) CheckAlternatives(fields, alternatives);
+        if (sku is not null && ReferenceCatalog.Embedded.FindSku(sku) is null) fields.Error("sku", BidAlternatives.UnknownSku(sku));
         if (!fields.IsValid) return null;
         var bid = alternatives is null
             ? new BidCommand(orderId, organization, ReferenceCatalog.Embedded.FindSku(sku!)!.Id, region, (int)gpus!.Value, window!.Value, limit!.Value, tif == "IOC")
-            : BidCommand.Of(orderId, organization, alternatives.Select(a => a!.Value).ToList(), region, (int)gpus!.Value, window!.Value, tif == "IOC");
+            : BidCommand.Of(orderId, organization, alternatives, region, (int)gpus!.Value, window!.Value, tif == "IOC");
         return bid with { PoolId = pool };
     }
-
-    private static Alternative? ReadAlternative(JsonFields fields)
-    {
-        var sku = fields.String("sku", maxLength: 32);
-        var limit = fields.Price("limit");
-        if (sku is not null && ReferenceCatalog.Embedded.FindSku(sku) is null) fields.Error("sku", UnknownSku(sku));
-        return sku is null || limit is null || ReferenceCatalog.Embedded.FindSku(sku) is not { } known ? null : new Alternative(known.Id, limit.Value);
-    }
-
-    /// <summary>No SKU twice, and all in the first one's market group.</summary>
-    private static void CheckAlternatives(JsonFields fields, List<Alternative?> alternatives)
-    {
-        if (alternatives.Any(a => a is null)) return;
-        var group = MarketGroups.Of(alternatives[0]!.Value.Sku);
-        for (var i = 0; i < alternatives.Count; i++)
-        {
-            var sku = alternatives[i]!.Value.Sku;
-            if (alternatives.Take(i).Any(a => a!.Value.Sku == sku)) fields.Error($"alternatives[{i}].sku", $"{sku} is named twice");
-            else if (MarketGroups.Of(sku) != group)
-                fields.Error($"alternatives[{i}].sku", $"{sku} trades in market group {MarketGroups.Of(sku)}, {alternatives[0]!.Value.Sku} in {group}: alternatives stay in one group");
-        }
-    }
-
-    private static string UnknownSku(string sku) =>
-        $"unknown SKU '{sku}' (known: {string.Join(", ", ReferenceCatalog.Embedded.Skus.Select(s => s.Id))})";
 }

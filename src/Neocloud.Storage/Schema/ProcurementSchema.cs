@@ -20,7 +20,8 @@ internal static class ProcurementSchema
             status TEXT NOT NULL,
             next_bid {integer} NOT NULL,
             created_ms {integer} NOT NULL,
-            stopped_ms {integer} NULL
+            stopped_ms {integer} NULL,
+            alternatives TEXT NULL
         );
         CREATE INDEX IF NOT EXISTS procurements_by_organization ON procurements (organization_id, id);
         CREATE INDEX IF NOT EXISTS procurements_by_status ON procurements (status, id);

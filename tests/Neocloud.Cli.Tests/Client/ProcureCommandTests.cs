@@ -59,13 +59,16 @@ public sealed class ProcureCommandTests : IAsyncLifetime
     [InlineData("error: --horizon: must be at least blockHours (168), got 100", "procure", "start", "GB300", "--gpus", "8", "--horizon", "100", "--max-price", "3.10")]
     [InlineData("error: --max-price: must have at most 4 decimals, got 3.10001", "procure", "start", "GB300", "--gpus", "8", "--max-price", "3.10001")]
     [InlineData("error: <SKU>: unknown SKU 'GB999'", "procure", "start", "GB999", "--gpus", "8", "--max-price", "3.10")]
+    [InlineData("error: --max-price: give one price per SKU (2 SKUs, 1 prices)", "procure", "start", "GB300/GB200", "--gpus", "8", "--max-price", "3.10")]
+    [InlineData("alternatives[1].sku: H100 trades in market group hopper", "procure", "start", "GB300/H100", "--gpus", "8", "--max-price", "3.10/2.00")]
     [InlineData("error: 404 Not found: no procurement 'prc_nope'", "procure", "show", "prc_nope")]
     [InlineData("error: 404 Not found: no procurement 'prc_nope'", "procure", "stop", "prc_nope")]
     public void Bad_input_is_one_line_and_exit_2(string error, params string[] args)
     {
         var run = As(args);
         Assert.Equal(2, run.ExitCode);
-        Assert.StartsWith(error, run.Error);
+        Assert.StartsWith("error: ", run.Error);
+        Assert.Contains(error.StartsWith("error: ", StringComparison.Ordinal) ? error : $": {error}", run.Error);
         Assert.Single(run.Error.Trim().Split('\n'));
     }
 
