@@ -15,8 +15,8 @@ public static class OrderRequests
     /// The body of POST /orders/bids: a SKU and limit, or 1–4 <c>alternatives</c> (SKUs of one market group, each with
     /// its limit); an optional region, or a <c>pool</c> (then the region is ignored); GPUs, window and time in force.
     /// </summary>
-    public sealed record BidBody(string? Sku, string? Region, int Gpus, Hour Start, Hour End, string? Limit, string? Tif,
-        IReadOnlyList<AlternativeBody>? Alternatives, string? Pool);
+    public sealed record BidBody(int Gpus, Hour Start, Hour End, string? Sku = null, string? Limit = null, string? Region = null, string? Tif = null,
+        IReadOnlyList<AlternativeBody>? Alternatives = null, string? Pool = null);
 
     /// <summary>One alternative of a bid: a SKU and the most it pays for it.</summary>
     public sealed record AlternativeBody(string Sku, string Limit);
@@ -28,7 +28,8 @@ public static class OrderRequests
     public sealed record PortfolioBody(IReadOnlyList<LegBody> Legs);
 
     /// <summary>One leg of a portfolio.</summary>
-    public sealed record LegBody(string? Sku, string? Limit, IReadOnlyList<AlternativeBody>? Alternatives, string? Region, string? Pool, int Gpus, Hour Start, Hour End);
+    public sealed record LegBody(int Gpus, Hour Start, Hour End, string? Sku = null, string? Limit = null, IReadOnlyList<AlternativeBody>? Alternatives = null,
+        string? Region = null, string? Pool = null);
 
     /// <summary>A bid, or null with the bad fields recorded in <paramref name="fields"/>.</summary>
     public static BidCommand? Bid(JsonFields fields, string organization, string orderId)
