@@ -1,7 +1,3 @@
-using Neocloud.Market.Commands;
-using Neocloud.Market.Engine;
-using Neocloud.Market.Indexed;
-using Neocloud.Market.Reference;
 using Neocloud.Market.Replay;
 
 namespace Neocloud.Market.Tests;
@@ -11,18 +7,7 @@ public class MarketV2RuleTests
 {
     public static TheoryData<string> Engines => ["indexed", "reference"];
 
-    private static List<string> Run(string engine, params string[] lines)
-    {
-        IMatchingEngine market = engine == "indexed" ? new IndexedEngine() : new ReferenceEngine();
-        var events = new List<MarketEvent>();
-        foreach (var line in lines)
-        {
-            var parsed = ReplayCodec.Parse(line);
-            if (parsed.Rejection is { } rejected) events.Add(rejected);
-            else market.Apply(parsed.Command!, events);
-        }
-        return events.Select(e => ReplayCodec.Format(e)).ToList();
-    }
+    private static List<string> Run(string engine, params string[] lines) => RuleTests.Run(engine, lines);
 
     private static string Pool(string id, string sku, string region = "us-tx", string provider = "iren") =>
         $$"""{"op":"pool","id":"{{id}}","provider":"{{provider}}","region":"{{region}}","sku":"{{sku}}","capacity":[{"start":0,"end":1000,"gpus":100}]}""";

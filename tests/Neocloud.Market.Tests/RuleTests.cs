@@ -13,7 +13,8 @@ public class RuleTests
 
     private static IMatchingEngine New(string engine) => engine == "indexed" ? new IndexedEngine() : new ReferenceEngine();
 
-    private static List<string> Run(string engine, params string[] lines)
+    /// <summary>Runs replay lines on an engine and returns its events as replay lines.</summary>
+    internal static List<string> Run(string engine, params string[] lines)
     {
         var market = New(engine);
         var events = new List<MarketEvent>();

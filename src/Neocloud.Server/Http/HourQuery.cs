@@ -17,6 +17,27 @@ public readonly record struct HourQuery(string Text)
         return text is not null;
     }
 
+    /// <summary>
+    /// A required window from two query hours (<c>start</c>/<c>end</c>, <c>from</c>/<c>to</c>): both present and hours,
+    /// the end after the start and at most <see cref="Hour.MaxWindowHours"/> later; else null, the errors recorded.
+    /// </summary>
+    public static HourWindow? Window(HourQuery? start, HourQuery? end, string startName, string endName, FieldErrors errors)
+    {
+        var first = start is { } s ? s.Read(startName, errors) : Missing(startName, errors);
+        var last = end is { } e ? e.Read(endName, errors) : Missing(endName, errors);
+        if (first is not { } f || last is not { } l) return null;
+        if (l <= f) errors.Add(endName, $"must be an hour after {startName}, got [{f}, {l})");
+        else if (l.Value - f.Value > Hour.MaxWindowHours) errors.Add(endName, $"the window may span at most {Hour.MaxWindowHours} hours");
+        else return HourWindow.Of(f.Value, l.Value);
+        return null;
+    }
+
+    private static Hour? Missing(string field, FieldErrors errors)
+    {
+        errors.Add(field, $"is required: {HourText.Expected}");
+        return null;
+    }
+
     /// <summary>The hour, or null with the error recorded under <paramref name="field"/>.</summary>
     public Hour? Read(string field, FieldErrors errors)
     {

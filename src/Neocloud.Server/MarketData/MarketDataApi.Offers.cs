@@ -1,9 +1,7 @@
 using System.ComponentModel;
-using System.Globalization;
 using System.Security.Claims;
 using Neocloud.Domain.Input;
 using Neocloud.Domain.Money;
-using Neocloud.Domain.Time;
 using Neocloud.Exchange.MarketData;
 using Neocloud.Exchange.Orders;
 using Neocloud.Exchange.Outcomes;
@@ -22,8 +20,8 @@ public static partial class MarketDataApi
     /// </summary>
     private static async Task<IResult> SearchOffersAsync(string sku,
         [Description("Required: GPUs wanted in every hour of the window, 1 to 1,000,000.")] long? gpus,
-        [Description("Required: the window's first hour, as an hour (unix seconds / 3600) or a UTC time on a whole hour (2027-01-01T00:00:00Z).")] string? from,
-        [Description("Required: the hour after the window's last, written as from.")] string? to,
+        [Description("Required: the window's first hour, as an hour (unix seconds / 3600) or a UTC time on a whole hour (2027-01-01T00:00:00Z).")] HourQuery? from,
+        [Description("Required: the hour after the window's last, written as from.")] HourQuery? to,
         [Description("Only asks on pools in this region (e.g. us-tx).")] string? region,
         [Description("Only asks at or below this price per GPU-hour (e.g. 3.1000).")] string? maxPrice,
         [Description("Only asks on this provider's pools (e.g. iren).")] string? provider,
@@ -35,13 +33,7 @@ public static partial class MarketDataApi
         if (Sku(sku) is not { } id) return UnknownSku(sku);
         var errors = new FieldErrors();
         if (gpus is null or < 1 or > OrderIds.MaxGpus) errors.Add("gpus", $"must be between 1 and {OrderIds.MaxGpus}");
-        var start = SearchHour(from, "from", errors);
-        var end = SearchHour(to, "to", errors);
-        if (start is { } s && end is { } e)
-        {
-            if (e <= s) errors.Add("to", "must be an hour after from");
-            else if (e - s > Hour.MaxWindowHours) errors.Add("to", $"the window may span at most {Hour.MaxWindowHours} hours");
-        }
+        var window = HourQuery.Window(from, to, "from", "to", errors);
         Price? max = null;
         if (maxPrice is not null)
         {
@@ -57,34 +49,10 @@ public static partial class MarketDataApi
         if (limit is not null and (< 1 or > Paging.MaxLimit)) errors.Add("limit", $"must be between 1 and {Paging.MaxLimit}, got {limit}");
         if (!errors.IsEmpty) return Answers.Result(Failure.Invalid(errors));
 
-        var search = new OfferSearch(id, (int)gpus!.Value, HourWindow.Of(start!.Value, end!.Value), Blank(region), max, Blank(provider), Blank(site));
+        var search = new OfferSearch(id, (int)gpus!.Value, window!.Value, Blank(region), max, Blank(provider), Blank(site));
         var page = await market.OffersAsync(search, user.OrganizationId(), cursor, limit ?? Paging.DefaultLimit, ct);
         return ApiResponse.Of(200, page).ToResult();
     }
-
-    /// <summary>An hour &gt;= 0 given as its number or as an RFC 3339 UTC time on a whole hour; null (with an error) otherwise.</summary>
-    private static long? SearchHour(string? text, string field, FieldErrors errors)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            errors.Add(field, "is required: an hour (unix seconds / 3600) or a UTC time on a whole hour like 2027-01-01T00:00:00Z");
-            return null;
-        }
-        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var hour))
-        {
-            if (hour >= 0 && hour <= int.MaxValue) return hour;
-            errors.Add(field, $"must be an hour >= 0, got {hour}");
-            return null;
-        }
-        if (DateTimeOffset.TryParseExact(text, s_utcFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
-            && time.Offset == TimeSpan.Zero
-            && time.Ticks % TimeSpan.TicksPerHour == 0 && time.ToUnixTimeSeconds() >= 0)
-            return time.ToUnixTimeSeconds() / 3600;
-        errors.Add(field, $"must be an hour or a UTC time on a whole hour like 2027-01-01T00:00:00Z, got \"{text}\"");
-        return null;
-    }
-
-    private static readonly string[] s_utcFormats = ["yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm:sszzz"];
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Claims;
 using Neocloud.Domain.Catalog;
 using Neocloud.Domain.Input;
-using Neocloud.Domain.Time;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.MarketData;
 using Neocloud.Exchange.Orders;
@@ -50,15 +49,9 @@ public static partial class MarketDataApi
         if (Sku(sku) is not { } id) return UnknownSku(sku);
         var errors = new FieldErrors();
         if (gpus is null or < 1 or > OrderIds.MaxGpus) errors.Add("gpus", $"must be between 1 and {OrderIds.MaxGpus}");
-        var first = start is { } s ? s.Read("start", errors) : Missing("start", errors);
-        var last = end is { } e ? e.Read("end", errors) : Missing("end", errors);
-        if (first is { } f && last is { } l)
-        {
-            if (l <= f) errors.Add("end", $"must be an hour after start, got [{f}, {l})");
-            else if (l.Value - f.Value > Hour.MaxWindowHours) errors.Add("end", $"the window may span at most {Hour.MaxWindowHours} hours");
-        }
+        var window = HourQuery.Window(start, end, "start", "end", errors);
         if (!errors.IsEmpty) return Answers.Result(Failure.Invalid(errors));
-        var quote = await market.QuoteAsync(id, region, (int)gpus!.Value, HourWindow.Of(first!.Value.Value, last!.Value.Value), user.OrganizationId());
+        var quote = await market.QuoteAsync(id, region, (int)gpus!.Value, window!.Value, user.OrganizationId());
         return ApiResponse.Of(200, quote).ToResult();
     }
 
@@ -75,11 +68,6 @@ public static partial class MarketDataApi
         return ApiResponse.Of(200, await market.IndexAsync(id, first, last, ct)).ToResult();
     }
 
-    private static Hour? Missing(string field, FieldErrors errors)
-    {
-        errors.Add(field, $"is required: {HourText.Expected}");
-        return null;
-    }
 
     private static string? Sku(string sku) => ReferenceCatalog.Embedded.FindSku(sku)?.Id;
 
