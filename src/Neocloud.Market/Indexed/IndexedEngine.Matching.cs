@@ -50,15 +50,15 @@ public sealed partial class IndexedEngine
                 if (-level.Rank < ask.PriceTicks) break;
                 foreach (ref readonly var entry in level.Items)
                 {
-                    if (!entry.Removed && ask.Start <= entry.Start && entry.End <= ask.End && (entry.Bid.Pool is null || entry.Bid.Pool == pool))
-                        _walk.Add((entry.Bid, -level.Rank));
+                    if (!entry.Removed && ask.Start <= entry.Start && entry.End <= ask.End) _walk.Add((entry.Bid, -level.Rank));
                 }
             }
         }
         if (_walk.Count > 1) _walk.Sort(Bid.ByLimitThenTime);
         foreach (var (bid, limit) in _walk)
         {
-            if (!Eligible(ask, bid.Region, bid.Gpus, bid.Start, bid.End, limit, bid.Account)) continue;
+            // A pool-targeted bid is seen only by asks on its pool (tested here, where the bid is read anyway, not in the gathering).
+            if ((bid.Pool is not null && bid.Pool != pool) || !Eligible(ask, bid.Region, bid.Gpus, bid.Start, bid.End, limit, bid.Account)) continue;
             Fill(ask, bid.Id, bid.Account, bid.Gpus, bid.Start, bid.End, limit, events);
             RemoveBid(bid);
         }
