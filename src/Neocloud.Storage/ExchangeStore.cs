@@ -33,32 +33,55 @@ public sealed partial class ExchangeStore : IAsyncDisposable
     public static async Task<ExchangeStore> OpenAsync(StoreOptions options, CancellationToken cancellationToken = default)
     {
         var store = new ExchangeStore(options);
+        try
+        {
+            await PrepareAsync(store, options, cancellationToken);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Creates what is missing and checks the schema's version, in one transaction.</summary>
+    private static async Task PrepareAsync(ExchangeStore store, StoreOptions options, CancellationToken cancellationToken)
+    {
         await using var connection = await store.OpenConnectionAsync(cancellationToken);
         if (options.Provider == StoreProvider.Sqlite)
         {
             // WAL lets readers run beside the single writer; the setting is stored in the file.
             await connection.ExecuteAsync("PRAGMA journal_mode=WAL;");
         }
+        // Nodes of a cluster may start together on an empty database: one creates the tables while the others wait.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (options.Provider == StoreProvider.Postgres)
-        {
-            // Nodes of a cluster may start together on an empty database: one creates the tables while the others wait.
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('neocloud-schema'))", transaction: transaction);
-            await connection.ExecuteAsync(SchemaScript.For(options.Provider), transaction: transaction);
-            foreach (var (table, column, type) in SchemaScript.AddedColumns)
-                await connection.ExecuteAsync($"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {type}", transaction: transaction);
-            await transaction.CommitAsync(cancellationToken);
-        }
-        else
+        await CheckVersionAsync(connection, transaction, options.Provider);
+        await connection.ExecuteAsync(SchemaScript.For(options.Provider), transaction: transaction);
+        foreach (var (table, column, type) in SchemaScript.AddedColumns)
         {
-            await connection.ExecuteAsync(SchemaScript.For(options.Provider));
-            foreach (var (table, column, type) in SchemaScript.AddedColumns)
-            {
-                var present = await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = @column", new { column });
-                if (present == 0) await connection.ExecuteAsync($"ALTER TABLE {table} ADD COLUMN {column} {type}");
-            }
+            if (options.Provider == StoreProvider.Postgres)
+                await connection.ExecuteAsync($"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {type}", transaction: transaction);
+            else if (await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = @column", new { column }, transaction) == 0)
+                await connection.ExecuteAsync($"ALTER TABLE {table} ADD COLUMN {column} {type}", transaction: transaction);
         }
-        return store;
+        await connection.ExecuteAsync("UPDATE schema_version SET version = @version WHERE id = 1", new { version = SchemaScript.Version }, transaction);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Refuses a store written by a newer version (its schema may mean what this build cannot read); a store without a
+    /// version is new or from before versions were kept, and is brought to this one.
+    /// </summary>
+    private static async Task CheckVersionAsync(DbConnection connection, DbTransaction transaction, StoreProvider provider)
+    {
+        var integer = provider == StoreProvider.Postgres ? "BIGINT" : "INTEGER";
+        await connection.ExecuteAsync($"CREATE TABLE IF NOT EXISTS schema_version (id {integer} PRIMARY KEY, version {integer} NOT NULL)", transaction: transaction);
+        var stored = await connection.ExecuteScalarAsync<long?>("SELECT version FROM schema_version WHERE id = 1", transaction: transaction);
+        if (stored > SchemaScript.Version) throw new StoreVersionException(stored.Value, SchemaScript.Version);
+        if (stored is null) await connection.ExecuteAsync("INSERT INTO schema_version (id, version) VALUES (1, 0)", transaction: transaction);
     }
 
     /// <summary>Opens a connection; for SQLite, with every commit flushed to disk before it returns.</summary>

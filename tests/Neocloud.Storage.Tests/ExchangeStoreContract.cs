@@ -31,6 +31,29 @@ public abstract class ExchangeStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_store_keeps_its_schema_version_and_refuses_to_open_a_newer_one()
+    {
+        await using (var connection = await Store.OpenConnectionAsync())
+        {
+            Assert.Equal(2L, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
+            // A store from before versions were kept, without the column this version added: it opens and is brought up.
+            await connection.ExecuteAsync("DELETE FROM schema_version");
+            await connection.ExecuteAsync("ALTER TABLE orders DROP COLUMN alternatives");
+        }
+        await using (var upgraded = await ExchangeStore.OpenAsync(Store.Options))
+        await using (var connection = await upgraded.OpenConnectionAsync())
+        {
+            Assert.Equal(2L, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
+            Assert.Null(await connection.ExecuteScalarAsync<string?>("SELECT alternatives FROM orders"));
+            await connection.ExecuteAsync("UPDATE schema_version SET version = 3");
+        }
+
+        var refused = await Assert.ThrowsAsync<StoreVersionException>(() => ExchangeStore.OpenAsync(Store.Options));
+
+        Assert.Equal(3, refused.Stored);
+    }
+
+    [Fact]
     public async Task A_commit_writes_journal_and_read_models_together()
     {
         await Store.EnsureOrganizationsAsync([new OrganizationRecord("iren", "IREN", 1), new OrganizationRecord("msft", "Microsoft", 1)]);

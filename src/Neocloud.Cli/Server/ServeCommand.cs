@@ -41,8 +41,24 @@ public static class ServeCommand
                     : throw new UsageException($"--node-address: '{parsed.GetValue(nodeAddress)}' is not an IP address"),
             };
             if (options.Cluster && options.PostgresConnectionString is null) throw new UsageException("--cluster: needs --db, the PostgreSQL database every node shares");
-            var app = await ExchangeServer.BuildAsync(options, line => context.Output.WriteLine(line), ct);
-            await app.StartAsync(ct);
+            WebApplication app;
+            try
+            {
+                app = await ExchangeServer.BuildAsync(options, line => context.Output.WriteLine(line), ct);
+            }
+            catch (Exception e) when (StartupFailure.Describe(e, options, listening: false) is { } reason)
+            {
+                throw new UsageException(reason);
+            }
+            try
+            {
+                await app.StartAsync(ct);
+            }
+            catch (Exception e) when (StartupFailure.Describe(e, options, listening: true) is { } reason)
+            {
+                await app.DisposeAsync();
+                throw new UsageException(reason);
+            }
             var store = options.PostgresConnectionString is null ? Path.Combine(options.DataDirectory, "exchange.db")
                 : options.Cluster ? $"PostgreSQL, cluster node: silo port {options.SiloPort}, gateway port {options.GatewayPort}" : "PostgreSQL";
             context.Output.WriteLine($"Neocloud Exchange listening on {string.Join(", ", app.Urls)} (store: {store}{(options.Demo ? ", demo traders on" : "")})");

@@ -12,6 +12,12 @@ internal static class SchemaScript
     }
 
     /// <summary>
+    /// The schema this build writes, kept in <c>schema_version</c>: 1 before this table existed, 2 with market v2's
+    /// orders and portfolios and standing procurements. A store of a higher version is refused at start.
+    /// </summary>
+    public const int Version = 2;
+
+    /// <summary>
     /// Columns added to tables that existing stores created without them, as (table, column, type): added at start
     /// when missing, so a store written by the previous version opens and keeps its rows.
     /// </summary>
