@@ -46,6 +46,8 @@ public static class CliApp
         root.Subcommands.Add(SiteCommands.Create(context));
         root.Subcommands.Add(PlanCommands.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
+        root.Subcommands.Add(BackupCommands.Backup(context));
+        root.Subcommands.Add(BackupCommands.Restore(context));
         var market = MarketCommands.Create(context);
         ClientCommands.AddMarketData(market, context);
         ClientCommands.AddSearch(market, context);
