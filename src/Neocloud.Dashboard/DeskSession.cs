@@ -39,10 +39,10 @@ public sealed class DeskSession(TokenDirectory tokens, ProtectedLocalStorage sto
         Changed?.Invoke();
     }
 
-    /// <summary>Signs in with a token; false when it is unknown or revoked.</summary>
+    /// <summary>Signs in with a token; false when it is unknown, revoked or expired.</summary>
     public async Task<bool> SignInAsync(string token, bool remember = true)
     {
-        var found = await tokens.FindAsync(token.Trim(), CancellationToken.None);
+        var (found, _) = await tokens.FindAsync(token.Trim(), CancellationToken.None);
         if (found is null) return false;
         Organization = found.OrganizationId;
         TokenScopes = found.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -6,7 +6,8 @@ namespace Neocloud.Storage;
 public sealed partial class ExchangeStore
 {
     private const string TokenColumns =
-        "id AS Id, organization_id AS OrganizationId, token_hash AS TokenHash, scopes AS Scopes, label AS Label, created_ms AS CreatedMs, revoked_ms AS RevokedMs";
+        "id AS Id, organization_id AS OrganizationId, token_hash AS TokenHash, scopes AS Scopes, label AS Label, created_ms AS CreatedMs, revoked_ms AS RevokedMs, " +
+        "expires_ms AS ExpiresMs, last_used_ms AS LastUsedMs";
 
     /// <summary>Creates an organization (with the request's idempotency record, in one transaction); false if the id is taken.</summary>
     public async Task<bool> TryCreateOrganizationAsync(OrganizationRecord organization, IdempotencyRecord? idempotency, CancellationToken cancellationToken = default)
@@ -51,8 +52,8 @@ public sealed partial class ExchangeStore
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(
-            "INSERT INTO api_tokens (id, organization_id, token_hash, scopes, label, created_ms, revoked_ms) " +
-            "VALUES (@Id, @OrganizationId, @TokenHash, @Scopes, @Label, @CreatedMs, @RevokedMs)",
+            "INSERT INTO api_tokens (id, organization_id, token_hash, scopes, label, created_ms, revoked_ms, expires_ms) " +
+            "VALUES (@Id, @OrganizationId, @TokenHash, @Scopes, @Label, @CreatedMs, @RevokedMs, @ExpiresMs)",
             token, transaction);
         if (idempotency is not null) await InsertIdempotencyAsync(connection, transaction, [idempotency]);
         await transaction.CommitAsync(cancellationToken);
@@ -67,6 +68,37 @@ public sealed partial class ExchangeStore
     public async Task<IReadOnlyList<TokenRecord>> ListTokensAsync(string organizationId, CancellationToken cancellationToken = default) =>
         await QueryAsync<TokenRecord>($"SELECT {TokenColumns} FROM api_tokens WHERE organization_id = @organizationId ORDER BY created_ms, id",
             new { organizationId }, cancellationToken);
+
+    /// <summary>
+    /// Rotates a live token: stores <paramref name="replacement"/> and lets the old one expire at
+    /// <paramref name="oldExpiresMs"/> (or earlier, if it was to expire before), in one transaction; false when the old
+    /// one is unknown, revoked or expired.
+    /// </summary>
+    public async Task<bool> RotateTokenAsync(string id, TokenRecord replacement, long oldExpiresMs, IdempotencyRecord? idempotency, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var updated = await connection.ExecuteAsync(
+            "UPDATE api_tokens SET expires_ms = CASE WHEN expires_ms IS NULL OR expires_ms > @oldExpiresMs THEN @oldExpiresMs ELSE expires_ms END " +
+            "WHERE id = @id AND revoked_ms IS NULL AND (expires_ms IS NULL OR expires_ms > @now)",
+            new { id, oldExpiresMs, now = replacement.CreatedMs }, transaction);
+        if (updated != 1) return false;
+        await connection.ExecuteAsync(
+            "INSERT INTO api_tokens (id, organization_id, token_hash, scopes, label, created_ms, revoked_ms, expires_ms) " +
+            "VALUES (@Id, @OrganizationId, @TokenHash, @Scopes, @Label, @CreatedMs, @RevokedMs, @ExpiresMs)",
+            replacement, transaction);
+        if (idempotency is not null) await InsertIdempotencyAsync(connection, transaction, [idempotency]);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Records when a token was last used (the caller writes it at most once a minute per token).</summary>
+    public async Task TouchTokenAsync(string id, long usedMs, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE api_tokens SET last_used_ms = @usedMs WHERE id = @id AND (last_used_ms IS NULL OR last_used_ms < @usedMs)",
+            new { id, usedMs }, cancellationToken: cancellationToken));
+    }
 
     /// <summary>Marks a token revoked; false if it does not exist or was already revoked.</summary>
     public async Task<bool> RevokeTokenAsync(string id, long revokedMs, CancellationToken cancellationToken = default)

@@ -7,7 +7,8 @@ namespace Neocloud.Storage;
 public sealed record OrganizationRecord(string Id, string Name, long CreatedMs);
 
 /// <summary>An API token as stored: only the SHA-256 of the secret, never the secret.</summary>
-public sealed record TokenRecord(string Id, string OrganizationId, byte[] TokenHash, string Scopes, string Label, long CreatedMs, long? RevokedMs);
+public sealed record TokenRecord(string Id, string OrganizationId, byte[] TokenHash, string Scopes, string Label, long CreatedMs, long? RevokedMs,
+    long? ExpiresMs = null, long? LastUsedMs = null);
 
 /// <summary>One accepted command in the journal, in the replay format's JSON.</summary>
 public sealed record JournalEntry(long Sequence, long RecordedMs, string OrganizationId, string Command);

@@ -14,10 +14,15 @@ public sealed class TokenDirectory(ExchangeStore store, TimeProvider clock)
 
     private readonly ConcurrentDictionary<string, (TokenRecord? Token, DateTimeOffset Expires)> _cache = new();
 
-    /// <summary>The live (not revoked) token with this secret, or null.</summary>
-    public async ValueTask<TokenRecord?> FindAsync(string secret, CancellationToken cancellationToken)
+    /// <summary>How often a token's last use is written: at most once this often per token.</summary>
+    public static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrentDictionary<string, long> _touched = new();
+
+    /// <summary>The live token with this secret (not revoked, not expired), or null and why.</summary>
+    public async ValueTask<(TokenRecord? Token, string? Refusal)> FindAsync(string secret, CancellationToken cancellationToken)
     {
-        if (!TokenSecrets.LooksLikeSecret(secret)) return null;
+        if (!TokenSecrets.LooksLikeSecret(secret)) return (null, Unknown);
         var hash = TokenSecrets.Hash(secret);
         var key = Convert.ToHexString(hash);
         var now = clock.GetUtcNow();
@@ -26,7 +31,37 @@ public sealed class TokenDirectory(ExchangeStore store, TimeProvider clock)
             entry = (await store.FindTokenByHashAsync(hash, cancellationToken), now + Lifetime);
             _cache[key] = entry;
         }
-        return entry.Token is { RevokedMs: null } token ? token : null;
+        if (entry.Token is not { RevokedMs: null } token) return (null, Unknown);
+        if (token.ExpiresMs is { } expires && now.ToUnixTimeMilliseconds() >= expires)
+            return (null, $"the token expired at {DateTimeOffset.FromUnixTimeMilliseconds(expires):yyyy-MM-ddTHH:mm:ssZ}; ask the exchange's admin for a new one");
+        Touch(token.Id, now.ToUnixTimeMilliseconds());
+        return (token, null);
+    }
+
+    private const string Unknown = "the token is unknown or revoked";
+
+    /// <summary>Records the token's use in the background, at most once per <see cref="TouchEvery"/>; a failed write is tried on a later use.</summary>
+    private void Touch(string tokenId, long nowMs)
+    {
+        if (_touched.TryGetValue(tokenId, out var last))
+        {
+            if (nowMs - last < (long)TouchEvery.TotalMilliseconds || !_touched.TryUpdate(tokenId, nowMs, last)) return;
+        }
+        else if (!_touched.TryAdd(tokenId, nowMs))
+        {
+            return;
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await store.TouchTokenAsync(tokenId, nowMs);
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+            {
+                _touched.TryRemove(tokenId, out _);
+            }
+        });
     }
 
     /// <summary>Forgets a token so that its revocation is seen by the next request.</summary>

@@ -12,10 +12,12 @@ public static class AdminApi
     public sealed record OrganizationView(string Id, string Name, DateTimeOffset Created);
 
     /// <summary>A token as the API shows it: never the secret, except once in <see cref="NewTokenView"/>.</summary>
-    public sealed record TokenView(string Id, string Organization, string Label, IReadOnlyList<string> Scopes, DateTimeOffset Created, DateTimeOffset? Revoked);
+    public sealed record TokenView(string Id, string Organization, string Label, IReadOnlyList<string> Scopes, DateTimeOffset Created, DateTimeOffset? Revoked,
+        DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsed);
 
     /// <summary>A token just created: the only time its secret is shown.</summary>
-    public sealed record NewTokenView(string Id, string Organization, string Label, IReadOnlyList<string> Scopes, DateTimeOffset Created, string? Token, string Note);
+    public sealed record NewTokenView(string Id, string Organization, string Label, IReadOnlyList<string> Scopes, DateTimeOffset Created, DateTimeOffset? ExpiresAt,
+        string? Token, string Note);
 
     public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder api)
     {
@@ -25,6 +27,8 @@ public static class AdminApi
         admin.MapGet("/organizations/{id}/tokens", ListTokensAsync).WithSummary("List an organization's tokens (never their secrets)");
         admin.MapPost("/organizations/{id}/tokens", CreateTokenAsync).WithSummary("Create a token; its secret is shown once").Accepts<CreateTokenBody>("application/json");
         admin.MapDelete("/tokens/{id}", RevokeTokenAsync).WithSummary("Revoke a token");
+        admin.MapPost("/tokens/{id}/rotate", RotateTokenAsync).Accepts<RotateTokenBody>("application/json")
+            .WithSummary("Rotate a token: a new secret (shown once) with the same organization, scopes and expiry; the old secret works for graceSeconds more");
         return api;
     }
 
@@ -63,11 +67,14 @@ public static class AdminApi
         var fields = body.Fields;
         var label = fields.String("label", required: false) ?? "api";
         var scopes = fields.StringSet("scopes", Scopes.All);
+        var expiresAt = fields.Instant("expiresAt", required: false);
         fields.RejectUnknown();
+        if (expiresAt is { } expiry && expiry <= clock.GetUtcNow()) fields.Error("expiresAt", $"must be in the future, got {expiry:yyyy-MM-ddTHH:mm:ssZ}");
         if (!fields.IsValid) return Answers.Result(Failure.Invalid(fields.Errors));
         if (await store.GetOrganizationAsync(id, ct) is null) return NotFound(id);
 
         var (token, secret) = TokenSecrets.NewToken(id, label, scopes!, clock);
+        token = token with { ExpiresMs = expiresAt?.ToUnixTimeMilliseconds() };
         // The stored answer for a retry leaves the secret out: secrets are kept only as hashes.
         var replay = body.Key<NewTokenView>(StatusCodes.Status201Created)?.Record(View(token, secret: null), token.CreatedMs);
         await store.InsertTokenAsync(token, replay, ct);
@@ -81,21 +88,51 @@ public static class AdminApi
         return Results.NoContent();
     }
 
+    private static async Task<IResult> RotateTokenAsync(string id, PostBody body, ExchangeStore store, TokenDirectory tokens, TimeProvider clock, CancellationToken ct)
+    {
+        var fields = body.Fields;
+        var grace = fields.Integer("graceSeconds", 0, MaxGraceSeconds, required: false) ?? 0;
+        fields.RejectUnknown();
+        if (!fields.IsValid) return Answers.Result(Failure.Invalid(fields.Errors));
+        var now = clock.GetUtcNow();
+        if (await store.GetTokenAsync(id, ct) is not { RevokedMs: null } old || old.ExpiresMs <= now.ToUnixTimeMilliseconds())
+            return Answers.Result(Failure.NotFound($"no live token '{id}'"));
+
+        var (token, secret) = TokenSecrets.NewToken(old.OrganizationId, old.Label, old.Scopes.Split(' '), clock);
+        token = token with { ExpiresMs = old.ExpiresMs };
+        var oldUntil = now.AddSeconds(grace);
+        var replay = body.Key<NewTokenView>(StatusCodes.Status201Created)?.Record(View(token, secret: null, Rotated(id, oldUntil)), token.CreatedMs);
+        if (!await store.RotateTokenAsync(id, token, oldUntil.ToUnixTimeMilliseconds(), replay, ct)) return Answers.Result(Failure.NotFound($"no live token '{id}'"));
+        tokens.Forget(id);
+        return ApiResponse.Of(201, View(token, secret, Rotated(id, oldUntil))).ToResult();
+    }
+
+    /// <summary>The longest grace a rotated token's old secret may keep working: a week.</summary>
+    public const long MaxGraceSeconds = 7 * 24 * 3600;
+
+    private static string Rotated(string oldId, DateTimeOffset until) =>
+        $"store this token now: it is not shown again; the old token {oldId} works until {until:yyyy-MM-ddTHH:mm:ssZ}";
+
+    /// <summary>The body of POST /admin/tokens/{id}/rotate.</summary>
+    public sealed record RotateTokenBody(long? GraceSeconds);
+
     /// <summary>The body of POST /admin/organizations.</summary>
     public sealed record CreateOrganizationBody(string Id, string Name);
 
     /// <summary>The body of POST /admin/organizations/{id}/tokens.</summary>
-    public sealed record CreateTokenBody(string? Label, IReadOnlyList<string> Scopes);
+    public sealed record CreateTokenBody(IReadOnlyList<string> Scopes, string? Label = null, DateTimeOffset? ExpiresAt = null);
 
     private static IResult NotFound(string organization) => Answers.Result(Failure.NotFound($"no organization '{organization}'"));
 
     private static OrganizationView View(OrganizationRecord o) => new(o.Id, o.Name, DateTimeOffset.FromUnixTimeMilliseconds(o.CreatedMs));
 
     private static TokenView View(TokenRecord t) =>
-        new(t.Id, t.OrganizationId, t.Label, t.Scopes.Split(' '), DateTimeOffset.FromUnixTimeMilliseconds(t.CreatedMs),
-            t.RevokedMs is { } revoked ? DateTimeOffset.FromUnixTimeMilliseconds(revoked) : null);
+        new(t.Id, t.OrganizationId, t.Label, t.Scopes.Split(' '), DateTimeOffset.FromUnixTimeMilliseconds(t.CreatedMs), Instant(t.RevokedMs), Instant(t.ExpiresMs),
+            Instant(t.LastUsedMs));
 
-    private static NewTokenView View(TokenRecord t, string? secret) =>
-        new(t.Id, t.OrganizationId, t.Label, t.Scopes.Split(' '), DateTimeOffset.FromUnixTimeMilliseconds(t.CreatedMs), secret,
-            secret is null ? "this token was created by an earlier request with the same Idempotency-Key; its secret was shown then" : "store this token now: it is not shown again");
+    private static DateTimeOffset? Instant(long? ms) => ms is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;
+
+    private static NewTokenView View(TokenRecord t, string? secret, string note = "store this token now: it is not shown again") =>
+        new(t.Id, t.OrganizationId, t.Label, t.Scopes.Split(' '), DateTimeOffset.FromUnixTimeMilliseconds(t.CreatedMs), Instant(t.ExpiresMs), secret,
+            secret is null ? "this token was created by an earlier request with the same Idempotency-Key; its secret was shown then" : note);
 }

@@ -25,8 +25,8 @@ public sealed class TokenAuthenticationHandler(
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AuthenticateResult.Fail("the Authorization header must be 'Bearer <token>'");
 
-        var token = await tokens.FindAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
-        if (token is null) return AuthenticateResult.Fail("the token is unknown or revoked");
+        var (token, refusal) = await tokens.FindAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        if (token is null) return AuthenticateResult.Fail(refusal!);
 
         var claims = new List<Claim>
         {
@@ -40,7 +40,7 @@ public sealed class TokenAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var failure = Context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message;
+        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         await problems.WriteAsync(new ProblemDetailsContext

@@ -13,7 +13,7 @@ internal static class SchemaScript
 
     /// <summary>
     /// The schema this build writes, kept in <c>schema_version</c>: 1 before this table existed, 2 with market v2's
-    /// orders and portfolios and standing procurements. A store of a higher version is refused at start.
+    /// orders and portfolios, standing procurements and tokens that expire. A store of a higher version is refused at start.
     /// </summary>
     public const int Version = 2;
 
@@ -24,6 +24,8 @@ internal static class SchemaScript
     public static readonly IReadOnlyList<(string Table, string Column, string Type)> AddedColumns =
     [
         ("orders", "alternatives", "TEXT NULL"),
+        ("api_tokens", "expires_ms", "BIGINT NULL"),
+        ("api_tokens", "last_used_ms", "BIGINT NULL"),
     ];
 
     /// <summary>The SQLSTATE <c>neocloud_move_fence</c> raises when the shard's epoch is no longer the caller's.</summary>
@@ -60,7 +62,9 @@ internal static class SchemaScript
                 scopes TEXT NOT NULL,
                 label TEXT NOT NULL,
                 created_ms {integer} NOT NULL,
-                revoked_ms {integer} NULL
+                revoked_ms {integer} NULL,
+                expires_ms {integer} NULL,
+                last_used_ms {integer} NULL
             );
             CREATE TABLE IF NOT EXISTS journal (
                 sequence {integer} PRIMARY KEY,
