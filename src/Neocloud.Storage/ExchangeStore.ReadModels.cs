@@ -78,6 +78,14 @@ public sealed partial class ExchangeStore
     }
 
     /// <summary>One trade, if the organization is its buyer or seller.</summary>
+    /// <summary>The trades with these numbers where the organization is buyer or seller, in one query (a portfolio's legs).</summary>
+    /// <remarks>Dapper expands a list into <c>IN (…)</c> for SQLite and binds it as one array for PostgreSQL.</remarks>
+    public async Task<IReadOnlyList<TradeRecord>> TradesForAsync(string organizationId, IReadOnlyCollection<long> tradeNos, CancellationToken cancellationToken = default) =>
+        tradeNos.Count == 0 ? [] : await QueryAsync<TradeRecord>(
+            $"SELECT {TradeColumns} FROM trades WHERE trade_no {(_postgres is null ? "IN @tradeNos" : "= ANY(@tradeNos)")} " +
+            "AND (buyer_id = @organizationId OR seller_id = @organizationId) ORDER BY trade_no",
+            new { organizationId, tradeNos = tradeNos.ToArray() }, cancellationToken);
+
     public async Task<TradeRecord?> GetTradeForAsync(string organizationId, long tradeNo, CancellationToken cancellationToken = default) =>
         await SingleAsync<TradeRecord>($"SELECT {TradeColumns} FROM trades WHERE trade_no = @tradeNo AND (buyer_id = @organizationId OR seller_id = @organizationId)",
             new { organizationId, tradeNo }, cancellationToken);

@@ -14,7 +14,6 @@ namespace Neocloud.Server.Tests;
 /// </summary>
 public abstract class ProcurementsApiContract : IAsyncLifetime
 {
-    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(30);
     private readonly TestClock _clock = new();
     private TestServer _server = null!;
     private Market _market = null!;
@@ -131,18 +130,9 @@ public abstract class ProcurementsApiContract : IAsyncLifetime
         Assert.Equal("active", (await (await _market.Microsoft.GetAsync($"/api/v1/procurements/{id}")).JsonAsync()).GetProperty("status").GetString());
     }
 
-    /// <summary>Reads the procurement until <paramref name="done"/> holds, for up to 30 seconds.</summary>
-    private async Task<JsonElement> EventuallyAsync(string id, Func<JsonElement, bool> done)
-    {
-        var deadline = DateTimeOffset.UtcNow + s_patience;
-        while (true)
-        {
-            var procurement = await (await _market.Microsoft.GetAsync($"/api/v1/procurements/{id}")).JsonAsync();
-            if (done(procurement)) return procurement;
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"procurement {id} did not get there in {s_patience.TotalSeconds} s: {procurement}");
-            await Task.Delay(50);
-        }
-    }
+    /// <summary>Reads the procurement until <paramref name="done"/> holds.</summary>
+    private Task<JsonElement> EventuallyAsync(string id, Func<JsonElement, bool> done) =>
+        Eventually.UntilAsync(async () => await (await _market.Microsoft.GetAsync($"/api/v1/procurements/{id}")).JsonAsync(), done, $"procurement {id}");
 }
 
 public sealed class SqliteProcurementsApiTests : ProcurementsApiContract

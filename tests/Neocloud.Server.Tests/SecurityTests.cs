@@ -40,6 +40,9 @@ public sealed class SecurityTests : IAsyncLifetime
         using var client = _server.Client(reader);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/catalog/skus")).StatusCode);
         await (await client.GetAsync("/api/v1/admin/organizations")).ProblemAsync(HttpStatusCode.Forbidden);
+        var me = await (await client.GetAsync("/api/v1/me")).JsonAsync();
+        await (await client.PostJsonAsync($"/api/v1/admin/tokens/{me.GetProperty("token").GetString()}/rotate", """{"graceSeconds":600}"""))
+            .ProblemAsync(HttpStatusCode.Forbidden);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class OrderDesk(IMarket shard, ExchangeStore store, TimeProvider c
     /// <summary>Places a portfolio order for <paramref name="caller"/>: every leg's trade, or the leg that found nothing.</summary>
     public async Task<Outcome<PortfolioView>> PlacePortfolioAsync(string caller, PortfolioCommand portfolio, Idempotency<PortfolioView>? key = null)
     {
-        PortfolioView Placed(Committed committed) => PortfolioView.Of(committed.Portfolio!, committed.Trades, caller);
+        PortfolioView Placed(Committed committed) => PortfolioView.Of(committed.Portfolio!, committed.Trades.ToDictionary(t => t.TradeNo), caller);
         return (await shard.SubmitAsync(new MarketRequest(caller, portfolio), key?.Before<Committed>(c => c.Map(Placed)))).Map(Placed);
     }
 
@@ -34,27 +34,20 @@ public sealed class OrderDesk(IMarket shard, ExchangeStore store, TimeProvider c
     public async Task<Outcome<PortfolioView>> PortfolioAsync(string caller, string id, CancellationToken ct = default)
     {
         if (await store.GetPortfolioAsync(id, ct) is not { } portfolio || portfolio.OrganizationId != caller) return Failure.NotFound($"no portfolio '{id}'");
-        return PortfolioView.Of(portfolio, await LegTradesAsync(caller, portfolio, ct), caller);
+        return PortfolioView.Of(portfolio, await LegTradesAsync(caller, [portfolio], ct), caller);
     }
 
-    /// <summary>The caller's portfolio orders, oldest first.</summary>
+    /// <summary>The caller's portfolio orders, oldest first; the legs' trades of the whole page in one query.</summary>
     public async Task<Page<PortfolioView>> PortfoliosAsync(string caller, string? after, int limit, CancellationToken ct = default)
     {
         var page = await store.ListPortfoliosAsync(caller, after, limit, ct);
-        var views = new List<PortfolioView>(page.Items.Count);
-        foreach (var portfolio in page.Items) views.Add(PortfolioView.Of(portfolio, await LegTradesAsync(caller, portfolio, ct), caller));
-        return new Page<PortfolioView>(views, page.Next);
+        var trades = await LegTradesAsync(caller, page.Items, ct);
+        return page.Select(portfolio => PortfolioView.Of(portfolio, trades, caller));
     }
 
-    private async Task<List<TradeRecord>> LegTradesAsync(string caller, PortfolioRecord portfolio, CancellationToken ct)
-    {
-        var trades = new List<TradeRecord>();
-        foreach (var leg in PortfolioLeg.Parse(portfolio.Legs))
-        {
-            if (leg.Trade is { } no && await store.GetTradeForAsync(caller, no, ct) is { } trade) trades.Add(trade);
-        }
-        return trades;
-    }
+    private async Task<Dictionary<long, TradeRecord>> LegTradesAsync(string caller, IEnumerable<PortfolioRecord> portfolios, CancellationToken ct) =>
+        (await store.TradesForAsync(caller, [.. portfolios.SelectMany(p => PortfolioLeg.Parse(p.Legs)).Select(leg => leg.Trade).OfType<long>()], ct))
+            .ToDictionary(t => t.TradeNo);
 
     /// <summary>Cancels a resting bid, or the unsold rest of an ask, of the caller's.</summary>
     public async Task<Outcome<OrderView>> CancelAsync(string caller, string orderId, CancellationToken ct = default)

@@ -44,9 +44,9 @@ public sealed record OrderView(
 /// </summary>
 public sealed record PortfolioView(string Id, string Status, int? CancelledLeg, IReadOnlyList<PortfolioLegView> Legs, DateTimeOffset Placed)
 {
-    public static PortfolioView Of(PortfolioRecord p, IReadOnlyList<TradeRecord> trades, string caller)
+    /// <summary>The view of a portfolio, its legs' trades looked up in <paramref name="byNumber"/> (which may hold others' too).</summary>
+    public static PortfolioView Of(PortfolioRecord p, IReadOnlyDictionary<long, TradeRecord> byNumber, string caller)
     {
-        var byNumber = trades.ToDictionary(t => t.TradeNo);
         var legs = PortfolioLeg.Parse(p.Legs).Select((leg, i) => new PortfolioLegView(i, leg.Sku, leg.Limit, leg.Alternatives, leg.Region, leg.Pool,
             leg.Gpus, leg.Start, leg.End, leg.Trade is { } no && byNumber.TryGetValue(no, out var t) ? TradeView.Of(t, caller) : null)).ToList();
         return new PortfolioView(p.Id, p.Status, (int?)p.CancelledLeg, legs, DateTimeOffset.FromUnixTimeMilliseconds(p.PlacedMs));

@@ -130,7 +130,6 @@ public static class Rules
         var group = MarketGroups.Of(choices[0].Sku);
         for (var i = 0; i < choices.Count; i++)
         {
-            if (choices[i].Limit.Ticks <= 0) return $"{kind} {id}: the limit for {choices[i].Sku} must be positive";
             for (var j = 0; j < i; j++)
             {
                 if (choices[j].Sku == choices[i].Sku) return $"{kind} {id}: SKU {choices[i].Sku} is named twice";

@@ -39,8 +39,8 @@ public sealed class ProcureCommandTests : IAsyncLifetime
         Assert.True(start.ExitCode == 0, start.Error);
         var id = JsonDocument.Parse(start.Output).RootElement.GetProperty("id").GetString()!;
 
-        var shown = await EventuallyAsync(() => As("procure", "show", id, "--json"),
-            run => JsonDocument.Parse(run.Output).RootElement.GetProperty("bought").GetArrayLength() == 2);
+        var shown = await Eventually.UntilAsync(() => Task.FromResult(As("procure", "show", id, "--json")),
+            run => run.ExitCode == 0 && JsonDocument.Parse(run.Output).RootElement.GetProperty("bought").GetArrayLength() == 2, $"procurement {id} bought two blocks");
         var table = As("procure", "show", id);
         var list = As("procure", "list");
         var stop = As("procure", "stop", id);
@@ -79,19 +79,5 @@ public sealed class ProcureCommandTests : IAsyncLifetime
         using var admin = _server.Client(_server.AdminToken);
         var token = await admin.PostAsJsonAsync($"/api/v1/admin/organizations/{organization}/tokens", new { label = "cli-test", scopes });
         return JsonDocument.Parse(await token.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
-    }
-
-    /// <summary>Runs the command until <paramref name="done"/> holds, for up to 30 seconds.</summary>
-    private static async Task<CliRun> EventuallyAsync(Func<CliRun> run, Func<CliRun, bool> done)
-    {
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var result = run();
-            Assert.True(result.ExitCode == 0, result.Error);
-            if (done(result)) return result;
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"not there in 30 s: {result.Output}");
-            await Task.Delay(50);
-        }
     }
 }

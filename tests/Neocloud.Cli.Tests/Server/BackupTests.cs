@@ -28,16 +28,13 @@ public sealed class BackupTests : IDisposable
         {
             admin = server.AdminToken!;
             // Back up while the demo traders trade, until a backup holds a market worth comparing.
-            var deadline = DateTime.UtcNow.AddSeconds(90);
-            while (true)
+            (file, backup) = await Eventually.UntilAsync(async () =>
             {
-                file = Path.Combine(_root.Path, $"backup-{Guid.NewGuid():N}.db");
-                var run = await ServerProcess.RunToEndAsync("backup", "--data", data, "--to", file, "--json");
+                var path = Path.Combine(_root.Path, $"backup-{Guid.NewGuid():N}.db");
+                var run = await ServerProcess.RunToEndAsync("backup", "--data", data, "--to", path, "--json");
                 Assert.True(run.ExitCode == 0, run.Error);
-                backup = JsonDocument.Parse(run.Output).RootElement.Clone();
-                if (backup.GetProperty("orders").GetInt64() >= 20 || DateTime.UtcNow > deadline) break;
-            }
-            Assert.True(backup.GetProperty("orders").GetInt64() >= 20, $"the demo placed only {backup.GetProperty("orders")} orders in 90 s");
+                return (path, JsonDocument.Parse(run.Output).RootElement.Clone());
+            }, taken => taken.Item2.GetProperty("orders").GetInt64() >= 20, "a backup holding 20 orders of the demo traders");
             Assert.False(server.HasExited);
         }
 
