@@ -34,14 +34,24 @@ public sealed partial class ExchangeStore
         await transaction.CommitAsync(cancellationToken);
     }
 
+    private const string OrganizationColumns = "id AS Id, name AS Name, created_ms AS CreatedMs, rate_limit AS RateLimit";
+
     public async Task<OrganizationRecord?> GetOrganizationAsync(string id, CancellationToken cancellationToken = default) =>
-        await SingleAsync<OrganizationRecord>("SELECT id AS Id, name AS Name, created_ms AS CreatedMs FROM organizations WHERE id = @id", new { id }, cancellationToken);
+        await SingleAsync<OrganizationRecord>($"SELECT {OrganizationColumns} FROM organizations WHERE id = @id", new { id }, cancellationToken);
+
+    /// <summary>Sets (or with null clears) an organization's rate limit; false if there is no such organization.</summary>
+    public async Task<bool> SetOrganizationRateLimitAsync(string id, long? rateLimit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE organizations SET rate_limit = @rateLimit WHERE id = @id", new { id, rateLimit }, cancellationToken: cancellationToken)) == 1;
+    }
 
     public async Task<Page<OrganizationRecord>> ListOrganizationsAsync(string? after, int limit, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<OrganizationRecord>(new CommandDefinition(
-            "SELECT id AS Id, name AS Name, created_ms AS CreatedMs FROM organizations WHERE id > @after ORDER BY id LIMIT @take",
+            $"SELECT {OrganizationColumns} FROM organizations WHERE id > @after ORDER BY id LIMIT @take",
             new { after = after ?? "", take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
         return PageOf(rows, limit, r => r.Id);
     }

@@ -4,7 +4,11 @@ using Neocloud.Domain.Orders;
 namespace Neocloud.Storage;
 
 /// <summary>An organization: the tenant that owns tokens, orders, trades and (for providers) pools.</summary>
-public sealed record OrganizationRecord(string Id, string Name, long CreatedMs);
+/// <param name="Id">Its id, as tokens and orders name it.</param>
+/// <param name="Name">Its display name.</param>
+/// <param name="CreatedMs">When it was created (Unix milliseconds).</param>
+/// <param name="RateLimit">Requests a second for all the organization's tokens together, set by the admin; null: each token gets the server's default.</param>
+public sealed record OrganizationRecord(string Id, string Name, long CreatedMs, long? RateLimit = null);
 
 /// <summary>An API token as stored: only the SHA-256 of the secret, never the secret.</summary>
 public sealed record TokenRecord(string Id, string OrganizationId, byte[] TokenHash, string Scopes, string Label, long CreatedMs, long? RevokedMs,

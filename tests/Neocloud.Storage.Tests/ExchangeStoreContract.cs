@@ -195,6 +195,19 @@ public abstract class ExchangeStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_organizations_rate_limit_is_set_and_cleared()
+    {
+        await Store.EnsureOrganizationsAsync([new OrganizationRecord("lab", "Lab", 1)]);
+
+        Assert.True(await Store.SetOrganizationRateLimitAsync("lab", 250));
+        Assert.Equal(250, (await Store.GetOrganizationAsync("lab"))?.RateLimit);
+        Assert.Equal(250, (await Store.ListOrganizationsAsync(null, 10)).Items.Single(o => o.Id == "lab").RateLimit);
+        Assert.True(await Store.SetOrganizationRateLimitAsync("lab", null));
+        Assert.Null((await Store.GetOrganizationAsync("lab"))?.RateLimit);
+        Assert.False(await Store.SetOrganizationRateLimitAsync("nobody", 5));
+    }
+
+    [Fact]
     public async Task An_organization_id_is_created_once()
     {
         Assert.True(await Store.TryCreateOrganizationAsync(new OrganizationRecord("lab", "Lab", 1), new IdempotencyRecord("admin", "k", "h", 201, "{}", 1)));

@@ -26,4 +26,7 @@ public static class Scopes
 
     /// <summary>The claim type that carries the token's id (the rate-limit partition).</summary>
     public const string TokenClaim = "token";
+
+    /// <summary>The claim type that carries the organization's own rate limit, when the admin set one.</summary>
+    public const string RateLimitClaim = "rate";
 }

@@ -64,6 +64,24 @@ public sealed class TokenDirectory(ExchangeStore store, TimeProvider clock)
         });
     }
 
+    private readonly ConcurrentDictionary<string, (long? Limit, DateTimeOffset Expires)> _rateLimits = new();
+
+    /// <summary>
+    /// The organization's own rate limit (requests a second for all its tokens together), or null when its tokens get the
+    /// server's default each; read again after <see cref="Lifetime"/>, so a change made on another node applies within it.
+    /// </summary>
+    public async ValueTask<long?> RateLimitAsync(string organizationId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (_rateLimits.TryGetValue(organizationId, out var entry) && entry.Expires > now) return entry.Limit;
+        var organization = await store.GetOrganizationAsync(organizationId, cancellationToken);
+        _rateLimits[organizationId] = (organization?.RateLimit, now + Lifetime);
+        return organization?.RateLimit;
+    }
+
+    /// <summary>Forgets an organization's rate limit so that a change is seen by the next request.</summary>
+    public void ForgetRateLimit(string organizationId) => _rateLimits.TryRemove(organizationId, out _);
+
     /// <summary>Forgets a token so that its revocation is seen by the next request.</summary>
     public void Forget(string tokenId)
     {

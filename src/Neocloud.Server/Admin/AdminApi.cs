@@ -9,7 +9,11 @@ namespace Neocloud.Server.Admin;
 public static class AdminApi
 {
     /// <summary>An organization as the API shows it.</summary>
-    public sealed record OrganizationView(string Id, string Name, DateTimeOffset Created);
+    /// <param name="Id">Its id.</param>
+    /// <param name="Name">Its display name.</param>
+    /// <param name="Created">When it was created.</param>
+    /// <param name="RateLimit">Requests a second for all its tokens together; null: each token gets the server's default.</param>
+    public sealed record OrganizationView(string Id, string Name, DateTimeOffset Created, long? RateLimit);
 
     /// <summary>A token as the API shows it: never the secret, except once in <see cref="NewTokenView"/>.</summary>
     public sealed record TokenView(string Id, string Organization, string Label, IReadOnlyList<string> Scopes, DateTimeOffset Created, DateTimeOffset? Revoked,
@@ -24,6 +28,10 @@ public static class AdminApi
         var admin = api.MapGroup("/admin").RequireAuthorization(Scopes.Admin).WithTags("Admin");
         admin.MapGet("/organizations", ListOrganizationsAsync).WithSummary("List organizations");
         admin.MapPost("/organizations", CreateOrganizationAsync).WithSummary("Create an organization").Accepts<CreateOrganizationBody>("application/json");
+        admin.MapPut("/organizations/{id}/rate-limit", SetOrganizationRateLimitAsync).Accepts<RateLimitBody>("application/json")
+            .WithSummary("Set an organization's rate limit: requests a second for all its tokens together (bursts of twice that)").Produces<OrganizationView>();
+        admin.MapDelete("/organizations/{id}/rate-limit", ClearOrganizationRateLimitAsync)
+            .WithSummary("Clear an organization's rate limit: each of its tokens gets the server's default again").Produces(StatusCodes.Status204NoContent);
         admin.MapGet("/organizations/{id}/tokens", ListTokensAsync).WithSummary("List an organization's tokens (never their secrets)");
         admin.MapPost("/organizations/{id}/tokens", CreateTokenAsync).WithSummary("Create a token; its secret is shown once").Accepts<CreateTokenBody>("application/json");
         admin.MapDelete("/tokens/{id}", RevokeTokenAsync).WithSummary("Revoke a token");
@@ -54,6 +62,30 @@ public static class AdminApi
             return Answers.Result(Failure.Conflict("Conflict", $"organization '{id}' already exists"));
         return ApiResponse.Of(201, View(organization)).ToResult();
     }
+
+    private static async Task<IResult> SetOrganizationRateLimitAsync(string id, PostBody body, ExchangeStore store, TokenDirectory tokens, CancellationToken ct)
+    {
+        var fields = body.Fields;
+        var limit = fields.Integer("requestsPerSecond", 1, MaxRateLimit);
+        fields.RejectUnknown();
+        if (!fields.IsValid) return Answers.Result(Failure.Invalid(fields.Errors));
+        if (!await store.SetOrganizationRateLimitAsync(id, limit, ct)) return NotFound(id);
+        tokens.ForgetRateLimit(id);
+        return ApiResponse.Of(200, View((await store.GetOrganizationAsync(id, ct))!)).ToResult();
+    }
+
+    private static async Task<IResult> ClearOrganizationRateLimitAsync(string id, ExchangeStore store, TokenDirectory tokens, CancellationToken ct)
+    {
+        if (!await store.SetOrganizationRateLimitAsync(id, null, ct)) return NotFound(id);
+        tokens.ForgetRateLimit(id);
+        return Results.NoContent();
+    }
+
+    /// <summary>The highest rate limit an organization can be given, in requests a second.</summary>
+    public const long MaxRateLimit = 1_000_000;
+
+    /// <summary>The body of PUT /admin/organizations/{id}/rate-limit.</summary>
+    public sealed record RateLimitBody(long RequestsPerSecond);
 
     private static async Task<IResult> ListTokensAsync(string id, ExchangeStore store, CancellationToken ct)
     {
@@ -124,7 +156,7 @@ public static class AdminApi
 
     private static IResult NotFound(string organization) => Answers.Result(Failure.NotFound($"no organization '{organization}'"));
 
-    private static OrganizationView View(OrganizationRecord o) => new(o.Id, o.Name, DateTimeOffset.FromUnixTimeMilliseconds(o.CreatedMs));
+    private static OrganizationView View(OrganizationRecord o) => new(o.Id, o.Name, DateTimeOffset.FromUnixTimeMilliseconds(o.CreatedMs), o.RateLimit);
 
     private static TokenView View(TokenRecord t) =>
         new(t.Id, t.OrganizationId, t.Label, t.Scopes.Split(' '), DateTimeOffset.FromUnixTimeMilliseconds(t.CreatedMs), Instant(t.RevokedMs), Instant(t.ExpiresMs),

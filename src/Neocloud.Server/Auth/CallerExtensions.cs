@@ -13,4 +13,10 @@ public static class CallerExtensions
     /// <summary>The calling token's id.</summary>
     public static string TokenId(this ClaimsPrincipal user) =>
         user.FindFirstValue(Scopes.TokenClaim) ?? throw new InvalidOperationException("request is not authenticated");
+
+    /// <summary>The calling organization's own rate limit (requests a second for all its tokens), or null when it has none.</summary>
+    public static long? OrganizationRateLimit(this ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirstValue(Scopes.RateLimitClaim), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit)
+            ? limit
+            : null;
 }

@@ -125,13 +125,11 @@ public static class ExchangeServer
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
-                var key = context.User.Identity?.IsAuthenticated == true
-                    ? "token:" + context.User.TokenId()
-                    : "ip:" + context.Connection.RemoteIpAddress;
+                var (key, perSecond, burst) = RateLimitOf(context.User, context.Connection.RemoteIpAddress, options);
                 return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
                 {
-                    TokenLimit = options.RateLimitBurst,
-                    TokensPerPeriod = options.RateLimitPerSecond,
+                    TokenLimit = burst,
+                    TokensPerPeriod = perSecond,
                     ReplenishmentPeriod = TimeSpan.FromSeconds(1),
                     QueueLimit = 0,
                     AutoReplenishment = true,
@@ -141,8 +139,11 @@ public static class ExchangeServer
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
                 rejected.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var problem = ApiResponse.Problem(StatusCodes.Status429TooManyRequests, "Too many requests",
-                    $"this token made more than {options.RateLimitPerSecond} requests a second; retry after {retryAfter} s");
+                var user = rejected.HttpContext.User;
+                var who = user.OrganizationRateLimit() is { } limit
+                    ? $"organization '{user.OrganizationId()}' made more than {limit} requests a second (its limit, shared by its tokens)"
+                    : $"this token made more than {options.RateLimitPerSecond} requests a second";
+                var problem = ApiResponse.Problem(StatusCodes.Status429TooManyRequests, "Too many requests", $"{who}; retry after {retryAfter} s");
                 await problem.ToResult().ExecuteAsync(rejected.HttpContext);
             };
         });
@@ -215,6 +216,19 @@ public static class ExchangeServer
 
         app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
+    }
+
+    /// <summary>
+    /// The caller's rate-limit bucket: the organization's own, shared by its tokens, when the admin set one (its value is
+    /// in the key, so a change starts a fresh bucket); otherwise one per token (or per address before authentication) at
+    /// the server's default.
+    /// </summary>
+    private static (string Key, int PerSecond, int Burst) RateLimitOf(System.Security.Claims.ClaimsPrincipal user, System.Net.IPAddress? address, ServerOptions options)
+    {
+        if (user.Identity?.IsAuthenticated != true) return ("ip:" + address, options.RateLimitPerSecond, options.RateLimitBurst);
+        if (user.OrganizationRateLimit() is not { } limit) return ("token:" + user.TokenId(), options.RateLimitPerSecond, options.RateLimitBurst);
+        var perSecond = (int)Math.Min(limit, int.MaxValue / 2);
+        return ($"org:{user.OrganizationId()}:{perSecond}", perSecond, perSecond * 2);
     }
 
     private static AuthorizationBuilder AddScopePolicies(this AuthorizationBuilder authorization)

@@ -26,6 +26,7 @@ internal static class SchemaScript
         ("orders", "alternatives", "TEXT NULL"),
         ("api_tokens", "expires_ms", "BIGINT NULL"),
         ("api_tokens", "last_used_ms", "BIGINT NULL"),
+        ("organizations", "rate_limit", "BIGINT NULL"),
     ];
 
     /// <summary>The SQLSTATE <c>neocloud_move_fence</c> raises when the shard's epoch is no longer the caller's.</summary>
@@ -53,7 +54,8 @@ internal static class SchemaScript
             CREATE TABLE IF NOT EXISTS organizations (
                 id TEXT PRIMARY KEY,
                 name TEXT NOT NULL,
-                created_ms {integer} NOT NULL
+                created_ms {integer} NOT NULL,
+                rate_limit {integer} NULL
             );
             CREATE TABLE IF NOT EXISTS api_tokens (
                 id TEXT PRIMARY KEY,
