@@ -8,9 +8,10 @@ namespace Neocloud.Server.Http;
 
 /// <summary>
 /// What the generated OpenAPI document says beyond the endpoints themselves, so that client generators and linters can
-/// work from it: the bearer-token security every operation needs, an operation id per handler, the problem documents
-/// the API answers with, the server without a trailing slash, tag descriptions and the licence; and every hour field
-/// (a body's <see cref="Hour"/>, a query's <see cref="HourQuery"/>) as an integer hour or an RFC 3339 whole-hour time.
+/// work from it: the bearer-token security every operation needs, an operation id per handler, a JSON body for every
+/// success (handlers that return IResult declare none), the problem documents the API answers with, the server without a
+/// trailing slash, tag descriptions and the licence, enums typed as the strings they are; and every hour field (a body's
+/// <see cref="Hour"/>, a query's <see cref="HourQuery"/>) as an integer hour or an RFC 3339 whole-hour time.
 /// </summary>
 public static class OpenApiConventions
 {
@@ -59,10 +60,15 @@ public static class OpenApiConventions
         {
             // A body's hour field is typed Hour in the documented body records (the readers take text or a number).
             if ((Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type) == typeof(Hour)) DescribeHour(schema);
+            // Enums are written as strings (JsonStringEnumConverter); say so, or a generated client reads them as numbers.
+            if (schema.Type is null && schema.Enum is { Count: > 0 } values && values.All(v => v?.GetValueKind() == System.Text.Json.JsonValueKind.String))
+                schema.Type = JsonSchemaType.String;
             return Task.CompletedTask;
         });
         options.AddDocumentTransformer((document, context, _) =>
         {
+            // The default title is the host's assembly name (neocloud, or testhost under a test): name the API instead.
+            document.Info.Title = "Neocloud Exchange API";
             document.Info.License = new OpenApiLicense { Name = "Proprietary: Neocloud Exchange" };
             foreach (var server in document.Servers ?? []) server.Url = server.Url?.TrimEnd('/');
             document.Components ??= new OpenApiComponents();
@@ -82,6 +88,11 @@ public static class OpenApiConventions
                 foreach (var (method, operation) in path.Operations ?? [])
                 {
                     operation.Responses ??= new OpenApiResponses();
+                    foreach (var (status, response) in operation.Responses)
+                    {
+                        // A handler that returns IResult has no declared body; every success but 204 answers JSON all the same.
+                        if (status.StartsWith('2') && status != "204" && response is OpenApiResponse { Content: null or { Count: 0 } } plain) plain.Content = AnyJson();
+                    }
                     foreach (var (status, description) in ProblemsOf(method))
                         operation.Responses.TryAdd(status, ProblemResponse(document, description));
                 }
@@ -108,6 +119,11 @@ public static class OpenApiConventions
         }
         yield return ("429", "Over the token's rate; retry after Retry-After seconds");
     }
+
+    private static Dictionary<string, OpenApiMediaType> AnyJson() => new()
+    {
+        ["application/json"] = new() { Schema = new OpenApiSchema { Description = "The answer as JSON (its shape is described in the README, not yet here)" } },
+    };
 
     private static OpenApiResponse ProblemResponse(OpenApiDocument document, string description) => new()
     {
