@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Refreshes src/Neocloud.Client/openapi.json (the document the typed client is generated from) from a freshly started
-# exchange: builds the CLI, serves on a free local port over a throwaway data folder, fetches /openapi/v1.json, stops.
+# exchange: builds the CLI, serves on 127.0.0.1:${OPENAPI_PORT:-5398} over a throwaway data folder, fetches
+# /openapi/v1.json, stops it.
 # Run it after changing an endpoint; the test OpenApiDocumentTests fails until the checked-in file matches the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+command -v curl >/dev/null && command -v python3 >/dev/null || { echo "openapi: needs curl and python3" >&2; exit 1; }
 port=${OPENAPI_PORT:-5398}
 data=$(mktemp -d)
 out=src/Neocloud.Client/openapi.json
