@@ -34,9 +34,9 @@ public static partial class ClientCommands
             var open = new Command("open", "Open a sealed RFQ (as a buyer).") { skus, gpus, mw, regions, earliest, latest, term, maxPrice, prepayment, availability, closes, grace, ramp };
             Run(open, context, (api, parsed, ct) => api.OpenRfqAsync(new RfqBody
             {
-                Skus = parsed.GetValue(skus)!, Gpus = parsed.GetValue(gpus), Mw = (double?)parsed.GetValue(mw), Regions = parsed.GetValue(regions) is { Length: > 0 } r ? r : null,
+                Skus = parsed.GetValue(skus)!, Gpus = parsed.GetValue(gpus), Mw = parsed.GetValue(mw), Regions = parsed.GetValue(regions) is { Length: > 0 } r ? r : null,
                 EarliestStart = parsed.GetValue(earliest)!, LatestStart = parsed.GetValue(latest)!, TermMonths = parsed.GetValue(term), MaxPricePerGpuHour = parsed.GetValue(maxPrice)!,
-                PrepaymentFraction = (double)parsed.GetValue(prepayment), MinAvailabilityPercent = (double)parsed.GetValue(availability), ClosesAt = Instant(parsed.GetValue(closes)!, "--closes"),
+                PrepaymentFraction = parsed.GetValue(prepayment), MinAvailabilityPercent = parsed.GetValue(availability), ClosesAt = Instant(parsed.GetValue(closes)!, "--closes"),
                 GraceMonths = parsed.GetValue(grace), Ramp = parsed.GetValue(ramp) is { Length: > 0 } steps ? [.. steps.Select(RampStep)] : null,
             }, ct), json => Table(Single(json), rfqColumns));
             rfq.Subcommands.Add(open);
@@ -56,8 +56,8 @@ public static partial class ClientCommands
             var offer = new Command("offer", "Answer an open RFQ with a sealed offer (as a seller).") { id, sku, price, prepayment, availability, tranches };
             Run(offer, context, (api, parsed, ct) => api.SubmitOfferAsync(parsed.GetValue(id)!, new OfferBody
             {
-                Sku = parsed.GetValue(sku)!, PricePerGpuHour = parsed.GetValue(price)!, PrepaymentFraction = (double)parsed.GetValue(prepayment),
-                AvailabilityPercent = (double)parsed.GetValue(availability), Tranches = [.. parsed.GetValue(tranches)!.Select(TrancheSpec)],
+                Sku = parsed.GetValue(sku)!, PricePerGpuHour = parsed.GetValue(price)!, PrepaymentFraction = parsed.GetValue(prepayment),
+                AvailabilityPercent = parsed.GetValue(availability), Tranches = [.. parsed.GetValue(tranches)!.Select(TrancheSpec)],
             }, ct), json => Table(Single(json), ["id", "rfq", "seller", "status"]));
             rfq.Subcommands.Add(offer);
         }
@@ -130,7 +130,7 @@ public static partial class ClientCommands
                 // Checked first, sent in month order; a month the exchange refuses stops the import and names it.
                 var added = new List<string>();
                 foreach (var (month, percent) in reports.OrderBy(r => r.Month, StringComparer.Ordinal))
-                    added.Add((await session.AnswerAsync((api, c) => api.ReportSlaAsync(contractId, new SlaBody { Month = month, AvailabilityPercent = (double)percent }, c), ct)).GetRawText());
+                    added.Add((await session.AnswerAsync((api, c) => api.ReportSlaAsync(contractId, new SlaBody { Month = month, AvailabilityPercent = percent }, c), ct)).GetRawText());
                 return JsonDocument.Parse($"[{string.Join(",", added)}]").RootElement.Clone();
             }, json => Table(json, ["month", "availabilityPercent", "creditFraction", "creditUsd"]));
             contract.Subcommands.Add(sla);
@@ -188,7 +188,7 @@ public static partial class ClientCommands
         var parts = spec.Split('=');
         if (parts.Length == 1) return new AwardItem { Offer = parts[0] };
         return parts.Length == 2 && decimal.TryParse(parts[1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var share)
-            ? new AwardItem { Offer = parts[0], Share = (double)share }
+            ? new AwardItem { Offer = parts[0], Share = share }
             : throw new UsageException($"--offer must be OFFER_ID or OFFER_ID=SHARE, got \"{spec}\"");
     }
 

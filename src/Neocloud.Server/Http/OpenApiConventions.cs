@@ -10,7 +10,8 @@ namespace Neocloud.Server.Http;
 /// What the generated OpenAPI document says beyond the endpoints themselves, so that client generators and linters can
 /// work from it: the bearer-token security every operation needs, an operation id per handler, a JSON body for every
 /// success (handlers that return IResult declare none), the problem documents the API answers with, the server without a
-/// trailing slash, tag descriptions and the licence, enums typed as the strings they are; and every hour field (a body's
+/// trailing slash, tag descriptions and the licence, enums typed as the strings they are, whole numbers as numbers only and
+/// decimals as decimals; and every hour field (a body's
 /// <see cref="Hour"/>, a query's <see cref="HourQuery"/>) as an integer hour or an RFC 3339 whole-hour time.
 /// </summary>
 public static class OpenApiConventions
@@ -58,8 +59,17 @@ public static class OpenApiConventions
         });
         options.AddSchemaTransformer((schema, context, _) =>
         {
+            var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
             // A body's hour field is typed Hour in the documented body records (the readers take text or a number).
-            if ((Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type) == typeof(Hour)) DescribeHour(schema);
+            if (type == typeof(Hour)) DescribeHour(schema);
+            // The body readers (JsonFields) take a whole number only as a JSON number, not as the web defaults' numeric text.
+            if (schema.Type is { } kinds && kinds.HasFlag(JsonSchemaType.Integer) && kinds.HasFlag(JsonSchemaType.String))
+            {
+                schema.Type = kinds & ~JsonSchemaType.String;
+                schema.Pattern = null;
+            }
+            // Money and fractions are decimals (a number, or its text): say so, or a generated client rounds them through double.
+            if (type == typeof(decimal) && schema.Format == "double") schema.Format = "decimal";
             // Enums are written as strings (JsonStringEnumConverter); say so, or a generated client reads them as numbers.
             if (schema.Type is null && schema.Enum is { Count: > 0 } values && values.All(v => v?.GetValueKind() == System.Text.Json.JsonValueKind.String))
                 schema.Type = JsonSchemaType.String;
