@@ -114,6 +114,16 @@ public sealed class ExchangeApiClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_post_without_a_body_reaches_the_handler()
+    {
+        // terminate takes no body: the client sends none (with its Idempotency-Key), and the answer is about the contract.
+        var missing = await Assert.ThrowsAsync<ApiException<Problem>>(() => _buyer.TerminateOfftakeAsync("otc-nope"));
+
+        Assert.Equal(404, missing.StatusCode);
+        Assert.Contains("otc-nope", missing.Result.Detail);
+    }
+
+    [Fact]
     public async Task A_procurement_starts_lists_and_stops_as_typed_views()
     {
         var started = await _buyer.StartProcurementAsync(new ProcurementBody { Sku = "GB300", Gpus = 8, HorizonHours = 336, BlockHours = 168, MaxPrice = "3.10" });
