@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Neocloud.Client;
+using Neocloud.Domain.Time;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -24,21 +26,21 @@ public static partial class ClientCommands
             var gpus = new Option<int?>("--gpus") { Description = "GPUs to keep (default: the contract's)." };
             var tif = new Option<string>("--tif") { Description = "GTC (rest until an ask on the pool comes) or IOC.", DefaultValueFactory = _ => "GTC" };
             var extend = new Command("extend", "Bid to keep a contract's block for longer: same pool, same GPUs, from its end hour on.") { id, hours, limit, gpus, tif };
-            Run(extend, context, async (client, parsed, ct) =>
+            RunSession(extend, context, async (session, parsed, ct) =>
             {
                 var hoursToAdd = parsed.GetValue(hours);
                 if (hoursToAdd is < 1 or > Domain.Time.Hour.MaxWindowHours)
                     throw new UsageException($"--hours: must be between 1 and {Domain.Time.Hour.MaxWindowHours}, got {hoursToAdd}");
                 var text = parsed.GetValue(id)!;
                 var contractId = text.All(char.IsAsciiDigit) ? $"c-{text}" : text;
-                var contract = await client.GetAsync($"api/v1/contracts/{Uri.EscapeDataString(contractId)}", ct);
-                var end = contract.GetProperty("end").GetInt64();
-                return await client.PostAsync("api/v1/orders/bids", new
+                var contract = await session.AnswerAsync((api, c) => api.GetContractAsync(contractId, c), ct);
+                var end = contract.GetProperty("end").GetInt32();
+                return await session.AnswerAsync((api, c) => api.PlaceBidAsync(new BidBody
                 {
-                    sku = contract.GetProperty("sku").GetString(), pool = contract.GetProperty("pool").GetString(),
-                    gpus = parsed.GetValue(gpus) ?? contract.GetProperty("gpus").GetInt32(), start = end, end = end + hoursToAdd,
-                    limit = parsed.GetValue(limit), tif = parsed.GetValue(tif),
-                }, ct);
+                    Sku = contract.GetProperty("sku").GetString(), Pool = contract.GetProperty("pool").GetString(),
+                    Gpus = parsed.GetValue(gpus) ?? contract.GetProperty("gpus").GetInt32(), Start = end, End = end + hoursToAdd,
+                    Limit = parsed.GetValue(limit), Tif = parsed.GetValue(tif),
+                }, c), ct);
             }, json => Placed(json, orderColumns));
             order.Subcommands.Add(extend);
         }
@@ -51,16 +53,16 @@ public static partial class ClientCommands
             };
             var file = new Option<FileInfo?>("--file") { Description = "The legs as JSON instead: an array of legs as the API takes them, or {\"legs\": [...]}." };
             var portfolio = new Command("portfolio", "Buy 2-16 blocks all or none, now: every leg trades, or nothing does and the answer names the leg that found no ask.") { legs, file };
-            Run(portfolio, context, (client, parsed, ct) =>
-                client.PostAsync("api/v1/orders/portfolios", PortfolioBody(parsed.GetValue(legs) ?? [], parsed.GetValue(file), context.Now), ct), RenderPortfolio);
+            Run(portfolio, context, (api, parsed, ct) =>
+                api.PlacePortfolioAsync(Portfolio(parsed.GetValue(legs) ?? [], parsed.GetValue(file), context.Now), ct), RenderPortfolio);
             order.Subcommands.Add(portfolio);
         }
         {
             var id = new Argument<string?>("id") { Description = "One portfolio (default: list them all).", Arity = ArgumentArity.ZeroOrOne };
             var portfolios = new Command("portfolios", "Your portfolio orders, or one with its legs' trades.") { id };
-            Run(portfolios, context, (client, parsed, ct) => parsed.GetValue(id) is { } one
-                    ? client.GetAsync($"api/v1/orders/portfolios/{Uri.EscapeDataString(one)}", ct)
-                    : client.GetAsync("api/v1/orders/portfolios?limit=1000", ct),
+            Run(portfolios, context, (api, parsed, ct) => parsed.GetValue(id) is { } one
+                    ? api.GetPortfolioAsync(one, ct)
+                    : api.ListPortfoliosAsync(limit: 1000, cancellationToken: ct),
                 json => json.TryGetProperty("items", out var items)
                     ? new Rows(items.EnumerateArray().Select(RenderPortfolio))
                     : RenderPortfolio(json));
@@ -69,7 +71,7 @@ public static partial class ClientCommands
     }
 
     /// <summary>A bid's SKU: <c>--sku</c> with <c>--limit</c>, or <c>--alt SKU=LIMIT</c> given 1–4 times (the server checks the group).</summary>
-    private static ((string? sku, string? limit) What, List<object>? Alternatives) BidSkus(string? sku, string? limit, string[] alternatives)
+    private static ((string? sku, string? limit) What, List<AlternativeBody>? Alternatives) BidSkus(string? sku, string? limit, string[] alternatives)
     {
         if (alternatives.Length == 0)
         {
@@ -77,19 +79,19 @@ public static partial class ClientCommands
             return ((sku, limit), null);
         }
         if (sku is not null || limit is not null) throw new UsageException("--alt: give either --sku and --limit or --alt, not both");
-        var list = new List<object>();
+        var list = new List<AlternativeBody>();
         foreach (var text in alternatives)
         {
             var parts = text.Split('=');
             if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
                 throw new UsageException($"--alt: must be SKU=LIMIT such as GB300=3.10, got \"{text}\"");
-            list.Add(new { sku = parts[0], limit = parts[1] });
+            list.Add(new AlternativeBody { Sku = parts[0], Limit = parts[1] });
         }
         return ((null, null), list);
     }
 
     /// <summary>The portfolio's body from <c>--leg</c> texts or from <c>--file</c>.</summary>
-    private static JsonObject PortfolioBody(string[] legs, FileInfo? file, DateTimeOffset now)
+    private static PortfolioBody Portfolio(string[] legs, FileInfo? file, DateTimeOffset now)
     {
         if (file is not null)
         {
@@ -103,19 +105,50 @@ public static partial class ClientCommands
             {
                 throw new UsageException($"--file: cannot read {file.FullName}: {e.Message.Split('\n')[0]}");
             }
-            return json switch
+            var body = json switch
             {
                 JsonArray array => new JsonObject { ["legs"] = array.DeepClone() },
-                JsonObject { } body when body.ContainsKey("legs") => body,
+                JsonObject { } given when given.ContainsKey("legs") => given,
                 _ => throw new UsageException($"--file: {file.FullName} must hold an array of legs or an object with \"legs\""),
             };
+            return FileBody(body, file);
         }
         if (legs.Length == 0) throw new UsageException("--leg: give 2-16 legs (or --file)");
-        return new JsonObject { ["legs"] = new JsonArray([.. legs.Select((text, i) => (JsonNode)Leg(text, i, now))]) };
+        return new PortfolioBody { Legs = [.. legs.Select((text, i) => Leg(text, i, now))] };
+    }
+
+    /// <summary>
+    /// A portfolio file as the typed body. The client sends hours as numbers, so a leg's <c>start</c> or <c>end</c> written
+    /// as an RFC 3339 time becomes its hour here (a bad one names the leg's field); anything else is the server's to check.
+    /// </summary>
+    private static PortfolioBody FileBody(JsonObject body, FileInfo file)
+    {
+        if (body["legs"] is JsonArray legs)
+        {
+            for (var i = 0; i < legs.Count; i++)
+            {
+                if (legs[i] is not JsonObject leg) continue;
+                foreach (var field in new[] { "start", "end" })
+                {
+                    if (leg[field] is not JsonValue value || !value.TryGetValue<string>(out var text)) continue;
+                    leg[field] = HourText.TryParseHourOrTime(text, out var hour, out var error)
+                        ? hour.Value
+                        : throw new UsageException($"--file: legs[{i}].{field}: {error}");
+                }
+            }
+        }
+        try
+        {
+            return body.Deserialize<PortfolioBody>() ?? throw new UsageException($"--file: {file.FullName} must hold an array of legs or an object with \"legs\"");
+        }
+        catch (JsonException e)
+        {
+            throw new UsageException($"--file: {file.FullName}: {e.Message.Split('\n')[0]}");
+        }
     }
 
     /// <summary>One <c>--leg</c>: <c>SKU REGION GPUS START END LIMIT</c>, SKUs and limits joined by '/' for alternatives.</summary>
-    private static JsonObject Leg(string text, int index, DateTimeOffset now)
+    private static LegBody Leg(string text, int index, DateTimeOffset now)
     {
         var name = $"--leg {index + 1}";
         var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -124,14 +157,11 @@ public static partial class ClientCommands
         if (skus.Length != limits.Length) throw new UsageException($"{name}: {skus.Length} SKUs but {limits.Length} limits in \"{text}\"");
         if (!int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var gpus) || gpus < 1)
             throw new UsageException($"{name}: GPUs must be a whole number >= 1, got \"{parts[2]}\"");
-        var leg = new JsonObject();
-        if (skus.Length == 1) (leg["sku"], leg["limit"]) = (skus[0], limits[0]);
-        else leg["alternatives"] = new JsonArray([.. skus.Select((sku, i) => (JsonNode)new JsonObject { ["sku"] = sku, ["limit"] = limits[i] })]);
-        if (parts[1].StartsWith("pool:", StringComparison.Ordinal)) leg["pool"] = parts[1]["pool:".Length..];
-        else if (parts[1] is not ("*" or "any")) leg["region"] = parts[1];
-        leg["gpus"] = gpus;
-        leg["start"] = LegHour(parts[3], $"{name} start", now);
-        leg["end"] = LegHour(parts[4], $"{name} end", now);
+        var leg = new LegBody { Gpus = gpus, Start = LegHour(parts[3], $"{name} start", now), End = LegHour(parts[4], $"{name} end", now) };
+        if (skus.Length == 1) (leg.Sku, leg.Limit) = (skus[0], limits[0]);
+        else leg.Alternatives = [.. skus.Select((sku, i) => new AlternativeBody { Sku = sku, Limit = limits[i] })];
+        if (parts[1].StartsWith("pool:", StringComparison.Ordinal)) leg.Pool = parts[1]["pool:".Length..];
+        else if (parts[1] is not ("*" or "any")) leg.Region = parts[1];
         return leg;
     }
 

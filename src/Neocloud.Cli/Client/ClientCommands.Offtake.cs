@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Neocloud.Client;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -31,18 +32,18 @@ public static partial class ClientCommands
             var grace = new Option<int>("--grace") { Description = "Months a tranche may be late before the buyer may terminate.", DefaultValueFactory = _ => 3 };
             var ramp = new Option<string[]>("--ramp") { Description = "A ramp step GPUS@MONTH_OFFSET (repeat), e.g. 19000@0 19000@3.", AllowMultipleArgumentsPerToken = true };
             var open = new Command("open", "Open a sealed RFQ (as a buyer).") { skus, gpus, mw, regions, earliest, latest, term, maxPrice, prepayment, availability, closes, grace, ramp };
-            Run(open, context, (client, parsed, ct) => client.PostAsync("api/v1/rfqs", new
+            Run(open, context, (api, parsed, ct) => api.OpenRfqAsync(new RfqBody
             {
-                skus = parsed.GetValue(skus), gpus = parsed.GetValue(gpus), mw = parsed.GetValue(mw), regions = parsed.GetValue(regions) is { Length: > 0 } r ? r : null,
-                earliestStart = parsed.GetValue(earliest), latestStart = parsed.GetValue(latest), termMonths = parsed.GetValue(term), maxPricePerGpuHour = parsed.GetValue(maxPrice),
-                prepaymentFraction = parsed.GetValue(prepayment), minAvailabilityPercent = parsed.GetValue(availability), closesAt = parsed.GetValue(closes),
-                graceMonths = parsed.GetValue(grace), ramp = parsed.GetValue(ramp) is { Length: > 0 } steps ? steps.Select(RampStep).ToArray() : null,
+                Skus = parsed.GetValue(skus)!, Gpus = parsed.GetValue(gpus), Mw = parsed.GetValue(mw), Regions = parsed.GetValue(regions) is { Length: > 0 } r ? r : null,
+                EarliestStart = parsed.GetValue(earliest)!, LatestStart = parsed.GetValue(latest)!, TermMonths = parsed.GetValue(term), MaxPricePerGpuHour = parsed.GetValue(maxPrice)!,
+                PrepaymentFraction = parsed.GetValue(prepayment), MinAvailabilityPercent = parsed.GetValue(availability), ClosesAt = Instant(parsed.GetValue(closes)!, "--closes"),
+                GraceMonths = parsed.GetValue(grace), Ramp = parsed.GetValue(ramp) is { Length: > 0 } steps ? [.. steps.Select(RampStep)] : null,
             }, ct), json => Table(Single(json), rfqColumns));
             rfq.Subcommands.Add(open);
         }
         {
             var list = new Command("list", "Your RFQs and the open RFQs of others.");
-            Run(list, context, (client, _, ct) => client.GetAsync("api/v1/rfqs", ct), json => Table(json, rfqColumns));
+            Run(list, context, (api, _, ct) => api.ListRfqsAsync(ct), json => Table(json, rfqColumns));
             rfq.Subcommands.Add(list);
         }
         {
@@ -53,10 +54,10 @@ public static partial class ClientCommands
             var availability = new Option<decimal>("--availability") { Required = true, Description = "Availability offered, percent." };
             var tranches = new Option<string[]>("--tranche") { Required = true, Description = "POOL:GPUS:yyyy-MM:TERM_MONTHS (repeat).", AllowMultipleArgumentsPerToken = true };
             var offer = new Command("offer", "Answer an open RFQ with a sealed offer (as a seller).") { id, sku, price, prepayment, availability, tranches };
-            Run(offer, context, (client, parsed, ct) => client.PostAsync($"api/v1/rfqs/{Uri.EscapeDataString(parsed.GetValue(id)!)}/offers", new
+            Run(offer, context, (api, parsed, ct) => api.SubmitOfferAsync(parsed.GetValue(id)!, new OfferBody
             {
-                sku = parsed.GetValue(sku), pricePerGpuHour = parsed.GetValue(price), prepaymentFraction = parsed.GetValue(prepayment),
-                availabilityPercent = parsed.GetValue(availability), tranches = parsed.GetValue(tranches)!.Select(TrancheSpec).ToArray(),
+                Sku = parsed.GetValue(sku)!, PricePerGpuHour = parsed.GetValue(price)!, PrepaymentFraction = parsed.GetValue(prepayment),
+                AvailabilityPercent = parsed.GetValue(availability), Tranches = [.. parsed.GetValue(tranches)!.Select(TrancheSpec)],
             }, ct), json => Table(Single(json), ["id", "rfq", "seller", "status"]));
             rfq.Subcommands.Add(offer);
         }
@@ -65,17 +66,16 @@ public static partial class ClientCommands
             var rank = new Option<string>("--rank") { Description = "effective-price, delivery, availability or region.", DefaultValueFactory = _ => "effective-price" };
             rank.AcceptOnlyFromAmong("effective-price", "delivery", "availability", "region");
             var offers = new Command("offers", "The offers on your closed RFQ, ranked, with lease-vs-build (or your own offers, as a seller).") { id, rank };
-            Run(offers, context, (client, parsed, ct) =>
-                client.GetAsync($"api/v1/rfqs/{Uri.EscapeDataString(parsed.GetValue(id)!)}/offers{Query(("rank", parsed.GetValue(rank)))}", ct), RankedOffers);
+            Run(offers, context, (api, parsed, ct) => api.ListOffersAsync(parsed.GetValue(id)!, parsed.GetValue(rank), ct), RankedOffers);
             rfq.Subcommands.Add(offers);
         }
         {
             var id = new Argument<string>("rfq") { Description = "The RFQ's id." };
             var awards = new Option<string[]>("--offer") { Required = true, Description = "OFFER_ID or OFFER_ID=SHARE (repeat), e.g. off-1 off-2=0.4.", AllowMultipleArgumentsPerToken = true };
             var award = new Command("award", "Award one or several offers of your closed RFQ; their tranches reserve the pools' capacity.") { id, awards };
-            Run(award, context, (client, parsed, ct) => client.PostAsync($"api/v1/rfqs/{Uri.EscapeDataString(parsed.GetValue(id)!)}/award", new
+            Run(award, context, (api, parsed, ct) => api.AwardOffersAsync(parsed.GetValue(id)!, new AwardBody
             {
-                awards = parsed.GetValue(awards)!.Select(AwardSpec).ToArray(),
+                Awards = [.. parsed.GetValue(awards)!.Select(AwardSpec)],
             }, ct), json => Table(json, ["id", "seller", "sku", "region", "tcvUsd", "pricePerGpuHour", "status"]));
             rfq.Subcommands.Add(award);
         }
@@ -89,20 +89,20 @@ public static partial class ClientCommands
         var id = () => new Argument<string>("id") { Description = "The contract's id (otc-…)." };
         {
             var list = new Command("list", "Your offtake contracts, as buyer or seller.");
-            Run(list, context, (client, _, ct) => client.GetAsync("api/v1/offtakes", ct),
+            Run(list, context, (api, _, ct) => api.ListOfftakesAsync(ct),
                 json => Table(json, ["id", "buyer", "seller", "sku", "region", "status", "signed", "tcvUsd", "pricePerGpuHour"]));
             contract.Subcommands.Add(list);
         }
         {
             var argument = id();
             var show = new Command("show", "A contract: terms, tranches, termination right, economics plan vs actual.") { argument };
-            Run(show, context, (client, parsed, ct) => client.GetAsync($"api/v1/offtakes/{Uri.EscapeDataString(parsed.GetValue(argument)!)}", ct), ContractDetail);
+            Run(show, context, (api, parsed, ct) => api.GetOfftakeAsync(parsed.GetValue(argument)!, ct), ContractDetail);
             contract.Subcommands.Add(show);
         }
         {
             var argument = id();
             var invoices = new Command("invoices", "Monthly invoices: service, prepayment drawn down, SLA credit, refunds, due.") { argument };
-            Run(invoices, context, (client, parsed, ct) => client.GetAsync($"api/v1/offtakes/{Uri.EscapeDataString(parsed.GetValue(argument)!)}/invoices", ct),
+            Run(invoices, context, (api, parsed, ct) => api.ListOfftakeInvoicesAsync(parsed.GetValue(argument)!, ct),
                 json => Table(json, ["month", "gpuHours", "prepaymentUsd", "serviceUsd", "prepaymentAppliedUsd", "slaCreditUsd", "refundUsd", "dueUsd", "availabilityPercent"]));
             contract.Subcommands.Add(invoices);
         }
@@ -111,9 +111,9 @@ public static partial class ClientCommands
             var report = new Option<string?>("--report") { Description = "As the seller: report a month's availability, yyyy-MM=PERCENT (e.g. 2026-03=99.2)." };
             var import = new Option<FileInfo?>("--import") { Description = "As the seller: report every month of a CSV file of month,availabilityPercent lines (a header line is skipped)." };
             var sla = new Command("sla", "SLA reports and their credits; --report or --import adds them.") { argument, report, import };
-            Run(sla, context, async (client, parsed, ct) =>
+            RunSession(sla, context, async (session, parsed, ct) =>
             {
-                var path = $"api/v1/offtakes/{Uri.EscapeDataString(parsed.GetValue(argument)!)}/sla";
+                var contractId = parsed.GetValue(argument)!;
                 var reports = new List<(string Month, decimal Percent)>();
                 if (parsed.GetValue(report) is { } spec) reports.Add(SlaSpec(spec, '=', "--report must be yyyy-MM=PERCENT"));
                 if (parsed.GetValue(import) is { } file)
@@ -126,11 +126,11 @@ public static partial class ClientCommands
                         reports.Add(SlaSpec(lines[i], ',', $"{file.Name} line {i + 1} must be yyyy-MM,PERCENT"));
                     }
                 }
-                if (reports.Count == 0) return await client.GetAsync(path, ct);
+                if (reports.Count == 0) return await session.AnswerAsync((api, c) => api.ListSlaReportsAsync(contractId, c), ct);
                 // Checked first, sent in month order; a month the exchange refuses stops the import and names it.
                 var added = new List<string>();
                 foreach (var (month, percent) in reports.OrderBy(r => r.Month, StringComparer.Ordinal))
-                    added.Add((await client.PostAsync(path, new { month, availabilityPercent = percent }, ct)).GetRawText());
+                    added.Add((await session.AnswerAsync((api, c) => api.ReportSlaAsync(contractId, new SlaBody { Month = month, AvailabilityPercent = percent }, c), ct)).GetRawText());
                 return JsonDocument.Parse($"[{string.Join(",", added)}]").RootElement.Clone();
             }, json => Table(json, ["month", "availabilityPercent", "creditFraction", "creditUsd"]));
             contract.Subcommands.Add(sla);
@@ -140,15 +140,14 @@ public static partial class ClientCommands
             var tranche = new Option<int>("--tranche") { Required = true, Description = "The tranche's number." };
             var month = new Option<string>("--month") { Required = true, Description = "The month it was delivered, yyyy-MM." };
             var deliver = new Command("deliver", "As the seller: report a tranche delivered (the buyer gets a resale pool).") { argument, tranche, month };
-            Run(deliver, context, (client, parsed, ct) => client.PostAsync($"api/v1/offtakes/{Uri.EscapeDataString(parsed.GetValue(argument)!)}/deliveries",
-                new { tranche = parsed.GetValue(tranche), month = parsed.GetValue(month) }, ct), ContractDetail);
+            Run(deliver, context, (api, parsed, ct) => api.ReportDeliveryAsync(parsed.GetValue(argument)!,
+                new DeliveryBody { Tranche = parsed.GetValue(tranche), Month = parsed.GetValue(month)! }, ct), ContractDetail);
             contract.Subcommands.Add(deliver);
         }
         {
             var argument = id();
             var terminate = new Command("terminate", "As the buyer: terminate for a tranche later than the grace period.") { argument };
-            Run(terminate, context, (client, parsed, ct) => client.PostAsync($"api/v1/offtakes/{Uri.EscapeDataString(parsed.GetValue(argument)!)}/terminate", new { }, ct),
-                ContractDetail);
+            Run(terminate, context, (api, parsed, ct) => api.TerminateOfftakeAsync(parsed.GetValue(argument)!, ct), ContractDetail);
             contract.Subcommands.Add(terminate);
         }
         return contract;
@@ -162,28 +161,34 @@ public static partial class ClientCommands
             : throw new UsageException($"{usage}, got \"{spec}\"");
     }
 
-    private static object RampStep(string spec)
+    /// <summary>An instant option (ISO 8601, UTC unless it names an offset), read as the exchange reads it.</summary>
+    private static DateTimeOffset Instant(string text, string option) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant)
+            ? instant
+            : throw new UsageException($"{option}: must be an ISO 8601 instant such as \"2026-12-01T17:00:00Z\", got \"{text}\"");
+
+    private static RampStep RampStep(string spec)
     {
         var parts = spec.Split('@');
         return parts.Length == 2 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out var gpus) && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var offset)
-            ? new { gpus, monthOffset = offset }
+            ? new RampStep { Gpus = gpus, MonthOffset = offset }
             : throw new UsageException($"--ramp must be GPUS@MONTH_OFFSET, got \"{spec}\"");
     }
 
-    private static object TrancheSpec(string spec)
+    private static TrancheBody TrancheSpec(string spec)
     {
         var parts = spec.Split(':');
         return parts.Length == 4 && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var gpus) && int.TryParse(parts[3], CultureInfo.InvariantCulture, out var term)
-            ? new { pool = parts[0], gpus, start = parts[2], termMonths = term }
+            ? new TrancheBody { Pool = parts[0], Gpus = gpus, Start = parts[2], TermMonths = term }
             : throw new UsageException($"--tranche must be POOL:GPUS:yyyy-MM:TERM_MONTHS, got \"{spec}\"");
     }
 
-    private static object AwardSpec(string spec)
+    private static AwardItem AwardSpec(string spec)
     {
         var parts = spec.Split('=');
-        if (parts.Length == 1) return new { offer = parts[0] };
+        if (parts.Length == 1) return new AwardItem { Offer = parts[0] };
         return parts.Length == 2 && decimal.TryParse(parts[1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var share)
-            ? new { offer = parts[0], share }
+            ? new AwardItem { Offer = parts[0], Share = share }
             : throw new UsageException($"--offer must be OFFER_ID or OFFER_ID=SHARE, got \"{spec}\"");
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Neocloud.Client;
 using Neocloud.Exchange.Procurement;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -31,7 +32,7 @@ public static partial class ClientCommands
             var maxPrice = new Option<string?>("--max-price") { Description = "Highest price per GPU-hour, e.g. 3.10 (a block trades at the ask's price)." };
             var region = new Option<string?>("--region") { Description = "Only asks in this region (e.g. us-tx)." };
             var start = new Command("start", "Start a standing procurement.") { sku, gpus, horizon, block, maxPrice, region };
-            Run(start, context, (client, parsed, ct) =>
+            Run(start, context, (api, parsed, ct) =>
             {
                 // Alternatives are written as the SKUs and their prices joined by '/': GB300/GB200 --max-price 3.10/2.60.
                 var skus = parsed.GetValue(sku)!.Split('/');
@@ -46,34 +47,28 @@ public static partial class ClientCommands
                     throw new UsageException($"{s_procurementOptions.GetValueOrDefault(field, field)}: {messages[0]}");
                 }
                 var t = terms.Value!;
-                return skus.Length == 1
-                    ? client.PostAsync("api/v1/procurements", new
-                    {
-                        sku = t.Sku, region = t.Region, gpus = t.Gpus, horizonHours = t.HorizonHours, blockHours = t.BlockHours, maxPrice = t.MaxPrice.ToString(),
-                    }, ct)
-                    : client.PostAsync("api/v1/procurements", new
-                    {
-                        alternatives = skus.Select((s, i) => new { sku = s, limit = prices[i] }), region = t.Region, gpus = t.Gpus, horizonHours = t.HorizonHours,
-                        blockHours = t.BlockHours,
-                    }, ct);
+                var body = new ProcurementBody { Region = t.Region, Gpus = t.Gpus, HorizonHours = t.HorizonHours, BlockHours = t.BlockHours };
+                if (skus.Length == 1) (body.Sku, body.MaxPrice) = (t.Sku, t.MaxPrice.ToString());
+                else body.Alternatives = [.. skus.Select((s, i) => new AlternativeBody { Sku = s, Limit = prices[i] })];
+                return api.StartProcurementAsync(body, ct);
             }, Procurement);
             procure.Subcommands.Add(start);
         }
         {
             var list = new Command("list", "List your standing procurements.");
-            Run(list, context, (client, _, ct) => client.GetAsync("api/v1/procurements?limit=1000", ct), json => Table(json.GetProperty("items"), s_procurementColumns));
+            Run(list, context, (api, _, ct) => api.ListProcurementsAsync(limit: 1000, cancellationToken: ct), json => Table(json.GetProperty("items"), s_procurementColumns));
             procure.Subcommands.Add(list);
         }
         {
             var id = new Argument<string>("id") { Description = "The procurement's id (prc_…)." };
             var show = new Command("show", "A procurement: the blocks it bought, what it could not buy and why, and the hour it is covered through.") { id };
-            Run(show, context, (client, parsed, ct) => client.GetAsync($"api/v1/procurements/{Uri.EscapeDataString(parsed.GetValue(id)!)}", ct), Procurement);
+            Run(show, context, (api, parsed, ct) => api.GetProcurementAsync(parsed.GetValue(id)!, ct), Procurement);
             procure.Subcommands.Add(show);
         }
         {
             var id = new Argument<string>("id") { Description = "The procurement's id (prc_…)." };
             var stop = new Command("stop", "Stop a procurement: it buys nothing more; what it bought stays yours.") { id };
-            Run(stop, context, (client, parsed, ct) => client.DeleteAsync($"api/v1/procurements/{Uri.EscapeDataString(parsed.GetValue(id)!)}", ct), Procurement);
+            Run(stop, context, (api, parsed, ct) => api.StopProcurementAsync(parsed.GetValue(id)!, ct), Procurement);
             procure.Subcommands.Add(stop);
         }
         return procure;

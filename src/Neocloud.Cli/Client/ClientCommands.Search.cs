@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -24,11 +23,9 @@ public static partial class ClientCommands
         var after = new Option<string?>("--after") { Description = "Go on after an earlier search's last offer (the cursor it printed)." };
         var search = new Command("search", "Capacity search: the resting asks a bid of N GPUs over a window could take now, cheapest first (your own asks left out).")
         { sku, gpus, from, to, region, maxPrice, provider, site, limit, after };
-        Run(search, context, async (client, parsed, ct) =>
-            await client.GetAsync($"api/v1/market/{Uri.EscapeDataString(parsed.GetValue(sku)!)}/offers" + Query(
-                ("gpus", parsed.GetValue(gpus).ToString(CultureInfo.InvariantCulture)), ("from", HourQuery(parsed, from, context.Now)), ("to", HourQuery(parsed, to, context.Now)),
-                ("region", parsed.GetValue(region)), ("maxPrice", parsed.GetValue(maxPrice)), ("provider", parsed.GetValue(provider)),
-                ("site", parsed.GetValue(site)), ("limit", parsed.GetValue(limit).ToString(CultureInfo.InvariantCulture)), ("after", parsed.GetValue(after))), ct),
+        Run(search, context, (api, parsed, ct) => api.SearchOffersAsync(parsed.GetValue(sku)!, parsed.GetValue(gpus),
+                Hours.Read(parsed, from, context.Now), Hours.Read(parsed, to, context.Now), parsed.GetValue(region), parsed.GetValue(maxPrice),
+                parsed.GetValue(provider), parsed.GetValue(site), parsed.GetValue(limit), parsed.GetValue(after), ct),
             Offers);
         market.Subcommands.Add(search);
     }

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
+using Neocloud.Client;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -25,8 +25,8 @@ public static partial class ClientCommands
         command.SetAction(async (parsed, ct) =>
         {
             var config = new ClientConfig(parsed.GetValue(url)!.TrimEnd('/') + "/", parsed.GetValue(token)!);
-            using var client = new ExchangeClient(config);
-            var me = await client.GetAsync("api/v1/me", ct);
+            using var session = new ExchangeSession(config);
+            var me = await session.AnswerAsync((api, c) => api.GetMeAsync(c), ct);
             config.Save(context.ConfigPath);
             var scopes = string.Join(", ", me.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
             context.Output.WriteLine($"logged in to {config.Url} as {me.GetProperty("organization").GetString()} ({scopes}); saved to {context.ConfigPath}");
@@ -45,8 +45,7 @@ public static partial class ClientCommands
             var skuArgument = sku();
             var regionOption = region();
             var book = new Command("book", "The order book of a SKU: resting asks and bids by price level.") { skuArgument, regionOption };
-            Run(book, context, async (client, parsed, ct) =>
-                await client.GetAsync($"api/v1/market/{Uri.EscapeDataString(parsed.GetValue(skuArgument)!)}/book{Query(("region", parsed.GetValue(regionOption)))}", ct),
+            Run(book, context, (api, parsed, ct) => api.GetBookAsync(parsed.GetValue(skuArgument)!, parsed.GetValue(regionOption), ct),
                 json => new Rows(new Text("asks"), Table(json.GetProperty("asks"), ["price", "orders", "gpuHours", "maxGpus", "firstHour", "lastHour"]),
                     new Text("bids"), Table(json.GetProperty("bids"), ["price", "orders", "gpuHours", "maxGpus", "firstHour", "lastHour"])));
             market.Subcommands.Add(book);
@@ -55,8 +54,7 @@ public static partial class ClientCommands
             var skuArgument = sku();
             var limit = new Option<int>("--limit") { Description = "How many trades.", DefaultValueFactory = _ => 20 };
             var trades = new Command("trades", "Recent trades of a SKU, newest first (anonymous).") { skuArgument, limit };
-            Run(trades, context, async (client, parsed, ct) =>
-                await client.GetAsync($"api/v1/market/{Uri.EscapeDataString(parsed.GetValue(skuArgument)!)}/trades{Query(("limit", parsed.GetValue(limit).ToString(CultureInfo.InvariantCulture)))}", ct),
+            Run(trades, context, (api, parsed, ct) => api.ListMarketTradesAsync(parsed.GetValue(skuArgument)!, parsed.GetValue(limit), ct),
                 json => Table(json.GetProperty("items"), ["id", "region", "gpus", "start", "end", "price", "executed"]));
             market.Subcommands.Add(trades);
         }
@@ -67,10 +65,8 @@ public static partial class ClientCommands
             var start = Hours.Option("--start", "First hour");
             var end = Hours.Option("--end", "Hour after the last");
             var quote = new Command("quote", "The price a bid would trade at now, or none.") { skuArgument, gpus, start, end, regionOption };
-            Run(quote, context, async (client, parsed, ct) =>
-                await client.GetAsync($"api/v1/market/{Uri.EscapeDataString(parsed.GetValue(skuArgument)!)}/quote" + Query(
-                    ("gpus", parsed.GetValue(gpus).ToString(CultureInfo.InvariantCulture)), ("start", HourQuery(parsed, start, context.Now)),
-                    ("end", HourQuery(parsed, end, context.Now)), ("region", parsed.GetValue(regionOption))), ct),
+            Run(quote, context, (api, parsed, ct) => api.GetQuoteAsync(parsed.GetValue(skuArgument)!, parsed.GetValue(gpus),
+                    Hours.Read(parsed, start, context.Now), Hours.Read(parsed, end, context.Now), parsed.GetValue(regionOption), ct),
                 json => new Text(json.GetProperty("price").ValueKind == JsonValueKind.Null
                     ? "no resting ask can fill this bid now"
                     : $"{json.GetProperty("gpus")} GPUs x [{json.GetProperty("start")}, {json.GetProperty("end")}) at ${json.GetProperty("price").GetString()}/GPU-h = ${json.GetProperty("notionalUsd").GetDecimal():#,0.00}"));
@@ -81,8 +77,7 @@ public static partial class ClientCommands
             var from = new Option<string?>("--from") { Description = "First day (YYYY-MM-DD, UTC); default 29 days ago." };
             var to = new Option<string?>("--to") { Description = "Last day (YYYY-MM-DD, UTC); default today." };
             var index = new Command("index", "Daily price index: VWAP per GPU-hour, GPU-hours, OHLC.") { skuArgument, from, to };
-            Run(index, context, async (client, parsed, ct) =>
-                await client.GetAsync($"api/v1/market/{Uri.EscapeDataString(parsed.GetValue(skuArgument)!)}/index{Query(("from", parsed.GetValue(from)), ("to", parsed.GetValue(to)))}", ct),
+            Run(index, context, (api, parsed, ct) => api.GetIndexAsync(parsed.GetValue(skuArgument)!, parsed.GetValue(from), parsed.GetValue(to), ct),
                 json => Table(json.GetProperty("days"), ["day", "vwap", "gpuHours", "trades", "open", "high", "low", "close"]));
             market.Subcommands.Add(index);
         }
@@ -108,13 +103,13 @@ public static partial class ClientCommands
             };
             var pool = new Option<string?>("--pool") { Description = "Only asks on this pool (extend a block on the same fabric); --region is then ignored." };
             var bid = new Command("bid", "Bid for GPUs of a SKU (or of alternative SKUs) over a whole window.") { sku, region, gpus, start, end, limit, tif, alternatives, pool };
-            Run(bid, context, (client, parsed, ct) =>
+            Run(bid, context, (api, parsed, ct) =>
             {
                 var (what, alts) = BidSkus(parsed.GetValue(sku), parsed.GetValue(limit), parsed.GetValue(alternatives) ?? []);
-                return client.PostAsync("api/v1/orders/bids", new
+                return api.PlaceBidAsync(new BidBody
                 {
-                    what.sku, what.limit, alternatives = alts, region = parsed.GetValue(region), pool = parsed.GetValue(pool), gpus = parsed.GetValue(gpus),
-                    start = Hours.Read(parsed, start, context.Now), end = Hours.Read(parsed, end, context.Now), tif = parsed.GetValue(tif),
+                    Sku = what.sku, Limit = what.limit, Alternatives = alts, Region = parsed.GetValue(region), Pool = parsed.GetValue(pool), Gpus = parsed.GetValue(gpus),
+                    Start = Hours.Read(parsed, start, context.Now), End = Hours.Read(parsed, end, context.Now), Tif = parsed.GetValue(tif),
                 }, ct);
             }, json => Placed(json, orderColumns));
             order.Subcommands.Add(bid);
@@ -127,17 +122,17 @@ public static partial class ClientCommands
             var end = Hours.Option("--end", "Hour after the last");
             var price = new Option<string>("--price") { Required = true, Description = "Lowest price per GPU-hour, e.g. 2.45." };
             var ask = new Command("ask", "Offer GPUs of your pool over a window.") { pool, gpus, start, end, price };
-            Run(ask, context, (client, parsed, ct) => client.PostAsync("api/v1/orders/asks", new
+            Run(ask, context, (api, parsed, ct) => api.PlaceAskAsync(new AskBody
             {
-                pool = parsed.GetValue(pool), gpus = parsed.GetValue(gpus), start = Hours.Read(parsed, start, context.Now),
-                end = Hours.Read(parsed, end, context.Now), price = parsed.GetValue(price),
+                Pool = parsed.GetValue(pool)!, Gpus = parsed.GetValue(gpus), Start = Hours.Read(parsed, start, context.Now),
+                End = Hours.Read(parsed, end, context.Now), Price = parsed.GetValue(price)!,
             }, ct), json => Placed(json, orderColumns));
             order.Subcommands.Add(ask);
         }
         {
             var id = new Argument<string>("id") { Description = "The order's id." };
             var cancel = new Command("cancel", "Cancel a resting bid or the unsold rest of an ask.") { id };
-            Run(cancel, context, (client, parsed, ct) => client.DeleteAsync($"api/v1/orders/{Uri.EscapeDataString(parsed.GetValue(id)!)}", ct),
+            Run(cancel, context, (api, parsed, ct) => api.CancelOrderAsync(parsed.GetValue(id)!, ct),
                 json => Table(Single(json), orderColumns));
             order.Subcommands.Add(cancel);
         }
@@ -145,7 +140,7 @@ public static partial class ClientCommands
             var status = new Option<string>("--status") { Description = "open, closed or all.", DefaultValueFactory = _ => "all" };
             status.AcceptOnlyFromAmong("open", "closed", "all");
             var list = new Command("list", "List your orders.") { status };
-            Run(list, context, (client, parsed, ct) => client.GetAsync($"api/v1/orders{Query(("status", parsed.GetValue(status)), ("limit", "1000"))}", ct),
+            Run(list, context, (api, parsed, ct) => api.ListOrdersAsync(parsed.GetValue(status), limit: 1000, cancellationToken: ct),
                 json => Table(json.GetProperty("items"), orderColumns));
             order.Subcommands.Add(list);
         }
@@ -156,12 +151,18 @@ public static partial class ClientCommands
     public static Command Contracts(CliContext context)
     {
         var contracts = new Command("contracts", "List your contracts, as buyer or seller.");
-        Run(contracts, context, (client, _, ct) => client.GetAsync("api/v1/contracts?limit=1000", ct),
+        Run(contracts, context, (api, _, ct) => api.ListContractsAsync(limit: 1000, cancellationToken: ct),
             json => Table(json.GetProperty("items"), ["id", "kind", "buyer", "seller", "pool", "sku", "gpus", "start", "end", "price", "notionalUsd"]));
         return contracts;
     }
 
-    private static void Run(Command command, CliContext context, Func<ExchangeClient, ParseResult, CancellationToken, Task<JsonElement>> call, Func<JsonElement, IRenderable> render)
+    /// <summary>Sets up a command that makes one call on the generated client and shows its answer with <paramref name="render"/>.</summary>
+    private static void Run(Command command, CliContext context, Func<ExchangeApiClient, ParseResult, CancellationToken, Task> call, Func<JsonElement, IRenderable> render) =>
+        RunSession(command, context, (session, parsed, ct) => session.AnswerAsync((api, c) => call(api, parsed, c), ct), render);
+
+    /// <summary>Sets up a command that makes its calls through an <see cref="ExchangeSession"/> and shows the JSON it returns.</summary>
+    private static void RunSession(Command command, CliContext context, Func<ExchangeSession, ParseResult, CancellationToken, Task<JsonElement>> call,
+        Func<JsonElement, IRenderable> render)
     {
         var common = new Common(
             new Option<string?>("--url") { Description = "The exchange's URL (default: from 'neocloud login')." },
@@ -174,8 +175,8 @@ public static partial class ClientCommands
         command.Options.Add(common.Hours);
         command.SetAction(async (parsed, ct) =>
         {
-            using var client = new ExchangeClient(ClientConfig.Resolve(parsed.GetValue(common.Url), parsed.GetValue(common.Token), context.ConfigPath));
-            var json = await call(client, parsed, ct);
+            using var session = new ExchangeSession(ClientConfig.Resolve(parsed.GetValue(common.Url), parsed.GetValue(common.Token), context.ConfigPath));
+            var json = await call(session, parsed, ct);
             if (parsed.GetValue(common.Json)) context.Output.WriteLine(JsonSerializer.Serialize(json, s_indented));
             else context.Console.Write(render(parsed.GetValue(common.Hours) ? json : Client.Hours.AsTimes(json)));
             context.Console.WriteLine();
@@ -210,14 +211,4 @@ public static partial class ClientCommands
         JsonValueKind.Null => "",
         _ => value.GetRawText(),
     };
-
-    /// <summary>An hour option's value as a query-string hour (its number).</summary>
-    private static string HourQuery(ParseResult parsed, Option<string> option, DateTimeOffset now) =>
-        Hours.Read(parsed, option, now).ToString(CultureInfo.InvariantCulture);
-
-    private static string Query(params (string Name, string? Value)[] parameters)
-    {
-        var present = parameters.Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
-        return present.Count == 0 ? "" : "?" + string.Join("&", present);
-    }
 }

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Neocloud.Cli.Client;
+using Neocloud.Client;
 using Neocloud.Planning.Scenarios;
 using Neocloud.Planning.Solving;
 
@@ -66,17 +68,21 @@ public static class PlanCommands
             command.Options.Add(Token);
         }
 
-        /// <summary>POSTs the scenario to <c>/api/v1/plans/{action}</c> with the RFQ and solver options; the answer's JSON.</summary>
-        public JsonElement Post(CliContext context, ParseResult parsed, string scenario, string action, string query, int seconds)
+        /// <summary>
+        /// Sends the scenario to the exchange with <paramref name="call"/> (solve or compare on the generated client, given the
+        /// body, the RFQ and the time limit); the answer's JSON.
+        /// </summary>
+        public JsonElement Post(CliContext context, ParseResult parsed, string scenario, int seconds,
+            Func<ExchangeApiClient, JsonNode, string, int, CancellationToken, Task> call)
         {
             var config = ClientConfig.Resolve(parsed.GetValue(Url), parsed.GetValue(Token), context.ConfigPath);
             if (seconds > PlanTimeLimitOnServer) throw new UsageException($"--time-limit: the exchange solves for at most {PlanTimeLimitOnServer} s, got {seconds}");
             // The exchange re-solves to explain the plan, so allow it several times the solver's limit.
-            using var client = new ExchangeClient(config, timeout: TimeSpan.FromSeconds(seconds * 6 + 30));
+            using var session = new ExchangeSession(config, timeout: TimeSpan.FromSeconds(seconds * 6 + 30));
             // Checked here first, so a broken file is the same one line naming the field as when solving locally.
-            using var body = JsonDocument.Parse(Parse(scenario).Json);
-            var path = $"api/v1/plans/{action}?rfq={Uri.EscapeDataString(parsed.GetValue(Rfq)!)}&timeLimit={seconds}{query}";
-            return client.PostAsync(path, body.RootElement, CancellationToken.None).GetAwaiter().GetResult();
+            var body = JsonNode.Parse(Parse(scenario).Json)!;
+            var rfq = parsed.GetValue(Rfq)!;
+            return session.AnswerAsync((api, ct) => call(api, body, rfq, seconds, ct), CancellationToken.None).GetAwaiter().GetResult();
         }
     }
 
@@ -99,8 +105,8 @@ public static class PlanCommands
             var options = Options(parsed.GetValue(gap), parsed.GetValue(limit));
             var result = parsed.GetValue(remote.Rfq) is null
                 ? CapacityPlanner.Solve(Load(parsed.GetValue(scenario)!), options)
-                : remote.Post(context, parsed, parsed.GetValue(scenario)!, "solve", string.Create(CultureInfo.InvariantCulture, $"&gap={options.RelativeGap}"), parsed.GetValue(limit))
-                    .Deserialize<PlanResult>(Json)!;
+                : remote.Post(context, parsed, parsed.GetValue(scenario)!, parsed.GetValue(limit),
+                    (api, body, rfq, seconds, ct) => api.SolvePlanAsync(body, options.RelativeGap, seconds, rfq, ct)).Deserialize<PlanResult>(Json)!;
             if (parsed.GetValue(chart) is { } path && result.HasPlan) PlanChart.Write(result, path);
             if (parsed.GetValue(json)) context.Output.WriteLine(JsonSerializer.Serialize(result, Json));
             else context.Console.Write(PlanReport.Render(result));
@@ -138,8 +144,8 @@ public static class PlanCommands
             }
             else
             {
-                var query = string.Create(CultureInfo.InvariantCulture, $"&gap={options.RelativeGap}&without={Uri.EscapeDataString(offer)}");
-                summary = remote.Post(context, parsed, parsed.GetValue(scenario)!, "compare", query, parsed.GetValue(limit)).Deserialize<ComparisonSummary>(Json)!;
+                summary = remote.Post(context, parsed, parsed.GetValue(scenario)!, parsed.GetValue(limit),
+                    (api, body, rfq, seconds, ct) => api.ComparePlansAsync(body, offer, options.RelativeGap, seconds, rfq, ct)).Deserialize<ComparisonSummary>(Json)!;
             }
             if (parsed.GetValue(json))
             {

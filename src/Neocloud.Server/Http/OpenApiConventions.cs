@@ -8,9 +8,11 @@ namespace Neocloud.Server.Http;
 
 /// <summary>
 /// What the generated OpenAPI document says beyond the endpoints themselves, so that client generators and linters can
-/// work from it: the bearer-token security every operation needs, an operation id per handler, the problem documents
-/// the API answers with, the server without a trailing slash, tag descriptions and the licence; and every hour field
-/// (a body's <see cref="Hour"/>, a query's <see cref="HourQuery"/>) as an integer hour or an RFC 3339 whole-hour time.
+/// work from it: the bearer-token security every operation needs, an operation id per handler, a JSON body for every
+/// success (handlers that return IResult declare none), the problem documents the API answers with, the server without a
+/// trailing slash, tag descriptions and the licence, enums typed as the strings they are, whole numbers as numbers only and
+/// decimals as decimals; and every hour field (a body's
+/// <see cref="Hour"/>, a query's <see cref="HourQuery"/>) as an integer hour or an RFC 3339 whole-hour time.
 /// </summary>
 public static class OpenApiConventions
 {
@@ -57,12 +59,26 @@ public static class OpenApiConventions
         });
         options.AddSchemaTransformer((schema, context, _) =>
         {
+            var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
             // A body's hour field is typed Hour in the documented body records (the readers take text or a number).
-            if ((Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type) == typeof(Hour)) DescribeHour(schema);
+            if (type == typeof(Hour)) DescribeHour(schema);
+            // The body readers (JsonFields) take a whole number only as a JSON number, not as the web defaults' numeric text.
+            if (schema.Type is { } kinds && kinds.HasFlag(JsonSchemaType.Integer) && kinds.HasFlag(JsonSchemaType.String))
+            {
+                schema.Type = kinds & ~JsonSchemaType.String;
+                schema.Pattern = null;
+            }
+            // Money and fractions are decimals (a number, or its text): say so, or a generated client rounds them through double.
+            if (type == typeof(decimal) && schema.Format == "double") schema.Format = "decimal";
+            // Enums are written as strings (JsonStringEnumConverter); say so, or a generated client reads them as numbers.
+            if (schema.Type is null && schema.Enum is { Count: > 0 } values && values.All(v => v?.GetValueKind() == System.Text.Json.JsonValueKind.String))
+                schema.Type = JsonSchemaType.String;
             return Task.CompletedTask;
         });
         options.AddDocumentTransformer((document, context, _) =>
         {
+            // The default title is the host's assembly name (neocloud, or testhost under a test): name the API instead.
+            document.Info.Title = "Neocloud Exchange API";
             document.Info.License = new OpenApiLicense { Name = "Proprietary: Neocloud Exchange" };
             foreach (var server in document.Servers ?? []) server.Url = server.Url?.TrimEnd('/');
             document.Components ??= new OpenApiComponents();
@@ -82,6 +98,11 @@ public static class OpenApiConventions
                 foreach (var (method, operation) in path.Operations ?? [])
                 {
                     operation.Responses ??= new OpenApiResponses();
+                    foreach (var (status, response) in operation.Responses)
+                    {
+                        // A handler that returns IResult has no declared body; every success but 204 answers JSON all the same.
+                        if (status.StartsWith('2') && status != "204" && response is OpenApiResponse { Content: null or { Count: 0 } } plain) plain.Content = AnyJson();
+                    }
                     foreach (var (status, description) in ProblemsOf(method))
                         operation.Responses.TryAdd(status, ProblemResponse(document, description));
                 }
@@ -108,6 +129,11 @@ public static class OpenApiConventions
         }
         yield return ("429", "Over the token's rate; retry after Retry-After seconds");
     }
+
+    private static Dictionary<string, OpenApiMediaType> AnyJson() => new()
+    {
+        ["application/json"] = new() { Schema = new OpenApiSchema { Description = "The answer as JSON (its shape is described in the README, not yet here)" } },
+    };
 
     private static OpenApiResponse ProblemResponse(OpenApiDocument document, string description) => new()
     {

@@ -20,16 +20,16 @@ public static class OfftakeApi
     public static RouteGroupBuilder MapOfftakeApi(this RouteGroupBuilder api)
     {
         var rfqs = api.MapGroup("/rfqs").WithTags("RFQs");
-        rfqs.MapPost("", OpenRfqAsync).RequireAuthorization(Scopes.MarketTrade).Accepts<OfftakeRequests.RfqBody>("application/json")
+        rfqs.MapPost("", OpenRfqAsync).Produces(StatusCodes.Status201Created).RequireAuthorization(Scopes.MarketTrade).Accepts<OfftakeRequests.RfqBody>("application/json")
             .WithSummary("Open a request for quotes for long-term capacity (sealed: sellers never see each other's offers)");
         rfqs.MapGet("", ListRfqsAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("List your RFQs and the open RFQs of others");
         rfqs.MapGet("/{id}", GetRfqAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("Get an RFQ");
-        rfqs.MapDelete("/{id}", WithdrawRfqAsync).RequireAuthorization(Scopes.MarketTrade).WithSummary("Withdraw one of your open RFQs");
-        rfqs.MapPost("/{id}/offers", SubmitOfferAsync).RequireAuthorization(Scopes.MarketTrade).Accepts<OfftakeRequests.OfferBody>("application/json")
+        rfqs.MapDelete("/{id}", WithdrawRfqAsync).Produces(StatusCodes.Status204NoContent).RequireAuthorization(Scopes.MarketTrade).WithSummary("Withdraw one of your open RFQs");
+        rfqs.MapPost("/{id}/offers", SubmitOfferAsync).Produces(StatusCodes.Status201Created).RequireAuthorization(Scopes.MarketTrade).Accepts<OfftakeRequests.OfferBody>("application/json")
             .WithSummary("Answer an open RFQ with a sealed offer your pools (or announced capacity) can back");
         rfqs.MapGet("/{id}/offers", ListOffersAsync).RequireAuthorization(Scopes.MarketRead)
             .WithSummary("The buyer: offers ranked (effective-price, delivery, availability or region) once the RFQ has closed; a seller: its own offers");
-        rfqs.MapPost("/{id}/award", AwardOffersAsync).RequireAuthorization(Scopes.MarketTrade).Accepts<OfftakeRequests.AwardBody>("application/json")
+        rfqs.MapPost("/{id}/award", AwardOffersAsync).Produces(StatusCodes.Status201Created).RequireAuthorization(Scopes.MarketTrade).Accepts<OfftakeRequests.AwardBody>("application/json")
             .WithSummary("Award one or several offers (whole, or a share of their GPUs): contracts whose tranches reserve the pools' capacity");
 
         var offtakes = api.MapGroup("/offtakes").WithTags("Offtake contracts");
@@ -39,9 +39,9 @@ public static class OfftakeApi
         offtakes.MapGet("/{id}/invoices", ListOfftakeInvoicesAsync).RequireAuthorization(Scopes.MarketRead)
             .WithSummary("Monthly invoices: service, prepayment drawn down, SLA credits, refunds");
         offtakes.MapGet("/{id}/sla", ListSlaReportsAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("SLA reports and the credits they earn");
-        offtakes.MapPost("/{id}/deliveries", ReportDeliveryAsync).RequireAuthorization(Scopes.PoolsWrite).Accepts<OfftakeRequests.DeliveryBody>("application/json")
+        offtakes.MapPost("/{id}/deliveries", ReportDeliveryAsync).Produces(StatusCodes.Status201Created).RequireAuthorization(Scopes.PoolsWrite).Accepts<OfftakeRequests.DeliveryBody>("application/json")
             .WithSummary("The seller reports a tranche delivered; the buyer gets a resale pool for its GPUs");
-        offtakes.MapPost("/{id}/sla", ReportSlaAsync).RequireAuthorization(Scopes.PoolsWrite).Accepts<OfftakeRequests.SlaBody>("application/json")
+        offtakes.MapPost("/{id}/sla", ReportSlaAsync).Produces(StatusCodes.Status201Created).RequireAuthorization(Scopes.PoolsWrite).Accepts<OfftakeRequests.SlaBody>("application/json")
             .WithSummary("The seller reports a month's availability; credits follow the contract's table");
         offtakes.MapPost("/{id}/terminate", TerminateOfftakeAsync).RequireAuthorization(Scopes.MarketTrade).AllowEmptyBody()
             .WithSummary("The buyer terminates when a tranche is later than the grace period: undelivered tranches are cancelled and released");

@@ -15,13 +15,13 @@ public static class OrdersApi
     public static RouteGroupBuilder MapOrdersApi(this RouteGroupBuilder api)
     {
         var orders = api.MapGroup("/orders").WithTags("Orders");
-        orders.MapPost("/bids", PlaceBidAsync).RequireAuthorization(Scopes.MarketTrade).Accepts<OrderRequests.BidBody>("application/json")
+        orders.MapPost("/bids", PlaceBidAsync).Produces(StatusCodes.Status201Created).RequireAuthorization(Scopes.MarketTrade).Accepts<OrderRequests.BidBody>("application/json")
             .WithSummary("Place a bid: GPUs of a SKU (or of 1-4 alternative SKUs of one market group, each at its own limit) for a whole window at a limit price (GTC or IOC), in a region or on one pool");
-        orders.MapPost("/portfolios", PlacePortfolioAsync).RequireAuthorization(Scopes.MarketTrade).Accepts<OrderRequests.PortfolioBody>("application/json")
+        orders.MapPost("/portfolios", PlacePortfolioAsync).Produces(StatusCodes.Status201Created).RequireAuthorization(Scopes.MarketTrade).Accepts<OrderRequests.PortfolioBody>("application/json")
             .WithSummary("Place a portfolio: 2-16 bids in one market group that all trade now or none does");
         orders.MapGet("/portfolios", ListPortfoliosAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("List your portfolio orders");
         orders.MapGet("/portfolios/{id}", GetPortfolioAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("Get one of your portfolio orders with its legs' trades");
-        orders.MapPost("/asks", PlaceAskAsync).RequireAuthorization(Scopes.MarketTrade).Accepts<OrderRequests.AskBody>("application/json")
+        orders.MapPost("/asks", PlaceAskAsync).Produces(StatusCodes.Status201Created).RequireAuthorization(Scopes.MarketTrade).Accepts<OrderRequests.AskBody>("application/json")
             .WithSummary("Place an ask: up to N GPUs of your pool in every hour of a window at a minimum price");
         orders.MapGet("/{id}", GetOrderAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("Get one of your orders");
         orders.MapGet("", ListOrdersAsync).RequireAuthorization(Scopes.MarketRead)

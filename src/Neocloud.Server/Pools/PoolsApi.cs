@@ -29,8 +29,8 @@ public static class PoolsApi
         var pools = api.MapGroup("/pools").WithTags("Pools");
         pools.MapGet("", ListPoolsAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("List pools with their capacity steps");
         pools.MapGet("/{id}", GetPoolAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("Get a pool: capacity, sold, offered and free GPUs over time");
-        pools.MapPost("", CreatePoolAsync).RequireAuthorization(Scopes.PoolsWrite).Accepts<CreatePoolBody>("application/json").WithSummary("Create a pool of your own");
-        pools.MapPost("/{id}/capacity", AddCapacityAsync).RequireAuthorization(Scopes.PoolsWrite).Accepts<StepBody>("application/json")
+        pools.MapPost("", CreatePoolAsync).Produces(StatusCodes.Status201Created).RequireAuthorization(Scopes.PoolsWrite).Accepts<CreatePoolBody>("application/json").WithSummary("Create a pool of your own");
+        pools.MapPost("/{id}/capacity", AddCapacityAsync).Produces(StatusCodes.Status201Created).RequireAuthorization(Scopes.PoolsWrite).Accepts<StepBody>("application/json")
             .WithSummary("Add capacity to your pool for hours it does not cover yet");
         return api;
     }

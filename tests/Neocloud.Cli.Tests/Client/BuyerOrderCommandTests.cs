@@ -92,6 +92,19 @@ public sealed class BuyerOrderCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_portfolio_file_hour_that_is_not_a_whole_hour_names_the_leg_and_field()
+    {
+        var file = _home.File("bad-legs.json");
+        File.WriteAllText(file, $$"""[{"sku":"GB300","limit":"3.10","gpus":4,"start":{{s_start}},"end":{{s_start + 10}}},{"sku":"GB200","limit":"2.60","gpus":4,"start":"2027-01-05T00:30:00Z","end":"2027-01-05T10:00:00Z"}]""");
+
+        var run = CliRun.WithConfig(Config, "order", "portfolio", "--file", file);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("error: --file: legs[1].start: ", run.Error);
+        Assert.Single(run.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
     public void A_portfolio_from_a_file_is_the_apis_body()
     {
         var file = _home.File("legs.json");
