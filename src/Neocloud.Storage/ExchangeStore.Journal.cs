@@ -65,17 +65,16 @@ public sealed partial class ExchangeStore
 
     /// <summary>
     /// The chain head before the batch's first row, read from the store (after a start, a kill or a failed commit): the
-    /// genesis before sequence 1, else the stored hash of the row before, which must exist.
+    /// genesis before sequence 1, else the stored hash of the row before. Should that row be gone or its hash erased
+    /// (only a hand on the database does that), the batch chains from the genesis: the exchange keeps taking commands
+    /// and the break stays where <c>journal verify</c> reports it.
     /// </summary>
     internal static ChainHead ChainHeadBefore(CommitBatch batch, Func<string, object, byte[]?> read)
     {
         var before = batch.Journal.Count == 0 ? 0 : batch.Journal[0].Sequence - 1;
         if (before <= 0) return new ChainHead(0, new byte[JournalChain.HashSize]);
         var (sql, parameters) = ChainHeadQuery(batch);
-        var hash = read(sql, parameters);
-        if (hash is not { Length: JournalChain.HashSize })
-            throw new InvalidOperationException($"journal{(batch.Fence is { } f ? $" of shard {f.Shard}" : "")}: row {before} is missing or has no hash, so row {before + 1} cannot be chained to it");
-        return new ChainHead(before, (byte[])hash.Clone());
+        return new ChainHead(before, read(sql, parameters) is { Length: JournalChain.HashSize } hash ? (byte[])hash.Clone() : new byte[JournalChain.HashSize]);
     }
 
     private void CommitSqlite(CommitBatch batch)
