@@ -102,6 +102,20 @@ public abstract class JournalChainContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_commit_after_a_row_whose_hash_was_erased_goes_through_and_the_break_is_reported()
+    {
+        await CommitAsync(Store, 1, 3);
+        await ExecuteAsync("UPDATE journal SET hash = NULL WHERE sequence = 3");
+
+        await using (var reopened = await ExchangeStore.OpenAsync(Store.Options))
+        {
+            await CommitAsync(reopened, 4, 4);
+        }
+
+        Assert.Equal(new[] { 3L, 4L }, Sequences(await WalkAsync()));
+    }
+
+    [Fact]
     public async Task A_store_of_schema_2_gets_its_journal_chained_at_upgrade_and_continues_the_chain()
     {
         await CommitAsync(Store, 1, 4);
