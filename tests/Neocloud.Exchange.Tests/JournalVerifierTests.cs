@@ -1,7 +1,9 @@
 using System.Text;
 using Dapper;
+using Microsoft.Extensions.Logging;
 using Neocloud.Exchange.Audit;
 using Neocloud.Exchange.Outcomes;
+using Neocloud.Exchange.Shard;
 using Neocloud.Storage;
 
 namespace Neocloud.Exchange.Tests;
@@ -57,6 +59,40 @@ public sealed class JournalVerifierTests
         Assert.Equal(FailureKind.Unavailable, failed.Failure?.Kind);
         Assert.True(verified.Ok, string.Join("; ", verified.Problems));
         Assert.Equal(4L, verified.LastSequence);
+    }
+
+    [Fact]
+    public async Task A_shard_starting_on_a_journal_edited_after_its_snapshot_logs_the_first_broken_sequence_and_starts()
+    {
+        await using var rig = await ShardRig.StartAsync();
+        await rig.AcceptAsync(ShardRig.Pool("p1", "iren", 576));
+        await rig.AcceptAsync(ShardRig.Ask("a1", "iren", "p1", 72, "2.4500"));
+        await rig.RestartAsync();
+        await rig.AcceptAsync(ShardRig.Ask("a2", "iren", "p1", 8, "2.5000"));
+        await rig.AcceptAsync(ShardRig.Bid("b1", "microsoft", 8, "3.1000"));
+        await using (var connection = await rig.Store.OpenConnectionAsync())
+            await connection.ExecuteAsync("UPDATE journal SET organization_id = 'mallory' WHERE sequence = 4");
+        var log = new ListLogger();
+
+        await using var shard = new MarketShard(rig.Store, TimeProvider.System, log, 10_000);
+        await shard.StartAsync(CancellationToken.None);
+
+        Assert.Equal(4, shard.Sequence);
+        Assert.Contains(log.Lines, line => line.StartsWith("the journal's hash chain breaks at sequence 4", StringComparison.Ordinal));
+    }
+
+    private sealed class ListLogger : ILogger<MarketShard>
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Lines) Lines.Add(formatter(state, exception));
+        }
     }
 
     private static async Task<JournalVerification> VerifyAsync(ExchangeStore store)
