@@ -48,6 +48,7 @@ public static class CliApp
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(BackupCommands.Backup(context));
         root.Subcommands.Add(BackupCommands.Restore(context));
+        root.Subcommands.Add(JournalCommands.Create(context));
         var market = MarketCommands.Create(context);
         ClientCommands.AddMarketData(market, context);
         ClientCommands.AddSearch(market, context);

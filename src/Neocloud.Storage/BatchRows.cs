@@ -12,7 +12,7 @@ internal static class BatchRows
     /// <summary>The statements, by index; each takes its values in the order the <c>Write</c> method passes them.</summary>
     public static readonly IReadOnlyList<Statement> Statements =
     [
-        Statement.Insert("journal", "sequence", "recorded_ms", "organization_id", "command"),
+        Statement.Insert("journal", "sequence", "recorded_ms", "organization_id", "command", "hash"),
         Statement.Insert("pools", "id", "provider_id", "site_id", "sku", "region", "created_sequence"),
         Statement.Insert("pool_capacity", "pool_id", "start_hour", "end_hour", "gpus"),
         Statement.Insert("orders", "id", "organization_id", "side", "sku", "region", "pool_id", "gpus", "start_hour", "end_hour", "price_ticks", "tif",
@@ -21,21 +21,34 @@ internal static class BatchRows
         Statement.Insert("trades", "trade_no", "sequence", "bid_id", "ask_id", "buyer_id", "seller_id", "pool_id", "sku", "region", "gpus", "start_hour",
             "end_hour", "price_ticks", "executed_ms"),
         Statement.Insert("idempotency", "organization_id", "idempotency_key", "request_hash", "status_code", "response", "created_ms"),
-        Statement.Insert("shard_journal", "shard", "epoch", "sequence", "recorded_ms", "organization_id", "command"),
+        Statement.Insert("shard_journal", "shard", "epoch", "sequence", "recorded_ms", "organization_id", "command", "hash"),
         Statement.Insert("portfolios", "id", "organization_id", "status", "cancelled_leg", "legs", "placed_sequence", "placed_ms"),
     ];
 
-    /// <summary>Passes every row of the batch to the sink: journal first, then the read models and idempotency records.</summary>
-    public static void Write(CommitBatch batch, ISink sink)
+    /// <summary>
+    /// Passes every row of the batch to the sink: journal first, each row with its link of the hash chain computed from
+    /// <paramref name="head"/> (which ends at the batch's last row), then the read models and idempotency records.
+    /// </summary>
+    public static void Write(CommitBatch batch, ISink sink, ChainHead head)
     {
+        var hash = head.Hash;
         if (batch.Fence is { } fence)
         {
-            foreach (var j in batch.Journal) sink.Row(ShardJournal, [fence.Shard, fence.Epoch, j.Sequence, j.RecordedMs, j.OrganizationId, j.Command]);
+            foreach (var j in batch.Journal)
+            {
+                JournalChain.Next(hash, fence.Shard, j.Sequence, j.RecordedMs, j.OrganizationId, j.Command, hash);
+                sink.Row(ShardJournal, [fence.Shard, fence.Epoch, j.Sequence, j.RecordedMs, j.OrganizationId, j.Command, hash]);
+            }
         }
         else
         {
-            foreach (var j in batch.Journal) sink.Row(Journal, [j.Sequence, j.RecordedMs, j.OrganizationId, j.Command]);
+            foreach (var j in batch.Journal)
+            {
+                JournalChain.Next(hash, JournalChain.NoShard, j.Sequence, j.RecordedMs, j.OrganizationId, j.Command, hash);
+                sink.Row(Journal, [j.Sequence, j.RecordedMs, j.OrganizationId, j.Command, hash]);
+            }
         }
+        if (batch.Journal.Count > 0) head.Sequence = batch.Journal[^1].Sequence;
         foreach (var p in batch.Pools) sink.Row(Pool, [p.Id, p.ProviderId, p.SiteId, p.Sku, p.Region, p.CreatedSequence]);
         foreach (var c in batch.Capacity) sink.Row(Capacity, [c.PoolId, c.StartHour, c.EndHour, c.Gpus]);
         foreach (var o in batch.NewOrders)
@@ -67,20 +80,33 @@ internal static class BatchRows
             new(p => $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => $"{p}{i + 1}"))})");
     }
 
-    /// <summary>One bound value: a number, text, or null.</summary>
+    /// <summary>One bound value: a number, text, bytes, or null.</summary>
     public readonly struct Value
     {
-        private Value(long number, string? text, bool isNull) => (Number, Text, IsNull) = (number, text, isNull);
+        private Value(long number, string? text, byte[]? bytes, bool isNull) => (Number, Text, Bytes, IsNull) = (number, text, bytes, isNull);
 
         public long Number { get; }
         public string? Text { get; }
+
+        /// <summary>Bytes the writer reuses for the next row: bind or copy them before returning.</summary>
+        public byte[]? Bytes { get; }
         public bool IsNull { get; }
 
-        /// <summary>The value as an ADO.NET parameter value.</summary>
-        public object Boxed => IsNull ? DBNull.Value : Text ?? (object)Number;
+        /// <summary>The value as an ADO.NET parameter value (bytes copied).</summary>
+        public object Boxed => IsNull ? DBNull.Value : Text ?? Bytes?.Clone() ?? (object)Number;
 
-        public static implicit operator Value(long number) => new(number, null, false);
-        public static implicit operator Value(string? text) => new(0, text, text is null);
-        public static implicit operator Value(long? number) => new(number ?? 0, null, number is null);
+        public static implicit operator Value(long number) => new(number, null, null, false);
+        public static implicit operator Value(string? text) => new(0, text, null, text is null);
+        public static implicit operator Value(long? number) => new(number ?? 0, null, null, number is null);
+        public static implicit operator Value(byte[] bytes) => new(0, null, bytes, false);
     }
+}
+
+/// <summary>The last row of a journal's hash chain: its sequence (0 for an empty journal) and its hash (32 zero bytes then).</summary>
+internal sealed class ChainHead(long sequence, byte[] hash)
+{
+    public long Sequence { get; set; } = sequence;
+
+    /// <summary>The hash, advanced in place as a batch's rows are written.</summary>
+    public byte[] Hash { get; } = hash;
 }

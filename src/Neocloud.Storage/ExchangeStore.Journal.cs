@@ -18,9 +18,17 @@ public sealed partial class ExchangeStore
         }
         await using var connection = await _postgres.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var head = TakeChainHead(batch);
+        if (head is null && batch.Journal.Count > 0)
+        {
+            var (sql, parameters) = ChainHeadQuery(batch);
+            var stored = await connection.QueryFirstOrDefaultAsync<byte[]?>(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
+            head = ChainHeadBefore(batch, (_, _) => stored);
+        }
+        head ??= new ChainHead(0, new byte[JournalChain.HashSize]);
         try
         {
-            await PostgresBatchRows.WriteAsync(connection, transaction, batch, cancellationToken);
+            await PostgresBatchRows.WriteAsync(connection, transaction, batch, head, cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == Schema.SchemaScript.FencedState && batch.Fence is { } fence)
         {
@@ -28,6 +36,45 @@ public sealed partial class ExchangeStore
         }
         foreach (var write in batch.Writes) await connection.ExecuteAsync(write.Sql, write.Parameters, transaction);
         await transaction.CommitAsync(cancellationToken);
+        KeepChainHead(batch, head);
+    }
+
+    /// <summary>
+    /// The head of the batch's journal chain as the last commit left it, when that commit ended right before the batch's
+    /// first row; taken out of the cache, so a commit that fails leaves none and the next one reads the stored row.
+    /// </summary>
+    private ChainHead? TakeChainHead(CommitBatch batch)
+    {
+        if (batch.Journal.Count == 0) return null;
+        return _chainHeads.TryRemove(batch.Fence?.Shard ?? JournalChain.NoShard, out var head) && head.Sequence == batch.Journal[0].Sequence - 1 ? head : null;
+    }
+
+    private void KeepChainHead(CommitBatch batch, ChainHead head)
+    {
+        if (batch.Journal.Count > 0) _chainHeads[batch.Fence?.Shard ?? JournalChain.NoShard] = head;
+    }
+
+    /// <summary>The query for the hash of the stored row before the batch's first (a cluster shard's, or the journal's).</summary>
+    private static (string Sql, object Parameters) ChainHeadQuery(CommitBatch batch)
+    {
+        var sequence = batch.Journal[0].Sequence - 1;
+        return batch.Fence is { } fence
+            ? ("SELECT hash FROM shard_journal WHERE shard = @shard AND sequence = @sequence", new { shard = fence.Shard, sequence })
+            : ("SELECT hash FROM journal WHERE sequence = @sequence", new { sequence });
+    }
+
+    /// <summary>
+    /// The chain head before the batch's first row, read from the store (after a start, a kill or a failed commit): the
+    /// genesis before sequence 1, else the stored hash of the row before. Should that row be gone or its hash erased
+    /// (only a hand on the database does that), the batch chains from the genesis: the exchange keeps taking commands
+    /// and the break stays where <c>journal verify</c> reports it.
+    /// </summary>
+    internal static ChainHead ChainHeadBefore(CommitBatch batch, Func<string, object, byte[]?> read)
+    {
+        var before = batch.Journal.Count == 0 ? 0 : batch.Journal[0].Sequence - 1;
+        if (before <= 0) return new ChainHead(0, new byte[JournalChain.HashSize]);
+        var (sql, parameters) = ChainHeadQuery(batch);
+        return new ChainHead(before, read(sql, parameters) is { Length: JournalChain.HashSize } hash ? (byte[])hash.Clone() : new byte[JournalChain.HashSize]);
     }
 
     private void CommitSqlite(CommitBatch batch)
@@ -37,7 +84,7 @@ public sealed partial class ExchangeStore
             _sqliteWriter ??= SqliteBatchWriter.Open(Options.ConnectionString);
             try
             {
-                _sqliteWriter.Commit(batch);
+                KeepChainHead(batch, _sqliteWriter.Commit(batch, TakeChainHead(batch)));
             }
             catch
             {

@@ -19,12 +19,17 @@ public sealed partial class ExchangeStore : IAsyncDisposable
     private readonly NpgsqlDataSource? _postgres;
     private readonly Lock _writerLock = new();
     private SqliteBatchWriter? _sqliteWriter;
+    /// <summary>Each journal's chain head after the last commit (by shard; the one-machine journal under <see cref="JournalChain.NoShard"/>).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ChainHead> _chainHeads = new();
 
     private ExchangeStore(StoreOptions options)
     {
         Options = options;
         if (options.Provider == StoreProvider.Postgres) _postgres = NpgsqlDataSource.Create(options.ConnectionString);
     }
+
+    /// <summary>The schema version this build writes and reads (older stores are brought to it, newer ones refused).</summary>
+    public const int SchemaVersion = SchemaScript.Version;
 
     /// <summary>Where this store keeps its data.</summary>
     public StoreOptions Options { get; }
@@ -58,15 +63,17 @@ public sealed partial class ExchangeStore : IAsyncDisposable
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (options.Provider == StoreProvider.Postgres)
             await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('neocloud-schema'))", transaction: transaction);
-        await CheckVersionAsync(connection, transaction, options.Provider);
+        var stored = await CheckVersionAsync(connection, transaction, options.Provider);
         await connection.ExecuteAsync(SchemaScript.For(options.Provider), transaction: transaction);
-        foreach (var (table, column, type) in SchemaScript.AddedColumns)
+        foreach (var (table, column, added) in SchemaScript.AddedColumns)
         {
+            var type = added.Replace("{blob}", SchemaScript.BlobType(options.Provider), StringComparison.Ordinal);
             if (options.Provider == StoreProvider.Postgres)
                 await connection.ExecuteAsync($"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {type}", transaction: transaction);
             else if (await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = @column", new { column }, transaction) == 0)
                 await connection.ExecuteAsync($"ALTER TABLE {table} ADD COLUMN {column} {type}", transaction: transaction);
         }
+        if (stored < SchemaScript.ChainedVersion) await ChainExistingJournalAsync(connection, transaction, cancellationToken);
         await connection.ExecuteAsync("UPDATE schema_version SET version = @version WHERE id = 1", new { version = SchemaScript.Version }, transaction);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -75,13 +82,48 @@ public sealed partial class ExchangeStore : IAsyncDisposable
     /// Refuses a store written by a newer version (its schema may mean what this build cannot read); a store without a
     /// version is new or from before versions were kept, and is brought to this one.
     /// </summary>
-    private static async Task CheckVersionAsync(DbConnection connection, DbTransaction transaction, StoreProvider provider)
+    private static async Task<long> CheckVersionAsync(DbConnection connection, DbTransaction transaction, StoreProvider provider)
     {
         var integer = provider == StoreProvider.Postgres ? "BIGINT" : "INTEGER";
         await connection.ExecuteAsync($"CREATE TABLE IF NOT EXISTS schema_version (id {integer} PRIMARY KEY, version {integer} NOT NULL)", transaction: transaction);
         var stored = await connection.ExecuteScalarAsync<long?>("SELECT version FROM schema_version WHERE id = 1", transaction: transaction);
         if (stored > SchemaScript.Version) throw new StoreVersionException(stored.Value, SchemaScript.Version);
         if (stored is null) await connection.ExecuteAsync("INSERT INTO schema_version (id, version) VALUES (1, 0)", transaction: transaction);
+        return stored ?? 0;
+    }
+
+    /// <summary>
+    /// Chains the rows a store written before the hash chain holds, in sequence order (the one-machine journal and each
+    /// cluster shard's), so the upgraded store verifies and its next commit continues the chain. Once, at the upgrade.
+    /// </summary>
+    private static async Task ChainExistingJournalAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        const int Page = 5000;
+        var shards = (await connection.QueryAsync<string>(new CommandDefinition("SELECT DISTINCT shard FROM shard_journal", transaction: transaction,
+            cancellationToken: cancellationToken))).ToList();
+        foreach (var shard in shards.Prepend(JournalChain.NoShard))
+        {
+            var (table, where) = shard.Length == 0 ? ("journal", "") : ("shard_journal", "shard = @shard AND ");
+            var previous = new byte[JournalChain.HashSize];
+            long after = 0;
+            while (true)
+            {
+                var rows = (await connection.QueryAsync<JournalEntry>(new CommandDefinition(
+                    "SELECT sequence AS Sequence, recorded_ms AS RecordedMs, organization_id AS OrganizationId, command AS Command " +
+                    $"FROM {table} WHERE {where}sequence > @after ORDER BY sequence LIMIT {Page}",
+                    new { shard, after }, transaction, cancellationToken: cancellationToken))).ToList();
+                if (rows.Count == 0) break;
+                var hashed = new List<object>(rows.Count);
+                foreach (var row in rows)
+                {
+                    previous = JournalChain.Of(previous, shard, row);
+                    hashed.Add(new { shard, sequence = row.Sequence, hash = previous });
+                }
+                await connection.ExecuteAsync(new CommandDefinition($"UPDATE {table} SET hash = @hash WHERE {where}sequence = @sequence", hashed, transaction,
+                    cancellationToken: cancellationToken));
+                after = rows[^1].Sequence;
+            }
+        }
     }
 
     /// <summary>Opens a connection; for SQLite, with every commit flushed to disk before it returns.</summary>

@@ -12,7 +12,7 @@ internal sealed class PostgresBatchRows : BatchRows.ISink
     private PostgresBatchRows(NpgsqlBatch batch) => _batch = batch;
 
     /// <summary>Writes the batch's rows in the transaction, in one round trip.</summary>
-    public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CommitBatch batch, CancellationToken cancellationToken)
+    public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CommitBatch batch, ChainHead head, CancellationToken cancellationToken)
     {
         await using var rows = new NpgsqlBatch(connection, transaction);
         if (batch.Fence is { } fence)
@@ -22,7 +22,7 @@ internal sealed class PostgresBatchRows : BatchRows.ISink
             foreach (var value in new object[] { fence.Shard, fence.Epoch, fence.After, fence.Through }) move.Parameters.Add(new NpgsqlParameter { Value = value });
             rows.BatchCommands.Add(move);
         }
-        BatchRows.Write(batch, new PostgresBatchRows(rows));
+        BatchRows.Write(batch, new PostgresBatchRows(rows), head);
         if (rows.BatchCommands.Count > 0) await rows.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -38,15 +38,20 @@ internal sealed class SqliteBatchWriter : IDisposable, BatchRows.ISink
         }
     }
 
-    /// <summary>Writes the batch in one transaction, or nothing of it.</summary>
-    public void Commit(CommitBatch batch)
+    /// <summary>
+    /// Writes the batch in one transaction, or nothing of it, chaining its journal rows from <paramref name="head"/> (or,
+    /// when null, from the stored row before the batch's first); returns the chain's new head.
+    /// </summary>
+    public ChainHead Commit(CommitBatch batch, ChainHead? head)
     {
         using var transaction = _connection.BeginTransaction();
         if (batch.Fence is { } fence && _connection.Execute(ExchangeStore.MoveFenceSql, fence, transaction) != 1)
             throw new ShardFencedException(fence.Shard, fence.Epoch);
-        BatchRows.Write(batch, this);
+        head ??= ExchangeStore.ChainHeadBefore(batch, (sql, parameters) => _connection.QueryFirstOrDefault<byte[]?>(sql, parameters, transaction));
+        BatchRows.Write(batch, this, head);
         foreach (var write in batch.Writes) _connection.Execute(write.Sql, write.Parameters, transaction);
         transaction.Commit();
+        return head;
     }
 
     public void Dispose()
@@ -72,6 +77,7 @@ internal sealed class SqliteBatchWriter : IDisposable, BatchRows.ISink
                 var value = values[i];
                 var index = i + 1;
                 Check(value.Text is { } text ? raw.sqlite3_bind_text16(statement, index, text.AsSpan())
+                    : value.Bytes is { } bytes ? raw.sqlite3_bind_blob(statement, index, bytes)
                     : value.IsNull ? raw.sqlite3_bind_null(statement, index)
                     : raw.sqlite3_bind_int64(statement, index, value.Number));
             }

@@ -5,6 +5,7 @@ using Neocloud.Domain.Catalog;
 using Neocloud.Domain.Money;
 using Neocloud.Domain.Orders;
 using Neocloud.Domain.Time;
+using Neocloud.Exchange.Audit;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Shard;
 using Neocloud.Market.Commands;
@@ -164,6 +165,11 @@ public sealed class MarketGroupGrainTests(GrainClusterFixture fixture) : IClassF
         Assert.True(after.Epoch > claim.Epoch, $"epoch {after.Epoch} after the claim of {claim.Epoch}");
         Assert.Equal((journalBefore.Count + 1L, false), (after.Sequence, after.Fenced));
         Assert.Equal(journalBefore.Count + 1, (await JournalAsync("l40s")).Count);
+        // The new activation continued the group's hash chain from the last row the fenced one committed.
+        await using var connection = await fixture.Store.OpenConnectionAsync();
+        var verified = await JournalVerifier.VerifyAsync(connection, null, "l40s");
+        Assert.True(verified.Ok, string.Join("; ", verified.Problems));
+        Assert.Equal(journalBefore.Count + 1L, verified.LastSequence);
     }
 
     [Fact]

@@ -152,12 +152,7 @@ public sealed partial class MarketShard
     /// <summary>Applies a journal line again while recovering; a line rejected now means the journal and the engine disagree.</summary>
     private void Replay(IMatchingEngine engine, string journalLine)
     {
-        var parsed = ReplayCodec.Parse(journalLine);
-        if (parsed.Command is null) throw new InvalidOperationException($"journal line is not a command ({parsed.NotJson ?? parsed.Rejection?.Reason}): {journalLine}");
-        _events.Clear();
-        engine.Apply(parsed.Command, _events);
-        if (_events.Count > 0 && _events[0].Kind == EventKind.Rejected)
-            throw new InvalidOperationException($"journal line rejected on replay ({_events[0].Reason}): {journalLine}");
+        if (JournalReplay.Apply(engine, journalLine, _events) is { } problem) throw new InvalidOperationException($"{problem}: {journalLine}");
     }
 
     private void PruneKeys(DateTimeOffset now)

@@ -147,13 +147,34 @@ public sealed partial class MarketShard : IAsyncDisposable
             sequence = snapshot.Sequence;
         }
         var replayed = 0;
-        var journal = Group is null ? _store.ReadJournalAsync(sequence, cancellationToken) : _store.ReadShardJournalAsync(Group, sequence, cancellationToken);
-        await foreach (var entry in journal)
+        // The rows after the snapshot, from the snapshot's own row (the anchor of their hash chain): each replayed row's
+        // link is checked on the way (one SHA-256 over a few hundred bytes beside parsing its JSON). A broken link is
+        // logged, not fatal: refusing to start would make tampering a way to stop the exchange; `journal verify` audits.
+        var shard = Group ?? JournalChain.NoShard;
+        var previous = sequence == 0 ? JournalChain.Genesis.ToArray() : null;
+        var expected = new byte[JournalChain.HashSize];
+        long brokenAt = 0;
+        await using (var connection = await _store.OpenConnectionAsync(cancellationToken))
         {
-            Replay(engine, entry.Command);
-            sequence = entry.Sequence;
-            replayed++;
+            await foreach (var (entry, hash) in JournalAudit.RowsAsync(connection, null, shard, Math.Max(sequence, 1), cancellationToken: cancellationToken))
+            {
+                if (entry.Sequence == sequence)
+                {
+                    previous = hash;
+                    continue;
+                }
+                if (brokenAt == 0)
+                {
+                    if (previous is not null) JournalChain.Next(previous, shard, entry.Sequence, entry.RecordedMs, entry.OrganizationId, entry.Command, expected);
+                    if (previous is null || hash is null || entry.Sequence != sequence + 1 || !expected.AsSpan().SequenceEqual(hash)) brokenAt = entry.Sequence;
+                }
+                previous = hash;
+                Replay(engine, entry.Command);
+                sequence = entry.Sequence;
+                replayed++;
+            }
         }
+        if (brokenAt != 0) LogChainBroken(shard.Length == 0 ? "journal" : $"journal of {shard}", brokenAt);
         _engine = engine;
         Interlocked.Exchange(ref _sequence, sequence);
         _tradeNo = Group is null ? await _store.LastTradeNoAsync(cancellationToken) : await LastShardTradeNoAsync(cancellationToken);
@@ -304,6 +325,9 @@ public sealed partial class MarketShard : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "recovered the market from snapshot {Snapshot} and {Replayed} journal entries, at sequence {Sequence}")]
     private partial void LogRecovered(long snapshot, int replayed, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "the {Journal}'s hash chain breaks at sequence {Sequence} (a row edited, deleted or moved since it was written); run 'neocloud journal verify'")]
+    private partial void LogChainBroken(string journal, long sequence);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "commit of {Count} commands failed; rebuilding the engine from the store")]
     private partial void LogCommitFailed(Exception error, int count);

@@ -6,16 +6,23 @@ internal static class SchemaScript
     /// <summary>DDL that creates every table and index if missing; safe to run at every start.</summary>
     public static string For(StoreProvider provider)
     {
-        var blob = provider == StoreProvider.Postgres ? "BYTEA" : "BLOB";
+        var blob = BlobType(provider);
         var integer = provider == StoreProvider.Postgres ? "BIGINT" : "INTEGER";
         return Tables(blob, integer) + ProcurementSchema.Tables(integer) + (provider == StoreProvider.Postgres ? PostgresFence : "");
     }
 
     /// <summary>
     /// The schema this build writes, kept in <c>schema_version</c>: 1 before this table existed, 2 with market v2's
-    /// orders and portfolios, standing procurements and tokens that expire. A store of a higher version is refused at start.
+    /// orders and portfolios, standing procurements and tokens that expire, 3 with the journal's hash chain
+    /// (<see cref="JournalChain"/>). A store of a higher version is refused at start.
     /// </summary>
-    public const int Version = 2;
+    public const int Version = 3;
+
+    /// <summary>The first version whose journal rows carry their hash: a store below it has its rows chained at upgrade.</summary>
+    public const int ChainedVersion = JournalChain.FirstSchemaVersion;
+
+    /// <summary>The provider's type for bytes, as <c>{blob}</c> in <see cref="AddedColumns"/> stands for it.</summary>
+    public static string BlobType(StoreProvider provider) => provider == StoreProvider.Postgres ? "BYTEA" : "BLOB";
 
     /// <summary>
     /// Columns added to tables that existing stores created without them, as (table, column, type): added at start
@@ -27,6 +34,8 @@ internal static class SchemaScript
         ("api_tokens", "expires_ms", "BIGINT NULL"),
         ("api_tokens", "last_used_ms", "BIGINT NULL"),
         ("organizations", "rate_limit", "BIGINT NULL"),
+        ("journal", "hash", "{blob} NULL"),
+        ("shard_journal", "hash", "{blob} NULL"),
     ];
 
     /// <summary>The SQLSTATE <c>neocloud_move_fence</c> raises when the shard's epoch is no longer the caller's.</summary>
@@ -72,7 +81,8 @@ internal static class SchemaScript
                 sequence {integer} PRIMARY KEY,
                 recorded_ms {integer} NOT NULL,
                 organization_id TEXT NOT NULL,
-                command TEXT NOT NULL
+                command TEXT NOT NULL,
+                hash {blob} NULL
             );
             CREATE TABLE IF NOT EXISTS snapshots (
                 sequence {integer} PRIMARY KEY,
@@ -91,6 +101,7 @@ internal static class SchemaScript
                 recorded_ms {integer} NOT NULL,
                 organization_id TEXT NOT NULL,
                 command TEXT NOT NULL,
+                hash {blob} NULL,
                 PRIMARY KEY (shard, sequence)
             );
             CREATE TABLE IF NOT EXISTS shard_snapshots (

@@ -1,0 +1,19 @@
+using Neocloud.Market.Commands;
+using Neocloud.Market.Engine;
+using Neocloud.Market.Replay;
+
+namespace Neocloud.Exchange.Shard;
+
+/// <summary>A journal line applied again to an engine: how recovery and the journal's audit replay it.</summary>
+public static class JournalReplay
+{
+    /// <summary>Applies the line; returns null, or why the line is no command or the engine rejects it now (the journal and the engine disagree).</summary>
+    public static string? Apply(IMatchingEngine engine, string journalLine, List<MarketEvent> events)
+    {
+        var parsed = ReplayCodec.Parse(journalLine);
+        if (parsed.Command is null) return $"journal line is not a command ({parsed.NotJson ?? parsed.Rejection?.Reason})";
+        events.Clear();
+        engine.Apply(parsed.Command, events);
+        return events.Count > 0 && events[0].Kind == EventKind.Rejected ? $"journal line rejected on replay ({events[0].Reason})" : null;
+    }
+}
