@@ -55,6 +55,7 @@ public partial class OperationsTests
         // Ten commands, each in some group commit: the batch-size histogram's sum grew by exactly that many.
         Assert.Equal(10, after.Value("neocloud_commit_batch_size_sum", ("shard", "all")) - before.Value("neocloud_commit_batch_size_sum", ("shard", "all")));
         Assert.True(after.Value("neocloud_commit_duration_seconds_count", ("shard", "all")) > before.Value("neocloud_commit_duration_seconds_count", ("shard", "all")));
+        Assert.Contains(after.Samples, s => s.Name == "neocloud_queue_depth" && s.Labels.GetValueOrDefault("shard") == "all");
         Assert.Equal(0, after.Value("neocloud_queue_depth", ("shard", "all")));
         Assert.True(after.Sum("http_server_request_duration_seconds_count") > 0, "ASP.NET Core's request metrics are exported too");
     }

@@ -48,6 +48,8 @@ public sealed partial class MarketShard : IAsyncDisposable
     private readonly int _ordinal;
     private long _epoch;
     private volatile bool _fenced;
+    // The channel of a single reader cannot count its items; one interlocked add a write and one a batch can.
+    private long _queued;
 
     public MarketShard(ExchangeStore store, TimeProvider clock, ILogger<MarketShard> log, int snapshotEvery, Func<IMatchingEngine>? newEngine = null,
         string? group = null)
@@ -85,7 +87,7 @@ public sealed partial class MarketShard : IAsyncDisposable
     public string Label { get; }
 
     /// <summary>Commands and queries waiting for the loop.</summary>
-    public int QueueDepth => _queue.Reader.Count;
+    public long QueueDepth => Interlocked.Read(ref _queued);
 
     /// <summary>Recovers the engine from the store and starts the loop (in a cluster, after claiming the group's next epoch).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -118,16 +120,21 @@ public sealed partial class MarketShard : IAsyncDisposable
             item.Caller = caller.Context;
             item.SubmittedAt = DateTime.UtcNow;
         }
-        if (!_queue.Writer.TryWrite(item)) return Task.FromResult<Outcome<Committed>>(Failure.Unavailable);
-        return item.Done.Task;
+        // Counted before it is written, so the loop never takes away one that was not counted yet.
+        Interlocked.Increment(ref _queued);
+        if (_queue.Writer.TryWrite(item)) return item.Done.Task;
+        Interlocked.Decrement(ref _queued);
+        return Task.FromResult<Outcome<Committed>>(Failure.Unavailable);
     }
 
     /// <summary>Runs a read-only query on the engine, after the commands queued before it are committed.</summary>
     public Task<T> QueryAsync<T>(Func<IMatchingEngine, T> query)
     {
         var item = new QueryItem<T>(query);
-        if (!_queue.Writer.TryWrite(item)) throw new ShardStoppedException(Group);
-        return item.Done.Task;
+        Interlocked.Increment(ref _queued);
+        if (_queue.Writer.TryWrite(item)) return item.Done.Task;
+        Interlocked.Decrement(ref _queued);
+        throw new ShardStoppedException(Group);
     }
 
     /// <summary>Stops taking work, finishes what is queued, and writes a final snapshot.</summary>
@@ -186,6 +193,7 @@ public sealed partial class MarketShard : IAsyncDisposable
         {
             items.Clear();
             while (items.Count < MaxBatch && reader.TryRead(out var item)) items.Add(item);
+            Interlocked.Add(ref _queued, -items.Count);
             await ProcessAsync(items);
             if (_fenced) break;
         }
