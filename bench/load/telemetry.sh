@@ -4,16 +4,18 @@
 # while it is loaded) and --otlp to a port where nothing listens (every request is traced; the exporter's batches fail
 # to send, as with a collector down) — warms both, then alternates 10 s wrk runs of bench/load/orders.lua between them
 # for --rounds rounds and prints each figure and the on/off ratio.
-# Usage: bench/load/telemetry.sh [--rounds 4] [--seconds 10] [--connections 64] [--cli path/to/neocloud.dll]
+# --on "<serve options>" replaces what "on" adds (default: --otlp to a closed port), e.g. --on "" for metrics alone.
+# Usage: bench/load/telemetry.sh [--rounds 4] [--seconds 10] [--connections 64] [--cli path/to/neocloud.dll] [--on "…"]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-rounds=4; seconds=10; connections=64; cli=""
+rounds=4; seconds=10; connections=64; cli=""; on_options=default
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --cli) cli=$2; shift 2 ;;
+    --on) on_options=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -63,9 +65,11 @@ load() {
 }
 
 start off --no-metrics
-start on --otlp "http://127.0.0.1:$(free_port)"
+[ "$on_options" = default ] && on_options="--otlp http://127.0.0.1:$(free_port)"
+# shellcheck disable=SC2086 # the options are words
+start on $on_options
 load off 5 >/dev/null; load on 5 >/dev/null
-echo "== POST orders (durable), $connections connections, ${seconds}s a run, SQLite; off = --no-metrics, on = /metrics scraped every 1 s + --otlp (all traced)"
+echo "== POST orders (durable), $connections connections, ${seconds}s a run, SQLite; off = --no-metrics, on = /metrics scraped every 1 s + ${on_options:-nothing more}"
 total_off=0; total_on=0
 for round in $(seq "$rounds"); do
   # Alternate which goes first, so neither always runs on the warmer (or busier) machine.

@@ -40,9 +40,11 @@ public static class Operations
         var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService(ServiceName));
         if (options.Metrics)
         {
+            // Of ASP.NET Core's meters only requests (duration by route and status, active) and Kestrel's connections:
+            // the others (memory pool, authentication, authorization, rate limiting, routing) record several
+            // measurements per request, a cost on the hot path for little an operator reads.
             telemetry.WithMetrics(metrics => metrics
-                .AddMeter(ExchangeTelemetry.Name)
-                .AddAspNetCoreInstrumentation()
+                .AddMeter(ExchangeTelemetry.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
                 .AddPrometheusExporter());
         }
         if (options.OtlpEndpoint is { } endpoint)
