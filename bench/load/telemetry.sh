@@ -5,10 +5,12 @@
 # to send, as with a collector down) — warms both, then alternates 10 s wrk runs of bench/load/orders.lua between them
 # for --rounds rounds and prints each figure and the on/off ratio.
 # --on "<serve options>" replaces what "on" adds (default: --otlp to a closed port), e.g. --on "" for metrics alone.
+# --off "<serve options>" and --off-cli <neocloud.dll> do the same for "off" (e.g. --off "" --off-cli <an older build>).
 # Usage: bench/load/telemetry.sh [--rounds 4] [--seconds 10] [--connections 64] [--cli path/to/neocloud.dll] [--on "…"]
+#                                [--off "…"] [--off-cli path/to/neocloud.dll]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-rounds=4; seconds=10; connections=64; cli=""; on_options=default
+rounds=4; seconds=10; connections=64; cli=""; on_options=default; off_options=--no-metrics; off_cli=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
@@ -16,6 +18,8 @@ while [ $# -gt 0 ]; do
     --connections) connections=$2; shift 2 ;;
     --cli) cli=$2; shift 2 ;;
     --on) on_options=$2; shift 2 ;;
+    --off) off_options=$2; shift 2 ;;
+    --off-cli) off_cli=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -28,12 +32,12 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 pids=(); dirs=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "${dirs[@]}"' EXIT
 
-# start <name> <serve options…>: a server over a fresh data folder with a `bench` pool; sets url_<name> and tokens_<name>.
+# start <name> <neocloud.dll> <serve options…>: a server over a fresh data folder with a `bench` pool; sets url_<name> and tokens_<name>.
 start() {
-  local name=$1; shift
+  local name=$1 binary=$2; shift 2
   local data; data=$(mktemp -d); dirs+=("$data")
   local url="http://127.0.0.1:$(free_port)"
-  dotnet "$cli" serve --urls "$url" --data "$data" --rate-limit 10000000 "$@" > "$data/serve.log" 2>&1 &
+  dotnet "$binary" serve --urls "$url" --data "$data" --rate-limit 10000000 "$@" > "$data/serve.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 300); do grep -q "listening" "$data/serve.log" && break; sleep 0.2; done
   local admin; admin=$(cat "$data/admin.token")
@@ -64,12 +68,13 @@ load() {
   if [ -n "$scraper" ]; then kill "$scraper" 2>/dev/null || true; wait "$scraper" 2>/dev/null || true; fi
 }
 
-start off --no-metrics
+# shellcheck disable=SC2086 # the options are words
+start off "${off_cli:-$cli}" $off_options
 [ "$on_options" = default ] && on_options="--otlp http://127.0.0.1:$(free_port)"
 # shellcheck disable=SC2086 # the options are words
-start on $on_options
+start on "$cli" $on_options
 load off 5 >/dev/null; load on 5 >/dev/null
-echo "== POST orders (durable), $connections connections, ${seconds}s a run, SQLite; off = --no-metrics, on = /metrics scraped every 1 s + ${on_options:-nothing more}"
+echo "== POST orders (durable), $connections connections, ${seconds}s a run, SQLite; off = ${off_cli:+$off_cli }${off_options:-nothing}, on = /metrics scraped every 1 s + ${on_options:-nothing more}"
 total_off=0; total_on=0
 for round in $(seq "$rounds"); do
   # Alternate which goes first, so neither always runs on the warmer (or busier) machine.
