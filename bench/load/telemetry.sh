@@ -37,6 +37,7 @@ start() {
   local name=$1 binary=$2; shift 2
   local data; data=$(mktemp -d); dirs+=("$data")
   local url="http://127.0.0.1:$(free_port)"
+  : > "$data/serve.log"
   dotnet "$binary" serve --urls "$url" --data "$data" --rate-limit 10000000 "$@" > "$data/serve.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 300); do grep -q "listening" "$data/serve.log" && break; sleep 0.2; done

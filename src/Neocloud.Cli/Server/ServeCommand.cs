@@ -20,11 +20,12 @@ public static class ServeCommand
         var nodeAddress = new Option<string>("--node-address") { Description = "Cluster: the IP address the other nodes reach this node at.", DefaultValueFactory = _ => "127.0.0.1" };
         var noMetrics = new Option<bool>("--no-metrics") { Description = "Do not serve /metrics (by default it is served, anonymous, on the --urls addresses)." };
         var otlp = new Option<string?>("--otlp") { Description = "Export traces (HTTP request → shard → commit) over OTLP to this endpoint, e.g. http://127.0.0.1:4317 (gRPC) or http://…:4318/v1/traces (HTTP)." };
+        var otlpSample = new Option<double>("--otlp-sample") { Description = "The share of requests --otlp traces (0 to 1; a caller's sampled trace is always followed).", DefaultValueFactory = _ => 0.1 };
         var logFormat = new Option<string>("--log-format") { Description = "Console logs as text or json (one object a line).", DefaultValueFactory = _ => "text" };
         logFormat.AcceptOnlyFromAmong("text", "json");
         var command = new Command("serve", "Run the exchange: REST API at /api/v1, OpenAPI at /openapi/v1.json, docs at /docs.")
         {
-            urls, data, db, demo, rate, snapshotEvery, cluster, siloPort, gatewayPort, nodeAddress, noMetrics, otlp, logFormat,
+            urls, data, db, demo, rate, snapshotEvery, cluster, siloPort, gatewayPort, nodeAddress, noMetrics, otlp, otlpSample, logFormat,
         };
         command.SetAction(async (parsed, ct) =>
         {
@@ -45,6 +46,7 @@ public static class ServeCommand
                     : throw new UsageException($"--node-address: '{parsed.GetValue(nodeAddress)}' is not an IP address"),
                 Metrics = !parsed.GetValue(noMetrics),
                 OtlpEndpoint = parsed.GetValue(otlp) is { } endpoint ? OtlpEndpoint(endpoint) : null,
+                TraceSampleRatio = parsed.GetValue(otlpSample) is >= 0 and <= 1 and var ratio ? ratio : throw new UsageException($"--otlp-sample: must be from 0 to 1, got {parsed.GetValue(otlpSample)}"),
                 LogFormat = parsed.GetValue(logFormat) == "json" ? LogFormat.Json : LogFormat.Text,
             };
             if (options.Cluster && options.PostgresConnectionString is null) throw new UsageException("--cluster: needs --db, the PostgreSQL database every node shares");

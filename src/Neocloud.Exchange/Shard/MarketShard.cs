@@ -114,9 +114,10 @@ public sealed partial class MarketShard : IAsyncDisposable
     public Task<Outcome<Committed>> SubmitAsync(ShardRequest request, Idempotency<Committed>? idempotency = null)
     {
         var item = new CommandItem(request, idempotency);
-        if (ExchangeTelemetry.Source.HasListeners() && Activity.Current is { } caller)
+        if (ExchangeTelemetry.Source.HasListeners() && Activity.Current is { Recorded: true } caller)
         {
-            // Only when someone listens: the caller's span becomes the command span's parent, from this moment on.
+            // Only when someone listens and the caller's trace was sampled: the caller's span becomes the command
+            // span's parent, from this moment on.
             item.Caller = caller.Context;
             item.SubmittedAt = DateTime.UtcNow;
         }

@@ -50,6 +50,8 @@ public static class Operations
         if (options.OtlpEndpoint is { } endpoint)
         {
             telemetry.WithTracing(tracing => tracing
+                // A share of the requests, and every request whose caller sent a sampled trace (traceparent flag 01).
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)))
                 .AddSource(ExchangeTelemetry.Name)
                 .AddAspNetCoreInstrumentation(http => http.Filter = context => !IsOperational(context.Request.Path))
                 .AddOtlpExporter(otlp =>

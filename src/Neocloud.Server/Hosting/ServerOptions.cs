@@ -47,6 +47,9 @@ public sealed record ServerOptions
     /// <summary>An OTLP (gRPC) endpoint to export traces to, e.g. <c>http://127.0.0.1:4317</c>; null: no traces are made.</summary>
     public Uri? OtlpEndpoint { get; init; }
 
+    /// <summary>The share of requests traced when <see cref="OtlpEndpoint"/> is set (a caller's sampled trace is always followed).</summary>
+    public double TraceSampleRatio { get; init; } = 0.1;
+
     /// <summary>How the console logs are written: plain text, or one JSON object a line.</summary>
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
 
