@@ -107,6 +107,13 @@ public sealed partial class ExchangeStore
         await foreach (var row in rows.WithCancellation(cancellationToken)) yield return row;
     }
 
+    /// <summary>Runs a trivial query: true when the store answers it (a readiness probe).</summary>
+    public async Task<bool> PingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken)) == 1;
+    }
+
     /// <summary>The last journal sequence, or 0 for an empty journal.</summary>
     public async Task<long> LastSequenceAsync(CancellationToken cancellationToken = default)
     {

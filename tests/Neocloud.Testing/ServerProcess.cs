@@ -27,7 +27,7 @@ public sealed class ServerProcess : IDisposable
     /// <summary>True once the process ended (killed, or ended itself).</summary>
     public bool HasExited => _process.HasExited;
 
-    /// <summary>What it printed on standard output and error since it listened.</summary>
+    /// <summary>What it printed on standard output (from the start) and standard error (since it listened).</summary>
     public IReadOnlyCollection<string> Output => _output;
 
     /// <summary>Starts <c>neocloud serve</c> on a free port over <paramref name="dataDirectory"/> and waits until it listens.</summary>
@@ -45,16 +45,19 @@ public sealed class ServerProcess : IDisposable
             start.ArgumentList.Add(argument);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start neocloud serve");
         string? token = null;
+        var before = new List<string>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         while (true)
         {
             var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
                 ?? throw new InvalidOperationException($"neocloud serve exited: {await process.StandardError.ReadToEndAsync(timeout.Token)}");
+            before.Add(line);
             if (line.StartsWith("admin token", StringComparison.Ordinal)) token = line[(line.LastIndexOf(' ') + 1)..];
             if (line.StartsWith("Neocloud Exchange listening", StringComparison.Ordinal)) break;
         }
         // Keep draining the pipes so the server never blocks on a full buffer, and keep what they say.
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"), token);
+        foreach (var line in before) server._output.Enqueue(line);
         _ = server.DrainAsync(process.StandardOutput);
         _ = server.DrainAsync(process.StandardError);
         return server;

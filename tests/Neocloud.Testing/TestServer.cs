@@ -55,6 +55,8 @@ public sealed class TestServer : IAsyncDisposable
         string? token = adminToken;
         var app = await ExchangeServer.BuildAsync(options, line => token ??= line[(line.LastIndexOf(' ') + 1)..]);
         await app.StartAsync();
+        // Listening is not ready: wait until the market is recovered, as every test expects (unless it holds recovery).
+        if (options.HoldRecovery is null) await app.Services.GetRequiredService<ExchangeReadiness>().Recovered;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestServer(app, data, new Uri(address), token ?? throw new InvalidOperationException("no admin token announced"), options);
     }

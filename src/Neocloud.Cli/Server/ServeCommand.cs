@@ -18,9 +18,14 @@ public static class ServeCommand
         var siloPort = new Option<int>("--silo-port") { Description = "Cluster: the port this node's silo talks to the others on.", DefaultValueFactory = _ => 11111 };
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Cluster: the port of this node's Orleans gateway.", DefaultValueFactory = _ => 30000 };
         var nodeAddress = new Option<string>("--node-address") { Description = "Cluster: the IP address the other nodes reach this node at.", DefaultValueFactory = _ => "127.0.0.1" };
+        var noMetrics = new Option<bool>("--no-metrics") { Description = "Do not serve /metrics (by default it is served, anonymous, on the --urls addresses)." };
+        var otlp = new Option<string?>("--otlp") { Description = "Export traces (HTTP request → shard → commit) over OTLP to this endpoint, e.g. http://127.0.0.1:4317 (gRPC) or http://…:4318/v1/traces (HTTP)." };
+        var otlpSample = new Option<double>("--otlp-sample") { Description = "The share of requests --otlp traces (0 to 1; a caller's sampled trace is always followed).", DefaultValueFactory = _ => 0.1 };
+        var logFormat = new Option<string>("--log-format") { Description = "Console logs as text or json (one object a line).", DefaultValueFactory = _ => "text" };
+        logFormat.AcceptOnlyFromAmong("text", "json");
         var command = new Command("serve", "Run the exchange: REST API at /api/v1, OpenAPI at /openapi/v1.json, docs at /docs.")
         {
-            urls, data, db, demo, rate, snapshotEvery, cluster, siloPort, gatewayPort, nodeAddress,
+            urls, data, db, demo, rate, snapshotEvery, cluster, siloPort, gatewayPort, nodeAddress, noMetrics, otlp, otlpSample, logFormat,
         };
         command.SetAction(async (parsed, ct) =>
         {
@@ -39,6 +44,10 @@ public static class ServeCommand
                 NodeAddress = System.Net.IPAddress.TryParse(parsed.GetValue(nodeAddress), out var address)
                     ? address.ToString()
                     : throw new UsageException($"--node-address: '{parsed.GetValue(nodeAddress)}' is not an IP address"),
+                Metrics = !parsed.GetValue(noMetrics),
+                OtlpEndpoint = parsed.GetValue(otlp) is { } endpoint ? OtlpEndpoint(endpoint) : null,
+                TraceSampleRatio = parsed.GetValue(otlpSample) is >= 0 and <= 1 and var ratio ? ratio : throw new UsageException($"--otlp-sample: must be from 0 to 1, got {parsed.GetValue(otlpSample)}"),
+                LogFormat = parsed.GetValue(logFormat) == "json" ? LogFormat.Json : LogFormat.Text,
             };
             if (options.Cluster && options.PostgresConnectionString is null) throw new UsageException("--cluster: needs --db, the PostgreSQL database every node shares");
             WebApplication app;
@@ -59,6 +68,17 @@ public static class ServeCommand
                 await app.DisposeAsync();
                 throw new UsageException(reason);
             }
+            // It listens now (/healthz answers, /readyz says 503) while the market recovers; "listening" is said once it is ready.
+            try
+            {
+                await app.Services.GetRequiredService<ExchangeReadiness>().Recovered.WaitAsync(ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await app.DisposeAsync();
+                if (StartupFailure.Describe(e, options, listening: false) is { } reason) throw new UsageException(reason);
+                throw;
+            }
             var store = options.PostgresConnectionString is null ? Path.Combine(options.DataDirectory, "exchange.db")
                 : options.Cluster ? $"PostgreSQL, cluster node: silo port {options.SiloPort}, gateway port {options.GatewayPort}" : "PostgreSQL";
             context.Output.WriteLine($"Neocloud Exchange listening on {string.Join(", ", app.Urls)} (store: {store}{(options.Demo ? ", demo traders on" : "")})");
@@ -69,6 +89,11 @@ public static class ServeCommand
         });
         return command;
     }
+
+    private static Uri OtlpEndpoint(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new UsageException($"--otlp: '{text}' is not an http(s) URL (e.g. http://127.0.0.1:4317)");
 
     private static int Port(int port, string option) =>
         port is > 0 and <= 65535 ? port : throw new UsageException($"{option}: must be a port from 1 to 65535, got {port}");

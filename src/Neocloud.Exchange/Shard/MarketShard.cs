@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Neocloud.Exchange.Outcomes;
@@ -47,6 +48,8 @@ public sealed partial class MarketShard : IAsyncDisposable
     private readonly int _ordinal;
     private long _epoch;
     private volatile bool _fenced;
+    // The channel of a single reader cannot count its items; one interlocked add a write and one a batch can.
+    private long _queued;
 
     public MarketShard(ExchangeStore store, TimeProvider clock, ILogger<MarketShard> log, int snapshotEvery, Func<IMatchingEngine>? newEngine = null,
         string? group = null)
@@ -59,6 +62,7 @@ public sealed partial class MarketShard : IAsyncDisposable
         _log = log;
         _snapshotEvery = snapshotEvery;
         _engine = _newEngine();
+        Label = ExchangeTelemetry.ShardLabel(group);
     }
 
     /// <summary>Raised on the loop after a batch that changed the market is committed (for live dashboards; keep handlers short).</summary>
@@ -79,6 +83,12 @@ public sealed partial class MarketShard : IAsyncDisposable
     /// <summary>True once a newer activation took the group: this shard writes nothing more.</summary>
     public bool IsFenced => _fenced;
 
+    /// <summary>The shard label of this shard's metrics: its market group, or <c>all</c>.</summary>
+    public string Label { get; }
+
+    /// <summary>Commands and queries waiting for the loop.</summary>
+    public long QueueDepth => Interlocked.Read(ref _queued);
+
     /// <summary>Recovers the engine from the store and starts the loop (in a cluster, after claiming the group's next epoch).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -93,6 +103,7 @@ public sealed partial class MarketShard : IAsyncDisposable
         if (claimed is { } last && last != _sequence)
             throw new InvalidOperationException($"shard {Group}: the fence row says sequence {last}, the journal ends at {_sequence}");
         _loop = Task.Run(RunAsync, CancellationToken.None);
+        ExchangeTelemetry.Track(this);
     }
 
     /// <summary>
@@ -103,21 +114,34 @@ public sealed partial class MarketShard : IAsyncDisposable
     public Task<Outcome<Committed>> SubmitAsync(ShardRequest request, Idempotency<Committed>? idempotency = null)
     {
         var item = new CommandItem(request, idempotency);
-        if (!_queue.Writer.TryWrite(item)) return Task.FromResult<Outcome<Committed>>(Failure.Unavailable);
-        return item.Done.Task;
+        if (ExchangeTelemetry.Source.HasListeners() && Activity.Current is { Recorded: true } caller)
+        {
+            // Only when someone listens and the caller's trace was sampled: the caller's span becomes the command
+            // span's parent, from this moment on.
+            item.Caller = caller.Context;
+            item.SubmittedAt = DateTime.UtcNow;
+        }
+        // Counted before it is written, so the loop never takes away one that was not counted yet.
+        Interlocked.Increment(ref _queued);
+        if (_queue.Writer.TryWrite(item)) return item.Done.Task;
+        Interlocked.Decrement(ref _queued);
+        return Task.FromResult<Outcome<Committed>>(Failure.Unavailable);
     }
 
     /// <summary>Runs a read-only query on the engine, after the commands queued before it are committed.</summary>
     public Task<T> QueryAsync<T>(Func<IMatchingEngine, T> query)
     {
         var item = new QueryItem<T>(query);
-        if (!_queue.Writer.TryWrite(item)) throw new ShardStoppedException(Group);
-        return item.Done.Task;
+        Interlocked.Increment(ref _queued);
+        if (_queue.Writer.TryWrite(item)) return item.Done.Task;
+        Interlocked.Decrement(ref _queued);
+        throw new ShardStoppedException(Group);
     }
 
     /// <summary>Stops taking work, finishes what is queued, and writes a final snapshot.</summary>
     public async ValueTask DisposeAsync()
     {
+        ExchangeTelemetry.Forget(this);
         _queue.Writer.TryComplete();
         if (_loop is not null) await _loop;
         await _snapshot;
@@ -191,10 +215,12 @@ public sealed partial class MarketShard : IAsyncDisposable
         {
             items.Clear();
             while (items.Count < MaxBatch && reader.TryRead(out var item)) items.Add(item);
+            Interlocked.Add(ref _queued, -items.Count);
             await ProcessAsync(items);
             if (_fenced) break;
         }
         if (!_fenced) return;
+        ExchangeTelemetry.Forget(this);
         // Fenced: what is still queued was never applied; it gets the same retryable answer.
         while (reader.TryRead(out var left))
         {
@@ -217,6 +243,8 @@ public sealed partial class MarketShard : IAsyncDisposable
         }
 
         if (Group is not null) _batch.Fence = new ShardFence(Group, _epoch, sequenceBefore, _sequence);
+        var commitSpan = ExchangeTelemetry.Source.HasListeners() ? StartSpans(answers) : null;
+        var commitStarted = Stopwatch.GetTimestamp();
         try
         {
             await _store.CommitAsync(_batch);
@@ -227,7 +255,8 @@ public sealed partial class MarketShard : IAsyncDisposable
             LogFenced(e.Shard, e.Epoch, answers.Count);
             _fenced = true;
             _queue.Writer.TryComplete();
-            foreach (var (item, _) in answers) item.Done.TrySetResult(Failure.Unavailable);
+            EndCommitSpan(commitSpan, failed: true);
+            foreach (var (item, _) in answers) Answer(item, Failure.Unavailable);
             foreach (var item in items)
             {
                 if (item is QueryItemBase query) query.Stop(Group);
@@ -238,7 +267,8 @@ public sealed partial class MarketShard : IAsyncDisposable
         {
             // The engine applied what the store did not keep: answer 503 and rebuild the engine from the store.
             LogCommitFailed(e, answers.Count);
-            foreach (var (item, _) in answers) item.Done.TrySetResult(Failure.Unavailable);
+            EndCommitSpan(commitSpan, failed: true);
+            foreach (var (item, _) in answers) Answer(item, Failure.Unavailable);
             ForgetKeys(answers);
             Interlocked.Exchange(ref _sequence, sequenceBefore);
             _tradeNo = tradeNoBefore;
@@ -247,7 +277,14 @@ public sealed partial class MarketShard : IAsyncDisposable
             return;
         }
 
-        foreach (var (item, outcome) in answers) item.Done.TrySetResult(outcome);
+        if (answers.Count > 0)
+        {
+            var shard = new KeyValuePair<string, object?>("shard", Label);
+            ExchangeTelemetry.CommitDuration.Record(Stopwatch.GetElapsedTime(commitStarted).TotalSeconds, shard);
+            ExchangeTelemetry.CommitBatchSize.Record(answers.Count, shard);
+        }
+        EndCommitSpan(commitSpan, failed: false);
+        foreach (var (item, outcome) in answers) Answer(item, outcome);
         RunQueries(items);
         if (_batch.Journal.Count > 0) MarketChanged?.Invoke();
         _sinceSnapshot += _batch.Journal.Count;
@@ -269,9 +306,11 @@ public sealed partial class MarketShard : IAsyncDisposable
     {
         try
         {
+            var started = Stopwatch.GetTimestamp();
             using var state = new MemoryStream();
             capture().WriteTo(state);
             await SaveAsync(new SnapshotRecord(sequence, _clock.GetUtcNow().ToUnixTimeMilliseconds(), state.ToArray()), CancellationToken.None);
+            RecordSnapshot(started);
         }
         catch (Exception e) when (e is System.Data.Common.DbException or IOException or InvalidOperationException)
         {
@@ -290,11 +329,16 @@ public sealed partial class MarketShard : IAsyncDisposable
 
     private async Task SnapshotAsync(CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         using var state = new MemoryStream();
         _engine.Export().WriteTo(state);
         await SaveAsync(new SnapshotRecord(_sequence, _clock.GetUtcNow().ToUnixTimeMilliseconds(), state.ToArray()), cancellationToken);
         _sinceSnapshot = 0;
+        RecordSnapshot(started);
     }
+
+    private void RecordSnapshot(long started) =>
+        ExchangeTelemetry.SnapshotDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("shard", Label));
 
     private Task SaveAsync(SnapshotRecord snapshot, CancellationToken cancellationToken) =>
         Group is null ? _store.SaveSnapshotAsync(snapshot, cancellationToken) : _store.SaveShardSnapshotAsync(Group, snapshot, cancellationToken);
@@ -345,6 +389,15 @@ public sealed partial class MarketShard : IAsyncDisposable
         public ShardRequest Request { get; } = request;
         public Idempotency<Committed>? Idempotency { get; } = idempotency;
         public TaskCompletionSource<Outcome<Committed>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The span of the caller that submitted it, when traced.</summary>
+        public ActivityContext? Caller { get; set; }
+
+        /// <summary>When it was submitted, when traced.</summary>
+        public DateTime SubmittedAt { get; set; }
+
+        /// <summary>Its <see cref="ExchangeTelemetry.CommandSpan"/>, from submission to answer, when traced and sampled.</summary>
+        public Activity? Span { get; set; }
     }
 
     private abstract class QueryItemBase : WorkItem

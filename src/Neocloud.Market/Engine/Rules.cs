@@ -90,6 +90,34 @@ public static class Rules
     /// <summary>Why an order id cannot be used ('#' separates a portfolio's id from its legs' indexes), or null.</summary>
     public static string? OrderId(string kind, string id) => id.Contains('#') ? $"{kind} {id}: order ids may not contain '#'" : null;
 
+    /// <summary>
+    /// The buckets a rejection reason falls in, for counting rejections by a label of bounded cardinality (the reasons
+    /// themselves name ids, hours and pools): <c>duplicate_id</c>, <c>unknown_pool</c>, <c>not_provider</c>,
+    /// <c>over_capacity</c>, <c>not_cancellable</c>, <c>nothing_to_release</c>, <c>invalid_fields</c> (GPUs, window,
+    /// price, id, capacity segments, alternatives, legs, market groups) and <c>other</c>.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ReasonBuckets =
+        ["duplicate_id", "unknown_pool", "not_provider", "over_capacity", "not_cancellable", "nothing_to_release", "invalid_fields", "other"];
+
+    /// <summary>The bucket of <see cref="ReasonBuckets"/> a rejection reason of this table falls in.</summary>
+    public static string Bucket(string reason)
+    {
+        // Checked in this order because an id may itself contain any of these words; the fixed words come after it.
+        if (reason.EndsWith(" is already used", StringComparison.Ordinal)) return "duplicate_id";
+        if (reason.Contains(": unknown pool ", StringComparison.Ordinal)) return "unknown_pool";
+        if (reason.Contains("'s provider (", StringComparison.Ordinal)) return "not_provider";
+        if (reason.Contains("'s capacity at hour ", StringComparison.Ordinal)) return "over_capacity";
+        if (reason.EndsWith(": not a resting bid or an open ask", StringComparison.Ordinal)) return "not_cancellable";
+        if (reason.Contains(": no reservation with that id holds GPUs", StringComparison.Ordinal)) return "nothing_to_release";
+        if (reason.Contains(" must be ", StringComparison.Ordinal) || reason.Contains(" is longer than ", StringComparison.Ordinal)
+            || reason.Contains("capacity segment", StringComparison.Ordinal) || reason.Contains(" may not contain ", StringComparison.Ordinal)
+            || reason.Contains(" alternatives, need ", StringComparison.Ordinal) || reason.Contains(" legs, need ", StringComparison.Ordinal)
+            || reason.Contains(" is named twice", StringComparison.Ordinal) || reason.Contains("market group", StringComparison.Ordinal)
+            || reason.Contains("which is not one of the bid's SKUs", StringComparison.Ordinal))
+            return "invalid_fields";
+        return "other";
+    }
+
     /// <summary>The most alternatives a bid may name.</summary>
     public const int MaxAlternatives = 4;
 

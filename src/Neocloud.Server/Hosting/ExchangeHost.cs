@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Neocloud.Exchange.Offtake;
 using Neocloud.Exchange.Seed;
 using Neocloud.Exchange.Shard;
@@ -5,26 +6,69 @@ using Neocloud.Storage;
 
 namespace Neocloud.Server.Hosting;
 
-/// <summary>Starts the market shard with the web host (recovering it from the store, seeding a new market and the Microsoft–IREN offtake) and stops it last.</summary>
+/// <summary>
+/// Recovers the market shard (from the store; seeding a new market and the Microsoft–IREN offtake) in the background
+/// while the web host already listens, opens the readiness gate when done, and stops the shard last. A recovery that
+/// fails stops the host; <see cref="ExchangeReadiness.Recovered"/> carries the error.
+/// </summary>
 /// <remarks>In a cluster there is no local shard (the market groups' grains hold them); the first node to find the market new seeds it, under a database lock.</remarks>
-public sealed class ExchangeHost(IServiceProvider services, IMarket market, ExchangeStore store, OfftakeDesk desk, TimeProvider clock) : IHostedService
+public sealed partial class ExchangeHost(IServiceProvider services, IMarket market, ExchangeStore store, OfftakeDesk desk, TimeProvider clock,
+    ServerOptions options, ExchangeReadiness readiness, IHostApplicationLifetime lifetime, ILogger<ExchangeHost> log) : IHostedService
 {
     private readonly MarketShard? _shard = market is LocalMarket ? services.GetRequiredService<MarketShard>() : null;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _recovery = Task.CompletedTask;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_shard is not null)
+        _recovery = Task.Run(RecoverAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task RecoverAsync()
+    {
+        var token = _stopping.Token;
+        try
         {
-            await _shard.StartAsync(cancellationToken);
-            await FirstStart.SeedIfNewAsync(market, store, desk, clock, cancellationToken);
-            return;
+            if (options.HoldRecovery is { } hold) await hold.WaitAsync(token);
+            var started = Stopwatch.GetTimestamp();
+            if (_shard is not null)
+            {
+                await _shard.StartAsync(token);
+                await FirstStart.SeedIfNewAsync(market, store, desk, clock, token);
+            }
+            else
+            {
+                await using var seeding = await store.LockAsync("seed", token);
+                await FirstStart.SeedIfNewAsync(market, store, desk, clock, token);
+            }
+            LogReady(_shard?.Sequence, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            readiness.Succeed();
         }
-        await using var seeding = await store.LockAsync("seed", cancellationToken);
-        await FirstStart.SeedIfNewAsync(market, store, desk, clock, cancellationToken);
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            readiness.Cancel();
+        }
+        catch (Exception e)
+        {
+            // Anything at all: the exchange cannot take requests without its market, so the host stops and says why.
+            LogRecoveryFailed(e);
+            readiness.Fail(e);
+            lifetime.StopApplication();
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopping.CancelAsync();
+        await _recovery;
         if (_shard is not null) await _shard.DisposeAsync();
+        _stopping.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "the exchange is ready: market recovered at journal sequence {Sequence} in {Milliseconds} ms")]
+    private partial void LogReady(long? sequence, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "the exchange could not recover its market; stopping")]
+    private partial void LogRecoveryFailed(Exception error);
 }

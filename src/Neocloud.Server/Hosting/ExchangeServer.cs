@@ -76,6 +76,7 @@ public static class ExchangeServer
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // Keys live beside the data, readable by the server's user only; the warning about unencrypted keys is noise here.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        builder.AddOperations(options);
 
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddDashboard();
@@ -176,6 +177,7 @@ public static class ExchangeServer
             await ApiResponse.Problem(response.StatusCode, title, $"{status.HttpContext.Request.Method} {status.HttpContext.Request.Path} answered {response.StatusCode}")
                 .ToResult().ExecuteAsync(status.HttpContext);
         });
+        app.UseReadinessGate();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -183,7 +185,7 @@ public static class ExchangeServer
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/docs", docs => docs.WithTitle("Neocloud Exchange API")).AllowAnonymous();
-        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous().ExcludeFromDescription();
+        app.MapOperations(options);
 
         var api = app.MapGroup("/api/v1").WithPostPrelude();
         api.MapGet("/me", (HttpContext context) => ApiResponse.Of(200, new

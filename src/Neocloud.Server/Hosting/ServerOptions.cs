@@ -41,8 +41,36 @@ public sealed record ServerOptions
     /// <summary>The address other nodes reach this node's silo at (cluster only).</summary>
     public string NodeAddress { get; init; } = "127.0.0.1";
 
+    /// <summary>Serve <c>/metrics</c> (Prometheus text format, anonymous on the bound addresses); false turns metrics off.</summary>
+    public bool Metrics { get; init; } = true;
+
+    /// <summary>An OTLP (gRPC) endpoint to export traces to, e.g. <c>http://127.0.0.1:4317</c>; null: no traces are made.</summary>
+    public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary>The share of requests traced when <see cref="OtlpEndpoint"/> is set (a caller's sampled trace is always followed).</summary>
+    public double TraceSampleRatio { get; init; } = 0.1;
+
+    /// <summary>How the console logs are written: plain text, or one JSON object a line.</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
+
+    /// <summary>
+    /// A test seam: the exchange does not begin recovering the market until this completes, so a test can see the
+    /// readiness gate closed (<c>/readyz</c> 503) for as long as it likes. Null (always, outside tests): no wait.
+    /// </summary>
+    public Task? HoldRecovery { get; init; }
+
     /// <summary>The store these options select.</summary>
     public StoreOptions Store => PostgresConnectionString is { } postgres
         ? StoreOptions.Postgres(postgres)
         : StoreOptions.SqliteFile(Path.Combine(DataDirectory, "exchange.db"));
+}
+
+/// <summary>How <c>neocloud serve</c> writes its console logs.</summary>
+public enum LogFormat
+{
+    /// <summary>ASP.NET Core's plain console format.</summary>
+    Text,
+
+    /// <summary>One JSON object a line (timestamp, level, category, message, state), for a log shipper.</summary>
+    Json,
 }

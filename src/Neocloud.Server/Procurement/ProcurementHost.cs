@@ -1,6 +1,7 @@
 using Neocloud.Domain.Time;
 using Neocloud.Exchange.Procurement;
 using Neocloud.Exchange.Shard;
+using Neocloud.Server.Hosting;
 
 namespace Neocloud.Server.Procurement;
 
@@ -10,7 +11,8 @@ namespace Neocloud.Server.Procurement;
 /// (an ask that may fill a miss). Every node of a cluster runs one; the runner's numbered bids keep them from buying a
 /// block twice.
 /// </summary>
-public sealed partial class ProcurementHost(ProcurementRunner runner, IMarket market, TimeProvider clock, ILogger<ProcurementHost> log) : BackgroundService
+public sealed partial class ProcurementHost(ProcurementRunner runner, IMarket market, TimeProvider clock, ExchangeReadiness readiness, ILogger<ProcurementHost> log)
+    : BackgroundService
 {
     /// <summary>The longest wait between two top-ups.</summary>
     public static readonly TimeSpan Tick = TimeSpan.FromSeconds(2);
@@ -20,6 +22,15 @@ public sealed partial class ProcurementHost(ProcurementRunner runner, IMarket ma
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Nothing to top up before the market is recovered; if it never is, the host is stopping anyway.
+        try
+        {
+            await readiness.Recovered.WaitAsync(stoppingToken);
+        }
+        catch (Exception) when (!readiness.IsRecovered)
+        {
+            return;
+        }
         market.Changed += runner.Wake;
         try
         {
