@@ -7,21 +7,8 @@ using Neocloud.Testing;
 namespace Neocloud.Storage.Tests;
 
 /// <summary>What every store must do, run against a real SQLite file and a real PostgreSQL server.</summary>
-public abstract class ExchangeStoreContract : IAsyncLifetime
+public abstract class ExchangeStoreContract : StoreContractBase
 {
-    private ExchangeStore? _store;
-
-    protected ExchangeStore Store => _store ?? throw new InvalidOperationException("not initialized");
-
-    protected abstract StoreOptions CreateOptions();
-
-    public async Task InitializeAsync() => _store = await ExchangeStore.OpenAsync(CreateOptions());
-
-    public async Task DisposeAsync()
-    {
-        if (_store is not null) await _store.DisposeAsync();
-    }
-
     [Fact]
     public async Task Opening_twice_keeps_the_schema_and_the_data()
     {

@@ -8,21 +8,8 @@ namespace Neocloud.Storage.Tests;
 /// The journal's hash chain on a real SQLite file and a real PostgreSQL server: every commit chains its rows, across
 /// batches and reopened stores, and a row edited, deleted or moved with plain SQL is named by its sequence.
 /// </summary>
-public abstract class JournalChainContract : IAsyncLifetime
+public abstract class JournalChainContract : StoreContractBase
 {
-    private ExchangeStore? _store;
-
-    protected ExchangeStore Store => _store ?? throw new InvalidOperationException("not initialized");
-
-    protected abstract StoreOptions CreateOptions();
-
-    public async Task InitializeAsync() => _store = await ExchangeStore.OpenAsync(CreateOptions());
-
-    public async Task DisposeAsync()
-    {
-        if (_store is not null) await _store.DisposeAsync();
-    }
-
     [Fact]
     public async Task Every_commit_chains_its_rows_across_batches_and_a_reopened_store()
     {
