@@ -1,0 +1,18 @@
+namespace Neocloud.Storage.Tests;
+
+/// <summary>A fresh store for each test, on whatever <see cref="CreateOptions"/> names (a real SQLite file or a real PostgreSQL database).</summary>
+public abstract class StoreContractBase : IAsyncLifetime
+{
+    private ExchangeStore? _store;
+
+    protected ExchangeStore Store => _store ?? throw new InvalidOperationException("not initialized");
+
+    protected abstract StoreOptions CreateOptions();
+
+    public async Task InitializeAsync() => _store = await ExchangeStore.OpenAsync(CreateOptions());
+
+    public async Task DisposeAsync()
+    {
+        if (_store is not null) await _store.DisposeAsync();
+    }
+}
