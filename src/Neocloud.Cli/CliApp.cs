@@ -27,6 +27,15 @@ public static class CliApp
         var context = new CliContext(output, error, input, interactive, configPath);
         var root = BuildRoot(context);
         var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && args.Length > 0)
+        {
+            // A command line that does not parse is a mistake the user can fix: one line naming what is wrong, exit 2
+            // (System.CommandLine's own answer is the help page and exit 1).
+            var command = string.Join(' ', parsed.CommandResult.Command.Name == root.Name ? ["neocloud"] : ["neocloud", .. CommandPath(parsed.CommandResult)]);
+            var messages = parsed.Errors.Select(e => System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s+", " ").Trim().TrimEnd('.'));
+            error.WriteLine($"error: {string.Join("; ", messages)} (see '{command} --help')");
+            return UsageError;
+        }
         try
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
@@ -36,6 +45,13 @@ public static class CliApp
             error.WriteLine($"error: {e.Message}");
             return UsageError;
         }
+    }
+
+    private static IEnumerable<string> CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new Stack<string>();
+        for (var at = result; at.Parent is System.CommandLine.Parsing.CommandResult parent; at = parent) names.Push(at.Command.Name);
+        return names;
     }
 
     private static RootCommand BuildRoot(CliContext context)

@@ -37,6 +37,18 @@ public sealed class StartupErrorTests : IDisposable
         AssertOneLine(run, "error: --urls: ", "already in use");
     }
 
+    [Theory]
+    [InlineData("--otlp-sample", "1.5", "error: --otlp-sample: ", "from 0 to 1")]
+    [InlineData("--otlp", "collector:4317", "error: --otlp: ", "not an http(s) URL")]
+    [InlineData("--log-format", "yaml", "error: Argument 'yaml' not recognized", "Must be one of: 'text' 'json' (see 'neocloud serve --help')")]
+    public async Task A_bad_operations_option_is_one_line_naming_it(string option, string value, string start, string contains)
+    {
+        var run = await ServerProcess.RunToEndAsync("serve", "--urls", $"http://127.0.0.1:{ServerProcess.FreePort()}", "--data", _data.Path, option, value);
+
+        AssertOneLine(run, start, contains);
+        Assert.False(File.Exists(_data.File("exchange.db")), "nothing is written when an option is wrong");
+    }
+
     [Fact]
     public async Task A_data_directory_that_is_a_file_is_one_line_naming_data()
     {
