@@ -113,14 +113,25 @@ public sealed partial class ExchangeStore : IAsyncDisposable
                     $"FROM {table} WHERE {where}sequence > @after ORDER BY sequence LIMIT {Page}",
                     new { shard, after }, transaction, cancellationToken: cancellationToken))).ToList();
                 if (rows.Count == 0) break;
-                var hashed = new List<object>(rows.Count);
-                foreach (var row in rows)
+                var sequences = new long[rows.Count];
+                var hashes = new byte[rows.Count][];
+                for (var i = 0; i < rows.Count; i++)
                 {
-                    previous = JournalChain.Of(previous, shard, row);
-                    hashed.Add(new { shard, sequence = row.Sequence, hash = previous });
+                    previous = JournalChain.Of(previous, shard, rows[i]);
+                    (sequences[i], hashes[i]) = (rows[i].Sequence, previous);
                 }
-                await connection.ExecuteAsync(new CommandDefinition($"UPDATE {table} SET hash = @hash WHERE {where}sequence = @sequence", hashed, transaction,
-                    cancellationToken: cancellationToken));
+                // PostgreSQL: the page in one statement (one round trip, not one a row); SQLite is in-process, a statement a row.
+                if (connection is NpgsqlConnection)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        $"UPDATE {table} AS j SET hash = v.hash FROM unnest(@sequences, @hashes) AS v(sequence, hash) WHERE {(shard.Length == 0 ? "" : "j.shard = @shard AND ")}j.sequence = v.sequence",
+                        new { shard, sequences, hashes }, transaction, cancellationToken: cancellationToken));
+                }
+                else
+                {
+                    await connection.ExecuteAsync(new CommandDefinition($"UPDATE {table} SET hash = @hash WHERE {where}sequence = @sequence",
+                        sequences.Select((sequence, i) => new { shard, sequence, hash = hashes[i] }), transaction, cancellationToken: cancellationToken));
+                }
                 after = rows[^1].Sequence;
             }
         }

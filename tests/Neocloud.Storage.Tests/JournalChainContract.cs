@@ -107,6 +107,7 @@ public abstract class JournalChainContract : StoreContractBase
     {
         await CommitAsync(Store, 1, 4);
         await CommitAsync(Store, 1, 2, shard: "hopper");
+        await CommitAsync(Store, 1, 3, shard: "instinct");
         // What version 2 left: no hash column, schema 2.
         await ExecuteAsync("ALTER TABLE journal DROP COLUMN hash");
         await ExecuteAsync("ALTER TABLE shard_journal DROP COLUMN hash");
@@ -122,8 +123,10 @@ public abstract class JournalChainContract : StoreContractBase
         Assert.Equal(3L, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
         var journal = await JournalAudit.WalkAsync(connection, null, JournalChain.NoShard);
         var shard = await JournalAudit.WalkAsync(connection, null, "hopper");
+        var other = await JournalAudit.WalkAsync(connection, null, "instinct");
         Assert.Equal((6L, 0), (journal.Rows, journal.Problems.Count));
         Assert.Equal((3L, 0), (shard.Rows, shard.Problems.Count));
+        Assert.Equal((3L, 0), (other.Rows, other.Problems.Count));
     }
 
     [Fact]
