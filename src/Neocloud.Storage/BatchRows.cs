@@ -7,7 +7,7 @@ namespace Neocloud.Storage;
 /// </summary>
 internal static class BatchRows
 {
-    private const int Journal = 0, Pool = 1, Capacity = 2, Order = 3, OrderUpdate = 4, Trade = 5, Idempotency = 6, ShardJournal = 7, Portfolio = 8;
+    private const int Journal = 0, Pool = 1, Capacity = 2, Order = 3, OrderUpdate = 4, Trade = 5, Idempotency = 6, ShardJournal = 7, Portfolio = 8, EventCounter = 9, Event = 10;
 
     /// <summary>The statements, by index; each takes its values in the order the <c>Write</c> method passes them.</summary>
     public static readonly IReadOnlyList<Statement> Statements =
@@ -23,6 +23,8 @@ internal static class BatchRows
         Statement.Insert("idempotency", "organization_id", "idempotency_key", "request_hash", "status_code", "response", "created_ms"),
         Statement.Insert("shard_journal", "shard", "epoch", "sequence", "recorded_ms", "organization_id", "command", "hash"),
         Statement.Insert("portfolios", "id", "organization_id", "status", "cancelled_leg", "legs", "placed_sequence", "placed_ms"),
+        new(EventRows.CounterSql),
+        new(EventRows.InsertSql),
     ];
 
     /// <summary>
@@ -64,6 +66,25 @@ internal static class BatchRows
         }
         foreach (var f in batch.Portfolios) sink.Row(Portfolio, [f.Id, f.OrganizationId, f.Status, f.CancelledLeg, f.Legs, f.PlacedSequence, f.PlacedMs]);
         foreach (var i in batch.Idempotency) sink.Row(Idempotency, [i.OrganizationId, i.IdempotencyKey, i.RequestHash, i.StatusCode, i.Response, i.CreatedMs]);
+        WriteEvents(batch.Events, sink);
+    }
+
+    /// <summary>
+    /// The events, an organization at a time in the order of their ids (so two commits lock counter rows in the same
+    /// order and never deadlock): the organization's counter moved by its count, then each event numbered back from it.
+    /// </summary>
+    private static void WriteEvents(List<EventRecord> events, ISink sink)
+    {
+        if (events.Count == 0) return;
+        foreach (var (organization, indexes) in EventRows.ByOrganization(events))
+        {
+            sink.Row(EventCounter, [organization, (long)indexes.Count]);
+            for (var i = 0; i < indexes.Count; i++)
+            {
+                var e = events[indexes[i]];
+                sink.Row(Event, [e.OrganizationId, (long)(indexes.Count - 1 - i), e.Id, e.Type, e.AtMs, e.Data]);
+            }
+        }
     }
 
     /// <summary>What takes the rows: a store's writer.</summary>

@@ -14,6 +14,7 @@ public sealed partial class ExchangeStore
         if (_postgres is null)
         {
             CommitSqlite(batch);
+            Published(batch.Events);
             return;
         }
         await using var connection = await _postgres.OpenConnectionAsync(cancellationToken);
@@ -37,6 +38,7 @@ public sealed partial class ExchangeStore
         foreach (var write in batch.Writes) await connection.ExecuteAsync(write.Sql, write.Parameters, transaction);
         await transaction.CommitAsync(cancellationToken);
         KeepChainHead(batch, head);
+        Published(batch.Events);
     }
 
     /// <summary>

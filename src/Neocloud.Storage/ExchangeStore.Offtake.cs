@@ -12,17 +12,18 @@ public sealed partial class ExchangeStore
         "terminated_month AS TerminatedMonth, created_ms AS CreatedMs, terms AS Terms";
 
     /// <summary>Stores a new RFQ with the request's idempotency record, in one transaction.</summary>
-    public Task InsertRfqAsync(RfqRecord rfq, IdempotencyRecord? idempotency, CancellationToken cancellationToken = default) =>
+    public Task InsertRfqAsync(RfqRecord rfq, IdempotencyRecord? idempotency, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken = default) =>
         InsertWithKeyAsync("INSERT INTO rfqs (id, buyer_id, status, closes_ms, created_ms, terms) VALUES (@Id, @BuyerId, @Status, @ClosesMs, @CreatedMs, @Terms)",
-            new { rfq.Id, rfq.BuyerId, Status = rfq.Status.Text(), rfq.ClosesMs, rfq.CreatedMs, rfq.Terms }, idempotency, cancellationToken);
+            new { rfq.Id, rfq.BuyerId, Status = rfq.Status.Text(), rfq.ClosesMs, rfq.CreatedMs, rfq.Terms }, idempotency, events, cancellationToken);
 
     /// <summary>Stores a new offer with the request's idempotency record, in one transaction.</summary>
-    public Task InsertOfferAsync(OfferRecord offer, IdempotencyRecord? idempotency, CancellationToken cancellationToken = default) =>
+    public Task InsertOfferAsync(OfferRecord offer, IdempotencyRecord? idempotency, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken = default) =>
         InsertWithKeyAsync("INSERT INTO offers (id, rfq_id, seller_id, status, created_ms, terms) VALUES (@Id, @RfqId, @SellerId, @Status, @CreatedMs, @Terms)",
-            new { offer.Id, offer.RfqId, offer.SellerId, Status = offer.Status.Text(), offer.CreatedMs, offer.Terms }, idempotency, cancellationToken);
+            new { offer.Id, offer.RfqId, offer.SellerId, Status = offer.Status.Text(), offer.CreatedMs, offer.Terms }, idempotency, events, cancellationToken);
 
     /// <summary>Stores an SLA report with the request's idempotency record; false when the month was already reported.</summary>
-    public async Task<bool> TryInsertSlaAsync(SlaRecord report, IdempotencyRecord? idempotency, CancellationToken cancellationToken = default)
+    public async Task<bool> TryInsertSlaAsync(SlaRecord report, IdempotencyRecord? idempotency, IReadOnlyList<EventRecord> events,
+        CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -31,7 +32,9 @@ public sealed partial class ExchangeStore
             "ON CONFLICT (contract_id, month) DO NOTHING", report, transaction);
         if (inserted == 0) return false;
         if (idempotency is not null) await InsertIdempotencyAsync(connection, transaction, [idempotency]);
+        await AppendEventsAsync(connection, transaction, events);
         await transaction.CommitAsync(cancellationToken);
+        Published(events);
         return true;
     }
 
@@ -101,13 +104,16 @@ public sealed partial class ExchangeStore
             "UPDATE rfqs SET status = 'withdrawn' WHERE id = @id AND buyer_id = @buyerId AND status = 'open'", new { id, buyerId }, cancellationToken: cancellationToken)) == 1;
     }
 
-    private async Task InsertWithKeyAsync(string sql, object row, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
+    private async Task InsertWithKeyAsync(string sql, object row, IdempotencyRecord? idempotency, IReadOnlyList<EventRecord> events,
+        CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(sql, row, transaction);
         if (idempotency is not null) await InsertIdempotencyAsync(connection, transaction, [idempotency]);
+        await AppendEventsAsync(connection, transaction, events);
         await transaction.CommitAsync(cancellationToken);
+        Published(events);
     }
 
     /// <summary>An offer as read: its status as the stored text, which Dapper cannot parse ("not-awarded" is no member name).</summary>

@@ -24,7 +24,7 @@ public sealed partial class ExchangeStore
             "VALUES (@Id, @OrganizationId, @Sku, @Region, @Gpus, @HorizonHours, @BlockHours, @MaxPriceTicks, @Status, @NextBid, @CreatedMs, @StoppedMs, @Alternatives)",
             new { procurement.Id, procurement.OrganizationId, procurement.Sku, procurement.Region, procurement.Gpus, procurement.HorizonHours, procurement.BlockHours,
                 procurement.MaxPriceTicks, Status = procurement.Status.Text(), procurement.NextBid, procurement.CreatedMs, procurement.StoppedMs, procurement.Alternatives },
-            idempotency, cancellationToken);
+            idempotency, [], cancellationToken);
 
     public async Task<ProcurementRecord?> GetProcurementAsync(string id, CancellationToken cancellationToken = default) =>
         await SingleAsync<ProcurementRecord>($"SELECT {ProcurementColumns} FROM procurements WHERE id = @id", new { id }, cancellationToken);

@@ -23,6 +23,14 @@ internal sealed class PostgresBatchRows : BatchRows.ISink
             rows.BatchCommands.Add(move);
         }
         BatchRows.Write(batch, new PostgresBatchRows(rows), head);
+        if (batch.Events.Count > 0)
+        {
+            // Delivered to the listening nodes when (and only if) the transaction commits.
+            var notify = new NpgsqlBatchCommand("SELECT pg_notify($1, $2)");
+            notify.Parameters.Add(new NpgsqlParameter { Value = ExchangeStore.EventChannel });
+            notify.Parameters.Add(new NpgsqlParameter { Value = ExchangeStore.NotifyPayload(batch.Events) });
+            rows.BatchCommands.Add(notify);
+        }
         if (rows.BatchCommands.Count > 0) await rows.ExecuteNonQueryAsync(cancellationToken);
     }
 

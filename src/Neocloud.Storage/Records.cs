@@ -94,6 +94,9 @@ public sealed class CommitBatch
     /// <summary>Portfolio orders placed.</summary>
     public List<PortfolioRecord> Portfolios { get; } = [];
 
+    /// <summary>The events the batch's commands cause, each for one organization, in the order they happened.</summary>
+    public List<EventRecord> Events { get; } = [];
+
     /// <summary>
     /// For a cluster shard: the fence the commit must pass (this activation still owns the shard and the journal ends
     /// where it thinks), and the journal rows go to the shard's journal. Null on one machine.
@@ -101,7 +104,7 @@ public sealed class CommitBatch
     public ShardFence? Fence { get; set; }
 
     /// <summary>True when there is nothing to write.</summary>
-    public bool IsEmpty => Journal.Count == 0 && Idempotency.Count == 0 && Writes.Count == 0 && Portfolios.Count == 0;
+    public bool IsEmpty => Journal.Count == 0 && Idempotency.Count == 0 && Writes.Count == 0 && Portfolios.Count == 0 && Events.Count == 0;
 
     /// <summary>Empties the batch for reuse.</summary>
     public void Clear()
@@ -115,6 +118,7 @@ public sealed class CommitBatch
         Idempotency.Clear();
         Writes.Clear();
         Portfolios.Clear();
+        Events.Clear();
         Fence = null;
     }
 }

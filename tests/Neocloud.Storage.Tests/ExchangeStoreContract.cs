@@ -141,9 +141,9 @@ public abstract class ExchangeStoreContract : StoreContractBase
         await Store.CommitAsync(batch);
 
         var rfqs = new[] { RfqStatus.Open, RfqStatus.Awarded, RfqStatus.Withdrawn }.Select(s => new RfqRecord($"rfq-{s}", "msft", s, 100, 1, "{}")).ToList();
-        foreach (var rfq in rfqs) await Store.InsertRfqAsync(rfq, idempotency: null);
+        foreach (var rfq in rfqs) await Store.InsertRfqAsync(rfq, idempotency: null, events: []);
         var offers = Enum.GetValues<OfferStatus>().Select(s => new OfferRecord($"off-{s}", "rfq-Open", "iren", s, 2, "{}")).ToList();
-        foreach (var offer in offers) await Store.InsertOfferAsync(offer, idempotency: null);
+        foreach (var offer in offers) await Store.InsertOfferAsync(offer, idempotency: null, events: []);
         var contracts = Enum.GetValues<ContractStatus>()
             .Select(s => new OfftakeRecord($"otc-{s}", null, null, "msft", "iren", "GB300", "us-tx", s, null, 3, "{}")).ToList();
         var writes = new CommitBatch();

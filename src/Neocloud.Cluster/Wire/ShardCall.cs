@@ -21,6 +21,10 @@ public sealed record ShardCall(
     [property: Id(4)] IReadOnlyList<WireWrite> Writes,
     [property: Id(5)] WireKey? Key)
 {
+    /// <summary>A transaction's events (none for a single command: the shard makes those itself).</summary>
+    [Id(6)]
+    public IReadOnlyList<WireEvent> Events { get; init; } = [];
+
     /// <summary>The call for <paramref name="request"/>.</summary>
     public static ShardCall Of(ShardRequest request, Exchange.Outcomes.IdempotencyKey? key)
     {
@@ -29,7 +33,7 @@ public sealed record ShardCall(
         {
             MarketRequest one => new ShardCall(one.OrganizationId, false, [ReplayCodec.Format(one.Command)], one.SiteId, [], wireKey),
             TransactionRequest many => new ShardCall(many.OrganizationId, true, many.Steps.Select(ReplayCodec.Format).ToList(), null,
-                many.Writes.Select(WireWrite.Of).ToList(), wireKey),
+                many.Writes.Select(WireWrite.Of).ToList(), wireKey) { Events = many.Events.Select(WireEvent.Of).ToList() },
             _ => throw new ArgumentException($"unknown request {request.GetType().Name}", nameof(request)),
         };
     }
@@ -39,12 +43,22 @@ public sealed record ShardCall(
     {
         var commands = Commands.Select(Parse).ToList();
         return IsTransaction
-            ? new TransactionRequest(OrganizationId, commands, Writes.Select(w => w.ToStoreWrite()).ToList())
+            ? new TransactionRequest(OrganizationId, commands, Writes.Select(w => w.ToStoreWrite()).ToList()) { Events = Events.Select(e => e.ToRecord()).ToList() }
             : new MarketRequest(OrganizationId, commands[0], SiteId);
     }
 
     private static MarketCommand Parse(string line) =>
         ReplayCodec.Parse(line).Command ?? throw new ArgumentException($"not a command: {line}", nameof(line));
+}
+
+/// <summary>An outbox event on the wire.</summary>
+[GenerateSerializer, Immutable, Alias("neocloud.wire-event")]
+public sealed record WireEvent([property: Id(0)] string OrganizationId, [property: Id(1)] string Id, [property: Id(2)] string Type,
+    [property: Id(3)] long AtMs, [property: Id(4)] string Data)
+{
+    public static WireEvent Of(EventRecord e) => new(e.OrganizationId, e.Id, e.Type, e.AtMs, e.Data);
+
+    public EventRecord ToRecord() => new(OrganizationId, Id, Type, AtMs, Data);
 }
 
 /// <summary>An idempotency key on the wire.</summary>

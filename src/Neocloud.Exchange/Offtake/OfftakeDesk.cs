@@ -8,6 +8,7 @@ using Neocloud.Offtake;
 using Neocloud.Offtake.Contracts;
 using Neocloud.Offtake.Offers;
 using Neocloud.Offtake.Rfqs;
+using Neocloud.Exchange.Events;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Shard;
 using Neocloud.Market.Commands;
@@ -32,7 +33,7 @@ public sealed class OfftakeDesk(ExchangeStore store, IMarket exchange, TimeProvi
         var now = clock.GetUtcNow();
         var record = new RfqRecord(NewId("rfq"), buyer, RfqStatus.Open, terms.ClosesAt.ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds(), OfftakeJson.Write(terms));
         var view = RfqView.Of(record, now, 0);
-        await store.InsertRfqAsync(record, key?.Record(view, now.ToUnixTimeMilliseconds()), ct);
+        await store.InsertRfqAsync(record, key?.Record(view, now.ToUnixTimeMilliseconds()), [ExchangeEvent.Of(buyer, EventTypes.RfqOpened, record.CreatedMs, view)], ct);
         return view;
     }
 
@@ -79,7 +80,8 @@ public sealed class OfftakeDesk(ExchangeStore store, IMarket exchange, TimeProvi
 
         var record = new OfferRecord(NewId("off"), rfqId, seller, OfferStatus.Submitted, now.ToUnixTimeMilliseconds(), OfftakeJson.Write(offer));
         var view = OfferView.Of(record);
-        await store.InsertOfferAsync(record, key?.Record(view, now.ToUnixTimeMilliseconds()), ct);
+        var received = ExchangeEvent.Of(rfq.BuyerId, EventTypes.RfqOfferReceived, record.CreatedMs, new RfqOffers(rfqId, (await store.OffersAsync(rfqId, null, ct)).Count + 1));
+        await store.InsertOfferAsync(record, key?.Record(view, now.ToUnixTimeMilliseconds()), [received], ct);
         return view;
     }
 
@@ -149,8 +151,16 @@ public sealed class OfftakeDesk(ExchangeStore store, IMarket exchange, TimeProvi
             return Failure.Invalid("awards", $"{awarded} GPUs awarded, the RFQ asked for {terms.Gpus}; award shares of offers");
 
         var losers = offers.Keys.Where(id => awards.All(a => a.Offer != id)).ToList();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var events = new List<EventRecord> { ExchangeEvent.Of(buyer, EventTypes.RfqAwarded, nowMs, new RfqAward(rfqId, contracts.Select(c => c.Record.Id).ToList())) };
+        for (var i = 0; i < contracts.Count; i++)
+        {
+            var record = contracts[i].Record;
+            events.Add(ExchangeEvent.Of(record.SellerId, EventTypes.OfferAwarded, nowMs, new OfferOutcome(rfqId, awards[i].Offer, record.Id, awards[i].Share)));
+        }
+        foreach (var loser in losers) events.Add(ExchangeEvent.Of(offers[loser].SellerId, EventTypes.OfferLost, nowMs, new OfferOutcome(rfqId, loser, null, null)));
         var transaction = new TransactionRequest(buyer, contracts.SelectMany(c => Reservations(c.Record, c.Terms)).ToList(),
-            ExchangeStore.AwardWrites(rfqId, contracts.Select(c => c.Record).ToList(), losers).ToList());
+            ExchangeStore.AwardWrites(rfqId, contracts.Select(c => c.Record).ToList(), losers).ToList()) { Events = events };
         Outcome<IReadOnlyList<OfftakeView>> Awarded(Outcome<Committed> committed) => committed.Failure is { Kind: FailureKind.Rejected } refused
             ? Failure.Conflict("Capacity no longer available", $"nothing was awarded: {refused.Detail}")
             : committed.Map<IReadOnlyList<OfftakeView>>(_ => contracts.Select(c => new OfftakeState(c.Record, c.Terms, ContractHistory.Empty).View(ThisMonth)).ToList());
@@ -200,11 +210,15 @@ public sealed class OfftakeDesk(ExchangeStore store, IMarket exchange, TimeProvi
         var from = month > t.Start ? month : t.Start;
         var resale = new PoolCommand(OfftakeState.TrancheId(id, tranche), state.Record.BuyerId, pool?.Region ?? state.Record.Region, state.Record.Sku,
             [new Segment(from.FirstHour.Value, t.End.FirstHour.Value, t.Gpus)]);
-        var write = ExchangeStore.DeliveryWrite(new DeliveryRecord(id, tranche, month.ToString(), clock.GetUtcNow().ToUnixTimeMilliseconds()));
+        var nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var write = ExchangeStore.DeliveryWrite(new DeliveryRecord(id, tranche, month.ToString(), nowMs));
+        var delivered = ExchangeEvent.ForEach([state.Record.BuyerId, seller], EventTypes.TrancheDelivered, nowMs,
+            new TrancheEvent(id, tranche, t.Gpus, t.Start, month, Math.Max(0, month.MonthsSince(t.Start)), resale.PoolId)).ToList();
         Outcome<OfftakeView> Delivered(Outcome<Committed> committed) => committed.Failure is { Kind: FailureKind.Rejected } refused
             ? Failure.Conflict("Not delivered", refused.Detail)
             : committed.Map(_ => (state with { History = state.History with { Deliveries = [.. state.History.Deliveries, new Delivery(tranche, month)] } }).View(ThisMonth));
-        return Delivered(await exchange.SubmitAsync(new TransactionRequest(seller, [resale], [write], state.Record.Sku), key?.Before<Committed>(Delivered)));
+        return Delivered(await exchange.SubmitAsync(new TransactionRequest(seller, [resale], [write], state.Record.Sku) { Events = delivered },
+            key?.Before<Committed>(Delivered)));
     }
 
     /// <summary>The seller reports a month's availability; the credit follows the contract's table.</summary>
@@ -217,8 +231,11 @@ public sealed class OfftakeDesk(ExchangeStore store, IMarket exchange, TimeProvi
             return Failure.Invalid("month", $"no GPUs of contract {id} were in service in {month}");
         var view = Sla(state.Terms, state.History, new SlaReport(month, availability));
         var nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var credited = view.CreditUsd > 0
+            ? ExchangeEvent.ForEach([state.Record.BuyerId, seller], EventTypes.SlaCredit, nowMs, new SlaCreditEvent(id, view)).ToList()
+            : [];
         var stored = await store.TryInsertSlaAsync(new SlaRecord(id, month.ToString(), availability.ToString(CultureInfo.InvariantCulture), nowMs),
-            key?.Record(view, nowMs), ct);
+            key?.Record(view, nowMs), credited, ct);
         return stored ? view : Failure.Conflict("Already reported", $"availability for {month} was already reported");
     }
 
@@ -244,8 +261,10 @@ public sealed class OfftakeDesk(ExchangeStore store, IMarket exchange, TimeProvi
         Outcome<OfftakeView> Terminated(Outcome<Committed> committed) => committed.Failure is { Kind: FailureKind.Rejected } refused
             ? Failure.Conflict("Not terminated", refused.Detail)
             : committed.Map(_ => terminated.View(now) with { Status = ContractStatus.Terminated });
-        return Terminated(await exchange.SubmitAsync(new TransactionRequest(buyer, releases, [ExchangeStore.TerminationWrite(id, now.ToString())], state.Record.Sku),
-            key?.Before<Committed>(Terminated)));
+        var events = ExchangeEvent.ForEach([buyer, state.Record.SellerId], EventTypes.ContractTerminated, clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            new ContractTermination(id, now, cancelled.Select(t => t.Number).ToList())).ToList();
+        return Terminated(await exchange.SubmitAsync(new TransactionRequest(buyer, releases, [ExchangeStore.TerminationWrite(id, now.ToString())], state.Record.Sku)
+            { Events = events }, key?.Before<Committed>(Terminated)));
     }
 
     private static SlaView Sla(ContractTerms terms, ContractHistory history, SlaReport report)

@@ -1,4 +1,5 @@
 using Neocloud.Domain.Orders;
+using Neocloud.Exchange.Events;
 using Neocloud.Exchange.Orders;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Market.Commands;
@@ -56,6 +57,7 @@ public sealed partial class MarketShard
             if (step is ReserveCommand reserve) reserved.Add(reserve);
         }
         _batch.Writes.AddRange(transaction.Writes);
+        _batch.Events.AddRange(transaction.Events);
         return last;
     }
 
@@ -64,7 +66,11 @@ public sealed partial class MarketShard
     {
         _events.Clear();
         _engine.Apply(command, _events);
-        if (_events.Count > 0 && _events[0].Kind == EventKind.Rejected) return Failure.MarketRejected(_events[0].Reason!);
+        if (_events.Count > 0 && _events[0].Kind == EventKind.Rejected)
+        {
+            RejectionEvent(request, command, _events[0].Reason!, nowMs);
+            return Failure.MarketRejected(_events[0].Reason!);
+        }
 
         var sequence = Interlocked.Increment(ref _sequence);
         var readSequence = ReadSequence(sequence);
@@ -91,6 +97,7 @@ public sealed partial class MarketShard
                 _batch.NewOrders.Add(order);
                 foreach (var trade in trades)
                     _batch.OrderUpdates.Add(new OrderUpdate(trade.AskId, _engine.IsOpen(trade.AskId) ? OrderStatus.Open : OrderStatus.Filled, trade.GpuHours, nowMs));
+                OrderEvents(order, trades, nowMs);
                 return new Committed(order, trades, null);
             }
             case AskCommand ask:
@@ -101,6 +108,7 @@ public sealed partial class MarketShard
                     ask.Window.End.Value, ask.Price.Ticks, null, Rested() ? OrderStatus.Open : OrderStatus.Filled, trades.Sum(t => t.GpuHours), readSequence, nowMs, nowMs);
                 _batch.NewOrders.Add(order);
                 foreach (var trade in trades) _batch.OrderUpdates.Add(new OrderUpdate(trade.BidId, OrderStatus.Filled, trade.GpuHours, nowMs));
+                OrderEvents(order, trades, nowMs);
                 return new Committed(order, trades, null);
             }
             case PortfolioCommand portfolio:
@@ -113,10 +121,12 @@ public sealed partial class MarketShard
                 _batch.Portfolios.Add(record);
                 foreach (var trade in trades)
                     _batch.OrderUpdates.Add(new OrderUpdate(trade.AskId, _engine.IsOpen(trade.AskId) ? OrderStatus.Open : OrderStatus.Filled, trade.GpuHours, nowMs));
+                PortfolioEvents(record, trades, nowMs);
                 return new Committed(null, trades, null) { Portfolio = record };
             }
             case CancelCommand cancel:
                 _batch.OrderUpdates.Add(new OrderUpdate(cancel.OrderId, OrderStatus.Cancelled, 0, nowMs));
+                _batch.Events.Add(ExchangeEvent.Of(request.OrganizationId, EventTypes.OrderCancelled, nowMs, new OrderClosed(cancel.OrderId, "cancelled by its owner")));
                 return Committed.Nothing;
             case ReserveCommand or ReleaseCommand:
                 return Committed.Nothing;

@@ -19,4 +19,8 @@ public sealed record MarketRequest(string OrganizationId, MarketCommand Command,
 /// group); null lets the router take it from the first step that names a pool.
 /// </summary>
 public sealed record TransactionRequest(string OrganizationId, IReadOnlyList<MarketCommand> Steps, IReadOnlyList<StoreWrite> Writes, string? Sku = null)
-    : ShardRequest(OrganizationId);
+    : ShardRequest(OrganizationId)
+{
+    /// <summary>The events the transaction causes, committed with it (and only if it is accepted).</summary>
+    public IReadOnlyList<EventRecord> Events { get; init; } = [];
+}

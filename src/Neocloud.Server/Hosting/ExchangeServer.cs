@@ -8,6 +8,7 @@ using Neocloud.Dashboard;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Demo;
+using Neocloud.Exchange.Events;
 using Neocloud.Exchange.MarketData;
 using Neocloud.Exchange.Offtake;
 using Neocloud.Exchange.Orders;
@@ -18,6 +19,7 @@ using Neocloud.Server.Admin;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Catalog;
 using Neocloud.Server.Deals;
+using Neocloud.Server.Events;
 using Neocloud.Server.Http;
 using Neocloud.Server.MarketData;
 using Neocloud.Server.Offtake;
@@ -107,6 +109,9 @@ public static class ExchangeServer
         builder.Services.AddSingleton<ProcurementRunner>();
         builder.Services.AddSingleton<ProcurementDesk>();
         builder.Services.AddHostedService<ProcurementHost>();
+        builder.Services.AddSingleton<EventFeed>();
+        builder.Services.AddSingleton<TimedEvents>();
+        builder.Services.AddHostedService<EventsHost>();
         if (options.Demo)
         {
             builder.Services.AddSingleton<DemoTraders>();
@@ -203,6 +208,7 @@ public static class ExchangeServer
         api.MapPlanningApi();
         api.MapProcurementsApi();
         api.MapAdminApi();
+        api.MapEventsApi();
         api.MapGet("/cluster", async (ITopology topology, CancellationToken ct) => ApiResponse.Of(200, await topology.DescribeAsync(ct)).ToResult())
             .RequireAuthorization(Scopes.Admin).WithTags("Admin").WithName("GetCluster")
             .WithSummary("The nodes, and which node hosts each market group's shard now (its epoch and journal sequence)")

@@ -53,6 +53,9 @@ public sealed record ServerOptions
     /// <summary>How the console logs are written: plain text, or one JSON object a line.</summary>
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
 
+    /// <summary>How often the events time causes (RFQs closing, tranches late, invoices due) are looked for.</summary>
+    public TimeSpan EventSweepInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// A test seam: the exchange does not begin recovering the market until this completes, so a test can see the
     /// readiness gate closed (<c>/readyz</c> 503) for as long as it likes. Null (always, outside tests): no wait.

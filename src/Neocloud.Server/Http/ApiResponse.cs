@@ -10,14 +10,7 @@ namespace Neocloud.Server.Http;
 public sealed record ApiResponse(int Status, string Json)
 {
     /// <summary>The JSON conventions of the API: camelCase, enums as strings.</summary>
-    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        Converters =
-        {
-            new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower),
-            new Neocloud.Offtake.OfftakeJson.CalendarMonthConverter(),
-        },
-    };
+    public static readonly JsonSerializerOptions JsonOptions = Neocloud.Exchange.Events.ApiJson.Options;
 
     /// <summary>A success response with <paramref name="body"/> serialized.</summary>
     public static ApiResponse Of<T>(int status, T body) => new(status, JsonSerializer.Serialize(body, JsonOptions));

@@ -1,0 +1,57 @@
+using Neocloud.Domain.Offtake;
+using Neocloud.Domain.Time;
+using Neocloud.Exchange.Offtake;
+using Neocloud.Offtake.Contracts;
+using Neocloud.Storage;
+
+namespace Neocloud.Exchange.Events;
+
+/// <summary>
+/// The events that time causes rather than a command: an RFQ reaching its closing time, a tranche becoming late, a
+/// month ending and its invoice falling due. Each is published once, under a mark written in the same transaction
+/// (<c>rfq-closed:…</c>, <c>tranche-late:…</c>, <c>invoice:…</c>), so every node of a cluster may run the sweep: the
+/// second to find an event due finds its mark taken and publishes nothing.
+/// </summary>
+public sealed class TimedEvents(ExchangeStore store, TimeProvider clock)
+{
+    /// <summary>Publishes what has come due since the last sweep; returns how many events it wrote.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var written = 0;
+        foreach (var rfq in await store.ClosedRfqsUnmarkedAsync(nowMs, cancellationToken))
+        {
+            var offers = (await store.OffersAsync(rfq.Id, null, cancellationToken)).Count;
+            var closed = ExchangeEvent.Of(rfq.BuyerId, EventTypes.RfqClosed, rfq.ClosesMs, new RfqOffers(rfq.Id, offers));
+            if (await store.PublishAsync([closed], $"rfq-closed:{rfq.Id}", cancellationToken)) written++;
+        }
+
+        var month = CalendarMonth.Of(now);
+        foreach (var record in await store.OfftakesForAsync(null, cancellationToken))
+        {
+            if (record.Status != ContractStatus.Active) continue;
+            var state = await OfftakeState.LoadAsync(store, record, cancellationToken);
+            var due = new List<(string Mark, string Type, object Data)>();
+            foreach (var s in ContractLedger.Statuses(state.Terms, state.History, month))
+            {
+                if (s.State == TrancheState.Late)
+                    due.Add(($"tranche-late:{record.Id}:{s.Number}", EventTypes.TrancheLate, new TrancheEvent(record.Id, s.Number, s.Gpus, s.Due, null, s.MonthsLate, null)));
+            }
+            foreach (var invoice in ContractLedger.Invoices(state.Terms, state.History))
+            {
+                if (invoice.Month < month && invoice.DueUsd != 0)
+                    due.Add(($"invoice:{record.Id}:{invoice.Month}", EventTypes.InvoiceIssued, new InvoiceEvent(record.Id, record.BuyerId, record.SellerId, invoice)));
+            }
+            if (due.Count == 0) continue;
+            var marked = await store.MarkedAsync(due.Select(d => d.Mark).ToList(), cancellationToken);
+            foreach (var (mark, type, data) in due)
+            {
+                if (marked.Contains(mark)) continue;
+                var events = ExchangeEvent.ForEach([record.BuyerId, record.SellerId], type, nowMs, data).ToList();
+                if (await store.PublishAsync(events, mark, cancellationToken)) written += events.Count;
+            }
+        }
+        return written;
+    }
+}

@@ -1,0 +1,153 @@
+using System.Data.Common;
+using Dapper;
+using Npgsql;
+
+namespace Neocloud.Storage;
+
+/// <summary>
+/// The event outbox: events are written by the transaction of the command that causes them (a group commit, or the
+/// offtake desk's own writes), numbered per organization without gaps, and read back by sequence. After each commit
+/// that wrote events the store says whose they were (<see cref="EventsCommitted"/>); on PostgreSQL the commit also
+/// notifies every node listening (<see cref="ListenForEventsAsync"/>), so a reader on another node wakes at once.
+/// </summary>
+public sealed partial class ExchangeStore
+{
+    /// <summary>The PostgreSQL channel a commit with events notifies, its payload the organizations' ids (or <see cref="Everyone"/>).</summary>
+    internal const string EventChannel = "neocloud_events";
+
+    /// <summary>The organization list that stands for all of them (a notification too long to list them, or a listener reconnected).</summary>
+    public const string Everyone = "*";
+
+    /// <summary>Raised after a commit that wrote events, with the organizations they were for (keep handlers short).</summary>
+    public event Action<IReadOnlyCollection<string>>? EventsCommitted;
+
+    /// <summary>
+    /// Writes events that no command causes (time passing: an RFQ closed, a month invoiced; a webhook disabled), in one
+    /// transaction. With a <paramref name="mark"/>, only once: false when an earlier call with the same mark wrote them.
+    /// </summary>
+    public async Task<bool> PublishAsync(IReadOnlyList<EventRecord> events, string? mark, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (mark is not null)
+        {
+            var marked = await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO event_marks (mark, created_ms) VALUES (@mark, @now) ON CONFLICT (mark) DO NOTHING",
+                new { mark, now = events.Count > 0 ? events[0].AtMs : 0 }, transaction, cancellationToken: cancellationToken));
+            if (marked == 0) return false;
+        }
+        await AppendEventsAsync(connection, transaction, events);
+        await transaction.CommitAsync(cancellationToken);
+        Published(events);
+        return true;
+    }
+
+    /// <summary>The marks already written among <paramref name="marks"/>.</summary>
+    public async Task<HashSet<string>> MarkedAsync(IReadOnlyList<string> marks, CancellationToken cancellationToken = default)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var page in marks.Chunk(500))
+        {
+            var rows = _postgres is null
+                ? await QueryAsync<string>("SELECT mark FROM event_marks WHERE mark IN @page", new { page }, cancellationToken)
+                : await QueryAsync<string>("SELECT mark FROM event_marks WHERE mark = ANY(@page)", new { page }, cancellationToken);
+            found.UnionWith(rows);
+        }
+        return found;
+    }
+
+    /// <summary>RFQs past their closing time (open or awarded since) whose closing has no mark <c>rfq-closed:{id}</c> yet.</summary>
+    public async Task<IReadOnlyList<RfqRecord>> ClosedRfqsUnmarkedAsync(long nowMs, CancellationToken cancellationToken = default) =>
+        await QueryAsync<RfqRecord>(
+            $"SELECT {RfqColumns} FROM rfqs r WHERE r.status IN ('open', 'awarded') AND r.closes_ms <= @nowMs " +
+            "AND NOT EXISTS (SELECT 1 FROM event_marks m WHERE m.mark = 'rfq-closed:' || r.id) ORDER BY r.closes_ms, r.id",
+            new { nowMs }, cancellationToken);
+
+    /// <summary>An organization's events after <paramref name="after"/> (of the given types, or all), oldest first, at most <paramref name="limit"/>.</summary>
+    public async Task<List<StoredEvent>> EventsAsync(string organizationId, long after, IReadOnlyList<string>? types, int limit,
+        CancellationToken cancellationToken = default)
+    {
+        const string Columns = "seq AS Seq, id AS Id, type AS Type, at_ms AS AtMs, data AS Data";
+        var filter = types is not { Count: > 0 } ? "" : _postgres is null ? " AND type IN @types" : " AND type = ANY(@types)";
+        return await QueryAsync<StoredEvent>(
+            $"SELECT {Columns} FROM events WHERE organization_id = @organizationId AND seq > @after{filter} ORDER BY seq LIMIT @limit",
+            new { organizationId, after, types = types?.ToArray(), limit }, cancellationToken);
+    }
+
+    /// <summary>The sequence number of an organization's newest event, 0 before its first.</summary>
+    public async Task<long> LastEventSeqAsync(string organizationId, CancellationToken cancellationToken = default) =>
+        await SingleAsync<long?>("SELECT seq FROM event_counters WHERE organization_id = @organizationId", new { organizationId }, cancellationToken) ?? 0;
+
+    /// <summary>
+    /// Until cancelled, listens on PostgreSQL for the commits of every node that wrote events and passes on whose they
+    /// were; after a lost connection it reconnects and passes on <see cref="Everyone"/> (it may have missed some).
+    /// Returns at once on SQLite, where only this process writes and <see cref="EventsCommitted"/> says it all.
+    /// </summary>
+    public async Task ListenForEventsAsync(Action<IReadOnlyCollection<string>> onCommitted, CancellationToken cancellationToken)
+    {
+        if (_postgres is null) return;
+        var first = true;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await _postgres.OpenConnectionAsync(cancellationToken);
+                connection.Notification += (_, e) => onCommitted(e.Payload.Split(','));
+                await connection.ExecuteAsync($"LISTEN {EventChannel}");
+                if (!first) onCommitted([Everyone]);
+                first = false;
+                while (true) await connection.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is DbException or IOException or TimeoutException or InvalidOperationException)
+            {
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes events in an open transaction: an organization at a time (in id order), its counter moved first.</summary>
+    internal static async Task AppendEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<EventRecord> events)
+    {
+        if (events.Count == 0) return;
+        var counter = EventRows.CounterSql("@p");
+        var insert = EventRows.InsertSql("@p");
+        foreach (var (organization, indexes) in EventRows.ByOrganization(events))
+        {
+            await connection.ExecuteAsync(counter, new { p1 = organization, p2 = (long)indexes.Count }, transaction);
+            for (var i = 0; i < indexes.Count; i++)
+            {
+                var e = events[indexes[i]];
+                await connection.ExecuteAsync(insert, new { p1 = organization, p2 = (long)(indexes.Count - 1 - i), p3 = e.Id, p4 = e.Type, p5 = e.AtMs, p6 = e.Data },
+                    transaction);
+            }
+        }
+        if (connection is NpgsqlConnection) await connection.ExecuteAsync("SELECT pg_notify(@channel, @payload)", new { channel = EventChannel, payload = NotifyPayload(events) }, transaction);
+    }
+
+    /// <summary>The organizations of <paramref name="events"/> as a notification's payload (PostgreSQL takes under 8,000 bytes).</summary>
+    internal static string NotifyPayload(IReadOnlyList<EventRecord> events)
+    {
+        var payload = string.Join(',', events.Select(e => e.OrganizationId).Distinct(StringComparer.Ordinal));
+        return payload.Length < 7000 ? payload : Everyone;
+    }
+
+    /// <summary>Tells <see cref="EventsCommitted"/> whose events a commit wrote.</summary>
+    private void Published(IReadOnlyList<EventRecord> events)
+    {
+        if (events.Count == 0 || EventsCommitted is not { } handler) return;
+        var organizations = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in events) organizations.Add(e.OrganizationId);
+        handler(organizations);
+    }
+}
