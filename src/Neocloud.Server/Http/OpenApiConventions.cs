@@ -92,6 +92,7 @@ public static class OpenApiConventions
             document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
             document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
             document.Components.Schemas[ProblemSchema] = Problem();
+            InlineAnyJson(document.Components.Schemas);
             document.Tags = new HashSet<OpenApiTag>(s_tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
             foreach (var path in document.Paths.Values)
             {
@@ -110,6 +111,23 @@ public static class OpenApiConventions
             return Task.CompletedTask;
         });
         return options;
+    }
+
+    /// <summary>
+    /// Free-form JSON (an event's data, typed <see cref="System.Text.Json.JsonElement"/>) as an inline schema that allows
+    /// anything, not a component named after the .NET type: a generated client then reads it as its JSON node type.
+    /// </summary>
+    private static void InlineAnyJson(IDictionary<string, IOpenApiSchema> schemas)
+    {
+        const string Name = nameof(System.Text.Json.JsonElement);
+        if (!schemas.Remove(Name)) return;
+        foreach (var schema in schemas.Values.OfType<OpenApiSchema>())
+        {
+            foreach (var (property, value) in schema.Properties?.ToList() ?? [])
+            {
+                if (value is OpenApiSchemaReference { Reference.Id: Name }) schema.Properties![property] = new OpenApiSchema { Description = value.Description };
+            }
+        }
     }
 
     /// <summary>The problems every operation of a method may answer with.</summary>
