@@ -74,6 +74,12 @@ public sealed partial class ExchangeStore
             new { organizationId, after, types = types?.ToArray(), limit }, cancellationToken);
     }
 
+    /// <summary>An organization's newest <paramref name="count"/> events, newest first.</summary>
+    public async Task<List<StoredEvent>> LatestEventsAsync(string organizationId, int count, CancellationToken cancellationToken = default) =>
+        await QueryAsync<StoredEvent>(
+            "SELECT seq AS Seq, id AS Id, type AS Type, at_ms AS AtMs, data AS Data FROM events WHERE organization_id = @organizationId ORDER BY seq DESC LIMIT @count",
+            new { organizationId, count }, cancellationToken);
+
     /// <summary>The sequence number of an organization's newest event, 0 before its first.</summary>
     public async Task<long> LastEventSeqAsync(string organizationId, CancellationToken cancellationToken = default) =>
         await SingleAsync<long?>("SELECT seq FROM event_counters WHERE organization_id = @organizationId", new { organizationId }, cancellationToken) ?? 0;

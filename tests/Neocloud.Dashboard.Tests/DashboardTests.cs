@@ -119,6 +119,37 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task My_desk_shows_a_fill_as_it_happens_from_the_event_feed()
+    {
+        var buyer = await fixture.TokenAsync("openai", "market:read", "market:trade");
+        var seller = await fixture.TokenAsync("iren", "market:read", "market:trade", "pools:write");
+        var (page, errors) = await SignedInAsync(buyer, "openai");
+        // Thirty months out, where no seeded order rests: the seller's ask can only meet this bid.
+        var start = (int)(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 3600) + 30 * 730;
+        var window = $"\"gpus\":4,\"start\":{start},\"end\":{start + 24}";
+
+        // Orders placed elsewhere (the API) appear on the open desk without a reload: the page follows the feed.
+        await PostAsync(buyer, "api/v1/orders/bids", $"{{\"sku\":\"GB300\",{window},\"limit\":\"0.5151\"}}");
+        await Assertions.Expect(page.GetByTestId("open-orders")).ToContainTextAsync("0.5151");
+        await PostAsync(seller, "api/v1/orders/asks", $"{{\"pool\":\"iren-childress-gb300\",{window},\"price\":\"0.5151\"}}");
+        await Assertions.Expect(page.GetByTestId("open-orders")).Not.ToContainTextAsync("0.5151");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Events" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("events")).ToContainTextAsync("order.filled");
+        await Assertions.Expect(page.GetByTestId("events")).ToContainTextAsync("with iren");
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
+    private async Task PostAsync(string token, string path, string json)
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Server.Address };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task The_engine_rejection_reason_is_shown_on_the_desk()
     {
         var token = await fixture.TokenAsync("iren", "market:read", "market:trade", "pools:write");

@@ -127,7 +127,9 @@ public abstract class EventsContract : IAsyncLifetime
     {
         var problem = await (await _buyer.GetAsync($"/api/v1/events?{query}")).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal([field], problem.ErrorFields());
-        await (await _buyer.GetAsync($"/api/v1/events/stream?{query.Replace("limit=", "types=", StringComparison.Ordinal)}")).ProblemAsync(HttpStatusCode.BadRequest);
+        // The stream takes the same after and types (it has no limit or wait).
+        if (field is "after" or "types")
+            Assert.Equal([field], (await (await _buyer.GetAsync($"/api/v1/events/stream?{query}")).ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
         await (await _server.Client().GetAsync("/api/v1/events")).ProblemAsync(HttpStatusCode.Unauthorized);
     }
 

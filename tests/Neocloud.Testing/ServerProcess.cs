@@ -128,7 +128,8 @@ public sealed class ServerProcess : IDisposable
         return (process.ExitCode, await output, await error);
     }
 
-    private static string CliAssembly()
+    /// <summary>The built <c>neocloud.dll</c> of the configuration the tests run in.</summary>
+    public static string CliAssembly()
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         var path = Path.Combine(RepositoryRoot.Path, "src", "Neocloud.Cli", "bin", configuration, "net10.0", "neocloud.dll");

@@ -164,15 +164,7 @@ public static partial class ClientCommands
     private static void RunSession(Command command, CliContext context, Func<ExchangeSession, ParseResult, CancellationToken, Task<JsonElement>> call,
         Func<JsonElement, IRenderable> render)
     {
-        var common = new Common(
-            new Option<string?>("--url") { Description = "The exchange's URL (default: from 'neocloud login')." },
-            new Option<string?>("--token") { Description = "An API token (default: from 'neocloud login')." },
-            new Option<bool>("--json") { Description = "Print the API's JSON instead of a table." },
-            Client.Hours.NumbersFlag());
-        command.Options.Add(common.Url);
-        command.Options.Add(common.Token);
-        command.Options.Add(common.Json);
-        command.Options.Add(common.Hours);
+        var common = AddCommon(command);
         command.SetAction(async (parsed, ct) =>
         {
             using var session = new ExchangeSession(ClientConfig.Resolve(parsed.GetValue(common.Url), parsed.GetValue(common.Token), context.ConfigPath));
@@ -182,6 +174,21 @@ public static partial class ClientCommands
             context.Console.WriteLine();
             return 0;
         });
+    }
+
+    /// <summary>Adds the options every client command takes: --url, --token, --json, and the hours-as-numbers flag.</summary>
+    private static Common AddCommon(Command command)
+    {
+        var common = new Common(
+            new Option<string?>("--url") { Description = "The exchange's URL (default: from 'neocloud login')." },
+            new Option<string?>("--token") { Description = "An API token (default: from 'neocloud login')." },
+            new Option<bool>("--json") { Description = "Print the API's JSON instead of a table." },
+            Client.Hours.NumbersFlag());
+        command.Options.Add(common.Url);
+        command.Options.Add(common.Token);
+        command.Options.Add(common.Json);
+        command.Options.Add(common.Hours);
+        return common;
     }
 
     private static IRenderable Placed(JsonElement json, string[] columns)

@@ -97,6 +97,10 @@ public sealed class EventFeed : IDisposable
         }
     }
 
+    /// <summary>The organization's newest <paramref name="count"/> events, newest first (a desk's recent activity).</summary>
+    public async Task<IReadOnlyList<EventView>> LatestAsync(string organization, int count, CancellationToken cancellationToken = default) =>
+        (await _store.LatestEventsAsync(organization, Math.Clamp(count, 1, MaxLimit), cancellationToken)).Select(EventView.Of).ToList();
+
     /// <summary>A task that completes at the organization's next commit with events.</summary>
     public Task NextCommitAsync(string organization) => Signal(organization);
 
