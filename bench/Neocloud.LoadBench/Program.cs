@@ -2,6 +2,9 @@
 // then drives it with N concurrent clients: first a trivial endpoint (GET /healthz), then durable order placement
 // (POST /api/v1/orders/bids|asks, each committed to the journal before its answer). Prints requests/s, p50 and p99,
 // and the ratio of the two, measured in the same run on the same machine.
+// With --subscribers N and/or --webhooks M it then measures what pushing events costs the market: durable orders/s
+// with nobody listening, with N Server-Sent Events streams and M webhooks (to a receiver in this process) listening to
+// the trading organizations, and without them again; and how long an event takes from its commit to each listener.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -13,10 +16,12 @@ using System.Text.Json;
 var clients = Option("--clients", 64);
 var seconds = Option("--seconds", 10);
 var db = OptionText("--db");
+var subscribers = Option("--subscribers", 0);
+var webhooks = Option("--webhooks", 0);
 
 var data = Directory.CreateTempSubdirectory("neocloud-loadbench-").FullName;
 var port = FreePort();
-var server = StartServer(port, data, db);
+var server = StartServer(port, data, db, webhooks > 0);
 try
 {
     var (adminToken, ready) = await WaitForServerAsync(server);
@@ -37,7 +42,7 @@ try
     }, address, null);
     Report("GET /healthz (trivial)", trivial);
 
-    var orders = await RunAsync(clients, seconds, async (client, random) =>
+    var placeOrder = async (HttpClient client, Random random) =>
     {
         var start = 490_000 + random.Next(0, 80_000);
         var hours = random.Next(1, 720);
@@ -57,7 +62,8 @@ try
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
         using var response = await client.PostAsync(path, content);
         return response.StatusCode is HttpStatusCode.Created or HttpStatusCode.UnprocessableEntity;
-    }, address, null);
+    };
+    var orders = await RunAsync(clients, seconds, placeOrder, address, null);
     Report("POST orders (durable)", orders);
     Console.WriteLine($"ratio: durable orders/s = {orders.PerSecond / trivial.PerSecond:0.000} x trivial requests/s; p99 {orders.P99 / trivial.P99:0.0} x");
     Console.WriteLine(JsonSerializer.Serialize(new
@@ -67,6 +73,52 @@ try
         ordersPerSecond = Math.Round(orders.PerSecond), ordersP50Ms = orders.P50, ordersP99Ms = orders.P99, orderErrors = orders.Errors,
         ratio = Math.Round(orders.PerSecond / trivial.PerSecond, 3),
     }));
+    if (subscribers + webhooks > 0)
+    {
+        string[] parties = [provider, .. buyers];
+        // The server's own CPU time per order, beside the rate: on two shared cores the listeners' client side (this
+        // process) competes with the server, so the rate alone overstates what listening costs the exchange.
+        TimeSpan Cpu()
+        {
+            server.Refresh();
+            return server.TotalProcessorTime;
+        }
+        var cpu0 = Cpu();
+        var quiet = await RunAsync(clients, seconds, placeOrder, address, null);
+        var cpu1 = Cpu();
+        Result listened;
+        var cpuListened = TimeSpan.Zero;
+        Latency stream, hooks;
+        int badSignatures;
+        await using (var push = await EventListeners.StartAsync(address, http, parties, subscribers, webhooks))
+        {
+            var before = Cpu();
+            listened = await RunAsync(clients, seconds, placeOrder, address, null);
+            cpuListened = Cpu() - before;
+            push.StopCounting();
+            await push.DrainAsync(TimeSpan.FromSeconds(30));
+            (stream, hooks, badSignatures) = (push.Stream, push.Hooks, push.BadSignatures);
+        }
+        var cpu2 = Cpu();
+        var quietAgain = await RunAsync(clients, seconds, placeOrder, address, null);
+        var cpuQuiet = (cpu1 - cpu0 + Cpu() - cpu2) / (quiet.Count + quietAgain.Count);
+        var cpuWith = cpuListened / Math.Max(1, listened.Count);
+        var baseline = (quiet.PerSecond + quietAgain.PerSecond) / 2;
+        Report("POST orders, nobody listening", quiet);
+        Report($"POST orders, {subscribers} SSE + {webhooks} hooks", listened);
+        Report("POST orders, nobody again", quietAgain);
+        Console.WriteLine($"server CPU per order: {cpuQuiet.TotalMicroseconds:0} µs with nobody listening, {cpuWith.TotalMicroseconds:0} µs with the listeners ({cpuWith / cpuQuiet:0.00} x)");
+        Console.WriteLine($"with listeners the market keeps {listened.PerSecond / baseline:P1} of its rate (goal >= 90%); " +
+            $"commit to delivery: SSE p50 {stream.P50:0.0} ms p99 {stream.P99:0.0} ms over {stream.Count:#,0} deliveries; " +
+            $"webhooks p50 {hooks.P50:0.0} ms p99 {hooks.P99:0.0} ms over {hooks.Count:#,0} deliveries (goal p99 < 100 ms)");
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            subscribers, webhooks, quietPerSecond = Math.Round(baseline), listenedPerSecond = Math.Round(listened.PerSecond),
+            kept = Math.Round(listened.PerSecond / baseline, 3), serverCpuPerOrderUs = Math.Round(cpuQuiet.TotalMicroseconds),
+            serverCpuPerOrderListenedUs = Math.Round(cpuWith.TotalMicroseconds), sseP50Ms = stream.P50, sseP99Ms = stream.P99, sseDeliveries = stream.Count,
+            hookP50Ms = hooks.P50, hookP99Ms = hooks.P99, hookDeliveries = hooks.Count, hookBadSignatures = badSignatures,
+        }));
+    }
     return orders.Errors == 0 ? 0 : 1;
 }
 finally
@@ -123,13 +175,15 @@ static async Task<JsonElement> PostAsync(HttpClient http, string token, string p
     return JsonDocument.Parse(text).RootElement.Clone();
 }
 
-static Process StartServer(int port, string data, string? db)
+static Process StartServer(int port, string data, string? db, bool webhooks)
 {
     var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
     var root = AppContext.BaseDirectory[..AppContext.BaseDirectory.IndexOf("/bench/", StringComparison.Ordinal)];
     var cli = Path.Combine(root, "src", "Neocloud.Cli", "bin", configuration, "net10.0", "neocloud.dll");
     var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
     foreach (var argument in new[] { cli, "serve", "--urls", $"http://127.0.0.1:{port}", "--data", data, "--rate-limit", "10000000" }) start.ArgumentList.Add(argument);
+    // The webhooks' receiver is this process, on loopback: the server must be told it may post there.
+    if (webhooks) { start.ArgumentList.Add("--webhook-allow-host"); start.ArgumentList.Add("127.0.0.1"); }
     if (db is not null) { start.ArgumentList.Add("--db"); start.ArgumentList.Add(db); }
     return Process.Start(start) ?? throw new InvalidOperationException("could not start neocloud serve");
 }

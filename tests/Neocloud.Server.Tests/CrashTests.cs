@@ -84,6 +84,15 @@ public abstract class CrashContract
         var stored = Lines(database, "SELECT bid_id || ' ' || ask_id || ' ' || gpus || ' ' || start_hour || ' ' || end_hour || ' ' || price_ticks FROM trades ORDER BY trade_no");
         Assert.Equal(JournalReplay.Trades(journal), stored);
         Assert.True(Count(database, "SELECT COUNT(*) FROM snapshots") > 0, "no snapshot was taken during the load");
+
+        // The outbox was written in the same commits: each organization's events numbered 1..n without a gap, every
+        // stored order heard of by its owner, both parties told of every trade, and no event of an order never stored.
+        Assert.Equal(0, Count(database, "SELECT COUNT(*) FROM (SELECT organization_id FROM events GROUP BY organization_id HAVING MAX(seq) <> COUNT(*) OR MIN(seq) <> 1) AS gaps"));
+        Assert.Equal(0, Count(database, "SELECT COUNT(*) FROM event_counters c WHERE c.seq <> (SELECT MAX(seq) FROM events e WHERE e.organization_id = c.organization_id)"));
+        Assert.Equal(0, Count(database, "SELECT COUNT(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.organization_id = o.organization_id AND e.data LIKE '%' || o.id || '%')"));
+        Assert.Equal(2 * Count(database, "SELECT COUNT(*) FROM trades"), Count(database, "SELECT COUNT(*) FROM events WHERE type = 'trade.executed'"));
+        Assert.Equal(0, Count(database, "SELECT COUNT(*) FROM events e WHERE e.type = 'order.rested' AND NOT EXISTS (SELECT 1 FROM orders o WHERE e.data LIKE '%\"id\":\"' || o.id || '\"%')"));
+        Assert.True(Count(database, "SELECT COUNT(*) FROM events WHERE type = 'order.filled'") > 0, "the load made no fills");
     }
 
     private static async Task PlaceOrdersAsync(Uri address, int seed, string provider, List<string> buyers, ConcurrentDictionary<string, string> acknowledged, CancellationToken stop)

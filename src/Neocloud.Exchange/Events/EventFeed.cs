@@ -10,7 +10,9 @@ namespace Neocloud.Exchange.Events;
 /// An organization's events as they are committed: read a page after a sequence number, wait for the next ones
 /// (long-poll), or follow them for as long as the caller listens (the stream, a webhook, the dashboard). Readers wait
 /// on a signal per organization that the store raises after each commit with that organization's events (and, on
-/// PostgreSQL, that every node's commits raise through <see cref="ListenAsync"/>), so nobody polls.
+/// PostgreSQL, that every node's commits raise through <see cref="ListenAsync"/>), so nobody polls. Readers of one
+/// organization between two of its commits share their reads: a hundred streams that are all caught up cost one query
+/// a commit, not a hundred.
 /// </summary>
 public sealed class EventFeed : IDisposable
 {
@@ -21,7 +23,7 @@ public sealed class EventFeed : IDisposable
     public const int MaxLimit = 1000;
 
     private readonly ExchangeStore _store;
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Tail> _tails = new(StringComparer.Ordinal);
 
     public EventFeed(ExchangeStore store)
     {
@@ -63,14 +65,14 @@ public sealed class EventFeed : IDisposable
         while (true)
         {
             // The signal is taken before the read: a commit after the read sets it, so no event slips between the two.
-            var signal = Signal(organization);
-            var events = await _store.EventsAsync(organization, after, types, limit, cancellationToken);
+            var tail = TailOf(organization);
+            var events = await tail.ReadAsync(_store, organization, after, types, limit).WaitAsync(cancellationToken);
             var left = deadline - DateTime.UtcNow;
             if (events.Count > 0 || left <= TimeSpan.Zero)
                 return new EventPage(events.Select(EventView.Of).ToList(), events.Count > 0 ? events[^1].Seq : after);
             try
             {
-                await signal.WaitAsync(left, cancellationToken);
+                await tail.Next.Task.WaitAsync(left, cancellationToken);
             }
             catch (TimeoutException)
             {
@@ -83,17 +85,30 @@ public sealed class EventFeed : IDisposable
     public async IAsyncEnumerable<StoredEvent> FollowAsync(string organization, long after, IReadOnlyList<string>? types,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var batch in FollowBatchesAsync(organization, after, types, cancellationToken))
+        {
+            foreach (var e in batch) yield return e;
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="FollowAsync"/>, in the batches the store hands them out (a commit's worth, or a page while catching
+    /// up), so a writer can send a batch at once. Readers that are caught up share the same event objects.
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<StoredEvent>> FollowBatchesAsync(string organization, long after, IReadOnlyList<string>? types,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         while (!cancellationToken.IsCancellationRequested)
         {
-            var signal = Signal(organization);
-            var events = await _store.EventsAsync(organization, after, types, MaxLimit, cancellationToken);
-            foreach (var e in events) yield return e;
+            var tail = TailOf(organization);
+            var events = await tail.ReadAsync(_store, organization, after, types, MaxLimit).WaitAsync(cancellationToken);
             if (events.Count > 0)
             {
+                yield return events;
                 after = events[^1].Seq;
                 if (events.Count == MaxLimit) continue;
             }
-            await signal.WaitAsync(cancellationToken);
+            await tail.Next.Task.WaitAsync(cancellationToken);
         }
     }
 
@@ -102,21 +117,20 @@ public sealed class EventFeed : IDisposable
         (await _store.LatestEventsAsync(organization, Math.Clamp(count, 1, MaxLimit), cancellationToken)).Select(EventView.Of).ToList();
 
     /// <summary>A task that completes at the organization's next commit with events.</summary>
-    public Task NextCommitAsync(string organization) => Signal(organization);
+    public Task NextCommitAsync(string organization) => TailOf(organization).Next.Task;
 
     /// <summary>Passes on other nodes' commits (PostgreSQL) until cancelled; returns at once on SQLite.</summary>
     public Task ListenAsync(CancellationToken cancellationToken) => _store.ListenForEventsAsync(Wake, cancellationToken);
 
     public void Dispose() => _store.EventsCommitted -= Wake;
 
-    private Task Signal(string organization) =>
-        _signals.GetOrAdd(organization, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    private Tail TailOf(string organization) => _tails.GetOrAdd(organization, static _ => new Tail());
 
     private void Wake(IReadOnlyCollection<string> organizations)
     {
         if (organizations.Contains(ExchangeStore.Everyone))
         {
-            foreach (var organization in _signals.Keys) WakeOne(organization);
+            foreach (var organization in _tails.Keys) WakeOne(organization);
             return;
         }
         foreach (var organization in organizations) WakeOne(organization);
@@ -124,6 +138,34 @@ public sealed class EventFeed : IDisposable
 
     private void WakeOne(string organization)
     {
-        if (_signals.TryRemove(organization, out var signal)) signal.TrySetResult();
+        if (_tails.TryRemove(organization, out var tail)) tail.Next.TrySetResult();
+    }
+
+    /// <summary>
+    /// An organization's feed between two of its commits: the signal the next commit sets, and the reads made meanwhile,
+    /// shared by every reader asking the same (a read started before the commit is stale only for readers that then
+    /// wait on a signal already set, so they read again at once).
+    /// </summary>
+    private sealed class Tail
+    {
+        private readonly ConcurrentDictionary<(long After, string Types, int Limit), Task<List<StoredEvent>>> _reads = new();
+
+        public TaskCompletionSource Next { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<List<StoredEvent>> ReadAsync(ExchangeStore store, string organization, long after, IReadOnlyList<string>? types, int limit)
+        {
+            var key = (after, types is null ? "" : string.Join(',', types), limit);
+            if (_reads.TryGetValue(key, out var shared)) return shared;
+            // Not cancelled with any one reader: others may be waiting on it.
+            var read = store.EventsAsync(organization, after, types, limit, CancellationToken.None);
+            _reads[key] = read;
+            // Kept only while it is the caught-up tail everyone shares: a full page (a reader catching up from far back)
+            // or a failed read is let go at once, so a long replay does not pile its pages up here.
+            _ = read.ContinueWith(done =>
+            {
+                if (!done.IsCompletedSuccessfully || done.Result.Count >= limit) _reads.TryRemove(new KeyValuePair<(long, string, int), Task<List<StoredEvent>>>(key, read));
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return read;
+        }
     }
 }

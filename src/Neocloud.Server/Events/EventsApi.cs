@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Neocloud.Domain.Input;
 using Neocloud.Exchange.Access;
@@ -50,14 +48,7 @@ public static class EventsApi
         var filter = Types(types);
         foreach (var (field, messages) in EventFeed.Check(from, filter, 1, 0)) errors.Add(field, messages[0]);
         if (!errors.IsEmpty) return Answers.Result(Failure.Invalid(errors));
-        return TypedResults.ServerSentEvents(Items(feed, user.OrganizationId(), from, filter, context.RequestAborted));
-    }
-
-    private static async IAsyncEnumerable<SseItem<string>> Items(EventFeed feed, string organization, long after, IReadOnlyList<string>? types,
-        [EnumeratorCancellation] CancellationToken ct)
-    {
-        await foreach (var e in feed.FollowAsync(organization, after, types, ct))
-            yield return new SseItem<string>(EventView.Json(e), e.Type) { EventId = e.Seq.ToString(CultureInfo.InvariantCulture) };
+        return new EventStream(feed, user.OrganizationId(), from, filter);
     }
 
     /// <summary>A comma-separated list of types, or null for all.</summary>
