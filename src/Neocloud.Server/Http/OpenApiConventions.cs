@@ -32,11 +32,17 @@ public static class OpenApiConventions
         ["Planning"] = "The buyer's least-cost capacity plan",
         ["Procurement"] = "Standing procurements: keep N GPUs held for the next H hours, bought in blocks as time passes",
         ["Admin"] = "Organizations and API tokens",
+        ["Events"] = "Your organization's events, in sequence order: a page at a time, long-polled, or streamed",
+        ["Webhooks"] = "Your organization's events pushed to your HTTPS endpoints, signed, in sequence order, retried for a day",
     };
 
     /// <summary>Adds the conventions to the OpenAPI options.</summary>
     public static OpenApiOptions AddExchangeConventions(this OpenApiOptions options)
     {
+        // Free-form JSON (an event's data) is any value, inline: as a component named JsonElement, a generated client
+        // gets a class of that name, which clashes with System.Text.Json's in every file that uses both.
+        options.CreateSchemaReferenceId = type =>
+            type.Type == typeof(System.Text.Json.JsonElement) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
         options.AddOperationTransformer((operation, context, _) =>
         {
             // The handler's name is the operation's id (PlaceBidAsync → PlaceBid); lambdas name theirs with WithName.
