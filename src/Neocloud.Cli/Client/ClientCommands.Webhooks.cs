@@ -19,6 +19,7 @@ public static partial class ClientCommands
             var url = new Option<string>("--url") { Required = true, Description = "Where to POST the events (https; http only to hosts the exchange allows)." };
             var types = new Option<string?>("--types") { Description = "Only these event types, comma-separated (e.g. order.filled,trade.executed); default: all." };
             var description = new Option<string?>("--description") { Description = "What the hook is for." };
+            // Here --url is the hook's; the exchange's URL is --exchange-url (or from 'neocloud login').
             var add = new Command("add", "Add a webhook; prints its secret, shown this once: keep it to verify the Neocloud-Signature header.") { url, types, description };
             Run(add, context, (api, parsed, ct) => api.CreateWebhookAsync(new WebhookBody
             {
@@ -26,7 +27,7 @@ public static partial class ClientCommands
                 Types = parsed.GetValue(types) is { } list ? [.. list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)] : null,
                 Description = parsed.GetValue(description),
             }, ct), json => new Rows(Table(Single(json), ["id", "url", "types", "status", "description", "created"]),
-                new Text($"secret (shown once; verify each request's Neocloud-Signature with it): {json.GetProperty("secret").GetString()}")));
+                new Text($"secret (shown once; verify each request's Neocloud-Signature with it): {json.GetProperty("secret").GetString()}")), "--exchange-url");
             webhook.Subcommands.Add(add);
         }
         {

@@ -157,15 +157,17 @@ public static partial class ClientCommands
     }
 
     /// <summary>Sets up a command that makes one call on the generated client and shows its answer with <paramref name="render"/>.</summary>
-    private static void Run(Command command, CliContext context, Func<ExchangeApiClient, ParseResult, CancellationToken, Task> call, Func<JsonElement, IRenderable> render) =>
-        RunSession(command, context, (session, parsed, ct) => session.AnswerAsync((api, c) => call(api, parsed, c), ct), render);
+    private static void Run(Command command, CliContext context, Func<ExchangeApiClient, ParseResult, CancellationToken, Task> call, Func<JsonElement, IRenderable> render,
+        string exchangeOption = "--url") =>
+        RunSession(command, context, (session, parsed, ct) => session.AnswerAsync((api, c) => call(api, parsed, c), ct), render, exchangeOption);
 
     /// <summary>Sets up a command that makes its calls through an <see cref="ExchangeSession"/> and shows the JSON it returns.</summary>
+    /// <remarks><paramref name="exchangeOption"/> names the exchange's URL option, for a command whose own <c>--url</c> means something else.</remarks>
     private static void RunSession(Command command, CliContext context, Func<ExchangeSession, ParseResult, CancellationToken, Task<JsonElement>> call,
-        Func<JsonElement, IRenderable> render)
+        Func<JsonElement, IRenderable> render, string exchangeOption = "--url")
     {
         var common = new Common(
-            new Option<string?>("--url") { Description = "The exchange's URL (default: from 'neocloud login')." },
+            new Option<string?>(exchangeOption) { Description = "The exchange's URL (default: from 'neocloud login')." },
             new Option<string?>("--token") { Description = "An API token (default: from 'neocloud login')." },
             new Option<bool>("--json") { Description = "Print the API's JSON instead of a table." },
             Client.Hours.NumbersFlag());

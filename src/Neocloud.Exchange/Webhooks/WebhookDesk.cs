@@ -31,7 +31,8 @@ public sealed class WebhookDesk(ExchangeStore store, WebhookPolicy policy, TimeP
         if (!await store.InsertWebhookAsync(hook, policy.MaxPerOrganization, ct))
             return Failure.Conflict("Too many webhooks", $"an organization may have at most {policy.MaxPerOrganization} webhooks; remove one first");
         Changed?.Invoke(hook.Id);
-        return NewWebhookView.Of(hook);
+        // Read back for the cursor the insert took (the organization's newest event at that moment).
+        return NewWebhookView.Of(await store.GetWebhookAsync(hook.Id, ct) ?? hook);
     }
 
     /// <summary>The caller's hooks, oldest first (without their secrets).</summary>

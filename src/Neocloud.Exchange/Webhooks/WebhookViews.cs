@@ -13,11 +13,15 @@ public sealed record WebhookView(string Id, string Url, IReadOnlyList<string> Ty
         DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedMs), r.DisabledReason, r.DisabledMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
 }
 
-/// <summary>A webhook just made, with its secret: shown in this answer only.</summary>
-public sealed record NewWebhookView(string Id, string Url, IReadOnlyList<string> Types, string Description, string Status, DateTimeOffset Created, string Secret)
+/// <summary>
+/// A webhook just made, with its secret (shown in this answer only) and <c>LastDeliveredSeq</c>, the organization's
+/// newest event when it was made: it receives the events after that one.
+/// </summary>
+public sealed record NewWebhookView(string Id, string Url, IReadOnlyList<string> Types, string Description, string Status, long LastDeliveredSeq,
+    DateTimeOffset Created, string Secret)
 {
     public static NewWebhookView Of(WebhookRecord r) =>
-        new(r.Id, r.Url, WebhookTerms.TypesOf(r.Types), r.Description, r.Status, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedMs), r.Secret);
+        new(r.Id, r.Url, WebhookTerms.TypesOf(r.Types), r.Description, r.Status, r.CursorSeq, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedMs), r.Secret);
 }
 
 /// <summary>One delivery attempt: the event (seq, id, type), the attempt's number for that event, when, and what came back (a status code, or an error).</summary>
