@@ -225,6 +225,24 @@ public sealed class WebhookTests
         Assert.Equal(19, (await microsoft.GetFromJsonAsync<JsonElement>("/api/v1/webhooks")).GetProperty("items").GetArrayLength());
     }
 
+    [Fact]
+    public async Task The_sender_checks_the_address_at_every_connection_so_a_host_not_allowed_never_reaches_a_private_one()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var strict = new Webhooks.WebhookSender(new WebhookPolicy([], TimeSpan.FromHours(1)), new ServerOptions(), TimeProvider.System);
+        using var allowing = new Webhooks.WebhookSender(new WebhookPolicy(["127.0.0.1"], TimeSpan.FromHours(1)), new ServerOptions(), TimeProvider.System);
+        // As if the host resolved to a public address when the hook was added, and to loopback now.
+        var hook = new Storage.WebhookRecord("wh_x", "microsoft", receiver.Url("/rebound"), "", "", "whsec_x", "active", 0, 0, 0, 0, null, null, null, null, null);
+
+        var refused = await strict.PingAsync(hook, CancellationToken.None);
+        var allowed = await allowing.PingAsync(hook, CancellationToken.None);
+
+        Assert.Null(refused.StatusCode);
+        Assert.Contains("no address a webhook may reach", refused.Error);
+        Assert.Equal(200, allowed.StatusCode);
+        Assert.Single(receiver.On("/rebound"));
+    }
+
     [Theory]
     [InlineData("8.8.8.8", true)]
     [InlineData("2606:4700:4700::1111", true)]
