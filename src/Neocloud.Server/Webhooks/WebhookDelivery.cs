@@ -139,7 +139,9 @@ public sealed partial class WebhookDelivery(ExchangeStore store, EventFeed feed,
         {
             await done.CancelAsync();
             await renewing;
-            Wake();
+            // Stopped for a change made on this node: start again now. Any other end waits for the rescan, so a hook
+            // whose loop keeps failing is retried every few seconds, not in a tight loop.
+            if (stop.IsCancellationRequested) Wake();
         }
     }
 
