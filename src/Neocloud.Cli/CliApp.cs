@@ -76,6 +76,7 @@ public static class CliApp
         root.Subcommands.Add(ClientCommands.Contract(context));
         root.Subcommands.Add(ClientCommands.Procure(context));
         root.Subcommands.Add(ClientCommands.Events(context));
+        root.Subcommands.Add(ClientCommands.Webhook(context));
         return root;
     }
 }

@@ -120,7 +120,7 @@ public abstract class JournalChainContract : StoreContractBase
         }
 
         await using var connection = await Store.OpenConnectionAsync();
-        Assert.Equal(3L, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
+        Assert.Equal((long)ExchangeStore.SchemaVersion, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
         var journal = await JournalAudit.WalkAsync(connection, null, JournalChain.NoShard);
         var shard = await JournalAudit.WalkAsync(connection, null, "hopper");
         var other = await JournalAudit.WalkAsync(connection, null, "instinct");

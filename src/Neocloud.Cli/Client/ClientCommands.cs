@@ -157,14 +157,16 @@ public static partial class ClientCommands
     }
 
     /// <summary>Sets up a command that makes one call on the generated client and shows its answer with <paramref name="render"/>.</summary>
-    private static void Run(Command command, CliContext context, Func<ExchangeApiClient, ParseResult, CancellationToken, Task> call, Func<JsonElement, IRenderable> render) =>
-        RunSession(command, context, (session, parsed, ct) => session.AnswerAsync((api, c) => call(api, parsed, c), ct), render);
+    private static void Run(Command command, CliContext context, Func<ExchangeApiClient, ParseResult, CancellationToken, Task> call, Func<JsonElement, IRenderable> render,
+        string exchangeOption = "--url") =>
+        RunSession(command, context, (session, parsed, ct) => session.AnswerAsync((api, c) => call(api, parsed, c), ct), render, exchangeOption);
 
     /// <summary>Sets up a command that makes its calls through an <see cref="ExchangeSession"/> and shows the JSON it returns.</summary>
+    /// <remarks><paramref name="exchangeOption"/> names the exchange's URL option, for a command whose own <c>--url</c> means something else.</remarks>
     private static void RunSession(Command command, CliContext context, Func<ExchangeSession, ParseResult, CancellationToken, Task<JsonElement>> call,
-        Func<JsonElement, IRenderable> render)
+        Func<JsonElement, IRenderable> render, string exchangeOption = "--url")
     {
-        var common = AddCommon(command);
+        var common = AddCommon(command, exchangeOption);
         command.SetAction(async (parsed, ct) =>
         {
             using var session = new ExchangeSession(ClientConfig.Resolve(parsed.GetValue(common.Url), parsed.GetValue(common.Token), context.ConfigPath));
@@ -176,11 +178,14 @@ public static partial class ClientCommands
         });
     }
 
-    /// <summary>Adds the options every client command takes: --url, --token, --json, and the hours-as-numbers flag.</summary>
-    private static Common AddCommon(Command command)
+    /// <summary>
+    /// Adds the options every client command takes: the exchange's URL (<c>--url</c>, or <paramref name="exchangeOption"/> for a
+    /// command whose own <c>--url</c> means something else), --token, --json, and the hours-as-numbers flag.
+    /// </summary>
+    private static Common AddCommon(Command command, string exchangeOption = "--url")
     {
         var common = new Common(
-            new Option<string?>("--url") { Description = "The exchange's URL (default: from 'neocloud login')." },
+            new Option<string?>(exchangeOption) { Description = "The exchange's URL (default: from 'neocloud login')." },
             new Option<string?>("--token") { Description = "An API token (default: from 'neocloud login')." },
             new Option<bool>("--json") { Description = "Print the API's JSON instead of a table." },
             Client.Hours.NumbersFlag());

@@ -23,9 +23,20 @@ public static class ServeCommand
         var otlpSample = new Option<double>("--otlp-sample") { Description = "The share of requests --otlp traces (0 to 1; a caller's sampled trace is always followed).", DefaultValueFactory = _ => 0.1 };
         var logFormat = new Option<string>("--log-format") { Description = "Console logs as text or json (one object a line).", DefaultValueFactory = _ => "text" };
         logFormat.AcceptOnlyFromAmong("text", "json");
+        var webhookAllowHost = new Option<string[]>("--webhook-allow-host")
+        {
+            Description = "A host webhooks may reach over plain http and at private or loopback addresses (repeat for more), e.g. 127.0.0.1.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var webhookRetryFor = new Option<string>("--webhook-retry-for")
+        {
+            Description = "How long a webhook's event is retried (backoff 1 s, 2 s, 4 s … 1 h) before the hook is disabled: 24h, 90m, 30s, 1d.",
+            DefaultValueFactory = _ => "24h",
+        };
         var command = new Command("serve", "Run the exchange: REST API at /api/v1, OpenAPI at /openapi/v1.json, docs at /docs.")
         {
-            urls, data, db, demo, rate, snapshotEvery, cluster, siloPort, gatewayPort, nodeAddress, noMetrics, otlp, otlpSample, logFormat,
+            urls, data, db, demo, rate, snapshotEvery, cluster, siloPort, gatewayPort, nodeAddress, noMetrics, otlp, otlpSample, logFormat, webhookAllowHost,
+            webhookRetryFor,
         };
         command.SetAction(async (parsed, ct) =>
         {
@@ -48,6 +59,8 @@ public static class ServeCommand
                 OtlpEndpoint = parsed.GetValue(otlp) is { } endpoint ? OtlpEndpoint(endpoint) : null,
                 TraceSampleRatio = parsed.GetValue(otlpSample) is >= 0 and <= 1 and var ratio ? ratio : throw new UsageException($"--otlp-sample: must be from 0 to 1, got {parsed.GetValue(otlpSample)}"),
                 LogFormat = parsed.GetValue(logFormat) == "json" ? LogFormat.Json : LogFormat.Text,
+                WebhookAllowHosts = [.. parsed.GetValue(webhookAllowHost) ?? []],
+                WebhookRetryFor = Duration(parsed.GetValue(webhookRetryFor)!, "--webhook-retry-for"),
             };
             if (options.Cluster && options.PostgresConnectionString is null) throw new UsageException("--cluster: needs --db, the PostgreSQL database every node shares");
             WebApplication app;
@@ -94,6 +107,17 @@ public static class ServeCommand
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? uri
             : throw new UsageException($"--otlp: '{text}' is not an http(s) URL (e.g. http://127.0.0.1:4317)");
+
+    /// <summary>A duration written as a number and a unit: <c>30s</c>, <c>90m</c>, <c>24h</c>, <c>1d</c>; more than zero.</summary>
+    internal static TimeSpan Duration(string text, string option)
+    {
+        var unit = text.Length > 0 ? text[^1] : ' ';
+        var scale = unit switch { 's' => 1.0, 'm' => 60.0, 'h' => 3600.0, 'd' => 86400.0, _ => 0.0 };
+        if (scale > 0 && double.TryParse(text[..^1], System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var amount)
+            && amount > 0 && amount * scale <= TimeSpan.MaxValue.TotalSeconds / 2)
+            return TimeSpan.FromSeconds(amount * scale);
+        throw new UsageException($"{option}: must be a duration such as 30s, 90m, 24h or 1d, got '{text}'");
+    }
 
     private static int Port(int port, string option) =>
         port is > 0 and <= 65535 ? port : throw new UsageException($"{option}: must be a port from 1 to 65535, got {port}");

@@ -213,6 +213,22 @@ public sealed class JsonFields
         return items;
     }
 
+    /// <summary>An array of strings (possibly empty), distinct, at most <paramref name="maxItems"/>, each at most 200 characters; the caller checks their values.</summary>
+    public List<string>? Strings(string name, int maxItems, bool required = true)
+    {
+        if (!TryGet(name, required, out var value)) return null;
+        if (value.ValueKind != JsonValueKind.Array) return Fail<List<string>>(name, $"must be an array of strings, got {Describe(value)}");
+        if (value.GetArrayLength() > maxItems) return Fail<List<string>>(name, $"must have at most {maxItems} items");
+        var items = new List<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || item.GetString()!.Length is 0 or > 200)
+                return Fail<List<string>>(name, $"must be an array of non-empty strings, got {Describe(item)} among them");
+            if (!items.Contains(item.GetString()!)) items.Add(item.GetString()!);
+        }
+        return items;
+    }
+
     /// <summary>An array of distinct ids (letters, digits, '-', '_', '.'), at most <paramref name="maxItems"/>.</summary>
     public List<string>? Ids(string name, int maxItems, bool required = true)
     {

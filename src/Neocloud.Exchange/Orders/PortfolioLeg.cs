@@ -48,7 +48,8 @@ public static class BidAlternatives
     public static List<Alternative>? Read(JsonFields fields)
     {
         var alternatives = fields.Array("alternatives", ReadOne, Rules.MaxAlternatives, required: false);
-        if (alternatives is null || alternatives.Any(a => a is null)) return null;
+        // Empty when every item was not an object (each is already an error): nothing to read.
+        if (alternatives is not { Count: > 0 } || alternatives.Any(a => a is null)) return null;
         var group = MarketGroups.Of(alternatives[0]!.Value.Sku);
         for (var i = 0; i < alternatives.Count; i++)
         {

@@ -27,6 +27,8 @@ using Neocloud.Server.Orders;
 using Neocloud.Server.Planning;
 using Neocloud.Server.Pools;
 using Neocloud.Server.Procurement;
+using Neocloud.Server.Webhooks;
+using Neocloud.Exchange.Webhooks;
 using Neocloud.Storage;
 using Scalar.AspNetCore;
 
@@ -112,6 +114,10 @@ public static class ExchangeServer
         builder.Services.AddSingleton<EventFeed>();
         builder.Services.AddSingleton<TimedEvents>();
         builder.Services.AddHostedService<EventsHost>();
+        builder.Services.AddSingleton(new WebhookPolicy(options.WebhookAllowHosts, options.WebhookRetryFor));
+        builder.Services.AddSingleton<WebhookDesk>();
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddHostedService<WebhookDelivery>();
         if (options.Demo)
         {
             builder.Services.AddSingleton<DemoTraders>();
@@ -209,6 +215,7 @@ public static class ExchangeServer
         api.MapProcurementsApi();
         api.MapAdminApi();
         api.MapEventsApi();
+        api.MapWebhooksApi();
         api.MapGet("/cluster", async (ITopology topology, CancellationToken ct) => ApiResponse.Of(200, await topology.DescribeAsync(ct)).ToResult())
             .RequireAuthorization(Scopes.Admin).WithTags("Admin").WithName("GetCluster")
             .WithSummary("The nodes, and which node hosts each market group's shard now (its epoch and journal sequence)")

@@ -57,6 +57,18 @@ public sealed record ServerOptions
     public TimeSpan EventSweepInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Hosts webhooks may reach over plain http and at private or loopback addresses (a receiver on the operator's own
+    /// network; tests use 127.0.0.1). Every other host must be https and resolve to public addresses only.
+    /// </summary>
+    public IReadOnlyList<string> WebhookAllowHosts { get; init; } = [];
+
+    /// <summary>How long an event is retried (from its first failed attempt) before its webhook is disabled.</summary>
+    public TimeSpan WebhookRetryFor { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long one webhook request may take before it counts as failed.</summary>
+    public TimeSpan WebhookTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// A test seam: the exchange does not begin recovering the market until this completes, so a test can see the
     /// readiness gate closed (<c>/readyz</c> 503) for as long as it likes. Null (always, outside tests): no wait.
     /// </summary>

@@ -32,11 +32,17 @@ public static class OpenApiConventions
         ["Planning"] = "The buyer's least-cost capacity plan",
         ["Procurement"] = "Standing procurements: keep N GPUs held for the next H hours, bought in blocks as time passes",
         ["Admin"] = "Organizations and API tokens",
+        ["Events"] = "Your organization's events, in sequence order: a page at a time, long-polled, or streamed",
+        ["Webhooks"] = "Your organization's events pushed to your HTTPS endpoints, signed, in sequence order, retried for a day",
     };
 
     /// <summary>Adds the conventions to the OpenAPI options.</summary>
     public static OpenApiOptions AddExchangeConventions(this OpenApiOptions options)
     {
+        // Free-form JSON (an event's data) is any value, inline: as a component named JsonElement, a generated client
+        // gets a class of that name, which clashes with System.Text.Json's in every file that uses both.
+        options.CreateSchemaReferenceId = type =>
+            type.Type == typeof(System.Text.Json.JsonElement) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
         options.AddOperationTransformer((operation, context, _) =>
         {
             // The handler's name is the operation's id (PlaceBidAsync → PlaceBid); lambdas name theirs with WithName.
@@ -92,7 +98,6 @@ public static class OpenApiConventions
             document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
             document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
             document.Components.Schemas[ProblemSchema] = Problem();
-            InlineAnyJson(document.Components.Schemas);
             document.Tags = new HashSet<OpenApiTag>(s_tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
             foreach (var path in document.Paths.Values)
             {
@@ -111,23 +116,6 @@ public static class OpenApiConventions
             return Task.CompletedTask;
         });
         return options;
-    }
-
-    /// <summary>
-    /// Free-form JSON (an event's data, typed <see cref="System.Text.Json.JsonElement"/>) as an inline schema that allows
-    /// anything, not a component named after the .NET type: a generated client then reads it as its JSON node type.
-    /// </summary>
-    private static void InlineAnyJson(IDictionary<string, IOpenApiSchema> schemas)
-    {
-        const string Name = nameof(System.Text.Json.JsonElement);
-        if (!schemas.Remove(Name)) return;
-        foreach (var schema in schemas.Values.OfType<OpenApiSchema>())
-        {
-            foreach (var (property, value) in schema.Properties?.ToList() ?? [])
-            {
-                if (value is OpenApiSchemaReference { Reference.Id: Name }) schema.Properties![property] = new OpenApiSchema { Description = value.Description };
-            }
-        }
     }
 
     /// <summary>The problems every operation of a method may answer with.</summary>

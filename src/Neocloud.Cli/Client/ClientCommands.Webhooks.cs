@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Neocloud.Client;
+using Spectre.Console;
+
+namespace Neocloud.Cli.Client;
+
+/// <summary><c>neocloud webhook add|list|remove|test|deliveries|redeliver</c>: your organization's webhooks on a running exchange.</summary>
+public static partial class ClientCommands
+{
+    private static readonly string[] s_webhookColumns = ["id", "url", "types", "status", "lastDeliveredSeq", "description", "created", "disabledReason"];
+
+    /// <summary><c>neocloud webhook …</c>.</summary>
+    public static Command Webhook(CliContext context)
+    {
+        var webhook = new Command("webhook", "Your organization's events pushed to your HTTPS endpoint, signed with a secret, in sequence order.");
+        {
+            var url = new Option<string>("--url") { Required = true, Description = "Where to POST the events (https; http only to hosts the exchange allows)." };
+            var types = new Option<string?>("--types") { Description = "Only these event types, comma-separated (e.g. order.filled,trade.executed); default: all." };
+            var description = new Option<string?>("--description") { Description = "What the hook is for." };
+            // Here --url is the hook's; the exchange's URL is --exchange-url (or from 'neocloud login').
+            var add = new Command("add", "Add a webhook; prints its secret, shown this once: keep it to verify the Neocloud-Signature header.") { url, types, description };
+            Run(add, context, (api, parsed, ct) => api.CreateWebhookAsync(new WebhookBody
+            {
+                Url = parsed.GetValue(url)!,
+                Types = parsed.GetValue(types) is { } list ? [.. list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)] : null,
+                Description = parsed.GetValue(description),
+            }, ct), json => new Rows(Table(Single(json), ["id", "url", "types", "status", "description", "created"]),
+                new Text($"secret (shown once; verify each request's Neocloud-Signature with it): {json.GetProperty("secret").GetString()}")), "--exchange-url");
+            webhook.Subcommands.Add(add);
+        }
+        {
+            var list = new Command("list", "List your webhooks (without their secrets).");
+            Run(list, context, (api, _, ct) => api.ListWebhooksAsync(ct), json => Table(json.GetProperty("items"), s_webhookColumns));
+            webhook.Subcommands.Add(list);
+        }
+        {
+            var id = new Argument<string>("id") { Description = "The webhook's id (wh_…)." };
+            var remove = new Command("remove", "Remove a webhook: nothing more is delivered to it.") { id };
+            RunSession(remove, context, async (session, parsed, ct) =>
+            {
+                await session.AnswerAsync((api, c) => api.DeleteWebhookAsync(parsed.GetValue(id)!, c), ct);
+                return JsonSerializer.SerializeToElement(new { removed = parsed.GetValue(id) });
+            }, json => new Text($"removed {json.GetProperty("removed").GetString()}"));
+            webhook.Subcommands.Add(remove);
+        }
+        {
+            var id = new Argument<string>("id") { Description = "The webhook's id (wh_…)." };
+            var test = new Command("test", "Send the webhook one signed webhook.test ping now and show what came of it.") { id };
+            Run(test, context, (api, parsed, ct) => api.TestWebhookAsync(parsed.GetValue(id)!, ct), json => new Text(
+                json.GetProperty("delivered").GetBoolean()
+                    ? $"delivered: {json.GetProperty("statusCode")} in {json.GetProperty("latencyMs")} ms"
+                    : $"not delivered: {Cell(json.GetProperty("error"))} ({json.GetProperty("latencyMs")} ms)"));
+            webhook.Subcommands.Add(test);
+        }
+        {
+            var id = new Argument<string>("id") { Description = "The webhook's id (wh_…)." };
+            var limit = new Option<int>("--limit") { Description = "How many attempts, newest first (1-1000).", DefaultValueFactory = _ => 20 };
+            var deliveries = new Command("deliveries", "A webhook's newest delivery attempts: event, attempt, status code or error, latency.") { id, limit };
+            Run(deliveries, context, (api, parsed, ct) => api.ListWebhookDeliveriesAsync(parsed.GetValue(id)!, parsed.GetValue(limit), ct),
+                json => Table(json.GetProperty("items"), ["seq", "eventId", "type", "attempt", "at", "statusCode", "latencyMs", "error"]));
+            webhook.Subcommands.Add(deliveries);
+        }
+        {
+            var id = new Argument<string>("id") { Description = "The webhook's id (wh_…)." };
+            var from = new Option<long>("--from") { Required = true, Description = "The sequence number to deliver again from (enables a disabled hook)." };
+            var redeliver = new Command("redeliver", "Deliver a webhook's events again from a sequence number on; a disabled hook is enabled again.") { id, from };
+            Run(redeliver, context, (api, parsed, ct) => api.RedeliverWebhookAsync(parsed.GetValue(id)!, parsed.GetValue(from).ToString(CultureInfo.InvariantCulture), ct),
+                json => Table(Single(json), s_webhookColumns));
+            webhook.Subcommands.Add(redeliver);
+        }
+        return webhook;
+    }
+}

@@ -1,0 +1,166 @@
+using Dapper;
+
+namespace Neocloud.Storage;
+
+/// <summary>
+/// Webhooks: the hooks themselves, the cursor each one has delivered through, the lease that lets one node of a
+/// cluster deliver a hook at a time, and the attempts made (the newest <see cref="KeptDeliveries"/> per hook). Every
+/// write a delivering node makes is conditional on its lease and the hook's generation, so a node that lost the hook
+/// (to another node, a redelivery or a removal) changes nothing.
+/// </summary>
+public sealed partial class ExchangeStore
+{
+    /// <summary>The delivery attempts kept per hook (older ones are deleted as new ones are recorded).</summary>
+    public const int KeptDeliveries = 1000;
+
+    private const string WebhookColumns =
+        "id AS Id, organization_id AS OrganizationId, url AS Url, types AS Types, description AS Description, secret AS Secret, status AS Status, " +
+        "created_ms AS CreatedMs, cursor_seq AS CursorSeq, generation AS Generation, attempts AS Attempts, failing_since_ms AS FailingSinceMs, " +
+        "disabled_reason AS DisabledReason, disabled_ms AS DisabledMs, lease_owner AS LeaseOwner, lease_until_ms AS LeaseUntilMs";
+
+    private const string DeliveryColumns =
+        "webhook_id AS WebhookId, n AS N, seq AS Seq, event_id AS EventId, type AS Type, attempt AS Attempt, at_ms AS AtMs, status_code AS StatusCode, " +
+        "latency_ms AS LatencyMs, error AS Error";
+
+    /// <summary>
+    /// Stores a new hook unless its organization already has <paramref name="maxPerOrganization"/>; its cursor starts
+    /// at the organization's newest event, read in the same statement, so it delivers what is committed after it.
+    /// </summary>
+    public async Task<bool> InsertWebhookAsync(WebhookRecord hook, int maxPerOrganization, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM webhooks WHERE organization_id = @OrganizationId", hook, transaction, cancellationToken: cancellationToken));
+        if (count >= maxPerOrganization) return false;
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO webhooks (id, organization_id, url, types, description, secret, status, created_ms, cursor_seq, generation, attempts) " +
+            "VALUES (@Id, @OrganizationId, @Url, @Types, @Description, @Secret, @Status, @CreatedMs, " +
+            "COALESCE((SELECT seq FROM event_counters WHERE organization_id = @OrganizationId), 0), 0, 0)",
+            hook, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>One hook, or null.</summary>
+    public async Task<WebhookRecord?> GetWebhookAsync(string id, CancellationToken cancellationToken = default) =>
+        await SingleAsync<WebhookRecord>($"SELECT {WebhookColumns} FROM webhooks WHERE id = @id", new { id }, cancellationToken);
+
+    /// <summary>An organization's hooks, oldest first (ids sort by creation).</summary>
+    public async Task<IReadOnlyList<WebhookRecord>> WebhooksAsync(string organizationId, CancellationToken cancellationToken = default) =>
+        await QueryAsync<WebhookRecord>($"SELECT {WebhookColumns} FROM webhooks WHERE organization_id = @organizationId ORDER BY id", new { organizationId },
+            cancellationToken);
+
+    /// <summary>Every active hook, oldest first.</summary>
+    public async Task<IReadOnlyList<WebhookRecord>> ActiveWebhooksAsync(CancellationToken cancellationToken = default) =>
+        await QueryAsync<WebhookRecord>($"SELECT {WebhookColumns} FROM webhooks WHERE status = 'active' ORDER BY id", null, cancellationToken);
+
+    /// <summary>Removes one of the organization's hooks and its attempts; false when it has no such hook.</summary>
+    public async Task<bool> DeleteWebhookAsync(string id, string organizationId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM webhooks WHERE id = @id AND organization_id = @organizationId",
+            new { id, organizationId }, transaction, cancellationToken: cancellationToken));
+        if (deleted == 0) return false;
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM webhook_deliveries WHERE webhook_id = @id", new { id }, transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Claims or renews a hook's delivery lease for <paramref name="owner"/> until <paramref name="untilMs"/>: it must be
+    /// active, still at <paramref name="generation"/>, and free, expired or the owner's already. On SQLite one process
+    /// is the only writer, so the lease is always its own (a lease left by a killed process does not hold it back).
+    /// </summary>
+    public async Task<bool> ClaimWebhookLeaseAsync(string id, string owner, long generation, long nowMs, long untilMs, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE webhooks SET lease_owner = @owner, lease_until_ms = @untilMs WHERE id = @id AND status = 'active' AND generation = @generation " +
+            "AND (lease_owner IS NULL OR lease_owner = @owner OR lease_until_ms < @nowMs OR @exclusive = 1)",
+            new { id, owner, generation, nowMs, untilMs, exclusive = _postgres is null ? 1L : 0L }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>Gives up a lease the owner holds (at a clean stop), so another node may deliver the hook at once.</summary>
+    public async Task ReleaseWebhookLeaseAsync(string id, string owner, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE webhooks SET lease_owner = NULL, lease_until_ms = NULL WHERE id = @id AND lease_owner = @owner", new { id, owner },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Records an attempt in one transaction: the hook's attempt counter numbers it, a delivered attempt moves the cursor
+    /// to its sequence and clears the failure clock, a failed one starts the clock if it is not running; attempts beyond
+    /// the newest <see cref="KeptDeliveries"/> are deleted. False (and nothing written) when the owner no longer holds
+    /// the hook at <paramref name="generation"/>.
+    /// </summary>
+    public async Task<bool> RecordWebhookAttemptAsync(WebhookDeliveryRecord attempt, string owner, long generation, bool delivered,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var parameters = new
+        {
+            attempt.WebhookId, attempt.Seq, attempt.EventId, attempt.Type, attempt.Attempt, attempt.AtMs, attempt.StatusCode, attempt.LatencyMs, attempt.Error,
+            owner, generation, delivered = delivered ? 1L : 0L, keep = (long)KeptDeliveries,
+        };
+        var updated = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE webhooks SET attempts = attempts + 1, cursor_seq = CASE WHEN @delivered = 1 THEN @Seq ELSE cursor_seq END, " +
+            "failing_since_ms = CASE WHEN @delivered = 1 THEN NULL ELSE COALESCE(failing_since_ms, @AtMs) END " +
+            "WHERE id = @WebhookId AND lease_owner = @owner AND generation = @generation AND status = 'active'",
+            parameters, transaction, cancellationToken: cancellationToken));
+        if (updated == 0) return false;
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO webhook_deliveries (webhook_id, n, seq, event_id, type, attempt, at_ms, status_code, latency_ms, error) " +
+            "SELECT id, attempts, @Seq, @EventId, @Type, @Attempt, @AtMs, @StatusCode, @LatencyMs, @Error FROM webhooks WHERE id = @WebhookId",
+            parameters, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM webhook_deliveries WHERE webhook_id = @WebhookId AND n <= (SELECT attempts FROM webhooks WHERE id = @WebhookId) - @keep",
+            parameters, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Disables a hook the owner holds and publishes <paramref name="disabled"/> (the organization's
+    /// <c>webhook.disabled</c> event) in the same transaction; false (nothing written) when the owner no longer holds it.
+    /// </summary>
+    public async Task<bool> DisableWebhookAsync(string id, string owner, long generation, string reason, long atMs, EventRecord disabled,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var updated = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE webhooks SET status = 'disabled', disabled_reason = @reason, disabled_ms = @atMs, lease_owner = NULL, lease_until_ms = NULL " +
+            "WHERE id = @id AND lease_owner = @owner AND generation = @generation AND status = 'active'",
+            new { id, owner, generation, reason, atMs }, transaction, cancellationToken: cancellationToken));
+        if (updated == 0) return false;
+        await AppendEventsAsync(connection, transaction, [disabled]);
+        await transaction.CommitAsync(cancellationToken);
+        Published([disabled]);
+        return true;
+    }
+
+    /// <summary>
+    /// Moves one of the organization's hooks back to deliver every event after <paramref name="cursor"/> again, and
+    /// makes it active: a new generation, so a loop delivering the old pass stops at its next write. False when the
+    /// organization has no such hook.
+    /// </summary>
+    public async Task<bool> RedeliverWebhookAsync(string id, string organizationId, long cursor, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE webhooks SET cursor_seq = @cursor, status = 'active', generation = generation + 1, failing_since_ms = NULL, disabled_reason = NULL, " +
+            "disabled_ms = NULL WHERE id = @id AND organization_id = @organizationId",
+            new { id, organizationId, cursor }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>A hook's newest attempts, newest first, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<WebhookDeliveryRecord>> WebhookDeliveriesAsync(string webhookId, int limit, CancellationToken cancellationToken = default) =>
+        await QueryAsync<WebhookDeliveryRecord>($"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE webhook_id = @webhookId ORDER BY n DESC LIMIT @limit",
+            new { webhookId, limit }, cancellationToken);
+}
