@@ -99,30 +99,53 @@ public sealed partial class ExchangeStore
     /// the hook at <paramref name="generation"/>.
     /// </summary>
     public async Task<bool> RecordWebhookAttemptAsync(WebhookDeliveryRecord attempt, string owner, long generation, bool delivered,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        (await RecordWebhookAttemptsAsync([new AttemptToRecord(attempt, generation, delivered)], owner, cancellationToken)).Count == 0;
+
+    /// <summary>
+    /// Records many attempts (of one hook or several, in the order made) in one transaction, as
+    /// <see cref="RecordWebhookAttemptAsync"/> records one; returns the hooks whose attempts were not recorded because the
+    /// owner no longer holds them (empty when all were).
+    /// </summary>
+    public async Task<HashSet<string>> RecordWebhookAttemptsAsync(IReadOnlyList<AttemptToRecord> attempts, string owner, CancellationToken cancellationToken = default)
     {
+        var lost = new HashSet<string>(StringComparer.Ordinal);
+        if (attempts.Count == 0) return lost;
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var parameters = new
+        var recorded = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (attempt, generation, delivered) in attempts)
         {
-            attempt.WebhookId, attempt.Seq, attempt.EventId, attempt.Type, attempt.Attempt, attempt.AtMs, attempt.StatusCode, attempt.LatencyMs, attempt.Error,
-            owner, generation, delivered = delivered ? 1L : 0L, keep = (long)KeptDeliveries,
-        };
-        var updated = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE webhooks SET attempts = attempts + 1, cursor_seq = CASE WHEN @delivered = 1 THEN @Seq ELSE cursor_seq END, " +
-            "failing_since_ms = CASE WHEN @delivered = 1 THEN NULL ELSE COALESCE(failing_since_ms, @AtMs) END " +
-            "WHERE id = @WebhookId AND lease_owner = @owner AND generation = @generation AND status = 'active'",
-            parameters, transaction, cancellationToken: cancellationToken));
-        if (updated == 0) return false;
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO webhook_deliveries (webhook_id, n, seq, event_id, type, attempt, at_ms, status_code, latency_ms, error) " +
-            "SELECT id, attempts, @Seq, @EventId, @Type, @Attempt, @AtMs, @StatusCode, @LatencyMs, @Error FROM webhooks WHERE id = @WebhookId",
-            parameters, transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM webhook_deliveries WHERE webhook_id = @WebhookId AND n <= (SELECT attempts FROM webhooks WHERE id = @WebhookId) - @keep",
-            parameters, transaction, cancellationToken: cancellationToken));
+            if (lost.Contains(attempt.WebhookId)) continue;
+            var parameters = new
+            {
+                attempt.WebhookId, attempt.Seq, attempt.EventId, attempt.Type, attempt.Attempt, attempt.AtMs, attempt.StatusCode, attempt.LatencyMs, attempt.Error,
+                owner, generation, delivered = delivered ? 1L : 0L,
+            };
+            var updated = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE webhooks SET attempts = attempts + 1, cursor_seq = CASE WHEN @delivered = 1 THEN @Seq ELSE cursor_seq END, " +
+                "failing_since_ms = CASE WHEN @delivered = 1 THEN NULL ELSE COALESCE(failing_since_ms, @AtMs) END " +
+                "WHERE id = @WebhookId AND lease_owner = @owner AND generation = @generation AND status = 'active'",
+                parameters, transaction, cancellationToken: cancellationToken));
+            if (updated == 0)
+            {
+                lost.Add(attempt.WebhookId);
+                continue;
+            }
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO webhook_deliveries (webhook_id, n, seq, event_id, type, attempt, at_ms, status_code, latency_ms, error) " +
+                "SELECT id, attempts, @Seq, @EventId, @Type, @Attempt, @AtMs, @StatusCode, @LatencyMs, @Error FROM webhooks WHERE id = @WebhookId",
+                parameters, transaction, cancellationToken: cancellationToken));
+            recorded.Add(attempt.WebhookId);
+        }
+        foreach (var id in recorded)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM webhook_deliveries WHERE webhook_id = @id AND n <= (SELECT attempts FROM webhooks WHERE id = @id) - @keep",
+                new { id, keep = (long)KeptDeliveries }, transaction, cancellationToken: cancellationToken));
+        }
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return lost;
     }
 
     /// <summary>

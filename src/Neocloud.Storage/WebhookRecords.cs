@@ -35,3 +35,6 @@ public sealed record WebhookRecord(
 /// <summary>One delivery attempt of an event to a webhook: its number for the hook (<c>N</c>), what was sent, and what came back.</summary>
 public sealed record WebhookDeliveryRecord(
     string WebhookId, long N, long Seq, string EventId, string Type, long Attempt, long AtMs, long? StatusCode, long LatencyMs, string? Error);
+
+/// <summary>An attempt to record: the delivery, the hook's generation it was made under, and whether it was delivered (a 2xx).</summary>
+public sealed record AttemptToRecord(WebhookDeliveryRecord Record, long Generation, bool Delivered);

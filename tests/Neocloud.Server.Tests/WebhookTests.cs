@@ -97,7 +97,9 @@ public sealed class WebhookTests
         var events = (await Hooks.EventsAsync(market.Microsoft)).Where(e => e.Seq > before).ToList();
         var received = await Eventually.UntilAsync(() => Task.FromResult(receiver.On("/m")), r => r.Select(d => d.Seq).Distinct().Count() >= events.Count,
             "every event once the receiver recovered");
-        var deliveries = await Hooks.DeliveriesAsync(market.Microsoft, hook);
+        // Delivered attempts are recorded behind the delivery (every hook's together, a tenth of a second apart).
+        var deliveries = await Eventually.UntilAsync(() => Hooks.DeliveriesAsync(market.Microsoft, hook),
+            d => d.Any(a => a.Seq == events[^1].Seq && a.StatusCode == 200), "the last delivery recorded");
 
         Assert.Equal(events.Select(e => e.Seq), received.Select(d => d.Seq).Distinct());
         Assert.True(received.Select(d => d.Seq).Order().SequenceEqual(received.Select(d => d.Seq)), "delivered out of order");

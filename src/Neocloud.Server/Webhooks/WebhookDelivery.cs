@@ -16,6 +16,12 @@ namespace Neocloud.Server.Webhooks;
 /// Every node of a cluster runs this service; a hook's lease (claimed and renewed with a conditional update) lets one
 /// node deliver it at a time, and a node whose renewal fails (the lease lost, the hook removed, disabled or moved back)
 /// stops that hook's loop. Hooks this node changes are picked up at once, other nodes' at the next rescan.
+/// <para>
+/// A delivered event's record (the attempt, the cursor moved) is written behind the delivery, every hook's together in
+/// one transaction every <see cref="RecordEvery"/>: a commit (and on SQLite the write lock the market's own commits
+/// need) per delivered event would let ten busy hooks slow the market. A crash before that write sends the last few
+/// events again, which at-least-once allows. A failed attempt is recorded before its retry waits.
+/// </para>
 /// </summary>
 public sealed partial class WebhookDelivery(ExchangeStore store, EventFeed feed, WebhookDesk desk, WebhookSender sender, WebhookPolicy policy,
     TimeProvider clock, ExchangeReadiness readiness, ILogger<WebhookDelivery> log) : BackgroundService
@@ -32,11 +38,16 @@ public sealed partial class WebhookDelivery(ExchangeStore store, EventFeed feed,
     /// <summary>The longest wait between two attempts at one event.</summary>
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);
 
+    /// <summary>How often delivered attempts are written (in one transaction for every hook of this node).</summary>
+    public static readonly TimeSpan RecordEvery = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Who holds a lease: this process, once.</summary>
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
     private readonly ConcurrentDictionary<string, Runner> _runners = new(StringComparer.Ordinal);
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly System.Threading.Channels.Channel<(AttemptToRecord Attempt, TaskCompletionSource<bool>? Recorded)> _attempts =
+        System.Threading.Channels.Channel.CreateUnbounded<(AttemptToRecord, TaskCompletionSource<bool>?)>(new() { SingleReader = true });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -49,6 +60,7 @@ public sealed partial class WebhookDelivery(ExchangeStore store, EventFeed feed,
             return;
         }
         desk.Changed += OnChanged;
+        var recording = RecordAsync();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -82,6 +94,8 @@ public sealed partial class WebhookDelivery(ExchangeStore store, EventFeed feed,
             desk.Changed -= OnChanged;
             foreach (var runner in _runners.Values) runner.Stop();
             await Task.WhenAll(_runners.Values.Select(r => r.Task));
+            _attempts.Writer.TryComplete();
+            await recording;
             await ReleaseLeasesAsync();
         }
     }
@@ -186,13 +200,16 @@ public sealed partial class WebhookDelivery(ExchangeStore store, EventFeed feed,
                 var result = await sender.SendAsync(hook, e, ct);
                 var nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
                 var record = new WebhookDeliveryRecord(hook.Id, 0, e.Seq, e.Id, e.Type, attempt, nowMs, result.StatusCode, result.LatencyMs, result.Error);
-                if (!await store.RecordWebhookAttemptAsync(record, _owner, hook.Generation, result.Delivered, ct)) return;
                 if (result.Delivered)
                 {
+                    // Written behind, with every hook's (see the class): the next event goes out at once.
+                    _attempts.Writer.TryWrite((new AttemptToRecord(record, hook.Generation, true), null));
                     lastDelivered = e.Seq;
                     failingSince = null;
                     break;
                 }
+                var recorded = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (!_attempts.Writer.TryWrite((new AttemptToRecord(record, hook.Generation, false), recorded)) || !await recorded.Task.WaitAsync(ct)) return;
                 failingSince ??= nowMs;
                 var left = TimeSpan.FromMilliseconds(failingSince.Value + (long)policy.RetryFor.TotalMilliseconds - nowMs);
                 if (left <= TimeSpan.Zero)
@@ -206,6 +223,39 @@ public sealed partial class WebhookDelivery(ExchangeStore store, EventFeed feed,
                 var backoff = Backoff(attempt);
                 await Task.Delay(backoff < left ? backoff : left, clock, ct);
             }
+        }
+    }
+
+    /// <summary>
+    /// Writes the attempts the loops hand in, all that are waiting in one transaction, every <see cref="RecordEvery"/>
+    /// until the channel closes; a hook whose lease this node lost is stopped here. A write that fails is logged and its
+    /// attempts dropped: the cursor stays where it was, so those events go out again (at least once).
+    /// </summary>
+    private async Task RecordAsync()
+    {
+        var reader = _attempts.Reader;
+        var batch = new List<(AttemptToRecord Attempt, TaskCompletionSource<bool>? Recorded)>();
+        while (await reader.WaitToReadAsync())
+        {
+            // A failure is waited on by its loop: write at once. Deliveries wait a little to travel together.
+            if (reader.TryPeek(out var first) && first.Recorded is null) await Task.Delay(RecordEvery, clock);
+            batch.Clear();
+            while (reader.TryRead(out var item)) batch.Add(item);
+            HashSet<string> lost;
+            try
+            {
+                lost = await store.RecordWebhookAttemptsAsync(batch.Select(b => b.Attempt).ToList(), _owner);
+            }
+            catch (Exception e) when (e is DbException or InvalidOperationException or IOException or TimeoutException)
+            {
+                LogRecordFailed(e, batch.Count);
+                lost = [.. batch.Select(b => b.Attempt.Record.WebhookId)];
+            }
+            foreach (var id in lost)
+            {
+                if (_runners.TryGetValue(id, out var runner)) runner.Stop();
+            }
+            foreach (var (attempt, recorded) in batch) recorded?.TrySetResult(!lost.Contains(attempt.Record.WebhookId));
         }
     }
 
@@ -259,6 +309,9 @@ public sealed partial class WebhookDelivery(ExchangeStore store, EventFeed feed,
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "delivering webhook {Webhook} failed; it resumes from its cursor at the next rescan")]
     private partial void LogDeliveryFailed(Exception error, string webhook);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "recording {Count} webhook attempts failed; those events will be delivered again")]
+    private partial void LogRecordFailed(Exception error, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "webhook {Webhook} disabled: {Reason}")]
     private partial void LogDisabled(string webhook, string reason);
