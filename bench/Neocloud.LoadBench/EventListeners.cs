@@ -61,7 +61,8 @@ internal sealed class EventListeners : IAsyncDisposable
             listeners._secrets[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Encoding.UTF8.GetBytes(hook.GetProperty("secret").GetString()!);
             listeners._hooks.Add((tokens[i % tokens.Count], hook.GetProperty("id").GetString()!));
         }
-        if (receiver is not null) listeners._streams.Add(listeners.ReceiveAsync(receiver));
+        // Several accept loops, so one slow answer does not hold up the other hooks' deliveries (each hook sends one at a time).
+        for (var i = 0; receiver is not null && i < Math.Max(4, webhooks * 2); i++) listeners._streams.Add(listeners.ReceiveAsync(receiver));
         listeners._http = http;
         var streams = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = subscribers + 1 }) { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
         // From each organization's newest event on (looked up once an organization, not once a stream).

@@ -18,6 +18,9 @@ var seconds = Option("--seconds", 10);
 var db = OptionText("--db");
 var subscribers = Option("--subscribers", 0);
 var webhooks = Option("--webhooks", 0);
+// With --rate, the order phases of the events bench send at most that many orders a second (spread over the clients), so
+// latency can be read at a load the listeners keep up with, not only at saturation.
+var rate = Option("--rate", 0);
 
 var data = Directory.CreateTempSubdirectory("neocloud-loadbench-").FullName;
 var port = FreePort();
@@ -42,6 +45,7 @@ try
     }, address, null);
     Report("GET /healthz (trivial)", trivial);
 
+    var paced = rate > 0 ? TimeSpan.FromSeconds((double)clients / rate) : TimeSpan.Zero;
     var placeOrder = async (HttpClient client, Random random) =>
     {
         var start = 490_000 + random.Next(0, 80_000);
@@ -76,6 +80,19 @@ try
     if (subscribers + webhooks > 0)
     {
         string[] parties = [provider, .. buyers];
+        if (paced > TimeSpan.Zero)
+        {
+            var unpaced = placeOrder;
+            placeOrder = async (client, random) =>
+            {
+                var next = Stopwatch.GetTimestamp() + (long)(paced.TotalSeconds * Stopwatch.Frequency);
+                var ok = await unpaced(client, random);
+                var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
+                if (left > TimeSpan.Zero) await Task.Delay(left);
+                return ok;
+            };
+            Console.WriteLine($"order phases paced at {rate:#,0} orders/s");
+        }
         // The server's own CPU time per order, beside the rate: on two shared cores the listeners' client side (this
         // process) competes with the server, so the rate alone overstates what listening costs the exchange.
         TimeSpan Cpu()
@@ -113,7 +130,7 @@ try
             $"webhooks p50 {hooks.P50:0.0} ms p99 {hooks.P99:0.0} ms over {hooks.Count:#,0} deliveries (goal p99 < 100 ms)");
         Console.WriteLine(JsonSerializer.Serialize(new
         {
-            subscribers, webhooks, quietPerSecond = Math.Round(baseline), listenedPerSecond = Math.Round(listened.PerSecond),
+            subscribers, webhooks, rate, quietPerSecond = Math.Round(baseline), listenedPerSecond = Math.Round(listened.PerSecond),
             kept = Math.Round(listened.PerSecond / baseline, 3), serverCpuPerOrderUs = Math.Round(cpuQuiet.TotalMicroseconds),
             serverCpuPerOrderListenedUs = Math.Round(cpuWith.TotalMicroseconds), sseP50Ms = stream.P50, sseP99Ms = stream.P99, sseDeliveries = stream.Count,
             hookP50Ms = hooks.P50, hookP99Ms = hooks.P99, hookDeliveries = hooks.Count, hookBadSignatures = badSignatures,
