@@ -43,7 +43,8 @@ public abstract class CrashContract
                 $$"""{"id":"crash","sku":"GB300","region":"us-tx","capacity":[{"start":{{PoolStart}},"end":{{PoolEnd}},"gpus":{{Capacity}}}]}""");
 
             using var load = new CancellationTokenSource();
-            var clients = Enumerable.Range(0, 16).Select(i => PlaceOrdersAsync(server.Address, i, provider, buyers, acknowledged, load.Token)).ToList();
+            var placing = new RandomOrders("crash", PoolStart, provider, buyers, MaxHours: 100, MaxAskGpus: 80, MaxBidGpus: 40);
+            var clients = Enumerable.Range(0, 16).Select(i => placing.PlaceAsync(server.Address, i, acknowledged, load.Token)).ToList();
             while (acknowledged.Count < 400) await Task.Delay(20);
             server.Kill();
             await load.CancelAsync();
@@ -93,38 +94,6 @@ public abstract class CrashContract
         Assert.Equal(2 * Count(database, "SELECT COUNT(*) FROM trades"), Count(database, "SELECT COUNT(*) FROM events WHERE type = 'trade.executed'"));
         Assert.Equal(0, Count(database, "SELECT COUNT(*) FROM events e WHERE e.type = 'order.rested' AND NOT EXISTS (SELECT 1 FROM orders o WHERE e.data LIKE '%\"id\":\"' || o.id || '\"%')"));
         Assert.True(Count(database, "SELECT COUNT(*) FROM events WHERE type = 'order.filled'") > 0, "the load made no fills");
-    }
-
-    private static async Task PlaceOrdersAsync(Uri address, int seed, string provider, List<string> buyers, ConcurrentDictionary<string, string> acknowledged, CancellationToken stop)
-    {
-        using var http = new HttpClient { BaseAddress = address };
-        var random = new Random(seed);
-        while (!stop.IsCancellationRequested)
-        {
-            var start = PoolStart + random.Next(0, 400);
-            var end = start + random.Next(1, 100);
-            var isAsk = random.Next(3) == 0;
-            var token = isAsk ? provider : buyers[random.Next(buyers.Count)];
-            var (path, body) = isAsk
-                ? ("api/v1/orders/asks", $$"""{"pool":"crash","gpus":{{random.Next(1, 80)}},"start":{{start}},"end":{{end}},"price":"2.{{random.Next(10, 99)}}"}""")
-                : ("api/v1/orders/bids", $$"""{"sku":"GB300","gpus":{{random.Next(1, 40)}},"start":{{start}},"end":{{end}},"limit":"2.{{random.Next(10, 99)}}"}""");
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                using var response = await http.SendAsync(request, CancellationToken.None);
-                if (response.StatusCode == HttpStatusCode.Created)
-                {
-                    var placed = JsonDocument.Parse(await response.Content.ReadAsStringAsync(CancellationToken.None)).RootElement;
-                    acknowledged[placed.GetProperty("order").GetProperty("id").GetString()!] = token;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // The server died under us: this request was never acknowledged.
-                return;
-            }
-        }
     }
 
     private static async Task<string> TokenAsync(HttpClient http, string admin, string organization, params string[] scopes)

@@ -309,7 +309,8 @@ public sealed class WebhookCrashTests
             }
 
             using var load = new CancellationTokenSource();
-            var clients = Enumerable.Range(0, 8).Select(i => PlaceOrdersAsync(server.Address, i, tokens, acknowledged, load.Token)).ToList();
+            var orders = new RandomOrders("hooks", PoolStart, tokens["iren"], [tokens["microsoft"], tokens["meta"]], MaxHours: 50, MaxAskGpus: 40, MaxBidGpus: 20);
+            var clients = Enumerable.Range(0, 8).Select(i => orders.PlaceAsync(server.Address, i, acknowledged, load.Token)).ToList();
             await Eventually.UntilAsync(() => Task.FromResult((acknowledged.Count, receiver.Received.Count)), c => c.Item1 >= 200 && c.Item2 >= 50,
                 "orders acknowledged and events delivered before the kill");
             server.Kill();
@@ -341,40 +342,6 @@ public sealed class WebhookCrashTests
             Assert.Equal(receiver.Received.Count, receiver.On("/iren").Count + receiver.On("/microsoft").Count);
             Assert.True(receiver.Received.Any(d => !deliveredBeforeKill.Contains((d.Path, d.Seq))),
                 "every event was delivered before the kill, so the restart had nothing to resume");
-        }
-    }
-
-    private static async Task PlaceOrdersAsync(Uri address, int seed, Dictionary<string, string> tokens, ConcurrentDictionary<string, string> acknowledged,
-        CancellationToken stop)
-    {
-        using var http = new HttpClient { BaseAddress = address };
-        var random = new Random(seed);
-        string[] buyers = ["microsoft", "meta"];
-        while (!stop.IsCancellationRequested)
-        {
-            var start = PoolStart + random.Next(0, 400);
-            var end = start + random.Next(1, 50);
-            var isAsk = random.Next(3) == 0;
-            var token = isAsk ? tokens["iren"] : tokens[buyers[random.Next(buyers.Length)]];
-            var (path, body) = isAsk
-                ? ("api/v1/orders/asks", $$"""{"pool":"hooks","gpus":{{random.Next(1, 40)}},"start":{{start}},"end":{{end}},"price":"2.{{random.Next(10, 99)}}"}""")
-                : ("api/v1/orders/bids", $$"""{"sku":"GB300","gpus":{{random.Next(1, 20)}},"start":{{start}},"end":{{end}},"limit":"2.{{random.Next(10, 99)}}"}""");
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                using var response = await http.SendAsync(request, CancellationToken.None);
-                if (response.StatusCode == HttpStatusCode.Created)
-                {
-                    var placed = JsonDocument.Parse(await response.Content.ReadAsStringAsync(CancellationToken.None)).RootElement;
-                    acknowledged[placed.GetProperty("order").GetProperty("id").GetString()!] = token;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // The server died under us: this request was never acknowledged.
-                return;
-            }
         }
     }
 
