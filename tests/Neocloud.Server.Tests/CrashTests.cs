@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Neocloud.Testing;
@@ -36,10 +35,10 @@ public abstract class CrashContract
         using (var server = await ServerProcess.StartAsync(data.Path, store))
         {
             using var http = new HttpClient { BaseAddress = server.Address };
-            provider = await TokenAsync(http, server.AdminToken!, "iren", "market:read", "market:trade", "pools:write");
+            provider = await ProcessApi.TokenAsync(http, server.AdminToken!, "iren", "crash", "market:read", "market:trade", "pools:write");
             foreach (var buyer in new[] { "microsoft", "meta", "openai" })
-                buyers.Add(await TokenAsync(http, server.AdminToken!, buyer, "market:read", "market:trade"));
-            await SendAsync(http, provider, "api/v1/pools",
+                buyers.Add(await ProcessApi.TokenAsync(http, server.AdminToken!, buyer, "crash", "market:read", "market:trade"));
+            await ProcessApi.PostAsync(http, provider, "api/v1/pools",
                 $$"""{"id":"crash","sku":"GB300","region":"us-tx","capacity":[{"start":{{PoolStart}},"end":{{PoolEnd}},"gpus":{{Capacity}}}]}""");
 
             using var load = new CancellationTokenSource();
@@ -94,22 +93,6 @@ public abstract class CrashContract
         Assert.Equal(2 * Count(database, "SELECT COUNT(*) FROM trades"), Count(database, "SELECT COUNT(*) FROM events WHERE type = 'trade.executed'"));
         Assert.Equal(0, Count(database, "SELECT COUNT(*) FROM events e WHERE e.type = 'order.rested' AND NOT EXISTS (SELECT 1 FROM orders o WHERE e.data LIKE '%\"id\":\"' || o.id || '\"%')"));
         Assert.True(Count(database, "SELECT COUNT(*) FROM events WHERE type = 'order.filled'") > 0, "the load made no fills");
-    }
-
-    private static async Task<string> TokenAsync(HttpClient http, string admin, string organization, params string[] scopes)
-    {
-        var created = await SendAsync(http, admin, $"api/v1/admin/organizations/{organization}/tokens", JsonSerializer.Serialize(new { label = "crash", scopes }));
-        return created.GetProperty("token").GetString()!;
-    }
-
-    private static async Task<JsonElement> SendAsync(HttpClient http, string token, string path, string body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, text);
-        return JsonDocument.Parse(text).RootElement.Clone();
     }
 
     private static long Count(System.Data.Common.DbConnection connection, string sql)

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Webhooks;
@@ -297,13 +296,13 @@ public sealed class WebhookCrashTests
         using (var server = await ServerProcess.StartAsync(data.Path, "--webhook-allow-host", "127.0.0.1"))
         {
             using var http = new HttpClient { BaseAddress = server.Address };
-            tokens["iren"] = await TokenAsync(http, server.AdminToken!, "iren", "market:read", "market:trade", "pools:write");
-            foreach (var buyer in new[] { "microsoft", "meta" }) tokens[buyer] = await TokenAsync(http, server.AdminToken!, buyer, "market:read", "market:trade");
-            await SendAsync(http, tokens["iren"], "api/v1/pools",
+            tokens["iren"] = await ProcessApi.TokenAsync(http, server.AdminToken!, "iren", "hooks", "market:read", "market:trade", "pools:write");
+            foreach (var buyer in new[] { "microsoft", "meta" }) tokens[buyer] = await ProcessApi.TokenAsync(http, server.AdminToken!, buyer, "hooks", "market:read", "market:trade");
+            await ProcessApi.PostAsync(http, tokens["iren"], "api/v1/pools",
                 $$"""{"id":"hooks","sku":"GB300","region":"us-tx","capacity":[{"start":{{PoolStart}},"end":{{PoolStart + 500}},"gpus":2000}]}""");
             foreach (var organization in new[] { "iren", "microsoft" })
             {
-                var hook = await SendAsync(http, tokens[organization], "api/v1/webhooks", JsonSerializer.Serialize(new { url = receiver.Url($"/{organization}") }));
+                var hook = await ProcessApi.PostAsync(http, tokens[organization], "api/v1/webhooks", JsonSerializer.Serialize(new { url = receiver.Url($"/{organization}") }));
                 secrets[organization] = hook.GetProperty("secret").GetString()!;
                 after[organization] = hook.GetProperty("lastDeliveredSeq").GetInt64();
             }
@@ -360,20 +359,6 @@ public sealed class WebhookCrashTests
             events.AddRange(items);
             after = items[^1].Seq;
         }
-    }
-
-    private static async Task<string> TokenAsync(HttpClient http, string admin, string organization, params string[] scopes) =>
-        (await SendAsync(http, admin, $"api/v1/admin/organizations/{organization}/tokens", JsonSerializer.Serialize(new { label = "hooks", scopes })))
-        .GetProperty("token").GetString()!;
-
-    private static async Task<JsonElement> SendAsync(HttpClient http, string token, string path, string body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, text);
-        return JsonDocument.Parse(text).RootElement.Clone();
     }
 }
 
