@@ -63,6 +63,17 @@ public sealed partial class ExchangeStore
             "AND NOT EXISTS (SELECT 1 FROM event_marks m WHERE m.mark = 'rfq-closed:' || r.id) ORDER BY r.closes_ms, r.id",
             new { nowMs }, cancellationToken);
 
+    /// <summary>
+    /// A cheap summary of what the contracts' time-caused events depend on (contracts, deliveries, SLA reports,
+    /// terminations): when it and the month are unchanged, a sweep has nothing new to find in them.
+    /// </summary>
+    public async Task<string> OfftakeFingerprintAsync(CancellationToken cancellationToken = default) =>
+        await SingleAsync<string>(
+            "SELECT CAST((SELECT COUNT(*) FROM offtakes) AS TEXT) || '/' || CAST((SELECT COUNT(*) FROM offtakes WHERE terminated_month IS NOT NULL) AS TEXT) || '/' || " +
+            "CAST((SELECT COUNT(*) FROM offtake_deliveries) AS TEXT) || '/' || CAST((SELECT COALESCE(MAX(reported_ms), 0) FROM offtake_deliveries) AS TEXT) || '/' || " +
+            "CAST((SELECT COUNT(*) FROM offtake_sla) AS TEXT) || '/' || CAST((SELECT COALESCE(MAX(reported_ms), 0) FROM offtake_sla) AS TEXT)",
+            null, cancellationToken) ?? "";
+
     /// <summary>An organization's events after <paramref name="after"/> (of the given types, or all), oldest first, at most <paramref name="limit"/>.</summary>
     public async Task<List<StoredEvent>> EventsAsync(string organizationId, long after, IReadOnlyList<string>? types, int limit,
         CancellationToken cancellationToken = default)

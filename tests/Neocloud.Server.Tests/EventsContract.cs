@@ -136,38 +136,7 @@ public abstract class EventsContract : IAsyncLifetime
     [Fact]
     public async Task An_rfq_tells_its_buyer_of_offers_its_closing_and_the_award_and_each_seller_whether_it_won()
     {
-        var month = CalendarMonth.Of(_clock.GetUtcNow()).AddMonths(2);
-        await Market.Created(await _seller.PostAsJsonAsync("/api/v1/pools", new
-        {
-            id = "ev-rfq-pool", sku = "GB300", region = "us-tx",
-            capacity = new[] { new { start = month.FirstHour.Value, end = month.AddMonths(30).FirstHour.Value, gpus = 500 } },
-        }));
-        var loser = _server.Client(await _server.NewOrganizationAsync("ev-loser", Scopes.MarketRead, Scopes.MarketTrade, Scopes.PoolsWrite));
-        await Market.Created(await loser.PostAsJsonAsync("/api/v1/pools", new
-        {
-            id = "ev-loser-pool", sku = "GB300", region = "us-tx",
-            capacity = new[] { new { start = month.FirstHour.Value, end = month.AddMonths(30).FirstHour.Value, gpus = 500 } },
-        }));
-        var rfq = await Market.Created(await _buyer.PostAsJsonAsync("/api/v1/rfqs", new
-        {
-            skus = new[] { "GB300" }, gpus = 100, regions = new[] { "us-tx" }, earliestStart = month.ToString(), latestStart = month.AddMonths(3).ToString(),
-            termMonths = 24, maxPricePerGpuHour = "4.00", prepaymentFraction = 0, minAvailabilityPercent = 99, graceMonths = 2,
-            closesAt = _clock.GetUtcNow().AddMinutes(5).ToString("O"),
-        }));
-        var rfqId = rfq.GetProperty("id").GetString()!;
-        object Offer(string pool, string price) => new
-        {
-            sku = "GB300", pricePerGpuHour = price, prepaymentFraction = 0, availabilityPercent = 99.9,
-            tranches = new[] { new { pool, gpus = 100, start = month.ToString(), termMonths = 24 } },
-        };
-        var won = await Market.Created(await _seller.PostAsJsonAsync($"/api/v1/rfqs/{rfqId}/offers", Offer("ev-rfq-pool", "3.00")));
-        var lost = await Market.Created(await loser.PostAsJsonAsync($"/api/v1/rfqs/{rfqId}/offers", Offer("ev-loser-pool", "3.50")));
-
-        // Closing is time passing, not a command: the sweep publishes it, once.
-        _clock.Advance(TimeSpan.FromMinutes(6));
-        await Eventually.UntilAsync(() => EventsAsync(_buyer), events => events.Any(e => Type(e) == "rfq.closed"), "rfq.closed published");
-        var contracts = await Market.Created(await _buyer.PostAsJsonAsync($"/api/v1/rfqs/{rfqId}/award", new { awards = new[] { new { offer = won.GetProperty("id").GetString() } } }));
-        var contractId = contracts[0].GetProperty("id").GetString();
+        var (_, contractId, _, lost, loser) = await AwardedAsync();
 
         var buyer = await EventsAsync(_buyer);
         Assert.Equal(["rfq.opened", "rfq.offer_received", "rfq.offer_received", "rfq.closed", "rfq.awarded"], buyer.Select(Type));
@@ -190,6 +159,77 @@ public abstract class EventsContract : IAsyncLifetime
         var after = await Eventually.UntilAsync(() => EventsAsync(_buyer), events => events.Count > seen, "the bid's event");
         Assert.Equal("order.rested", Type(after[seen]));
         Assert.Single(after, e => Type(e) == "rfq.closed");
+    }
+
+    [Fact]
+    public async Task A_contract_tells_buyer_and_seller_of_a_late_tranche_its_delivery_an_invoice_and_a_credit_each_once_and_nobody_else()
+    {
+        var (_, contractId, month, _, loser) = await AwardedAsync();
+        // Into the month after the tranche was due: it is late, which only time says.
+        _clock.Advance(month.AddMonths(1).FirstHour.StartUtc - _clock.GetUtcNow() + TimeSpan.FromHours(1));
+        await Eventually.UntilAsync(() => EventsAsync(_seller), events => events.Any(e => Type(e) == "tranche.late"), "tranche.late published");
+
+        await Market.Created(await _seller.PostAsJsonAsync($"/api/v1/offtakes/{contractId}/deliveries", new { tranche = 1, month = month.ToString() }));
+        await Market.Created(await _seller.PostAsJsonAsync($"/api/v1/offtakes/{contractId}/sla", new { month = month.ToString(), availabilityPercent = 90 }));
+        // The delivery makes the tranche's month billable, and it is over: the sweep issues its invoice.
+        await Eventually.UntilAsync(() => EventsAsync(_buyer), events => events.Any(e => Type(e) == "invoice.issued"), "invoice.issued published");
+
+        foreach (var party in new[] { _buyer, _seller })
+        {
+            var contract = (await EventsAsync(party)).Where(e => e.GetProperty("data").TryGetProperty("contract", out var c) && c.GetString() == contractId
+                && Type(e) is not "offer.awarded").ToList();
+            Assert.Equal(["invoice.issued", "sla.credit", "tranche.delivered", "tranche.late"], contract.Select(Type).Order(StringComparer.Ordinal));
+            var late = contract.Single(e => Type(e) == "tranche.late").GetProperty("data");
+            Assert.Equal(1, late.GetProperty("tranche").GetInt32());
+            Assert.Equal(month.ToString(), late.GetProperty("due").GetString());
+            var invoice = contract.Single(e => Type(e) == "invoice.issued").GetProperty("data").GetProperty("invoice");
+            Assert.Equal(month.ToString(), invoice.GetProperty("month").GetString());
+            Assert.Equal(100m * 730 * 3.00m, invoice.GetProperty("serviceUsd").GetDecimal());
+            var credit = contract.Single(e => Type(e) == "sla.credit").GetProperty("data").GetProperty("report");
+            Assert.Equal(0.5m * 100 * 730 * 3.00m, credit.GetProperty("creditUsd").GetDecimal());
+            Assert.StartsWith(contractId, contract.Single(e => Type(e) == "tranche.delivered").GetProperty("data").GetProperty("resalePool").GetString());
+        }
+        Assert.Equal(["offer.lost"], (await EventsAsync(loser)).Select(Type));
+        Assert.Empty(await EventsAsync(_other));
+    }
+
+    /// <summary>
+    /// An RFQ for 100 GB300 from two months ahead, an offer from the seller (won) and one from a new organization (lost),
+    /// closed by the clock (once the sweep has published its closing) and awarded: the RFQ, the contract, the tranche's
+    /// month, the losing offer and its seller.
+    /// </summary>
+    private async Task<(string Rfq, string Contract, CalendarMonth Month, JsonElement Lost, HttpClient Loser)> AwardedAsync()
+    {
+        var month = CalendarMonth.Of(_clock.GetUtcNow()).AddMonths(2);
+        var loser = _server.Client(await _server.NewOrganizationAsync("ev-loser", Scopes.MarketRead, Scopes.MarketTrade, Scopes.PoolsWrite));
+        foreach (var (owner, pool) in new[] { (_seller, "ev-rfq-pool"), (loser, "ev-loser-pool") })
+        {
+            await Market.Created(await owner.PostAsJsonAsync("/api/v1/pools", new
+            {
+                id = pool, sku = "GB300", region = "us-tx",
+                capacity = new[] { new { start = month.FirstHour.Value, end = month.AddMonths(30).FirstHour.Value, gpus = 500 } },
+            }));
+        }
+        var rfq = await Market.Created(await _buyer.PostAsJsonAsync("/api/v1/rfqs", new
+        {
+            skus = new[] { "GB300" }, gpus = 100, regions = new[] { "us-tx" }, earliestStart = month.ToString(), latestStart = month.AddMonths(3).ToString(),
+            termMonths = 24, maxPricePerGpuHour = "4.00", prepaymentFraction = 0, minAvailabilityPercent = 99, graceMonths = 2,
+            closesAt = _clock.GetUtcNow().AddMinutes(5).ToString("O"),
+        }));
+        var rfqId = rfq.GetProperty("id").GetString()!;
+        object Offer(string pool, string price) => new
+        {
+            sku = "GB300", pricePerGpuHour = price, prepaymentFraction = 0, availabilityPercent = 99.9,
+            tranches = new[] { new { pool, gpus = 100, start = month.ToString(), termMonths = 24 } },
+        };
+        var won = await Market.Created(await _seller.PostAsJsonAsync($"/api/v1/rfqs/{rfqId}/offers", Offer("ev-rfq-pool", "3.00")));
+        var lost = await Market.Created(await loser.PostAsJsonAsync($"/api/v1/rfqs/{rfqId}/offers", Offer("ev-loser-pool", "3.50")));
+
+        // Closing is time passing, not a command: the sweep publishes it, once.
+        _clock.Advance(TimeSpan.FromMinutes(6));
+        await Eventually.UntilAsync(() => EventsAsync(_buyer), events => events.Any(e => Type(e) == "rfq.closed"), "rfq.closed published");
+        var contracts = await Market.Created(await _buyer.PostAsJsonAsync($"/api/v1/rfqs/{rfqId}/award", new { awards = new[] { new { offer = won.GetProperty("id").GetString() } } }));
+        return (rfqId, contracts[0].GetProperty("id").GetString()!, month, lost, loser);
     }
 
     private static string Type(JsonElement e) => e.GetProperty("type").GetString()!;

@@ -144,6 +144,14 @@ public abstract class OfftakeFlowContract : IAsyncLifetime
         Assert.Equal("terminated", terminated.GetProperty("status").GetString());
         Assert.Equal(["delivered", "cancelled"], terminated.GetProperty("tranches").EnumerateArray().Select(t => t.GetProperty("state").GetString()));
         await (await _microsoft.PostAsync($"/api/v1/offtakes/{contractId}/terminate", null)).ProblemAsync(HttpStatusCode.Conflict);
+        // Both parties hear of it once (the refused attempts wrote nothing), with the tranche it cancelled; nobody else does.
+        foreach (var party in new[] { _microsoft, _iren })
+        {
+            var events = (await (await party.GetAsync("/api/v1/events?types=contract.terminated&limit=1000")).JsonAsync()).GetProperty("events").EnumerateArray()
+                .Where(e => e.GetProperty("data").GetProperty("contract").GetString() == contractId).ToList();
+            Assert.Equal([2], Assert.Single(events).GetProperty("data").GetProperty("cancelledTranches").EnumerateArray().Select(t => t.GetInt32()));
+        }
+        Assert.DoesNotContain(contractId, (await (await _meta.GetAsync("/api/v1/events?limit=1000")).Content.ReadAsStringAsync()), StringComparison.Ordinal);
         pool = await (await _iren.GetAsync($"/api/v1/pools/iren-rfq?from={may.Item1}&to={may.Item2}")).JsonAsync();
         Assert.Equal(400, pool.GetProperty("usage")[0].GetProperty("sold").GetInt32());
         await Market.Created(await _iren.PostAsJsonAsync("/api/v1/orders/asks", new { pool = "iren-rfq", gpus = 600, start = may.Item1, end = may.Item2, price = "3.5000" }));

@@ -10,10 +10,17 @@ namespace Neocloud.Exchange.Events;
 /// The events that time causes rather than a command: an RFQ reaching its closing time, a tranche becoming late, a
 /// month ending and its invoice falling due. Each is published once, under a mark written in the same transaction
 /// (<c>rfq-closed:…</c>, <c>tranche-late:…</c>, <c>invoice:…</c>), so every node of a cluster may run the sweep: the
-/// second to find an event due finds its mark taken and publishes nothing.
+/// second to find an event due finds its mark taken and publishes nothing. RFQs are one query a sweep; the contracts
+/// (each read with its history) are read again only when the month or what they depend on changed (a contract, a
+/// delivery, an SLA report or a termination, on any node), or every <see cref="ContractRescan"/> regardless.
 /// </summary>
 public sealed class TimedEvents(ExchangeStore store, TimeProvider clock)
 {
+    /// <summary>The longest the contracts go unread by the sweep.</summary>
+    public static readonly TimeSpan ContractRescan = TimeSpan.FromMinutes(5);
+
+    private (CalendarMonth Month, string Fingerprint, DateTimeOffset At)? _lastContractScan;
+
     /// <summary>Publishes what has come due since the last sweep; returns how many events it wrote.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
@@ -28,6 +35,8 @@ public sealed class TimedEvents(ExchangeStore store, TimeProvider clock)
         }
 
         var month = CalendarMonth.Of(now);
+        var fingerprint = await store.OfftakeFingerprintAsync(cancellationToken);
+        if (_lastContractScan is { } last && last.Month == month && last.Fingerprint == fingerprint && now - last.At < ContractRescan) return written;
         foreach (var record in await store.OfftakesForAsync(null, cancellationToken))
         {
             if (record.Status != ContractStatus.Active) continue;
@@ -52,6 +61,7 @@ public sealed class TimedEvents(ExchangeStore store, TimeProvider clock)
                 if (await store.PublishAsync(events, mark, cancellationToken)) written += events.Count;
             }
         }
+        _lastContractScan = (month, fingerprint, now);
         return written;
     }
 }

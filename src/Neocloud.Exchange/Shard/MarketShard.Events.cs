@@ -19,10 +19,12 @@ public sealed partial class MarketShard
             var other = order.Side == OrderSide.Bid ? trade.AskId : trade.BidId;
             var otherParty = order.Side == OrderSide.Bid ? trade.SellerId : trade.BuyerId;
             var otherStatus = _engine.IsOpen(other) ? OrderStatus.Open : OrderStatus.Filled;
-            events.Add(ExchangeEvent.Of(order.OrganizationId, EventTypes.OrderFilled, nowMs, new OrderFill(own, order.Status, TradeView.Of(trade, order.OrganizationId))));
-            events.Add(ExchangeEvent.Of(order.OrganizationId, EventTypes.TradeExecuted, nowMs, TradeView.Of(trade, order.OrganizationId)));
-            events.Add(ExchangeEvent.Of(otherParty, EventTypes.OrderFilled, nowMs, new OrderFill(other, otherStatus, TradeView.Of(trade, otherParty))));
-            events.Add(ExchangeEvent.Of(otherParty, EventTypes.TradeExecuted, nowMs, TradeView.Of(trade, otherParty)));
+            var mine = TradeView.Of(trade, order.OrganizationId);
+            var theirs = TradeView.Of(trade, otherParty);
+            events.Add(ExchangeEvent.Of(order.OrganizationId, EventTypes.OrderFilled, nowMs, new OrderFill(own, order.Status, mine)));
+            events.Add(ExchangeEvent.Of(order.OrganizationId, EventTypes.TradeExecuted, nowMs, mine));
+            events.Add(ExchangeEvent.Of(otherParty, EventTypes.OrderFilled, nowMs, new OrderFill(other, otherStatus, theirs)));
+            events.Add(ExchangeEvent.Of(otherParty, EventTypes.TradeExecuted, nowMs, theirs));
         }
         if (Rested()) events.Add(ExchangeEvent.Of(order.OrganizationId, EventTypes.OrderRested, nowMs, OrderView.Of(order)));
         else if (order.Status == OrderStatus.Cancelled)
@@ -35,12 +37,13 @@ public sealed partial class MarketShard
         var events = _batch.Events;
         foreach (var trade in trades)
         {
-            events.Add(ExchangeEvent.Of(portfolio.OrganizationId, EventTypes.OrderFilled, nowMs,
-                new OrderFill(portfolio.Id, OrderStatus.Filled, TradeView.Of(trade, portfolio.OrganizationId))));
-            events.Add(ExchangeEvent.Of(portfolio.OrganizationId, EventTypes.TradeExecuted, nowMs, TradeView.Of(trade, portfolio.OrganizationId)));
+            var bought = TradeView.Of(trade, portfolio.OrganizationId);
+            var sold = TradeView.Of(trade, trade.SellerId);
+            events.Add(ExchangeEvent.Of(portfolio.OrganizationId, EventTypes.OrderFilled, nowMs, new OrderFill(portfolio.Id, OrderStatus.Filled, bought)));
+            events.Add(ExchangeEvent.Of(portfolio.OrganizationId, EventTypes.TradeExecuted, nowMs, bought));
             var status = _engine.IsOpen(trade.AskId) ? OrderStatus.Open : OrderStatus.Filled;
-            events.Add(ExchangeEvent.Of(trade.SellerId, EventTypes.OrderFilled, nowMs, new OrderFill(trade.AskId, status, TradeView.Of(trade, trade.SellerId))));
-            events.Add(ExchangeEvent.Of(trade.SellerId, EventTypes.TradeExecuted, nowMs, TradeView.Of(trade, trade.SellerId)));
+            events.Add(ExchangeEvent.Of(trade.SellerId, EventTypes.OrderFilled, nowMs, new OrderFill(trade.AskId, status, sold)));
+            events.Add(ExchangeEvent.Of(trade.SellerId, EventTypes.TradeExecuted, nowMs, sold));
         }
         if (portfolio.CancelledLeg is { } leg)
             events.Add(ExchangeEvent.Of(portfolio.OrganizationId, EventTypes.OrderCancelled, nowMs, new OrderClosed(portfolio.Id, $"leg {leg} found no ask; nothing traded")));
