@@ -134,6 +134,18 @@ public abstract class EventsContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stream_resumed_after_a_bad_or_negative_Last_Event_ID_gets_400_naming_it()
+    {
+        foreach (var id in new[] { "seven", "-1" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/events/stream");
+            request.Headers.TryAddWithoutValidation("Last-Event-ID", id);
+            var problem = await (await _buyer.SendAsync(request)).ProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Equal(["Last-Event-ID"], problem.ErrorFields());
+        }
+    }
+
+    [Fact]
     public async Task An_rfq_tells_its_buyer_of_offers_its_closing_and_the_award_and_each_seller_whether_it_won()
     {
         var (_, contractId, _, lost, loser) = await AwardedAsync();

@@ -211,6 +211,7 @@ public sealed class WebhookTests
         Assert.Equal(["from"], await Bad(await microsoft.PostAsync($"/api/v1/webhooks/{hook}/redeliver?from=-1", null)));
         Assert.Equal(["from"], await Bad(await microsoft.PostAsync($"/api/v1/webhooks/{hook}/redeliver?from=999", null)));
         Assert.Equal(["from"], await Bad(await microsoft.PostAsync($"/api/v1/webhooks/{hook}/redeliver", null)));
+        Assert.Equal(["from"], await Bad(await microsoft.PostAsync($"/api/v1/webhooks/{hook}/redeliver?from=soon", null)));
         Assert.Equal(["limit"], await Bad(await microsoft.GetAsync($"/api/v1/webhooks/{hook}/deliveries?limit=0")));
 
         await (await meta.DeleteAsync($"/api/v1/webhooks/{hook}")).ProblemAsync(HttpStatusCode.NotFound);

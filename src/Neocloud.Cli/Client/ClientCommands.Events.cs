@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -30,7 +29,7 @@ public static partial class ClientCommands
             if (!parsed.GetValue(follow))
             {
                 using var once = new ExchangeSession(config);
-                var page = await once.AnswerAsync((api, c) => api.ListEventsAsync(Text(seq), filter, Text(parsed.GetValue(limit)), "0", c), ct);
+                var page = await once.AnswerAsync((api, c) => api.ListEventsAsync(seq, filter, parsed.GetValue(limit), 0, c), ct);
                 if (json) context.Output.WriteLine(JsonSerializer.Serialize(page, s_indented));
                 else context.Console.Write(EventTable(page.GetProperty("events")));
                 context.Console.WriteLine();
@@ -42,7 +41,7 @@ public static partial class ClientCommands
             {
                 while (!ct.IsCancellationRequested)
                 {
-                    var page = await session.AnswerAsync((api, c) => api.ListEventsAsync(Text(seq), filter, "1000", "30", c), ct);
+                    var page = await session.AnswerAsync((api, c) => api.ListEventsAsync(seq, filter, 1000, 30, c), ct);
                     foreach (var e in page.GetProperty("events").EnumerateArray())
                     {
                         context.Output.WriteLine(json ? e.GetRawText() : Line(e));
@@ -59,8 +58,6 @@ public static partial class ClientCommands
         });
         return events;
     }
-
-    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static IRenderable EventTable(JsonElement events)
     {

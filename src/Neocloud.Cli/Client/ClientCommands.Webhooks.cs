@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using Neocloud.Client;
 using Spectre.Console;
@@ -66,7 +65,7 @@ public static partial class ClientCommands
             var id = new Argument<string>("id") { Description = "The webhook's id (wh_…)." };
             var from = new Option<long>("--from") { Required = true, Description = "The sequence number to deliver again from (enables a disabled hook)." };
             var redeliver = new Command("redeliver", "Deliver a webhook's events again from a sequence number on; a disabled hook is enabled again.") { id, from };
-            Run(redeliver, context, (api, parsed, ct) => api.RedeliverWebhookAsync(parsed.GetValue(id)!, parsed.GetValue(from).ToString(CultureInfo.InvariantCulture), ct),
+            Run(redeliver, context, (api, parsed, ct) => api.RedeliverWebhookAsync(parsed.GetValue(id)!, parsed.GetValue(from), ct),
                 json => Table(Single(json), s_webhookColumns));
             webhook.Subcommands.Add(redeliver);
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Neocloud.Domain.Input;
 using Neocloud.Exchange.Access;
@@ -28,25 +27,30 @@ public static class EventsApi
         return api;
     }
 
-    private static async Task<IResult> ListEventsAsync(ClaimsPrincipal user, EventFeed feed, string? after, string? types, string? limit, string? wait,
+    private static async Task<IResult> ListEventsAsync(ClaimsPrincipal user, EventFeed feed, WholeQuery? after, string? types, WholeQuery? limit, WholeQuery? wait,
         CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var from = Number(after, "after", 0, errors);
-        var take = Number(limit, "limit", 100, errors);
-        var seconds = wait is null ? 0 : double.TryParse(wait, NumberStyles.Float, CultureInfo.InvariantCulture, out var w) ? w : Invalid(errors, "wait", wait);
+        var from = WholeQuery.Read(after, "after", 0, errors);
+        var take = WholeQuery.Read(limit, "limit", Paging.DefaultLimit, errors);
+        var seconds = WholeQuery.Read(wait, "wait", 0, errors);
         if (!errors.IsEmpty) return Answers.Result(Failure.Invalid(errors));
-        var page = await feed.ReadAsync(user.OrganizationId(), from, Types(types), (int)Math.Clamp(take, int.MinValue, int.MaxValue), TimeSpan.FromSeconds(seconds), ct);
+        // Out-of-range numbers are the feed's to refuse (naming the field), so clamp only what could not fit.
+        var page = await feed.ReadAsync(user.OrganizationId(), from, Types(types), (int)Math.Clamp(take, -1, EventFeed.MaxLimit + 1),
+            TimeSpan.FromSeconds(Math.Clamp(seconds, -1, (long)EventFeed.MaxWait.TotalSeconds + 1)), ct);
         return Answers.Result(page);
     }
 
-    private static IResult StreamEvents(HttpContext context, ClaimsPrincipal user, EventFeed feed, string? after, string? types)
+    private static IResult StreamEvents(HttpContext context, ClaimsPrincipal user, EventFeed feed, WholeQuery? after, string? types)
     {
         var errors = new FieldErrors();
         var resume = context.Request.Headers["Last-Event-ID"].ToString();
-        var from = resume.Length > 0 ? Number(resume, "Last-Event-ID", 0, errors) : Number(after, "after", 0, errors);
+        // A reconnecting client's Last-Event-ID stands for after; a problem with it is named as it was sent.
+        var (resumeFrom, from) = resume.Length > 0
+            ? ("Last-Event-ID", WholeQuery.Read(new WholeQuery(resume), "Last-Event-ID", 0, errors))
+            : ("after", WholeQuery.Read(after, "after", 0, errors));
         var filter = Types(types);
-        foreach (var (field, messages) in EventFeed.Check(from, filter, 1, 0)) errors.Add(field, messages[0]);
+        foreach (var (field, messages) in EventFeed.Check(from, filter, 1, 0)) errors.Add(field == "after" ? resumeFrom : field, messages[0]);
         if (!errors.IsEmpty) return Answers.Result(Failure.Invalid(errors));
         return new EventStream(feed, user.OrganizationId(), from, filter);
     }
@@ -54,13 +58,4 @@ public static class EventsApi
     /// <summary>A comma-separated list of types, or null for all.</summary>
     private static List<string>? Types(string? types) =>
         string.IsNullOrWhiteSpace(types) ? null : types.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
-
-    private static long Number(string? text, string field, long missing, FieldErrors errors) =>
-        text is null ? missing : long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : Invalid(errors, field, text);
-
-    private static long Invalid(FieldErrors errors, string field, string text)
-    {
-        errors.Add(field, $"must be a whole number, got '{text}'");
-        return 0;
-    }
 }

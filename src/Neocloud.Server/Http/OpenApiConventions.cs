@@ -52,13 +52,15 @@ public static class OpenApiConventions
             {
                 operation.OperationId = method.Name.EndsWith("Async", StringComparison.Ordinal) ? method.Name[..^"Async".Length] : method.Name;
             }
-            // A query-string hour binds as text (so that a bad one is a problem naming it); say what the text may be.
+            // A query-string hour or whole number binds as text (so that a bad one is a problem naming it); say what it is.
             foreach (var query in context.Description.ParameterDescriptions)
             {
-                if ((Nullable.GetUnderlyingType(query.Type) ?? query.Type) != typeof(HourQuery)) continue;
+                var type = Nullable.GetUnderlyingType(query.Type) ?? query.Type;
+                if (type != typeof(HourQuery) && type != typeof(WholeQuery)) continue;
                 if (operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p.Name == query.Name) is not { } parameter) continue;
                 var schema = new OpenApiSchema();
-                DescribeHour(schema);
+                if (type == typeof(HourQuery)) DescribeHour(schema);
+                else (schema.Type, schema.Format) = (JsonSchemaType.Integer, "int64");
                 parameter.Schema = schema;
             }
             return Task.CompletedTask;

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Security.Claims;
+using Neocloud.Domain.Input;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Webhooks;
@@ -63,11 +63,11 @@ public static class WebhooksApi
     private static async Task<IResult> ListWebhookDeliveriesAsync(string id, ClaimsPrincipal user, WebhookDesk desk, int? limit, CancellationToken ct) =>
         Answers.Result(await desk.DeliveriesAsync(user.OrganizationId(), id, limit ?? Paging.DefaultLimit, ct));
 
-    private static async Task<IResult> RedeliverWebhookAsync(string id, ClaimsPrincipal user, WebhookDesk desk, string? from, CancellationToken ct)
+    private static async Task<IResult> RedeliverWebhookAsync(string id, ClaimsPrincipal user, WebhookDesk desk, WholeQuery? from, CancellationToken ct)
     {
         if (from is null) return Answers.Result(Failure.Invalid("from", "is required: the sequence number to deliver again from"));
-        if (!long.TryParse(from, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seq))
-            return Answers.Result(Failure.Invalid("from", $"must be a whole number, got '{from}'"));
+        var errors = new FieldErrors();
+        if (from.Value.Read("from", errors) is not { } seq) return Answers.Result(Failure.Invalid(errors));
         return Answers.Result(await desk.RedeliverAsync(user.OrganizationId(), id, seq, ct));
     }
 }
