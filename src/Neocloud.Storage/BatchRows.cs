@@ -66,7 +66,7 @@ internal static class BatchRows
         }
         foreach (var f in batch.Portfolios) sink.Row(Portfolio, [f.Id, f.OrganizationId, f.Status, f.CancelledLeg, f.Legs, f.PlacedSequence, f.PlacedMs]);
         foreach (var i in batch.Idempotency) sink.Row(Idempotency, [i.OrganizationId, i.IdempotencyKey, i.RequestHash, i.StatusCode, i.Response, i.CreatedMs]);
-        WriteEvents(batch.Events, sink);
+        if (!sink.WritesEventsInBulk) WriteEvents(batch.Events, sink);
     }
 
     /// <summary>
@@ -92,6 +92,9 @@ internal static class BatchRows
     {
         /// <summary>One row for statement <paramref name="statement"/>, its values in parameter order.</summary>
         void Row(int statement, ReadOnlySpan<Value> values);
+
+        /// <summary>True when the writer writes the batch's events itself, all in two statements (<see cref="EventRows.Bulk"/>), not a row at a time.</summary>
+        bool WritesEventsInBulk => false;
     }
 
     /// <summary>A statement whose SQL names its parameters by position with the store's marker (<c>?</c> or <c>$</c>).</summary>

@@ -133,10 +133,25 @@ public sealed partial class ExchangeStore
         }
     }
 
-    /// <summary>Writes events in an open transaction: an organization at a time (in id order), its counter moved first.</summary>
+    /// <summary>
+    /// Writes events in an open transaction: on PostgreSQL in two statements (<see cref="EventRows.Bulk"/>) and a
+    /// notification; on SQLite an organization at a time (in id order), its counter moved first.
+    /// </summary>
     internal static async Task AppendEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<EventRecord> events)
     {
         if (events.Count == 0) return;
+        if (connection is NpgsqlConnection postgres)
+        {
+            var (counterSql, counterValues, insertSql, insertValues) = EventRows.Bulk(events);
+            foreach (var (sql, values) in new[] { (counterSql, counterValues), (insertSql, insertValues) })
+            {
+                await using var command = new NpgsqlCommand(sql, postgres, (NpgsqlTransaction)transaction);
+                foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+                await command.ExecuteNonQueryAsync();
+            }
+            await connection.ExecuteAsync("SELECT pg_notify(@channel, @payload)", new { channel = EventChannel, payload = NotifyPayload(events) }, transaction);
+            return;
+        }
         var counter = EventRows.CounterSql("@p");
         var insert = EventRows.InsertSql("@p");
         foreach (var (organization, indexes) in EventRows.ByOrganization(events))
@@ -149,7 +164,6 @@ public sealed partial class ExchangeStore
                     transaction);
             }
         }
-        if (connection is NpgsqlConnection) await connection.ExecuteAsync("SELECT pg_notify(@channel, @payload)", new { channel = EventChannel, payload = NotifyPayload(events) }, transaction);
     }
 
     /// <summary>The organizations of <paramref name="events"/> as a notification's payload (PostgreSQL takes under 8,000 bytes).</summary>

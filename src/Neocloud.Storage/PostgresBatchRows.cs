@@ -25,6 +25,9 @@ internal sealed class PostgresBatchRows : BatchRows.ISink
         BatchRows.Write(batch, new PostgresBatchRows(rows), head);
         if (batch.Events.Count > 0)
         {
+            var (counterSql, counterValues, insertSql, insertValues) = EventRows.Bulk(batch.Events);
+            rows.BatchCommands.Add(Command(counterSql, counterValues));
+            rows.BatchCommands.Add(Command(insertSql, insertValues));
             // Delivered to the listening nodes when (and only if) the transaction commits.
             var notify = new NpgsqlBatchCommand("SELECT pg_notify($1, $2)");
             notify.Parameters.Add(new NpgsqlParameter { Value = ExchangeStore.EventChannel });
@@ -32,6 +35,15 @@ internal sealed class PostgresBatchRows : BatchRows.ISink
             rows.BatchCommands.Add(notify);
         }
         if (rows.BatchCommands.Count > 0) await rows.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    bool BatchRows.ISink.WritesEventsInBulk => true;
+
+    private static NpgsqlBatchCommand Command(string sql, object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
     }
 
     void BatchRows.ISink.Row(int statement, ReadOnlySpan<BatchRows.Value> values)
