@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Neocloud.Testing;
 
 namespace Neocloud.Server.Tests;
 
@@ -38,15 +36,4 @@ public static class Api
     /// <summary>The field errors of a validation problem.</summary>
     public static IReadOnlyList<string> ErrorFields(this JsonElement problem) =>
         problem.TryGetProperty("errors", out var errors) ? errors.EnumerateObject().Select(e => e.Name).ToList() : [];
-
-    /// <summary>Creates an organization and a token with the given scopes; returns the token's secret.</summary>
-    public static async Task<string> NewOrganizationAsync(this TestServer server, string id, params string[] scopes)
-    {
-        using var admin = server.Admin();
-        var created = await admin.PostAsJsonAsync("/api/v1/admin/organizations", new { id, name = id });
-        if (created.StatusCode != HttpStatusCode.Created && created.StatusCode != HttpStatusCode.Conflict)
-            throw new InvalidOperationException(await created.Content.ReadAsStringAsync());
-        var token = await admin.PostAsJsonAsync($"/api/v1/admin/organizations/{id}/tokens", new { label = "test", scopes });
-        return (await token.JsonAsync()).GetProperty("token").GetString()!;
-    }
 }

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -71,6 +72,19 @@ public sealed class TestServer : IAsyncDisposable
 
     /// <summary>A client with the admin token.</summary>
     public HttpClient Admin() => Client(AdminToken);
+
+    /// <summary>Creates the organization (unless it exists, like the seeded ones) and a token of it with the given scopes; returns the token's secret.</summary>
+    public async Task<string> NewOrganizationAsync(string id, params string[] scopes)
+    {
+        using var admin = Admin();
+        using var created = await admin.PostAsJsonAsync("/api/v1/admin/organizations", new { id, name = id });
+        if (created.StatusCode != System.Net.HttpStatusCode.Created && created.StatusCode != System.Net.HttpStatusCode.Conflict)
+            throw new InvalidOperationException(await created.Content.ReadAsStringAsync());
+        using var token = await admin.PostAsJsonAsync($"/api/v1/admin/organizations/{id}/tokens", new { label = "test", scopes });
+        var text = await token.Content.ReadAsStringAsync();
+        if (!token.IsSuccessStatusCode) throw new InvalidOperationException(text);
+        return System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("token").GetString()!;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -20,10 +20,9 @@ public sealed class BuyerOrderCommandTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await TestServer.StartAsync();
-        using var admin = _server.Admin();
         string[] seller = [Scopes.MarketRead, Scopes.MarketTrade, Scopes.PoolsWrite];
-        using var iren = _server.Client(await NewOrganizationAsync(admin, "cli-seller", seller));
-        _buyer = await NewOrganizationAsync(admin, "cli-buyer", [Scopes.MarketRead, Scopes.MarketTrade]);
+        using var iren = _server.Client(await _server.NewOrganizationAsync("cli-seller", seller));
+        _buyer = await _server.NewOrganizationAsync("cli-buyer", Scopes.MarketRead, Scopes.MarketTrade);
         foreach (var (id, sku, region) in new[] { ("p300", "GB300", "us-tx"), ("p200", "GB200", "us-nj") })
         {
             var pool = await iren.PostAsJsonAsync("/api/v1/pools", new { id, sku, region, capacity = new[] { new { start = s_start, end = s_start + 2000, gpus = 64 } } });
@@ -41,13 +40,6 @@ public sealed class BuyerOrderCommandTests : IAsyncLifetime
     {
         await _server.DisposeAsync();
         _home.Dispose();
-    }
-
-    private static async Task<string> NewOrganizationAsync(HttpClient admin, string id, string[] scopes)
-    {
-        (await admin.PostAsJsonAsync("/api/v1/admin/organizations", new { id, name = id })).EnsureSuccessStatusCode();
-        var token = await admin.PostAsJsonAsync($"/api/v1/admin/organizations/{id}/tokens", new { label = "cli", scopes });
-        return JsonDocument.Parse(await token.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
     }
 
     private JsonElement Json(params string[] args)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Neocloud.Exchange.Access;
 using Neocloud.Testing;
@@ -17,10 +16,7 @@ public sealed class EventsCommandTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await TestServer.StartAsync();
-        using var admin = _server.Admin();
-        await admin.PostAsJsonAsync("/api/v1/admin/organizations", new { id = "cli-events", name = "cli-events" });
-        var token = await admin.PostAsJsonAsync("/api/v1/admin/organizations/cli-events/tokens", new { label = "t", scopes = new[] { Scopes.MarketRead, Scopes.MarketTrade } });
-        _token = JsonDocument.Parse(await token.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
+        _token = await _server.NewOrganizationAsync("cli-events", Scopes.MarketRead, Scopes.MarketTrade);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();

@@ -19,8 +19,8 @@ public sealed class ProcureCommandTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromHours(1) - TimeSpan.FromTicks(now.UtcTicks % TimeSpan.TicksPerHour) + TimeSpan.FromMinutes(1));
         _now = Hour.FromUtc(_clock.GetUtcNow()).Value;
         _server = await TestServer.StartAsync(options => options with { Clock = _clock });
-        _buyer = await TokenAsync("microsoft", "market:read", "market:trade");
-        using var iren = _server.Client(await TokenAsync("iren", "market:read", "market:trade", "pools:write"));
+        _buyer = await _server.NewOrganizationAsync("microsoft", "market:read", "market:trade");
+        using var iren = _server.Client(await _server.NewOrganizationAsync("iren", "market:read", "market:trade", "pools:write"));
         var pool = await iren.PostAsJsonAsync("/api/v1/pools", new
         {
             id = "iren-now", sku = "GB300", region = "us-tx", capacity = new[] { new { start = _now - 48, end = _now + 20_000, gpus = 576 } },
@@ -73,11 +73,4 @@ public sealed class ProcureCommandTests : IAsyncLifetime
     }
 
     private CliRun As(params string[] args) => CliRun.Of([.. args, "--url", _server.Address.ToString(), "--token", _buyer]);
-
-    private async Task<string> TokenAsync(string organization, params string[] scopes)
-    {
-        using var admin = _server.Client(_server.AdminToken);
-        var token = await admin.PostAsJsonAsync($"/api/v1/admin/organizations/{organization}/tokens", new { label = "cli-test", scopes });
-        return JsonDocument.Parse(await token.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
-    }
 }

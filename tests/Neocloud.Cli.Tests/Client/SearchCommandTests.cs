@@ -13,8 +13,8 @@ public sealed class SearchCommandTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await TestServer.StartAsync();
-        _buyer = await TokenAsync("microsoft", "market:read", "market:trade");
-        _seller = await TokenAsync("iren", "market:read", "market:trade", "pools:write");
+        _buyer = await _server.NewOrganizationAsync("microsoft", "market:read", "market:trade");
+        _seller = await _server.NewOrganizationAsync("iren", "market:read", "market:trade", "pools:write");
         using var iren = _server.Client(_seller);
         var pool = await iren.PostAsJsonAsync("/api/v1/pools", new
         {
@@ -30,13 +30,6 @@ public sealed class SearchCommandTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
-
-    private async Task<string> TokenAsync(string organization, params string[] scopes)
-    {
-        using var admin = _server.Client(_server.AdminToken);
-        var token = await admin.PostAsJsonAsync($"/api/v1/admin/organizations/{organization}/tokens", new { label = "cli-test", scopes });
-        return JsonDocument.Parse(await token.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
-    }
 
     private CliRun As(string token, params string[] args) => CliRun.Of([.. args, "--url", _server.Address.ToString(), "--token", token]);
 

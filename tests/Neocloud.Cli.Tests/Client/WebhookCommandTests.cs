@@ -15,9 +15,7 @@ public sealed class WebhookCommandTests : IAsyncLifetime
     {
         _receiver = await WebhookReceiver.StartAsync();
         _server = await TestServer.StartAsync(options => options with { WebhookAllowHosts = ["127.0.0.1"] });
-        using var admin = _server.Client(_server.AdminToken);
-        var token = await admin.PostAsJsonAsync("/api/v1/admin/organizations/microsoft/tokens", new { label = "cli-test", scopes = new[] { "market:read", "market:trade" } });
-        _token = JsonDocument.Parse(await token.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
+        _token = await _server.NewOrganizationAsync("microsoft", "market:read", "market:trade");
     }
 
     public async Task DisposeAsync()
