@@ -49,7 +49,8 @@ public static class Discounting
         return total;
     }
 
-    private static decimal Power(decimal value, int exponent)
+    /// <summary><paramref name="value"/> to a whole, non-negative <paramref name="exponent"/>.</summary>
+    public static decimal Power(decimal value, int exponent)
     {
         var result = 1m;
         for (var i = 0; i < exponent; i++) result *= value;
