@@ -1,5 +1,6 @@
 using Neocloud.Domain.Offtake;
 using Neocloud.Domain.Time;
+using Neocloud.Economics.Presets;
 using Neocloud.Offtake;
 using Neocloud.Offtake.Contracts;
 using Neocloud.Exchange.Offtake;
@@ -13,9 +14,10 @@ namespace Neocloud.Exchange.Seed;
 /// <summary>
 /// The Microsoft–IREN offtake as an awarded contract, so the exchange shows it from the first start: ~76,000 GB300
 /// at Childress in four Horizon tranches of 19,000, due March, June, September and December 2026, each billed for 60
-/// months; $9.7B of contract value (so $2.9140 per GPU-hour at 730 hours a month) with 20% prepaid (facts.md, and the
-/// iren-microsoft-2025 deal preset). The availability promise, grace period and the on-time deliveries of the
-/// tranches already due are illustrative, not published.
+/// months; $9.7B of contract value (so $2.91396… per GPU-hour at 730 hours a month, the deal preset's price exactly) with
+/// 20% prepaid and credited back after the 24th month of service (facts.md, and the iren-microsoft-2025 deal preset,
+/// whose revenue and credits its invoices match month by month). The availability promise, grace period and the
+/// on-time deliveries of the tranches already due are illustrative, not published.
 /// </summary>
 public static class OfftakeSeed
 {
@@ -28,8 +30,11 @@ public static class OfftakeSeed
     private static readonly CalendarMonth[] s_due = new[] { "2026-03", "2026-06", "2026-09", "2026-12" }.Select(CalendarMonth.Parse).ToArray();
 
     /// <summary>The contract's terms.</summary>
-    public static ContractTerms Terms => new("GB300", CalendarMonth.Parse("2025-11"), 2.9140m, 0.2m, 99.5m, 3, 0.08m, ServiceCredits.Default(99.5m),
-        s_due.Select((due, i) => new ContractTranche(i + 1, PoolId, 19_000, due, 60)).ToList());
+    public static ContractTerms Terms => new("GB300", CalendarMonth.Parse("2025-11"), DealPresets.Find(PresetId)!.Terms.PricePerGpuHour, 0.2m, 99.5m, 3, 0.08m,
+        ServiceCredits.Default(99.5m), s_due.Select((due, i) => new ContractTranche(i + 1, PoolId, 19_000, due, 60)).ToList(), PrepaymentCreditFromMonth: 24);
+
+    /// <summary>The deal preset the contract is the ledger of.</summary>
+    public const string PresetId = "iren-microsoft-2025";
 
     /// <summary>The Horizon pool: exactly the GPUs of the tranches, month by month.</summary>
     public static MarketRequest Pool()

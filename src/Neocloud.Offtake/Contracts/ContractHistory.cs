@@ -9,11 +9,34 @@ public sealed record Delivery(int Tranche, CalendarMonth Month);
 /// <summary>The availability the seller measured for the contract's GPUs in a month.</summary>
 public sealed record SlaReport(CalendarMonth Month, decimal AvailabilityPercent);
 
-/// <summary>What has happened to a contract since the award: deliveries, SLA reports, and a termination if any.</summary>
-public sealed record ContractHistory(IReadOnlyList<Delivery> Deliveries, IReadOnlyList<SlaReport> Sla, CalendarMonth? TerminatedIn)
+/// <summary>
+/// Part of a contract assigned to another organization from a month on: GPUs of some tranches (whole tranches, or a
+/// share of each). From <c>From</c> the assignee is their buyer.
+/// </summary>
+public sealed record Assignment(string Id, string To, CalendarMonth From, IReadOnlyList<AssignedTranche> Tranches)
+{
+    /// <summary>GPUs of tranche <paramref name="tranche"/> this assignment holds in <paramref name="month"/>.</summary>
+    public int GpusOf(int tranche, CalendarMonth month) => month < From ? 0 : Tranches.Where(t => t.Tranche == tranche).Sum(t => t.Gpus);
+}
+
+/// <summary>GPUs of one tranche an assignment moves.</summary>
+public sealed record AssignedTranche(int Tranche, int Gpus);
+
+/// <summary>
+/// What has happened to a contract since the award: deliveries, SLA reports, a termination if any, the assignments
+/// both other parties accepted, and the values of the index its escalator follows.
+/// </summary>
+public sealed record ContractHistory(IReadOnlyList<Delivery> Deliveries, IReadOnlyList<SlaReport> Sla, CalendarMonth? TerminatedIn,
+    IReadOnlyList<Assignment>? Assignments = null, IndexValues? Index = null)
 {
     /// <summary>Nothing has happened yet.</summary>
     public static readonly ContractHistory Empty = new([], [], null);
+
+    /// <summary>The accepted assignments, oldest first.</summary>
+    public IReadOnlyList<Assignment> Accepted => Assignments ?? [];
+
+    /// <summary>The escalator's index values (none for a flat price or a fixed rate).</summary>
+    public IndexValues IndexValues => Index ?? IndexValues.None;
 
     /// <summary>The month a tranche was delivered, or null.</summary>
     public CalendarMonth? DeliveredIn(int tranche) => Deliveries.FirstOrDefault(d => d.Tranche == tranche)?.Month;

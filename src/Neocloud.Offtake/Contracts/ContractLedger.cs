@@ -5,16 +5,25 @@ namespace Neocloud.Offtake.Contracts;
 
 /// <summary>One month's invoice of an offtake contract, in USD rounded to the cent.</summary>
 /// <param name="Month">The month billed.</param>
-/// <param name="GpuHours">GPU-hours in service this month (730 hours a month).</param>
+/// <param name="BilledTo">Who pays it: null for the contract's buyer, else the assignee the API names.</param>
+/// <param name="Billing">The contract's billing convention.</param>
+/// <param name="HoursPerGpu">Hours billed per GPU this month (730, or the calendar's).</param>
+/// <param name="GpuHours">GPU-hours in service this month.</param>
+/// <param name="BasePricePerGpuHour">The contract's price before escalation.</param>
+/// <param name="Factor">The escalation factor in force (1 without an escalator).</param>
+/// <param name="BilledPricePerGpuHour">Base price × factor.</param>
 /// <param name="PrepaymentUsd">The prepayment, billed in the month the contract is signed.</param>
-/// <param name="ServiceUsd">GPUs in service × 730 × price.</param>
-/// <param name="PrepaymentAppliedUsd">The prepayment drawn down against this month's service, pro rata to the contract value.</param>
+/// <param name="ServiceUsd">GPU-hours in service × billed price.</param>
+/// <param name="PrepaymentCreditFrom">The first month whose service draws the prepayment down.</param>
+/// <param name="PrepaymentAppliedUsd">The prepayment drawn down against this month's service, pro rata to the contract value from that month on.</param>
 /// <param name="SlaCreditUsd">The service credit for missed availability.</param>
+/// <param name="DamagesCreditUsd">Delivery damages the seller owes for tranches late last month.</param>
 /// <param name="RefundUsd">Prepayment given back for service that will never happen (late delivery, cancelled tranches).</param>
-/// <param name="DueUsd">What the buyer pays: prepayment + service − applied − credit − refund.</param>
+/// <param name="DueUsd">What the buyer pays: prepayment + service − applied − SLA credit − damages − refund.</param>
 /// <param name="AvailabilityPercent">The reported availability, if any.</param>
-public sealed record Invoice(CalendarMonth Month, long GpuHours, decimal PrepaymentUsd, decimal ServiceUsd, decimal PrepaymentAppliedUsd, decimal SlaCreditUsd,
-    decimal RefundUsd, decimal DueUsd, decimal? AvailabilityPercent);
+public sealed record Invoice(CalendarMonth Month, string? BilledTo, BillingConvention Billing, int HoursPerGpu, long GpuHours, decimal BasePricePerGpuHour,
+    decimal Factor, decimal BilledPricePerGpuHour, decimal PrepaymentUsd, decimal ServiceUsd, CalendarMonth PrepaymentCreditFrom, decimal PrepaymentAppliedUsd,
+    decimal SlaCreditUsd, decimal DamagesCreditUsd, decimal RefundUsd, decimal DueUsd, decimal? AvailabilityPercent);
 
 /// <summary>A contract's payments summed: billed service, credits, GPU-hours, their NPV and the effective price.</summary>
 public sealed record PaymentSummary(decimal ServiceUsd, decimal SlaCreditUsd, decimal RefundUsd, decimal PaidUsd, long GpuHours, decimal NpvUsd, decimal? EffectivePricePerGpuHour);
@@ -29,12 +38,12 @@ public sealed record ContractEconomics(PaymentSummary Plan, PaymentSummary Actua
 /// <summary>
 /// The rules of an offtake contract's life: tranche states, the termination right, monthly invoices with the
 /// prepayment drawn down pro rata, service credits and refunds, and the economics re-computed from what happened.
-/// A month of service is 730 GPU-hours per GPU (DESIGN.md); the capacity reserved in the market is the tranche's
-/// calendar hours.
+/// A month of service is 730 GPU-hours per GPU (DESIGN.md) unless the contract bills calendar hours; the capacity
+/// reserved in the market is always the tranche's calendar hours.
 /// </summary>
 public static class ContractLedger
 {
-    /// <summary>Hours in a billed month.</summary>
+    /// <summary>Hours in a billed month under the default convention.</summary>
     public const int HoursPerMonth = 730;
 
     /// <summary>Every tranche's state in month <paramref name="now"/>.</summary>
@@ -59,56 +68,173 @@ public static class ContractLedger
             : Statuses(terms, history, now).Where(s => s.State == TrancheState.Late && s.MonthsLate > terms.GraceMonths).Select(s => s.Number).ToList();
 
     /// <summary>
-    /// The invoices from the signing month (or the first tranche's, if earlier) to the end of the last term (or the last refund, if later), given what has
-    /// happened. A tranche not delivered yet bills nothing.
+    /// The invoices from the signing month (or the first tranche's, if earlier) to the end of the last term (or the last
+    /// refund or damages credit, if later), given what has happened, for the whole contract. A tranche not delivered yet
+    /// bills nothing.
     /// </summary>
-    public static IReadOnlyList<Invoice> Invoices(ContractTerms terms, ContractHistory history)
+    public static IReadOnlyList<Invoice> Invoices(ContractTerms terms, ContractHistory history) => Compute(terms, history).Invoices;
+
+    /// <summary>
+    /// The invoices split between the buyer (<c>BilledTo</c> null) and each assignee (<c>BilledTo</c> the assignee):
+    /// from an assignment's month, the assigned GPUs' share of service, prepayment draw-down and SLA credit, and the
+    /// assigned tranches' share of damages and refunds, go to the assignee; the buyer keeps the rest and what was
+    /// billed before. The parts add up to <see cref="Invoices"/> to the cent.
+    /// </summary>
+    public static IReadOnlyList<Invoice> InvoicesByHolder(ContractTerms terms, ContractHistory history)
     {
-        var tcv = terms.TcvUsd;
+        var ledger = Compute(terms, history);
+        if (history.Accepted.Count == 0) return ledger.Invoices;
+        var holders = history.Accepted.Select(a => a.To).Distinct().ToList();
+        var split = new List<Invoice>();
+        for (var i = 0; i < ledger.Invoices.Count; i++)
+        {
+            var whole = ledger.Invoices[i];
+            var parts = ledger.Parts[i];
+            var rest = whole;
+            foreach (var holder in holders)
+            {
+                var held = terms.Tranches.Select(t => history.Accepted.Where(a => a.To == holder).Sum(a => a.GpusOf(t.Number, whole.Month))).ToArray();
+                if (held.All(g => g == 0)) continue;
+                decimal Weighted(decimal amount, decimal[] byTranche)
+                {
+                    var total = byTranche.Sum();
+                    if (total == 0m || amount == 0m) return 0m;
+                    var mine = 0m;
+                    for (var t = 0; t < held.Length; t++) mine += byTranche[t] * held[t] / terms.Tranches[t].Gpus;
+                    return Cents(amount * mine / total);
+                }
+                var gpuHours = 0L;
+                for (var t = 0; t < held.Length; t++)
+                {
+                    if (parts.InService[t] > 0m) gpuHours += (long)held[t] * whole.HoursPerGpu;
+                }
+                var service = Weighted(whole.ServiceUsd, parts.InService);
+                var applied = Weighted(whole.PrepaymentAppliedUsd, parts.InService);
+                var credit = Weighted(whole.SlaCreditUsd, parts.InService);
+                var damages = Weighted(whole.DamagesCreditUsd, parts.Damages);
+                var refund = Weighted(whole.RefundUsd, parts.Lost);
+                split.Add(whole with
+                {
+                    BilledTo = holder, GpuHours = gpuHours, PrepaymentUsd = 0m, ServiceUsd = service, PrepaymentAppliedUsd = applied, SlaCreditUsd = credit,
+                    DamagesCreditUsd = damages, RefundUsd = refund, DueUsd = service - applied - credit - damages - refund,
+                });
+                rest = rest with
+                {
+                    GpuHours = rest.GpuHours - gpuHours, ServiceUsd = rest.ServiceUsd - service, PrepaymentAppliedUsd = rest.PrepaymentAppliedUsd - applied,
+                    SlaCreditUsd = rest.SlaCreditUsd - credit, DamagesCreditUsd = rest.DamagesCreditUsd - damages, RefundUsd = rest.RefundUsd - refund,
+                    DueUsd = rest.DueUsd - (service - applied - credit - damages - refund),
+                };
+            }
+            split.Add(rest);
+        }
+        return split.OrderBy(i => i.Month).ThenBy(i => i.BilledTo is null ? 0 : 1).ThenBy(i => i.BilledTo, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// Delivery damages accrued for each late month, per tranche, before they are credited: <c>ldPercentPerMonth</c>
+    /// of the tranche's monthly value at the base price for every month from its due month until it is delivered,
+    /// cancelled or its term ends, the running total capped at <c>ldCapPercent</c> of its total value.
+    /// </summary>
+    public static Dictionary<CalendarMonth, decimal[]> Damages(ContractTerms terms, ContractHistory history)
+    {
+        var accrued = new Dictionary<CalendarMonth, decimal[]>();
+        if (terms.LdPercentPerMonth == 0m) return accrued;
+        for (var t = 0; t < terms.Tranches.Count; t++)
+        {
+            var tranche = terms.Tranches[t];
+            var stop = tranche.End;
+            if (history.DeliveredIn(tranche.Number) is { } delivered && delivered < stop) stop = delivered;
+            if (history.IsCancelled(tranche.Number) && history.TerminatedIn!.Value < stop) stop = history.TerminatedIn.Value;
+            var cap = terms.LdCapPercent / 100m * terms.TrancheValueUsd(tranche);
+            var total = 0m;
+            for (var month = tranche.Start; month < stop && total < cap; month = month.AddMonths(1))
+            {
+                var due = Math.Min(terms.LdPercentPerMonth / 100m * terms.ValueUsd(tranche, month, month.AddMonths(1)), cap - total);
+                total += due;
+                if (!accrued.TryGetValue(month, out var row)) accrued[month] = row = new decimal[terms.Tranches.Count];
+                row[t] += due;
+            }
+        }
+        return accrued;
+    }
+
+    /// <summary>A month's amounts tranche by tranche (unrounded), the weights of a split between holders.</summary>
+    private sealed record TrancheParts(decimal[] InService, decimal[] Damages, decimal[] Lost);
+
+    private static (IReadOnlyList<Invoice> Invoices, IReadOnlyList<TrancheParts> Parts) Compute(ContractTerms terms, ContractHistory history)
+    {
+        var count = terms.Tranches.Count;
         var prepayment = terms.PrepaymentUsd;
+        var creditFrom = terms.PrepaymentCreditFrom;
+        // The value the prepayment is drawn down against: service at the base price from the credit's first month on.
+        var creditable = terms.Tranches.Sum(t => terms.ValueUsd(t, creditFrom, t.End));
         // A contract may record service that began before it was signed (a deal entered after the fact).
         var first = terms.Tranches.Select(t => t.Start).Append(terms.Signed).Min();
         var last = terms.End.AddMonths(-1);
-        var lostIn = new Dictionary<CalendarMonth, decimal>();
-        foreach (var tranche in terms.Tranches)
+        // Creditable service that will never be billed is known in the month it became certain: the late delivery, or the termination.
+        var lostIn = new Dictionary<CalendarMonth, decimal[]>();
+        for (var t = 0; t < count; t++)
         {
-            // Service that will never be billed is known in the month it became certain: the late delivery, or the termination.
-            if (history.IsCancelled(tranche.Number))
-                Add(lostIn, history.TerminatedIn!.Value, tranche.PlannedServiceUsd(terms.PricePerGpuHour));
-            else if (history.DeliveredIn(tranche.Number) is { } delivered && delivered > tranche.Start)
-                Add(lostIn, delivered, (decimal)tranche.Gpus * Math.Min(delivered.MonthsSince(tranche.Start), tranche.TermMonths) * HoursPerMonth * terms.PricePerGpuHour);
+            var tranche = terms.Tranches[t];
+            (CalendarMonth Month, decimal Usd)? lost =
+                history.IsCancelled(tranche.Number) ? (history.TerminatedIn!.Value, terms.ValueUsd(tranche, creditFrom, tranche.End))
+                : history.DeliveredIn(tranche.Number) is { } delivered && delivered > tranche.Start
+                    ? (delivered, terms.ValueUsd(tranche, creditFrom > tranche.Start ? creditFrom : tranche.Start, delivered))
+                    : null;
+            if (lost is not { } l) continue;
+            if (!lostIn.TryGetValue(l.Month, out var row)) lostIn[l.Month] = row = new decimal[count];
+            row[t] += l.Usd;
+            if (l.Month > last) last = l.Month;
         }
-        foreach (var month in lostIn.Keys) if (month > last) last = month;
+        var damages = Damages(terms, history);
+        foreach (var month in damages.Keys) if (month.AddMonths(1) > last) last = month.AddMonths(1);
 
         var reports = history.Sla.GroupBy(r => r.Month).ToDictionary(g => g.Key, g => g.Last().AvailabilityPercent);
         var invoices = new List<Invoice>();
+        var parts = new List<TrancheParts>();
         var consumed = 0m;
         var drawn = 0m;
+        var damagesAccrued = 0m;
+        var damagesCredited = 0m;
+        var none = new decimal[count];
         for (var month = first; month <= last; month = month.AddMonths(1))
         {
+            var hours = terms.HoursIn(month);
+            var factor = terms.Factor(month, history.IndexValues);
+            var billed = terms.PricePerGpuHour * factor;
+            var inService = new decimal[count];
             long gpus = 0;
-            foreach (var tranche in terms.Tranches)
+            for (var t = 0; t < count; t++)
             {
-                if (InService(tranche, history, month)) gpus += tranche.Gpus;
+                if (!InService(terms.Tranches[t], history, month)) continue;
+                gpus += terms.Tranches[t].Gpus;
+                inService[t] = terms.Tranches[t].Gpus;
             }
-            var exact = gpus * HoursPerMonth * terms.PricePerGpuHour;
-            var service = Cents(exact);
-            var lost = lostIn.GetValueOrDefault(month);
-            // Unrounded amounts, so that what is consumed adds up to the contract value exactly.
-            consumed += exact + lost;
-            // Drawn-down prepayment follows the cumulative share of the contract value consumed, rounded once, so
+            var service = Cents(gpus * hours * billed);
+            var lost = lostIn.GetValueOrDefault(month) ?? none;
+            // Unrounded amounts at the base price, so that what is consumed adds up to the creditable value exactly.
+            if (month >= creditFrom) consumed += gpus * hours * terms.PricePerGpuHour;
+            consumed += lost.Sum();
+            // Drawn-down prepayment follows the cumulative share of the creditable value consumed, rounded once, so
             // applied plus refunded adds up to the prepayment to the cent when every tranche has run or been cancelled.
-            var drawnNow = tcv == 0 ? 0 : Cents(prepayment * consumed / tcv);
+            var drawnNow = creditable == 0 ? 0 : Cents(prepayment * consumed / creditable);
             var step = drawnNow - drawn;
             drawn = drawnNow;
-            var refund = Math.Min(step, tcv == 0 ? 0 : Cents(prepayment * lost / tcv));
+            var refund = Math.Min(step, creditable == 0 ? 0 : Cents(prepayment * lost.Sum() / creditable));
             var applied = step - refund;
+            // Last month's damages, credited now: the running total rounded once.
+            var owed = damages.GetValueOrDefault(month.AddMonths(-1)) ?? none;
+            damagesAccrued += owed.Sum();
+            var damagesNow = Cents(damagesAccrued) - damagesCredited;
+            damagesCredited += damagesNow;
             decimal? availability = reports.TryGetValue(month, out var reported) ? reported : null;
             var credit = availability is { } a && service > 0 ? Cents(terms.CreditFraction(a) * service) : 0m;
             var prepaid = month == terms.Signed ? prepayment : 0m;
-            invoices.Add(new Invoice(month, gpus * HoursPerMonth, prepaid, service, applied, credit, refund, prepaid + service - applied - credit - refund, availability));
+            invoices.Add(new Invoice(month, null, terms.Billing, hours, gpus * hours, terms.PricePerGpuHour, factor, billed, prepaid, service, creditFrom, applied,
+                credit, damagesNow, refund, prepaid + service - applied - credit - damagesNow - refund, availability));
+            parts.Add(new TrancheParts(inService, owed, lost));
         }
-        return invoices;
+        return (invoices, parts);
     }
 
     /// <summary>True when the tranche's GPUs are billed in <paramref name="month"/>: delivered, not cancelled, inside the term.</summary>
