@@ -71,7 +71,8 @@ public sealed partial class ExchangeStore
         await SingleAsync<string>(
             "SELECT CAST((SELECT COUNT(*) FROM offtakes) AS TEXT) || '/' || CAST((SELECT COUNT(*) FROM offtakes WHERE terminated_month IS NOT NULL) AS TEXT) || '/' || " +
             "CAST((SELECT COUNT(*) FROM offtake_deliveries) AS TEXT) || '/' || CAST((SELECT COALESCE(MAX(reported_ms), 0) FROM offtake_deliveries) AS TEXT) || '/' || " +
-            "CAST((SELECT COUNT(*) FROM offtake_sla) AS TEXT) || '/' || CAST((SELECT COALESCE(MAX(reported_ms), 0) FROM offtake_sla) AS TEXT)",
+            "CAST((SELECT COUNT(*) FROM offtake_sla) AS TEXT) || '/' || CAST((SELECT COALESCE(MAX(reported_ms), 0) FROM offtake_sla) AS TEXT) || '/' || " +
+            "CAST((SELECT COUNT(*) FROM offtake_assignments WHERE status = 'accepted') AS TEXT)",
             null, cancellationToken) ?? "";
 
     /// <summary>An organization's events after <paramref name="after"/> (of the given types, or all), oldest first, at most <paramref name="limit"/>.</summary>

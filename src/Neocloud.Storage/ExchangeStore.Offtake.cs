@@ -61,7 +61,8 @@ public sealed partial class ExchangeStore
     /// <summary>Offtake contracts where the organization is buyer or seller (all of them for <c>null</c>), oldest first.</summary>
     public async Task<IReadOnlyList<OfftakeRecord>> OfftakesForAsync(string? organizationId, CancellationToken cancellationToken = default) =>
         await QueryAsync<OfftakeRecord>(
-            $"SELECT {OfftakeColumns} FROM offtakes WHERE @organizationId IS NULL OR buyer_id = @organizationId OR seller_id = @organizationId ORDER BY created_ms, id",
+            $"SELECT {OfftakeColumns} FROM offtakes WHERE @organizationId IS NULL OR buyer_id = @organizationId OR seller_id = @organizationId " +
+            "OR id IN (SELECT contract_id FROM offtake_assignments WHERE assignee_id = @organizationId AND status <> 'declined') ORDER BY created_ms, id",
             new { organizationId }, cancellationToken);
 
     public async Task<IReadOnlyList<DeliveryRecord>> DeliveriesAsync(string contractId, CancellationToken cancellationToken = default) =>

@@ -162,6 +162,26 @@ public sealed record OfferRecord(string Id, string RfqId, string SellerId, Offer
 public sealed record OfftakeRecord(string Id, string? RfqId, string? OfferId, string BuyerId, string SellerId, string Sku, string Region, ContractStatus Status,
     string? TerminatedMonth, long CreatedMs, string Terms);
 
+/// <summary>
+/// A proposal to assign part of an offtake contract: GPUs of its tranches (JSON <c>[{"tranche":1,"gpus":100}]</c>) from
+/// a month on, to another organization; <c>Status</c> proposed, accepted (by the seller and the assignee) or declined.
+/// </summary>
+public sealed record AssignmentRecord(string Id, string ContractId, string AssignorId, string AssigneeId, string FromMonth, string Tranches, string Status,
+    long CreatedMs, long? SellerAcceptedMs, long? AssigneeAcceptedMs, long? DecidedMs, string? DeclinedBy);
+
+/// <summary>The states of an assignment as stored.</summary>
+public static class AssignmentStatus
+{
+    /// <summary>Waiting for the seller's and the assignee's acceptance.</summary>
+    public const string Proposed = "proposed";
+    /// <summary>Both accepted; the market transaction that completes it is under way.</summary>
+    public const string Accepting = "accepting";
+    /// <summary>Done: the assignee is the buyer of what was assigned from its month.</summary>
+    public const string Accepted = "accepted";
+    /// <summary>The seller or the assignee declined.</summary>
+    public const string Declined = "declined";
+}
+
 /// <summary>A tranche reported delivered.</summary>
 public sealed record DeliveryRecord(string ContractId, long Tranche, string Month, long ReportedMs);
 

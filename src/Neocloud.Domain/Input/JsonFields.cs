@@ -166,6 +166,17 @@ public sealed class JsonFields
         return Fail<string>(name, $"must be one of {string.Join(", ", allowed)}, got \"{text}\"");
     }
 
+    /// <summary>A nested object read by <paramref name="read"/> (its unknown fields are errors too), or null when absent.</summary>
+    public T? Object<T>(string name, Func<JsonFields, T?> read, bool required = false) where T : class
+    {
+        if (!TryGet(name, required, out var value)) return null;
+        if (value.ValueKind != JsonValueKind.Object) return Fail<T>(name, $"must be an object, got {Describe(value)}");
+        var fields = new JsonFields(value, Path(name) + ".", Errors);
+        var result = read(fields);
+        fields.RejectUnknown();
+        return result;
+    }
+
     /// <summary>An array of objects, each read by <paramref name="read"/>.</summary>
     public List<T>? Array<T>(string name, Func<JsonFields, T> read, int maxItems, bool required = true)
     {
@@ -210,6 +221,23 @@ public sealed class JsonFields
             if (!items.Contains(item.GetString()!)) items.Add(item.GetString()!);
         }
         if (items.Count == 0 && !Errors.Under(Path(name))) return Fail<List<string>>(name, "must not be empty");
+        return items;
+    }
+
+    /// <summary>A non-empty array of distinct whole numbers, each in [<paramref name="min"/>, <paramref name="max"/>], at most <paramref name="maxItems"/>.</summary>
+    public List<long>? Integers(string name, long min, long max, int maxItems, bool required = true)
+    {
+        if (!TryGet(name, required, out var value)) return null;
+        if (value.ValueKind != JsonValueKind.Array) return Fail<List<long>>(name, $"must be an array of whole numbers, got {Describe(value)}");
+        if (value.GetArrayLength() == 0) return Fail<List<long>>(name, "must not be empty");
+        if (value.GetArrayLength() > maxItems) return Fail<List<long>>(name, $"must have at most {maxItems} items");
+        var items = new List<long>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt64(out var number) || number < min || number > max)
+                return Fail<List<long>>(name, $"must hold whole numbers from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}, got {Describe(item)} among them");
+            if (!items.Contains(number)) items.Add(number);
+        }
         return items;
     }
 

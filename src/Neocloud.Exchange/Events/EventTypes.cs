@@ -27,6 +27,14 @@ public static class EventTypes
     public const string TrancheDelivered = "tranche.delivered";
     public const string TrancheLate = "tranche.late";
     public const string ContractTerminated = "contract.terminated";
+    /// <summary>The buyer proposed assigning part of a contract (to the buyer, the seller and the assignee; data: the assignment).</summary>
+    public const string AssignmentProposed = "contract.assignment_proposed";
+    /// <summary>The seller or the assignee accepted (data: the contract, the assignment and who accepted).</summary>
+    public const string AssignmentAccepted = "contract.assignment_accepted";
+    /// <summary>The seller or the assignee declined (data: the assignment).</summary>
+    public const string AssignmentDeclined = "contract.assignment_declined";
+    /// <summary>Both accepted: from its month the assignee is the buyer of what was assigned (data: the assignment, with the assignee's resale pools).</summary>
+    public const string ContractAssigned = "contract.assigned";
     public const string InvoiceIssued = "invoice.issued";
     public const string SlaCredit = "sla.credit";
     public const string WebhookDisabled = "webhook.disabled";
@@ -35,7 +43,7 @@ public static class EventTypes
     public static readonly IReadOnlyList<string> All =
     [
         OrderRested, OrderFilled, OrderCancelled, OrderRejected, TradeExecuted, RfqOpened, RfqOfferReceived, RfqClosed, RfqAwarded, OfferAwarded,
-        OfferLost, TrancheDelivered, TrancheLate, ContractTerminated, InvoiceIssued, SlaCredit, WebhookDisabled,
+        OfferLost, TrancheDelivered, TrancheLate, ContractTerminated, AssignmentProposed, AssignmentAccepted, AssignmentDeclined, ContractAssigned, InvoiceIssued, SlaCredit, WebhookDisabled,
     ];
 
     private static readonly HashSet<string> s_known = [.. All];

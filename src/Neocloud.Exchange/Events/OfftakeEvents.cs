@@ -19,6 +19,9 @@ public sealed record TrancheEvent(string Contract, int Tranche, int Gpus, Calend
 /// <summary>The data of <c>contract.terminated</c>: the month, and the tranches cancelled with it (their reservations released).</summary>
 public sealed record ContractTermination(string Contract, CalendarMonth Month, IReadOnlyList<int> CancelledTranches);
 
+/// <summary>The data of <c>contract.assignment_accepted</c>: the contract, the assignment, and the organization that accepted.</summary>
+public sealed record AssignmentStep(string Contract, string Assignment, string AcceptedBy);
+
 /// <summary>The data of <c>invoice.issued</c>: the contract, its buyer and seller, and the month's invoice.</summary>
 public sealed record InvoiceEvent(string Contract, string Buyer, string Seller, Invoice Invoice);
 

@@ -41,23 +41,27 @@ public sealed class TimedEvents(ExchangeStore store, TimeProvider clock)
         {
             if (record.Status != ContractStatus.Active) continue;
             var state = await OfftakeState.LoadAsync(store, record, cancellationToken);
-            var due = new List<(string Mark, string Type, object Data)>();
+            var due = new List<(string Mark, string Type, object Data, string Buyer)>();
             foreach (var s in ContractLedger.Statuses(state.Terms, state.History, month))
             {
                 if (s.State == TrancheState.Late)
-                    due.Add(($"tranche-late:{record.Id}:{s.Number}", EventTypes.TrancheLate, new TrancheEvent(record.Id, s.Number, s.Gpus, s.Due, null, s.MonthsLate, null)));
+                    due.Add(($"tranche-late:{record.Id}:{s.Number}", EventTypes.TrancheLate, new TrancheEvent(record.Id, s.Number, s.Gpus, s.Due, null, s.MonthsLate, null),
+                        record.BuyerId));
             }
-            foreach (var invoice in ContractLedger.Invoices(state.Terms, state.History))
+            // Each part of a month's invoice goes to whoever pays it (the buyer, or an assignee from its month) and the seller.
+            foreach (var invoice in state.InvoicesFor(record.SellerId))
             {
+                var payer = invoice.BilledTo ?? record.BuyerId;
                 if (invoice.Month < month && invoice.DueUsd != 0)
-                    due.Add(($"invoice:{record.Id}:{invoice.Month}", EventTypes.InvoiceIssued, new InvoiceEvent(record.Id, record.BuyerId, record.SellerId, invoice)));
+                    due.Add((payer == record.BuyerId ? $"invoice:{record.Id}:{invoice.Month}" : $"invoice:{record.Id}:{invoice.Month}:{payer}", EventTypes.InvoiceIssued,
+                        new InvoiceEvent(record.Id, payer, record.SellerId, invoice), payer));
             }
             if (due.Count == 0) continue;
             var marked = await store.MarkedAsync(due.Select(d => d.Mark).ToList(), cancellationToken);
-            foreach (var (mark, type, data) in due)
+            foreach (var (mark, type, data, buyer) in due)
             {
                 if (marked.Contains(mark)) continue;
-                var events = ExchangeEvent.ForEach([record.BuyerId, record.SellerId], type, nowMs, data).ToList();
+                var events = ExchangeEvent.ForEach([buyer, record.SellerId], type, nowMs, data).ToList();
                 if (await store.PublishAsync(events, mark, cancellationToken)) written += events.Count;
             }
         }

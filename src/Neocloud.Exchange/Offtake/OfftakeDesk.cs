@@ -22,7 +22,7 @@ namespace Neocloud.Exchange.Offtake;
 /// opens a resale pool for the holder), SLA reports, termination. Every answer is an <see cref="Outcome{T}"/>, so the
 /// API, the seed and the dashboard share one set of rules.
 /// </summary>
-public sealed class OfftakeDesk(ExchangeStore store, IMarket exchange, TimeProvider clock)
+public sealed partial class OfftakeDesk(ExchangeStore store, IMarket exchange, TimeProvider clock)
 {
     /// <summary>The month it is now, UTC.</summary>
     public CalendarMonth ThisMonth => CalendarMonth.Of(clock.GetUtcNow());
@@ -185,11 +185,14 @@ public sealed class OfftakeDesk(ExchangeStore store, IMarket exchange, TimeProvi
         return views;
     }
 
-    /// <summary>A contract the caller is a party to, or null.</summary>
-    public async Task<OfftakeState?> ContractAsync(string caller, string id, CancellationToken ct) =>
-        await store.GetOfftakeAsync(id, ct) is { } record && (record.BuyerId == caller || record.SellerId == caller)
-            ? await OfftakeState.LoadAsync(store, record, ct)
-            : null;
+    /// <summary>A contract the caller is a party to (buyer, seller, or assignee of an assignment not declined), or null.</summary>
+    public async Task<OfftakeState?> ContractAsync(string caller, string id, CancellationToken ct)
+    {
+        if (await store.GetOfftakeAsync(id, ct) is not { } record) return null;
+        var state = await OfftakeState.LoadAsync(store, record, ct);
+        return record.BuyerId == caller || record.SellerId == caller
+            || state.Proposals.Any(a => a.AssigneeId == caller && a.Status != AssignmentStatus.Declined) ? state : null;
+    }
 
     /// <summary>
     /// The seller reports a tranche delivered in a month (not in the future). The tranche's GPUs open as a resale pool
@@ -211,13 +214,15 @@ public sealed class OfftakeDesk(ExchangeStore store, IMarket exchange, TimeProvi
         var resale = new PoolCommand(OfftakeState.TrancheId(id, tranche), state.Record.BuyerId, pool?.Region ?? state.Record.Region, state.Record.Sku,
             [new Segment(from.FirstHour.Value, t.End.FirstHour.Value, t.Gpus)]);
         var nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var steps = new List<MarketCommand> { resale };
+        steps.AddRange(await AssigneePoolsOnDeliveryAsync(state, t, month, ct));
         var write = ExchangeStore.DeliveryWrite(new DeliveryRecord(id, tranche, month.ToString(), nowMs));
         var delivered = ExchangeEvent.ForEach([state.Record.BuyerId, seller], EventTypes.TrancheDelivered, nowMs,
             new TrancheEvent(id, tranche, t.Gpus, t.Start, month, Math.Max(0, month.MonthsSince(t.Start)), resale.PoolId)).ToList();
         Outcome<OfftakeView> Delivered(Outcome<Committed> committed) => committed.Failure is { Kind: FailureKind.Rejected } refused
             ? Failure.Conflict("Not delivered", refused.Detail)
             : committed.Map(_ => (state with { History = state.History with { Deliveries = [.. state.History.Deliveries, new Delivery(tranche, month)] } }).View(ThisMonth));
-        return Delivered(await exchange.SubmitAsync(new TransactionRequest(seller, [resale], [write], state.Record.Sku) { Events = delivered },
+        return Delivered(await exchange.SubmitAsync(new TransactionRequest(seller, steps, [write], state.Record.Sku) { Events = delivered },
             key?.Before<Committed>(Delivered)));
     }
 

@@ -1,5 +1,6 @@
 using Neocloud.Domain.Offtake;
 using Neocloud.Domain.Time;
+using Neocloud.Economics.Escalation;
 using Neocloud.Offtake;
 using Neocloud.Offtake.Contracts;
 using Neocloud.Offtake.Offers;
@@ -38,16 +39,57 @@ public sealed record TrancheView(int Number, string Pool, int Gpus, TrancheState
 public sealed record OfftakeView(string Id, string Kind, string? Rfq, string? Offer, string Buyer, string Seller, string Sku, string Region, ContractStatus Status,
     CalendarMonth Signed, CalendarMonth? TerminatedIn, decimal PricePerGpuHour, decimal PrepaymentFraction, decimal PrepaymentUsd, decimal TcvUsd,
     decimal AvailabilityPercent, int GraceMonths, IReadOnlyList<CreditStep> CreditTable, IReadOnlyList<TrancheView> Tranches,
-    IReadOnlyList<int> TerminationRight, ContractEconomics Economics);
+    IReadOnlyList<int> TerminationRight, ContractEconomics Economics, BillingConvention Billing, int PrepaymentCreditFromMonth, CalendarMonth PrepaymentCreditFrom,
+    PriceIndex? PriceIndex, decimal LdPercentPerMonth, decimal LdCapPercent, IReadOnlyList<AssignmentView> Assignments);
 
 /// <summary>A month's SLA report and the credit it earns.</summary>
 public sealed record SlaView(CalendarMonth Month, decimal AvailabilityPercent, decimal CreditFraction, decimal CreditUsd);
 
-/// <summary>A stored contract read back: record, terms and history together.</summary>
-public sealed record OfftakeState(OfftakeRecord Record, ContractTerms Terms, ContractHistory History)
+/// <summary>
+/// An assignment as the API shows it: who assigns what to whom from which month, where the acceptances stand, and the
+/// resale pools it opened for the assignee (one per delivered tranche, once accepted).
+/// </summary>
+public sealed record AssignmentView(string Id, string Contract, string Assignor, string Assignee, CalendarMonth FromMonth, IReadOnlyList<AssignedTranche> Tranches,
+    string Status, DateTimeOffset Proposed, DateTimeOffset? SellerAccepted, DateTimeOffset? AssigneeAccepted, DateTimeOffset? Decided, string? DeclinedBy,
+    IReadOnlyList<string> ResalePools)
+{
+    /// <summary>The GPUs of each tranche a stored assignment moves.</summary>
+    public static IReadOnlyList<AssignedTranche> Parts(AssignmentRecord record) => OfftakeJson.Read<List<AssignedTranche>>(record.Tranches);
+
+    public static AssignmentView Of(AssignmentRecord record, OfftakeState state)
+    {
+        var parts = Parts(record);
+        var pools = record.Status == AssignmentStatus.Accepted
+            ? parts.Where(p => state.History.DeliveredIn(p.Tranche) is not null).Select(p => OfftakeState.AssignedPoolId(record.ContractId, p.Tranche, record.Id)).ToList()
+            : [];
+        static DateTimeOffset? At(long? ms) => ms is { } m ? DateTimeOffset.FromUnixTimeMilliseconds(m) : null;
+        return new AssignmentView(record.Id, record.ContractId, record.AssignorId, record.AssigneeId, CalendarMonth.Parse(record.FromMonth), parts, record.Status,
+            DateTimeOffset.FromUnixTimeMilliseconds(record.CreatedMs), At(record.SellerAcceptedMs), At(record.AssigneeAcceptedMs), At(record.DecidedMs), record.DeclinedBy,
+            pools);
+    }
+}
+
+/// <summary>A stored contract read back: record, terms, history and assignment proposals together.</summary>
+public sealed record OfftakeState(OfftakeRecord Record, ContractTerms Terms, ContractHistory History, IReadOnlyList<AssignmentRecord>? AssignmentRecords = null)
 {
     /// <summary>The id of the reservation that holds a tranche's GPUs (also the id of its resale pool).</summary>
     public static string TrancheId(string contractId, int tranche) => $"{contractId}.t{tranche}";
+
+    /// <summary>The id of an assignee's resale pool of a tranche (also of the reservation in the buyer's resale pool that backs it).</summary>
+    public static string AssignedPoolId(string contractId, int tranche, string assignment) => $"{TrancheId(contractId, tranche)}.{assignment}";
+
+    /// <summary>Every assignment proposed, accepted or declined, oldest first.</summary>
+    public IReadOnlyList<AssignmentRecord> Proposals => AssignmentRecords ?? [];
+
+    /// <summary>
+    /// The invoices <paramref name="caller"/> may see, each naming who pays it: the seller sees every part, the buyer
+    /// and each assignee their own.
+    /// </summary>
+    public IReadOnlyList<Invoice> InvoicesFor(string caller) =>
+        ContractLedger.InvoicesByHolder(Terms, History)
+            .Select(i => i with { BilledTo = i.BilledTo ?? Record.BuyerId })
+            .Where(i => caller == Record.SellerId || i.BilledTo == caller)
+            .ToList();
 
     /// <summary>The contract as the API shows it in month <paramref name="now"/>.</summary>
     public OfftakeView View(CalendarMonth now)
@@ -57,7 +99,9 @@ public sealed record OfftakeState(OfftakeRecord Record, ContractTerms Terms, Con
             s.Delivered is not null && s.State is TrancheState.Delivered or TrancheState.DeliveredLate ? TrancheId(Record.Id, s.Number) : null)).ToList();
         return new OfftakeView(Record.Id, "offtake", Record.RfqId, Record.OfferId, Record.BuyerId, Record.SellerId, Record.Sku, Record.Region, Record.Status,
             Terms.Signed, History.TerminatedIn, Terms.PricePerGpuHour, Terms.PrepaymentFraction, Terms.PrepaymentUsd, Terms.TcvUsd, Terms.AvailabilityPercent,
-            Terms.GraceMonths, Terms.CreditTable, tranches, ContractLedger.TerminationRight(Terms, History, now), ContractLedger.Economics(Terms, History, now));
+            Terms.GraceMonths, Terms.CreditTable, tranches, ContractLedger.TerminationRight(Terms, History, now), ContractLedger.Economics(Terms, History, now),
+            Terms.Billing, Terms.PrepaymentCreditFromMonth, Terms.PrepaymentCreditFrom, Terms.PriceIndex, Terms.LdPercentPerMonth, Terms.LdCapPercent,
+            Proposals.Select(a => AssignmentView.Of(a, this)).ToList());
     }
 
     /// <summary>Reads a stored contract with its deliveries and SLA reports.</summary>
@@ -67,7 +111,10 @@ public sealed record OfftakeState(OfftakeRecord Record, ContractTerms Terms, Con
         var sla = (await store.SlaReportsAsync(record.Id, ct))
             .Select(r => new SlaReport(CalendarMonth.Parse(r.Month), decimal.Parse(r.Availability, System.Globalization.CultureInfo.InvariantCulture))).ToList();
         var terminated = record.TerminatedMonth is { } t ? CalendarMonth.Parse(t) : (CalendarMonth?)null;
-        return new OfftakeState(record, OfftakeJson.Read<ContractTerms>(record.Terms), new ContractHistory(deliveries, sla, terminated));
+        var assignments = await store.AssignmentsAsync(record.Id, ct);
+        var accepted = assignments.Where(a => a.Status == AssignmentStatus.Accepted)
+            .Select(a => new Assignment(a.Id, a.AssigneeId, CalendarMonth.Parse(a.FromMonth), AssignmentView.Parts(a))).ToList();
+        return new OfftakeState(record, OfftakeJson.Read<ContractTerms>(record.Terms), new ContractHistory(deliveries, sla, terminated, accepted), assignments);
     }
 }
 

@@ -25,6 +25,18 @@ public static class OfferRules
             errors["prepaymentFraction"] = $"{Percent(offer.PrepaymentFraction)} asked, the buyer prepays at most {Percent(rfq.PrepaymentFraction)}";
         if (offer.AvailabilityPercent < rfq.MinAvailabilityPercent)
             errors["availabilityPercent"] = $"{offer.AvailabilityPercent.ToString(CultureInfo.InvariantCulture)}% offered, the RFQ needs at least {rfq.MinAvailabilityPercent.ToString(CultureInfo.InvariantCulture)}%";
+        if (offer.LdPercentPerMonth is { } ld && ld < rfq.LdPercentPerMonth)
+            errors["ldPercentPerMonth"] = $"{Number(ld)}% offered, the RFQ asks for at least {Number(rfq.LdPercentPerMonth)}% a month (offers may improve damages, not cut them)";
+        if (offer.LdCapPercent is { } cap && cap < rfq.LdCapPercent)
+            errors["ldCapPercent"] = $"{Number(cap)}% offered, the RFQ asks for a cap of at least {Number(rfq.LdCapPercent)}%";
+        if (offer.LdPercentPerMonth is < 0m or > 100m) errors["ldPercentPerMonth"] = $"must be 0 to 100, got {Number(offer.LdPercentPerMonth.Value)}";
+        if (offer.LdCapPercent is < 0m or > 100m) errors["ldCapPercent"] = $"must be 0 to 100, got {Number(offer.LdCapPercent.Value)}";
+        if (offer.PriceIndex is { } index)
+        {
+            var problems = new Domain.Input.FieldErrors();
+            index.Check("priceIndex", problems);
+            foreach (var (field, messages) in problems) errors[field] = messages[0];
+        }
         if (offer.Gpus > rfq.Gpus)
             errors["tranches"] = $"{offer.Gpus} GPUs offered, the RFQ asks for {rfq.Gpus}";
         // The ranges of the fields themselves, whoever built the offer (the API's reader checks them too, the dashboard's form does not).
@@ -52,6 +64,8 @@ public static class OfferRules
         }
         return errors;
     }
+
+    private static string Number(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Usd(decimal value) => "$" + value.ToString("0.00##", CultureInfo.InvariantCulture);
 

@@ -86,12 +86,15 @@ public static class OfferScoring
 
     /// <summary>
     /// The contract an award of <paramref name="share"/> of an offer makes: each tranche's GPUs scaled by the share
-    /// (rounded down, at least 1), the offer's price and prepayment, the RFQ's grace period and credit table.
+    /// (rounded down, at least 1), the offer's price and prepayment, the RFQ's grace period, credit table, billing
+    /// convention and prepayment credit month, the offer's escalator (else the RFQ's), and the better of the two's damages.
     /// </summary>
     public static ContractTerms ToContract(RfqTerms rfq, OfferTerms offer, CalendarMonth signed, decimal share) =>
         new(offer.Sku, signed, offer.PricePerGpuHour, offer.PrepaymentFraction, offer.AvailabilityPercent, rfq.GraceMonths, rfq.DiscountRateAnnual,
             rfq.CreditTable.Count > 0 ? rfq.CreditTable : ServiceCredits.Default(offer.AvailabilityPercent),
-            offer.Tranches.Select((t, i) => new ContractTranche(i + 1, t.Pool, Math.Max(1, (int)decimal.Floor(t.Gpus * share)), t.Start, t.TermMonths)).ToList());
+            offer.Tranches.Select((t, i) => new ContractTranche(i + 1, t.Pool, Math.Max(1, (int)decimal.Floor(t.Gpus * share)), t.Start, t.TermMonths)).ToList(),
+            rfq.Billing, rfq.PrepaymentCreditFromMonth, offer.PriceIndex ?? rfq.PriceIndex, Math.Max(rfq.LdPercentPerMonth, offer.LdPercentPerMonth ?? 0m),
+            Math.Max(rfq.LdCapPercent, offer.LdCapPercent ?? 0m));
 
     /// <summary>All-in kW per GPU: the catalog's rack figure, else TDP × 1.5 for the server around the GPU (an assumption).</summary>
     public static decimal KwPerGpu(Sku? sku) => sku?.AllInKwPerGpu ?? (sku is null ? 1.4m : sku.TdpWatts.Value * 1.5m / 1000m);

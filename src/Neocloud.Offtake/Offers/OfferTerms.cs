@@ -1,9 +1,14 @@
 using Neocloud.Domain.Time;
+using Neocloud.Economics.Escalation;
 
 namespace Neocloud.Offtake.Offers;
 
-/// <summary>A seller's sealed answer to an RFQ: the SKU, the price, the prepayment it asks, the availability it offers, and its tranches.</summary>
-public sealed record OfferTerms(string Sku, decimal PricePerGpuHour, decimal PrepaymentFraction, decimal AvailabilityPercent, IReadOnlyList<OfferTranche> Tranches)
+/// <summary>
+/// A seller's sealed answer to an RFQ: the SKU, the price, the prepayment it asks, the availability it offers, its
+/// tranches, and optionally its own escalator (instead of the RFQ's) and better delivery damages than the RFQ asks.
+/// </summary>
+public sealed record OfferTerms(string Sku, decimal PricePerGpuHour, decimal PrepaymentFraction, decimal AvailabilityPercent, IReadOnlyList<OfferTranche> Tranches,
+    PriceIndex? PriceIndex = null, decimal? LdPercentPerMonth = null, decimal? LdCapPercent = null)
 {
     /// <summary>GPUs over all tranches.</summary>
     public int Gpus => Tranches.Sum(t => t.Gpus);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Neocloud.Domain.Catalog;
 using Neocloud.Domain.Input;
 using Neocloud.Domain.Time;
+using Neocloud.Economics.Escalation;
 using Neocloud.Offtake.Contracts;
 using Neocloud.Offtake.Offers;
 
@@ -27,7 +28,12 @@ public sealed record RfqRequest(
     decimal MinAvailabilityPercent = 99m,
     int GraceMonths = 3,
     decimal DiscountRateAnnual = 0.08m,
-    IReadOnlyList<CreditStep>? CreditTable = null)
+    IReadOnlyList<CreditStep>? CreditTable = null,
+    BillingConvention Billing = BillingConvention.Hours730,
+    int PrepaymentCreditFromMonth = 0,
+    PriceIndex? PriceIndex = null,
+    decimal LdPercentPerMonth = 0m,
+    decimal LdCapPercent = 0m)
 {
     /// <summary>The longest term an RFQ may ask for: ten years.</summary>
     public const int MaxTermMonths = 120;
@@ -51,6 +57,15 @@ public sealed record RfqRequest(
         if (DiscountRateAnnual is < 0m or > 1m) errors.Add("discountRateAnnual", $"must be 0 to 1, got {DiscountRateAnnual.ToString(CultureInfo.InvariantCulture)}");
         if (Ramp?.Any(step => step.Gpus < 1 || step.MonthOffset is < 0 or > MaxTermMonths) == true)
             errors.Add("ramp", $"each step needs at least 1 GPU and a month offset of 0 to {MaxTermMonths}");
+        if (PrepaymentCreditFromMonth < 0 || PrepaymentCreditFromMonth >= Math.Max(1, TermMonths))
+            errors.Add("prepaymentCreditFromMonth", $"must be 0 to {Math.Max(1, TermMonths) - 1} (months of service before the credit starts, within the term), got {PrepaymentCreditFromMonth}");
+        if (LdPercentPerMonth is < 0m or > 100m) errors.Add("ldPercentPerMonth", $"must be 0 to 100, got {LdPercentPerMonth.ToString(CultureInfo.InvariantCulture)}");
+        if (LdCapPercent is < 0m or > 100m) errors.Add("ldCapPercent", $"must be 0 to 100, got {LdCapPercent.ToString(CultureInfo.InvariantCulture)}");
+        if (PriceIndex is { } index)
+        {
+            index.Check("priceIndex", errors);
+            if (index.Kind == IndexKind.Exchange && index.Sku is { Length: > 0 } sku && catalog.FindSku(sku) is null) errors.Add("priceIndex.sku", $"unknown SKU '{sku}'");
+        }
         if (Skus.Count == 0) errors.Add("skus", "must not be empty");
         foreach (var sku in Skus)
         {
@@ -71,6 +86,8 @@ public sealed record RfqRequest(
         else if (steps.Sum(s => s.Gpus) != total) errors.Add("ramp", $"the ramp adds up to {steps.Sum(s => s.Gpus)} GPUs, the RFQ asks for {total}");
         if (!errors.IsEmpty) return errors;
         return ParseResult<RfqTerms>.Ok(new RfqTerms(Skus.Select(s => catalog.FindSku(s)!.Id).ToList(), total, Regions, EarliestStart, LatestStart, TermMonths,
-            steps, MaxPricePerGpuHour, PrepaymentFraction, MinAvailabilityPercent, ClosesAt.ToUniversalTime(), GraceMonths, DiscountRateAnnual, table));
+            steps, MaxPricePerGpuHour, PrepaymentFraction, MinAvailabilityPercent, ClosesAt.ToUniversalTime(), GraceMonths, DiscountRateAnnual, table, Billing,
+            PrepaymentCreditFromMonth, PriceIndex is { Kind: IndexKind.Exchange, Sku: { } s } ? PriceIndex with { Sku = catalog.FindSku(s)!.Id } : PriceIndex,
+            LdPercentPerMonth, LdCapPercent));
     }
 }

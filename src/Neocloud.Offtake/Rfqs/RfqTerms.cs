@@ -1,11 +1,14 @@
 using Neocloud.Domain.Time;
+using Neocloud.Economics.Escalation;
 using Neocloud.Offtake.Contracts;
 
 namespace Neocloud.Offtake.Rfqs;
 
 /// <summary>
 /// A buyer's request for long-term capacity: which SKUs, how many GPUs, where, when delivery may start, for how long,
-/// the ramp it wants, the most it pays, the prepayment it will make, the availability it needs, and when offers close.
+/// the ramp it wants, the most it pays, the prepayment it will make (and the month of service its credit starts), the
+/// availability it needs, when offers close, how hours are billed, the escalator it proposes and the delivery damages it
+/// asks for (offers may improve them).
 /// </summary>
 public sealed record RfqTerms(
     IReadOnlyList<string> Skus,
@@ -21,7 +24,12 @@ public sealed record RfqTerms(
     DateTimeOffset ClosesAt,
     int GraceMonths,
     decimal DiscountRateAnnual,
-    IReadOnlyList<CreditStep> CreditTable)
+    IReadOnlyList<CreditStep> CreditTable,
+    BillingConvention Billing = BillingConvention.Hours730,
+    int PrepaymentCreditFromMonth = 0,
+    PriceIndex? PriceIndex = null,
+    decimal LdPercentPerMonth = 0m,
+    decimal LdCapPercent = 0m)
 {
     /// <summary>True when <paramref name="region"/> is acceptable (an RFQ without regions accepts any).</summary>
     public bool AcceptsRegion(string region) => Regions.Count == 0 || Regions.Contains(region, StringComparer.Ordinal);

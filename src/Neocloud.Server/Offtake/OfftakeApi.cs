@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Offtake;
 using Neocloud.Exchange.Outcomes;
-using Neocloud.Offtake.Contracts;
 using Neocloud.Offtake.Offers;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Http;
@@ -43,6 +42,16 @@ public static class OfftakeApi
             .WithSummary("The seller reports a tranche delivered; the buyer gets a resale pool for its GPUs");
         offtakes.MapPost("/{id}/sla", ReportSlaAsync).Produces(StatusCodes.Status201Created).RequireAuthorization(Scopes.PoolsWrite).Accepts<OfftakeRequests.SlaBody>("application/json")
             .WithSummary("The seller reports a month's availability; credits follow the contract's table");
+        offtakes.MapPost("/{id}/assignments", ProposeAssignmentAsync).Produces<AssignmentView>(StatusCodes.Status201Created).RequireAuthorization(Scopes.MarketTrade)
+            .Accepts<OfftakeRequests.AssignmentBody>("application/json")
+            .WithSummary("The buyer proposes assigning whole tranches, or a share of every tranche, to another organization from a month not yet billed");
+        offtakes.MapGet("/{id}/assignments", ListAssignmentsAsync).Produces<IReadOnlyList<AssignmentView>>().RequireAuthorization(Scopes.MarketRead)
+            .WithSummary("A contract's assignments: proposed, accepted or declined");
+        offtakes.MapPost("/{id}/assignments/{assignment}/accept", AcceptAssignmentAsync).Produces<AssignmentView>().RequireAuthorization(Scopes.MarketTrade)
+            .AllowEmptyBody()
+            .WithSummary("The seller or the assignee accepts; when both have, the assignee is the buyer of what was assigned from its month");
+        offtakes.MapPost("/{id}/assignments/{assignment}/decline", DeclineAssignmentAsync).Produces<AssignmentView>().RequireAuthorization(Scopes.MarketTrade)
+            .AllowEmptyBody().WithSummary("The seller or the assignee declines an assignment");
         offtakes.MapPost("/{id}/terminate", TerminateOfftakeAsync).RequireAuthorization(Scopes.MarketTrade).AllowEmptyBody()
             .WithSummary("The buyer terminates when a tranche is later than the grace period: undelivered tranches are cancelled and released");
         return api;
@@ -94,7 +103,7 @@ public static class OfftakeApi
 
     private static async Task<IResult> ListOfftakeInvoicesAsync(string id, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
         await desk.ContractAsync(user.OrganizationId(), id, ct) is { } state
-            ? ApiResponse.Of(200, ContractLedger.Invoices(state.Terms, state.History)).ToResult()
+            ? ApiResponse.Of(200, state.InvoicesFor(user.OrganizationId())).ToResult()
             : Answers.Result(OfftakeDesk.NoContract(id));
 
     private static async Task<IResult> ListSlaReportsAsync(string id, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
@@ -129,6 +138,30 @@ public static class OfftakeApi
         body.Fields.RejectUnknown();
         if (!body.Fields.IsValid) return Invalid(body);
         return Answers.Result(await desk.TerminateAsync(user.OrganizationId(), id, body.Key<OfftakeView>(StatusCodes.Status200OK), ct));
+    }
+
+    private static async Task<IResult> ProposeAssignmentAsync(string id, PostBody body, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct)
+    {
+        if (OfftakeRequests.Assignment(body.Fields) is not { } request) return Invalid(body);
+        return Answers.Result(await desk.ProposeAssignmentAsync(user.OrganizationId(), id, request.To, request.Tranches, request.Share, request.FromMonth,
+            body.Key<AssignmentView>(StatusCodes.Status201Created), ct), StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> ListAssignmentsAsync(string id, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
+        Answers.Result(await desk.AssignmentsAsync(user.OrganizationId(), id, ct));
+
+    private static async Task<IResult> AcceptAssignmentAsync(string id, string assignment, PostBody body, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct)
+    {
+        body.Fields.RejectUnknown();
+        if (!body.Fields.IsValid) return Invalid(body);
+        return Answers.Result(await desk.AcceptAssignmentAsync(user.OrganizationId(), id, assignment, ct));
+    }
+
+    private static async Task<IResult> DeclineAssignmentAsync(string id, string assignment, PostBody body, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct)
+    {
+        body.Fields.RejectUnknown();
+        if (!body.Fields.IsValid) return Invalid(body);
+        return Answers.Result(await desk.DeclineAssignmentAsync(user.OrganizationId(), id, assignment, ct));
     }
 
     private static IResult Invalid(PostBody body) => Answers.Result(Failure.Invalid(body.Fields.Errors));
