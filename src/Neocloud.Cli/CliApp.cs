@@ -68,6 +68,7 @@ public static class CliApp
         var market = MarketCommands.Create(context);
         ClientCommands.AddMarketData(market, context);
         ClientCommands.AddSearch(market, context);
+        ClientCommands.AddCurve(market, context);
         root.Subcommands.Add(market);
         root.Subcommands.Add(ClientCommands.Login(context));
         root.Subcommands.Add(ClientCommands.Order(context));

@@ -77,6 +77,9 @@ public sealed partial class ClusterMarket(IGrainFactory grains, ExchangeStore st
         return new BookSides(book.Asks.Select(l => l.ToLevel()).ToList(), book.Bids.Select(l => l.ToLevel()).ToList());
     }
 
+    public async Task<IReadOnlyList<RestingOrder>> RestingAsync(string sku) =>
+        (await Query(sku, grain => grain.RestingAsync(sku))).Select(o => o.ToOrder()).ToList();
+
     public Task<long?> QuoteAsync(string sku, string? region, int gpus, int start, int end, string buyer) =>
         Query(sku, grain => grain.QuoteAsync(sku, region, gpus, start, end, buyer));
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Neocloud.Cluster.Grains;
 using Neocloud.Cluster.Wire;
 using Neocloud.Domain.Money;
+using Neocloud.Domain.Orders;
 using Neocloud.Domain.Time;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Shard;
@@ -53,6 +54,19 @@ public sealed class ClusterMarketTests(GrainClusterFixture fixture) : IClassFixt
         var found = await market.CandidatesAsync("MI355X", null, 8, Start, Start + 24, null, "meta");
         Assert.Equal([("search-nebius", 1_5000L, 8), ("search-iren", 2_0000L, 8)], found.Select(c => (c.PoolId, c.PriceTicks, c.FreeGpus)));
         Assert.Equal(["search-iren"], (await market.CandidatesAsync("MI355X", "us-tx", 8, Start, Start + 24, null, "nebius")).Select(c => c.PoolId));
+    }
+
+    [Fact]
+    public async Task The_forward_curve_s_resting_orders_come_from_the_shard_of_the_sku_s_group()
+    {
+        var market = Market();
+        await AcceptAsync(market, Pool("rest-pool", "iren", "MI325X"));
+        await AcceptAsync(market, Ask("rest-ask", "iren", "rest-pool", "2.0000"));
+        await AcceptAsync(market, new MarketRequest("meta",
+            new BidCommand("rest-bid", "meta", "MI325X", null, 4, HourWindow.Of(Start, Start + 12), Dollars("1.5000"), ImmediateOrCancel: false)));
+
+        Assert.Equal([new RestingOrder(OrderSide.Bid, Start, Start + 12, 4, 1_5000), new RestingOrder(OrderSide.Ask, Start, Start + 24, 8, 2_0000)],
+            await market.RestingAsync("MI325X"));
     }
 
     [Fact]

@@ -84,6 +84,7 @@ public class DifferentialTests
             }
             foreach (var sku in new[] { "GB300", "H100", "GB200" })
             {
+                if (!fast.Resting(sku).SequenceEqual(plain.Resting(sku))) return false;
                 foreach (var region in new[] { null, "us-tx" })
                 {
                     if (!fast.Asks(sku, region).SequenceEqual(plain.Asks(sku, region))) return false;

@@ -1,3 +1,6 @@
+using Neocloud.Domain.Orders;
+using Neocloud.Market.Commands;
+using Neocloud.Market.Engine;
 using Neocloud.Market.Replay;
 
 namespace Neocloud.Market.Tests;
@@ -43,6 +46,24 @@ public class MarketV2RuleTests
             Ask("a300", "p300", 10, "2.5000"), Ask("a200", "p200", 10, "2.5000"),
             $$"""{"op":"bid","id":"b1","account":"msft","alternatives":{{Alternatives(("GB200", "3.0000"), ("GB300", "3.0000"))}},"gpus":5,"start":10,"end":20,"tif":"IOC"}""");
         Assert.Equal(Trade("b1", "a200", "p200", 5, "2.5000"), listedFirst[^1]);
+    }
+
+    [Theory, MemberData(nameof(Engines))]
+    public void Resting_orders_list_an_alternatives_bid_at_its_limit_for_each_sku(string engine)
+    {
+        var market = RuleTests.New(engine);
+        var events = new List<MarketEvent>();
+        foreach (var line in new[]
+        {
+            Pool("p300", "GB300"), Ask("a300", "p300", 10, "4.0000", 0, 50),
+            $$"""{"op":"bid","id":"b1","account":"msft","alternatives":{{Alternatives(("GB300", "3.8000"), ("GB200", "2.6000"))}},"gpus":5,"start":10,"end":20,"tif":"GTC"}""",
+        })
+        {
+            market.Apply(ReplayCodec.Parse(line).Command!, events);
+        }
+        Assert.Equal([new RestingOrder(OrderSide.Bid, 10, 20, 5, 38_000), new RestingOrder(OrderSide.Ask, 0, 50, 10, 40_000)], market.Resting("GB300"));
+        Assert.Equal([new RestingOrder(OrderSide.Bid, 10, 20, 5, 26_000)], market.Resting("GB200"));
+        Assert.Empty(market.Resting("H100"));
     }
 
     [Theory, MemberData(nameof(Engines))]

@@ -11,7 +11,7 @@ public class RuleTests
 {
     public static TheoryData<string> Engines => ["indexed", "reference"];
 
-    private static IMatchingEngine New(string engine) => engine == "indexed" ? new IndexedEngine() : new ReferenceEngine();
+    internal static IMatchingEngine New(string engine) => engine == "indexed" ? new IndexedEngine() : new ReferenceEngine();
 
     /// <summary>Runs replay lines on an engine and returns its events as replay lines.</summary>
     internal static List<string> Run(string engine, params string[] lines)

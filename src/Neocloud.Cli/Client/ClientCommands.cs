@@ -7,7 +7,7 @@ using Spectre.Console.Rendering;
 namespace Neocloud.Cli.Client;
 
 /// <summary>
-/// The CLI as a client of a running exchange: <c>login</c>, <c>market book|trades|quote|index</c>,
+/// The CLI as a client of a running exchange: <c>login</c>, <c>market book|trades|quote|index|search|curve</c>,
 /// <c>order bid|ask|cancel|list</c>, <c>contracts</c>. Tables by default, <c>--json</c> for scripts.
 /// </summary>
 public static partial class ClientCommands

@@ -17,6 +17,9 @@ public interface IMarketGroupGrain : IGrainWithStringKey
     [Alias("book")]
     Task<WireBook> BookAsync(string sku, string? region);
 
+    [Alias("resting")]
+    Task<IReadOnlyList<WireResting>> RestingAsync(string sku);
+
     [Alias("quote")]
     Task<long?> QuoteAsync(string sku, string? region, int gpus, int start, int end, string buyer);
 

@@ -56,6 +56,12 @@ public sealed partial class MarketGroupGrain(ExchangeStore store, TimeProvider c
             engine.Bids(sku, region).Select(WireLevel.Of).ToList()));
     }
 
+    public async Task<IReadOnlyList<WireResting>> RestingAsync(string sku)
+    {
+        var shard = Live() ?? throw new ShardStoppedException(this.GetPrimaryKeyString());
+        return await shard.QueryAsync(engine => engine.Resting(sku).Select(WireResting.Of).ToList());
+    }
+
     public async Task<long?> QuoteAsync(string sku, string? region, int gpus, int start, int end, string buyer)
     {
         var shard = Live() ?? throw new ShardStoppedException(this.GetPrimaryKeyString());

@@ -109,6 +109,16 @@ public sealed record WireLevel(
     public Market.Engine.BookLevel ToLevel() => new(PriceTicks, Orders, GpuHours, MaxGpus, FirstHour, LastHour);
 }
 
+/// <summary>A resting order as the forward curve reads it, on the wire (bids at their limit for the SKU asked).</summary>
+[GenerateSerializer, Immutable, Alias("neocloud.wire-resting")]
+public sealed record WireResting([property: Id(0)] bool IsBid, [property: Id(1)] int Start, [property: Id(2)] int End, [property: Id(3)] int Gpus,
+    [property: Id(4)] long PriceTicks)
+{
+    public static WireResting Of(Market.Engine.RestingOrder o) => new(o.Side == Domain.Orders.OrderSide.Bid, o.Start, o.End, o.Gpus, o.PriceTicks);
+
+    public Market.Engine.RestingOrder ToOrder() => new(IsBid ? Domain.Orders.OrderSide.Bid : Domain.Orders.OrderSide.Ask, Start, End, Gpus, PriceTicks);
+}
+
 /// <summary>A usage step on the wire.</summary>
 [GenerateSerializer, Immutable, Alias("neocloud.wire-usage")]
 public sealed record WireUsage([property: Id(0)] int Start, [property: Id(1)] int End, [property: Id(2)] int Capacity, [property: Id(3)] int Sold,

@@ -20,6 +20,9 @@ public interface IMarket
     /// <summary>Resting asks and bids of a SKU (in a region, or all) by price level.</summary>
     Task<BookSides> BookAsync(string sku, string? region);
 
+    /// <summary>Every resting order of a SKU in every region, bids at their limit for it; see <see cref="IMatchingEngine.Resting"/>.</summary>
+    Task<IReadOnlyList<RestingOrder>> RestingAsync(string sku);
+
     /// <summary>The price in ticks a bid would trade at now, or null when the book cannot fill it.</summary>
     Task<long?> QuoteAsync(string sku, string? region, int gpus, int start, int end, string buyer);
 
@@ -47,6 +50,9 @@ public sealed class LocalMarket(MarketShard shard) : IMarket
 
     public Task<BookSides> BookAsync(string sku, string? region) =>
         shard.QueryAsync(engine => new BookSides(engine.Asks(sku, region), engine.Bids(sku, region)));
+
+    public Task<IReadOnlyList<RestingOrder>> RestingAsync(string sku) =>
+        shard.QueryAsync(engine => engine.Resting(sku));
 
     public Task<long?> QuoteAsync(string sku, string? region, int gpus, int start, int end, string buyer) =>
         shard.QueryAsync(engine => engine.Quote(sku, region, gpus, start, end, buyer));

@@ -1,3 +1,4 @@
+using Neocloud.Domain.Orders;
 using Neocloud.Market.Commands;
 
 namespace Neocloud.Market.Engine;
@@ -13,6 +14,17 @@ public sealed record BookLevel(long PriceTicks, int Orders, long GpuHours, int M
 /// any hour of the bid's window.
 /// </summary>
 public sealed record AskCandidate(string PoolId, long PriceTicks, long Sequence, int FreeGpus);
+
+/// <summary>
+/// A resting order of one SKU as the forward curve reads it: its side, window <c>[Start, End)</c>, GPUs (an ask's most
+/// left in any hour) and price in ticks (an ask's price, a bid's limit for that SKU).
+/// </summary>
+public sealed record RestingOrder(OrderSide Side, int Start, int End, int Gpus, long PriceTicks)
+{
+    /// <summary>The one order every engine lists resting orders in: bids first, then asks; each by price, then start, end, GPUs.</summary>
+    public static List<RestingOrder> Sorted(IEnumerable<RestingOrder> orders) =>
+        orders.OrderBy(o => o.Side).ThenBy(o => o.PriceTicks).ThenBy(o => o.Start).ThenBy(o => o.End).ThenBy(o => o.Gpus).ToList();
+}
 
 /// <summary>A pool's capacity, sold and offered GPUs, constant over <c>[Start, End)</c>.</summary>
 public sealed record UsageStep(int Start, int End, int Capacity, int Sold, int Offered);
@@ -40,6 +52,12 @@ public interface IMatchingEngine
 
     /// <summary>Resting bids of a SKU by limit, highest first (a bid for any region counts in every region).</summary>
     IReadOnlyList<BookLevel> Bids(string sku, string? region);
+
+    /// <summary>
+    /// Every resting order of a SKU in every region: asks at their price, bids (an alternatives bid included) at their
+    /// limit for the SKU; bids first, then asks, each by price, then window, then GPUs.
+    /// </summary>
+    IReadOnlyList<RestingOrder> Resting(string sku);
 
     /// <summary>The price (ticks) a bid would trade at now, or null when no resting ask could fill it.</summary>
     long? Quote(string sku, string? region, int gpus, int start, int end, string buyer);

@@ -1,3 +1,4 @@
+using Neocloud.Domain.Orders;
 using Neocloud.Market.Engine;
 
 namespace Neocloud.Market.Indexed;
@@ -16,6 +17,11 @@ public sealed partial class IndexedEngine
     public IReadOnlyList<BookLevel> Bids(string sku, string? region) =>
         !_books.TryGetValue(sku, out var book) ? [] : Levels(book.RestingBids().Where(r => region is null || r.Bid.Region is null || r.Bid.Region == region)
             .Select(r => (r.Limit, GpuHours: (long)r.Bid.Gpus * (r.Bid.End - r.Bid.Start), Max: r.Bid.Gpus, r.Bid.Start, r.Bid.End)), descending: true);
+
+    public IReadOnlyList<RestingOrder> Resting(string sku) =>
+        !_books.TryGetValue(sku, out var book) ? [] : RestingOrder.Sorted(
+            book.RestingAsks().Select(a => new RestingOrder(OrderSide.Ask, a.Start, a.End, a.Remaining.Max(a.Start, a.End), a.PriceTicks))
+                .Concat(book.RestingBids().Select(r => new RestingOrder(OrderSide.Bid, r.Bid.Start, r.Bid.End, r.Bid.Gpus, r.Limit))));
 
     public long? Quote(string sku, string? region, int gpus, int start, int end, string buyer) =>
         BestAsk(sku, region, gpus, start, end, long.MaxValue, buyer, remember: false)?.PriceTicks;

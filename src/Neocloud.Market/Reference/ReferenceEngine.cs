@@ -1,3 +1,4 @@
+using Neocloud.Domain.Orders;
 using Neocloud.Market.Commands;
 using Neocloud.Market.Engine;
 
@@ -243,6 +244,10 @@ public sealed class ReferenceEngine : IMatchingEngine
             .GroupBy(b => b.LimitFor(sku)!.Value).OrderByDescending(g => g.Key)
             .Select(g => new BookLevel(g.Key, g.Count(), g.Sum(b => (long)b.Gpus * (b.End - b.Start)), g.Max(b => b.Gpus), g.Min(b => b.Start), g.Max(b => b.End)))
             .ToList();
+
+    public IReadOnlyList<RestingOrder> Resting(string sku) =>
+        RestingOrder.Sorted(_asks.Where(a => a.Pool.Sku == sku).Select(a => new RestingOrder(OrderSide.Ask, a.Start, a.End, a.Remaining.Max(), a.PriceTicks))
+            .Concat(_bids.Where(b => b.LimitFor(sku) is not null).Select(b => new RestingOrder(OrderSide.Bid, b.Start, b.End, b.Gpus, b.LimitFor(sku)!.Value))));
 
     public long? Quote(string sku, string? region, int gpus, int start, int end, string buyer) =>
         Best(sku, region, gpus, start, end, long.MaxValue, buyer)?.PriceTicks;

@@ -14,7 +14,7 @@ namespace Neocloud.Server.MarketData;
 
 /// <summary>
 /// <c>/api/v1/market/{sku}</c>: public market data for every authenticated caller, aggregated and anonymous —
-/// the book by price level, recent trades, a quote for a would-be bid, and the daily price index.
+/// the book by price level, recent trades, a quote for a would-be bid, the daily price index, and the forward curve.
 /// </summary>
 public static partial class MarketDataApi
 {
@@ -30,6 +30,9 @@ public static partial class MarketDataApi
         market.MapGet("/offers", SearchOffersAsync).WithName("SearchOffers")
             .WithSummary("Capacity search: the resting asks a bid of N GPUs over this window could take now, cheapest first").Produces<Page<SpotOfferView>>();
         market.MapGet("/index", GetIndexAsync).WithSummary("Daily price index: volume-weighted price per GPU-hour, GPU-hours traded, OHLC");
+        market.MapGet("/curve", GetCurveAsync)
+            .WithSummary("Forward curve: a price per GPU-hour for each of the 36 months from this one, from recent trades, the book, or interpolation")
+            .Produces<ForwardCurveView>();
         return api;
     }
 
@@ -68,6 +71,8 @@ public static partial class MarketDataApi
         return ApiResponse.Of(200, await market.IndexAsync(id, first, last, ct)).ToResult();
     }
 
+    private static async Task<IResult> GetCurveAsync(string sku, MarketQueries market, TimeProvider clock, CancellationToken ct) =>
+        Sku(sku) is { } id ? ApiResponse.Of(200, await market.CurveAsync(id, clock.GetUtcNow(), ct)).ToResult() : UnknownSku(sku);
 
     private static string? Sku(string sku) => ReferenceCatalog.Embedded.FindSku(sku)?.Id;
 
