@@ -77,6 +77,12 @@ public sealed partial class ExchangeStore
         return PageOf(rows, limit, r => r.TradeNo.ToString(CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Trades where the organization is buyer or seller whose windows end after <paramref name="hour"/>, oldest first: its spot holdings.</summary>
+    public async Task<IReadOnlyList<TradeRecord>> OpenTradesForAsync(string organizationId, long hour, CancellationToken cancellationToken = default) =>
+        await QueryAsync<TradeRecord>(
+            $"SELECT {TradeColumns} FROM trades WHERE (buyer_id = @organizationId OR seller_id = @organizationId) AND end_hour > @hour ORDER BY trade_no",
+            new { organizationId, hour }, cancellationToken);
+
     /// <summary>One trade, if the organization is its buyer or seller.</summary>
     /// <summary>The trades with these numbers where the organization is buyer or seller, in one query (a portfolio's legs).</summary>
     /// <remarks>Dapper expands a list into <c>IN (…)</c> for SQLite and binds it as one array for PostgreSQL.</remarks>

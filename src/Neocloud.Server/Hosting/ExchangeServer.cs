@@ -7,6 +7,7 @@ using Neocloud.Cluster.Hosting;
 using Neocloud.Dashboard;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Access;
+using Neocloud.Exchange.Book;
 using Neocloud.Exchange.Demo;
 using Neocloud.Exchange.Events;
 using Neocloud.Exchange.MarketData;
@@ -17,6 +18,7 @@ using Neocloud.Exchange.Procurement;
 using Neocloud.Exchange.Shard;
 using Neocloud.Server.Admin;
 using Neocloud.Server.Auth;
+using Neocloud.Server.Book;
 using Neocloud.Server.Catalog;
 using Neocloud.Server.Deals;
 using Neocloud.Server.Events;
@@ -105,6 +107,7 @@ public static class ExchangeServer
         builder.Services.AddSingleton<OrderDesk>();
         builder.Services.AddSingleton<PoolDesk>();
         builder.Services.AddSingleton<OfftakeDesk>();
+        builder.Services.AddSingleton<BookDesk>();
         // Registered after the silo (in a cluster), so the market is up before the seed and the web front end start.
         builder.Services.AddHostedService<ExchangeHost>();
         // After the exchange host, so the market is up before standing procurements start buying.
@@ -211,6 +214,7 @@ public static class ExchangeServer
         api.MapMarketDataApi();
         api.MapDealsApi();
         api.MapOfftakeApi();
+        api.MapBookApi();
         api.MapPlanningApi();
         api.MapProcurementsApi();
         api.MapAdminApi();

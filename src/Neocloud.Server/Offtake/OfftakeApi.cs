@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Neocloud.Exchange.Access;
+using Neocloud.Exchange.Book;
 using Neocloud.Exchange.Offtake;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Offtake.Offers;
@@ -35,6 +36,8 @@ public static class OfftakeApi
         offtakes.MapGet("", ListOfftakesAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("List your offtake contracts, as buyer or seller");
         offtakes.MapGet("/{id}", GetOfftakeAsync).RequireAuthorization(Scopes.MarketRead)
             .WithSummary("A contract: tranches, termination right, plan-versus-actual economics");
+        offtakes.MapGet("/{id}/marks", GetOfftakeMarksAsync).Produces<ContractMarksView>().RequireAuthorization(Scopes.MarketRead)
+            .WithSummary("Your side of a contract marked to its SKU's forward curve: (curve − billed price) × your GPUs × hours, discounted, for each month after this one");
         offtakes.MapGet("/{id}/invoices", ListOfftakeInvoicesAsync).RequireAuthorization(Scopes.MarketRead)
             .WithSummary("Monthly invoices: service, prepayment drawn down, SLA credits, refunds");
         offtakes.MapGet("/{id}/sla", ListSlaReportsAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("SLA reports and the credits they earn");
@@ -100,6 +103,9 @@ public static class OfftakeApi
         await desk.ContractAsync(user.OrganizationId(), id, ct) is { } state
             ? ApiResponse.Of(200, state.View(desk.ThisMonth)).ToResult()
             : Answers.Result(OfftakeDesk.NoContract(id));
+
+    private static async Task<IResult> GetOfftakeMarksAsync(string id, ClaimsPrincipal user, BookDesk book, CancellationToken ct) =>
+        Answers.Result(await book.ContractMarksAsync(user.OrganizationId(), id, ct));
 
     private static async Task<IResult> ListOfftakeInvoicesAsync(string id, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
         await desk.ContractAsync(user.OrganizationId(), id, ct) is { } state
