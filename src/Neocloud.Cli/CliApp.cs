@@ -74,7 +74,10 @@ public static class CliApp
         root.Subcommands.Add(ClientCommands.Order(context));
         root.Subcommands.Add(ClientCommands.Contracts(context));
         root.Subcommands.Add(ClientCommands.Rfq(context));
-        root.Subcommands.Add(ClientCommands.Contract(context));
+        var contract = ClientCommands.Contract(context);
+        ClientCommands.AddMarks(contract, context);
+        root.Subcommands.Add(contract);
+        root.Subcommands.Add(ClientCommands.Book(context));
         root.Subcommands.Add(ClientCommands.Procure(context));
         root.Subcommands.Add(ClientCommands.Events(context));
         root.Subcommands.Add(ClientCommands.Webhook(context));
