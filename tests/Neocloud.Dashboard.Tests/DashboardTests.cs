@@ -15,6 +15,7 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
     [InlineData("/rfqs", "Requests for quotes", "rfqs")]
     [InlineData("/offtake", "Offtake contracts", "offtake")]
     [InlineData("/plan", "Capacity plan", "plan")]
+    [InlineData("/book", "Book", "book")]
     public async Task Every_page_opens_without_a_console_error(string path, string heading, string name)
     {
         var (page, errors) = await OpenAsync(path, 1280, 900);
@@ -246,6 +247,38 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
         await Assertions.Expect(tranches.Locator("tbody tr")).ToHaveCountAsync(4);
         await Assertions.Expect(page.GetByTestId("economics")).ToContainTextAsync("$9,700.1M");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "offtake-contract.png"), FullPage = true });
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_book_charts_value_by_year_and_lists_the_microsoft_iren_contract()
+    {
+        // A two-sided book over one whole month 33 months out (where no other test trades) sets the GB300 curve: mid 2.40, flat
+        // everywhere else, below the contract's 2.91 a GPU-hour, so Microsoft's mark is a loss in every year.
+        var now = DateTimeOffset.UtcNow;
+        var month = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(33);
+        var window = $"\"start\":{month.ToUnixTimeSeconds() / 3600},\"end\":{month.AddMonths(1).ToUnixTimeSeconds() / 3600}";
+        await PostAsync(await fixture.TokenAsync("iren", "market:read", "market:trade", "pools:write"), "api/v1/orders/asks",
+            $"{{\"pool\":\"iren-childress-gb300\",\"gpus\":8,{window},\"price\":\"2.5000\"}}");
+        await PostAsync(await fixture.TokenAsync("meta", "market:read", "market:trade"), "api/v1/orders/bids", $"{{\"sku\":\"GB300\",\"gpus\":8,{window},\"limit\":\"2.3000\"}}");
+        var token = await fixture.TokenAsync("microsoft", "market:read");
+        var (page, errors) = await SignedInAsync(token, "microsoft");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Book" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Book");
+        var row = page.GetByTestId("book-contract-row").Filter(new() { HasText = "otc-microsoft-iren-2025" });
+        await Assertions.Expect(row).ToContainTextAsync("buyer");
+        await Assertions.Expect(row).ToContainTextAsync("GB300");
+        await Assertions.Expect(row).ToContainTextAsync("-$");
+        await Assertions.Expect(page.GetByTestId("book-by-sku")).ToContainTextAsync("GB300");
+        await Assertions.Expect(page.GetByTestId("book-chart").Locator(".mud-chart").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("book-by-year")).ToContainTextAsync("2031"); // the contract's last tranche runs to November 2031
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "book-signed-in.png"), FullPage = true });
+
+        // The contract page shows the same mark beside the contract.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Offtake contracts" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("contract-marks")).ToContainTextAsync("As buyer");
         Assert.Empty(errors);
         await page.Context.CloseAsync();
     }

@@ -38,7 +38,8 @@ public sealed class BookDesk(ExchangeStore store, OfftakeDesk offtakes, MarketQu
             var state = await OfftakeState.LoadAsync(store, record, ct);
             var mark = Mark(state, caller, now, await CurveOf(record.Sku));
             contracts.Add(new BookContractView(record.Id, record.Sku, mark.Side, mark.TotalUsd));
-            parts.AddRange(mark.Months.Where(m => m.DiscountedUsd is not null).Select(m => (record.Sku, m.Month.Year, false, m.DiscountedUsd!.Value)));
+            // Months without a curve price count nothing, but their years still show.
+            parts.AddRange(mark.Months.Select(m => (record.Sku, m.Month.Year, false, m.DiscountedUsd ?? 0m)));
         }
 
         var spot = new List<BookSpotView>();
@@ -51,7 +52,7 @@ public sealed class BookDesk(ExchangeStore store, OfftakeDesk offtakes, MarketQu
                 if (months.Count == 0) continue;
                 spot.Add(new BookSpotView(trade.TradeNo, trade.Sku, side, months.Sum(m => m.GpuHours), Price.FromTicks(trade.PriceTicks).Dollars,
                     Cents(months.Sum(m => m.DiscountedUsd ?? 0m))));
-                parts.AddRange(months.Where(m => m.DiscountedUsd is not null).Select(m => (trade.Sku, m.Month.Year, true, m.DiscountedUsd!.Value)));
+                parts.AddRange(months.Select(m => (trade.Sku, m.Month.Year, true, m.DiscountedUsd ?? 0m)));
             }
         }
 
@@ -59,7 +60,7 @@ public sealed class BookDesk(ExchangeStore store, OfftakeDesk offtakes, MarketQu
             .Select(g => new BookSkuView(g.Key, Sum(g, false), Sum(g, true), Cents(g.Sum(p => p.Usd)))).ToList();
         var byYear = parts.GroupBy(p => p.Year).OrderBy(g => g.Key)
             .Select(g => new BookYearView(g.Key, Sum(g, false), Sum(g, true), Cents(g.Sum(p => p.Usd)))).ToList();
-        // A SKU whose contracts have no curve value yet still shows, at zero.
+        // A SKU whose contracts have no months left still shows, at zero.
         foreach (var sku in contracts.Select(c => c.Sku).Concat(spot.Select(s => s.Sku)).Distinct().Where(s => bySku.All(b => b.Sku != s)))
             bySku.Add(new BookSkuView(sku, 0m, 0m, 0m));
         return new BookMarksView(now, [.. bySku.OrderBy(s => s.Sku, StringComparer.Ordinal)], byYear, contracts, spot, Sum(parts, false), Sum(parts, true),
