@@ -70,6 +70,8 @@ public static class OpenApiConventions
             var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
             // A body's hour field is typed Hour in the documented body records (the readers take text or a number).
             if (type == typeof(Hour)) DescribeHour(schema);
+            // A calendar month is written "2026-03" (its JSON converter); say so, or a generated client expects an object.
+            if (type == typeof(CalendarMonth)) (schema.Type, schema.Pattern) = (JsonSchemaType.String, "^[0-9]{4}-(0[1-9]|1[0-2])$");
             // The body readers (JsonFields) take a whole number only as a JSON number, not as the web defaults' numeric text.
             if (schema.Type is { } kinds && kinds.HasFlag(JsonSchemaType.Integer) && kinds.HasFlag(JsonSchemaType.String))
             {
