@@ -8,16 +8,16 @@ internal static class SchemaScript
     {
         var blob = BlobType(provider);
         var integer = provider == StoreProvider.Postgres ? "BIGINT" : "INTEGER";
-        return Tables(blob, integer) + ProcurementSchema.Tables(integer) + EventSchema.Tables(integer) + WebhookSchema.Tables(integer) + (provider == StoreProvider.Postgres ? PostgresFence : "");
+        return Tables(blob, integer) + ProcurementSchema.Tables(integer) + EventSchema.Tables(integer) + WebhookSchema.Tables(integer) + IndexSchema.Tables(integer) + (provider == StoreProvider.Postgres ? PostgresFence : "");
     }
 
     /// <summary>
     /// The schema this build writes, kept in <c>schema_version</c>: 1 before this table existed, 2 with market v2's
     /// orders and portfolios, standing procurements and tokens that expire, 3 with the journal's hash chain
-    /// (<see cref="JournalChain"/>), 4 with the event outbox and webhooks (new tables only). A store of a higher
-    /// version is refused at start.
+    /// (<see cref="JournalChain"/>), 4 with the event outbox and webhooks (new tables only), 5 with price indices and contract assignments (new
+    /// tables only). A store of a higher version is refused at start.
     /// </summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     /// <summary>The first version whose journal rows carry their hash: a store below it has its rows chained at upgrade.</summary>
     public const int ChainedVersion = JournalChain.FirstSchemaVersion;
