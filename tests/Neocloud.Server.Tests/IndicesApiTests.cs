@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Neocloud.Domain.Time;
+using Neocloud.Economics.Escalation;
 using Neocloud.Exchange.Access;
+using Neocloud.Exchange.Indices;
 using Neocloud.Testing;
 
 namespace Neocloud.Server.Tests;
@@ -106,6 +109,26 @@ public sealed class IndicesApiTests : IAsyncLifetime
         Assert.Equal(400, month.GetProperty("gpuHours").GetInt64());
         Assert.Equal(HttpStatusCode.NotFound, (await _reader.GetAsync("/api/v1/indices/exchange:NOPE")).StatusCode);
         Assert.Empty((await (await _reader.GetAsync("/api/v1/indices/exchange:H100")).JsonAsync()).GetProperty("values").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task The_index_book_gives_a_series_its_stored_values_the_exchange_kind_its_vwap_and_a_fixed_rate_none()
+    {
+        var market = await Market.OpenAsync(_server);
+        await (await _admin.PostJsonAsync("/api/v1/indices/cpi.us", """{"values":[{"month":"2026-01","value":"100"},{"month":"2026-07","value":"103.2"}]}""")).JsonAsync();
+        await Market.AskAsync(market.Iren, 10, Market.Start, Market.Start + 10, "2.5000");
+        await Market.BidAsync(market.Microsoft, 10, Market.Start, Market.Start + 10, "2.5000");
+        var book = _server.Services.GetRequiredService<IndexBook>();
+
+        var series = await book.ValuesAsync(new PriceIndex(IndexKind.Series, Series: "cpi.us"), CancellationToken.None);
+        var exchange = await Eventually.UntilAsync(() => book.ValuesAsync(new PriceIndex(IndexKind.Exchange, Sku: "GB300"), CancellationToken.None),
+            values => values.Count > 0, "the trade in the exchange index");
+        var fixedRate = await book.ValuesAsync(new PriceIndex(IndexKind.Fixed, RatePerYear: 0.03m), CancellationToken.None);
+
+        Assert.Equal(new Dictionary<CalendarMonth, decimal> { [new(2026, 1)] = 100m, [new(2026, 7)] = 103.2m }, series);
+        Assert.Equal(2.5m, Assert.Single(exchange).Value);
+        Assert.Empty(fixedRate);
+        Assert.Empty(await book.ValuesAsync(new PriceIndex(IndexKind.Series, Series: "nope"), CancellationToken.None));
     }
 
     private static List<(string, string)> Months(JsonElement index) =>
