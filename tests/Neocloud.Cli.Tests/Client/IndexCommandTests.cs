@@ -33,6 +33,7 @@ public sealed class IndexCommandTests : IAsyncLifetime
         var show = As(_reader, "index", "show", "cpi.us", "--json");
         var table = As(_reader, "index", "show", "cpi.us");
         var list = As(_reader, "index", "list");
+        var exchange = As(_reader, "index", "show", "exchange:GB300", "--json");
 
         Assert.True(fromOptions.ExitCode == 0, fromOptions.Error);
         Assert.True(fromFile.ExitCode == 0, fromFile.Error);
@@ -42,6 +43,8 @@ public sealed class IndexCommandTests : IAsyncLifetime
         Assert.Contains("102.25", table.Output);
         Assert.Contains("cpi.us", list.Output);
         Assert.Contains("2026-03", list.Output);
+        Assert.True(exchange.ExitCode == 0, exchange.Error);
+        Assert.Equal("exchange", JsonDocument.Parse(exchange.Output).RootElement.GetProperty("kind").GetString());
     }
 
     [Theory]
