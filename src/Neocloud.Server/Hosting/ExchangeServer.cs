@@ -9,6 +9,7 @@ using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Demo;
 using Neocloud.Exchange.Events;
+using Neocloud.Exchange.Indices;
 using Neocloud.Exchange.MarketData;
 using Neocloud.Exchange.Offtake;
 using Neocloud.Exchange.Orders;
@@ -20,6 +21,7 @@ using Neocloud.Server.Auth;
 using Neocloud.Server.Catalog;
 using Neocloud.Server.Deals;
 using Neocloud.Server.Events;
+using Neocloud.Server.Indices;
 using Neocloud.Server.Http;
 using Neocloud.Server.MarketData;
 using Neocloud.Server.Offtake;
@@ -105,6 +107,7 @@ public static class ExchangeServer
         builder.Services.AddSingleton<OrderDesk>();
         builder.Services.AddSingleton<PoolDesk>();
         builder.Services.AddSingleton<OfftakeDesk>();
+        builder.Services.AddSingleton<IndexBook>();
         // Registered after the silo (in a cluster), so the market is up before the seed and the web front end start.
         builder.Services.AddHostedService<ExchangeHost>();
         // After the exchange host, so the market is up before standing procurements start buying.
@@ -210,6 +213,7 @@ public static class ExchangeServer
         api.MapOrdersApi();
         api.MapMarketDataApi();
         api.MapDealsApi();
+        api.MapIndicesApi();
         api.MapOfftakeApi();
         api.MapPlanningApi();
         api.MapProcurementsApi();

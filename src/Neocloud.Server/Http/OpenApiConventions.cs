@@ -27,6 +27,7 @@ public static class OpenApiConventions
         ["Orders"] = "An organization's bids and asks, its trades and spot contracts",
         ["Market data"] = "Public, anonymous market data: book, trades, quotes, daily index",
         ["Deals"] = "Deal economics: cash flows, NPV, IRR, lease vs build",
+        ["Indices"] = "Price indices escalators follow: uploaded monthly series, and the exchange's monthly VWAP of a SKU",
         ["RFQs"] = "Requests for quotes for long-term capacity, sealed offers and awards",
         ["Offtake contracts"] = "Offtake contracts: tranches, deliveries, invoices, SLA, termination",
         ["Planning"] = "The buyer's least-cost capacity plan",
