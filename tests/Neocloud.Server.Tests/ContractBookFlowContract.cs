@@ -101,6 +101,37 @@ public abstract class ContractBookFlowContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_series_escalator_prices_invoices_with_the_uploaded_index()
+    {
+        // The contract's escalation starts with the first tranche, last month (index 100); it resets every month.
+        var rfqId = (await Market.Created(await _microsoft.PostAsJsonAsync("/api/v1/rfqs",
+            Rfq(new { kind = "series", series = "cpi-book", resetEveryMonths = 1, cap = 1.2 })))).GetProperty("id").GetString()!;
+        var offer = await Market.Created(await _iren.PostAsJsonAsync($"/api/v1/rfqs/{rfqId}/offers", new
+        {
+            sku = "GB300", pricePerGpuHour = "2.00", availabilityPercent = 99.5, tranches = new[] { new { pool = "iren-book", gpus = 100, start = Now.AddMonths(-1).ToString(), termMonths = 24 } },
+        }));
+        _clock.Advance(TimeSpan.FromMinutes(6));
+        var id = (await Market.Created(await _microsoft.PostAsJsonAsync($"/api/v1/rfqs/{rfqId}/award",
+            new { awards = new[] { new { offer = offer.GetProperty("id").GetString() } } })))[0].GetProperty("id").GetString()!;
+        using var admin = _server.Admin();
+        await (await admin.PostJsonAsync("/api/v1/indices/cpi-book",
+            $$"""{"values":[{"month":"{{Now.AddMonths(-1)}}","value":"100"},{"month":"{{Now.AddMonths(1)}}","value":"105"},{"month":"{{Now.AddMonths(3)}}","value":"130"}]}""")).JsonAsync();
+
+        var invoices = (await (await _microsoft.GetAsync($"/api/v1/offtakes/{id}/invoices")).JsonAsync()).EnumerateArray()
+            .ToDictionary(i => i.GetProperty("month").GetString()!, i => i);
+        decimal Factor(int months) => invoices[Now.AddMonths(months).ToString()].GetProperty("factor").GetDecimal();
+        Assert.Equal([1m, 1m, 1.05m, 1.05m, 1.2m, 1.2m], new[] { -1, 0, 1, 2, 3, 4 }.Select(Factor)); // 130/100 capped at 1.2
+        var month = invoices[Now.AddMonths(1).ToString()];
+        Assert.Equal(2.10m, month.GetProperty("billedPricePerGpuHour").GetDecimal());
+        var hours = DateTime.DaysInMonth(Now.AddMonths(1).Year, Now.AddMonths(1).Month) * 24;
+        Assert.Equal(0m, month.GetProperty("serviceUsd").GetDecimal()); // not delivered: nothing billed, but the price is there
+        await Market.Created(await _iren.PostAsJsonAsync($"/api/v1/offtakes/{id}/deliveries", new { tranche = 1, month = Now.AddMonths(-1).ToString() }));
+        month = (await (await _microsoft.GetAsync($"/api/v1/offtakes/{id}/invoices")).JsonAsync()).EnumerateArray()
+            .Single(i => i.GetProperty("month").GetString() == Now.AddMonths(1).ToString());
+        Assert.Equal(100m * hours * 2.10m, month.GetProperty("serviceUsd").GetDecimal());
+    }
+
+    [Fact]
     public async Task An_assignment_declined_by_one_and_accepted_by_both_splits_invoices_and_moves_the_resale_pool()
     {
         var contract = await ContractAsync();

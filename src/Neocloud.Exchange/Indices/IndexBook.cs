@@ -29,13 +29,16 @@ public sealed class IndexBook(ExchangeStore store, TimeProvider clock)
     public const string ExchangePrefix = "exchange:";
 
     /// <summary>The monthly values <paramref name="index"/> reads: none for a fixed rate, the stored series, or the exchange's monthly VWAP.</summary>
-    public async Task<IReadOnlyDictionary<CalendarMonth, decimal>> ValuesAsync(PriceIndex index, CancellationToken ct)
+    public Task<IReadOnlyDictionary<CalendarMonth, decimal>> ValuesAsync(PriceIndex index, CancellationToken ct) => ValuesAsync(store, index, ct);
+
+    /// <summary>The monthly values <paramref name="index"/> reads from <paramref name="store"/> (what a contract's escalator is priced with).</summary>
+    public static async Task<IReadOnlyDictionary<CalendarMonth, decimal>> ValuesAsync(ExchangeStore store, PriceIndex index, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(index);
         return index.Kind switch
         {
-            IndexKind.Series when index.Series is { } name => (await SeriesAsync(name, ct)).ToDictionary(v => v.Month, v => v.Value),
-            IndexKind.Exchange when index.Sku is { } sku => (await ExchangeMonthsAsync(sku, ct)).ToDictionary(m => m.Month, m => m.Vwap),
+            IndexKind.Series when index.Series is { } name => (await store.IndexValuesAsync(name, ct)).ToDictionary(v => v.Month, v => v.Value),
+            IndexKind.Exchange when index.Sku is { } sku => Monthly(await store.TradesBetweenAsync(sku, 0, long.MaxValue, ct)).ToDictionary(m => m.Month, m => m.Vwap),
             _ => new Dictionary<CalendarMonth, decimal>(),
         };
     }
