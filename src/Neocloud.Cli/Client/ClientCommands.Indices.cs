@@ -51,15 +51,7 @@ public static partial class ClientCommands
             return new SetPriceIndexBody { Values = [.. values.Select(IndexValue)] };
         }
         if (values.Length > 0) throw new UsageException("--file: give either --value or --file, not both");
-        JsonNode? json;
-        try
-        {
-            json = JsonNode.Parse(File.ReadAllText(file.FullName));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-            throw new UsageException($"--file: cannot read {file.FullName}: {e.Message.Split('\n')[0]}");
-        }
+        var json = JsonFile(file);
         var array = json switch
         {
             JsonArray given => given,
