@@ -81,6 +81,7 @@ public static class CliApp
         root.Subcommands.Add(ClientCommands.Procure(context));
         root.Subcommands.Add(ClientCommands.Events(context));
         root.Subcommands.Add(ClientCommands.Webhook(context));
+        root.Subcommands.Add(ClientCommands.Index(context));
         return root;
     }
 }

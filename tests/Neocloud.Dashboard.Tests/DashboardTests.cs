@@ -245,7 +245,12 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
         await Assertions.Expect(tranches).ToContainTextAsync("2026-03");
         await Assertions.Expect(tranches).ToContainTextAsync("2026-12");
         await Assertions.Expect(tranches.Locator("tbody tr")).ToHaveCountAsync(4);
-        await Assertions.Expect(page.GetByTestId("economics")).ToContainTextAsync("$9,700.1M");
+        await Assertions.Expect(page.GetByTestId("economics")).ToContainTextAsync("$9,700.0M");
+        // The book terms: the prepayment is credited back from the 24th month of service (March 2028), as in the deal preset.
+        var terms = page.GetByTestId("contract-terms");
+        await Assertions.Expect(terms).ToContainTextAsync("2028-03 (after 24 months of service)");
+        await Assertions.Expect(terms).ToContainTextAsync("730 hours a month");
+        await Assertions.Expect(page.GetByTestId("assign-form")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "offtake-contract.png"), FullPage = true });
         Assert.Empty(errors);
         await page.Context.CloseAsync();

@@ -32,6 +32,21 @@ public sealed class DealsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Analyze_takes_an_escalator_and_delivery_damages()
+    {
+        var body = """{"tranches":[{"gpus":10,"startMonth":0,"termMonths":3,"delayMonths":1}],"pricePerGpuHour":2,"prepaymentFraction":0.1,"equipmentUsdPerGpu":1000,"facilityUsdPerMw":1000000,"kwPerGpu":1,"pue":1.5,"powerUsdPerMwh":100,"otherOpexFraction":0.1,"residualFraction":0.5,"discountRateAnnual":0,"depreciationMonths":24,"ldPercentPerMonth":5,"ldCapPercent":20,"priceIndex":{"kind":"fixed","ratePerYear":0.1,"resetEveryMonths":2}}""";
+        var analysis = await (await _client.PostJsonAsync("/api/v1/deals/analyze", body)).JsonAsync();
+        var months = analysis.GetProperty("months");
+        Assert.Equal(43_800m, analysis.GetProperty("tcvUsd").GetDecimal());
+        Assert.Equal(14_600m, months[1].GetProperty("revenueUsd").GetDecimal());
+        Assert.True(months[2].GetProperty("revenueUsd").GetDecimal() > 14_600m);
+
+        var problem = await (await _client.PostJsonAsync("/api/v1/deals/analyze", body.Replace("\"fixed\"", "\"exchange\"", StringComparison.Ordinal)))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["priceIndex.kind"], problem.ErrorFields());
+    }
+
+    [Fact]
     public async Task A_bad_deal_body_names_the_field()
     {
         var problem = await (await _client.PostJsonAsync("/api/v1/deals/analyze", """{"tranches":[{"gpus":-1,"startMonth":0,"termMonths":2}]}"""))

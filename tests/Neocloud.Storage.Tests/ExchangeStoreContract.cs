@@ -22,22 +22,24 @@ public abstract class ExchangeStoreContract : StoreContractBase
     {
         await using (var connection = await Store.OpenConnectionAsync())
         {
-            Assert.Equal(4L, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
-            // A store from before versions were kept, without the column this version added: it opens and is brought up.
+            Assert.Equal(5L, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
+            // A store from before versions were kept, without the column and the tables later versions added: it opens and is brought up.
             await connection.ExecuteAsync("DELETE FROM schema_version");
             await connection.ExecuteAsync("ALTER TABLE orders DROP COLUMN alternatives");
+            await connection.ExecuteAsync("DROP TABLE offtake_assignments");
         }
         await using (var upgraded = await ExchangeStore.OpenAsync(Store.Options))
         await using (var connection = await upgraded.OpenConnectionAsync())
         {
-            Assert.Equal(4L, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
+            Assert.Equal(5L, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
             Assert.Null(await connection.ExecuteScalarAsync<string?>("SELECT alternatives FROM orders"));
-            await connection.ExecuteAsync("UPDATE schema_version SET version = 5");
+            Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM offtake_assignments"));
+            await connection.ExecuteAsync("UPDATE schema_version SET version = 6");
         }
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => ExchangeStore.OpenAsync(Store.Options));
 
-        Assert.Equal(5, refused.Stored);
+        Assert.Equal(6, refused.Stored);
     }
 
     [Fact]

@@ -35,6 +35,9 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The data folder.</summary>
     public string DataDirectory => _data.Path;
 
+    /// <summary>The server's services, for tests of what the exchange offers its own code (not over HTTP).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Starts a server; <paramref name="configure"/> may change its options (limits, PostgreSQL).</summary>
     public static Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null)
     {

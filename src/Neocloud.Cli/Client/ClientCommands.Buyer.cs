@@ -96,15 +96,7 @@ public static partial class ClientCommands
         if (file is not null)
         {
             if (legs.Length > 0) throw new UsageException("--file: give either --leg or --file, not both");
-            JsonNode? json;
-            try
-            {
-                json = JsonNode.Parse(File.ReadAllText(file.FullName));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-            {
-                throw new UsageException($"--file: cannot read {file.FullName}: {e.Message.Split('\n')[0]}");
-            }
+            var json = JsonFile(file);
             var body = json switch
             {
                 JsonArray array => new JsonObject { ["legs"] = array.DeepClone() },
@@ -201,4 +193,17 @@ public static partial class ClientCommands
 
     /// <summary>An hour as the table shows it: the time <see cref="Hours.AsTimes"/> made of it, or the number with <c>--hours</c>.</summary>
     private static string Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+
+    /// <summary>The JSON of a <c>--file</c> option's file, or a one-line usage error naming it.</summary>
+    private static JsonNode? JsonFile(FileInfo file)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(file.FullName));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new UsageException($"--file: cannot read {file.FullName}: {e.Message.Split('\n')[0]}");
+        }
+    }
 }

@@ -31,13 +31,21 @@ public static partial class ClientCommands
             var closes = new Option<string>("--closes") { Required = true, Description = "When offers close, ISO 8601 UTC (2026-12-15T17:00:00Z)." };
             var grace = new Option<int>("--grace") { Description = "Months a tranche may be late before the buyer may terminate.", DefaultValueFactory = _ => 3 };
             var ramp = new Option<string[]>("--ramp") { Description = "A ramp step GPUS@MONTH_OFFSET (repeat), e.g. 19000@0 19000@3.", AllowMultipleArgumentsPerToken = true };
-            var open = new Command("open", "Open a sealed RFQ (as a buyer).") { skus, gpus, mw, regions, earliest, latest, term, maxPrice, prepayment, availability, closes, grace, ramp };
+            var billing = new Option<string?>("--billing") { Description = "Hours billed a month: 730 (default) or calendar." };
+            billing.AcceptOnlyFromAmong("730", "calendar");
+            var creditFrom = new Option<int?>("--credit-from-month") { Description = "Months of service before the prepayment is credited back (default 0)." };
+            var book = BookOptions.Create();
+            var open = new Command("open", "Open a sealed RFQ (as a buyer).")
+                { skus, gpus, mw, regions, earliest, latest, term, maxPrice, prepayment, availability, closes, grace, ramp, billing, creditFrom };
+            book.AddTo(open);
             Run(open, context, (api, parsed, ct) => api.OpenRfqAsync(new RfqBody
             {
                 Skus = parsed.GetValue(skus)!, Gpus = parsed.GetValue(gpus), Mw = parsed.GetValue(mw), Regions = parsed.GetValue(regions) is { Length: > 0 } r ? r : null,
                 EarliestStart = parsed.GetValue(earliest)!, LatestStart = parsed.GetValue(latest)!, TermMonths = parsed.GetValue(term), MaxPricePerGpuHour = parsed.GetValue(maxPrice)!,
                 PrepaymentFraction = parsed.GetValue(prepayment), MinAvailabilityPercent = parsed.GetValue(availability), ClosesAt = Instant(parsed.GetValue(closes)!, "--closes"),
                 GraceMonths = parsed.GetValue(grace), Ramp = parsed.GetValue(ramp) is { Length: > 0 } steps ? [.. steps.Select(RampStep)] : null,
+                Billing = parsed.GetValue(billing), PrepaymentCreditFromMonth = parsed.GetValue(creditFrom), PriceIndex = book.Index(parsed),
+                LdPercentPerMonth = parsed.GetValue(book.Ld), LdCapPercent = parsed.GetValue(book.LdCap),
             }, ct), json => Table(Single(json), rfqColumns));
             rfq.Subcommands.Add(open);
         }
@@ -53,11 +61,14 @@ public static partial class ClientCommands
             var prepayment = new Option<decimal>("--prepayment") { Description = "Prepayment asked, as a fraction.", DefaultValueFactory = _ => 0m };
             var availability = new Option<decimal>("--availability") { Required = true, Description = "Availability offered, percent." };
             var tranches = new Option<string[]>("--tranche") { Required = true, Description = "POOL:GPUS:yyyy-MM:TERM_MONTHS (repeat).", AllowMultipleArgumentsPerToken = true };
+            var book = BookOptions.Create();
             var offer = new Command("offer", "Answer an open RFQ with a sealed offer (as a seller).") { id, sku, price, prepayment, availability, tranches };
+            book.AddTo(offer);
             Run(offer, context, (api, parsed, ct) => api.SubmitOfferAsync(parsed.GetValue(id)!, new OfferBody
             {
                 Sku = parsed.GetValue(sku)!, PricePerGpuHour = parsed.GetValue(price)!, PrepaymentFraction = parsed.GetValue(prepayment),
-                AvailabilityPercent = parsed.GetValue(availability), Tranches = [.. parsed.GetValue(tranches)!.Select(TrancheSpec)],
+                AvailabilityPercent = parsed.GetValue(availability), Tranches = [.. parsed.GetValue(tranches)!.Select(TrancheSpec)], PriceIndex = book.Index(parsed),
+                LdPercentPerMonth = parsed.GetValue(book.Ld), LdCapPercent = parsed.GetValue(book.LdCap),
             }, ct), json => Table(Single(json), ["id", "rfq", "seller", "status"]));
             rfq.Subcommands.Add(offer);
         }
@@ -85,7 +96,7 @@ public static partial class ClientCommands
     /// <summary><c>neocloud contract …</c>: offtake contracts and their life.</summary>
     public static Command Contract(CliContext context)
     {
-        var contract = new Command("contract", "Offtake contracts: show, invoices, SLA, deliveries, termination.");
+        var contract = new Command("contract", "Offtake contracts: show, invoices, SLA, deliveries, termination, assignment.");
         var id = () => new Argument<string>("id") { Description = "The contract's id (otc-…)." };
         {
             var list = new Command("list", "Your offtake contracts, as buyer or seller.");
@@ -103,7 +114,8 @@ public static partial class ClientCommands
             var argument = id();
             var invoices = new Command("invoices", "Monthly invoices: service, prepayment drawn down, SLA credit, refunds, due.") { argument };
             Run(invoices, context, (api, parsed, ct) => api.ListOfftakeInvoicesAsync(parsed.GetValue(argument)!, ct),
-                json => Table(json, ["month", "gpuHours", "prepaymentUsd", "serviceUsd", "prepaymentAppliedUsd", "slaCreditUsd", "refundUsd", "dueUsd", "availabilityPercent"]));
+                json => Table(json, ["month", "billedTo", "gpuHours", "basePricePerGpuHour", "factor", "billedPricePerGpuHour", "prepaymentUsd", "serviceUsd",
+                    "prepaymentAppliedUsd", "slaCreditUsd", "damagesCreditUsd", "refundUsd", "dueUsd", "availabilityPercent"]));
             contract.Subcommands.Add(invoices);
         }
         {
@@ -150,6 +162,7 @@ public static partial class ClientCommands
             Run(terminate, context, (api, parsed, ct) => api.TerminateOfftakeAsync(parsed.GetValue(argument)!, ct), ContractDetail);
             contract.Subcommands.Add(terminate);
         }
+        AddAssignmentCommands(contract, context);
         return contract;
     }
 

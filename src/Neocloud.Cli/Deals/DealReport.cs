@@ -1,5 +1,6 @@
 using System.Globalization;
 using Neocloud.Economics.Deals;
+using Neocloud.Economics.Escalation;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -24,6 +25,10 @@ public static class DealReport
         Row("prepayment", Usd(a.PrepaymentUsd));
         Row("equipment", Usd(a.EquipmentUsd));
         Row($"depreciation per month ({terms.DepreciationMonths} months)", Usd(a.DepreciationUsdPerMonth));
+        if (terms.PriceIndex is { } index) Row("escalator", index.Kind == IndexKind.Fixed
+            ? $"fixed {(index.RatePerYear ?? 0m).ToString("P2", CultureInfo.InvariantCulture)} a year, reset every {index.ResetEveryMonths} months"
+            : $"series {index.Series}, reset every {index.ResetEveryMonths} months");
+        if (a.Months.Sum(m => m.DamagesUsd) is > 0m and var damages) Row("delivery damages paid", Usd(damages));
         if (a.LeaseNpvCostUsd is { } lease && a.BuildNpvCostUsd is { } build)
         {
             Row("buyer: lease NPV cost", Usd(lease));
@@ -33,11 +38,15 @@ public static class DealReport
         return table;
     }
 
-    /// <summary>The cash flow by contract year (12 months each).</summary>
+    /// <summary>The cash flow by contract year (12 months each); a damages column when a late tranche owes any.</summary>
     public static Table Yearly(DealAnalysis a)
     {
         var table = new Table().Border(TableBorder.Rounded);
-        foreach (var column in new[] { "year", "revenue", "prepayment", "credits", "power", "other opex", "capex", "residual", "cash flow", "cumulative" })
+        var damaged = a.Months.Any(m => m.DamagesUsd != 0m);
+        string[] columns = damaged
+            ? ["year", "revenue", "prepayment", "credits", "power", "other opex", "capex", "residual", "damages", "cash flow", "cumulative"]
+            : ["year", "revenue", "prepayment", "credits", "power", "other opex", "capex", "residual", "cash flow", "cumulative"];
+        foreach (var column in columns)
             table.AddColumn(new TableColumn(column).RightAligned());
         foreach (var year in a.Months.GroupBy(m => m.Month / 12))
         {
@@ -54,7 +63,7 @@ public static class DealReport
                 new Text(Usd(year.Sum(m => m.CashFlowUsd))),
                 new Text(Usd(year.Last().CumulativeUsd)),
             ];
-            table.AddRow(cells);
+            table.AddRow(damaged ? [.. cells[..8], new Text(Usd(year.Sum(m => m.DamagesUsd))), .. cells[8..]] : cells);
         }
         return table;
     }

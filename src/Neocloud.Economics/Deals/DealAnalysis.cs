@@ -1,6 +1,6 @@
 namespace Neocloud.Economics.Deals;
 
-/// <summary>One month of the seller's cash flow, with its parts.</summary>
+/// <summary>One month of the seller's cash flow, with its parts (<c>DamagesUsd</c>: delivery damages the seller pays this month).</summary>
 public sealed record DealMonth(
     int Month,
     decimal RevenueUsd,
@@ -11,7 +11,8 @@ public sealed record DealMonth(
     decimal CapexUsd,
     decimal ResidualUsd,
     decimal CashFlowUsd,
-    decimal CumulativeUsd);
+    decimal CumulativeUsd,
+    decimal DamagesUsd = 0m);
 
 /// <summary>What a deal is worth to the seller (and, with a buyer view, what leasing costs the buyer against building).</summary>
 public sealed record DealAnalysis(

@@ -2,12 +2,17 @@ using System.Globalization;
 using System.Text.Json;
 using Neocloud.Domain.Catalog;
 using Neocloud.Domain.Input;
+using Neocloud.Economics.Escalation;
 
 namespace Neocloud.Economics.Deals;
 
 /// <summary>
 /// Reads a deal file (DESIGN.md field names) into validated <see cref="DealTerms"/>, or the <see cref="FieldErrors"/>
 /// naming the field that is wrong and why. Presets carry extra descriptive fields (<c>id</c>, <c>title</c>, <c>sources</c>, …), which are allowed.
+/// An escalator is <c>priceIndex</c> (<c>fixed</c> or <c>series</c>; <c>exchange</c> is refused, a deal has no exchange)
+/// with a series' values inline as <c>indexValues: [{month, value}]</c> by deal month; delivery damages are
+/// <c>ldPercentPerMonth</c> and <c>ldCapPercent</c> (percent numbers, the cap 100 unless given) with a tranche's
+/// <c>delayMonths</c> (less than its term).
 /// </summary>
 public static class DealJson
 {
@@ -17,7 +22,7 @@ public static class DealJson
     [
         "tranches", "tcvUsd", "pricePerGpuHour", "prepaymentFraction", "prepaymentCreditFromMonth", "equipmentUsd", "equipmentUsdPerGpu",
         "facilityUsdPerMw", "kwPerGpu", "pue", "powerUsdPerMwh", "otherOpexFraction", "residualFraction", "discountRateAnnual",
-        "depreciationMonths", "buyerView", "utilization",
+        "depreciationMonths", "buyerView", "utilization", "priceIndex", "indexValues", "ldPercentPerMonth", "ldCapPercent",
     ];
 
     /// <summary>Parses and validates deal JSON; on failure the errors name the first bad field.</summary>
@@ -56,6 +61,12 @@ public static class DealJson
         }
 
         var tranches = Tranches(root);
+        var index = Has(root, "priceIndex") ? Index(root.GetProperty("priceIndex")) : null;
+        var values = Has(root, "indexValues") ? IndexValues(root.GetProperty("indexValues")) : null;
+        if (values is not null && index?.Kind != IndexKind.Series)
+            throw new DealFieldException("indexValues", "only a priceIndex of kind \"series\" reads indexValues");
+        if (values is null && index?.Kind == IndexKind.Series)
+            throw new DealFieldException("indexValues", "a series escalator needs its values: [{month, value}] by deal month");
         Pricing pricing = (Has(root, "tcvUsd"), Has(root, "pricePerGpuHour")) switch
         {
             (true, true) => throw new DealFieldException("tcvUsd", "give either tcvUsd or pricePerGpuHour, not both"),
@@ -86,7 +97,78 @@ public static class DealJson
             Number(root, "discountRateAnnual", -0.99m, 10m),
             Whole(root, "depreciationMonths", 1, 1200),
             Has(root, "buyerView") ? Buyer(root.GetProperty("buyerView")) : null,
-            Has(root, "utilization") ? Number(root, "utilization", 0m, 1m, exclusiveMin: true) : 1m);
+            Has(root, "utilization") ? Number(root, "utilization", 0m, 1m, exclusiveMin: true) : 1m,
+            0,
+            index,
+            values,
+            Has(root, "ldPercentPerMonth") ? Number(root, "ldPercentPerMonth", 0m, 100m) : 0m,
+            Has(root, "ldCapPercent") ? Number(root, "ldCapPercent", 0m, 100m) : 100m);
+    }
+
+    private static PriceIndex Index(JsonElement element)
+    {
+        const string at = "priceIndex";
+        if (element.ValueKind != JsonValueKind.Object) throw new DealFieldException(at, "must be an object {kind, ratePerYear, series, resetEveryMonths, floor, cap}");
+        string[] known = ["kind", "ratePerYear", "series", "sku", "resetEveryMonths", "floor", "cap"];
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!known.Contains(property.Name)) throw new DealFieldException($"{at}.{property.Name}", "is not a known field");
+        }
+        if (!element.TryGetProperty("kind", out var kindValue) || kindValue.ValueKind != JsonValueKind.String)
+            throw new DealFieldException($"{at}.kind", "must be \"fixed\" or \"series\"");
+        var kind = kindValue.GetString() switch
+        {
+            "fixed" => IndexKind.Fixed,
+            "series" => IndexKind.Series,
+            "exchange" => throw new DealFieldException($"{at}.kind", "a deal has no exchange to follow: use \"series\" with indexValues"),
+            var other => throw new DealFieldException($"{at}.kind", $"must be \"fixed\" or \"series\", got \"{other}\""),
+        };
+        var index = new PriceIndex(
+            kind,
+            Has(element, "ratePerYear") ? Number(element, "ratePerYear", -1m, 1m, exclusiveMin: true, prefix: at) : null,
+            Has(element, "series") ? Text(element, "series", at) : null,
+            null,
+            Has(element, "resetEveryMonths") ? Whole(element, "resetEveryMonths", 1, PriceIndex.MaxResetMonths, at) : 12,
+            Has(element, "floor") ? Number(element, "floor", 0m, 1000m, exclusiveMin: true, prefix: at) : null,
+            Has(element, "cap") ? Number(element, "cap", 0m, 1000m, exclusiveMin: true, prefix: at) : null);
+        var errors = new FieldErrors();
+        index.Check(at, errors);
+        if (!errors.IsEmpty)
+        {
+            var first = errors.First();
+            throw new DealFieldException(first.Key, first.Value[0]);
+        }
+        return index;
+    }
+
+    private static Dictionary<int, decimal> IndexValues(JsonElement array)
+    {
+        const string at = "indexValues";
+        if (array.ValueKind != JsonValueKind.Array) throw new DealFieldException(at, "must be an array of {month, value}");
+        if (array.GetArrayLength() is 0 or > 1200) throw new DealFieldException(at, "must hold 1 to 1200 values");
+        var values = new Dictionary<int, decimal>();
+        var i = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            var path = $"{at}[{i++}]";
+            if (item.ValueKind != JsonValueKind.Object) throw new DealFieldException(path, "must be an object {month, value}");
+            foreach (var property in item.EnumerateObject())
+            {
+                if (property.Name is not ("month" or "value")) throw new DealFieldException($"{path}.{property.Name}", "is not a known field");
+            }
+            var month = Whole(item, "month", 0, 1200, path);
+            var value = Number(item, "value", 0m, 1e12m, exclusiveMin: true, prefix: path);
+            if (!values.TryAdd(month, value)) throw new DealFieldException($"{path}.month", $"month {month} is given more than once");
+        }
+        return values;
+    }
+
+    private static string Text(JsonElement element, string name, string prefix)
+    {
+        var value = element.GetProperty(name);
+        if (value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 and <= 64 } text)
+            throw new DealFieldException($"{prefix}.{name}", $"must be a name of 1 to 64 characters, got {Describe(value)}");
+        return text;
     }
 
     private static List<Tranche> Tranches(JsonElement root)
@@ -103,12 +185,14 @@ public static class DealJson
             if (item.ValueKind != JsonValueKind.Object) throw new DealFieldException(at, "must be an object {gpus, startMonth, termMonths}");
             foreach (var property in item.EnumerateObject())
             {
-                if (property.Name is not ("gpus" or "startMonth" or "termMonths")) throw new DealFieldException($"{at}.{property.Name}", "is not a known field");
+                if (property.Name is not ("gpus" or "startMonth" or "termMonths" or "delayMonths")) throw new DealFieldException($"{at}.{property.Name}", "is not a known field");
             }
-            tranches.Add(new Tranche(
-                Whole(item, "gpus", 1, 10_000_000, at),
-                Whole(item, "startMonth", 0, 600, at),
-                Whole(item, "termMonths", 1, 600, at)));
+            var gpus = Whole(item, "gpus", 1, 10_000_000, at);
+            var start = Whole(item, "startMonth", 0, 600, at);
+            var term = Whole(item, "termMonths", 1, 600, at);
+            var delay = Has(item, "delayMonths") ? Whole(item, "delayMonths", 0, 600, at) : 0;
+            if (delay >= term) throw new DealFieldException($"{at}.delayMonths", $"must be less than termMonths ({term}): a tranche delivers at least one month, got {delay}");
+            tranches.Add(new Tranche(gpus, start, term, delay));
         }
         return tranches;
     }

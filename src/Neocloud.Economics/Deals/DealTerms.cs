@@ -1,7 +1,12 @@
+using Neocloud.Economics.Escalation;
+
 namespace Neocloud.Economics.Deals;
 
-/// <summary>One phase of an offtake: <c>Gpus</c> from <c>StartMonth</c> for <c>TermMonths</c> months.</summary>
-public sealed record Tranche(int Gpus, int StartMonth, int TermMonths)
+/// <summary>
+/// One phase of an offtake: <c>Gpus</c> from <c>StartMonth</c> for <c>TermMonths</c> months. A tranche delivered
+/// <c>DelayMonths</c> late bills from <c>StartMonth + DelayMonths</c> to the same end (the term's end does not move).
+/// </summary>
+public sealed record Tranche(int Gpus, int StartMonth, int TermMonths, int DelayMonths = 0)
 {
     /// <summary>The first month after the tranche.</summary>
     public int EndMonth => StartMonth + TermMonths;
@@ -44,7 +49,12 @@ public sealed record BuyerView(
 /// A capacity deal as the seller's deal desk enters it (DESIGN.md "Deal economics"); validated, so every value is in
 /// range. For scenarios and Monte Carlo: <c>Utilization</c> (default 1) scales billed revenue, and
 /// <c>ServiceDelayMonths</c> (default 0) starts every tranche's service — revenue, power, residual — that many months
-/// late while its equipment and facility are still paid in its start month.
+/// late while its equipment and facility are still paid in its start month (a tranche's own <c>DelayMonths</c> comes on
+/// top of it, and its damages are counted from the shifted start).
+/// An escalator (<c>PriceIndex</c>) scales the billed price from the first tranche's start month on; a series reads
+/// <c>IndexValues</c> (deal month → value, the latest at or before a month counts). Delivery damages: for each month a
+/// tranche is late the seller pays <c>LdPercentPerMonth</c> % of its monthly value at the base price, the month after,
+/// capped at <c>LdCapPercent</c> % of its total value.
 /// </summary>
 public sealed record DealTerms(
     IReadOnlyList<Tranche> Tranches,
@@ -62,7 +72,11 @@ public sealed record DealTerms(
     int DepreciationMonths,
     BuyerView? BuyerView = null,
     decimal Utilization = 1m,
-    int ServiceDelayMonths = 0)
+    int ServiceDelayMonths = 0,
+    PriceIndex? PriceIndex = null,
+    IReadOnlyDictionary<int, decimal>? IndexValues = null,
+    decimal LdPercentPerMonth = 0m,
+    decimal LdCapPercent = 100m)
 {
     /// <summary>Hours in a contract month.</summary>
     public const int HoursPerMonth = 730;
@@ -95,6 +109,34 @@ public sealed record DealTerms(
         Equipment.PerGpu perGpu => perGpu.Usd * tranche.Gpus,
         _ => throw new InvalidOperationException("unknown equipment"),
     };
+
+    /// <summary>The month escalation starts in: the first tranche's start.</summary>
+    public int EscalationStartMonth => Tranches.Min(t => t.StartMonth);
+
+    /// <summary>
+    /// The escalator's factor in each of <paramref name="months"/> months (all 1 without one):
+    /// <c>PriceIndex.Factor(m, s0, valueAt)</c> with <c>valueAt(m)</c> the latest index value at or before <c>m</c>.
+    /// </summary>
+    public decimal[] EscalationFactors(int months)
+    {
+        var factors = new decimal[months];
+        Array.Fill(factors, 1m);
+        if (PriceIndex is not { } index) return factors;
+        var known = (IndexValues ?? new Dictionary<int, decimal>()).OrderBy(v => v.Key).ToArray();
+        decimal? ValueAt(int month)
+        {
+            decimal? latest = null;
+            foreach (var (at, value) in known)
+            {
+                if (at > month) break;
+                latest = value;
+            }
+            return latest;
+        }
+        var start = EscalationStartMonth;
+        for (var m = 0; m < months; m++) factors[m] = index.Factor(m, start, ValueAt);
+        return factors;
+    }
 
     /// <summary>A tranche's critical IT in MW.</summary>
     public decimal ItMw(Tranche tranche) => tranche.Gpus * KwPerGpu / 1000m;

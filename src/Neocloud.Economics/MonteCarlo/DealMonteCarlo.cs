@@ -5,7 +5,7 @@ namespace Neocloud.Economics.MonteCarlo;
 
 /// <summary>
 /// The fast Monte Carlo. A deal's NPV is linear in the drawn inputs for a given delay:
-/// <c>NPV = u(1 − opex)·PV(revenue) − PV(credits) − f·PV(power) + P − PV(capex) + ρ·PV(equipment ending)</c>,
+/// <c>NPV = u(1 − opex)·PV(revenue) − PV(credits) − f·PV(power) + P − PV(capex) + ρ·PV(equipment ending) − PV(damages)</c>,
 /// so the present values are computed once per delay (at the discount rate and at the hurdle rate), and each run is
 /// a handful of decimal multiply-adds. <see cref="ReferenceMonteCarlo"/> rebuilds every run's cash flows instead.
 /// </summary>
@@ -34,7 +34,7 @@ public static class DealMonteCarlo
     }
 
     private static decimal Npv(in Components pv, Draw draw, decimal margin, decimal prepayment) =>
-        draw.Utilization * margin * pv.Revenue - pv.Credit - draw.PowerPriceFactor * pv.Power + prepayment - pv.Capex + draw.ResidualFraction * pv.EquipmentEnding;
+        draw.Utilization * margin * pv.Revenue - pv.Credit - draw.PowerPriceFactor * pv.Power + prepayment - pv.Capex + draw.ResidualFraction * pv.EquipmentEnding - pv.Damages;
 
     private static Components[] PresentValues(DealTerms deal, decimal monthly)
     {
@@ -43,14 +43,14 @@ public static class DealMonteCarlo
         for (var delay = 0; delay <= RiskModel.MaxDelayMonths; delay++)
         {
             var shifted = deal with { ServiceDelayMonths = delay, Utilization = 1m };
-            var (revenue, power, capex, ending) = DealAnalyzer.Components(shifted);
-            var credit = DealAnalyzer.Credits(revenue, prepayment, shifted.PrepaymentCreditFromMonth);
+            var schedule = DealAnalyzer.Schedule(shifted);
+            var credit = DealAnalyzer.Credits(schedule.BaseRevenue, prepayment, shifted.PrepaymentCreditFromMonth);
             result[delay] = new Components(
-                Discounting.Npv(revenue, monthly), Discounting.Npv(credit, monthly), Discounting.Npv(power, monthly),
-                Discounting.Npv(capex, monthly), Discounting.Npv(ending, monthly));
+                Discounting.Npv(schedule.Revenue, monthly), Discounting.Npv(credit, monthly), Discounting.Npv(schedule.Power, monthly),
+                Discounting.Npv(schedule.Capex, monthly), Discounting.Npv(schedule.EquipmentEnding, monthly), Discounting.Npv(schedule.Damages, monthly));
         }
         return result;
     }
 
-    private readonly record struct Components(decimal Revenue, decimal Credit, decimal Power, decimal Capex, decimal EquipmentEnding);
+    private readonly record struct Components(decimal Revenue, decimal Credit, decimal Power, decimal Capex, decimal EquipmentEnding, decimal Damages);
 }

@@ -1,6 +1,7 @@
 using Neocloud.Domain.Offtake;
 using Neocloud.Domain.Time;
 using Neocloud.Economics.Escalation;
+using Neocloud.Exchange.Indices;
 using Neocloud.Offtake;
 using Neocloud.Offtake.Contracts;
 using Neocloud.Offtake.Offers;
@@ -114,7 +115,10 @@ public sealed record OfftakeState(OfftakeRecord Record, ContractTerms Terms, Con
         var assignments = await store.AssignmentsAsync(record.Id, ct);
         var accepted = assignments.Where(a => a.Status == AssignmentStatus.Accepted)
             .Select(a => new Assignment(a.Id, a.AssigneeId, CalendarMonth.Parse(a.FromMonth), AssignmentView.Parts(a))).ToList();
-        return new OfftakeState(record, OfftakeJson.Read<ContractTerms>(record.Terms), new ContractHistory(deliveries, sla, terminated, accepted), assignments);
+        var terms = OfftakeJson.Read<ContractTerms>(record.Terms);
+        // An escalator that follows a series or the exchange's VWAP is priced with the values known now.
+        var index = terms.PriceIndex is { Kind: not IndexKind.Fixed } priceIndex ? new IndexValues(await IndexBook.ValuesAsync(store, priceIndex, ct)) : null;
+        return new OfftakeState(record, terms, new ContractHistory(deliveries, sla, terminated, accepted, index), assignments);
     }
 }
 

@@ -10,6 +10,7 @@ using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Book;
 using Neocloud.Exchange.Demo;
 using Neocloud.Exchange.Events;
+using Neocloud.Exchange.Indices;
 using Neocloud.Exchange.MarketData;
 using Neocloud.Exchange.Offtake;
 using Neocloud.Exchange.Orders;
@@ -22,6 +23,7 @@ using Neocloud.Server.Book;
 using Neocloud.Server.Catalog;
 using Neocloud.Server.Deals;
 using Neocloud.Server.Events;
+using Neocloud.Server.Indices;
 using Neocloud.Server.Http;
 using Neocloud.Server.MarketData;
 using Neocloud.Server.Offtake;
@@ -107,6 +109,7 @@ public static class ExchangeServer
         builder.Services.AddSingleton<OrderDesk>();
         builder.Services.AddSingleton<PoolDesk>();
         builder.Services.AddSingleton<OfftakeDesk>();
+        builder.Services.AddSingleton<IndexBook>();
         builder.Services.AddSingleton<BookDesk>();
         // Registered after the silo (in a cluster), so the market is up before the seed and the web front end start.
         builder.Services.AddHostedService<ExchangeHost>();
@@ -213,6 +216,7 @@ public static class ExchangeServer
         api.MapOrdersApi();
         api.MapMarketDataApi();
         api.MapDealsApi();
+        api.MapIndicesApi();
         api.MapOfftakeApi();
         api.MapBookApi();
         api.MapPlanningApi();

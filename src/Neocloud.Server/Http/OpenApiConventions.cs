@@ -27,6 +27,7 @@ public static class OpenApiConventions
         ["Orders"] = "An organization's bids and asks, its trades and spot contracts",
         ["Market data"] = "Public, anonymous market data: book, trades, quotes, daily index",
         ["Deals"] = "Deal economics: cash flows, NPV, IRR, lease vs build",
+        ["Indices"] = "Price indices escalators follow: uploaded monthly series, and the exchange's monthly VWAP of a SKU",
         ["RFQs"] = "Requests for quotes for long-term capacity, sealed offers and awards",
         ["Offtake contracts"] = "Offtake contracts: tranches, deliveries, invoices, SLA, termination",
         ["Planning"] = "The buyer's least-cost capacity plan",
@@ -70,6 +71,8 @@ public static class OpenApiConventions
             var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
             // A body's hour field is typed Hour in the documented body records (the readers take text or a number).
             if (type == typeof(Hour)) DescribeHour(schema);
+            // A calendar month is written "2026-03" (its JSON converter); say so, or a generated client expects an object.
+            if (type == typeof(CalendarMonth)) (schema.Type, schema.Pattern) = (JsonSchemaType.String, "^[0-9]{4}-(0[1-9]|1[0-2])$");
             // The body readers (JsonFields) take a whole number only as a JSON number, not as the web defaults' numeric text.
             if (schema.Type is { } kinds && kinds.HasFlag(JsonSchemaType.Integer) && kinds.HasFlag(JsonSchemaType.String))
             {

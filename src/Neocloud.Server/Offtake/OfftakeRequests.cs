@@ -142,7 +142,7 @@ public static class OfftakeRequests
     public static AssignmentRequest? Assignment(JsonFields fields)
     {
         var to = fields.Id("to");
-        var tranches = fields.Has("tranches") ? fields.Integers("tranches", 1, 1000, 60) : null;
+        var tranches = fields.Integers("tranches", 1, 1000, 60, required: false);
         var share = fields.Decimal("share", 0.0001m, 1m, required: false);
         var from = fields.Month("fromMonth");
         fields.RejectUnknown();

@@ -8,7 +8,7 @@ internal static class SchemaScript
     {
         var blob = BlobType(provider);
         var integer = provider == StoreProvider.Postgres ? "BIGINT" : "INTEGER";
-        return Tables(blob, integer) + ProcurementSchema.Tables(integer) + EventSchema.Tables(integer) + WebhookSchema.Tables(integer) + AssignmentSchema.Tables(integer) + (provider == StoreProvider.Postgres ? PostgresFence : "");
+        return Tables(blob, integer) + ProcurementSchema.Tables(integer) + EventSchema.Tables(integer) + WebhookSchema.Tables(integer) + AssignmentSchema.Tables(integer) + IndexSchema.Tables(integer) + (provider == StoreProvider.Postgres ? PostgresFence : "");
     }
 
     /// <summary>

@@ -133,4 +133,56 @@ public sealed class OfftakeCommandTests : IAsyncLifetime
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("error: 404 Not found: no offtake contract 'otc-nope'", run.Error.Trim());
     }
+
+    [Fact]
+    public async Task Contract_book_terms_and_an_assignment_from_the_command_line()
+    {
+        var lab = await _server.NewOrganizationAsync("lab", "market:read", "market:trade");
+        var open = As(_buyer, "rfq", "open", "--sku", "GB300", "--gpus", "400", "--region", "us-tx", "--earliest", "2026-02", "--latest", "2026-06",
+            "--term", "24", "--max-price", "3.50", "--closes", _clock.GetUtcNow().AddMinutes(5).ToString("O"), "--billing", "calendar", "--credit-from-month", "2",
+            "--escalator", "fixed:0.04:6", "--escalator-cap", "1.03", "--ld-percent", "2", "--ld-cap-percent", "10", "--json");
+        Assert.True(open.ExitCode == 0, open.Error);
+        var rfq = JsonDocument.Parse(open.Output).RootElement;
+        Assert.Equal(0.04m, rfq.GetProperty("terms").GetProperty("priceIndex").GetProperty("ratePerYear").GetDecimal());
+        var badEscalator = As(_buyer, "rfq", "open", "--sku", "GB300", "--gpus", "400", "--earliest", "2026-02", "--latest", "2026-06", "--term", "24",
+            "--max-price", "3.50", "--closes", _clock.GetUtcNow().AddMinutes(5).ToString("O"), "--escalator", "moon:1");
+        Assert.Equal(2, badEscalator.ExitCode);
+        Assert.Equal("error: --escalator kind must be fixed, series or exchange, got \"moon\"", badEscalator.Error.Trim());
+
+        var rfqId = rfq.GetProperty("id").GetString()!;
+        var weaker = As(_seller, "rfq", "offer", rfqId, "--sku", "GB300", "--price", "3.10", "--availability", "99.9", "--tranche", "iren-cli:400:2026-02:24",
+            "--ld-percent", "1");
+        Assert.Equal(2, weaker.ExitCode);
+        Assert.Contains("ldPercentPerMonth", weaker.Error);
+        var offer = As(_seller, "rfq", "offer", rfqId, "--sku", "GB300", "--price", "3.10", "--availability", "99.9", "--tranche", "iren-cli:400:2026-02:24", "--json");
+        Assert.True(offer.ExitCode == 0, offer.Error);
+        _clock.Advance(TimeSpan.FromMinutes(6));
+        var award = As(_buyer, "rfq", "award", rfqId, "--offer", JsonDocument.Parse(offer.Output).RootElement.GetProperty("id").GetString()!, "--json");
+        Assert.True(award.ExitCode == 0, award.Error);
+        var contract = JsonDocument.Parse(award.Output).RootElement[0];
+        Assert.Equal("calendar", contract.GetProperty("billing").GetString());
+        var id = contract.GetProperty("id").GetString()!;
+
+        var from = CalendarMonth.Of(_clock.GetUtcNow()).AddMonths(1).ToString();
+        var assign = As(_buyer, "contract", "assign", id, "--to", "lab", "--share", "0.5", "--from-month", from, "--json");
+        Assert.True(assign.ExitCode == 0, assign.Error);
+        var assignment = JsonDocument.Parse(assign.Output).RootElement;
+        Assert.Equal(200, assignment.GetProperty("tranches")[0].GetProperty("gpus").GetInt32());
+        var assignmentId = assignment.GetProperty("id").GetString()!;
+        Assert.True(As(_seller, "contract", "accept-assignment", id, assignmentId).ExitCode == 0);
+        var accepted = As(lab, "contract", "accept-assignment", id, assignmentId, "--json");
+        Assert.True(accepted.ExitCode == 0, accepted.Error);
+        Assert.Equal("accepted", JsonDocument.Parse(accepted.Output).RootElement.GetProperty("status").GetString());
+        var listed = As(lab, "contract", "assignments", id);
+        Assert.Contains(assignmentId, listed.Output);
+        var again = As(lab, "contract", "decline-assignment", id, assignmentId);
+        Assert.Equal(2, again.ExitCode);
+        Assert.StartsWith("error: 409", again.Error);
+        var invoices = JsonDocument.Parse(As(lab, "contract", "invoices", id, "--json").Output).RootElement.EnumerateArray().ToList();
+        Assert.Equal(from, invoices[0].GetProperty("month").GetString());
+        Assert.All(invoices, i => Assert.Equal("lab", i.GetProperty("billedTo").GetString()));
+        var both = As(_buyer, "contract", "assign", id, "--to", "lab", "--tranche", "1", "--share", "0.5", "--from-month", from);
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("tranches", both.Error);
+    }
 }

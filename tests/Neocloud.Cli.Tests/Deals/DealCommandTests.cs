@@ -130,4 +130,44 @@ public sealed class DealCommandTests : IDisposable
         Assert.Equal("iren-microsoft-2025", presets[0].GetProperty("id").GetString());
         Assert.All(presets, p => Assert.NotEmpty(p.GetProperty("sources").EnumerateArray()));
     }
+    [Fact]
+    public void Analyze_reads_an_escalator_and_delivery_damages_from_the_file()
+    {
+        var path = _folder.File("escalated.json");
+        File.WriteAllText(path, """
+            {"tranches":[{"gpus":10,"startMonth":0,"termMonths":24,"delayMonths":1}],"pricePerGpuHour":2,"prepaymentFraction":0,"equipmentUsdPerGpu":1000,
+             "facilityUsdPerMw":0,"kwPerGpu":1,"pue":1.5,"powerUsdPerMwh":100,"otherOpexFraction":0,"residualFraction":0,
+             "discountRateAnnual":0,"depreciationMonths":24,"priceIndex":{"kind":"fixed","ratePerYear":0.1},"ldPercentPerMonth":5,"ldCapPercent":20}
+            """);
+
+        var json = JsonDocument.Parse(CliRun.Of("deal", "analyze", path, "--json").Output).RootElement;
+        var report = CliRun.Of("deal", "analyze", path);
+
+        var months = json.GetProperty("months");
+        Assert.Equal(0m, months[0].GetProperty("revenueUsd").GetDecimal());
+        // Month 1 bills 10 × 730 × $2 less power (0.01 MW × 1.5 × 730 × $100) less the $730 of damages for month 0.
+        Assert.Equal(14_600m - 1_095m - 730m, months[1].GetProperty("cashFlowUsd").GetDecimal());
+        Assert.Equal(16_060m, months[12].GetProperty("revenueUsd").GetDecimal());
+        Assert.Equal(["month", "revenueUsd", "cashFlowUsd", "cumulativeUsd"], months[1].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(0, report.ExitCode);
+        Assert.Contains("delivery damages paid", report.Output);
+        Assert.Contains("damages", report.Output);
+        Assert.Contains("fixed 10.00 % a year", report.Output);
+    }
+
+    [Fact]
+    public void Analyze_names_a_bad_escalator_field()
+    {
+        var path = _folder.File("bad.json");
+        File.WriteAllText(path, """
+            {"tranches":[{"gpus":10,"startMonth":0,"termMonths":24}],"pricePerGpuHour":2,"prepaymentFraction":0,"equipmentUsdPerGpu":1000,
+             "facilityUsdPerMw":0,"kwPerGpu":1,"pue":1.5,"powerUsdPerMwh":100,"otherOpexFraction":0,"residualFraction":0,
+             "discountRateAnnual":0,"depreciationMonths":24,"priceIndex":{"kind":"fixed","ratePerYear":0.1,"floor":1.1,"cap":1.05}}
+            """);
+
+        var run = CliRun.Of("deal", "analyze", path);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("priceIndex.cap", run.Error);
+    }
 }
