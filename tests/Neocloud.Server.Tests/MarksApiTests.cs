@@ -92,6 +92,31 @@ public sealed class MarksApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_assignment_moves_part_of_the_buyers_mark_to_the_assignee()
+    {
+        // The buyer assigns 40% (40 GPUs) to meta from M+2; the seller and meta accept.
+        var proposed = await Market.Created(await _buyer.PostAsJsonAsync($"/api/v1/offtakes/{_contract}/assignments",
+            new { to = "meta", share = 0.4m, fromMonth = _m.AddMonths(2).ToString() }));
+        var assignment = proposed.GetProperty("id").GetString()!;
+        await Ok(await _seller.PostAsync($"/api/v1/offtakes/{_contract}/assignments/{assignment}/accept", null));
+        await Ok(await _meta.PostAsync($"/api/v1/offtakes/{_contract}/assignments/{assignment}/accept", null));
+
+        var buyer = await Ok(await _buyer.GetAsync($"/api/v1/offtakes/{_contract}/marks"));
+        var assignee = await Ok(await _meta.GetAsync($"/api/v1/offtakes/{_contract}/marks"));
+        var seller = await Ok(await _seller.GetAsync($"/api/v1/offtakes/{_contract}/marks"));
+
+        // Buyer: M+1 100 GPUs → 50,619.68; M+2 and M+3 60 GPUs: 0.50 × 60 × 730 = 21,900 → 21,490.23 and 21,288.23; total 93,398.15.
+        Assert.Equal([100, 60, 60], buyer.GetProperty("months").EnumerateArray().Select(m => m.GetProperty("gpus").GetInt32()));
+        Assert.Equal(93398.15m, buyer.GetProperty("totalUsd").GetDecimal());
+        // Assignee, at the contract's 12%: 0, 40, 40 GPUs; 14,600 → 14,326.82 and 14,192.16; total 28,518.98.
+        Assert.Equal("assignee", assignee.GetProperty("side").GetString());
+        Assert.Equal([0, 40, 40], assignee.GetProperty("months").EnumerateArray().Select(m => m.GetProperty("gpus").GetInt32()));
+        Assert.Equal(28518.98m, assignee.GetProperty("totalUsd").GetDecimal());
+        // The seller still carries the whole contract.
+        Assert.Equal(-121917.12m, seller.GetProperty("totalUsd").GetDecimal());
+    }
+
+    [Fact]
     public async Task Marks_of_a_contract_one_is_not_a_party_to_are_404()
     {
         var problem = await (await _meta.GetAsync($"/api/v1/offtakes/{_contract}/marks")).ProblemAsync(HttpStatusCode.NotFound);

@@ -28,11 +28,7 @@ public sealed record MarkMonth(CalendarMonth Month, int K, int Gpus, int Hours, 
 /// A contract's mark for one party: its side, the annual rate discounted at, the remaining months, and the total —
 /// the sum of the exact discounted values rounded half-even to cents.
 /// </summary>
-public sealed record ContractMark(MarkSide Side, decimal RatePerYear, IReadOnlyList<MarkMonth> Months, decimal TotalUsd)
-{
-    /// <summary>The unrounded sum of the discounted values, for totals that add marks up before rounding.</summary>
-    public decimal ExactTotalUsd => Months.Sum(m => m.DiscountedUsd ?? 0m);
-}
+public sealed record ContractMark(MarkSide Side, decimal RatePerYear, IReadOnlyList<MarkMonth> Months, decimal TotalUsd);
 
 /// <summary>
 /// Marks a contract to the forward curve (DESIGN.md, "Forward curve and marks"): for its buyer, Σ over the months
