@@ -31,7 +31,7 @@ internal static class ReferenceLedger
             f = Latest(start) is { } s and > 0 && Latest(reset) is { } r ? r / s : 1m;
         if (index.Floor is { } floor) f = Math.Max(f, floor);
         if (index.Cap is { } cap) f = Math.Min(f, cap);
-        return f;
+        return Math.Round(f, 10, MidpointRounding.ToEven);
     }
 
     private static bool Served(ContractTranche t, ContractHistory h, CalendarMonth m) =>

@@ -33,6 +33,9 @@ public sealed record PriceIndex(
     decimal? Floor = null,
     decimal? Cap = null)
 {
+    /// <summary>The decimal places a factor is rounded to.</summary>
+    public const int FactorDecimals = 10;
+
     /// <summary>The longest reset period: ten years.</summary>
     public const int MaxResetMonths = 120;
 
@@ -55,7 +58,8 @@ public sealed record PriceIndex(
     /// The factor in force in <paramref name="month"/> for a price whose escalation starts in <paramref name="start"/>:
     /// 1 before the start; else <c>f</c> at the last reset, clamped. A series or exchange index takes its latest
     /// value at or before a month (<paramref name="valueAt"/>); while either the start's or the reset's value is
-    /// unknown the factor is 1.
+    /// unknown the factor is 1. The factor is rounded half-even to <see cref="FactorDecimals"/> places, so the billed
+    /// price (base × factor) and every amount from it are exact decimals, the same in every implementation.
     /// </summary>
     public decimal Factor(int month, int start, Func<int, decimal?> valueAt)
     {
@@ -67,7 +71,7 @@ public sealed record PriceIndex(
         };
         if (Floor is { } floor && raw < floor) raw = floor;
         if (Cap is { } cap && raw > cap) raw = cap;
-        return raw;
+        return decimal.Round(raw, FactorDecimals, MidpointRounding.ToEven);
     }
 
     /// <summary>Checks the index's fields; problems are added under <paramref name="path"/> (e.g. <c>priceIndex</c>).</summary>
