@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Neocloud.Domain.Time;
 using Neocloud.Exchange.Access;
 using Neocloud.Server.Hosting;
+using Neocloud.Storage;
 using Neocloud.Testing;
 
 namespace Neocloud.Server.Tests;
@@ -203,6 +206,27 @@ public abstract class ContractBookFlowContract : IAsyncLifetime
                 .Select(e => e.GetProperty("type").GetString()).Where(t => t!.StartsWith("contract.assign", StringComparison.Ordinal)).ToList();
             Assert.Equal(types, heard);
         }
+    }
+
+    [Fact]
+    public async Task An_assignment_left_accepting_by_a_crash_is_finished_by_the_next_acceptance()
+    {
+        var contract = await ContractAsync();
+        var id = contract.GetProperty("id").GetString()!;
+        var assignment = (await Market.Created(await _microsoft.PostAsJsonAsync($"/api/v1/offtakes/{id}/assignments",
+            new { to = "lab", tranches = new[] { 2 }, fromMonth = Now.AddMonths(1).ToString() }))).GetProperty("id").GetString()!;
+        await (await _iren.PostAsync($"/api/v1/offtakes/{id}/assignments/{assignment}/accept", null)).JsonAsync();
+        // The assignee's acceptance committed (and moved the assignment to accepting), then the process died before the market transaction.
+        await using (var connection = await _server.Services.GetRequiredService<ExchangeStore>().OpenConnectionAsync())
+            await connection.ExecuteAsync("UPDATE offtake_assignments SET status = 'accepting', assignee_accepted_ms = 1 WHERE id = @assignment", new { assignment });
+        Assert.Equal("accepting", (await (await _lab.GetAsync($"/api/v1/offtakes/{id}/assignments")).JsonAsync())[0].GetProperty("status").GetString());
+
+        var done = await (await _lab.PostAsync($"/api/v1/offtakes/{id}/assignments/{assignment}/accept", null)).JsonAsync();
+        Assert.Equal("accepted", done.GetProperty("status").GetString());
+        var pool = Assert.Single(done.GetProperty("resalePools").EnumerateArray()).GetString()!;
+        var hours = (Now.AddMonths(2).FirstHour.Value, Now.AddMonths(2).FirstHour.Value + 24);
+        await Market.Created(await _lab.PostAsJsonAsync("/api/v1/orders/asks", new { pool, gpus = 200, start = hours.Item1, end = hours.Item2, price = "3.9000" }));
+        await (await _iren.PostAsync($"/api/v1/offtakes/{id}/assignments/{assignment}/accept", null)).ProblemAsync(HttpStatusCode.Conflict);
     }
 
     [Fact]

@@ -88,6 +88,8 @@ public sealed partial class OfftakeDesk
             || !Sees(caller, state, proposal))
             return NoAssignment(id, assignmentId);
         if (caller != state.Record.SellerId && caller != proposal.AssigneeId) return Failure.Forbidden("only the seller and the assignee accept an assignment");
+        // Both accepted, but the transaction that completes it never committed (a crash between the two): either party finishes it.
+        if (proposal.Status == AssignmentStatus.Accepting) return await CompleteAsync(state, proposal, revertBySeller: null, ct);
         if (proposal.Status != AssignmentStatus.Proposed) return Failure.Conflict("Assignment settled", $"assignment {assignmentId} is {proposal.Status}");
         if (CalendarMonth.Parse(proposal.FromMonth) < ThisMonth)
             return Failure.Conflict("Assignment month billed", $"assignment {assignmentId} starts in {proposal.FromMonth}, which is already billed; propose a new one");
@@ -99,8 +101,20 @@ public sealed partial class OfftakeDesk
         if (accepted is null) return Failure.Conflict("Already accepted", $"{caller} has already accepted assignment {assignmentId}, or it is settled");
         if (accepted.Status != AssignmentStatus.Accepting) return AssignmentView.Of(accepted, state);
 
+        return await CompleteAsync(state, accepted, bySeller, ct);
+    }
+
+    /// <summary>
+    /// Completes an assignment both parties accepted, in one market transaction: the assignee's resale pools for the
+    /// delivered tranches and the assignment's new status. If the market refuses, the acceptance of
+    /// <paramref name="revertBySeller"/>'s side is taken back (none when finishing one a crash interrupted).
+    /// </summary>
+    private async Task<Outcome<AssignmentView>> CompleteAsync(OfftakeState state, AssignmentRecord accepted, bool? revertBySeller, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var parties = new[] { state.Record.BuyerId, state.Record.SellerId, accepted.AssigneeId };
         var completed = accepted with { Status = AssignmentStatus.Accepted, DecidedMs = now };
-        var after = state with { AssignmentRecords = [.. state.Proposals.Select(a => a.Id == assignmentId ? completed : a)] };
+        var after = state with { AssignmentRecords = [.. state.Proposals.Select(a => a.Id == accepted.Id ? completed : a)] };
         var steps = new List<MarketCommand>();
         foreach (var part in AssignmentView.Parts(completed))
         {
@@ -112,8 +126,8 @@ public sealed partial class OfftakeDesk
             ? Failure.Conflict("Assignment not completed", $"the resale pool cannot give up the assigned hours: {refused.Detail}")
             : committed.Map(_ => AssignmentView.Of(completed, after));
         var outcome = Completed(await exchange.SubmitAsync(
-            new TransactionRequest(state.Record.BuyerId, steps, [ExchangeStore.AssignedWrite(assignmentId, now)], state.Record.Sku) { Events = events }));
-        if (!outcome.IsAccepted) await store.RevertAcceptanceAsync(assignmentId, bySeller, ct);
+            new TransactionRequest(state.Record.BuyerId, steps, [ExchangeStore.AssignedWrite(accepted.Id, now)], state.Record.Sku) { Events = events }));
+        if (!outcome.IsAccepted && revertBySeller is { } bySeller) await store.RevertAcceptanceAsync(accepted.Id, bySeller, ct);
         return outcome;
     }
 
