@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Neocloud.Domain.Time;
 using Neocloud.Exchange.Seed;
@@ -23,17 +22,7 @@ public sealed class MarksCommandTests : IAsyncLifetime
         _buyer = await _server.NewOrganizationAsync("microsoft", "market:read", "market:trade");
         _seller = await _server.NewOrganizationAsync("iren", "market:read", "market:trade", "pools:write");
         _other = await _server.NewOrganizationAsync("meta", "market:read");
-        using var iren = _server.Client(_seller);
-        var window = _next.Window(3);
-        var pool = await iren.PostAsJsonAsync("/api/v1/pools", new
-        {
-            id = "iren-marks", sku = "GB300", region = "us-tx", capacity = new[] { new { start = window.Start.Value, end = window.End.Value, gpus = 200 } },
-        });
-        Assert.True(pool.IsSuccessStatusCode, await pool.Content.ReadAsStringAsync());
-        var ask = As(_seller, "order", "ask", "--pool", "iren-marks", "--gpus", "72", "--start", $"{window.Start}", "--end", $"{window.End}", "--price", "3.00");
-        Assert.True(ask.ExitCode == 0, ask.Error);
-        var bid = As(_buyer, "order", "bid", "--sku", "GB300", "--gpus", "8", "--start", $"{window.Start}", "--end", $"{window.End}", "--limit", "2.00");
-        Assert.True(bid.ExitCode == 0, bid.Error);
+        await CurveMarket.RestAsync(_server, _seller, _buyer, "iren-marks", _next);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
