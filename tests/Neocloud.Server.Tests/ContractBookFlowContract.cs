@@ -189,8 +189,13 @@ public abstract class ContractBookFlowContract : IAsyncLifetime
         Assert.Equal(lab.Count + microsoft.Count, seller.Count);
         Assert.Equal(lab.Concat(microsoft).Sum(i => i.GetProperty("dueUsd").GetDecimal()), seller.Sum(i => i.GetProperty("dueUsd").GetDecimal()));
 
-        // The assignee lists the contract; a third party sees neither the contract, its assignments nor their events.
-        Assert.Contains((await (await _lab.GetAsync("/api/v1/offtakes")).JsonAsync()).EnumerateArray(), c => c.GetProperty("id").GetString() == id);
+        // The assignee lists the contract and sees its own assignment only (not the one proposed to OpenAI); a third
+        // party sees neither the contract, its assignments nor their events.
+        var listed = Assert.Single((await (await _lab.GetAsync("/api/v1/offtakes")).JsonAsync()).EnumerateArray(), c => c.GetProperty("id").GetString() == id);
+        Assert.Equal([assignment], listed.GetProperty("assignments").EnumerateArray().Select(a => a.GetProperty("id").GetString()));
+        Assert.Equal([assignment], (await (await _lab.GetAsync($"/api/v1/offtakes/{id}")).JsonAsync()).GetProperty("assignments").EnumerateArray()
+            .Select(a => a.GetProperty("id").GetString()));
+        Assert.Equal(2, (await (await _microsoft.GetAsync($"/api/v1/offtakes/{id}")).JsonAsync()).GetProperty("assignments").GetArrayLength());
         await (await _meta.GetAsync($"/api/v1/offtakes/{id}")).ProblemAsync(HttpStatusCode.NotFound);
         await (await _meta.GetAsync($"/api/v1/offtakes/{id}/assignments")).ProblemAsync(HttpStatusCode.NotFound);
         Assert.DoesNotContain(id, await (await _meta.GetAsync("/api/v1/events?limit=1000")).Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -181,7 +181,7 @@ public sealed partial class OfftakeDesk(ExchangeStore store, IMarket exchange, T
     public async Task<List<OfftakeView>> ContractsAsync(string? organization, CancellationToken ct)
     {
         var views = new List<OfftakeView>();
-        foreach (var record in await store.OfftakesForAsync(organization, ct)) views.Add((await OfftakeState.LoadAsync(store, record, ct)).View(ThisMonth));
+        foreach (var record in await store.OfftakesForAsync(organization, ct)) views.Add((await OfftakeState.LoadAsync(store, record, ct)).View(ThisMonth, organization));
         return views;
     }
 

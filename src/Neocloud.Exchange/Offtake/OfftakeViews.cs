@@ -92,8 +92,11 @@ public sealed record OfftakeState(OfftakeRecord Record, ContractTerms Terms, Con
             .Where(i => caller == Record.SellerId || i.BilledTo == caller)
             .ToList();
 
-    /// <summary>The contract as the API shows it in month <paramref name="now"/>.</summary>
-    public OfftakeView View(CalendarMonth now)
+    /// <summary>
+    /// The contract as the API shows it in month <paramref name="now"/> to <paramref name="viewer"/>: an assignee sees
+    /// only its own assignments (the buyer and the seller, or no viewer, see all).
+    /// </summary>
+    public OfftakeView View(CalendarMonth now, string? viewer = null)
     {
         var statuses = ContractLedger.Statuses(Terms, History, now);
         var tranches = statuses.Select(s => new TrancheView(s.Number, s.Pool, s.Gpus, s.State, s.Due, s.Delivered, s.MonthsLate, s.End, TrancheId(Record.Id, s.Number),
@@ -102,7 +105,8 @@ public sealed record OfftakeState(OfftakeRecord Record, ContractTerms Terms, Con
             Terms.Signed, History.TerminatedIn, Terms.PricePerGpuHour, Terms.PrepaymentFraction, Terms.PrepaymentUsd, Terms.TcvUsd, Terms.AvailabilityPercent,
             Terms.GraceMonths, Terms.CreditTable, tranches, ContractLedger.TerminationRight(Terms, History, now), ContractLedger.Economics(Terms, History, now),
             Terms.Billing, Terms.PrepaymentCreditFromMonth, Terms.PrepaymentCreditFrom, Terms.PriceIndex, Terms.LdPercentPerMonth, Terms.LdCapPercent,
-            Proposals.Select(a => AssignmentView.Of(a, this)).ToList());
+            Proposals.Where(a => viewer is null || viewer == Record.BuyerId || viewer == Record.SellerId || viewer == a.AssigneeId)
+                .Select(a => AssignmentView.Of(a, this)).ToList());
     }
 
     /// <summary>Reads a stored contract with its deliveries and SLA reports.</summary>

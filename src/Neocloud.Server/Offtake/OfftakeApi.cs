@@ -101,7 +101,7 @@ public static class OfftakeApi
 
     private static async Task<IResult> GetOfftakeAsync(string id, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
         await desk.ContractAsync(user.OrganizationId(), id, ct) is { } state
-            ? ApiResponse.Of(200, state.View(desk.ThisMonth)).ToResult()
+            ? ApiResponse.Of(200, state.View(desk.ThisMonth, user.OrganizationId())).ToResult()
             : Answers.Result(OfftakeDesk.NoContract(id));
 
     private static async Task<IResult> GetOfftakeMarksAsync(string id, ClaimsPrincipal user, BookDesk book, CancellationToken ct) =>
