@@ -189,9 +189,10 @@ public sealed partial class OfftakeDesk(ExchangeStore store, IMarket exchange, T
     public async Task<OfftakeState?> ContractAsync(string caller, string id, CancellationToken ct)
     {
         if (await store.GetOfftakeAsync(id, ct) is not { } record) return null;
-        var state = await OfftakeState.LoadAsync(store, record, ct);
-        return record.BuyerId == caller || record.SellerId == caller
-            || state.Proposals.Any(a => a.AssigneeId == caller && a.Status != AssignmentStatus.Declined) ? state : null;
+        // Who may see it is known from the record and its assignments: the rest of the contract is read only for a party.
+        var assignments = await store.AssignmentsAsync(record.Id, ct);
+        var party = record.BuyerId == caller || record.SellerId == caller || assignments.Any(a => a.AssigneeId == caller && a.Status != AssignmentStatus.Declined);
+        return party ? await OfftakeState.LoadAsync(store, record, ct, assignments) : null;
     }
 
     /// <summary>

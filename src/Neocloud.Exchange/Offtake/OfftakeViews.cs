@@ -109,14 +109,15 @@ public sealed record OfftakeState(OfftakeRecord Record, ContractTerms Terms, Con
                 .Select(a => AssignmentView.Of(a, this)).ToList());
     }
 
-    /// <summary>Reads a stored contract with its deliveries and SLA reports.</summary>
-    public static async Task<OfftakeState> LoadAsync(ExchangeStore store, OfftakeRecord record, CancellationToken ct)
+    /// <summary>Reads a stored contract with its deliveries, SLA reports, assignments (<paramref name="assignments"/> when already read) and index values.</summary>
+    public static async Task<OfftakeState> LoadAsync(ExchangeStore store, OfftakeRecord record, CancellationToken ct,
+        IReadOnlyList<AssignmentRecord>? assignments = null)
     {
         var deliveries = (await store.DeliveriesAsync(record.Id, ct)).Select(d => new Delivery((int)d.Tranche, CalendarMonth.Parse(d.Month))).ToList();
         var sla = (await store.SlaReportsAsync(record.Id, ct))
             .Select(r => new SlaReport(CalendarMonth.Parse(r.Month), decimal.Parse(r.Availability, System.Globalization.CultureInfo.InvariantCulture))).ToList();
         var terminated = record.TerminatedMonth is { } t ? CalendarMonth.Parse(t) : (CalendarMonth?)null;
-        var assignments = await store.AssignmentsAsync(record.Id, ct);
+        assignments ??= await store.AssignmentsAsync(record.Id, ct);
         var accepted = assignments.Where(a => a.Status == AssignmentStatus.Accepted)
             .Select(a => new Assignment(a.Id, a.AssigneeId, CalendarMonth.Parse(a.FromMonth), AssignmentView.Parts(a))).ToList();
         var terms = OfftakeJson.Read<ContractTerms>(record.Terms);
