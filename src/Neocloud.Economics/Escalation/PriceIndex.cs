@@ -39,14 +39,6 @@ public sealed record PriceIndex(
     /// <summary>The longest reset period: ten years.</summary>
     public const int MaxResetMonths = 120;
 
-    /// <summary>The name of the monthly values this index reads: the series, or <c>exchange:{sku}</c>; null for a fixed rate.</summary>
-    public string? ValuesName => Kind switch
-    {
-        IndexKind.Series => Series,
-        IndexKind.Exchange => ExchangeValuesName(Sku ?? ""),
-        _ => null,
-    };
-
     /// <summary>The name under which the exchange's monthly VWAP of <paramref name="sku"/> is looked up.</summary>
     public static string ExchangeValuesName(string sku) => $"exchange:{sku}";
 

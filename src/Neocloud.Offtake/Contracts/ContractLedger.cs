@@ -135,7 +135,7 @@ public static class ContractLedger
     /// of the tranche's monthly value at the base price for every month from its due month until it is delivered,
     /// cancelled or its term ends, the running total capped at <c>ldCapPercent</c> of its total value.
     /// </summary>
-    public static Dictionary<CalendarMonth, decimal[]> Damages(ContractTerms terms, ContractHistory history)
+    private static Dictionary<CalendarMonth, decimal[]> Damages(ContractTerms terms, ContractHistory history)
     {
         var accrued = new Dictionary<CalendarMonth, decimal[]>();
         if (terms.LdPercentPerMonth == 0m) return accrued;

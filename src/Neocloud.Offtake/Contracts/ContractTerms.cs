@@ -114,9 +114,6 @@ public sealed class IndexValues
         _values = ordered.Select(v => v.Value).ToArray();
     }
 
-    /// <summary>The months that have a value, in order, with it.</summary>
-    public IEnumerable<(CalendarMonth Month, decimal Value)> Known => _months.Select((m, i) => (CalendarMonth.FromIndex(m), _values[i]));
-
     /// <summary>The value at month index <paramref name="month"/> (latest at or before it), or null.</summary>
     public decimal? At(int month)
     {

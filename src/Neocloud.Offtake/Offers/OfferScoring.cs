@@ -23,7 +23,7 @@ public enum OfferRanking
 /// <param name="OfferId">The offer.</param>
 /// <param name="EffectivePricePerGpuHour">NPV of the buyer's payments (prepayment and invoices, at its rate, from the closing month) per GPU-hour.</param>
 /// <param name="NpvCostUsd">That NPV.</param>
-/// <param name="GpuHours">GPU-hours offered (730 a month).</param>
+/// <param name="GpuHours">GPU-hours offered, by the RFQ's billing convention (730 a month, or the calendar's).</param>
 /// <param name="FirstDelivery">The first tranche's month.</param>
 /// <param name="AvailabilityPercent">Availability promised.</param>
 /// <param name="RegionRank">Position of the offer's region among the RFQ's regions (0 first; 0 when the RFQ names none).</param>
@@ -67,7 +67,7 @@ public static class OfferScoring
             9_500_000m, kwPerGpu, 1.1m, 38m, 0.112m, 0.1m, rfq.DiscountRateAnnual, 72,
             new BuyerView(rfq.DiscountRateAnnual, equipmentPerGpu, BuildFacilityUsdPerMw, BuildPowerUsdPerMwh, BuildPue, BuildOpexUsdPerGpuMonth, BuildDelayMonths));
         var analysis = DealAnalyzer.Analyze(deal, withIrr: false);
-        return new ScoredOffer(offerId, plan.EffectivePricePerGpuHour ?? 0m, plan.NpvUsd, offer.GpuHours, offer.FirstDelivery, offer.AvailabilityPercent, regionRank,
+        return new ScoredOffer(offerId, plan.EffectivePricePerGpuHour ?? 0m, plan.NpvUsd, plan.GpuHours, offer.FirstDelivery, offer.AvailabilityPercent, regionRank,
             decimal.Round(analysis.LeaseNpvCostUsd ?? 0m, 2), decimal.Round(analysis.BuildNpvCostUsd ?? 0m, 2));
     }
 

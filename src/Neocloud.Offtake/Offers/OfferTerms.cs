@@ -13,9 +13,6 @@ public sealed record OfferTerms(string Sku, decimal PricePerGpuHour, decimal Pre
     /// <summary>GPUs over all tranches.</summary>
     public int Gpus => Tranches.Sum(t => t.Gpus);
 
-    /// <summary>GPU-hours over all tranches, at 730 hours a month.</summary>
-    public decimal GpuHours => Tranches.Sum(t => (decimal)t.Gpus * t.TermMonths * Contracts.ContractLedger.HoursPerMonth);
-
     /// <summary>The first delivery month.</summary>
     public CalendarMonth FirstDelivery => Tranches.Min(t => t.Start);
 }
