@@ -22,6 +22,12 @@ public sealed class FuzzTests : IAsyncLifetime
         ("/api/v1/admin/organizations", """{"id":"fz-org","name":"Fuzz"}"""),
         ("/api/v1/admin/organizations/iren/tokens", """{"label":"fz","scopes":["market:read"]}"""),
         ("/api/v1/deals/analyze", """{"tranches":[{"gpus":10,"startMonth":0,"termMonths":2}],"pricePerGpuHour":2,"prepaymentFraction":0.1,"equipmentUsdPerGpu":1000,"facilityUsdPerMw":1000000,"kwPerGpu":1,"pue":1.5,"powerUsdPerMwh":100,"otherOpexFraction":0.1,"residualFraction":0.5,"discountRateAnnual":0.1,"depreciationMonths":24}"""),
+        ("/api/v1/deals/analyze", """{"tranches":[{"gpus":10,"startMonth":0,"termMonths":6,"delayMonths":2}],"pricePerGpuHour":2,"prepaymentFraction":0.1,"equipmentUsdPerGpu":1000,"facilityUsdPerMw":1000000,"kwPerGpu":1,"pue":1.5,"powerUsdPerMwh":100,"otherOpexFraction":0.1,"residualFraction":0.5,"discountRateAnnual":0.1,"depreciationMonths":24,"priceIndex":{"kind":"series","series":"cpi","resetEveryMonths":3,"cap":1.2},"indexValues":[{"month":0,"value":100},{"month":3,"value":104}],"ldPercentPerMonth":2,"ldCapPercent":10}"""),
+        ("/api/v1/rfqs", """{"skus":["GB300"],"gpus":100,"earliestStart":"2027-01","latestStart":"2027-03","termMonths":12,"maxPricePerGpuHour":"3.00","closesAt":"2030-01-01T00:00:00Z","billing":"calendar","prepaymentCreditFromMonth":2,"priceIndex":{"kind":"fixed","ratePerYear":0.03,"floor":1,"cap":1.1},"ldPercentPerMonth":2,"ldCapPercent":10}"""),
+        ("/api/v1/rfqs/rfq-none/offers", """{"sku":"GB300","pricePerGpuHour":"2.90","availabilityPercent":99.5,"tranches":[{"pool":"p1","gpus":10,"start":"2027-01","termMonths":12}],"priceIndex":{"kind":"exchange","sku":"GB300"},"ldPercentPerMonth":3}"""),
+        ("/api/v1/offtakes/otc-microsoft-iren-2025/assignments", """{"to":"iren","share":0.5,"fromMonth":"2027-01"}"""),
+        ("/api/v1/offtakes/otc-microsoft-iren-2025/assignments/asg-none/accept", """{}"""),
+        ("/api/v1/indices/fz-cpi", """{"values":[{"month":"2026-01","value":"100"},{"month":"2026-02","value":101.5}]}"""),
     ];
 
     private TestServer _server = null!;
@@ -62,7 +68,7 @@ public sealed class FuzzTests : IAsyncLifetime
             content.Headers.ContentType = new MediaTypeHeaderValue(random.Next(8) == 0 ? "text/plain" : "application/json");
             using var response = await _client.PostAsync(path, content);
             return (int)response.StatusCode < 500;
-        }, iter: 3000, threads: 1);
+        }, iter: 4500, threads: 1);
     }
 
     private static string Mutate(string valid, Random random)
