@@ -199,6 +199,20 @@ public abstract class ContractBookFlowContract : IAsyncLifetime
         await (await _meta.GetAsync($"/api/v1/offtakes/{id}")).ProblemAsync(HttpStatusCode.NotFound);
         await (await _meta.GetAsync($"/api/v1/offtakes/{id}/assignments")).ProblemAsync(HttpStatusCode.NotFound);
         Assert.DoesNotContain(id, await (await _meta.GetAsync("/api/v1/events?limit=1000")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Time issues the assignment month's invoice: each part to whoever pays it and to the seller, to nobody else.
+        _clock.Advance(from.AddMonths(1).FirstHour.StartUtc - _clock.GetUtcNow() + TimeSpan.FromHours(1));
+        async Task<List<(string Month, string BilledTo)>> Invoiced(HttpClient party) =>
+            (await (await party.GetAsync("/api/v1/events?types=invoice.issued&limit=1000")).JsonAsync()).GetProperty("events").EnumerateArray()
+                .Select(e => e.GetProperty("data")).Where(d => d.GetProperty("contract").GetString() == id)
+                .Select(d => (d.GetProperty("invoice").GetProperty("month").GetString()!, d.GetProperty("invoice").GetProperty("billedTo").GetString()!)).ToList();
+        var issued = await Eventually.UntilAsync(() => Invoiced(_iren), heard => heard.Count(i => i.Month == from.ToString()) == 2, "both parts of the month's invoice");
+        Assert.Equal([(from.ToString(), "lab")], await Invoiced(_lab));
+        var buyerHeard = await Invoiced(_microsoft);
+        Assert.All(buyerHeard, i => Assert.Equal("microsoft", i.BilledTo));
+        Assert.Equal(issued.Where(i => i.BilledTo == "microsoft").Order(), buyerHeard.Order());
+        Assert.Empty(await Invoiced(_openai));
+        Assert.Empty(await Invoiced(_meta));
+
         foreach (var (party, types) in new[]
         {
             (_microsoft, new[] { "contract.assignment_proposed", "contract.assignment_declined", "contract.assignment_proposed", "contract.assignment_accepted",
