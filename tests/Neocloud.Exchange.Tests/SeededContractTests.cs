@@ -15,7 +15,7 @@ public class SeededContractTests
         var preset = DealPresets.Find(OfftakeSeed.PresetId)!;
         var deal = DealAnalyzer.Analyze(preset.Terms);
         var terms = OfftakeSeed.Terms;
-        var plan = ContractLedger.Invoices(terms, new ContractHistory(terms.Tranches.Select(t => new Delivery(t.Number, t.Start)).ToList(), [], null))
+        var plan = ContractLedger.Invoices(terms, new ContractHistory(terms.Tranches.Select(t => new Delivery(t.Number, t.Start)).ToList(), [], null), terms.End)
             .ToDictionary(i => i.Month);
         var monthZero = CalendarMonth.Parse("2026-01"); // the preset's month 0 (its notes)
 

@@ -10,6 +10,9 @@ public class ContractBookTests
 {
     private static readonly CalendarMonth s_jan = CalendarMonth.Parse("2026-01");
 
+    /// <summary>A month after every contract here has ended: the whole life as-of.</summary>
+    private static readonly CalendarMonth s_over = CalendarMonth.Parse("2031-01");
+
     private static ContractTerms Terms(BillingConvention billing = BillingConvention.Hours730, int creditFrom = 0, PriceIndex? index = null, decimal ld = 0m,
         decimal ldCap = 0m) =>
         new("GB300", s_jan, 2.5m, 0.2m, 99.9m, 3, 0.08m, ServiceCredits.Default(99.9m),
@@ -22,7 +25,7 @@ public class ContractBookTests
     public void Calendar_billing_charges_the_months_real_hours()
     {
         var terms = Terms(BillingConvention.Calendar);
-        var invoices = ContractLedger.Invoices(terms, OnTime(terms));
+        var invoices = ContractLedger.Invoices(terms, OnTime(terms), s_over);
         var march = invoices.Single(i => i.Month == CalendarMonth.Parse("2026-03"));
         var april = invoices.Single(i => i.Month == CalendarMonth.Parse("2026-04"));
         Assert.Equal(744, march.HoursPerGpu);
@@ -38,7 +41,7 @@ public class ContractBookTests
     public void The_prepayment_is_drawn_down_only_from_its_month_of_service()
     {
         var terms = Terms(creditFrom: 6);
-        var invoices = ContractLedger.Invoices(terms, OnTime(terms));
+        var invoices = ContractLedger.Invoices(terms, OnTime(terms), s_over);
         Assert.All(invoices.Where(i => i.Month < CalendarMonth.Parse("2026-09")), i => Assert.Equal(0m, i.PrepaymentAppliedUsd));
         // From September 2026 (the 7th month of service) both tranches bill 365,000 a month until tranche 1 ends in March 2027.
         var september = invoices.Single(i => i.Month == CalendarMonth.Parse("2026-09"));
@@ -52,7 +55,7 @@ public class ContractBookTests
     public void A_fixed_escalator_resets_the_price_every_year_within_floor_and_cap()
     {
         var terms = Terms(index: new PriceIndex(IndexKind.Fixed, RatePerYear: 0.05m, ResetEveryMonths: 6, Cap: 1.03m));
-        var invoices = ContractLedger.Invoices(terms, OnTime(terms));
+        var invoices = ContractLedger.Invoices(terms, OnTime(terms), s_over);
         var march = invoices.Single(i => i.Month == CalendarMonth.Parse("2026-03"));
         Assert.Equal((1m, 2.5m), (march.Factor, march.BilledPricePerGpuHour));
         var september = invoices.Single(i => i.Month == CalendarMonth.Parse("2026-09"));
@@ -69,7 +72,7 @@ public class ContractBookTests
         var values = new Dictionary<CalendarMonth, decimal> { [CalendarMonth.Parse("2026-02")] = 100m, [CalendarMonth.Parse("2026-06")] = 110m,
             [CalendarMonth.Parse("2026-09")] = 90m };
         var history = OnTime(terms) with { Index = new IndexValues(values) };
-        var invoices = ContractLedger.Invoices(terms, history);
+        var invoices = ContractLedger.Invoices(terms, history, s_over);
         Assert.Equal(1m, invoices.Single(i => i.Month == CalendarMonth.Parse("2026-05")).Factor); // reset in March: 100 (February's) / 100
         Assert.Equal(1.1m, invoices.Single(i => i.Month == CalendarMonth.Parse("2026-06")).Factor);
         Assert.Equal(1.1m, invoices.Single(i => i.Month == CalendarMonth.Parse("2026-08")).Factor);
@@ -81,7 +84,7 @@ public class ContractBookTests
     {
         var terms = Terms(ld: 50m, ldCap: 12m);
         var history = new ContractHistory([new Delivery(1, CalendarMonth.Parse("2026-03")), new Delivery(2, CalendarMonth.Parse("2026-10"))], [], null);
-        var invoices = ContractLedger.Invoices(terms, history);
+        var invoices = ContractLedger.Invoices(terms, history, s_over);
         var month = 100m * 730 * 2.5m; // 182,500
         Assert.Equal(0m, invoices.Single(i => i.Month == CalendarMonth.Parse("2026-06")).DamagesCreditUsd);
         Assert.Equal(0.5m * month, invoices.Single(i => i.Month == CalendarMonth.Parse("2026-07")).DamagesCreditUsd); // June late
@@ -95,8 +98,8 @@ public class ContractBookTests
     {
         var terms = Terms();
         var history = OnTime(terms) with { Assignments = [new Assignment("asg-1", "lab", CalendarMonth.Parse("2026-07"), [new AssignedTranche(2, 100)])] };
-        var whole = ContractLedger.Invoices(terms, history);
-        var split = ContractLedger.InvoicesByHolder(terms, history);
+        var whole = ContractLedger.Invoices(terms, history, s_over);
+        var split = ContractLedger.InvoicesByHolder(terms, history, s_over);
         Assert.DoesNotContain(split, i => i.BilledTo == "lab" && i.Month < CalendarMonth.Parse("2026-07"));
         var july = split.Where(i => i.Month == CalendarMonth.Parse("2026-07")).ToList();
         Assert.Equal(182_500m, july.Single(i => i.BilledTo == "lab").ServiceUsd);
@@ -133,8 +136,11 @@ public class ContractBookTests
             var sla = Enumerable.Range(0, random.Next(0, 6)).Select(_ => new SlaReport(s_jan.AddMonths(random.Next(0, 30)), random.Next(900, 1000) / 10m)).ToList();
             var history = new ContractHistory(deliveries, sla, terminated, null, new IndexValues(values));
 
-            var invoices = ContractLedger.Invoices(terms, history);
-            var reference = ReferenceLedger.Invoices(terms, history, values);
+            // As of a month after every delivery and the termination: the whole life, or part of it.
+            var asOf = random.Next(2) == 0 ? s_over
+                : new[] { s_jan.AddMonths(random.Next(0, 40)) }.Concat(deliveries.Select(d => d.Month.AddMonths(1))).Append(terminated?.AddMonths(1) ?? s_jan).Max();
+            var invoices = ContractLedger.Invoices(terms, history, asOf);
+            var reference = ReferenceLedger.Invoices(terms, history, values, asOf);
             Assert.Equal(reference.Select(r => r.Month), invoices.Select(i => i.Month));
             for (var i = 0; i < invoices.Count; i++)
             {
@@ -143,13 +149,13 @@ public class ContractBookTests
                     got.SlaCreditUsd, got.DueUsd), $"seed {seed}: {got} against {want}");
                 Assert.True(got.Factor == want.Factor, $"seed {seed}: factor {got.Factor} against {want.Factor}");
             }
-            var resolved = tranches.All(t => history.IsCancelled(t.Number) || history.DeliveredIn(t.Number) is not null);
             var drawn = invoices.Sum(i => i.PrepaymentAppliedUsd + i.RefundUsd);
-            if (resolved) Assert.Equal(terms.PrepaymentUsd, drawn);
+            // Money is conserved: once every month has ended, drawn + refunded = the prepayment to the cent.
+            if (asOf >= terms.End) Assert.Equal(terms.PrepaymentUsd, drawn);
             else Assert.True(drawn <= terms.PrepaymentUsd);
             // Damages never exceed their cap, tranche by tranche.
             foreach (var tranche in tranches)
-                Assert.True(ReferenceLedger.Damages(terms, history, tranche).Values.Sum() <= terms.LdCapPercent / 100m * terms.TrancheValueUsd(tranche));
+                Assert.True(ReferenceLedger.Damages(terms, history, tranche, asOf).Values.Sum() <= terms.LdCapPercent / 100m * terms.TrancheValueUsd(tranche));
             Assert.True(invoices.Sum(i => i.DamagesCreditUsd) <= ReferenceLedger.Cents(tranches.Sum(t => terms.LdCapPercent / 100m * terms.TrancheValueUsd(t))));
 
             // Split between the buyer and an assignee, the parts add up to the whole to the cent, line by line.
@@ -157,8 +163,8 @@ public class ContractBookTests
             if (assigned.Count == 0) return;
             var from = s_jan.AddMonths(random.Next(0, 20));
             var withAssignment = history with { Assignments = [new Assignment("a", "x", from, assigned)] };
-            var split = ContractLedger.InvoicesByHolder(terms, withAssignment);
-            foreach (var whole in ContractLedger.Invoices(terms, withAssignment))
+            var split = ContractLedger.InvoicesByHolder(terms, withAssignment, asOf);
+            foreach (var whole in ContractLedger.Invoices(terms, withAssignment, asOf))
             {
                 var parts = split.Where(s => s.Month == whole.Month).ToList();
                 Assert.Equal(whole.DueUsd, parts.Sum(p => p.DueUsd));

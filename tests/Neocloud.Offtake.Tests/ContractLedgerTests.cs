@@ -9,6 +9,9 @@ public class ContractLedgerTests
 {
     private static readonly CalendarMonth s_jan = CalendarMonth.Parse("2026-01");
 
+    /// <summary>A month after every contract here has ended: the whole life as-of.</summary>
+    private static readonly CalendarMonth s_over = CalendarMonth.Parse("2031-01");
+
     private static ContractTerms Terms(decimal prepayment = 0.2m, int grace = 3, params ContractTranche[] tranches) =>
         new("GB300", s_jan, 2.5m, prepayment, 99.9m, grace, 0.08m, ServiceCredits.Default(99.9m),
             tranches.Length > 0 ? tranches : [new ContractTranche(1, "p1", 100, s_jan.AddMonths(2), 12), new ContractTranche(2, "p1", 100, s_jan.AddMonths(5), 12)]);
@@ -19,7 +22,7 @@ public class ContractLedgerTests
     public void On_time_the_buyer_pays_the_contract_value_and_the_prepayment_is_fully_drawn_down()
     {
         var terms = Terms();
-        var invoices = ContractLedger.Invoices(terms, OnTime(terms));
+        var invoices = ContractLedger.Invoices(terms, OnTime(terms), s_over);
 
         Assert.Equal(4_380_000m, terms.TcvUsd); // 200 GPUs × 12 months × 730 h × $2.50
         Assert.Equal(876_000m, invoices[0].PrepaymentUsd);
@@ -39,15 +42,56 @@ public class ContractLedgerTests
     {
         var terms = Terms();
         var history = new ContractHistory([new Delivery(1, CalendarMonth.Parse("2026-03")), new Delivery(2, CalendarMonth.Parse("2026-08"))], [], null);
-        var invoices = ContractLedger.Invoices(terms, history);
+        var invoices = ContractLedger.Invoices(terms, history, s_over);
 
         var june = invoices.Single(i => i.Month == CalendarMonth.Parse("2026-06"));
         Assert.Equal(182_500m, june.ServiceUsd); // tranche 2 is not there yet
+        Assert.Equal(0.2m * 182_500m, june.RefundUsd); // June of tranche 2 will never be billed: its share comes back on June's invoice
+        Assert.Equal(0.2m * 182_500m, invoices.Single(i => i.Month == CalendarMonth.Parse("2026-07")).RefundUsd);
         var august = invoices.Single(i => i.Month == CalendarMonth.Parse("2026-08"));
         Assert.Equal(365_000m, august.ServiceUsd);
-        Assert.Equal(0.2m * 2 * 182_500m, august.RefundUsd); // two months of tranche 2 will never be billed
+        Assert.Equal(0m, august.RefundUsd);
         Assert.Equal(terms.PrepaymentUsd, invoices.Sum(i => i.PrepaymentAppliedUsd + i.RefundUsd));
         Assert.Equal(TrancheState.DeliveredLate, ContractLedger.Statuses(terms, history, CalendarMonth.Parse("2026-09"))[1].State);
+    }
+
+    [Fact]
+    public void An_undelivered_tranches_share_is_refunded_on_each_ended_month_and_nothing_is_decided_for_months_to_come()
+    {
+        var terms = Terms();
+        var history = new ContractHistory([new Delivery(1, CalendarMonth.Parse("2026-03"))], [], null);
+        var august = CalendarMonth.Parse("2026-08"); // tranche 2 was due in June; June and July have ended
+        var invoices = ContractLedger.Invoices(terms, history, august);
+
+        Assert.Equal(0.2m * 182_500m, invoices.Single(i => i.Month == CalendarMonth.Parse("2026-06")).RefundUsd);
+        Assert.Equal(0.2m * 182_500m, invoices.Single(i => i.Month == CalendarMonth.Parse("2026-07")).RefundUsd);
+        // August may still see it delivered: no service, no refund, no damages yet — nor in any month after.
+        Assert.All(invoices.Where(i => i.Month >= august), i =>
+        {
+            Assert.Equal(0m, i.RefundUsd);
+            Assert.Equal(i.Month < CalendarMonth.Parse("2027-03") ? 182_500m : 0m, i.ServiceUsd); // tranche 1 alone, to the end of its term
+        });
+        // The contract's economics read the same ledger: the refund and the service are the invoices' own.
+        var economics = ContractLedger.Economics(terms, history, august);
+        Assert.Equal(invoices.Sum(i => i.RefundUsd), economics.Actual.RefundUsd);
+        Assert.Equal(invoices.Sum(i => i.ServiceUsd), economics.Actual.ServiceUsd);
+        Assert.Equal(invoices.Sum(i => i.DueUsd), economics.Actual.PaidUsd);
+    }
+
+    [Fact]
+    public void A_tranche_not_due_yet_is_neither_in_service_nor_refunded_in_any_view()
+    {
+        var terms = Terms();
+        var history = new ContractHistory([new Delivery(1, CalendarMonth.Parse("2026-03"))], [], null);
+        var april = CalendarMonth.Parse("2026-04"); // tranche 2 is due in June
+        var invoices = ContractLedger.Invoices(terms, history, april);
+        var economics = ContractLedger.Economics(terms, history, april);
+
+        Assert.Equal(0m, invoices.Sum(i => i.RefundUsd));
+        Assert.Equal(12 * 182_500m, invoices.Sum(i => i.ServiceUsd)); // tranche 1 only
+        Assert.Equal(12 * 182_500m, economics.Actual.ServiceUsd);
+        Assert.Equal(0m, economics.Actual.RefundUsd);
+        Assert.Equal(TrancheState.Scheduled, ContractLedger.Statuses(terms, history, april)[1].State);
     }
 
     [Theory]
@@ -59,7 +103,7 @@ public class ContractLedgerTests
     {
         var terms = Terms();
         var history = OnTime(terms) with { Sla = [new SlaReport(CalendarMonth.Parse("2026-04"), (decimal)availability)] };
-        var april = ContractLedger.Invoices(terms, history).Single(i => i.Month == CalendarMonth.Parse("2026-04"));
+        var april = ContractLedger.Invoices(terms, history, s_over).Single(i => i.Month == CalendarMonth.Parse("2026-04"));
         Assert.Equal(decimal.Round((decimal)credit * 182_500m, 2), april.SlaCreditUsd);
         Assert.Equal(april.ServiceUsd - april.PrepaymentAppliedUsd - april.SlaCreditUsd, april.DueUsd);
     }
@@ -76,9 +120,11 @@ public class ContractLedgerTests
         Assert.Empty(ContractLedger.TerminationRight(terms, terminated, CalendarMonth.Parse("2026-10")));
         var statuses = ContractLedger.Statuses(terms, terminated, CalendarMonth.Parse("2026-10"));
         Assert.Equal([TrancheState.Delivered, TrancheState.Cancelled], statuses.Select(s => s.State));
-        var invoices = ContractLedger.Invoices(terms, terminated);
-        // The cancelled tranche's share of the prepayment comes back in the termination month; tranche 1 runs on.
-        Assert.Equal(0.2m * 12 * 182_500m, invoices.Single(i => i.Month == CalendarMonth.Parse("2026-09")).RefundUsd);
+        var invoices = ContractLedger.Invoices(terms, terminated, s_over);
+        // The cancelled tranche's share of the prepayment comes back month by month, each month on its own invoice (June to
+        // August as they ended late, then every month of the cancelled term); tranche 1 runs on.
+        Assert.Equal(0.2m * 182_500m, invoices.Single(i => i.Month == CalendarMonth.Parse("2026-09")).RefundUsd);
+        Assert.Equal(0.2m * 12 * 182_500m, invoices.Sum(i => i.RefundUsd));
         Assert.Equal(12 * 182_500m, invoices.Sum(i => i.ServiceUsd));
         Assert.Equal(terms.PrepaymentUsd, invoices.Sum(i => i.PrepaymentAppliedUsd + i.RefundUsd));
     }
@@ -113,7 +159,11 @@ public class ContractLedgerTests
                 .Where(d => terminated is null || d.Month <= terminated).ToList();
             var sla = Enumerable.Range(0, random.Next(0, 6)).Select(_ => new SlaReport(s_jan.AddMonths(random.Next(0, 30)), random.Next(900, 1000) / 10m)).ToList();
             var history = new ContractHistory(deliveries, sla, terminated);
-            var invoices = ContractLedger.Invoices(terms, history);
+            // As of a month after every delivery, the termination and the reports: the whole life, or part of it.
+            var asOf = random.Next(2) == 0 ? s_over
+                : new[] { s_jan.AddMonths(random.Next(0, 40)) }.Concat(deliveries.Select(d => d.Month.AddMonths(1))).Append(terminated?.AddMonths(1) ?? s_jan)
+                    .Concat(sla.Select(r => r.Month.AddMonths(1))).Max();
+            var invoices = ContractLedger.Invoices(terms, history, asOf);
 
             // GPUs in service month by month, tranche by tranche, the plain way; each month's charge rounded to the cent.
             var gpusByMonth = new Dictionary<CalendarMonth, int>();
@@ -126,11 +176,11 @@ public class ContractLedgerTests
                 }
             }
             var expectedService = gpusByMonth.Values.Sum(g => decimal.Round(g * 730 * terms.PricePerGpuHour, 2, MidpointRounding.ToEven));
-            var resolved = tranches.All(t => history.IsCancelled(t.Number) || history.DeliveredIn(t.Number) is not null);
             var drawn = invoices.Sum(i => i.PrepaymentAppliedUsd + i.RefundUsd);
             Assert.All(invoices, i => Assert.True(i.PrepaymentAppliedUsd >= 0 && i.RefundUsd >= 0 && i.SlaCreditUsd <= i.ServiceUsd, i.ToString()));
             Assert.Equal(expectedService, invoices.Sum(i => i.ServiceUsd));
-            if (resolved) Assert.Equal(terms.PrepaymentUsd, drawn);
+            // Once every month has ended, drawn + refunded = the prepayment to the cent, whatever happened.
+            if (asOf >= terms.End) Assert.Equal(terms.PrepaymentUsd, drawn);
             else Assert.True(drawn <= terms.PrepaymentUsd);
             Assert.Equal(terms.PrepaymentUsd + expectedService - drawn - invoices.Sum(i => i.SlaCreditUsd), invoices.Sum(i => i.DueUsd));
         }, iter: 2000);

@@ -44,23 +44,22 @@ internal static class ReferenceLedger
         for (var m = t.Start; m < t.End; m = m.AddMonths(1)) yield return m;
     }
 
-    /// <summary>The month a tranche's missing service became certain and the months it lost, or null.</summary>
-    private static (CalendarMonth Known, List<CalendarMonth> Months)? Lost(ContractTranche t, ContractHistory h)
-    {
-        if (h.IsCancelled(t.Number)) return (h.TerminatedIn!.Value, Term(t).ToList());
-        if (h.DeliveredIn(t.Number) is { } d && d > t.Start) return (d, Term(t).Where(m => m < d).ToList());
-        return null;
-    }
+    /// <summary>
+    /// A tranche-month without service, whose prepayment share is refunded on that month's invoice: the tranche was
+    /// cancelled, or the month has ended (before <paramref name="asOf"/>) and the tranche was not delivered by it.
+    /// </summary>
+    private static bool Lost(ContractTranche t, ContractHistory h, CalendarMonth m, CalendarMonth asOf) =>
+        m >= t.Start && m < t.End && !Served(t, h, m) && (h.IsCancelled(t.Number) || m < asOf);
 
-    /// <summary>Damages accrued by a tranche in each late month, capped on the running total.</summary>
-    public static Dictionary<CalendarMonth, decimal> Damages(ContractTerms terms, ContractHistory h, ContractTranche t)
+    /// <summary>Damages accrued by a tranche in each late month that has ended, capped on the running total.</summary>
+    public static Dictionary<CalendarMonth, decimal> Damages(ContractTerms terms, ContractHistory h, ContractTranche t, CalendarMonth asOf)
     {
         var result = new Dictionary<CalendarMonth, decimal>();
         var cap = terms.LdCapPercent / 100m * Term(t).Sum(m => BaseValue(terms, t, m));
         var total = 0m;
         foreach (var m in Term(t))
         {
-            var late = h.DeliveredIn(t.Number) is not { } d || d > m;
+            var late = (h.DeliveredIn(t.Number) is not { } d || d > m) && m < asOf;
             if (h.TerminatedIn is { } end && h.IsCancelled(t.Number) && m >= end) late = false;
             if (!late) break;
             var due = Math.Min(terms.LdPercentPerMonth / 100m * BaseValue(terms, t, m), cap - total);
@@ -70,22 +69,19 @@ internal static class ReferenceLedger
         return result;
     }
 
-    public static List<Line> Invoices(ContractTerms terms, ContractHistory h, IReadOnlyDictionary<CalendarMonth, decimal> values)
+    public static List<Line> Invoices(ContractTerms terms, ContractHistory h, IReadOnlyDictionary<CalendarMonth, decimal> values, CalendarMonth asOf)
     {
         var p = Cents(terms.PrepaymentFraction * terms.Tranches.Sum(t => Term(t).Sum(m => BaseValue(terms, t, m))));
         var k = terms.Tranches.Min(t => t.Start).AddMonths(terms.PrepaymentCreditFromMonth);
         var creditable = terms.Tranches.Sum(t => Term(t).Where(m => m >= k).Sum(m => BaseValue(terms, t, m)));
-        var damages = terms.Tranches.Select(t => Damages(terms, h, t)).ToList();
-        var losses = terms.Tranches.Select(t => (Tranche: t, Lost: Lost(t, h))).Where(x => x.Lost is not null).ToList();
+        var damages = terms.Tranches.Select(t => Damages(terms, h, t, asOf)).ToList();
         var first = terms.Tranches.Min(t => t.Start) < terms.Signed ? terms.Tranches.Min(t => t.Start) : terms.Signed;
         var last = new[] { terms.Tranches.Max(t => t.End).AddMonths(-1) }
-            .Concat(losses.Select(x => x.Lost!.Value.Known))
             .Concat(damages.SelectMany(d => d.Where(x => x.Value > 0).Select(x => x.Key.AddMonths(1)))).Max();
 
-        // What had been consumed of the creditable value by the end of month m: served months from k, and lost ones once known.
+        // What had been consumed of the creditable value by the end of month m: the months from k served or lost.
         decimal ConsumedBy(CalendarMonth m) =>
-            terms.Tranches.Sum(t => Term(t).Where(x => x >= k && x <= m && Served(t, h, x)).Sum(x => BaseValue(terms, t, x)))
-            + losses.Where(x => x.Lost!.Value.Known <= m).Sum(x => x.Lost!.Value.Months.Where(y => y >= k).Sum(y => BaseValue(terms, x.Tranche, y)));
+            terms.Tranches.Sum(t => Term(t).Where(x => x >= k && x <= m && (Served(t, h, x) || Lost(t, h, x, asOf))).Sum(x => BaseValue(terms, t, x)));
         decimal DrawnBy(CalendarMonth m) => creditable == 0 ? 0 : Cents(p * ConsumedBy(m) / creditable);
         decimal DamagesBy(CalendarMonth m) => Cents(damages.Sum(d => d.Where(x => x.Key <= m).Sum(x => x.Value)));
 
@@ -95,7 +91,7 @@ internal static class ReferenceLedger
             var f = Factor(terms, m, values);
             var service = Cents(terms.Tranches.Where(t => Served(t, h, m)).Sum(t => t.Gpus) * Hours(terms, m) * terms.PricePerGpuHour * f);
             var step = DrawnBy(m) - DrawnBy(m.AddMonths(-1));
-            var lostNow = losses.Where(x => x.Lost!.Value.Known == m).Sum(x => x.Lost!.Value.Months.Where(y => y >= k).Sum(y => BaseValue(terms, x.Tranche, y)));
+            var lostNow = m >= k ? terms.Tranches.Where(t => Lost(t, h, m, asOf)).Sum(t => BaseValue(terms, t, m)) : 0m;
             var refund = Math.Min(step, creditable == 0 ? 0 : Cents(p * lostNow / creditable));
             var dmg = DamagesBy(m.AddMonths(-1)) - DamagesBy(m.AddMonths(-2));
             var report = h.Sla.LastOrDefault(r => r.Month == m);
@@ -105,6 +101,5 @@ internal static class ReferenceLedger
         }
         return lines;
     }
-
     public static decimal Cents(decimal amount) => decimal.Round(amount, 2, MidpointRounding.ToEven);
 }

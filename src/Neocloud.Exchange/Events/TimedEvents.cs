@@ -49,7 +49,7 @@ public sealed class TimedEvents(ExchangeStore store, TimeProvider clock)
                         record.BuyerId));
             }
             // Each part of a month's invoice goes to whoever pays it (the buyer, or an assignee from its month) and the seller.
-            foreach (var invoice in state.InvoicesFor(record.SellerId))
+            foreach (var invoice in state.InvoicesFor(record.SellerId, month))
             {
                 var payer = invoice.BilledTo ?? record.BuyerId;
                 if (invoice.Month < month && invoice.DueUsd != 0)

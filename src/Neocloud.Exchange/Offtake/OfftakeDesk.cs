@@ -235,7 +235,7 @@ public sealed partial class OfftakeDesk(ExchangeStore store, IMarket exchange, T
         if (month > ThisMonth) return Failure.Invalid("month", $"must not be in the future (this month is {ThisMonth}), got {month}");
         if (!state.Terms.Tranches.Any(t => ContractLedger.InService(t, state.History, month)))
             return Failure.Invalid("month", $"no GPUs of contract {id} were in service in {month}");
-        var view = Sla(state.Terms, state.History, new SlaReport(month, availability));
+        var view = Sla(state.Terms, state.History, new SlaReport(month, availability), ThisMonth);
         var nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var credited = view.CreditUsd > 0
             ? ExchangeEvent.ForEach([state.Record.BuyerId, seller], EventTypes.SlaCredit, nowMs, new SlaCreditEvent(id, view)).ToList()
@@ -246,7 +246,7 @@ public sealed partial class OfftakeDesk(ExchangeStore store, IMarket exchange, T
     }
 
     /// <summary>Every SLA report of a contract with its credit.</summary>
-    public static List<SlaView> SlaReports(OfftakeState state) => state.History.Sla.Select(r => Sla(state.Terms, state.History, r)).ToList();
+    public static List<SlaView> SlaReports(OfftakeState state, CalendarMonth asOf) => state.History.Sla.Select(r => Sla(state.Terms, state.History, r, asOf)).ToList();
 
     /// <summary>
     /// The buyer ends the contract because a tranche is later than the grace period: every tranche not delivered is
@@ -273,10 +273,10 @@ public sealed partial class OfftakeDesk(ExchangeStore store, IMarket exchange, T
             { Events = events }, key?.Before<Committed>(Terminated)));
     }
 
-    private static SlaView Sla(ContractTerms terms, ContractHistory history, SlaReport report)
+    private static SlaView Sla(ContractTerms terms, ContractHistory history, SlaReport report, CalendarMonth asOf)
     {
         var fraction = terms.CreditFraction(report.AvailabilityPercent);
-        var invoice = ContractLedger.Invoices(terms, history with { Sla = [.. history.Sla.Where(r => r.Month != report.Month), report] })
+        var invoice = ContractLedger.Invoices(terms, history with { Sla = [.. history.Sla.Where(r => r.Month != report.Month), report] }, asOf)
             .FirstOrDefault(i => i.Month == report.Month);
         return new SlaView(report.Month, report.AvailabilityPercent, fraction, invoice?.SlaCreditUsd ?? 0m);
     }

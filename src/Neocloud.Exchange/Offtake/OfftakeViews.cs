@@ -83,11 +83,11 @@ public sealed record OfftakeState(OfftakeRecord Record, ContractTerms Terms, Con
     public IReadOnlyList<AssignmentRecord> Proposals => AssignmentRecords ?? [];
 
     /// <summary>
-    /// The invoices <paramref name="caller"/> may see, each naming who pays it: the seller sees every part, the buyer
-    /// and each assignee their own.
+    /// The invoices <paramref name="caller"/> may see as they stand in month <paramref name="asOf"/>, each naming who
+    /// pays it: the seller sees every part, the buyer and each assignee their own.
     /// </summary>
-    public IReadOnlyList<Invoice> InvoicesFor(string caller) =>
-        ContractLedger.InvoicesByHolder(Terms, History)
+    public IReadOnlyList<Invoice> InvoicesFor(string caller, CalendarMonth asOf) =>
+        ContractLedger.InvoicesByHolder(Terms, History, asOf)
             .Select(i => i with { BilledTo = i.BilledTo ?? Record.BuyerId })
             .Where(i => caller == Record.SellerId || i.BilledTo == caller)
             .ToList();

@@ -69,10 +69,10 @@ public static class ContractLedger
 
     /// <summary>
     /// The invoices from the signing month (or the first tranche's, if earlier) to the end of the last term (or the last
-    /// refund or damages credit, if later), given what has happened, for the whole contract. A tranche not delivered yet
-    /// bills nothing.
+    /// damages credit, if later), as they stand in month <paramref name="asOf"/> (the months before it have ended), for
+    /// the whole contract. See <see cref="Compute"/> for the rules.
     /// </summary>
-    public static IReadOnlyList<Invoice> Invoices(ContractTerms terms, ContractHistory history) => Compute(terms, history).Invoices;
+    public static IReadOnlyList<Invoice> Invoices(ContractTerms terms, ContractHistory history, CalendarMonth asOf) => Compute(terms, history, asOf).Invoices;
 
     /// <summary>
     /// The invoices split between the buyer (<c>BilledTo</c> null) and each assignee (<c>BilledTo</c> the assignee):
@@ -80,9 +80,9 @@ public static class ContractLedger
     /// assigned tranches' share of damages and refunds, go to the assignee; the buyer keeps the rest and what was
     /// billed before. The parts add up to <see cref="Invoices"/> to the cent.
     /// </summary>
-    public static IReadOnlyList<Invoice> InvoicesByHolder(ContractTerms terms, ContractHistory history)
+    public static IReadOnlyList<Invoice> InvoicesByHolder(ContractTerms terms, ContractHistory history, CalendarMonth asOf)
     {
-        var ledger = Compute(terms, history);
+        var ledger = Compute(terms, history, asOf);
         if (history.Accepted.Count == 0) return ledger.Invoices;
         var holders = history.Accepted.Select(a => a.To).Distinct().ToList();
         var split = new List<Invoice>();
@@ -133,9 +133,10 @@ public static class ContractLedger
     /// <summary>
     /// Delivery damages accrued for each late month, per tranche, before they are credited: <c>ldPercentPerMonth</c>
     /// of the tranche's monthly value at the base price for every month from its due month until it is delivered,
-    /// cancelled or its term ends, the running total capped at <c>ldCapPercent</c> of its total value.
+    /// cancelled or its term ends, the running total capped at <c>ldCapPercent</c> of its total value. Only a month that
+    /// has ended (before <paramref name="asOf"/>) is past due: the tranche may still be delivered in the current one.
     /// </summary>
-    private static Dictionary<CalendarMonth, decimal[]> Damages(ContractTerms terms, ContractHistory history)
+    private static Dictionary<CalendarMonth, decimal[]> Damages(ContractTerms terms, ContractHistory history, CalendarMonth asOf)
     {
         var accrued = new Dictionary<CalendarMonth, decimal[]>();
         if (terms.LdPercentPerMonth == 0m) return accrued;
@@ -145,6 +146,7 @@ public static class ContractLedger
             var stop = tranche.End;
             if (history.DeliveredIn(tranche.Number) is { } delivered && delivered < stop) stop = delivered;
             if (history.IsCancelled(tranche.Number) && history.TerminatedIn!.Value < stop) stop = history.TerminatedIn.Value;
+            if (asOf < stop) stop = asOf;
             var cap = terms.LdCapPercent / 100m * terms.TrancheValueUsd(tranche);
             var total = 0m;
             for (var month = tranche.Start; month < stop && total < cap; month = month.AddMonths(1))
@@ -161,7 +163,16 @@ public static class ContractLedger
     /// <summary>A month's amounts tranche by tranche (unrounded), the weights of a split between holders.</summary>
     private sealed record TrancheParts(decimal[] InService, decimal[] Damages, decimal[] Lost);
 
-    private static (IReadOnlyList<Invoice> Invoices, IReadOnlyList<TrancheParts> Parts) Compute(ContractTerms terms, ContractHistory history)
+    /// <summary>
+    /// The one ledger of a contract, as it stands in month <paramref name="asOf"/>. Each tranche-month of a term is one of
+    /// three: in service (delivered by then and not cancelled: billed at the month's price); without service (the
+    /// tranche was cancelled, or the month has ended undelivered); or pending (a month not yet ended, undelivered: no
+    /// service, no refund, no damages yet). From the credit month on, each tranche-month's share of the prepayment
+    /// (P × its value at the base price / the creditable value) is drawn down when it is served and refunded on its own
+    /// month's invoice when it is not; the draw-down is rounded on the running total, so applied + refunded = P to the
+    /// cent once every month has ended. Damages for a month past due land on the next month's invoice.
+    /// </summary>
+    private static (IReadOnlyList<Invoice> Invoices, IReadOnlyList<TrancheParts> Parts) Compute(ContractTerms terms, ContractHistory history, CalendarMonth asOf)
     {
         var count = terms.Tranches.Count;
         var prepayment = terms.PrepaymentUsd;
@@ -171,22 +182,7 @@ public static class ContractLedger
         // A contract may record service that began before it was signed (a deal entered after the fact).
         var first = terms.Tranches.Select(t => t.Start).Append(terms.Signed).Min();
         var last = terms.End.AddMonths(-1);
-        // Creditable service that will never be billed is known in the month it became certain: the late delivery, or the termination.
-        var lostIn = new Dictionary<CalendarMonth, decimal[]>();
-        for (var t = 0; t < count; t++)
-        {
-            var tranche = terms.Tranches[t];
-            (CalendarMonth Month, decimal Usd)? lost =
-                history.IsCancelled(tranche.Number) ? (history.TerminatedIn!.Value, terms.ValueUsd(tranche, creditFrom, tranche.End))
-                : history.DeliveredIn(tranche.Number) is { } delivered && delivered > tranche.Start
-                    ? (delivered, terms.ValueUsd(tranche, creditFrom > tranche.Start ? creditFrom : tranche.Start, delivered))
-                    : null;
-            if (lost is not { } l) continue;
-            if (!lostIn.TryGetValue(l.Month, out var row)) lostIn[l.Month] = row = new decimal[count];
-            row[t] += l.Usd;
-            if (l.Month > last) last = l.Month;
-        }
-        var damages = Damages(terms, history);
+        var damages = Damages(terms, history, asOf);
         foreach (var month in damages.Keys) if (month.AddMonths(1) > last) last = month.AddMonths(1);
 
         var reports = history.Sla.GroupBy(r => r.Month).ToDictionary(g => g.Key, g => g.Last().AvailabilityPercent);
@@ -203,24 +199,34 @@ public static class ContractLedger
             var factor = terms.Factor(month, history.IndexValues);
             var billed = terms.PricePerGpuHour * factor;
             var inService = new decimal[count];
+            var lost = new decimal[count];
+            var lostUsd = 0m;
             long gpus = 0;
             for (var t = 0; t < count; t++)
             {
-                if (!InService(terms.Tranches[t], history, month)) continue;
-                gpus += terms.Tranches[t].Gpus;
-                inService[t] = terms.Tranches[t].Gpus;
+                var tranche = terms.Tranches[t];
+                if (month < tranche.Start || month >= tranche.End) continue;
+                if (InService(tranche, history, month))
+                {
+                    gpus += tranche.Gpus;
+                    inService[t] = tranche.Gpus;
+                }
+                else if ((history.IsCancelled(tranche.Number) || month < asOf) && month >= creditFrom)
+                {
+                    lost[t] = terms.ValueUsd(tranche, month, month.AddMonths(1));
+                    lostUsd += lost[t];
+                }
             }
             var service = Cents(gpus * hours * billed);
-            var lost = lostIn.GetValueOrDefault(month) ?? none;
             // Unrounded amounts at the base price, so that what is consumed adds up to the creditable value exactly.
             if (month >= creditFrom) consumed += gpus * hours * terms.PricePerGpuHour;
-            consumed += lost.Sum();
+            consumed += lostUsd;
             // Drawn-down prepayment follows the cumulative share of the creditable value consumed, rounded once, so
-            // applied plus refunded adds up to the prepayment to the cent when every tranche has run or been cancelled.
+            // applied plus refunded adds up to the prepayment to the cent when every tranche-month has run or been lost.
             var drawnNow = creditable == 0 ? 0 : Cents(prepayment * consumed / creditable);
             var step = drawnNow - drawn;
             drawn = drawnNow;
-            var refund = Math.Min(step, creditable == 0 ? 0 : Cents(prepayment * lost.Sum() / creditable));
+            var refund = Math.Min(step, creditable == 0 ? 0 : Cents(prepayment * lostUsd / creditable));
             var applied = step - refund;
             // Last month's damages, credited now: the running total rounded once.
             var owed = damages.GetValueOrDefault(month.AddMonths(-1)) ?? none;
@@ -244,20 +250,14 @@ public static class ContractLedger
         && month >= delivered && month >= tranche.Start && month < tranche.End;
 
     /// <summary>
-    /// Plan against actual: the plan has every tranche delivered on time and full availability; the actual uses what
-    /// happened and expects tranches still outstanding to arrive now (month <paramref name="now"/>) or on time.
+    /// Plan against actual: the plan has every tranche delivered on time and full availability; the actual is the
+    /// contract's invoices as they stand in month <paramref name="asOf"/> (the same ledger the invoices come from, so a
+    /// tranche not due yet is neither in service nor refunded in both).
     /// </summary>
-    public static ContractEconomics Economics(ContractTerms terms, ContractHistory history, CalendarMonth now)
+    public static ContractEconomics Economics(ContractTerms terms, ContractHistory history, CalendarMonth asOf)
     {
         var plan = new ContractHistory(terms.Tranches.Select(t => new Delivery(t.Number, t.Start)).ToList(), [], null);
-        var expected = history.Deliveries.ToList();
-        foreach (var tranche in terms.Tranches)
-        {
-            if (history.DeliveredIn(tranche.Number) is null && !history.IsCancelled(tranche.Number))
-                expected.Add(new Delivery(tranche.Number, tranche.Start >= now ? tranche.Start : now));
-        }
-        var actual = history with { Deliveries = expected };
-        return new ContractEconomics(Summary(terms, Invoices(terms, plan)), Summary(terms, Invoices(terms, actual)));
+        return new ContractEconomics(Summary(terms, Invoices(terms, plan, asOf)), Summary(terms, Invoices(terms, history, asOf)));
     }
 
     private static PaymentSummary Summary(ContractTerms terms, IReadOnlyList<Invoice> invoices)

@@ -27,7 +27,7 @@ public sealed record RfqRequest(
     decimal PrepaymentFraction = 0m,
     decimal MinAvailabilityPercent = 99m,
     int GraceMonths = 3,
-    decimal DiscountRateAnnual = 0.08m,
+    decimal DiscountRateAnnual = 0.10m,
     IReadOnlyList<CreditStep>? CreditTable = null,
     BillingConvention Billing = BillingConvention.Hours730,
     int PrepaymentCreditFromMonth = 0,

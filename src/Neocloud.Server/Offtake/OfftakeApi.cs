@@ -109,12 +109,12 @@ public static class OfftakeApi
 
     private static async Task<IResult> ListOfftakeInvoicesAsync(string id, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
         await desk.ContractAsync(user.OrganizationId(), id, ct) is { } state
-            ? ApiResponse.Of(200, state.InvoicesFor(user.OrganizationId())).ToResult()
+            ? ApiResponse.Of(200, state.InvoicesFor(user.OrganizationId(), desk.ThisMonth)).ToResult()
             : Answers.Result(OfftakeDesk.NoContract(id));
 
     private static async Task<IResult> ListSlaReportsAsync(string id, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
         await desk.ContractAsync(user.OrganizationId(), id, ct) is { } state
-            ? ApiResponse.Of(200, OfftakeDesk.SlaReports(state)).ToResult()
+            ? ApiResponse.Of(200, OfftakeDesk.SlaReports(state, desk.ThisMonth)).ToResult()
             : Answers.Result(OfftakeDesk.NoContract(id));
 
     private static async Task<IResult> ReportDeliveryAsync(string id, PostBody body, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct)

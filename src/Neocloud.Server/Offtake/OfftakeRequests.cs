@@ -68,7 +68,7 @@ public static class OfftakeRequests
         var availability = fields.Decimal("minAvailabilityPercent", 0m, 100m, required: false) ?? 99m;
         var closes = fields.Instant("closesAt");
         var grace = fields.Integer("graceMonths", 0, RfqRequest.MaxGraceMonths, required: false) ?? 3;
-        var rate = fields.Decimal("discountRateAnnual", 0m, 1m, required: false) ?? 0.08m;
+        var rate = fields.Decimal("discountRateAnnual", 0m, 1m, required: false) ?? 0.10m;
         var credits = fields.Array("creditTable", f => (f.Decimal("belowPercent", 0.001m, 100m), f.Decimal("creditFraction", 0.001m, 1m)), 20, required: false);
         var billing = Billing(fields);
         var creditFrom = fields.Integer("prepaymentCreditFromMonth", 0, RfqRequest.MaxTermMonths, required: false) ?? 0;
