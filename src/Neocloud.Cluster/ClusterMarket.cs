@@ -115,6 +115,9 @@ public sealed partial class ClusterMarket(IGrainFactory grains, ExchangeStore st
                 return await GroupOfAsync(one.Command) is { } named ? named : Unroutable(one.Command);
             case TransactionRequest many when many.Sku is { } sku:
                 return MarketGroups.Of(sku);
+            case TransactionRequest { Steps.Count: 0, Fact: not null }:
+                // A book fact that names no SKU (an index's values) is journaled by the first group's shard.
+                return MarketGroups.Named[0].Name;
             case TransactionRequest many:
             {
                 var groups = new HashSet<string>();

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dapper;
 using Neocloud.Domain.Time;
 
 namespace Neocloud.Storage;
@@ -16,27 +15,6 @@ public sealed record IndexSummary(string Name, CalendarMonth FirstMonth, Calenda
 /// </summary>
 public sealed partial class ExchangeStore
 {
-    /// <summary>Writes <paramref name="values"/> of the index <paramref name="name"/> in one transaction, replacing the months it already has.</summary>
-    public async Task UpsertIndexValuesAsync(string name, IReadOnlyList<IndexValue> values, long updatedMs, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        if (values.Count == 0) return;
-        var rows = values.Select(v => new
-        {
-            name,
-            month = v.Month.ToString(),
-            value = v.Value.ToString(CultureInfo.InvariantCulture),
-            updatedMs,
-        }).ToList();
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO price_indices (name, month, value, updated_ms) VALUES (@name, @month, @value, @updatedMs) " +
-            "ON CONFLICT (name, month) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms",
-            rows, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-    }
-
     /// <summary>The index's values, oldest month first; empty when no such index is stored.</summary>
     public async Task<IReadOnlyList<IndexValue>> IndexValuesAsync(string name, CancellationToken cancellationToken = default)
     {

@@ -35,7 +35,7 @@ public sealed partial class ExchangeStore
         {
             throw new ShardFencedException(fence.Shard, fence.Epoch);
         }
-        foreach (var write in batch.Writes) await connection.ExecuteAsync(write.Sql, write.Parameters, transaction);
+        foreach (var fact in batch.Facts) await BookProjection.WriteAsync(connection, transaction, fact);
         await transaction.CommitAsync(cancellationToken);
         KeepChainHead(batch, head);
         Published(batch.Events);

@@ -11,33 +11,6 @@ public sealed partial class ExchangeStore
         "id AS Id, rfq_id AS RfqId, offer_id AS OfferId, buyer_id AS BuyerId, seller_id AS SellerId, sku AS Sku, region AS Region, status AS Status, " +
         "terminated_month AS TerminatedMonth, created_ms AS CreatedMs, terms AS Terms";
 
-    /// <summary>Stores a new RFQ with the request's idempotency record, in one transaction.</summary>
-    public Task InsertRfqAsync(RfqRecord rfq, IdempotencyRecord? idempotency, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken = default) =>
-        InsertWithKeyAsync("INSERT INTO rfqs (id, buyer_id, status, closes_ms, created_ms, terms) VALUES (@Id, @BuyerId, @Status, @ClosesMs, @CreatedMs, @Terms)",
-            new { rfq.Id, rfq.BuyerId, Status = rfq.Status.Text(), rfq.ClosesMs, rfq.CreatedMs, rfq.Terms }, idempotency, events, cancellationToken);
-
-    /// <summary>Stores a new offer with the request's idempotency record, in one transaction.</summary>
-    public Task InsertOfferAsync(OfferRecord offer, IdempotencyRecord? idempotency, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken = default) =>
-        InsertWithKeyAsync("INSERT INTO offers (id, rfq_id, seller_id, status, created_ms, terms) VALUES (@Id, @RfqId, @SellerId, @Status, @CreatedMs, @Terms)",
-            new { offer.Id, offer.RfqId, offer.SellerId, Status = offer.Status.Text(), offer.CreatedMs, offer.Terms }, idempotency, events, cancellationToken);
-
-    /// <summary>Stores an SLA report with the request's idempotency record; false when the month was already reported.</summary>
-    public async Task<bool> TryInsertSlaAsync(SlaRecord report, IdempotencyRecord? idempotency, IReadOnlyList<EventRecord> events,
-        CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var inserted = await connection.ExecuteAsync(
-            "INSERT INTO offtake_sla (contract_id, month, availability, reported_ms) VALUES (@ContractId, @Month, @Availability, @ReportedMs) " +
-            "ON CONFLICT (contract_id, month) DO NOTHING", report, transaction);
-        if (inserted == 0) return false;
-        if (idempotency is not null) await InsertIdempotencyAsync(connection, transaction, [idempotency]);
-        await AppendEventsAsync(connection, transaction, events);
-        await transaction.CommitAsync(cancellationToken);
-        Published(events);
-        return true;
-    }
-
     public async Task<RfqRecord?> GetRfqAsync(string id, CancellationToken cancellationToken = default) =>
         await SingleAsync<RfqRecord>($"SELECT {RfqColumns} FROM rfqs WHERE id = @id", new { id }, cancellationToken);
 
@@ -73,37 +46,17 @@ public sealed partial class ExchangeStore
         await QueryAsync<SlaRecord>("SELECT contract_id AS ContractId, month AS Month, availability AS Availability, reported_ms AS ReportedMs FROM offtake_sla " +
             "WHERE contract_id = @contractId ORDER BY month", new { contractId }, cancellationToken);
 
-    /// <summary>The writes an award makes: the contracts, and the offers' and RFQ's new statuses.</summary>
-    public static IEnumerable<StoreWrite> AwardWrites(string? rfqId, IReadOnlyList<OfftakeRecord> contracts, IReadOnlyList<string> losingOffers)
-    {
-        foreach (var contract in contracts)
-        {
-            yield return new StoreWrite(
-                "INSERT INTO offtakes (id, rfq_id, offer_id, buyer_id, seller_id, sku, region, status, terminated_month, created_ms, terms) " +
-                "VALUES (@Id, @RfqId, @OfferId, @BuyerId, @SellerId, @Sku, @Region, @Status, @TerminatedMonth, @CreatedMs, @Terms)",
-                new { contract.Id, contract.RfqId, contract.OfferId, contract.BuyerId, contract.SellerId, contract.Sku, contract.Region,
-                    Status = contract.Status.Text(), contract.TerminatedMonth, contract.CreatedMs, contract.Terms });
-            if (contract.OfferId is { } offer) yield return new StoreWrite("UPDATE offers SET status = 'awarded' WHERE id = @offer", new { offer });
-        }
-        foreach (var offer in losingOffers) yield return new StoreWrite("UPDATE offers SET status = 'not-awarded' WHERE id = @offer", new { offer });
-        if (rfqId is not null) yield return new StoreWrite("UPDATE rfqs SET status = 'awarded' WHERE id = @rfqId", new { rfqId });
-    }
-
-    /// <summary>The write that records a tranche delivered.</summary>
-    public static StoreWrite DeliveryWrite(DeliveryRecord delivery) =>
-        new("INSERT INTO offtake_deliveries (contract_id, tranche, month, reported_ms) VALUES (@ContractId, @Tranche, @Month, @ReportedMs)", delivery);
-
-    /// <summary>The write that marks a contract terminated in a month.</summary>
-    public static StoreWrite TerminationWrite(string contractId, string month) =>
-        new("UPDATE offtakes SET status = 'terminated', terminated_month = @month WHERE id = @contractId", new { contractId, month });
-
-    /// <summary>Withdraws an open RFQ of the buyer's; false when it is not open.</summary>
-    public async Task<bool> WithdrawRfqAsync(string id, string buyerId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE rfqs SET status = 'withdrawn' WHERE id = @id AND buyer_id = @buyerId AND status = 'open'", new { id, buyerId }, cancellationToken: cancellationToken)) == 1;
-    }
+    /// <summary>The book as its state machine needs it at a shard's start: every RFQ, offer, contract, delivery, SLA month and assignment.</summary>
+    public async Task<BookRows> BookRowsAsync(CancellationToken cancellationToken = default) => new(
+        await QueryAsync<RfqRecord>($"SELECT {RfqColumns} FROM rfqs", null, cancellationToken),
+        (await QueryAsync<OfferRow>($"SELECT {OfferColumns} FROM offers", null, cancellationToken)).Select(r => r.ToRecord()).ToList(),
+        await QueryAsync<OfftakeRecord>($"SELECT {OfftakeColumns} FROM offtakes", null, cancellationToken),
+        await QueryAsync<DeliveryRecord>("SELECT contract_id AS ContractId, tranche AS Tranche, month AS Month, reported_ms AS ReportedMs FROM offtake_deliveries",
+            null, cancellationToken),
+        await QueryAsync<SlaRecord>("SELECT contract_id AS ContractId, month AS Month, availability AS Availability, reported_ms AS ReportedMs FROM offtake_sla",
+            null, cancellationToken),
+        await QueryAsync<AssignmentRecord>($"SELECT {AssignmentColumns} FROM offtake_assignments", null, cancellationToken),
+        await QueryAsync<StoredIndexValue>("SELECT name AS Name, month AS Month, value AS Value, updated_ms AS UpdatedMs FROM price_indices", null, cancellationToken));
 
     private async Task InsertWithKeyAsync(string sql, object row, IdempotencyRecord? idempotency, IReadOnlyList<EventRecord> events,
         CancellationToken cancellationToken)

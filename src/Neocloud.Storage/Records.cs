@@ -89,7 +89,9 @@ public sealed class CommitBatch
     public List<OrderUpdate> OrderUpdates { get; } = [];
     public List<TradeRecord> Trades { get; } = [];
     public List<IdempotencyRecord> Idempotency { get; } = [];
-    public List<StoreWrite> Writes { get; } = [];
+
+    /// <summary>The contract book's facts, each with a journal row of the batch; their rows are projected in the same transaction.</summary>
+    public List<BookFact> Facts { get; } = [];
 
     /// <summary>Portfolio orders placed.</summary>
     public List<PortfolioRecord> Portfolios { get; } = [];
@@ -104,7 +106,7 @@ public sealed class CommitBatch
     public ShardFence? Fence { get; set; }
 
     /// <summary>True when there is nothing to write.</summary>
-    public bool IsEmpty => Journal.Count == 0 && Idempotency.Count == 0 && Writes.Count == 0 && Portfolios.Count == 0 && Events.Count == 0;
+    public bool IsEmpty => Journal.Count == 0 && Idempotency.Count == 0 && Facts.Count == 0 && Portfolios.Count == 0 && Events.Count == 0;
 
     /// <summary>Empties the batch for reuse.</summary>
     public void Clear()
@@ -116,7 +118,7 @@ public sealed class CommitBatch
         OrderUpdates.Clear();
         Trades.Clear();
         Idempotency.Clear();
-        Writes.Clear();
+        Facts.Clear();
         Portfolios.Clear();
         Events.Clear();
         Fence = null;
@@ -149,9 +151,6 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? Next)
     public Page<TOut> Select<TOut>(Func<T, TOut> map) => new(Items.Select(map).ToList(), Next);
 }
 
-/// <summary>A read-model write that rides in a group commit beside the journal rows that cause it (offtake contracts, deliveries).</summary>
-public sealed record StoreWrite(string Sql, object Parameters);
-
 /// <summary>A request for quotes as stored: its terms as JSON, its status (open, awarded, withdrawn) and closing time.</summary>
 public sealed record RfqRecord(string Id, string BuyerId, RfqStatus Status, long ClosesMs, long CreatedMs, string Terms);
 
@@ -174,8 +173,6 @@ public static class AssignmentStatus
 {
     /// <summary>Waiting for the seller's and the assignee's acceptance.</summary>
     public const string Proposed = "proposed";
-    /// <summary>Both accepted; the market transaction that completes it is under way.</summary>
-    public const string Accepting = "accepting";
     /// <summary>Done: the assignee is the buyer of what was assigned from its month.</summary>
     public const string Accepted = "accepted";
     /// <summary>The seller or the assignee declined.</summary>

@@ -49,7 +49,7 @@ internal sealed class SqliteBatchWriter : IDisposable, BatchRows.ISink
             throw new ShardFencedException(fence.Shard, fence.Epoch);
         head ??= ExchangeStore.ChainHeadBefore(batch, (sql, parameters) => _connection.QueryFirstOrDefault<byte[]?>(sql, parameters, transaction));
         BatchRows.Write(batch, this, head);
-        foreach (var write in batch.Writes) _connection.Execute(write.Sql, write.Parameters, transaction);
+        foreach (var fact in batch.Facts) BookProjection.Write(_connection, transaction, fact);
         transaction.Commit();
         return head;
     }

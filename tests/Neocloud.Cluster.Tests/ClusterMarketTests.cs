@@ -80,7 +80,7 @@ public sealed class ClusterMarketTests(GrainClusterFixture fixture) : IClassFixt
         var (alone, hgx) = (await OpsAsync("l40s"), await OpsAsync("hgx-blackwell"));
 
         var spans = await market.SubmitAsync(new TransactionRequest("microsoft",
-            [new ReserveCommand("span-r1", "microsoft", "span-l", 8, window), new ReserveCommand("span-r2", "microsoft", "span-b", 8, window)], []));
+            [new ReserveCommand("span-r1", "microsoft", "span-l", 8, window), new ReserveCommand("span-r2", "microsoft", "span-b", 8, window)], null));
         Assert.Equal(FailureKind.Conflict, spans.Failure?.Kind);
         Assert.Contains("hgx-blackwell, l40s", spans.Failure!.Detail);
 

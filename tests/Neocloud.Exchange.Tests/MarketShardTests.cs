@@ -114,12 +114,12 @@ public sealed class MarketShardTests
         var window = HourWindow.Of(ShardRig.Start, ShardRig.Start + 100);
 
         var outcome = await rig.Shard.SubmitAsync(new TransactionRequest("microsoft",
-            [new ReserveCommand("r1", "microsoft", "p1", 60, window), new ReserveCommand("r2", "microsoft", "p1", 60, window)], []));
+            [new ReserveCommand("r1", "microsoft", "p1", 60, window), new ReserveCommand("r2", "microsoft", "p1", 60, window)], null));
 
         Assert.Equal(FailureKind.Rejected, outcome.Failure?.Kind);
         Assert.Contains("r2", outcome.Failure!.Detail);
         // Nothing stays held: the whole pool can be reserved again.
-        await rig.AcceptAsync(new TransactionRequest("microsoft", [new ReserveCommand("r3", "microsoft", "p1", 100, window)], []));
+        await rig.AcceptAsync(new TransactionRequest("microsoft", [new ReserveCommand("r3", "microsoft", "p1", 100, window)], null));
         // And a restart replays the release too.
         await rig.RestartAsync();
         var usage = await rig.Shard.QueryAsync(engine => engine.Usage("p1", window.Start.Value, window.End.Value));

@@ -1,12 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Neocloud.Domain.Time;
 using Neocloud.Exchange.Access;
 using Neocloud.Server.Hosting;
-using Neocloud.Storage;
 using Neocloud.Testing;
 
 namespace Neocloud.Server.Tests;
@@ -228,24 +226,31 @@ public abstract class ContractBookFlowContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_assignment_left_accepting_by_a_crash_is_finished_by_the_next_acceptance()
+    public async Task The_seller_and_the_assignee_accepting_at_once_complete_the_assignment_exactly_once()
     {
         var contract = await ContractAsync();
         var id = contract.GetProperty("id").GetString()!;
         var assignment = (await Market.Created(await _microsoft.PostAsJsonAsync($"/api/v1/offtakes/{id}/assignments",
             new { to = "lab", tranches = new[] { 2 }, fromMonth = Now.AddMonths(1).ToString() }))).GetProperty("id").GetString()!;
-        await (await _iren.PostAsync($"/api/v1/offtakes/{id}/assignments/{assignment}/accept", null)).JsonAsync();
-        // The assignee's acceptance committed (and moved the assignment to accepting), then the process died before the market transaction.
-        await using (var connection = await _server.Services.GetRequiredService<ExchangeStore>().OpenConnectionAsync())
-            await connection.ExecuteAsync("UPDATE offtake_assignments SET status = 'accepting', assignee_accepted_ms = 1 WHERE id = @assignment", new { assignment });
-        Assert.Equal("accepting", (await (await _lab.GetAsync($"/api/v1/offtakes/{id}/assignments")).JsonAsync())[0].GetProperty("status").GetString());
 
-        var done = await (await _lab.PostAsync($"/api/v1/offtakes/{id}/assignments/{assignment}/accept", null)).JsonAsync();
-        Assert.Equal("accepted", done.GetProperty("status").GetString());
-        var pool = Assert.Single(done.GetProperty("resalePools").EnumerateArray()).GetString()!;
+        // Both acceptances race; the shard decides them one after the other, so exactly one of them is the second.
+        var answers = await Task.WhenAll(
+            _iren.PostAsync($"/api/v1/offtakes/{id}/assignments/{assignment}/accept", null),
+            _lab.PostAsync($"/api/v1/offtakes/{id}/assignments/{assignment}/accept", null));
+        var statuses = new List<string>();
+        foreach (var answer in answers) statuses.Add((await answer.JsonAsync()).GetProperty("status").GetString()!);
+        Assert.Equal(["accepted", "proposed"], statuses.Order(StringComparer.Ordinal));
+
+        var listed = (await (await _lab.GetAsync($"/api/v1/offtakes/{id}/assignments")).JsonAsync())[0];
+        Assert.Equal("accepted", listed.GetProperty("status").GetString());
+        var pool = Assert.Single(listed.GetProperty("resalePools").EnumerateArray()).GetString()!;
         var hours = (Now.AddMonths(2).FirstHour.Value, Now.AddMonths(2).FirstHour.Value + 24);
         await Market.Created(await _lab.PostAsJsonAsync("/api/v1/orders/asks", new { pool, gpus = 200, start = hours.Item1, end = hours.Item2, price = "3.9000" }));
+        var assigned = (await (await _lab.GetAsync("/api/v1/events?limit=1000")).JsonAsync()).GetProperty("events").EnumerateArray()
+            .Count(e => e.GetProperty("type").GetString() == "contract.assigned");
+        Assert.Equal(1, assigned);
         await (await _iren.PostAsync($"/api/v1/offtakes/{id}/assignments/{assignment}/accept", null)).ProblemAsync(HttpStatusCode.Conflict);
+        await (await _lab.PostAsync($"/api/v1/offtakes/{id}/assignments/{assignment}/accept", null)).ProblemAsync(HttpStatusCode.Conflict);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public abstract class EventOutboxContract : StoreContractBase
         batch.Events.AddRange([Event("b", "order.rested", 1), Event("a", "order.rested", 1), Event("b", "order.filled", 2), Event("a", "order.filled", 2)]);
         await Store.CommitAsync(batch);
         await Store.PublishAsync([Event("a", "invoice.issued", 3)], mark: null);
-        await Store.InsertRfqAsync(new RfqRecord("rfq-1", "a", Domain.Offtake.RfqStatus.Open, 5_000, 1, "{}"), null, [Event("a", "rfq.opened", 4)]);
+        await CommitFactAsync(new RfqOpened(new RfqRecord("rfq-1", "a", Domain.Offtake.RfqStatus.Open, 5_000, 1, "{}")) { Events = [Event("a", "rfq.opened", 4)] });
 
         var a = await Store.EventsAsync("a", 0, null, 100);
         Assert.Equal([1L, 2, 3, 4], a.Select(e => e.Seq));

@@ -143,14 +143,12 @@ public abstract class ExchangeStoreContract : StoreContractBase
         await Store.CommitAsync(batch);
 
         var rfqs = new[] { RfqStatus.Open, RfqStatus.Awarded, RfqStatus.Withdrawn }.Select(s => new RfqRecord($"rfq-{s}", "msft", s, 100, 1, "{}")).ToList();
-        foreach (var rfq in rfqs) await Store.InsertRfqAsync(rfq, idempotency: null, events: []);
+        foreach (var rfq in rfqs) await CommitFactAsync(new RfqOpened(rfq));
         var offers = Enum.GetValues<OfferStatus>().Select(s => new OfferRecord($"off-{s}", "rfq-Open", "iren", s, 2, "{}")).ToList();
-        foreach (var offer in offers) await Store.InsertOfferAsync(offer, idempotency: null, events: []);
+        foreach (var offer in offers) await CommitFactAsync(new OfferMade(offer));
         var contracts = Enum.GetValues<ContractStatus>()
             .Select(s => new OfftakeRecord($"otc-{s}", null, null, "msft", "iren", "GB300", "us-tx", s, null, 3, "{}")).ToList();
-        var writes = new CommitBatch();
-        writes.Writes.AddRange(ExchangeStore.AwardWrites(null, contracts, []));
-        await Store.CommitAsync(writes);
+        await CommitFactAsync(new ContractAwarded(null, contracts, []));
 
         foreach (var order in orders)
             Assert.Equal(order.Id == "a-Open" ? order with { Status = OrderStatus.Filled, UpdatedMs = 1 } : order, await Store.GetOrderAsync(order.Id));

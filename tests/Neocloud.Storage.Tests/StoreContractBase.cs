@@ -9,6 +9,15 @@ public abstract class StoreContractBase : IAsyncLifetime
 
     protected abstract StoreOptions CreateOptions();
 
+    /// <summary>Commits a contract book fact alone (its rows and events), as a shard's commit would with its journal row.</summary>
+    protected Task CommitFactAsync(BookFact fact)
+    {
+        var batch = new CommitBatch();
+        batch.Facts.Add(fact);
+        batch.Events.AddRange(fact.Events);
+        return Store.CommitAsync(batch);
+    }
+
     public async Task InitializeAsync() => _store = await ExchangeStore.OpenAsync(CreateOptions());
 
     public async Task DisposeAsync()

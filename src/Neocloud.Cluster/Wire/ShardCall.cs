@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Dapper;
 using Neocloud.Exchange.Shard;
 using Neocloud.Market.Commands;
 using Neocloud.Market.Replay;
@@ -8,9 +6,9 @@ using Neocloud.Storage;
 namespace Neocloud.Cluster.Wire;
 
 /// <summary>
-/// A shard request as it travels to the grain of its market group: the commands in the journal's own replay format
-/// (parsed again on the grain, as recovery does), the read-model writes with their parameters as JSON, and the
-/// idempotency key. Nothing in it is a delegate or a type the other node would have to guess.
+/// A shard request as it travels to the grain of its market group: the commands and the book fact in the journal's own
+/// line format (parsed again on the grain, as recovery does), the market group's SKU, and the idempotency key. Nothing
+/// in it is a delegate or a type the other node would have to guess.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("neocloud.shard-call")]
 public sealed record ShardCall(
@@ -18,12 +16,12 @@ public sealed record ShardCall(
     [property: Id(1)] bool IsTransaction,
     [property: Id(2)] IReadOnlyList<string> Commands,
     [property: Id(3)] string? SiteId,
-    [property: Id(4)] IReadOnlyList<WireWrite> Writes,
+    [property: Id(4)] string? Fact,
     [property: Id(5)] WireKey? Key)
 {
-    /// <summary>A transaction's events (none for a single command: the shard makes those itself).</summary>
+    /// <summary>The SKU a transaction names for its market group.</summary>
     [Id(6)]
-    public IReadOnlyList<WireEvent> Events { get; init; } = [];
+    public string? Sku { get; init; }
 
     /// <summary>The call for <paramref name="request"/>.</summary>
     public static ShardCall Of(ShardRequest request, Exchange.Outcomes.IdempotencyKey? key)
@@ -31,9 +29,9 @@ public sealed record ShardCall(
         var wireKey = key is null ? null : new WireKey(key.OrganizationId, key.Key, key.RequestHash);
         return request switch
         {
-            MarketRequest one => new ShardCall(one.OrganizationId, false, [ReplayCodec.Format(one.Command)], one.SiteId, [], wireKey),
+            MarketRequest one => new ShardCall(one.OrganizationId, false, [ReplayCodec.Format(one.Command)], one.SiteId, null, wireKey),
             TransactionRequest many => new ShardCall(many.OrganizationId, true, many.Steps.Select(ReplayCodec.Format).ToList(), null,
-                many.Writes.Select(WireWrite.Of).ToList(), wireKey) { Events = many.Events.Select(WireEvent.Of).ToList() },
+                many.Fact is { } fact ? BookFacts.Format(fact) : null, wireKey) { Sku = many.Sku },
             _ => throw new ArgumentException($"unknown request {request.GetType().Name}", nameof(request)),
         };
     }
@@ -43,7 +41,7 @@ public sealed record ShardCall(
     {
         var commands = Commands.Select(Parse).ToList();
         return IsTransaction
-            ? new TransactionRequest(OrganizationId, commands, Writes.Select(w => w.ToStoreWrite()).ToList()) { Events = Events.Select(e => e.ToRecord()).ToList() }
+            ? new TransactionRequest(OrganizationId, commands, Fact is { } fact ? BookFacts.Parse(fact) : null, Sku)
             : new MarketRequest(OrganizationId, commands[0], SiteId);
     }
 
@@ -51,48 +49,9 @@ public sealed record ShardCall(
         ReplayCodec.Parse(line).Command ?? throw new ArgumentException($"not a command: {line}", nameof(line));
 }
 
-/// <summary>An outbox event on the wire.</summary>
-[GenerateSerializer, Immutable, Alias("neocloud.wire-event")]
-public sealed record WireEvent([property: Id(0)] string OrganizationId, [property: Id(1)] string Id, [property: Id(2)] string Type,
-    [property: Id(3)] long AtMs, [property: Id(4)] string Data)
-{
-    public static WireEvent Of(EventRecord e) => new(e.OrganizationId, e.Id, e.Type, e.AtMs, e.Data);
-
-    public EventRecord ToRecord() => new(OrganizationId, Id, Type, AtMs, Data);
-}
-
 /// <summary>An idempotency key on the wire.</summary>
 [GenerateSerializer, Immutable, Alias("neocloud.wire-key")]
 public sealed record WireKey([property: Id(0)] string OrganizationId, [property: Id(1)] string Key, [property: Id(2)] string RequestHash);
-
-/// <summary>A read-model write on the wire: its SQL and its parameters as a JSON object of text, numbers and nulls.</summary>
-[GenerateSerializer, Immutable, Alias("neocloud.wire-write")]
-public sealed record WireWrite([property: Id(0)] string Sql, [property: Id(1)] string Parameters)
-{
-    public static WireWrite Of(StoreWrite write) => new(write.Sql, JsonSerializer.Serialize(write.Parameters, write.Parameters.GetType()));
-
-    /// <summary>The write with its parameters bound by name again (text, whole numbers, decimals, booleans, nulls).</summary>
-    public StoreWrite ToStoreWrite()
-    {
-        var parameters = new DynamicParameters();
-        using var document = JsonDocument.Parse(Parameters);
-        foreach (var property in document.RootElement.EnumerateObject())
-        {
-            var value = property.Value;
-            object? bound = value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Number => value.TryGetInt64(out var whole) ? whole : value.GetDecimal(),
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                JsonValueKind.Null => null,
-                _ => throw new ArgumentException($"parameter {property.Name} is {value.ValueKind}, not a plain value"),
-            };
-            parameters.Add(property.Name, bound);
-        }
-        return new StoreWrite(Sql, parameters);
-    }
-}
 
 /// <summary>Both sides of a book on the wire.</summary>
 [GenerateSerializer, Immutable, Alias("neocloud.wire-book")]

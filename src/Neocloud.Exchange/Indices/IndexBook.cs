@@ -1,6 +1,10 @@
+using System.Globalization;
+using Neocloud.Domain.Catalog;
 using Neocloud.Domain.Money;
 using Neocloud.Domain.Time;
 using Neocloud.Economics.Escalation;
+using Neocloud.Exchange.Outcomes;
+using Neocloud.Exchange.Shard;
 using Neocloud.Storage;
 
 namespace Neocloud.Exchange.Indices;
@@ -17,7 +21,7 @@ public sealed record ExchangeIndexMonth(CalendarMonth Month, decimal Vwap, long 
 /// this exchange's monthly VWAP of a SKU (<c>exchange:{sku}</c>), computed from the stored trades the daily index
 /// (<c>GET /api/v1/market/{sku}/index</c>) reads.
 /// </summary>
-public sealed class IndexBook(ExchangeStore store, TimeProvider clock)
+public sealed class IndexBook(ExchangeStore store, IMarket exchange, TimeProvider clock)
 {
     /// <summary>The most values one upload may carry: a hundred years of months.</summary>
     public const int MaxValuesPerUpload = 1200;
@@ -49,9 +53,16 @@ public sealed class IndexBook(ExchangeStore store, TimeProvider clock)
     /// <summary>Every stored series with its month range, by name.</summary>
     public Task<IReadOnlyList<IndexSummary>> ListAsync(CancellationToken ct) => store.IndicesAsync(ct);
 
-    /// <summary>Writes (or overwrites) months of a series in one transaction; the caller has checked the name and values.</summary>
-    public Task SetAsync(string name, IReadOnlyList<IndexValue> values, CancellationToken ct) =>
-        store.UpsertIndexValuesAsync(name, values, clock.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+    /// <summary>
+    /// Writes (or overwrites) months of a series, a journaled fact of <paramref name="actor"/>'s; the caller has checked
+    /// the name and values. A series names no SKU: in a cluster it is journaled by the first market group's shard.
+    /// </summary>
+    public async Task<Outcome<bool>> SetAsync(string actor, string name, IReadOnlyList<IndexValue> values)
+    {
+        var rows = values.Select(v => new IndexValueRow(v.Month.ToString(), v.Value.ToString(CultureInfo.InvariantCulture))).ToList();
+        var fact = new IndexValuesSet(name, rows, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        return (await exchange.SubmitAsync(new TransactionRequest(actor, [], fact, MarketGroups.Named[0].Skus[0]))).Map(_ => true);
+    }
 
     /// <summary>The exchange's monthly VWAP of <paramref name="sku"/> over all regions, oldest month first; months without trades are left out.</summary>
     public async Task<IReadOnlyList<ExchangeIndexMonth>> ExchangeMonthsAsync(string sku, CancellationToken ct) =>

@@ -64,9 +64,8 @@ public sealed partial class OfftakeDesk
         var record = new AssignmentRecord($"asg-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}", id, buyer, to, fromMonth.ToString(),
             OfftakeJson.Write(assigned), AssignmentStatus.Proposed, now, null, null, null, null);
         var view = AssignmentView.Of(record, state);
-        await store.InsertAssignmentAsync(record, key?.Record(view, now),
-            ExchangeEvent.ForEach([buyer, state.Record.SellerId, to], EventTypes.AssignmentProposed, now, view).ToList(), ct);
-        return view;
+        var proposed = new AssignmentProposed(record) { Events = ExchangeEvent.ForEach([buyer, state.Record.SellerId, to], EventTypes.AssignmentProposed, now, view).ToList() };
+        return await BookAsync(buyer, state.Record.Sku, [], proposed, committed => committed.Map(_ => view), key);
     }
 
     /// <summary>A contract's assignments, as its buyer and seller see them; an assignee sees those made to it.</summary>
@@ -77,9 +76,10 @@ public sealed partial class OfftakeDesk
     }
 
     /// <summary>
-    /// The seller or the assignee accepts. The second acceptance completes the assignment: in one market transaction,
-    /// the assigned hours of each delivered tranche move from the buyer's resale pool to a new one of the assignee's; if
-    /// the buyer has already sold or offered those hours the acceptance is refused and nothing changes.
+    /// The seller or the assignee accepts. The second acceptance completes the assignment: in the same market
+    /// transaction, the assigned hours of each delivered tranche move from the buyer's resale pool to a new one of the
+    /// assignee's; if the buyer has already sold or offered those hours the acceptance is refused and nothing changes.
+    /// Which acceptance is the second is decided by the shard, so two acceptances at once complete it exactly once.
     /// </summary>
     /// <remarks>An acceptance is not replayed by idempotency key: repeating it answers 409 (already accepted), and changes nothing.</remarks>
     public async Task<Outcome<AssignmentView>> AcceptAssignmentAsync(string caller, string id, string assignmentId, CancellationToken ct)
@@ -88,47 +88,31 @@ public sealed partial class OfftakeDesk
             || !Sees(caller, state, proposal))
             return NoAssignment(id, assignmentId);
         if (caller != state.Record.SellerId && caller != proposal.AssigneeId) return Failure.Forbidden("only the seller and the assignee accept an assignment");
-        // Both accepted, but the transaction that completes it never committed (a crash between the two): either party finishes it.
-        if (proposal.Status == AssignmentStatus.Accepting) return await CompleteAsync(state, proposal, revertBySeller: null, ct);
         if (proposal.Status != AssignmentStatus.Proposed) return Failure.Conflict("Assignment settled", $"assignment {assignmentId} is {proposal.Status}");
         if (CalendarMonth.Parse(proposal.FromMonth) < ThisMonth)
             return Failure.Conflict("Assignment month billed", $"assignment {assignmentId} starts in {proposal.FromMonth}, which is already billed; propose a new one");
         var bySeller = caller == state.Record.SellerId;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var parties = new[] { state.Record.BuyerId, state.Record.SellerId, proposal.AssigneeId };
-        var accepted = await store.TryAcceptAssignmentAsync(assignmentId, bySeller, now,
-            ExchangeEvent.ForEach(parties, EventTypes.AssignmentAccepted, now, new AssignmentStep(id, assignmentId, caller)).ToList(), ct);
-        if (accepted is null) return Failure.Conflict("Already accepted", $"{caller} has already accepted assignment {assignmentId}, or it is settled");
-        if (accepted.Status != AssignmentStatus.Accepting) return AssignmentView.Of(accepted, state);
-
-        return await CompleteAsync(state, accepted, bySeller, ct);
-    }
-
-    /// <summary>
-    /// Completes an assignment both parties accepted, in one market transaction: the assignee's resale pools for the
-    /// delivered tranches and the assignment's new status. If the market refuses, the acceptance of
-    /// <paramref name="revertBySeller"/>'s side is taken back (none when finishing one a crash interrupted).
-    /// </summary>
-    private async Task<Outcome<AssignmentView>> CompleteAsync(OfftakeState state, AssignmentRecord accepted, bool? revertBySeller, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var parties = new[] { state.Record.BuyerId, state.Record.SellerId, accepted.AssigneeId };
+        var accepted = bySeller ? proposal with { SellerAcceptedMs = now } : proposal with { AssigneeAcceptedMs = now };
         var completed = accepted with { Status = AssignmentStatus.Accepted, DecidedMs = now };
-        var after = state with { AssignmentRecords = [.. state.Proposals.Select(a => a.Id == accepted.Id ? completed : a)] };
+        var after = state with { AssignmentRecords = [.. state.Proposals.Select(a => a.Id == proposal.Id ? completed : a)] };
+        // The steps run only if this acceptance completes the assignment (the shard decides): prepared either way.
         var steps = new List<MarketCommand>();
         foreach (var part in AssignmentView.Parts(completed))
         {
             var tranche = state.Terms.Tranches.Single(t => t.Number == part.Tranche);
             if (state.History.DeliveredIn(tranche.Number) is { } delivered) steps.AddRange(await AssigneePoolAsync(state, tranche, delivered, completed, part.Gpus, ct));
         }
-        var events = ExchangeEvent.ForEach(parties, EventTypes.ContractAssigned, now, AssignmentView.Of(completed, after)).ToList();
-        Outcome<AssignmentView> Completed(Outcome<Committed> committed) => committed.Failure is { Kind: FailureKind.Rejected } refused
+        var fact = new AssignmentAccepted(assignmentId, bySeller, now, Completes: false)
+        {
+            Events = ExchangeEvent.ForEach(parties, EventTypes.AssignmentAccepted, now, new AssignmentStep(id, assignmentId, caller)).ToList(),
+            OnCompletion = ExchangeEvent.ForEach(parties, EventTypes.ContractAssigned, now, AssignmentView.Of(completed, after)).ToList(),
+        };
+        Outcome<AssignmentView> Accepted(Outcome<Committed> committed) => committed.Failure is { Kind: FailureKind.Rejected } refused
             ? Failure.Conflict("Assignment not completed", $"the resale pool cannot give up the assigned hours: {refused.Detail}")
-            : committed.Map(_ => AssignmentView.Of(completed, after));
-        var outcome = Completed(await exchange.SubmitAsync(
-            new TransactionRequest(state.Record.BuyerId, steps, [ExchangeStore.AssignedWrite(accepted.Id, now)], state.Record.Sku) { Events = events }));
-        if (!outcome.IsAccepted && revertBySeller is { } bySeller) await store.RevertAcceptanceAsync(accepted.Id, bySeller, ct);
-        return outcome;
+            : committed.Map(c => c.Fact is AssignmentAccepted { Completes: true } ? AssignmentView.Of(completed, after) : AssignmentView.Of(accepted, state));
+        return await BookAsync(caller, state.Record.Sku, steps, fact, Accepted, null);
     }
 
     /// <summary>The seller or the assignee declines; the proposal is settled and nothing moves.</summary>
@@ -142,9 +126,8 @@ public sealed partial class OfftakeDesk
         var declined = proposal with { Status = AssignmentStatus.Declined, DecidedMs = now, DeclinedBy = caller };
         var view = AssignmentView.Of(declined, state);
         var parties = new[] { state.Record.BuyerId, state.Record.SellerId, proposal.AssigneeId };
-        return await store.TryDeclineAssignmentAsync(assignmentId, caller, now, ExchangeEvent.ForEach(parties, EventTypes.AssignmentDeclined, now, view).ToList(), ct)
-            ? view
-            : Failure.Conflict("Assignment settled", $"assignment {assignmentId} is no longer proposed");
+        var fact = new AssignmentDeclined(assignmentId, caller, now) { Events = ExchangeEvent.ForEach(parties, EventTypes.AssignmentDeclined, now, view).ToList() };
+        return await BookAsync(caller, state.Record.Sku, [], fact, committed => committed.Map(_ => view), null);
     }
 
     /// <summary>

@@ -33,9 +33,28 @@ public sealed partial class OfftakeDesk(ExchangeStore store, IMarket exchange, T
         var now = clock.GetUtcNow();
         var record = new RfqRecord(NewId("rfq"), buyer, RfqStatus.Open, terms.ClosesAt.ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds(), OfftakeJson.Write(terms));
         var view = RfqView.Of(record, now, 0);
-        await store.InsertRfqAsync(record, key?.Record(view, now.ToUnixTimeMilliseconds()), [ExchangeEvent.Of(buyer, EventTypes.RfqOpened, record.CreatedMs, view)], ct);
-        return view;
+        var opened = new RfqOpened(record) { Events = [ExchangeEvent.Of(buyer, EventTypes.RfqOpened, record.CreatedMs, view)] };
+        return await BookAsync(buyer, HomeSku(terms), [], opened, committed => committed.Map(_ => view), key);
     }
+
+    /// <summary>The buyer withdraws its open RFQ.</summary>
+    public async Task<Outcome<bool>> WithdrawRfqAsync(string buyer, string id, CancellationToken ct)
+    {
+        if (await store.GetRfqAsync(id, ct) is not { } rfq || rfq.BuyerId != buyer) return Failure.NotFound($"no open RFQ '{id}' of yours");
+        var withdrawn = new RfqWithdrawn(id, buyer, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        return await BookAsync(buyer, HomeSku(OfftakeJson.Read<RfqTerms>(rfq.Terms)), [], withdrawn, committed => committed.Map(_ => true), null);
+    }
+
+    /// <summary>
+    /// Submits a contract book fact with the market steps it needs, and maps the commit to the caller's answer (also the
+    /// answer an idempotency key keeps). The shard decides the fact's transition on its single writer.
+    /// </summary>
+    private async Task<Outcome<T>> BookAsync<T>(string actor, string sku, IReadOnlyList<MarketCommand> steps, BookFact fact,
+        Func<Outcome<Committed>, Outcome<T>> answer, Idempotency<T>? key) =>
+        answer(await exchange.SubmitAsync(new TransactionRequest(actor, steps, fact, sku), key?.Before<Committed>(answer)));
+
+    /// <summary>The SKU whose market group holds an RFQ, its offers and its award (in a cluster, that group's shard).</summary>
+    private static string HomeSku(RfqTerms terms) => terms.Skus[0];
 
     /// <summary>The caller's RFQs (with how many offers arrived) and the open RFQs of others.</summary>
     public async Task<List<RfqView>> RfqsAsync(string caller, CancellationToken ct)
@@ -81,8 +100,7 @@ public sealed partial class OfftakeDesk(ExchangeStore store, IMarket exchange, T
         var record = new OfferRecord(NewId("off"), rfqId, seller, OfferStatus.Submitted, now.ToUnixTimeMilliseconds(), OfftakeJson.Write(offer));
         var view = OfferView.Of(record);
         var received = ExchangeEvent.Of(rfq.BuyerId, EventTypes.RfqOfferReceived, record.CreatedMs, new RfqOffers(rfqId, (await store.OffersAsync(rfqId, null, ct)).Count + 1));
-        await store.InsertOfferAsync(record, key?.Record(view, now.ToUnixTimeMilliseconds()), [received], ct);
-        return view;
+        return await BookAsync(seller, HomeSku(terms), [], new OfferMade(record) { Events = [received] }, committed => committed.Map(_ => view), key);
     }
 
     /// <summary>The offers of an RFQ: ranked for its buyer once it has closed (sealed before), or the caller's own.</summary>
@@ -159,19 +177,18 @@ public sealed partial class OfftakeDesk(ExchangeStore store, IMarket exchange, T
             events.Add(ExchangeEvent.Of(record.SellerId, EventTypes.OfferAwarded, nowMs, new OfferOutcome(rfqId, awards[i].Offer, record.Id, awards[i].Share)));
         }
         foreach (var loser in losers) events.Add(ExchangeEvent.Of(offers[loser].SellerId, EventTypes.OfferLost, nowMs, new OfferOutcome(rfqId, loser, null, null)));
-        var transaction = new TransactionRequest(buyer, contracts.SelectMany(c => Reservations(c.Record, c.Terms)).ToList(),
-            ExchangeStore.AwardWrites(rfqId, contracts.Select(c => c.Record).ToList(), losers).ToList()) { Events = events };
+        var award = new ContractAwarded(rfqId, contracts.Select(c => c.Record).ToList(), losers) { Events = events };
         Outcome<IReadOnlyList<OfftakeView>> Awarded(Outcome<Committed> committed) => committed.Failure is { Kind: FailureKind.Rejected } refused
             ? Failure.Conflict("Capacity no longer available", $"nothing was awarded: {refused.Detail}")
             : committed.Map<IReadOnlyList<OfftakeView>>(_ => contracts.Select(c => new OfftakeState(c.Record, c.Terms, ContractHistory.Empty).View(ThisMonth)).ToList());
-        return Awarded(await exchange.SubmitAsync(transaction, key?.Before<Committed>(Awarded)));
+        return await BookAsync(buyer, HomeSku(terms), contracts.SelectMany(c => Reservations(c.Record, c.Terms)).ToList(), award, Awarded, key);
     }
 
     /// <summary>Records an awarded contract that did not come through an RFQ (a deal signed elsewhere), reserving its tranches.</summary>
     public async Task<Outcome<OfftakeView>> RecordContractAsync(OfftakeRecord record, ContractTerms terms)
     {
         var committed = await exchange.SubmitAsync(new TransactionRequest(record.BuyerId, Reservations(record, terms).ToList(),
-            ExchangeStore.AwardWrites(null, [record], []).ToList(), record.Sku));
+            new ContractAwarded(null, [record], []), record.Sku));
         return committed.Failure is { Kind: FailureKind.Rejected } refused
             ? Failure.Conflict("Capacity no longer available", refused.Detail)
             : committed.Map(_ => new OfftakeState(record, terms, ContractHistory.Empty).View(ThisMonth));
@@ -217,14 +234,15 @@ public sealed partial class OfftakeDesk(ExchangeStore store, IMarket exchange, T
         var nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var steps = new List<MarketCommand> { resale };
         steps.AddRange(await AssigneePoolsOnDeliveryAsync(state, t, month, ct));
-        var write = ExchangeStore.DeliveryWrite(new DeliveryRecord(id, tranche, month.ToString(), nowMs));
-        var delivered = ExchangeEvent.ForEach([state.Record.BuyerId, seller], EventTypes.TrancheDelivered, nowMs,
-            new TrancheEvent(id, tranche, t.Gpus, t.Start, month, Math.Max(0, month.MonthsSince(t.Start)), resale.PoolId)).ToList();
+        var delivered = new TrancheDelivered(new DeliveryRecord(id, tranche, month.ToString(), nowMs))
+        {
+            Events = ExchangeEvent.ForEach([state.Record.BuyerId, seller], EventTypes.TrancheDelivered, nowMs,
+                new TrancheEvent(id, tranche, t.Gpus, t.Start, month, Math.Max(0, month.MonthsSince(t.Start)), resale.PoolId)).ToList(),
+        };
         Outcome<OfftakeView> Delivered(Outcome<Committed> committed) => committed.Failure is { Kind: FailureKind.Rejected } refused
             ? Failure.Conflict("Not delivered", refused.Detail)
             : committed.Map(_ => (state with { History = state.History with { Deliveries = [.. state.History.Deliveries, new Delivery(tranche, month)] } }).View(ThisMonth));
-        return Delivered(await exchange.SubmitAsync(new TransactionRequest(seller, steps, [write], state.Record.Sku) { Events = delivered },
-            key?.Before<Committed>(Delivered)));
+        return await BookAsync(seller, state.Record.Sku, steps, delivered, Delivered, key);
     }
 
     /// <summary>The seller reports a month's availability; the credit follows the contract's table.</summary>
@@ -237,12 +255,11 @@ public sealed partial class OfftakeDesk(ExchangeStore store, IMarket exchange, T
             return Failure.Invalid("month", $"no GPUs of contract {id} were in service in {month}");
         var view = Sla(state.Terms, state.History, new SlaReport(month, availability), ThisMonth);
         var nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var credited = view.CreditUsd > 0
-            ? ExchangeEvent.ForEach([state.Record.BuyerId, seller], EventTypes.SlaCredit, nowMs, new SlaCreditEvent(id, view)).ToList()
-            : [];
-        var stored = await store.TryInsertSlaAsync(new SlaRecord(id, month.ToString(), availability.ToString(CultureInfo.InvariantCulture), nowMs),
-            key?.Record(view, nowMs), credited, ct);
-        return stored ? view : Failure.Conflict("Already reported", $"availability for {month} was already reported");
+        var reported = new SlaReported(new SlaRecord(id, month.ToString(), availability.ToString(CultureInfo.InvariantCulture), nowMs))
+        {
+            Events = view.CreditUsd > 0 ? ExchangeEvent.ForEach([state.Record.BuyerId, seller], EventTypes.SlaCredit, nowMs, new SlaCreditEvent(id, view)).ToList() : [],
+        };
+        return await BookAsync(seller, state.Record.Sku, [], reported, committed => committed.Map(_ => view), key);
     }
 
     /// <summary>Every SLA report of a contract with its credit.</summary>
@@ -267,10 +284,13 @@ public sealed partial class OfftakeDesk(ExchangeStore store, IMarket exchange, T
         Outcome<OfftakeView> Terminated(Outcome<Committed> committed) => committed.Failure is { Kind: FailureKind.Rejected } refused
             ? Failure.Conflict("Not terminated", refused.Detail)
             : committed.Map(_ => terminated.View(now) with { Status = ContractStatus.Terminated });
-        var events = ExchangeEvent.ForEach([buyer, state.Record.SellerId], EventTypes.ContractTerminated, clock.GetUtcNow().ToUnixTimeMilliseconds(),
-            new ContractTermination(id, now, cancelled.Select(t => t.Number).ToList())).ToList();
-        return Terminated(await exchange.SubmitAsync(new TransactionRequest(buyer, releases, [ExchangeStore.TerminationWrite(id, now.ToString())], state.Record.Sku)
-            { Events = events }, key?.Before<Committed>(Terminated)));
+        var nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var fact = new ContractTerminated(id, now.ToString(), nowMs)
+        {
+            Events = ExchangeEvent.ForEach([buyer, state.Record.SellerId], EventTypes.ContractTerminated, nowMs,
+                new ContractTermination(id, now, cancelled.Select(t => t.Number).ToList())).ToList(),
+        };
+        return await BookAsync(buyer, state.Record.Sku, releases, fact, Terminated, key);
     }
 
     private static SlaView Sla(ContractTerms terms, ContractHistory history, SlaReport report, CalendarMonth asOf)

@@ -12,6 +12,9 @@ public sealed record Committed(OrderRecord? Order, IReadOnlyList<TradeRecord> Tr
     /// <summary>The portfolio order placed, with its trades in <see cref="Trades"/> (one per leg when filled).</summary>
     public PortfolioRecord? Portfolio { get; init; }
 
+    /// <summary>The contract book's fact a transaction journaled, as the book state decided it.</summary>
+    public BookFact? Fact { get; init; }
+
     /// <summary>Nothing to show beyond "done".</summary>
     public static Committed Nothing { get; } = new(null, [], null);
 }

@@ -39,12 +39,18 @@ public sealed partial class MarketShard
         return outcome;
     }
 
-    /// <summary>Applies the steps in order; on the first rejection releases what the earlier steps reserved, and stores nothing else.</summary>
+    /// <summary>
+    /// Decides the transaction's book fact, then applies the steps in order; on the first rejection releases what the
+    /// earlier steps reserved, and stores nothing else. Once all are applied the fact is journaled after them, its rows
+    /// and events in the same commit, and the book state moves.
+    /// </summary>
     private Outcome<Committed> ApplyTransaction(TransactionRequest transaction, long nowMs)
     {
+        var decision = transaction.Fact is { } fact ? _book.Decide(fact, nowMs) : null;
+        if (decision?.Refusal is { } refusal) return refusal;
         var reserved = new List<ReserveCommand>();
         var last = Outcome<Committed>.Accepted(Committed.Nothing);
-        foreach (var step in transaction.Steps)
+        foreach (var step in decision is { RunSteps: false } ? [] : transaction.Steps)
         {
             last = ApplyOne(step, transaction, nowMs);
             if (!last.IsAccepted)
@@ -56,9 +62,13 @@ public sealed partial class MarketShard
             }
             if (step is ReserveCommand reserve) reserved.Add(reserve);
         }
-        _batch.Writes.AddRange(transaction.Writes);
-        _batch.Events.AddRange(transaction.Events);
-        return last;
+        if (decision is null) return last;
+        var decided = decision.Fact;
+        _book.Apply(decided);
+        _batch.Journal.Add(new JournalEntry(Interlocked.Increment(ref _sequence), nowMs, transaction.OrganizationId, BookFacts.Format(decided)));
+        _batch.Facts.Add(decided);
+        _batch.Events.AddRange(decided.Events);
+        return last.Map(committed => committed with { Fact = decided });
     }
 
     /// <summary>Runs one command through the engine; when accepted, journals it and records what it changed.</summary>

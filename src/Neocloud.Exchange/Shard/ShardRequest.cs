@@ -13,14 +13,12 @@ public abstract record ShardRequest(string OrganizationId);
 public sealed record MarketRequest(string OrganizationId, MarketCommand Command, string? SiteId = null) : ShardRequest(OrganizationId);
 
 /// <summary>
-/// Market commands applied all or none, with the read-model writes they justify, in one commit: an award reserves
-/// every tranche and stores the contracts; if one reservation does not fit, the ones made are released and nothing
-/// else is stored. <paramref name="Sku"/> names the market group whose shard applies it (every step's pool is of that
-/// group); null lets the router take it from the first step that names a pool.
+/// Market commands applied all or none, with the contract book's fact they justify, in one commit: an award reserves
+/// every tranche and records the contracts; if one reservation does not fit, the ones made are released and nothing
+/// else is stored. The fact is decided first by the shard's book state (a refused transition changes nothing), then
+/// journaled after the steps with its read-model rows and events. <paramref name="Sku"/> names the market group whose
+/// shard applies it (every step's pool is of that group); null lets the router take it from the first step that names
+/// a pool.
 /// </summary>
-public sealed record TransactionRequest(string OrganizationId, IReadOnlyList<MarketCommand> Steps, IReadOnlyList<StoreWrite> Writes, string? Sku = null)
-    : ShardRequest(OrganizationId)
-{
-    /// <summary>The events the transaction causes, committed with it (and only if it is accepted).</summary>
-    public IReadOnlyList<EventRecord> Events { get; init; } = [];
-}
+public sealed record TransactionRequest(string OrganizationId, IReadOnlyList<MarketCommand> Steps, BookFact? Fact, string? Sku = null)
+    : ShardRequest(OrganizationId);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using Neocloud.Domain.Catalog;
 using Neocloud.Domain.Input;
 using Neocloud.Domain.Time;
@@ -6,6 +7,7 @@ using Neocloud.Economics.Escalation;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Indices;
 using Neocloud.Exchange.Outcomes;
+using Neocloud.Server.Auth;
 using Neocloud.Server.Http;
 using Neocloud.Storage;
 
@@ -68,7 +70,7 @@ public static class IndicesApi
         return values.Count == 0 ? Answers.Result(Failure.NotFound($"no index '{name}'")) : ApiResponse.Of(200, SeriesView(name, values)).ToResult();
     }
 
-    private static async Task<IResult> SetPriceIndexAsync(string name, PostBody body, IndexBook book, CancellationToken ct)
+    private static async Task<IResult> SetPriceIndexAsync(string name, PostBody body, ClaimsPrincipal user, IndexBook book, CancellationToken ct)
     {
         var fields = body.Fields;
         if (IndexBook.NameProblem(name) is { } problem) fields.Error("name", problem);
@@ -85,7 +87,7 @@ public static class IndicesApi
         }
         if (!fields.IsValid) return Answers.Result(Failure.Invalid(fields.Errors));
 
-        await book.SetAsync(name, values!.Select(v => v!).ToList(), ct);
+        if ((await book.SetAsync(user.OrganizationId(), name, values!.Select(v => v!).ToList())).Failure is { } failure) return Answers.Result(failure);
         return ApiResponse.Of(200, SeriesView(name, await book.SeriesAsync(name, ct))).ToResult();
     }
 

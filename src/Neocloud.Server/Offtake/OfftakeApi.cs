@@ -6,7 +6,6 @@ using Neocloud.Exchange.Outcomes;
 using Neocloud.Offtake.Offers;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Http;
-using Neocloud.Storage;
 
 namespace Neocloud.Server.Offtake;
 
@@ -72,8 +71,8 @@ public static class OfftakeApi
     private static async Task<IResult> GetRfqAsync(string id, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
         Answers.Result(await desk.RfqAsync(user.OrganizationId(), id, ct));
 
-    private static async Task<IResult> WithdrawRfqAsync(string id, ClaimsPrincipal user, ExchangeStore store, CancellationToken ct) =>
-        await store.WithdrawRfqAsync(id, user.OrganizationId(), ct) ? Results.NoContent() : Answers.Result(Failure.NotFound($"no open RFQ '{id}' of yours"));
+    private static async Task<IResult> WithdrawRfqAsync(string id, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct) =>
+        (await desk.WithdrawRfqAsync(user.OrganizationId(), id, ct)).Failure is { } failure ? Answers.Result(failure) : Results.NoContent();
 
     private static async Task<IResult> SubmitOfferAsync(string id, PostBody body, ClaimsPrincipal user, OfftakeDesk desk, CancellationToken ct)
     {
