@@ -98,6 +98,6 @@ public sealed class JournalVerifierTests
     private static async Task<JournalVerification> VerifyAsync(ExchangeStore store)
     {
         await using var connection = await store.OpenConnectionAsync();
-        return Assert.Single(await JournalVerifier.VerifyAsync(connection, null));
+        return Assert.Single((await JournalVerifier.VerifyAsync(connection, null)).Journals);
     }
 }

@@ -37,7 +37,7 @@ public static class MarketCommands
     {
         var file = new Argument<string>("file") { Description = "A JSON Lines file of commands, or - for standard input." };
         var engine = EngineOption("indexed", "reference");
-        var command = new Command("replay", "Apply commands (JSON Lines) and print the events (JSON Lines).") { file, engine };
+        var command = new Command("replay", "Apply commands (JSON Lines) and print the events (JSON Lines); a journal export's contract book facts are passed over.") { file, engine };
         command.SetAction(parsed =>
         {
             var path = parsed.GetValue(file)!;
@@ -50,7 +50,8 @@ public static class MarketCommands
             while (input.ReadLine() is { } line)
             {
                 number++;
-                if (line.Length == 0) continue;
+                // A journal export also holds the contract book's facts: they move no market state (their reservations are commands of their own).
+                if (line.Length == 0 || Storage.BookFacts.IsFact(line)) continue;
                 var read = ReplayCodec.Parse(line);
                 if (read.NotJson is { } problem) throw new UsageException($"line {number}: {problem}");
                 events.Clear();

@@ -49,8 +49,12 @@ public static class JournalCommands
             var results = await WithStoreAsync(parsed.GetValue(data), parsed.GetValue(db), requireChain: true,
                 (connection, transaction) => JournalVerifier.VerifyAsync(connection, transaction, ct), ct);
             if (parsed.GetValue(json)) context.Output.WriteLine(JsonSerializer.Serialize(results, s_json));
-            else foreach (var result in results) Print(context.Output, result);
-            return results.TrueForAll(r => r.Ok) ? 0 : Broken;
+            else
+            {
+                foreach (var result in results.Journals) Print(context.Output, result);
+                Print(context.Output, results.ReadModels);
+            }
+            return results.Ok ? 0 : Broken;
         });
         return verify;
     }
@@ -105,6 +109,19 @@ public static class JournalCommands
         }
         output.WriteLine($"{name} BROKEN: {result.Problems.Count} problem(s), the first at sequence {result.Problems[0].Sequence}; {summary}");
         foreach (var problem in result.Problems) output.WriteLine($"  sequence {problem.Sequence}: {problem.Problem}");
+    }
+
+    private static void Print(TextWriter output, IReadOnlyList<ReadModelProblem> problems)
+    {
+        var tables = string.Join(", ", ReadModelAudit.BookTables);
+        if (problems.Count == 0)
+        {
+            output.WriteLine($"read models ok: the contract book ({tables}) is what the journal's facts write");
+            return;
+        }
+        output.WriteLine($"read models BROKEN: {problems.Count} row(s) differ from what the journal's facts write");
+        foreach (var problem in problems)
+            output.WriteLine($"  {problem.Table} {problem.Key}{(problem.Column is { } column ? $" {column}" : "")}: {problem.Problem}");
     }
 
     /// <summary>

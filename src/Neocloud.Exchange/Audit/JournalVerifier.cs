@@ -23,6 +23,15 @@ public sealed record JournalVerification(string Shard, long Commands, long First
     public bool Ok => Problems.Count == 0;
 }
 
+/// <summary>What the audit found in every journal of a store and in the read models they drive.</summary>
+/// <param name="Journals">Each journal's chain, replay and snapshot.</param>
+/// <param name="ReadModels">Every read-model row that does not match the journal's facts (table, key, column).</param>
+public sealed record LedgerVerification(IReadOnlyList<JournalVerification> Journals, IReadOnlyList<ReadModelProblem> ReadModels)
+{
+    /// <summary>True when nothing is wrong.</summary>
+    public bool Ok => Journals.All(j => j.Ok) && ReadModels.Count == 0;
+}
+
 /// <summary>
 /// The journal's audit: walks each journal's hash chain (<see cref="JournalAudit.WalkAsync"/>), replays its commands into
 /// a fresh engine the way recovery does, and compares the engine at the newest snapshot's sequence with that snapshot
@@ -31,18 +40,27 @@ public sealed record JournalVerification(string Shard, long Commands, long First
 /// </summary>
 public static class JournalVerifier
 {
-    /// <summary>Verifies every journal the store holds (the one-machine journal, even when empty, if no cluster shard has one).</summary>
-    public static async Task<List<JournalVerification>> VerifyAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Verifies every journal the store holds (the one-machine journal, even when empty, if no cluster shard has one),
+    /// then projects their contract book facts into fresh read models and compares them with the stored ones.
+    /// </summary>
+    public static async Task<LedgerVerification> VerifyAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken = default)
     {
         var journals = await JournalAudit.JournalsAsync(connection, transaction, cancellationToken);
         if (journals.Count == 0) journals.Add(JournalChain.NoShard);
         var results = new List<JournalVerification>();
-        foreach (var shard in journals) results.Add(await VerifyAsync(connection, transaction, shard, cancellationToken));
-        return results;
+        var facts = new List<BookFact>();
+        foreach (var shard in journals) results.Add(await VerifyAsync(connection, transaction, shard, facts, cancellationToken));
+        return new LedgerVerification(results, await ReadModelAudit.CompareBookAsync(connection, transaction, facts, cancellationToken));
     }
 
     /// <summary>Verifies one journal.</summary>
-    public static async Task<JournalVerification> VerifyAsync(DbConnection connection, DbTransaction? transaction, string shard, CancellationToken cancellationToken = default)
+    public static Task<JournalVerification> VerifyAsync(DbConnection connection, DbTransaction? transaction, string shard, CancellationToken cancellationToken = default) =>
+        VerifyAsync(connection, transaction, shard, [], cancellationToken);
+
+    /// <summary>Verifies one journal, adding its contract book facts to <paramref name="facts"/> in order.</summary>
+    private static async Task<JournalVerification> VerifyAsync(DbConnection connection, DbTransaction? transaction, string shard, List<BookFact> facts,
+        CancellationToken cancellationToken)
     {
         var snapshot = await JournalAudit.LatestSnapshotAsync(connection, transaction, shard, cancellationToken);
         var engine = new IndexedEngine();
@@ -54,6 +72,17 @@ public static class JournalVerifier
             // The state at the snapshot's sequence: after its row, or before the first row past it when that row is gone.
             if (snapshot is not null && replayed is null && entry.Sequence > snapshot.Sequence) replayed = Serialize(engine.Export());
             if (JournalReplay.Apply(engine, entry.Command, events) is { } problem) problems.Add(new JournalProblem(entry.Sequence, problem));
+            else if (BookFacts.IsFact(entry.Command))
+            {
+                try
+                {
+                    facts.Add(BookFacts.Parse(entry.Command));
+                }
+                catch (System.Text.Json.JsonException e)
+                {
+                    problems.Add(new JournalProblem(entry.Sequence, $"journal line is no book fact this build reads ({e.Message})"));
+                }
+            }
             if (snapshot is not null && entry.Sequence == snapshot.Sequence) replayed = Serialize(engine.Export());
         }, cancellationToken);
         problems.AddRange(walk.Problems);

@@ -45,7 +45,7 @@ public sealed class JournalTests : IDisposable
             trades = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM trades");
         }
         Assert.True(verify.ExitCode == 0, verify.Output + verify.Error);
-        var ok = System.Text.RegularExpressions.Regex.Match(verify.Output.Trim(),
+        var ok = System.Text.RegularExpressions.Regex.Match(verify.Output.Split('\n')[0].Trim(),
             @"^journal ok: (\d+) commands, sequences 1\.\.(\d+), chain head [0-9a-f]{12}, snapshot at (\d+) matches$");
         Assert.True(ok.Success, verify.Output);
         Assert.Equal(commands.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), ok.Groups[1].Value);
@@ -128,7 +128,7 @@ public sealed class JournalTests : IDisposable
         var run = await ServerProcess.RunToEndAsync("journal", "verify", "--data", copy, "--json");
 
         Assert.True(run.ExitCode == 1, run.Output + run.Error);
-        var problems = JsonDocument.Parse(run.Output).RootElement[0].GetProperty("problems").EnumerateArray()
+        var problems = JsonDocument.Parse(run.Output).RootElement.GetProperty("journals")[0].GetProperty("problems").EnumerateArray()
             .Select(p => (Sequence: p.GetProperty("sequence").GetInt64(), Problem: p.GetProperty("problem").GetString()!)).ToList();
         // A missing command may also make later ones replay differently, and the snapshot differ: those come after it.
         Assert.Equal(problems.Min(p => p.Sequence), problems.First(p => p.Problem.StartsWith("hash", StringComparison.Ordinal) || p.Problem.StartsWith("missing", StringComparison.Ordinal)).Sequence);

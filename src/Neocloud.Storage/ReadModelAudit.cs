@@ -1,0 +1,104 @@
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Neocloud.Storage;
+
+/// <summary>A read-model row that does not match the journal: its table, key, the column (null when the whole row is missing or added) and what is wrong.</summary>
+public sealed record ReadModelProblem(string Table, string Key, string? Column, string Problem);
+
+/// <summary>
+/// Compares the contract book's read models with the journal: its facts are projected into fresh tables (an in-memory
+/// SQLite store with the schema, written by the same projection as the live commit) and every row is compared, column by
+/// column, with the stored one. An edited, deleted or added row is named by table, key and column.
+/// </summary>
+public static class ReadModelAudit
+{
+    /// <summary>The tables the book's facts drive, each with its key columns and the columns compared.</summary>
+    private static readonly (string Table, string[] Key, string[] Columns)[] s_bookTables =
+    [
+        ("rfqs", ["id"], ["buyer_id", "status", "closes_ms", "created_ms", "terms"]),
+        ("offers", ["id"], ["rfq_id", "seller_id", "status", "created_ms", "terms"]),
+        ("offtakes", ["id"], ["rfq_id", "offer_id", "buyer_id", "seller_id", "sku", "region", "status", "terminated_month", "created_ms", "terms"]),
+        ("offtake_deliveries", ["contract_id", "tranche"], ["month", "reported_ms"]),
+        ("offtake_sla", ["contract_id", "month"], ["availability", "reported_ms"]),
+        ("offtake_assignments", ["id"],
+            ["contract_id", "assignor_id", "assignee_id", "from_month", "tranches", "status", "created_ms", "seller_accepted_ms", "assignee_accepted_ms",
+                "decided_ms", "declined_by"]),
+        ("price_indices", ["name", "month"], ["value", "updated_ms"]),
+    ];
+
+    /// <summary>The tables <see cref="CompareBookAsync"/> checks.</summary>
+    public static IReadOnlyList<string> BookTables { get; } = s_bookTables.Select(t => t.Table).ToList();
+
+    /// <summary>
+    /// Projects <paramref name="facts"/> (the journal's, in order) into fresh tables and compares them with the book's
+    /// tables on <paramref name="stored"/>; every difference, in table and key order.
+    /// </summary>
+    public static async Task<List<ReadModelProblem>> CompareBookAsync(DbConnection stored, DbTransaction? transaction, IEnumerable<BookFact> facts,
+        CancellationToken cancellationToken = default)
+    {
+        await using var replayed = new SqliteConnection("Data Source=:memory:");
+        await replayed.OpenAsync(cancellationToken);
+        await replayed.ExecuteAsync(Schema.SchemaScript.For(StoreProvider.Sqlite));
+        await using (var writing = await replayed.BeginTransactionAsync(cancellationToken))
+        {
+            foreach (var fact in facts) BookProjection.Write(replayed, writing, fact);
+            await writing.CommitAsync(cancellationToken);
+        }
+
+        var problems = new List<ReadModelProblem>();
+        foreach (var (table, key, columns) in s_bookTables)
+        {
+            var want = await RowsAsync(replayed, null, table, key, columns, cancellationToken);
+            var have = await RowsAsync(stored, transaction, table, key, columns, cancellationToken);
+            foreach (var (id, row) in want)
+            {
+                if (!have.TryGetValue(id, out var storedRow))
+                {
+                    problems.Add(new ReadModelProblem(table, id, null, "deleted: the journal wrote this row, the store does not have it"));
+                    continue;
+                }
+                for (var i = 0; i < columns.Length; i++)
+                {
+                    if (!string.Equals(row[i], storedRow[i], StringComparison.Ordinal))
+                        problems.Add(new ReadModelProblem(table, id, columns[i], $"edited: the store has {Shown(storedRow[i])}, the journal wrote {Shown(row[i])}"));
+                }
+            }
+            foreach (var id in have.Keys.Where(id => !want.ContainsKey(id)))
+                problems.Add(new ReadModelProblem(table, id, null, "added: no journal fact wrote this row"));
+        }
+        return problems;
+    }
+
+    private static async Task<SortedDictionary<string, string?[]>> RowsAsync(DbConnection connection, DbTransaction? transaction, string table, string[] key,
+        string[] columns, CancellationToken cancellationToken)
+    {
+        var rows = new SortedDictionary<string, string?[]>(StringComparer.Ordinal);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {string.Join(", ", key.Concat(columns))} FROM {table}";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = string.Join('/', key.Select((_, i) => Text(reader.GetValue(i))));
+            var values = new string?[columns.Length];
+            for (var i = 0; i < columns.Length; i++) values[i] = Text(reader.GetValue(key.Length + i));
+            rows[id] = values;
+        }
+        return rows;
+    }
+
+    /// <summary>A value as text the same way on SQLite and PostgreSQL (whole numbers without a type, text as it is).</summary>
+    private static string? Text(object value) => value switch
+    {
+        DBNull => null,
+        string text => text,
+        byte[] bytes => Convert.ToHexStringLower(bytes),
+        IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+
+    private static string Shown(string? value) => value is null ? "null" : value.Length > 60 ? $"'{value[..60]}…'" : $"'{value}'";
+}
