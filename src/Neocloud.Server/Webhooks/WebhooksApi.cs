@@ -60,8 +60,11 @@ public static class WebhooksApi
         return ApiResponse.Of(StatusCodes.Status200OK, new WebhookTestView(id, attempt.Delivered, attempt.StatusCode, attempt.LatencyMs, attempt.Error)).ToResult();
     }
 
-    private static async Task<IResult> ListWebhookDeliveriesAsync(string id, ClaimsPrincipal user, WebhookDesk desk, int? limit, CancellationToken ct) =>
-        Answers.Result(await desk.DeliveriesAsync(user.OrganizationId(), id, limit ?? Paging.DefaultLimit, ct));
+    private static async Task<IResult> ListWebhookDeliveriesAsync(string id, ClaimsPrincipal user, WebhookDesk desk, WholeQuery? limit, CancellationToken ct)
+    {
+        if (Paging.Limit(limit, WebhookDesk.MaxDeliveries, out var problem) is not { } take) return problem!.ToResult();
+        return Answers.Result(await desk.DeliveriesAsync(user.OrganizationId(), id, take, ct));
+    }
 
     private static async Task<IResult> RedeliverWebhookAsync(string id, ClaimsPrincipal user, WebhookDesk desk, WholeQuery? from, CancellationToken ct)
     {
