@@ -245,10 +245,95 @@ public sealed class WebhookTests
         Assert.Single(receiver.On("/rebound"));
     }
 
+    [Fact]
+    public async Task Test_pings_in_flight_are_bounded_per_organization_and_overall_beyond_which_429()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Delay = TimeSpan.FromSeconds(2);
+        await using var server = await TestServer.StartAsync(o => o with { WebhookAllowHosts = ["127.0.0.1"], WebhookTestsPerOrganization = 2, WebhookTestsInFlight = 3 });
+        using var microsoft = server.Client(await server.NewOrganizationAsync("microsoft", Scopes.MarketRead));
+        using var meta = server.Client(await server.NewOrganizationAsync("meta", Scopes.MarketRead));
+        var (microsoftHook, _, _) = await Hooks.CreateAsync(microsoft, receiver.Url("/slow-microsoft"));
+        var (metaHook, _, _) = await Hooks.CreateAsync(meta, receiver.Url("/slow-meta"));
+
+        var microsoftPings = Enumerable.Range(0, 10).Select(_ => microsoft.PostAsync($"/api/v1/webhooks/{microsoftHook}/test", null)).ToList();
+        var metaPings = Enumerable.Range(0, 10).Select(_ => meta.PostAsync($"/api/v1/webhooks/{metaHook}/test", null)).ToList();
+        var answers = await Task.WhenAll(microsoftPings.Concat(metaPings));
+
+        var refused = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        var sent = answers.Where(a => a.StatusCode == HttpStatusCode.OK).ToList();
+        Assert.Equal(20, refused.Count + sent.Count);
+        Assert.InRange(sent.Count, 1, 3 * 4); // at most 3 at once; a ping that ended frees its slot for a later one
+        Assert.True(receiver.On("/slow-microsoft").Count <= 2 * 4 && receiver.On("/slow-meta").Count <= 2 * 4);
+        Assert.True(refused.Count >= 20 - 3 * 4, $"{refused.Count} refused");
+        Assert.All(refused, r => Assert.Equal("1", r.Headers.RetryAfter?.ToString()));
+        Assert.Contains("in flight", (await refused[0].ProblemAsync(HttpStatusCode.TooManyRequests)).GetProperty("detail").GetString());
+        // Once the pings in flight ended, a new one is sent again.
+        using var later = await microsoft.PostAsync($"/api/v1/webhooks/{microsoftHook}/test", null);
+        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+    }
+
+    [Fact]
+    public void The_gate_holds_at_most_its_bounds_and_frees_a_slot_when_a_ping_ends()
+    {
+        var gate = new Webhooks.WebhookTestGate(perOrganization: 2, overall: 3);
+
+        var a1 = gate.TryEnter("a");
+        var a2 = gate.TryEnter("a");
+        var a3 = gate.TryEnter("a");
+        var b1 = gate.TryEnter("b");
+        var b2 = gate.TryEnter("b");
+        a1!.Dispose();
+        a1.Dispose();
+        var b3 = gate.TryEnter("b");
+        var a4 = gate.TryEnter("a");
+
+        Assert.NotNull(a2);
+        Assert.Null(a3);
+        Assert.NotNull(b1);
+        Assert.Null(b2);
+        Assert.NotNull(b3);
+        Assert.Null(a4);
+    }
+
+    [Theory]
+    [InlineData("64:ff9b::a00:1")]
+    [InlineData("64:ff9b::808:808")]
+    [InlineData("64:ff9b::7f00:1")]
+    [InlineData("64:ff9b:1::a00:1")]
+    [InlineData("64:ff9b:1:a00:1::")]
+    [InlineData("64:ff9b:1::808:808")]
+    [InlineData("::ffff:0:a00:1")]
+    [InlineData("::ffff:0:808:808")]
+    [InlineData("::ffff:808:808")]
+    [InlineData("::ffff:7f00:1")]
+    [InlineData("::a00:1")]
+    [InlineData("2002:a00:1::1")]
+    [InlineData("2002:7f00:1::")]
+    [InlineData("2002:808:808::1")]
+    [InlineData("2001:0:a00:1::1")]
+    [InlineData("2001::5ef5:79fd")]
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2")]
+    public void An_ipv6_address_that_carries_an_ipv4_one_is_never_reachable(string address) =>
+        Assert.False(WebhookAddresses.IsPublic(IPAddress.Parse(address)));
+
+    [Fact]
+    public async Task A_url_to_an_ipv6_address_carrying_an_ipv4_one_is_refused_422_naming_url()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = server.Client(await server.NewOrganizationAsync("microsoft", Scopes.MarketRead));
+
+        foreach (var host in new[] { "64:ff9b:1::a00:1", "64:ff9b::7f00:1", "::ffff:0:7f00:1", "2002:7f00:1::1", "2001:0:a00:1::1" })
+        {
+            var problem = await (await client.PostAsJsonAsync("/api/v1/webhooks", new { url = $"https://[{host}]/hook" })).ProblemAsync(HttpStatusCode.UnprocessableEntity);
+            Assert.True(problem.ErrorFields() is ["url"], $"{host}: {problem}");
+        }
+    }
+
     [Theory]
     [InlineData("8.8.8.8", true)]
     [InlineData("2606:4700:4700::1111", true)]
-    [InlineData("::ffff:8.8.8.8", true)]
+    [InlineData("::ffff:8.8.8.8", false)]
     [InlineData("10.1.2.3", false)]
     [InlineData("172.16.0.1", false)]
     [InlineData("172.31.255.255", false)]
@@ -269,7 +354,7 @@ public sealed class WebhookTests
     [InlineData("::ffff:10.0.0.1", false)]
     [InlineData("::ffff:127.0.0.1", false)]
     [InlineData("64:ff9b::a00:1", false)]
-    [InlineData("64:ff9b::808:808", true)]
+    [InlineData("64:ff9b::808:808", false)]
     public void Only_public_unicast_addresses_are_reachable(string address, bool reachable) =>
         Assert.Equal(reachable, WebhookAddresses.IsPublic(IPAddress.Parse(address)));
 }

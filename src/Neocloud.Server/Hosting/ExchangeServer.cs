@@ -123,6 +123,7 @@ public static class ExchangeServer
         builder.Services.AddSingleton(new WebhookPolicy(options.WebhookAllowHosts, options.WebhookRetryFor));
         builder.Services.AddSingleton<WebhookDesk>();
         builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddSingleton(new WebhookTestGate(options.WebhookTestsPerOrganization, options.WebhookTestsInFlight));
         builder.Services.AddHostedService<WebhookDelivery>();
         if (options.Demo)
         {
