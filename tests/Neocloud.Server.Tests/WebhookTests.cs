@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Webhooks;
 using Neocloud.Server.Hosting;
@@ -64,6 +65,65 @@ public abstract class WebhookDeliveryContract
         Assert.DoesNotContain(receiver.Received, d => metaIds.Contains(d.Id));
         Assert.Equal(microsoftHook, listed.GetProperty("items")[0].GetProperty("id").GetString());
         Assert.False(listed.GetProperty("items")[0].TryGetProperty("secret", out _), "the list shows a secret");
+    }
+
+    [Fact]
+    public async Task A_hooks_secret_is_stored_encrypted_with_a_key_outside_the_store_and_still_signs()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var server = await TestServer.StartAsync(o => Store(o with { WebhookAllowHosts = ["127.0.0.1"] }));
+        using var client = server.Client(await server.NewOrganizationAsync("microsoft", Scopes.MarketRead));
+        var (hook, secret, _) = await Hooks.CreateAsync(client, receiver.Url("/sealed"));
+
+        var stored = await StoredSecretAsync(server, hook);
+        using var ping = await client.PostAsync($"/api/v1/webhooks/{hook}/test", null);
+
+        Assert.StartsWith("whsec_", secret);
+        Assert.DoesNotContain(secret, stored);
+        Assert.DoesNotContain(secret["whsec_".Length..], stored);
+        Assert.StartsWith("dp1:", stored);
+        Assert.True((await ping.JsonAsync()).GetProperty("delivered").GetBoolean());
+        Assert.True(WebhookReceiver.Verifies(Assert.Single(receiver.On("/sealed")), secret));
+    }
+
+    [Fact]
+    public async Task An_older_stores_plain_secret_is_encrypted_at_start_and_deliveries_stay_signed_with_it()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var server = await TestServer.StartAsync(o => Store(o with { WebhookAllowHosts = ["127.0.0.1"] }));
+        try
+        {
+            using (var client = server.Client(await server.NewOrganizationAsync("microsoft", Scopes.MarketRead)))
+            {
+                var (hook, _, _) = await Hooks.CreateAsync(client, receiver.Url("/upgraded"));
+                // As a store written before secrets were encrypted holds it.
+                const string Plain = "whsec_00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+                var store = server.Services.GetRequiredService<Storage.ExchangeStore>();
+                await using (var connection = await store.OpenConnectionAsync())
+                    await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE webhooks SET secret = @Plain WHERE id = @hook", new { Plain, hook });
+
+                server = await server.RestartAsync();
+                var stored = await StoredSecretAsync(server, hook);
+                using var again = server.Client(client.DefaultRequestHeaders.Authorization!.Parameter);
+                using var ping = await again.PostAsync($"/api/v1/webhooks/{hook}/test", null);
+
+                Assert.StartsWith("dp1:", stored);
+                Assert.DoesNotContain(Plain["whsec_".Length..], stored);
+                Assert.True((await ping.JsonAsync()).GetProperty("delivered").GetBoolean());
+                Assert.True(WebhookReceiver.Verifies(Assert.Single(receiver.On("/upgraded")), Plain));
+            }
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    /// <summary>The hook's secret column as the store holds it.</summary>
+    private static async Task<string> StoredSecretAsync(TestServer server, string hook)
+    {
+        await using var connection = await server.Services.GetRequiredService<Storage.ExchangeStore>().OpenConnectionAsync();
+        return await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection, "SELECT secret FROM webhooks WHERE id = @hook", new { hook }) ?? "";
     }
 }
 
