@@ -18,6 +18,11 @@ public sealed partial class ExchangeStore
         "created_ms AS CreatedMs, cursor_seq AS CursorSeq, generation AS Generation, attempts AS Attempts, failing_since_ms AS FailingSinceMs, " +
         "disabled_reason AS DisabledReason, disabled_ms AS DisabledMs, lease_owner AS LeaseOwner, lease_until_ms AS LeaseUntilMs";
 
+    /// <summary>What starts a secret stored encrypted (a plain one starts <c>whsec_</c>).</summary>
+    private const string ProtectedPrefix = "dp1:";
+
+    private ISecretProtector? _secrets;
+
     private const string DeliveryColumns =
         "webhook_id AS WebhookId, n AS N, seq AS Seq, event_id AS EventId, type AS Type, attempt AS Attempt, at_ms AS AtMs, status_code AS StatusCode, " +
         "latency_ms AS LatencyMs, error AS Error";
@@ -33,27 +38,70 @@ public sealed partial class ExchangeStore
         var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM webhooks WHERE organization_id = @OrganizationId", hook, transaction, cancellationToken: cancellationToken));
         if (count >= maxPerOrganization) return false;
+        var stored = hook with { Secret = Conceal(hook.Secret) };
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO webhooks (id, organization_id, url, types, description, secret, status, created_ms, cursor_seq, generation, attempts) " +
             "VALUES (@Id, @OrganizationId, @Url, @Types, @Description, @Secret, @Status, @CreatedMs, " +
             "COALESCE((SELECT seq FROM event_counters WHERE organization_id = @OrganizationId), 0), 0, 0)",
-            hook, transaction, cancellationToken: cancellationToken));
+            stored, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
 
     /// <summary>One hook, or null.</summary>
     public async Task<WebhookRecord?> GetWebhookAsync(string id, CancellationToken cancellationToken = default) =>
-        await SingleAsync<WebhookRecord>($"SELECT {WebhookColumns} FROM webhooks WHERE id = @id", new { id }, cancellationToken);
+        Reveal(await SingleAsync<WebhookRecord>($"SELECT {WebhookColumns} FROM webhooks WHERE id = @id", new { id }, cancellationToken));
 
     /// <summary>An organization's hooks, oldest first (ids sort by creation).</summary>
     public async Task<IReadOnlyList<WebhookRecord>> WebhooksAsync(string organizationId, CancellationToken cancellationToken = default) =>
-        await QueryAsync<WebhookRecord>($"SELECT {WebhookColumns} FROM webhooks WHERE organization_id = @organizationId ORDER BY id", new { organizationId },
-            cancellationToken);
+        (await QueryAsync<WebhookRecord>($"SELECT {WebhookColumns} FROM webhooks WHERE organization_id = @organizationId ORDER BY id", new { organizationId },
+            cancellationToken)).ConvertAll(h => Reveal(h)!);
 
     /// <summary>Every active hook, oldest first.</summary>
     public async Task<IReadOnlyList<WebhookRecord>> ActiveWebhooksAsync(CancellationToken cancellationToken = default) =>
-        await QueryAsync<WebhookRecord>($"SELECT {WebhookColumns} FROM webhooks WHERE status = 'active' ORDER BY id", null, cancellationToken);
+        (await QueryAsync<WebhookRecord>($"SELECT {WebhookColumns} FROM webhooks WHERE status = 'active' ORDER BY id", null, cancellationToken)).ConvertAll(h => Reveal(h)!);
+
+    /// <summary>
+    /// From now on keeps webhook secrets encrypted with <paramref name="protector"/> (its key is not in the store) and
+    /// decrypts them as hooks are read; the plain secrets a store written before holds are encrypted now, in one
+    /// transaction. Returns how many were.
+    /// </summary>
+    public async Task<int> ProtectWebhookSecretsAsync(ISecretProtector protector, CancellationToken cancellationToken = default)
+    {
+        _secrets = protector;
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var plain = (await connection.QueryAsync<(string Id, string Secret)>(new CommandDefinition(
+            $"SELECT id, secret FROM webhooks WHERE secret NOT LIKE '{ProtectedPrefix}%'", transaction: transaction, cancellationToken: cancellationToken))).ToList();
+        foreach (var (id, secret) in plain)
+        {
+            // Conditional on the plain value, so that two nodes upgrading together encrypt each secret once.
+            await connection.ExecuteAsync(new CommandDefinition("UPDATE webhooks SET secret = @encrypted WHERE id = @id AND secret = @secret",
+                new { id, secret, encrypted = Conceal(secret) }, transaction, cancellationToken: cancellationToken));
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return plain.Count;
+    }
+
+    /// <summary>A secret as it is stored: encrypted once a protector is set.</summary>
+    private string Conceal(string secret) => _secrets is { } protector ? ProtectedPrefix + protector.Protect(secret) : secret;
+
+    /// <summary>A hook as read, its secret decrypted.</summary>
+    private WebhookRecord? Reveal(WebhookRecord? hook)
+    {
+        if (hook is null || !hook.Secret.StartsWith(ProtectedPrefix, StringComparison.Ordinal)) return hook;
+        if (_secrets is not { } protector)
+            throw new InvalidOperationException($"webhook {hook.Id}'s secret is encrypted and this store was opened without its key ring");
+        try
+        {
+            return hook with { Secret = protector.Unprotect(hook.Secret[ProtectedPrefix.Length..]) };
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            // A store restored without its key ring: the hook cannot sign, and says why; nothing else stops.
+            throw new InvalidOperationException($"webhook {hook.Id}'s secret cannot be decrypted: the key ring is not the one it was encrypted with (restore the keys directory backed up with the store)", e);
+        }
+    }
 
     /// <summary>Removes one of the organization's hooks and its attempts; false when it has no such hook.</summary>
     public async Task<bool> DeleteWebhookAsync(string id, string organizationId, CancellationToken cancellationToken = default)

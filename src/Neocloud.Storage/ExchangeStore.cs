@@ -34,9 +34,12 @@ public sealed partial class ExchangeStore : IAsyncDisposable
     /// <summary>Where this store keeps its data.</summary>
     public StoreOptions Options { get; }
 
-    /// <summary>Opens the store and creates any missing tables.</summary>
+    /// <summary>Opens the store and creates any missing tables; a SQLite file (and its -wal and -shm) is made owner-only (0600).</summary>
     public static async Task<ExchangeStore> OpenAsync(StoreOptions options, CancellationToken cancellationToken = default)
     {
+        if (options.Provider == StoreProvider.Sqlite && new SqliteConnectionStringBuilder(options.ConnectionString) is
+            { Mode: not SqliteOpenMode.Memory, DataSource: { Length: > 0 } file } && file != ":memory:")
+            StoreFiles.PrivateFile(file);
         var store = new ExchangeStore(options);
         try
         {

@@ -1,8 +1,8 @@
 namespace Neocloud.Storage;
 
 /// <summary>
-/// A webhook as stored: where it posts, the event types it wants (comma-separated, empty for all), its secret (kept as
-/// given: signing needs it in plain form), its status (<c>active</c>, <c>disabled</c>), the last sequence delivered
+/// A webhook as stored: where it posts, the event types it wants (comma-separated, empty for all), its secret (plain here:
+/// signing needs it so; the store keeps it encrypted once given an <see cref="ISecretProtector"/>), its status (<c>active</c>, <c>disabled</c>), the last sequence delivered
 /// (<c>CursorSeq</c>), its <c>Generation</c> (moved by a redelivery, so a loop delivering the old pass stops), the
 /// number of attempts recorded so far, since when its current event has failed, why and when it was disabled, and
 /// which node holds its delivery lease until when.

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsCheck;
 using Neocloud.Testing;
@@ -46,6 +47,63 @@ public sealed class FuzzTests : IAsyncLifetime
     {
         _client.Dispose();
         await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Bodies_with_lone_surrogates_bad_utf8_or_a_field_twice_are_always_400()
+    {
+        var gen = Gen.Select(Gen.Int[0, s_endpoints.Length - 1], Gen.Int[0, 2], Gen.Int);
+        await gen.SampleAsync(async (endpoint, kind, seed) =>
+        {
+            var (path, valid) = s_endpoints[endpoint];
+            var random = new Random(seed);
+            var body = kind switch
+            {
+                0 => InString(valid, random, Encoding.UTF8.GetBytes($"\\u{random.Next(0xD800, 0xE000):x4}")),
+                1 => InString(valid, random, s_notUtf8[random.Next(s_notUtf8.Length)]),
+                _ => FieldTwice(valid, random),
+            };
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await _client.PostAsync(path, content);
+            return response.StatusCode == System.Net.HttpStatusCode.BadRequest;
+        }, iter: 600, threads: 1);
+    }
+
+    private static readonly byte[][] s_notUtf8 = [[0xFF], [0xC3, 0x28], [0xED, 0xA0, 0x80], [0x80], [0xF5, 0x80, 0x80, 0x80], [0xE2, 0x82]];
+
+    /// <summary>The valid body with <paramref name="bad"/> put inside one of its strings (a name or a value), chosen at random.</summary>
+    private static byte[] InString(string valid, Random random, byte[] bad)
+    {
+        var starts = new List<int>();
+        for (var i = valid.IndexOf('"', StringComparison.Ordinal); i >= 0; i = valid.IndexOf('"', i + 1))
+        {
+            // Every opening quote: count the quotes before it (no escaped quotes in the valid bodies).
+            if (valid[..i].Count(c => c == '"') % 2 == 0) starts.Add(i + 1);
+        }
+        if (starts.Count == 0) return [.. "{\"x\":\""u8, .. bad, .. "\"}"u8];
+        var at = starts[random.Next(starts.Count)];
+        return [.. Encoding.UTF8.GetBytes(valid[..at]), .. bad, .. Encoding.UTF8.GetBytes(valid[at..])];
+    }
+
+    /// <summary>The valid body with one of its fields (a top-level one, or in a nested object) given a second time before it.</summary>
+    private static byte[] FieldTwice(string valid, Random random)
+    {
+        var node = JsonNode.Parse(valid)!.AsObject();
+        var objects = new List<JsonObject>();
+        void Collect(JsonNode? n)
+        {
+            if (n is JsonObject o) { if (o.Count > 0) objects.Add(o); foreach (var p in o) Collect(p.Value); }
+            else if (n is JsonArray a) foreach (var item in a) Collect(item);
+        }
+        Collect(node);
+        if (objects.Count == 0) return "{\"x\":1,\"x\":2}"u8.ToArray();
+        var target = objects[random.Next(objects.Count)];
+        var key = target.Select(p => p.Key).ElementAt(random.Next(target.Count));
+        var marker = "\"__twice__\":0";
+        target.Insert(0, "__twice__", 0);
+        var text = node.ToJsonString().Replace(marker, $"{JsonSerializer.Serialize(key)}:{RandomJson(random, depth: 3)?.ToJsonString() ?? "null"}", StringComparison.Ordinal);
+        return Encoding.UTF8.GetBytes(text);
     }
 
     [Fact]

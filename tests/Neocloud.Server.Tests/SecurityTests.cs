@@ -87,6 +87,40 @@ public sealed class SecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task The_store_its_wal_and_shm_and_the_key_ring_are_owner_only_even_after_an_older_build_left_them_open()
+    {
+        const UnixFileMode OwnerFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        const UnixFileMode OwnerDirectory = OwnerFile | UnixFileMode.UserExecute;
+        const UnixFileMode Open = OwnerFile | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        var server = await TestServer.StartAsync();
+        try
+        {
+            var data = server.DataDirectory;
+            string[] files = [Path.Combine(data, "exchange.db"), Path.Combine(data, "exchange.db-wal"), Path.Combine(data, "exchange.db-shm")];
+            await server.NewOrganizationAsync("modes", Scopes.MarketRead);
+
+            Assert.All(files, f => Assert.Equal(OwnerFile, File.GetUnixFileMode(f)));
+            Assert.Equal(OwnerDirectory, File.GetUnixFileMode(data));
+            Assert.Equal(OwnerDirectory, File.GetUnixFileMode(Path.Combine(data, "keys")));
+
+            // As a build before this one left them: 0644 files in 0755 directories.
+            foreach (var file in files) File.SetUnixFileMode(file, Open);
+            File.SetUnixFileMode(data, Open | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            File.SetUnixFileMode(Path.Combine(data, "keys"), Open | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            server = await server.RestartAsync();
+
+            Assert.All(files.Where(File.Exists), f => Assert.Equal(OwnerFile, File.GetUnixFileMode(f)));
+            Assert.Equal(OwnerDirectory, File.GetUnixFileMode(data));
+            Assert.Equal(OwnerDirectory, File.GetUnixFileMode(Path.Combine(data, "keys")));
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Rate_limit_answers_429_with_retry_after()
     {
         await using var limited = await TestServer.StartAsync(o => o with { RateLimitPerSecond = 1, RateLimitBurst = 3 });

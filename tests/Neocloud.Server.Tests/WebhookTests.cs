@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Webhooks;
 using Neocloud.Server.Hosting;
@@ -64,6 +65,65 @@ public abstract class WebhookDeliveryContract
         Assert.DoesNotContain(receiver.Received, d => metaIds.Contains(d.Id));
         Assert.Equal(microsoftHook, listed.GetProperty("items")[0].GetProperty("id").GetString());
         Assert.False(listed.GetProperty("items")[0].TryGetProperty("secret", out _), "the list shows a secret");
+    }
+
+    [Fact]
+    public async Task A_hooks_secret_is_stored_encrypted_with_a_key_outside_the_store_and_still_signs()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var server = await TestServer.StartAsync(o => Store(o with { WebhookAllowHosts = ["127.0.0.1"] }));
+        using var client = server.Client(await server.NewOrganizationAsync("microsoft", Scopes.MarketRead));
+        var (hook, secret, _) = await Hooks.CreateAsync(client, receiver.Url("/sealed"));
+
+        var stored = await StoredSecretAsync(server, hook);
+        using var ping = await client.PostAsync($"/api/v1/webhooks/{hook}/test", null);
+
+        Assert.StartsWith("whsec_", secret);
+        Assert.DoesNotContain(secret, stored);
+        Assert.DoesNotContain(secret["whsec_".Length..], stored);
+        Assert.StartsWith("dp1:", stored);
+        Assert.True((await ping.JsonAsync()).GetProperty("delivered").GetBoolean());
+        Assert.True(WebhookReceiver.Verifies(Assert.Single(receiver.On("/sealed")), secret));
+    }
+
+    [Fact]
+    public async Task An_older_stores_plain_secret_is_encrypted_at_start_and_deliveries_stay_signed_with_it()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var server = await TestServer.StartAsync(o => Store(o with { WebhookAllowHosts = ["127.0.0.1"] }));
+        try
+        {
+            using (var client = server.Client(await server.NewOrganizationAsync("microsoft", Scopes.MarketRead)))
+            {
+                var (hook, _, _) = await Hooks.CreateAsync(client, receiver.Url("/upgraded"));
+                // As a store written before secrets were encrypted holds it.
+                const string Plain = "whsec_00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+                var store = server.Services.GetRequiredService<Storage.ExchangeStore>();
+                await using (var connection = await store.OpenConnectionAsync())
+                    await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE webhooks SET secret = @Plain WHERE id = @hook", new { Plain, hook });
+
+                server = await server.RestartAsync();
+                var stored = await StoredSecretAsync(server, hook);
+                using var again = server.Client(client.DefaultRequestHeaders.Authorization!.Parameter);
+                using var ping = await again.PostAsync($"/api/v1/webhooks/{hook}/test", null);
+
+                Assert.StartsWith("dp1:", stored);
+                Assert.DoesNotContain(Plain["whsec_".Length..], stored);
+                Assert.True((await ping.JsonAsync()).GetProperty("delivered").GetBoolean());
+                Assert.True(WebhookReceiver.Verifies(Assert.Single(receiver.On("/upgraded")), Plain));
+            }
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    /// <summary>The hook's secret column as the store holds it.</summary>
+    private static async Task<string> StoredSecretAsync(TestServer server, string hook)
+    {
+        await using var connection = await server.Services.GetRequiredService<Storage.ExchangeStore>().OpenConnectionAsync();
+        return await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection, "SELECT secret FROM webhooks WHERE id = @hook", new { hook }) ?? "";
     }
 }
 
@@ -245,10 +305,95 @@ public sealed class WebhookTests
         Assert.Single(receiver.On("/rebound"));
     }
 
+    [Fact]
+    public async Task Test_pings_in_flight_are_bounded_per_organization_and_overall_beyond_which_429()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Delay = TimeSpan.FromSeconds(2);
+        await using var server = await TestServer.StartAsync(o => o with { WebhookAllowHosts = ["127.0.0.1"], WebhookTestsPerOrganization = 2, WebhookTestsInFlight = 3 });
+        using var microsoft = server.Client(await server.NewOrganizationAsync("microsoft", Scopes.MarketRead));
+        using var meta = server.Client(await server.NewOrganizationAsync("meta", Scopes.MarketRead));
+        var (microsoftHook, _, _) = await Hooks.CreateAsync(microsoft, receiver.Url("/slow-microsoft"));
+        var (metaHook, _, _) = await Hooks.CreateAsync(meta, receiver.Url("/slow-meta"));
+
+        var microsoftPings = Enumerable.Range(0, 10).Select(_ => microsoft.PostAsync($"/api/v1/webhooks/{microsoftHook}/test", null)).ToList();
+        var metaPings = Enumerable.Range(0, 10).Select(_ => meta.PostAsync($"/api/v1/webhooks/{metaHook}/test", null)).ToList();
+        var answers = await Task.WhenAll(microsoftPings.Concat(metaPings));
+
+        var refused = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        var sent = answers.Where(a => a.StatusCode == HttpStatusCode.OK).ToList();
+        Assert.Equal(20, refused.Count + sent.Count);
+        Assert.InRange(sent.Count, 1, 3 * 4); // at most 3 at once; a ping that ended frees its slot for a later one
+        Assert.True(receiver.On("/slow-microsoft").Count <= 2 * 4 && receiver.On("/slow-meta").Count <= 2 * 4);
+        Assert.True(refused.Count >= 20 - 3 * 4, $"{refused.Count} refused");
+        Assert.All(refused, r => Assert.Equal("1", r.Headers.RetryAfter?.ToString()));
+        Assert.Contains("in flight", (await refused[0].ProblemAsync(HttpStatusCode.TooManyRequests)).GetProperty("detail").GetString());
+        // Once the pings in flight ended, a new one is sent again.
+        using var later = await microsoft.PostAsync($"/api/v1/webhooks/{microsoftHook}/test", null);
+        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+    }
+
+    [Fact]
+    public void The_gate_holds_at_most_its_bounds_and_frees_a_slot_when_a_ping_ends()
+    {
+        var gate = new Webhooks.WebhookTestGate(perOrganization: 2, overall: 3);
+
+        var a1 = gate.TryEnter("a");
+        var a2 = gate.TryEnter("a");
+        var a3 = gate.TryEnter("a");
+        var b1 = gate.TryEnter("b");
+        var b2 = gate.TryEnter("b");
+        a1!.Dispose();
+        a1.Dispose();
+        var b3 = gate.TryEnter("b");
+        var a4 = gate.TryEnter("a");
+
+        Assert.NotNull(a2);
+        Assert.Null(a3);
+        Assert.NotNull(b1);
+        Assert.Null(b2);
+        Assert.NotNull(b3);
+        Assert.Null(a4);
+    }
+
+    [Theory]
+    [InlineData("64:ff9b::a00:1")]
+    [InlineData("64:ff9b::808:808")]
+    [InlineData("64:ff9b::7f00:1")]
+    [InlineData("64:ff9b:1::a00:1")]
+    [InlineData("64:ff9b:1:a00:1::")]
+    [InlineData("64:ff9b:1::808:808")]
+    [InlineData("::ffff:0:a00:1")]
+    [InlineData("::ffff:0:808:808")]
+    [InlineData("::ffff:808:808")]
+    [InlineData("::ffff:7f00:1")]
+    [InlineData("::a00:1")]
+    [InlineData("2002:a00:1::1")]
+    [InlineData("2002:7f00:1::")]
+    [InlineData("2002:808:808::1")]
+    [InlineData("2001:0:a00:1::1")]
+    [InlineData("2001::5ef5:79fd")]
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2")]
+    public void An_ipv6_address_that_carries_an_ipv4_one_is_never_reachable(string address) =>
+        Assert.False(WebhookAddresses.IsPublic(IPAddress.Parse(address)));
+
+    [Fact]
+    public async Task A_url_to_an_ipv6_address_carrying_an_ipv4_one_is_refused_422_naming_url()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = server.Client(await server.NewOrganizationAsync("microsoft", Scopes.MarketRead));
+
+        foreach (var host in new[] { "64:ff9b:1::a00:1", "64:ff9b::7f00:1", "::ffff:0:7f00:1", "2002:7f00:1::1", "2001:0:a00:1::1" })
+        {
+            var problem = await (await client.PostAsJsonAsync("/api/v1/webhooks", new { url = $"https://[{host}]/hook" })).ProblemAsync(HttpStatusCode.UnprocessableEntity);
+            Assert.True(problem.ErrorFields() is ["url"], $"{host}: {problem}");
+        }
+    }
+
     [Theory]
     [InlineData("8.8.8.8", true)]
     [InlineData("2606:4700:4700::1111", true)]
-    [InlineData("::ffff:8.8.8.8", true)]
+    [InlineData("::ffff:8.8.8.8", false)]
     [InlineData("10.1.2.3", false)]
     [InlineData("172.16.0.1", false)]
     [InlineData("172.31.255.255", false)]
@@ -269,7 +414,7 @@ public sealed class WebhookTests
     [InlineData("::ffff:10.0.0.1", false)]
     [InlineData("::ffff:127.0.0.1", false)]
     [InlineData("64:ff9b::a00:1", false)]
-    [InlineData("64:ff9b::808:808", true)]
+    [InlineData("64:ff9b::808:808", false)]
     public void Only_public_unicast_addresses_are_reachable(string address, bool reachable) =>
         Assert.Equal(reachable, WebhookAddresses.IsPublic(IPAddress.Parse(address)));
 }

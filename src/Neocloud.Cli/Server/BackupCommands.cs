@@ -30,7 +30,7 @@ public static class BackupCommands
             var summary = await Fixable(async () =>
             {
                 StoreBackup.Copy(source, target);
-                return await StoreBackup.VerifySqliteAsync(target, ct);
+                return await StoreBackup.VerifySqliteAsync(target, cancellationToken: ct);
             });
             Print(context, parsed.GetValue(json), $"backed up {source} to {target}", summary);
             return 0;
@@ -49,7 +49,7 @@ public static class BackupCommands
             if ((path is null) == (connection is null)) throw new UsageException("backup verify: give a backup file or --db, one of them");
             var summary = await Fixable(async () =>
             {
-                if (path is not null) return await StoreBackup.VerifySqliteAsync(Path.GetFullPath(path), ct);
+                if (path is not null) return await StoreBackup.VerifySqliteAsync(Path.GetFullPath(path), Warn(context), ct);
                 await using var database = new NpgsqlConnection(connection);
                 await database.OpenAsync(ct);
                 return await StoreBackup.SummarizeAsync(database, ct);
@@ -66,19 +66,22 @@ public static class BackupCommands
         var file = new Argument<string>("file") { Description = "The backup file." };
         var data = new Option<string>("--data") { Description = "A new or empty data directory to restore into.", Required = true };
         var json = JsonOption();
-        var restore = new Command("restore", "Restore a backup into a new data directory; 'neocloud serve --data DIR' then runs it (the tokens are the backup's).")
+        var restore = new Command("restore", "Check a backup (integrity, its checksum, a schema this build reads), then restore it into a new data directory; 'neocloud serve --data DIR' then runs it (the tokens are the backup's; copy the keys directory beside it for its webhook secrets).")
         {
             file, data, json,
         };
         restore.SetAction(async (parsed, ct) =>
         {
             var directory = Path.GetFullPath(parsed.GetValue(data)!);
-            var summary = await Fixable(() => StoreBackup.RestoreAsync(Path.GetFullPath(parsed.GetValue(file)!), directory, ct));
+            var summary = await Fixable(() => StoreBackup.RestoreAsync(Path.GetFullPath(parsed.GetValue(file)!), directory, Warn(context), ct));
             Print(context, parsed.GetValue(json), $"restored into {directory}", summary);
             return 0;
         });
         return restore;
     }
+
+    /// <summary>A warning the operator should read (a backup without a checksum): one line on stderr, the command goes on.</summary>
+    private static Action<string> Warn(CliContext context) => message => context.Error.WriteLine($"warning: {message}");
 
     private static Option<bool> JsonOption() => new("--json") { Description = "Print the summary as JSON." };
 
@@ -89,7 +92,8 @@ public static class BackupCommands
         {
             return await step();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SqliteException or NpgsqlException or ArgumentException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SqliteException or NpgsqlException or ArgumentException
+            or StoreVersionException)
         {
             throw new UsageException(e.Message.Split('\n')[0]);
         }

@@ -40,7 +40,7 @@ public sealed class JsonFields
     {
         if (!TryGet(name, required, out var value)) return null;
         if (value.ValueKind != JsonValueKind.String) return Fail<string>(name, $"must be a string, got {Describe(value)}");
-        var text = value.GetString()!;
+        if (!StrictJson.TryGetText(value, out var text)) return Fail<string>(name, StrictJson.NotTextMessage);
         if (text.Length == 0) return Fail<string>(name, "must not be empty");
         if (text.Length > maxLength) return Fail<string>(name, $"must be at most {maxLength} characters");
         return text;
@@ -78,6 +78,9 @@ public sealed class JsonFields
         Price price;
         switch (value.ValueKind)
         {
+            case JsonValueKind.String when !StrictJson.TryGetText(value, out _):
+                error = StrictJson.NotTextMessage;
+                break;
             case JsonValueKind.String:
                 if (Domain.Money.Price.TryParse(value.GetString(), out price, out error)) return price;
                 break;
@@ -100,7 +103,7 @@ public sealed class JsonFields
         if (!TryGet(name, required, out var value)) return null;
         if (value.ValueKind == JsonValueKind.String)
         {
-            var text = value.GetString()!;
+            if (!StrictJson.TryGetText(value, out var text)) return None<long>(name, StrictJson.NotTextMessage);
             // No time is longer than 40 characters; a longer string is refused without echoing all of it.
             if (text.Length > 40) text = text[..40] + "…";
             if (!Time.HourText.TryParse(text, out var hour, out var error)) return None<long>(name, error!);
@@ -133,7 +136,7 @@ public sealed class JsonFields
         if (!TryGet(name, required, out var value)) return null;
         decimal number;
         if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out number)) { }
-        else if (value.ValueKind == JsonValueKind.String && decimal.TryParse(value.GetString(), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out number)) { }
+        else if (value.ValueKind == JsonValueKind.String && StrictJson.TryGetText(value, out var numeric) && decimal.TryParse(numeric, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out number)) { }
         else return None<decimal>(name, $"must be a number, got {Describe(value)}");
         if (number < min) return None<decimal>(name, $"must be >= {min.ToString(CultureInfo.InvariantCulture)}, got {number.ToString(CultureInfo.InvariantCulture)}");
         if (number > max) return None<decimal>(name, $"must be <= {max.ToString(CultureInfo.InvariantCulture)}, got {number.ToString(CultureInfo.InvariantCulture)}");
@@ -213,12 +216,12 @@ public sealed class JsonFields
         foreach (var item in value.EnumerateArray())
         {
             var path = $"{Path(name)}[{index++}]";
-            if (item.ValueKind != JsonValueKind.String || !allowed.Contains(item.GetString()!))
+            if (item.ValueKind != JsonValueKind.String || !StrictJson.TryGetText(item, out var text) || !allowed.Contains(text))
             {
                 Errors.Add(path, $"must be one of {string.Join(", ", allowed)}");
                 continue;
             }
-            if (!items.Contains(item.GetString()!)) items.Add(item.GetString()!);
+            if (!items.Contains(text)) items.Add(text);
         }
         if (items.Count == 0 && !Errors.Under(Path(name))) return Fail<List<string>>(name, "must not be empty");
         return items;
@@ -250,9 +253,9 @@ public sealed class JsonFields
         var items = new List<string>();
         foreach (var item in value.EnumerateArray())
         {
-            if (item.ValueKind != JsonValueKind.String || item.GetString()!.Length is 0 or > 200)
+            if (item.ValueKind != JsonValueKind.String || !StrictJson.TryGetText(item, out var text) || text.Length is 0 or > 200)
                 return Fail<List<string>>(name, $"must be an array of non-empty strings, got {Describe(item)} among them");
-            if (!items.Contains(item.GetString()!)) items.Add(item.GetString()!);
+            if (!items.Contains(text)) items.Add(text);
         }
         return items;
     }
@@ -268,7 +271,7 @@ public sealed class JsonFields
         foreach (var item in value.EnumerateArray())
         {
             var path = $"{Path(name)}[{index++}]";
-            var text = item.ValueKind == JsonValueKind.String ? item.GetString()! : "";
+            var text = item.ValueKind == JsonValueKind.String && StrictJson.TryGetText(item, out var read) ? read : "";
             if (text.Length is 0 or > 64 || !text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
             {
                 Errors.Add(path, "must be an id of letters, digits, '-', '_' and '.'");
@@ -282,13 +285,25 @@ public sealed class JsonFields
     /// <summary>True when the object names the field with a value other than null (nothing is read or reported).</summary>
     public bool Has(string name) => _object.ValueKind == JsonValueKind.Object && _object.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
 
-    /// <summary>Reports every field of the object that no reader asked for.</summary>
+    /// <summary>Reports every field of the object that no reader asked for, and any field named twice.</summary>
     public void RejectUnknown()
     {
         if (_object.ValueKind != JsonValueKind.Object) return;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in _object.EnumerateObject())
         {
-            if (!_read.Contains(property.Name)) Errors.Add(Path(property.Name), "is not a known field");
+            string name;
+            try
+            {
+                name = property.Name;
+            }
+            catch (InvalidOperationException)
+            {
+                Errors.Add(_prefix.Length == 0 ? "$" : _prefix.TrimEnd('.'), "has a field whose name is not Unicode text");
+                continue;
+            }
+            if (!seen.Add(name)) Errors.Add(Path(name), StrictJson.DuplicateMessage);
+            else if (!_read.Contains(name)) Errors.Add(Path(name), "is not a known field");
         }
     }
 

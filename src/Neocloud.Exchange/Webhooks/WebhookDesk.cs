@@ -26,8 +26,9 @@ public sealed class WebhookDesk(ExchangeStore store, WebhookPolicy policy, TimeP
     {
         if (await RefusalAsync(terms.Url, ct) is { } refused) return refused;
         var now = clock.GetUtcNow();
-        // The secret is stored as it is, not hashed: every delivery is signed with it (HMAC), so the exchange needs it in
-        // plain form. It is shown in this answer only; no view or list carries it afterwards.
+        // The secret is not hashed: every delivery is signed with it (HMAC), so the exchange needs it back in plain form;
+        // the store keeps it encrypted with a key outside the store. It is shown in this answer only; no view or list
+        // carries it afterwards.
         var hook = new WebhookRecord(NewId(now), caller, terms.Url.AbsoluteUri, string.Join(',', terms.Types), terms.Description, NewSecret(), WebhookRecord.Active,
             now.ToUnixTimeMilliseconds(), 0, 0, 0, null, null, null, null, null);
         if (!await store.InsertWebhookAsync(hook, policy.MaxPerOrganization, ct))

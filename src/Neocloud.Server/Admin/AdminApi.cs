@@ -40,7 +40,7 @@ public static class AdminApi
         return api;
     }
 
-    private static async Task<IResult> ListOrganizationsAsync(ExchangeStore store, string? after, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListOrganizationsAsync(ExchangeStore store, string? after, WholeQuery? limit, CancellationToken ct)
     {
         if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
         var page = await store.ListOrganizationsAsync(after, take, ct);

@@ -23,7 +23,7 @@ public static class CatalogApi
     }
 
     private static void MapList<T>(RouteGroupBuilder group, string pattern, string name, string summary, IReadOnlyList<T> items, Func<T, string> key) =>
-        group.MapGet(pattern, (HttpContext context, string? after, int? limit) =>
+        group.MapGet(pattern, (HttpContext context, string? after, WholeQuery? limit) =>
         {
             if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
             return ETags.Respond(context, ApiResponse.Of(200, Paging.Of(items, key, after, take)));

@@ -29,7 +29,7 @@ public static class DealsApi
         return ApiResponse.Of(200, DealAnalysisJson.Of(DealAnalyzer.Analyze(terms.Value!))).ToResult();
     }
 
-    private static IResult ListDealPresets(HttpContext context, string? after, int? limit)
+    private static IResult ListDealPresets(HttpContext context, string? after, WholeQuery? limit)
     {
         if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
         var views = DealPresets.All.Select(p => new PresetView(p.Id, p.Title, p.Buyer, p.Seller, p.Sku, p.Notes, p.Terms.TcvUsd, p.Terms.Tranches.Sum(t => t.Gpus)));

@@ -29,6 +29,7 @@ public sealed class EventStream(EventFeed feed, string organization, long after,
         httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         var stop = httpContext.RequestAborted;
         await response.StartAsync(stop);
+        await response.BodyWriter.FlushAsync(stop); // the headers now, not with the first keep-alive 15 s later
         await using var batches = feed.FollowBatchesAsync(organization, after, types, stop).GetAsyncEnumerator(stop);
         var next = batches.MoveNextAsync().AsTask();
         try

@@ -47,7 +47,8 @@ public static class ExchangeServer
     /// <param name="cancellationToken">Stops the start-up.</param>
     public static async Task<WebApplication> BuildAsync(ServerOptions options, Action<string> announce, CancellationToken cancellationToken = default)
     {
-        if (options.PostgresConnectionString is null) Directory.CreateDirectory(options.DataDirectory);
+        // The store, its backups' key ring and the admin token: the directory is its owner's only (0700).
+        if (options.PostgresConnectionString is null) StoreFiles.PrivateDirectory(options.DataDirectory);
         ClusterSettings? cluster = null;
         if (options.Cluster)
         {
@@ -88,8 +89,10 @@ public static class ExchangeServer
 
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddDashboard();
-        var keys = Directory.CreateDirectory(Path.Combine(options.DataDirectory, "keys"));
-        builder.Services.AddDataProtection().PersistKeysToFileSystem(keys).SetApplicationName("neocloud-exchange");
+        // The key ring (the dashboard's antiforgery tokens, the webhook secrets in the store) beside the admin token, 0700.
+        var keys = Path.Combine(options.DataDirectory, "keys");
+        StoreFiles.PrivateDirectory(keys);
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keys)).SetApplicationName("neocloud-exchange");
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(clock);
@@ -123,6 +126,7 @@ public static class ExchangeServer
         builder.Services.AddSingleton(new WebhookPolicy(options.WebhookAllowHosts, options.WebhookRetryFor));
         builder.Services.AddSingleton<WebhookDesk>();
         builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddSingleton(new WebhookTestGate(options.WebhookTestsPerOrganization, options.WebhookTestsInFlight));
         builder.Services.AddHostedService<WebhookDelivery>();
         if (options.Demo)
         {
@@ -167,6 +171,8 @@ public static class ExchangeServer
         });
 
         var app = builder.Build();
+        // Webhook secrets are kept encrypted with the key ring, which is not in the store; an older store's are encrypted now.
+        await store.ProtectWebhookSecretsAsync(new WebhookSecretProtector(app.Services.GetRequiredService<IDataProtectionProvider>()), cancellationToken);
         app.UseExceptionHandler(errors => errors.Run(async context =>
         {
             // A bug, not bad input: log it, answer 500 as a problem, and never leak the exception.

@@ -68,6 +68,12 @@ public sealed record ServerOptions
     /// <summary>How long one webhook request may take before it counts as failed.</summary>
     public TimeSpan WebhookTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The most webhook test pings one organization may have in flight on a node (more answer 429).</summary>
+    public int WebhookTestsPerOrganization { get; init; } = 2;
+
+    /// <summary>The most webhook test pings all organizations together may have in flight on a node (more answer 429).</summary>
+    public int WebhookTestsInFlight { get; init; } = 32;
+
     /// <summary>
     /// A test seam: the exchange does not begin recovering the market until this completes, so a test can see the
     /// readiness gate closed (<c>/readyz</c> 503) for as long as it likes. Null (always, outside tests): no wait.

@@ -53,14 +53,15 @@ public static class OpenApiConventions
             {
                 operation.OperationId = method.Name.EndsWith("Async", StringComparison.Ordinal) ? method.Name[..^"Async".Length] : method.Name;
             }
-            // A query-string hour or whole number binds as text (so that a bad one is a problem naming it); say what it is.
+            // A query-string hour or number binds as text (so that a bad one is a problem naming it); say what it is.
             foreach (var query in context.Description.ParameterDescriptions)
             {
                 var type = Nullable.GetUnderlyingType(query.Type) ?? query.Type;
-                if (type != typeof(HourQuery) && type != typeof(WholeQuery)) continue;
+                if (type != typeof(HourQuery) && type != typeof(WholeQuery) && type != typeof(NumberQuery)) continue;
                 if (operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p.Name == query.Name) is not { } parameter) continue;
                 var schema = new OpenApiSchema();
                 if (type == typeof(HourQuery)) DescribeHour(schema);
+                else if (type == typeof(NumberQuery)) (schema.Type, schema.Format) = (JsonSchemaType.Number, "double");
                 else (schema.Type, schema.Format) = (JsonSchemaType.Integer, "int64");
                 parameter.Schema = schema;
             }

@@ -1,3 +1,4 @@
+using Neocloud.Domain.Input;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Storage;
 
@@ -12,13 +13,18 @@ public static class Paging
     /// <summary>The most items one page may hold.</summary>
     public const int MaxLimit = 1000;
 
-    /// <summary>Checks <c>limit</c> (1 to 1000); null with a problem when it is out of range.</summary>
-    public static int? Limit(int? limit, out ApiResponse? problem)
+    /// <summary>Checks <c>limit</c> (1 to 1000); null with a problem naming it when it is not a whole number or out of range.</summary>
+    public static int? Limit(WholeQuery? limit, out ApiResponse? problem) => Limit(limit, MaxLimit, out problem);
+
+    /// <summary>Checks <c>limit</c> (1 to <paramref name="max"/>); null with a problem naming it when it is not a whole number or out of range.</summary>
+    public static int? Limit(WholeQuery? limit, int max, out ApiResponse? problem)
     {
         problem = null;
-        if (limit is null) return DefaultLimit;
-        if (limit is >= 1 and <= MaxLimit) return limit;
-        problem = Answers.Problem(Failure.Invalid("limit", $"must be between 1 and {MaxLimit}, got {limit}"));
+        var errors = new FieldErrors();
+        var value = limit is { } given ? given.Read("limit", errors) : DefaultLimit;
+        if (value is >= 1 && value <= max) return (int)value;
+        if (errors.IsEmpty) errors.Add("limit", $"must be between 1 and {max}, got {value}");
+        problem = Answers.Problem(Failure.Invalid(errors));
         return null;
     }
 

@@ -101,6 +101,13 @@ public sealed class PostBody : IDisposable
         try
         {
             var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 });
+            // The parser keeps a field named twice (the last wins) and strings that are not Unicode text (reading one
+            // throws): refuse both here, naming the field, so that no handler sees them.
+            if (StrictJson.Check(document.RootElement) is { IsEmpty: false } malformed)
+            {
+                document.Dispose();
+                return Answered(Answers.Problem(Failure.Invalid(malformed)));
+            }
             var body = new PostBody(document, key, null, false);
             context.Response.RegisterForDispose(body);
             return body;

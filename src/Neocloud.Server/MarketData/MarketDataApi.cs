@@ -39,22 +39,23 @@ public static partial class MarketDataApi
     private static async Task<IResult> GetBookAsync(string sku, string? region, MarketQueries market) =>
         Sku(sku) is { } id ? ApiResponse.Of(200, await market.BookAsync(id, region)).ToResult() : UnknownSku(sku);
 
-    private static async Task<IResult> ListMarketTradesAsync(string sku, int? limit, MarketQueries market, CancellationToken ct)
+    private static async Task<IResult> ListMarketTradesAsync(string sku, WholeQuery? limit, MarketQueries market, CancellationToken ct)
     {
         if (Sku(sku) is not { } id) return UnknownSku(sku);
         if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
         return ApiResponse.Of(200, new Page<PublicTradeView>(await market.RecentTradesAsync(id, take, ct), null)).ToResult();
     }
 
-    private static async Task<IResult> GetQuoteAsync(string sku, long? gpus, HourQuery? start, HourQuery? end, string? region, ClaimsPrincipal user,
+    private static async Task<IResult> GetQuoteAsync(string sku, WholeQuery? gpus, HourQuery? start, HourQuery? end, string? region, ClaimsPrincipal user,
         MarketQueries market)
     {
         if (Sku(sku) is not { } id) return UnknownSku(sku);
         var errors = new FieldErrors();
-        if (gpus is null or < 1 or > OrderIds.MaxGpus) errors.Add("gpus", $"must be between 1 and {OrderIds.MaxGpus}");
+        var wanted = WholeQuery.Read(gpus, "gpus", 0, errors);
+        if (errors.For("gpus") is null && wanted is < 1 or > OrderIds.MaxGpus) errors.Add("gpus", $"must be between 1 and {OrderIds.MaxGpus}");
         var window = HourQuery.Window(start, end, "start", "end", errors);
         if (!errors.IsEmpty) return Answers.Result(Failure.Invalid(errors));
-        var quote = await market.QuoteAsync(id, region, (int)gpus!.Value, window!.Value, user.OrganizationId());
+        var quote = await market.QuoteAsync(id, region, (int)wanted, window!.Value, user.OrganizationId());
         return ApiResponse.Of(200, quote).ToResult();
     }
 

@@ -55,7 +55,7 @@ public static class OrdersApi
     private static async Task<IResult> GetPortfolioAsync(string id, ClaimsPrincipal user, OrderDesk desk, CancellationToken ct) =>
         Answers.Result(await desk.PortfolioAsync(user.OrganizationId(), id, ct));
 
-    private static async Task<IResult> ListPortfoliosAsync(ClaimsPrincipal user, OrderDesk desk, string? after, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListPortfoliosAsync(ClaimsPrincipal user, OrderDesk desk, string? after, WholeQuery? limit, CancellationToken ct)
     {
         if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
         return ApiResponse.Of(200, await desk.PortfoliosAsync(user.OrganizationId(), after, take, ct)).ToResult();
@@ -73,7 +73,7 @@ public static class OrdersApi
     private static async Task<IResult> GetOrderAsync(string id, ClaimsPrincipal user, OrderDesk desk, CancellationToken ct) =>
         Answers.Result(await desk.OrderAsync(user.OrganizationId(), id, ct));
 
-    private static async Task<IResult> ListOrdersAsync(ClaimsPrincipal user, OrderDesk desk, string? status, string? after, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListOrdersAsync(ClaimsPrincipal user, OrderDesk desk, string? status, string? after, WholeQuery? limit, CancellationToken ct)
     {
         if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
         bool? open = status switch { null or "all" => null, "open" => true, "closed" => false, _ => default(bool?) };
@@ -85,13 +85,13 @@ public static class OrdersApi
     private static async Task<IResult> CancelOrderAsync(string id, ClaimsPrincipal user, OrderDesk desk, CancellationToken ct) =>
         Answers.Result(await desk.CancelAsync(user.OrganizationId(), id, ct));
 
-    private static async Task<IResult> ListTradesAsync(ClaimsPrincipal user, OrderDesk desk, string? after, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListTradesAsync(ClaimsPrincipal user, OrderDesk desk, string? after, WholeQuery? limit, CancellationToken ct)
     {
         if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
         return ApiResponse.Of(200, await desk.TradesAsync(user.OrganizationId(), after, take, ct)).ToResult();
     }
 
-    private static async Task<IResult> ListContractsAsync(ClaimsPrincipal user, OrderDesk desk, string? after, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListContractsAsync(ClaimsPrincipal user, OrderDesk desk, string? after, WholeQuery? limit, CancellationToken ct)
     {
         if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
         return ApiResponse.Of(200, await desk.ContractsAsync(user.OrganizationId(), after, take, ct)).ToResult();

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Neocloud.Domain.Input;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Planning;
@@ -28,7 +29,7 @@ public static class PlanningApi
         return api;
     }
 
-    private static async Task<IResult> SolvePlanAsync(PostBody body, ClaimsPrincipal user, ExchangeStore store, TimeProvider clock, double? gap, int? timeLimit, string? rfq,
+    private static async Task<IResult> SolvePlanAsync(PostBody body, ClaimsPrincipal user, ExchangeStore store, TimeProvider clock, NumberQuery? gap, WholeQuery? timeLimit, string? rfq,
         CancellationToken ct)
     {
         var (scenario, options) = await ScenarioAsync(body, user, store, clock, gap, timeLimit, rfq, ct);
@@ -37,8 +38,8 @@ public static class PlanningApi
         return Answer(result).ToResult();
     }
 
-    private static async Task<IResult> ComparePlansAsync(PostBody body, ClaimsPrincipal user, ExchangeStore store, TimeProvider clock, string? without, double? gap,
-        int? timeLimit, string? rfq, CancellationToken ct)
+    private static async Task<IResult> ComparePlansAsync(PostBody body, ClaimsPrincipal user, ExchangeStore store, TimeProvider clock, string? without, NumberQuery? gap,
+        WholeQuery? timeLimit, string? rfq, CancellationToken ct)
     {
         var (scenario, options) = await ScenarioAsync(body, user, store, clock, gap, timeLimit, rfq, ct);
         if (!scenario.IsAccepted) return Answers.Result(scenario);
@@ -70,11 +71,15 @@ public static class PlanningApi
 
     /// <summary>The posted scenario and solver options, with the RFQ's offers added when asked; or why not.</summary>
     private static async Task<(Outcome<PlanScenario> Scenario, PlanOptions Options)> ScenarioAsync(
-        PostBody body, ClaimsPrincipal user, ExchangeStore store, TimeProvider clock, double? gap, int? timeLimit, string? rfq, CancellationToken ct)
+        PostBody body, ClaimsPrincipal user, ExchangeStore store, TimeProvider clock, NumberQuery? gap, WholeQuery? timeLimit, string? rfq, CancellationToken ct)
     {
-        var options = PlanOptions.Default with { RelativeGap = gap ?? 0.01, TimeLimit = TimeSpan.FromSeconds(timeLimit ?? 30) };
-        if (gap is < 0 or > 1) return (Failure.Invalid("gap", $"must be between 0 and 1, got {gap}"), options);
-        if (timeLimit is < 1 or > MaxTimeLimitSeconds) return (Failure.Invalid("timeLimit", $"must be 1 to {MaxTimeLimitSeconds} seconds, got {timeLimit}"), options);
+        var errors = new FieldErrors();
+        var relativeGap = gap is { } givenGap ? givenGap.Read("gap", errors) : 0.01m;
+        var seconds = WholeQuery.Read(timeLimit, "timeLimit", 30, errors);
+        var options = PlanOptions.Default with { RelativeGap = (double)(relativeGap ?? 0.01m), TimeLimit = TimeSpan.FromSeconds(Math.Clamp(seconds, 1, MaxTimeLimitSeconds)) };
+        if (!errors.IsEmpty) return (Failure.Invalid(errors), options);
+        if (relativeGap is < 0 or > 1) return (Failure.Invalid("gap", $"must be between 0 and 1, got {relativeGap}"), options);
+        if (seconds is < 1 or > MaxTimeLimitSeconds) return (Failure.Invalid("timeLimit", $"must be 1 to {MaxTimeLimitSeconds} seconds, got {seconds}"), options);
         var parsed = ScenarioJson.Parse(body.Text);
         if (!parsed.Success) return (Failure.Invalid(parsed.Errors!), options);
         if (rfq is null) return (parsed.Value!, options);

@@ -35,7 +35,7 @@ public static class PoolsApi
         return api;
     }
 
-    private static async Task<IResult> ListPoolsAsync(HttpContext context, PoolDesk pools, string? sku, string? provider, string? after, int? limit,
+    private static async Task<IResult> ListPoolsAsync(HttpContext context, PoolDesk pools, string? sku, string? provider, string? after, WholeQuery? limit,
         CancellationToken ct)
     {
         if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();

@@ -44,7 +44,7 @@ public static class ProcurementsApi
             StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ListProcurementsAsync(ClaimsPrincipal user, ProcurementDesk desk, string? after, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListProcurementsAsync(ClaimsPrincipal user, ProcurementDesk desk, string? after, WholeQuery? limit, CancellationToken ct)
     {
         if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
         return ApiResponse.Of(200, await desk.ProcurementsAsync(user.OrganizationId(), after, take, ct)).ToResult();

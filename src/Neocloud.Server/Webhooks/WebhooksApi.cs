@@ -29,7 +29,7 @@ public static class WebhooksApi
         hooks.MapDelete("/{id}", DeleteWebhookAsync).Produces(StatusCodes.Status204NoContent)
             .WithSummary("Remove a webhook: nothing more is delivered to it");
         hooks.MapPost("/{id}/test", TestWebhookAsync).Produces<WebhookTestView>()
-            .WithSummary("Send the webhook one signed webhook.test ping now (seq 0, not one of your events) and answer with what came of it");
+            .WithSummary("Send the webhook one signed webhook.test ping now (seq 0, not one of your events) and answer with what came of it; 429 while the organization's earlier pings are still in flight");
         hooks.MapGet("/{id}/deliveries", ListWebhookDeliveriesAsync).Produces<Page<WebhookDeliveryView>>()
             .WithSummary("A webhook's newest delivery attempts, newest first: event, attempt, status code or error, latency");
         hooks.MapPost("/{id}/redeliver", RedeliverWebhookAsync).Produces<WebhookView>()
@@ -52,16 +52,27 @@ public static class WebhooksApi
         return removed.IsAccepted ? TypedResults.NoContent() : Answers.Result(removed);
     }
 
-    private static async Task<IResult> TestWebhookAsync(string id, ClaimsPrincipal user, WebhookDesk desk, WebhookSender sender, CancellationToken ct)
+    private static async Task<IResult> TestWebhookAsync(string id, HttpContext context, ClaimsPrincipal user, WebhookDesk desk, WebhookSender sender,
+        WebhookTestGate gate, CancellationToken ct)
     {
         var target = await desk.TargetAsync(user.OrganizationId(), id, ct);
         if (!target.IsAccepted) return Answers.Result(target);
+        using var slot = gate.TryEnter(user.OrganizationId());
+        if (slot is null)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return ApiResponse.Problem(StatusCodes.Status429TooManyRequests, "Too many webhook tests",
+                $"at most {gate.PerOrganization} test pings of an organization (and {gate.Overall} of all) may be in flight at once; retry after 1 s").ToResult();
+        }
         var attempt = await sender.PingAsync(target.Value!, ct);
         return ApiResponse.Of(StatusCodes.Status200OK, new WebhookTestView(id, attempt.Delivered, attempt.StatusCode, attempt.LatencyMs, attempt.Error)).ToResult();
     }
 
-    private static async Task<IResult> ListWebhookDeliveriesAsync(string id, ClaimsPrincipal user, WebhookDesk desk, int? limit, CancellationToken ct) =>
-        Answers.Result(await desk.DeliveriesAsync(user.OrganizationId(), id, limit ?? Paging.DefaultLimit, ct));
+    private static async Task<IResult> ListWebhookDeliveriesAsync(string id, ClaimsPrincipal user, WebhookDesk desk, WholeQuery? limit, CancellationToken ct)
+    {
+        if (Paging.Limit(limit, WebhookDesk.MaxDeliveries, out var problem) is not { } take) return problem!.ToResult();
+        return Answers.Result(await desk.DeliveriesAsync(user.OrganizationId(), id, take, ct));
+    }
 
     private static async Task<IResult> RedeliverWebhookAsync(string id, ClaimsPrincipal user, WebhookDesk desk, WholeQuery? from, CancellationToken ct)
     {
