@@ -86,6 +86,7 @@ internal static class BookProjection
                 foreach (var assignment in imported.Assignments) yield return (Conflicting(InsertAssignment), assignment);
                 foreach (var value in imported.IndexValues)
                     yield return ("INSERT INTO price_indices (name, month, value, updated_ms) VALUES (@Name, @Month, @Value, @UpdatedMs) ON CONFLICT DO NOTHING", value);
+                yield return ("DELETE FROM event_marks WHERE mark = @mark", new { mark = Schema.SchemaScript.BookImportPending });
                 break;
             default:
                 throw new ArgumentException($"no projection for {fact.GetType().Name}", nameof(fact));

@@ -46,6 +46,10 @@ public sealed partial class ExchangeStore
         await QueryAsync<SlaRecord>("SELECT contract_id AS ContractId, month AS Month, availability AS Availability, reported_ms AS ReportedMs FROM offtake_sla " +
             "WHERE contract_id = @contractId ORDER BY month", new { contractId }, cancellationToken);
 
+    /// <summary>True while an upgraded store's older book rows wait to be journaled (<see cref="BookImported"/>).</summary>
+    public async Task<bool> BookImportPendingAsync(CancellationToken cancellationToken = default) =>
+        await SingleAsync<string>("SELECT mark FROM event_marks WHERE mark = @mark", new { mark = Schema.SchemaScript.BookImportPending }, cancellationToken) is not null;
+
     /// <summary>The book as its state machine needs it at a shard's start: every RFQ, offer, contract, delivery, SLA month and assignment.</summary>
     public async Task<BookRows> BookRowsAsync(CancellationToken cancellationToken = default) => new(
         await QueryAsync<RfqRecord>($"SELECT {RfqColumns} FROM rfqs", null, cancellationToken),

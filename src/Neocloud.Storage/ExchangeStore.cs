@@ -77,6 +77,10 @@ public sealed partial class ExchangeStore : IAsyncDisposable
                 await connection.ExecuteAsync($"ALTER TABLE {table} ADD COLUMN {column} {type}", transaction: transaction);
         }
         if (stored < SchemaScript.ChainedVersion) await ChainExistingJournalAsync(connection, transaction, cancellationToken);
+        // A store from before the book was journaled: its book rows go into the journal at the exchange's first start.
+        if (stored is > 0 and < SchemaScript.BookJournaledVersion)
+            await connection.ExecuteAsync("INSERT INTO event_marks (mark, created_ms) VALUES (@mark, 0) ON CONFLICT (mark) DO NOTHING",
+                new { mark = SchemaScript.BookImportPending }, transaction);
         await connection.ExecuteAsync("UPDATE schema_version SET version = @version WHERE id = 1", new { version = SchemaScript.Version }, transaction);
         await transaction.CommitAsync(cancellationToken);
     }

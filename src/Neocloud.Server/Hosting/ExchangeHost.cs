@@ -36,11 +36,13 @@ public sealed partial class ExchangeHost(IServiceProvider services, IMarket mark
             {
                 await _shard.StartAsync(token);
                 await FirstStart.SeedIfNewAsync(market, store, desk, clock, token);
+                await ImportBookAsync(token);
             }
             else
             {
                 await using var seeding = await store.LockAsync("seed", token);
                 await FirstStart.SeedIfNewAsync(market, store, desk, clock, token);
+                await ImportBookAsync(token);
             }
             LogReady(_shard?.Sequence, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             readiness.Succeed();
@@ -65,6 +67,16 @@ public sealed partial class ExchangeHost(IServiceProvider services, IMarket mark
         if (_shard is not null) await _shard.DisposeAsync();
         _stopping.Dispose();
     }
+
+    /// <summary>Journals an upgraded store's older contract book rows, once, and says so.</summary>
+    private async Task ImportBookAsync(CancellationToken token)
+    {
+        var rows = await BookImport.RunIfPendingAsync(market, store, token);
+        if (rows > 0) LogBookImported(rows);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "store upgraded: {Rows} contract book rows written before the book was journaled were taken into the journal as one fact; journal verify checks them from now on")]
+    private partial void LogBookImported(int rows);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "the exchange is ready: market recovered at journal sequence {Sequence} in {Milliseconds} ms")]
     private partial void LogReady(long? sequence, long milliseconds);

@@ -15,9 +15,17 @@ internal static class SchemaScript
     /// The schema this build writes, kept in <c>schema_version</c>: 1 before this table existed, 2 with market v2's
     /// orders and portfolios, standing procurements and tokens that expire, 3 with the journal's hash chain
     /// (<see cref="JournalChain"/>), 4 with the event outbox and webhooks (new tables only), 5 with price indices and
-    /// contract assignments (new tables only). A store of a higher version is refused at start.
+    /// contract assignments (new tables only), 6 with the contract book on the journal (an older store's book rows are
+    /// taken into the journal once, at its first start: <see cref="BookImportPending"/>). A store of a higher version is
+    /// refused at start.
     /// </summary>
-    public const int Version = 5;
+    public const int Version = 6;
+
+    /// <summary>The first version whose contract book is written by journaled facts.</summary>
+    public const int BookJournaledVersion = 6;
+
+    /// <summary>The mark an upgraded store keeps until its older book rows are journaled (cleared in the same commit).</summary>
+    public const string BookImportPending = "book-import-pending";
 
     /// <summary>The first version whose journal rows carry their hash: a store below it has its rows chained at upgrade.</summary>
     public const int ChainedVersion = JournalChain.FirstSchemaVersion;
