@@ -34,7 +34,10 @@ public sealed partial class ExchangeStore : IAsyncDisposable
     /// <summary>Where this store keeps its data.</summary>
     public StoreOptions Options { get; }
 
-    /// <summary>Opens the store and creates any missing tables; a SQLite file (and its -wal and -shm) is made owner-only (0600).</summary>
+    /// <summary>
+    /// Opens the store; creates or upgrades its tables only when its schema is older than this build's. A SQLite file (and
+    /// its -wal and -shm) is made owner-only (0600).
+    /// </summary>
     public static async Task<ExchangeStore> OpenAsync(StoreOptions options, CancellationToken cancellationToken = default)
     {
         if (options.Provider == StoreProvider.Sqlite && new SqliteConnectionStringBuilder(options.ConnectionString) is
@@ -53,7 +56,13 @@ public sealed partial class ExchangeStore : IAsyncDisposable
         }
     }
 
-    /// <summary>Creates what is missing and checks the schema's version, in one transaction.</summary>
+    /// <summary>
+    /// True when opening this store upgraded its schema (ran DDL: a new store, or one an older build wrote); false when
+    /// the schema was already this build's and nothing was changed or locked.
+    /// </summary>
+    public bool SchemaUpgraded { get; private set; }
+
+    /// <summary>Checks the schema's version and, only when it is older than this build's, upgrades it (<see cref="SchemaUpgrade"/>).</summary>
     private static async Task PrepareAsync(ExchangeStore store, StoreOptions options, CancellationToken cancellationToken)
     {
         await using var connection = await store.OpenConnectionAsync(cancellationToken);
@@ -62,48 +71,14 @@ public sealed partial class ExchangeStore : IAsyncDisposable
             // WAL lets readers run beside the single writer; the setting is stored in the file.
             await connection.ExecuteAsync("PRAGMA journal_mode=WAL;");
         }
-        // Nodes of a cluster may start together on an empty database: one creates the tables while the others wait.
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (options.Provider == StoreProvider.Postgres)
-            await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('neocloud-schema'))", transaction: transaction);
-        var stored = await CheckVersionAsync(connection, transaction, options.Provider);
-        await connection.ExecuteAsync(SchemaScript.For(options.Provider), transaction: transaction);
-        foreach (var (table, column, added) in SchemaScript.AddedColumns)
-        {
-            var type = added.Replace("{blob}", SchemaScript.BlobType(options.Provider), StringComparison.Ordinal);
-            if (options.Provider == StoreProvider.Postgres)
-                await connection.ExecuteAsync($"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {type}", transaction: transaction);
-            else if (await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = @column", new { column }, transaction) == 0)
-                await connection.ExecuteAsync($"ALTER TABLE {table} ADD COLUMN {column} {type}", transaction: transaction);
-        }
-        if (stored < SchemaScript.ChainedVersion) await ChainExistingJournalAsync(connection, transaction, cancellationToken);
-        // A store from before the book was journaled: its book rows go into the journal at the exchange's first start.
-        if (stored is > 0 and < SchemaScript.BookJournaledVersion)
-            await connection.ExecuteAsync("INSERT INTO event_marks (mark, created_ms) VALUES (@mark, 0) ON CONFLICT (mark) DO NOTHING",
-                new { mark = SchemaScript.BookImportPending }, transaction);
-        await connection.ExecuteAsync("UPDATE schema_version SET version = @version WHERE id = 1", new { version = SchemaScript.Version }, transaction);
-        await transaction.CommitAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// Refuses a store written by a newer version (its schema may mean what this build cannot read); a store without a
-    /// version is new or from before versions were kept, and is brought to this one.
-    /// </summary>
-    private static async Task<long> CheckVersionAsync(DbConnection connection, DbTransaction transaction, StoreProvider provider)
-    {
-        var integer = provider == StoreProvider.Postgres ? "BIGINT" : "INTEGER";
-        await connection.ExecuteAsync($"CREATE TABLE IF NOT EXISTS schema_version (id {integer} PRIMARY KEY, version {integer} NOT NULL)", transaction: transaction);
-        var stored = await connection.ExecuteScalarAsync<long?>("SELECT version FROM schema_version WHERE id = 1", transaction: transaction);
-        if (stored > SchemaScript.Version) throw new StoreVersionException(stored.Value, SchemaScript.Version);
-        if (stored is null) await connection.ExecuteAsync("INSERT INTO schema_version (id, version) VALUES (1, 0)", transaction: transaction);
-        return stored ?? 0;
+        store.SchemaUpgraded = await SchemaUpgrade.RunAsync(connection, options.Provider, cancellationToken);
     }
 
     /// <summary>
     /// Chains the rows a store written before the hash chain holds, in sequence order (the one-machine journal and each
     /// cluster shard's), so the upgraded store verifies and its next commit continues the chain. Once, at the upgrade.
     /// </summary>
-    private static async Task ChainExistingJournalAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    internal static async Task ChainExistingJournalAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         const int Page = 5000;
         var shards = (await connection.QueryAsync<string>(new CommandDefinition("SELECT DISTINCT shard FROM shard_journal", transaction: transaction,

@@ -21,9 +21,9 @@ public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(90);
 
-    private readonly string _database = PostgresServer.CreateDatabase("chaos");
-    private readonly List<TempDirectory> _folders = [];
-    private readonly List<Node> _nodes = [];
+    private readonly ClusterNodes _cluster = new("chaos");
+    private string _database => _cluster.Database;
+    private List<Node> _nodes => _cluster.Nodes;
 
     [Fact]
     public async Task Three_nodes_trade_through_a_kill_and_a_pause_and_lose_nothing()
@@ -111,26 +111,9 @@ public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
         await AssertLongPollWakesAcrossNodesAsync(_nodes[0], _nodes[1], tokens["microsoft"], pools.First(p => p.Sku == "H100"));
     }
 
-    public void Dispose()
-    {
-        foreach (var node in _nodes) node.Server.Dispose();
-        foreach (var folder in _folders) folder.Dispose();
-    }
+    public void Dispose() => _cluster.Dispose();
 
-    private async Task<Node> StartNodeAsync(TempDirectory? folder = null)
-    {
-        if (folder is null)
-        {
-            folder = new TempDirectory("neocloud-node-");
-            lock (_folders) _folders.Add(folder);
-        }
-        var server = await ServerProcess.StartAsync(folder.Path, "--cluster", "--db", _database,
-            "--silo-port", ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--gateway-port", ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var node = new Node(server, folder);
-        lock (_nodes) _nodes.Add(node);
-        return node;
-    }
+    private Task<Node> StartNodeAsync(TempDirectory? folder = null) => _cluster.StartNodeAsync(folder);
 
     private async Task<Node> HostOfAsync(string group, string admin)
     {
@@ -149,7 +132,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
     private static async Task<Dictionary<string, long>> EpochsAsync(Node node, string admin) =>
         (await ClusterAsync(node, admin))["shards"]!.AsArray().ToDictionary(s => (string)s!["group"]!, s => (long)s!["epoch"]!);
 
-    private static async Task<JsonObject> ClusterAsync(Node node, string admin)
+    internal static async Task<JsonObject> ClusterAsync(Node node, string admin)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/cluster");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
@@ -158,7 +141,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
-    private static async Task<string> TokenAsync(Node node, string admin, string organization)
+    internal static async Task<string> TokenAsync(Node node, string admin, string organization)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/admin/organizations/{organization}/tokens")
         {
@@ -170,14 +153,14 @@ public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
         return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["token"]!;
     }
 
-    private static async Task<Pool> PoolAsync(Node node, string token, string id, string seller)
+    internal static async Task<Pool> PoolAsync(Node node, string token, string id, string seller)
     {
         var pool = await GetAsync(node, token, $"api/v1/pools/{id}");
         var step = pool["capacity"]!.AsArray()[0]!;
         return new Pool(id, seller, (string)pool["sku"]!, (long)step["start"]!, (long)step["end"]!);
     }
 
-    private static async Task<JsonObject> GetAsync(Node node, string token, string path)
+    internal static async Task<JsonObject> GetAsync(Node node, string token, string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -187,7 +170,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>Every page of a list.</summary>
-    private static async Task<List<JsonNode>> AllAsync(Node node, string token, string path)
+    internal static async Task<List<JsonNode>> AllAsync(Node node, string token, string path)
     {
         var items = new List<JsonNode>();
         string? after = null;
@@ -322,7 +305,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("order.rested", (string?)events[0]!["type"]);
     }
 
-    private static async Task WaitForAsync(string what, Func<Task<bool>> condition)
+    internal static async Task WaitForAsync(string what, Func<Task<bool>> condition)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(s_deadline.TotalSeconds * Stopwatch.Frequency);
         while (true)
@@ -340,20 +323,13 @@ public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private sealed record Pool(string Id, string Seller, string Sku, long Start, long End);
-
-    private sealed record Node(ServerProcess Server, TempDirectory Folder)
-    {
-        public HttpClient Http { get; } = new() { BaseAddress = Server.Address, Timeout = TimeSpan.FromSeconds(15) };
-
-        public string Url => Server.Address.ToString().TrimEnd('/');
-    }
+    internal sealed record Pool(string Id, string Seller, string Sku, long Start, long End);
 
     /// <summary>An acknowledged order: when the attempt that landed it was sent, and when its answer came.</summary>
-    private sealed record Acceptance(string OrderId, string Sku, long Gpus, long SentAt, long At);
+    internal sealed record Acceptance(string OrderId, string Sku, long Gpus, long SentAt, long At);
 
     /// <summary>Clients placing asks and bids through every node, each under its own Idempotency-Key, retried until answered.</summary>
-    private sealed class Traders(List<Node> nodes, Dictionary<string, string> tokens, Pool[] pools)
+    internal sealed class Traders(List<Node> nodes, Dictionary<string, string> tokens, Pool[] pools)
     {
         private readonly CancellationTokenSource _stop = new();
         private readonly ConcurrentQueue<Acceptance> _accepted = new();
@@ -457,7 +433,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
             return await node.Http.SendAsync(request);
         }
 
-        private static Order Ask(Pool pool, Random random)
+        internal static Order Ask(Pool pool, Random random)
         {
             var (start, gpus) = Window(pool, random);
             var price = 2.00m + random.Next(200) / 100m;
@@ -467,7 +443,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
             }));
         }
 
-        private static Order Bid(Pool pool, Random random)
+        internal static Order Bid(Pool pool, Random random)
         {
             var (start, gpus) = Window(pool, random);
             var limit = 2.00m + random.Next(200) / 100m;
@@ -480,6 +456,6 @@ public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
         // A few windows only, so bids meet asks and asks compete for the same hours.
         private static (long Start, int Gpus) Window(Pool pool, Random random) => (pool.Start + 24 * random.Next(4), 8 * (1 + random.Next(16)));
 
-        private sealed record Order(string Organization, string Path, string Sku, long Gpus, string Body);
+        internal sealed record Order(string Organization, string Path, string Sku, long Gpus, string Body);
     }
 }

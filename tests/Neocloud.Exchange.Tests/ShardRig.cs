@@ -64,6 +64,16 @@ public sealed class ShardRig : IAsyncDisposable
         await Shard.StartAsync(CancellationToken.None);
     }
 
+    /// <summary>Stops the shard, closes the store and opens both again (the store's upgrade runs again on the same file).</summary>
+    public async Task ReopenAsync()
+    {
+        await Shard.DisposeAsync();
+        await Store.DisposeAsync();
+        Store = await ExchangeStore.OpenAsync(StoreOptions.SqliteFile(DatabaseFile));
+        Shard = NewShard(Store, 10_000);
+        await Shard.StartAsync(CancellationToken.None);
+    }
+
     /// <summary>An offtake desk over this shard.</summary>
     public OfftakeDesk Desk() => new(Store, Market, TimeProvider.System);
 

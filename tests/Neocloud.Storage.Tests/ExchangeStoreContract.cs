@@ -22,7 +22,7 @@ public abstract class ExchangeStoreContract : StoreContractBase
     {
         await using (var connection = await Store.OpenConnectionAsync())
         {
-            Assert.Equal(5L, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
+            Assert.Equal(6L, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
             // A store from before versions were kept, without the column and the tables later versions added: it opens and is brought up.
             await connection.ExecuteAsync("DELETE FROM schema_version");
             await connection.ExecuteAsync("ALTER TABLE orders DROP COLUMN alternatives");
@@ -31,7 +31,7 @@ public abstract class ExchangeStoreContract : StoreContractBase
         await using (var upgraded = await ExchangeStore.OpenAsync(Store.Options))
         await using (var connection = await upgraded.OpenConnectionAsync())
         {
-            Assert.Equal(5L, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
+            Assert.Equal(6L, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
             Assert.Null(await connection.ExecuteScalarAsync<string?>("SELECT alternatives FROM orders"));
             Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM offtake_assignments"));
             await connection.ExecuteAsync("UPDATE schema_version SET version = 6");

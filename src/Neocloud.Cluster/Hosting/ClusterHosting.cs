@@ -9,7 +9,7 @@ namespace Neocloud.Cluster.Hosting;
 /// <summary>Makes a host a cluster node: an Orleans silo on the shared PostgreSQL whose market is the grains of the market groups.</summary>
 public static class ClusterHosting
 {
-    /// <summary>Creates Orleans' membership tables in the database if they are missing (safe when several nodes start at once).</summary>
+    /// <summary>Creates Orleans' membership tables in the database if they are missing (safe when several nodes start at once; no DDL when they are current).</summary>
     public static Task PrepareDatabaseAsync(ClusterSettings settings, CancellationToken cancellationToken) =>
         Schema.OrleansSchema.EnsureAsync(settings.ConnectionString, cancellationToken);
 

@@ -19,9 +19,28 @@ public sealed partial class ShardKeeper(IGrainFactory grains, ClusterMarket mark
     /// <summary>The last status each group's shard gave (to tell live views when a sequence moved).</summary>
     private readonly ConcurrentDictionary<string, ShardStatus> _latest = new();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Whether this node's front end is in <c>cluster_nodes</c> yet (registered once, retried until it is).</summary>
+    private bool _registered;
+
+    /// <summary>
+    /// Keeps the shards touched until the host stops. A failed touch is logged and the next second tries again; anything
+    /// else that fails (the registration, the store) is retried with <see cref="NodeFaults.Backoff"/>: a cancelled
+    /// activation, an unavailable silo or a database error never ends the node.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        NodeFaults.RetryAsync(KeepAsync, (error, transient, wait) =>
+        {
+            if (transient) LogKeeperFailed(error, wait.TotalSeconds);
+            else LogKeeperFailedUnexpectedly(error, wait.TotalSeconds);
+        }, clock, stoppingToken);
+
+    private async Task KeepAsync(CancellationToken stoppingToken)
     {
-        await store.RegisterNodeAsync(new ClusterNodeRecord(silo.SiloAddress.ToParsableString(), settings.Url, clock.GetUtcNow().ToUnixTimeMilliseconds()), stoppingToken);
+        if (!_registered)
+        {
+            await store.RegisterNodeAsync(new ClusterNodeRecord(silo.SiloAddress.ToParsableString(), settings.Url, clock.GetUtcNow().ToUnixTimeMilliseconds()), stoppingToken);
+            _registered = true;
+        }
         var groups = MarketGroups.All(ReferenceCatalog.Embedded);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), clock);
         do
@@ -35,9 +54,10 @@ public sealed partial class ShardKeeper(IGrainFactory grains, ClusterMarket mark
                     if (!_latest.TryGetValue(group, out var before) || before.Sequence != status.Sequence) moved = true;
                     _latest[group] = status;
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (!NodeFaults.IsStopping(e, stoppingToken))
                 {
-                    LogTouchFailed(group, e.Message);
+                    // A cancelled or timed-out call, an activation moving, a silo going: the next second touches it again.
+                    LogTouchFailed(group, e.GetType().Name, e.Message);
                 }
             }));
             if (moved) market.RaiseChanged();
@@ -45,6 +65,12 @@ public sealed partial class ShardKeeper(IGrainFactory grains, ClusterMarket mark
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "touching the shard of {Group} failed: {Reason}")]
-    private partial void LogTouchFailed(string group, string reason);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "touching the shard of {Group} failed ({Error}): {Reason}")]
+    private partial void LogTouchFailed(string group, string error, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "keeping the shards failed; trying again in {Seconds:0.0} s")]
+    private partial void LogKeeperFailed(Exception error, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "keeping the shards failed unexpectedly; trying again in {Seconds:0.0} s")]
+    private partial void LogKeeperFailedUnexpectedly(Exception error, double seconds);
 }

@@ -1,3 +1,4 @@
+using Neocloud.Cluster.Hosting;
 using Neocloud.Exchange.Events;
 using Neocloud.Server.Hosting;
 
@@ -6,13 +7,15 @@ namespace Neocloud.Server.Events;
 /// <summary>
 /// Keeps the event feed current on this node: listens for other nodes' commits (PostgreSQL), and publishes the events
 /// time causes (<see cref="TimedEvents"/>) every <see cref="ServerOptions.EventSweepInterval"/> once the market is up.
+/// A failed sweep (a shard moving, a database error, anything but the host stopping) is logged and the next one tries
+/// again; the listener starts again after <see cref="NodeFaults.Backoff"/> (<see cref="NodeFaults"/>).
 /// </summary>
 public sealed partial class EventsHost(EventFeed feed, TimedEvents timed, ServerOptions options, TimeProvider clock, ExchangeReadiness readiness,
     ILogger<EventsHost> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var listening = feed.ListenAsync(stoppingToken);
+        var listening = NodeFaults.RetryAsync(feed.ListenAsync, (error, _, wait) => LogListenFailed(error, wait.TotalSeconds), clock, stoppingToken);
         try
         {
             await readiness.Recovered.WaitAsync(stoppingToken);
@@ -22,9 +25,10 @@ public sealed partial class EventsHost(EventFeed feed, TimedEvents timed, Server
                 {
                     await timed.SweepAsync(stoppingToken);
                 }
-                catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException or TimeoutException)
+                catch (Exception e) when (!NodeFaults.IsStopping(e, stoppingToken))
                 {
-                    LogSweepFailed(e);
+                    if (NodeFaults.IsTransient(e)) LogSweepFailed(e);
+                    else LogSweepFailedUnexpectedly(e);
                 }
                 await Task.Delay(options.EventSweepInterval, clock, stoppingToken);
             }
@@ -42,4 +46,10 @@ public sealed partial class EventsHost(EventFeed feed, TimedEvents timed, Server
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "publishing the events time causes failed; trying again at the next sweep")]
     private partial void LogSweepFailed(Exception error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "publishing the events time causes failed unexpectedly; trying again at the next sweep")]
+    private partial void LogSweepFailedUnexpectedly(Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "listening for other nodes' events failed; listening again in {Seconds:0.0} s")]
+    private partial void LogListenFailed(Exception error, double seconds);
 }

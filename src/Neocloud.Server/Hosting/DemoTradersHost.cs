@@ -1,9 +1,13 @@
+using Neocloud.Cluster.Hosting;
 using Neocloud.Exchange.Demo;
 
 namespace Neocloud.Server.Hosting;
 
-/// <summary>Runs the demo traders (<c>serve --demo</c>) in the background while the host runs, once the market is recovered.</summary>
-public sealed class DemoTradersHost(DemoTraders traders, ExchangeReadiness readiness) : BackgroundService
+/// <summary>
+/// Runs the demo traders (<c>serve --demo</c>) in the background while the host runs, once the market is recovered; if
+/// they fail (a shard moving in a cluster), they start again after <see cref="NodeFaults.Backoff"/>.
+/// </summary>
+public sealed partial class DemoTradersHost(DemoTraders traders, ExchangeReadiness readiness, TimeProvider clock, ILogger<DemoTradersHost> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -15,6 +19,9 @@ public sealed class DemoTradersHost(DemoTraders traders, ExchangeReadiness readi
         {
             return;
         }
-        await traders.RunAsync(stoppingToken);
+        await NodeFaults.RetryAsync(traders.RunAsync, (error, _, wait) => LogTradersFailed(error, wait.TotalSeconds), clock, stoppingToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the demo traders failed; starting them again in {Seconds:0.0} s")]
+    private partial void LogTradersFailed(Exception error, double seconds);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Neocloud.Cluster.Hosting;
 using Neocloud.Exchange.Offtake;
 using Neocloud.Exchange.Seed;
 using Neocloud.Exchange.Shard;
@@ -11,7 +12,11 @@ namespace Neocloud.Server.Hosting;
 /// while the web host already listens, opens the readiness gate when done, and stops the shard last. A recovery that
 /// fails stops the host; <see cref="ExchangeReadiness.Recovered"/> carries the error.
 /// </summary>
-/// <remarks>In a cluster there is no local shard (the market groups' grains hold them); the first node to find the market new seeds it, under a database lock.</remarks>
+/// <remarks>
+/// In a cluster there is no local shard (the market groups' grains hold them); the first node to find the market new
+/// seeds it, under a database lock. A transient failure there (a shard moving, a deadlock, a silo going) is retried
+/// after <see cref="NodeFaults.Backoff"/>: a node joining a busy cluster does not give up on it.
+/// </remarks>
 public sealed partial class ExchangeHost(IServiceProvider services, IMarket market, ExchangeStore store, OfftakeDesk desk, TimeProvider clock,
     ServerOptions options, ExchangeReadiness readiness, IHostApplicationLifetime lifetime, ILogger<ExchangeHost> log) : IHostedService
 {
@@ -40,9 +45,22 @@ public sealed partial class ExchangeHost(IServiceProvider services, IMarket mark
             }
             else
             {
-                await using var seeding = await store.LockAsync("seed", token);
-                await FirstStart.SeedIfNewAsync(market, store, desk, clock, token);
-                await ImportBookAsync(token);
+                for (var failures = 1; ; failures++)
+                {
+                    try
+                    {
+                        await using var seeding = await store.LockAsync("seed", token);
+                        await FirstStart.SeedIfNewAsync(market, store, desk, clock, token);
+                        await ImportBookAsync(token);
+                        break;
+                    }
+                    catch (Exception e) when (!NodeFaults.IsStopping(e, token) && NodeFaults.IsTransient(e))
+                    {
+                        var wait = NodeFaults.Backoff(failures);
+                        LogSeedCheckFailed(e, wait.TotalSeconds);
+                        await Task.Delay(wait, clock, token);
+                    }
+                }
             }
             LogReady(_shard?.Sequence, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             readiness.Succeed();
@@ -80,6 +98,9 @@ public sealed partial class ExchangeHost(IServiceProvider services, IMarket mark
 
     [LoggerMessage(Level = LogLevel.Information, Message = "the exchange is ready: market recovered at journal sequence {Sequence} in {Milliseconds} ms")]
     private partial void LogReady(long? sequence, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "checking whether the cluster's market needs its seed failed; trying again in {Seconds:0.0} s")]
+    private partial void LogSeedCheckFailed(Exception error, double seconds);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "the exchange could not recover its market; stopping")]
     private partial void LogRecoveryFailed(Exception error);

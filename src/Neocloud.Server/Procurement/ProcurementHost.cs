@@ -1,3 +1,4 @@
+using Neocloud.Cluster.Hosting;
 using Neocloud.Domain.Time;
 using Neocloud.Exchange.Procurement;
 using Neocloud.Exchange.Shard;
@@ -9,7 +10,8 @@ namespace Neocloud.Server.Procurement;
 /// Runs standing procurements inside the exchange: tops up every active one at least every
 /// <see cref="Tick"/>, as soon as the clock's hour changes, when a procurement starts and when the market changes
 /// (an ask that may fill a miss). Every node of a cluster runs one; the runner's numbered bids keep them from buying a
-/// block twice.
+/// block twice. A failed top-up (a cancelled grain call, a shard moving, a database error: anything but the host
+/// stopping) is logged and retried on the next tick (<see cref="NodeFaults"/>).
 /// </summary>
 public sealed partial class ProcurementHost(ProcurementRunner runner, IMarket market, TimeProvider clock, ExchangeReadiness readiness, ILogger<ProcurementHost> log)
     : BackgroundService
@@ -40,10 +42,11 @@ public sealed partial class ProcurementHost(ProcurementRunner runner, IMarket ma
                 {
                     await runner.TopUpAllAsync(stoppingToken);
                 }
-                catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException or TimeoutException)
+                catch (Exception e) when (!NodeFaults.IsStopping(e, stoppingToken))
                 {
-                    // The store or a shard is unavailable (or the server is stopping): try again on the next tick.
-                    LogTopUpFailed(e);
+                    // The store or a shard is unavailable: try again on the next tick.
+                    if (NodeFaults.IsTransient(e)) LogTopUpFailed(e);
+                    else LogTopUpFailedUnexpectedly(e);
                 }
                 await Task.Delay(Pause, clock, stoppingToken);
                 await runner.WaitAsync(UntilNextTopUp(), stoppingToken);
@@ -70,4 +73,7 @@ public sealed partial class ProcurementHost(ProcurementRunner runner, IMarket ma
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "top-up of the standing procurements failed; trying again on the next tick")]
     private partial void LogTopUpFailed(Exception error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "top-up of the standing procurements failed unexpectedly; trying again on the next tick")]
+    private partial void LogTopUpFailedUnexpectedly(Exception error);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using Neocloud.Cluster.Hosting;
 using Neocloud.Exchange.Events;
 using Neocloud.Exchange.Webhooks;
 using Neocloud.Server.Hosting;
@@ -71,8 +72,9 @@ public sealed partial class WebhookDelivery(ExchangeStore store, EventFeed feed,
                 {
                     await ScanAsync(stoppingToken);
                 }
-                catch (Exception e) when (e is DbException or InvalidOperationException or IOException or TimeoutException)
+                catch (Exception e) when (!NodeFaults.IsStopping(e, stoppingToken))
                 {
+                    // Whatever it was (a database error, a bug): delivery goes on, and the next rescan tries again.
                     LogScanFailed(e);
                 }
                 try
@@ -145,7 +147,7 @@ public sealed partial class WebhookDelivery(ExchangeStore store, EventFeed feed,
         {
             // Stopped, lost, removed or moved back.
         }
-        catch (Exception e) when (e is DbException or InvalidOperationException or IOException or TimeoutException)
+        catch (Exception e) when (!NodeFaults.IsStopping(e, done.Token))
         {
             LogDeliveryFailed(e, hook.Id);
         }
@@ -179,7 +181,7 @@ public sealed partial class WebhookDelivery(ExchangeStore store, EventFeed feed,
         {
             // The loop ended.
         }
-        catch (Exception e) when (e is DbException or InvalidOperationException or IOException or TimeoutException)
+        catch (Exception e) when (!NodeFaults.IsStopping(e, done.Token))
         {
             // The store is unreachable: the lease cannot be kept, so stop before it runs out under another node.
             LogDeliveryFailed(e, hook.Id);
@@ -246,8 +248,9 @@ public sealed partial class WebhookDelivery(ExchangeStore store, EventFeed feed,
             {
                 lost = await store.RecordWebhookAttemptsAsync(batch.Select(b => b.Attempt).ToList(), _owner);
             }
-            catch (Exception e) when (e is DbException or InvalidOperationException or IOException or TimeoutException)
+            catch (Exception e)
             {
+                // Whatever failed, the loops waiting on these attempts must hear back, or they would wait forever.
                 LogRecordFailed(e, batch.Count);
                 lost = [.. batch.Select(b => b.Attempt.Record.WebhookId)];
             }
