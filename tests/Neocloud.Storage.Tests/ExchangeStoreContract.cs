@@ -34,12 +34,12 @@ public abstract class ExchangeStoreContract : StoreContractBase
             Assert.Equal(6L, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
             Assert.Null(await connection.ExecuteScalarAsync<string?>("SELECT alternatives FROM orders"));
             Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM offtake_assignments"));
-            await connection.ExecuteAsync("UPDATE schema_version SET version = 6");
+            await connection.ExecuteAsync("UPDATE schema_version SET version = 7");
         }
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => ExchangeStore.OpenAsync(Store.Options));
 
-        Assert.Equal(6, refused.Stored);
+        Assert.Equal(7, refused.Stored);
     }
 
     [Fact]
