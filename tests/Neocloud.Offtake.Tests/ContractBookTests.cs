@@ -158,6 +158,15 @@ public class ContractBookTests
                 Assert.True(ReferenceLedger.Damages(terms, history, tranche, asOf).Values.Sum() <= terms.LdCapPercent / 100m * terms.TrancheValueUsd(tranche));
             Assert.True(invoices.Sum(i => i.DamagesCreditUsd) <= ReferenceLedger.Cents(tranches.Sum(t => terms.LdCapPercent / 100m * terms.TrancheValueUsd(t))));
 
+            // Every view is the same ledger: the economics' actuals are the invoices' sums, and a mark bills each month at the
+            // invoice's price and hours.
+            var economics = ContractLedger.Economics(terms, history, asOf);
+            Assert.Equal((invoices.Sum(i => i.ServiceUsd), invoices.Sum(i => i.RefundUsd), invoices.Sum(i => i.SlaCreditUsd), invoices.Sum(i => i.DueUsd)),
+                (economics.Actual.ServiceUsd, economics.Actual.RefundUsd, economics.Actual.SlaCreditUsd, economics.Actual.PaidUsd));
+            var byMonth = invoices.ToDictionary(i => i.Month);
+            foreach (var mark in ContractMarks.Of(terms, history, MarkSide.Buyer, null, 0.1m, asOf, _ => 3m).Months)
+                Assert.Equal((byMonth[mark.Month].BilledPricePerGpuHour, byMonth[mark.Month].HoursPerGpu), (mark.BilledPrice, mark.Hours));
+
             // Split between the buyer and an assignee, the parts add up to the whole to the cent, line by line.
             var assigned = tranches.Select(t => new AssignedTranche(t.Number, random.Next(0, t.Gpus + 1))).Where(a => a.Gpus > 0).ToList();
             if (assigned.Count == 0) return;
