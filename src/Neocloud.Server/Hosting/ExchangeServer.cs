@@ -85,6 +85,7 @@ public static class ExchangeServer
         // Keys live beside the data, readable by the server's user only; the warning about unencrypted keys is noise here.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.AddOperations(options);
+        if (options.LogSink is { } sink) builder.Logging.AddProvider(sink);
 
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddDashboard();

@@ -74,6 +74,9 @@ public sealed record ServerOptions
     /// </summary>
     public Task? HoldRecovery { get; init; }
 
+    /// <summary>A test seam: a logger that receives what the server logs, beside the console. Null (always, outside tests): none.</summary>
+    public Microsoft.Extensions.Logging.ILoggerProvider? LogSink { get; init; }
+
     /// <summary>The store these options select.</summary>
     public StoreOptions Store => PostgresConnectionString is { } postgres
         ? StoreOptions.Postgres(postgres)
