@@ -140,31 +140,22 @@ public static class ExchangeServer
         builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder().AddScopePolicies();
+        var rateLimits = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+        {
+            var (key, perSecond, burst) = RateLimitOf(context.User, context.Connection.RemoteIpAddress, options);
+            return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = burst,
+                TokensPerPeriod = perSecond,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+        });
         builder.Services.AddRateLimiter(limiter =>
         {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            {
-                var (key, perSecond, burst) = RateLimitOf(context.User, context.Connection.RemoteIpAddress, options);
-                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = burst,
-                    TokensPerPeriod = perSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            });
-            limiter.OnRejected = async (rejected, ct) =>
-            {
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
-                rejected.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var user = rejected.HttpContext.User;
-                var who = user.OrganizationRateLimit() is { } limit
-                    ? $"organization '{user.OrganizationId()}' made more than {limit} requests a second (its limit, shared by its tokens)"
-                    : $"this token made more than {options.RateLimitPerSecond} requests a second";
-                var problem = ApiResponse.Problem(StatusCodes.Status429TooManyRequests, "Too many requests", $"{who}; retry after {retryAfter} s");
-                await problem.ToResult().ExecuteAsync(rejected.HttpContext);
-            };
+            limiter.GlobalLimiter = rateLimits;
+            limiter.OnRejected = (rejected, ct) => new ValueTask(TooManyRequestsAsync(rejected.HttpContext, rejected.Lease, options));
         });
 
         var app = builder.Build();
@@ -196,6 +187,19 @@ public static class ExchangeServer
                 .ToResult().ExecuteAsync(status.HttpContext);
         });
         app.UseReadinessGate();
+        // Before authentication: an address that used up its budget of requests without a working token gets 429 before
+        // its next token is looked up, so a flood of made-up tokens costs neither store reads nor memory.
+        app.Use(async (context, next) =>
+        {
+            using var peek = rateLimits.AttemptAcquire(context, 0);
+            if (peek.IsAcquired)
+            {
+                await next(context);
+                return;
+            }
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            await TooManyRequestsAsync(context, peek, options);
+        });
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -238,21 +242,37 @@ public static class ExchangeServer
             app.MapDashboard().AllowAnonymous();
         }
 
+        app.Lifetime.ApplicationStopped.Register(rateLimits.Dispose);
         app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }
 
     /// <summary>
     /// The caller's rate-limit bucket: the organization's own, shared by its tokens, when the admin set one (its value is
-    /// in the key, so a change starts a fresh bucket); otherwise one per token (or per address before authentication) at
-    /// the server's default.
+    /// in the key, so a change starts a fresh bucket); otherwise one per token at the server's default; and for a request
+    /// without a working token (and for every request, peeked at before authentication) its client address's.
     /// </summary>
     private static (string Key, int PerSecond, int Burst) RateLimitOf(System.Security.Claims.ClaimsPrincipal user, System.Net.IPAddress? address, ServerOptions options)
     {
-        if (user.Identity?.IsAuthenticated != true) return ("ip:" + address, options.RateLimitPerSecond, options.RateLimitBurst);
+        if (user.Identity?.IsAuthenticated != true) return ("ip:" + address, options.AddressRateLimitPerSecond, options.AddressRateLimitBurst);
         if (user.OrganizationRateLimit() is not { } limit) return ("token:" + user.TokenId(), options.RateLimitPerSecond, options.RateLimitBurst);
         var perSecond = (int)Math.Min(limit, int.MaxValue / 2);
         return ($"org:{user.OrganizationId()}:{perSecond}", perSecond, perSecond * 2);
+    }
+
+    /// <summary>Answers 429 with <c>Retry-After</c> and a problem naming the bucket that ran dry.</summary>
+    private static async Task TooManyRequestsAsync(HttpContext context, RateLimitLease lease, ServerOptions options)
+    {
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
+        context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var user = context.User;
+        var who = user.Identity?.IsAuthenticated != true
+            ? $"this address made more than {options.AddressRateLimitPerSecond} requests a second without a working token"
+            : user.OrganizationRateLimit() is { } limit
+                ? $"organization '{user.OrganizationId()}' made more than {limit} requests a second (its limit, shared by its tokens)"
+                : $"this token made more than {options.RateLimitPerSecond} requests a second";
+        var problem = ApiResponse.Problem(StatusCodes.Status429TooManyRequests, "Too many requests", $"{who}; retry after {retryAfter} s");
+        await problem.ToResult().ExecuteAsync(context);
     }
 
     private static AuthorizationBuilder AddScopePolicies(this AuthorizationBuilder authorization)

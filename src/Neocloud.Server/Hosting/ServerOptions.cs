@@ -23,6 +23,15 @@ public sealed record ServerOptions
     /// <summary>Requests one token may make in a burst above the average.</summary>
     public int RateLimitBurst { get; init; } = 4000;
 
+    /// <summary>
+    /// Requests a second one client address may make without a working token (none, unknown, revoked or expired); once
+    /// its bucket is empty, the address's requests get 429 before their token is looked up.
+    /// </summary>
+    public int AddressRateLimitPerSecond { get; init; } = 100;
+
+    /// <summary>Requests without a working token one client address may make in a burst above the average.</summary>
+    public int AddressRateLimitBurst { get; init; } = 200;
+
     /// <summary>Accepted commands between two engine snapshots.</summary>
     public int SnapshotEvery { get; init; } = 10_000;
 
