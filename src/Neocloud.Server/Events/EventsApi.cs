@@ -55,7 +55,7 @@ public static class EventsApi
         return new EventStream(feed, user.OrganizationId(), from, filter);
     }
 
-    /// <summary>A comma-separated list of types, or null for all.</summary>
+    /// <summary>A comma-separated list of types, each once, or null for all.</summary>
     private static List<string>? Types(string? types) =>
-        string.IsNullOrWhiteSpace(types) ? null : types.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+        string.IsNullOrWhiteSpace(types) ? null : types.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
 }
