@@ -9,7 +9,7 @@ namespace Neocloud.Exchange.Access;
 /// Only tokens the store has are cached: a secret it does not know costs a read each time and leaves nothing behind,
 /// so made-up secrets cannot grow the cache (the per-address limit keeps their reads few).
 /// </summary>
-public sealed class TokenDirectory(ExchangeStore store, TimeProvider clock)
+public sealed partial class TokenDirectory(ExchangeStore store, TimeProvider clock) : IDisposable
 {
     /// <summary>How long a looked-up token is trusted before it is read again.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
@@ -56,10 +56,12 @@ public sealed class TokenDirectory(ExchangeStore store, TimeProvider clock)
     private const string Unknown = "the token is unknown or revoked";
 
     /// <summary>Why a token does not work now (unknown, revoked, expired), or null when it does.</summary>
-    private static string? RefusalOf(TokenRecord? token, DateTimeOffset now)
+    private static string? RefusalOf(TokenRecord? token, DateTimeOffset now) => RefusalOf(token is not { RevokedMs: null }, token?.ExpiresMs, now);
+
+    private static string? RefusalOf(bool revoked, long? expiresMs, DateTimeOffset now)
     {
-        if (token is not { RevokedMs: null }) return Unknown;
-        if (token.ExpiresMs is { } expires && now.ToUnixTimeMilliseconds() >= expires)
+        if (revoked) return Unknown;
+        if (expiresMs is { } expires && now.ToUnixTimeMilliseconds() >= expires)
             return $"the token expired at {DateTimeOffset.FromUnixTimeMilliseconds(expires):yyyy-MM-ddTHH:mm:ssZ}; ask the exchange's admin for a new one";
         return null;
     }
@@ -117,12 +119,16 @@ public sealed class TokenDirectory(ExchangeStore store, TimeProvider clock)
     /// <summary>Forgets an organization's rate limit so that a change is seen by the next request.</summary>
     public void ForgetRateLimit(string organizationId) => _rateLimits.TryRemove(organizationId, out _);
 
-    /// <summary>Forgets a token so that its revocation is seen by the next request.</summary>
+    /// <summary>
+    /// Forgets a token so that its revocation (or rotation) is seen by the next request, and reads it again at once for
+    /// the requests it holds open (<see cref="Hold"/>), which end if it no longer works.
+    /// </summary>
     public void Forget(string tokenId)
     {
         foreach (var (key, entry) in _cache)
         {
             if (entry.Token.Id == tokenId) _cache.TryRemove(key, out _);
         }
+        Recheck(tokenId);
     }
 }
