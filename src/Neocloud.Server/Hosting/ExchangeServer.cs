@@ -159,20 +159,32 @@ public static class ExchangeServer
         });
 
         var app = builder.Build();
-        app.UseExceptionHandler(errors => errors.Run(async context =>
+        app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            // A bug, not bad input: log it, answer 500 as a problem, and never leak the exception.
-            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            if (error is ShardStoppedException stopped)
+            ExceptionHandler = async context =>
             {
-                // A shard moving between nodes (or the server stopping): nothing was applied, so a retry is safe.
-                context.Response.Headers.RetryAfter = "1";
-                await Answers.Problem(new Failure(FailureKind.Unavailable, "Service unavailable", stopped.Message)).ToResult().ExecuteAsync(context);
-                return;
-            }
-            app.Logger.LogError(error, "unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
-            await ApiResponse.Problem(500, "Internal error", "the server failed; the request was not applied").ToResult().ExecuteAsync(context);
-        }));
+                // A bug, not bad input: log it, answer 500 as a problem, and never leak the exception.
+                var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+                if (error is ShardStoppedException stopped)
+                {
+                    // A shard moving between nodes (or the server stopping): nothing was applied, so a retry is safe.
+                    context.Response.Headers.RetryAfter = "1";
+                    await Answers.Problem(new Failure(FailureKind.Unavailable, "Service unavailable", stopped.Message)).ToResult().ExecuteAsync(context);
+                    return;
+                }
+                if (error is BadHttpRequestException bad)
+                {
+                    // The client's fault, found by Kestrel while the body was read (too slow: 408; cut short: 400).
+                    await ApiResponse.Problem(bad.StatusCode, bad.StatusCode == StatusCodes.Status408RequestTimeout ? "Request timeout" : "Bad request", bad.Message)
+                        .ToResult().ExecuteAsync(context);
+                    return;
+                }
+                app.Logger.LogError(error, "unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+                await ApiResponse.Problem(500, "Internal error", "the server failed; the request was not applied").ToResult().ExecuteAsync(context);
+            },
+            // A request the client broke off or sent too slowly is answered (or dropped) without an error in the log.
+            SuppressDiagnosticsCallback = failed => failed.Exception is BadHttpRequestException,
+        });
         app.UseStatusCodePages(async status =>
         {
             var response = status.HttpContext.Response;
