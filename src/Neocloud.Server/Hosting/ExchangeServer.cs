@@ -155,7 +155,8 @@ public static class ExchangeServer
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.GlobalLimiter = rateLimits;
-            limiter.OnRejected = (rejected, ct) => new ValueTask(TooManyRequestsAsync(rejected.HttpContext, rejected.Lease, options));
+            limiter.OnRejected = (rejected, ct) => new ValueTask(TooManyRequestsAsync(rejected.HttpContext,
+                rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1, options));
         });
 
         var app = builder.Build();
@@ -203,14 +204,13 @@ public static class ExchangeServer
         // its next token is looked up, so a flood of made-up tokens costs neither store reads nor memory.
         app.Use(async (context, next) =>
         {
-            using var peek = rateLimits.AttemptAcquire(context, 0);
-            if (peek.IsAcquired)
+            // Whole permits left (the bucket refills continuously, so a zero-permit probe would pass on a fraction of one).
+            if (rateLimits.GetStatistics(context) is not { CurrentAvailablePermits: < 1 })
             {
                 await next(context);
                 return;
             }
-            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            await TooManyRequestsAsync(context, peek, options);
+            await TooManyRequestsAsync(context, retryAfter: 1, options);
         });
         app.UseAuthentication();
         app.UseRateLimiter();
@@ -273,9 +273,8 @@ public static class ExchangeServer
     }
 
     /// <summary>Answers 429 with <c>Retry-After</c> and a problem naming the bucket that ran dry.</summary>
-    private static async Task TooManyRequestsAsync(HttpContext context, RateLimitLease lease, ServerOptions options)
+    private static async Task TooManyRequestsAsync(HttpContext context, int retryAfter, ServerOptions options)
     {
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
         context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var user = context.User;
         var who = user.Identity?.IsAuthenticated != true
