@@ -13,6 +13,11 @@ public static class ServeCommand
         var db = new Option<string?>("--db") { Description = "A PostgreSQL connection string; without it, SQLite under --data." };
         var demo = new Option<bool>("--demo") { Description = "Run simulated sellers and buyers that keep trading." };
         var rate = new Option<int>("--rate-limit") { Description = "Requests per second per token.", DefaultValueFactory = _ => 2000 };
+        var addressRate = new Option<int>("--address-rate-limit")
+        {
+            Description = "Requests per second one client address may make without a working token (bursts of twice that); past it, 429 before the token is looked up.",
+            DefaultValueFactory = _ => 100,
+        };
         var snapshotEvery = new Option<int>("--snapshot-every") { Description = "Accepted commands between engine snapshots (at least; and at least as many as the last snapshot held resting orders).", DefaultValueFactory = _ => 10_000 };
         var cluster = new Option<bool>("--cluster") { Description = "Run as a node of a cluster on --db: an Orleans silo hosting market-group shards, and a front end for the whole API." };
         var siloPort = new Option<int>("--silo-port") { Description = "Cluster: the port this node's silo talks to the others on.", DefaultValueFactory = _ => 11111 };
@@ -35,7 +40,7 @@ public static class ServeCommand
         };
         var command = new Command("serve", "Run the exchange: REST API at /api/v1, OpenAPI at /openapi/v1.json, docs at /docs.")
         {
-            urls, data, db, demo, rate, snapshotEvery, cluster, siloPort, gatewayPort, nodeAddress, noMetrics, otlp, otlpSample, logFormat, webhookAllowHost,
+            urls, data, db, demo, rate, addressRate, snapshotEvery, cluster, siloPort, gatewayPort, nodeAddress, noMetrics, otlp, otlpSample, logFormat, webhookAllowHost,
             webhookRetryFor,
         };
         command.SetAction(async (parsed, ct) =>
@@ -48,6 +53,8 @@ public static class ServeCommand
                 Demo = parsed.GetValue(demo),
                 RateLimitPerSecond = Math.Max(1, parsed.GetValue(rate)),
                 RateLimitBurst = Math.Max(1, parsed.GetValue(rate)) * 2,
+                AddressRateLimitPerSecond = Math.Max(1, parsed.GetValue(addressRate)),
+                AddressRateLimitBurst = Math.Max(1, parsed.GetValue(addressRate)) * 2,
                 SnapshotEvery = parsed.GetValue(snapshotEvery) is > 0 and var every ? every : throw new UsageException("--snapshot-every: must be > 0"),
                 Cluster = parsed.GetValue(cluster),
                 SiloPort = Port(parsed.GetValue(siloPort), "--silo-port"),

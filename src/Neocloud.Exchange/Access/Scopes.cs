@@ -29,4 +29,7 @@ public static class Scopes
 
     /// <summary>The claim type that carries the organization's own rate limit, when the admin set one.</summary>
     public const string RateLimitClaim = "rate";
+
+    /// <summary>The claim type that carries when the token expires (Unix milliseconds), when it does.</summary>
+    public const string ExpiresClaim = "exp";
 }

@@ -6,13 +6,23 @@ namespace Neocloud.Exchange.Access;
 /// <summary>
 /// Finds the token behind a secret, with a short cache so a busy client does not cost a database read per request.
 /// Revocation through this server takes effect at once; a revocation made elsewhere within <see cref="Lifetime"/>.
+/// Only tokens the store has are cached: a secret it does not know costs a read each time and leaves nothing behind,
+/// so made-up secrets cannot grow the cache (the per-address limit keeps their reads few).
 /// </summary>
-public sealed class TokenDirectory(ExchangeStore store, TimeProvider clock)
+public sealed partial class TokenDirectory(ExchangeStore store, TimeProvider clock) : IDisposable
 {
     /// <summary>How long a looked-up token is trusted before it is read again.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
 
-    private readonly ConcurrentDictionary<string, (TokenRecord? Token, DateTimeOffset Expires)> _cache = new();
+    private readonly ConcurrentDictionary<string, (TokenRecord Token, DateTimeOffset Expires)> _cache = new(StringComparer.Ordinal);
+    private long _pruneAfterTicks;
+    private long _storeReads;
+
+    /// <summary>How many secrets the cache holds now: tokens the store has, used within about two <see cref="Lifetime"/>s.</summary>
+    public int CachedTokens => _cache.Count;
+
+    /// <summary>How many times a secret has been looked up in the store (a test's count of what garbage costs).</summary>
+    public long StoreReads => Interlocked.Read(ref _storeReads);
 
     /// <summary>How often a token's last use is written: at most once this often per token.</summary>
     public static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
@@ -26,19 +36,46 @@ public sealed class TokenDirectory(ExchangeStore store, TimeProvider clock)
         var hash = TokenSecrets.Hash(secret);
         var key = Convert.ToHexString(hash);
         var now = clock.GetUtcNow();
-        if (!_cache.TryGetValue(key, out var entry) || entry.Expires <= now)
+        Prune(now);
+        TokenRecord? found;
+        if (_cache.TryGetValue(key, out var entry) && entry.Expires > now)
         {
-            entry = (await store.FindTokenByHashAsync(hash, cancellationToken), now + Lifetime);
-            _cache[key] = entry;
+            found = entry.Token;
         }
-        if (entry.Token is not { RevokedMs: null } token) return (null, Unknown);
-        if (token.ExpiresMs is { } expires && now.ToUnixTimeMilliseconds() >= expires)
-            return (null, $"the token expired at {DateTimeOffset.FromUnixTimeMilliseconds(expires):yyyy-MM-ddTHH:mm:ssZ}; ask the exchange's admin for a new one");
-        Touch(token.Id, now.ToUnixTimeMilliseconds());
-        return (token, null);
+        else
+        {
+            Interlocked.Increment(ref _storeReads);
+            found = await store.FindTokenByHashAsync(hash, cancellationToken);
+            if (found is not null) _cache[key] = (found, now + Lifetime);
+        }
+        if (RefusalOf(found, now) is { } refusal) return (null, refusal);
+        Touch(found!.Id, now.ToUnixTimeMilliseconds());
+        return (found, null);
     }
 
     private const string Unknown = "the token is unknown or revoked";
+
+    /// <summary>Why a token does not work now (unknown, revoked, expired), or null when it does.</summary>
+    private static string? RefusalOf(TokenRecord? token, DateTimeOffset now) => RefusalOf(token is not { RevokedMs: null }, token?.ExpiresMs, now);
+
+    private static string? RefusalOf(bool revoked, long? expiresMs, DateTimeOffset now)
+    {
+        if (revoked) return Unknown;
+        if (expiresMs is { } expires && now.ToUnixTimeMilliseconds() >= expires)
+            return $"the token expired at {DateTimeOffset.FromUnixTimeMilliseconds(expires):yyyy-MM-ddTHH:mm:ssZ}; ask the exchange's admin for a new one";
+        return null;
+    }
+
+    /// <summary>Drops entries past their lifetime, at most once a <see cref="Lifetime"/> (a token not used since is read again anyway).</summary>
+    private void Prune(DateTimeOffset now)
+    {
+        var due = Interlocked.Read(ref _pruneAfterTicks);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _pruneAfterTicks, (now + Lifetime).UtcTicks, due) != due) return;
+        foreach (var (key, entry) in _cache)
+        {
+            if (entry.Expires <= now) _cache.TryRemove(new KeyValuePair<string, (TokenRecord, DateTimeOffset)>(key, entry));
+        }
+    }
 
     /// <summary>Records the token's use in the background, at most once per <see cref="TouchEvery"/>; a failed write is tried on a later use.</summary>
     private void Touch(string tokenId, long nowMs)
@@ -82,12 +119,16 @@ public sealed class TokenDirectory(ExchangeStore store, TimeProvider clock)
     /// <summary>Forgets an organization's rate limit so that a change is seen by the next request.</summary>
     public void ForgetRateLimit(string organizationId) => _rateLimits.TryRemove(organizationId, out _);
 
-    /// <summary>Forgets a token so that its revocation is seen by the next request.</summary>
+    /// <summary>
+    /// Forgets a token so that its revocation (or rotation) is seen by the next request, and reads it again at once for
+    /// the requests it holds open (<see cref="Hold"/>), which end if it no longer works.
+    /// </summary>
     public void Forget(string tokenId)
     {
         foreach (var (key, entry) in _cache)
         {
-            if (entry.Token?.Id == tokenId) _cache.TryRemove(key, out _);
+            if (entry.Token.Id == tokenId) _cache.TryRemove(key, out _);
         }
+        Recheck(tokenId);
     }
 }

@@ -27,6 +27,28 @@ public static class TokenSecrets
     /// <summary>The hash a secret is stored under.</summary>
     public static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
-    /// <summary>True when the text has the shape of a token (so garbage is refused without a database look-up).</summary>
-    public static bool LooksLikeSecret(string text) => text.Length == Prefix.Length + 43 && text.StartsWith(Prefix, StringComparison.Ordinal);
+    /// <summary>
+    /// True when the text could be a token: <c>nc_</c> and 43 base64url characters whose last one leaves the two bits past
+    /// the 256th at 0, as <see cref="NewSecret"/> writes them. Anything else is refused without a database look-up.
+    /// </summary>
+    public static bool LooksLikeSecret(string text)
+    {
+        if (text.Length != Prefix.Length + 43 || !text.StartsWith(Prefix, StringComparison.Ordinal)) return false;
+        var digits = text.AsSpan(Prefix.Length);
+        foreach (var c in digits)
+        {
+            if (Base64UrlValue(c) < 0) return false;
+        }
+        return (Base64UrlValue(digits[^1]) & 0b11) == 0;
+    }
+
+    private static int Base64UrlValue(char c) => c switch
+    {
+        >= 'A' and <= 'Z' => c - 'A',
+        >= 'a' and <= 'z' => c - 'a' + 26,
+        >= '0' and <= '9' => c - '0' + 52,
+        '-' => 62,
+        '_' => 63,
+        _ => -1,
+    };
 }

@@ -25,6 +25,24 @@ public sealed class EventFeed : IDisposable
     private readonly ExchangeStore _store;
     private readonly ConcurrentDictionary<string, Tail> _tails = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The most reads kept for an organization's readers to share between two of its commits: what caught-up readers ask
+    /// fits many times over; a reader asking from random places finds the oldest let go first.
+    /// </summary>
+    public const int MaxSharedReads = 16;
+
+    /// <summary>About the most bytes those shared reads of one organization hold (keys and events, UTF-16 as they are in memory).</summary>
+    public const long MaxSharedBytes = 256 * 1024;
+
+    private int _cachedReads;
+    private long _cachedBytes;
+
+    /// <summary>How many reads are kept for sharing now, over every organization.</summary>
+    public int CachedReads => Volatile.Read(ref _cachedReads);
+
+    /// <summary>About how many bytes the reads kept for sharing hold now, over every organization.</summary>
+    public long CachedBytes => Interlocked.Read(ref _cachedBytes);
+
     public EventFeed(ExchangeStore store)
     {
         _store = store;
@@ -124,7 +142,7 @@ public sealed class EventFeed : IDisposable
 
     public void Dispose() => _store.EventsCommitted -= Wake;
 
-    private Tail TailOf(string organization) => _tails.GetOrAdd(organization, static _ => new Tail());
+    private Tail TailOf(string organization) => _tails.GetOrAdd(organization, static (_, feed) => new Tail(feed), this);
 
     private void Wake(IReadOnlyCollection<string> organizations)
     {
@@ -138,34 +156,106 @@ public sealed class EventFeed : IDisposable
 
     private void WakeOne(string organization)
     {
-        if (_tails.TryRemove(organization, out var tail)) tail.Next.TrySetResult();
+        if (!_tails.TryRemove(organization, out var tail)) return;
+        tail.Close();
+        tail.Next.TrySetResult();
     }
 
     /// <summary>
     /// An organization's feed between two of its commits: the signal the next commit sets, and the reads made meanwhile,
     /// shared by every reader asking the same (a read started before the commit is stale only for readers that then
-    /// wait on a signal already set, so they read again at once).
+    /// wait on a signal already set, so they read again at once). At most <see cref="MaxSharedReads"/> reads and about
+    /// <see cref="MaxSharedBytes"/> are kept, the oldest let go first; a full page (a reader catching up from far back)
+    /// or a failed read is let go at once, so a long replay does not pile its pages up here.
     /// </summary>
-    private sealed class Tail
+    private sealed class Tail(EventFeed feed)
     {
-        private readonly ConcurrentDictionary<(long After, string Types, int Limit), Task<List<StoredEvent>>> _reads = new();
+        private readonly Lock _gate = new();
+        private readonly Dictionary<(long After, string Types, int Limit), LinkedListNode<Shared>> _reads = [];
+        private readonly LinkedList<Shared> _oldestFirst = new();
+        private long _bytes;
+        private bool _closed;
 
         public TaskCompletionSource Next { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task<List<StoredEvent>> ReadAsync(ExchangeStore store, string organization, long after, IReadOnlyList<string>? types, int limit)
         {
-            var key = (after, types is null ? "" : string.Join(',', types), limit);
-            if (_reads.TryGetValue(key, out var shared)) return shared;
+            // A filter is a set: the same types in another order, or twice, ask the same.
+            var key = (after, types is null ? "" : string.Join(',', types.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)), limit);
+            lock (_gate)
+            {
+                if (_reads.TryGetValue(key, out var found)) return found.Value.Read;
+            }
             // Not cancelled with any one reader: others may be waiting on it.
             var read = store.EventsAsync(organization, after, types, limit, CancellationToken.None);
-            _reads[key] = read;
-            // Kept only while it is the caught-up tail everyone shares: a full page (a reader catching up from far back)
-            // or a failed read is let go at once, so a long replay does not pile its pages up here.
-            _ = read.ContinueWith(done =>
+            var shared = new Shared(key, read, 64 + 2L * key.Item2.Length);
+            lock (_gate)
             {
-                if (!done.IsCompletedSuccessfully || done.Result.Count >= limit) _reads.TryRemove(new KeyValuePair<(long, string, int), Task<List<StoredEvent>>>(key, read));
-            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                // After the commit that closed this tail, a read is nobody else's to share.
+                if (_closed) return read;
+                if (_reads.TryGetValue(key, out var found)) return found.Value.Read;
+                while (_reads.Count >= MaxSharedReads) Remove(_oldestFirst.First!);
+                _reads[key] = _oldestFirst.AddLast(shared);
+                Account(1, shared.Bytes);
+            }
+            _ = read.ContinueWith(static (done, state) => ((Tail)((object[])state!)[0]).Completed((Shared)((object[])state!)[1], done),
+                new object[] { this, shared }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return read;
+        }
+
+        /// <summary>Lets every kept read go: the organization committed, so they are stale.</summary>
+        public void Close()
+        {
+            lock (_gate)
+            {
+                _closed = true;
+                Account(-_reads.Count, -_bytes);
+                _reads.Clear();
+                _oldestFirst.Clear();
+            }
+        }
+
+        private void Completed(Shared shared, Task<List<StoredEvent>> done)
+        {
+            lock (_gate)
+            {
+                if (!_reads.TryGetValue(shared.Key, out var node) || node.Value != shared) return;
+                if (!done.IsCompletedSuccessfully || done.Result.Count >= shared.Key.Limit)
+                {
+                    Remove(node);
+                    return;
+                }
+                var bytes = 0L;
+                foreach (var e in done.Result) bytes += 96 + 2L * (e.Id.Length + e.Type.Length + e.Data.Length);
+                shared.Bytes += bytes;
+                Account(0, bytes);
+                // Over the budget: the oldest go first, this one last.
+                while (_bytes > MaxSharedBytes && _oldestFirst.First is { } oldest) Remove(oldest);
+            }
+        }
+
+        private void Remove(LinkedListNode<Shared> node)
+        {
+            _reads.Remove(node.Value.Key);
+            _oldestFirst.Remove(node);
+            Account(-1, -node.Value.Bytes);
+        }
+
+        private void Account(int reads, long bytes)
+        {
+            _bytes += bytes;
+            Interlocked.Add(ref feed._cachedReads, reads);
+            Interlocked.Add(ref feed._cachedBytes, bytes);
+        }
+
+        private sealed class Shared((long After, string Types, int Limit) key, Task<List<StoredEvent>> read, long bytes)
+        {
+            public (long After, string Types, int Limit) Key { get; } = key;
+
+            public Task<List<StoredEvent>> Read { get; } = read;
+
+            /// <summary>Its key's and, once read, its events' bytes.</summary>
+            public long Bytes { get; set; } = bytes;
         }
     }
 }

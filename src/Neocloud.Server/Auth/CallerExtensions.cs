@@ -19,4 +19,17 @@ public static class CallerExtensions
         long.TryParse(user.FindFirstValue(Scopes.RateLimitClaim), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit)
             ? limit
             : null;
+
+    /// <summary>When the calling token expires (Unix milliseconds), or null when it does not.</summary>
+    public static long? TokenExpiresMs(this ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirstValue(Scopes.ExpiresClaim), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            ? ms
+            : null;
+
+    /// <summary>
+    /// Holds a long request of the calling token (an event stream, a long-poll) for as long as the token works: the hold
+    /// ends when the request does or when the token is revoked or expires.
+    /// </summary>
+    public static TokenHold HoldToken(this ClaimsPrincipal user, TokenDirectory tokens, CancellationToken request) =>
+        tokens.Hold(user.TokenId(), user.TokenExpiresMs(), request);
 }

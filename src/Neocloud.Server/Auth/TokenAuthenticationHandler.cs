@@ -34,6 +34,7 @@ public sealed class TokenAuthenticationHandler(
             new(Scopes.TokenClaim, token.Id),
         };
         claims.AddRange(token.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => new Claim(Scopes.ClaimType, s)));
+        if (token.ExpiresMs is { } expires) claims.Add(new Claim(Scopes.ExpiresClaim, expires.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         if (await tokens.RateLimitAsync(token.OrganizationId, Context.RequestAborted) is { } limit)
             claims.Add(new Claim(Scopes.RateLimitClaim, limit.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));

@@ -1,9 +1,12 @@
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
+using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Events;
+using Neocloud.Server.Auth;
 using Neocloud.Storage;
 
 namespace Neocloud.Server.Events;
@@ -12,9 +15,10 @@ namespace Neocloud.Server.Events;
 /// An organization's events as a Server-Sent Events response: <c>id</c> = seq, <c>event</c> = type, <c>data</c> = the
 /// envelope. Each event's frame is built once per node and shared by every stream of its organization (the feed hands
 /// caught-up readers the same event objects), and a batch is sent with one flush; a comment line every 15 s of quiet
-/// keeps proxies from closing an idle stream.
+/// keeps proxies from closing an idle stream. The stream ends when the client leaves, or when the caller's token stops
+/// working (revoked or expired: <see cref="TokenDirectory.Hold"/>).
 /// </summary>
-public sealed class EventStream(EventFeed feed, string organization, long after, IReadOnlyList<string>? types) : IResult
+public sealed class EventStream(EventFeed feed, TokenDirectory tokens, ClaimsPrincipal caller, long after, IReadOnlyList<string>? types) : IResult
 {
     private static readonly TimeSpan s_keepAlive = TimeSpan.FromSeconds(15);
     private static readonly ConditionalWeakTable<StoredEvent, byte[]> s_frames = [];
@@ -27,13 +31,17 @@ public sealed class EventStream(EventFeed feed, string organization, long after,
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        var stop = httpContext.RequestAborted;
-        await response.StartAsync(stop);
-        await response.BodyWriter.FlushAsync(stop); // the headers now, not with the first keep-alive 15 s later
-        await using var batches = feed.FollowBatchesAsync(organization, after, types, stop).GetAsyncEnumerator(stop);
-        var next = batches.MoveNextAsync().AsTask();
+        using var hold = caller.HoldToken(tokens, httpContext.RequestAborted);
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(hold.Ending);
+        var stop = ending.Token;
+        await using var batches = feed.FollowBatchesAsync(caller.OrganizationId(), after, types, stop).GetAsyncEnumerator(stop);
+        Task<bool>? next = null;
         try
         {
+            // Sent now, not with the first event or keep-alive: a client knows at once that its stream is open.
+            await response.StartAsync(stop);
+            await response.BodyWriter.FlushAsync(stop);
+            next = batches.MoveNextAsync().AsTask();
             while (true)
             {
                 try
@@ -55,7 +63,24 @@ public sealed class EventStream(EventFeed feed, string organization, long after,
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // The client went away.
+            // The client went away, or the token stopped working: the response ends here.
+        }
+        finally
+        {
+            // The feed's enumerator may only be disposed once its pending read has ended (else it throws); that read
+            // watches this token, so it ends at once.
+            await ending.CancelAsync();
+            if (next is not null)
+            {
+                try
+                {
+                    await next;
+                }
+                catch (Exception) when (stop.IsCancellationRequested)
+                {
+                    // Cancelled with the stream (or failed, and then so did the stream, which says so itself).
+                }
+            }
         }
     }
 

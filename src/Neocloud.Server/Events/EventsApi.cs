@@ -27,21 +27,42 @@ public static class EventsApi
         return api;
     }
 
-    private static async Task<IResult> ListEventsAsync(ClaimsPrincipal user, EventFeed feed, WholeQuery? after, string? types, WholeQuery? limit, WholeQuery? wait,
-        CancellationToken ct)
+    private static async Task<IResult> ListEventsAsync(ClaimsPrincipal user, EventFeed feed, TokenDirectory tokens, WholeQuery? after, string? types,
+        WholeQuery? limit, WholeQuery? wait, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var from = WholeQuery.Read(after, "after", 0, errors);
         var take = WholeQuery.Read(limit, "limit", Paging.DefaultLimit, errors);
         var seconds = WholeQuery.Read(wait, "wait", 0, errors);
         if (!errors.IsEmpty) return Answers.Result(Failure.Invalid(errors));
-        // Out-of-range numbers are the feed's to refuse (naming the field), so clamp only what could not fit.
-        var page = await feed.ReadAsync(user.OrganizationId(), from, Types(types), (int)Math.Clamp(take, -1, EventFeed.MaxLimit + 1),
-            TimeSpan.FromSeconds(Math.Clamp(seconds, -1, (long)EventFeed.MaxWait.TotalSeconds + 1)), ct);
-        return Answers.Result(page);
+        // A long-poll waits only while its token works: revoked or expired meanwhile, it is answered 401 at once.
+        using var hold = seconds > 0 ? user.HoldToken(tokens, ct) : null;
+        try
+        {
+            // Out-of-range numbers are the feed's to refuse (naming the field), so clamp only what could not fit.
+            var page = await feed.ReadAsync(user.OrganizationId(), from, Types(types), (int)Math.Clamp(take, -1, EventFeed.MaxLimit + 1),
+                TimeSpan.FromSeconds(Math.Clamp(seconds, -1, (long)EventFeed.MaxWait.TotalSeconds + 1)), hold?.Ending ?? ct);
+            return Answers.Result(page);
+        }
+        catch (OperationCanceledException) when (hold?.Refusal is { } refusal)
+        {
+            return Unauthorized(refusal);
+        }
     }
 
-    private static IResult StreamEvents(HttpContext context, ClaimsPrincipal user, EventFeed feed, WholeQuery? after, string? types)
+    /// <summary>The answer to a request whose token stopped working while it waited: 401, as its next request would get.</summary>
+    private static IResult Unauthorized(string refusal) => new UnauthorizedResult(refusal);
+
+    private sealed class UnauthorizedResult(string refusal) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.WWWAuthenticate = "Bearer";
+            return ApiResponse.Problem(StatusCodes.Status401Unauthorized, "Unauthorized", refusal).ToResult().ExecuteAsync(httpContext);
+        }
+    }
+
+    private static IResult StreamEvents(HttpContext context, ClaimsPrincipal user, EventFeed feed, TokenDirectory tokens, WholeQuery? after, string? types)
     {
         var errors = new FieldErrors();
         var resume = context.Request.Headers["Last-Event-ID"].ToString();
@@ -52,10 +73,10 @@ public static class EventsApi
         var filter = Types(types);
         foreach (var (field, messages) in EventFeed.Check(from, filter, 1, 0)) errors.Add(field == "after" ? resumeFrom : field, messages[0]);
         if (!errors.IsEmpty) return Answers.Result(Failure.Invalid(errors));
-        return new EventStream(feed, user.OrganizationId(), from, filter);
+        return new EventStream(feed, tokens, user, from, filter);
     }
 
-    /// <summary>A comma-separated list of types, or null for all.</summary>
+    /// <summary>A comma-separated list of types, each once, or null for all.</summary>
     private static List<string>? Types(string? types) =>
-        string.IsNullOrWhiteSpace(types) ? null : types.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+        string.IsNullOrWhiteSpace(types) ? null : types.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
 }

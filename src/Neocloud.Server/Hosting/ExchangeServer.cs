@@ -86,6 +86,7 @@ public static class ExchangeServer
         // Keys live beside the data, readable by the server's user only; the warning about unencrypted keys is noise here.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.AddOperations(options);
+        if (options.LogSink is { } sink) builder.Logging.AddProvider(sink);
 
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddDashboard();
@@ -143,50 +144,54 @@ public static class ExchangeServer
         builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder().AddScopePolicies();
+        var rateLimits = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+        {
+            var (key, perSecond, burst) = RateLimitOf(context.User, context.Connection.RemoteIpAddress, options);
+            return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = burst,
+                TokensPerPeriod = perSecond,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+        });
         builder.Services.AddRateLimiter(limiter =>
         {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            {
-                var (key, perSecond, burst) = RateLimitOf(context.User, context.Connection.RemoteIpAddress, options);
-                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = burst,
-                    TokensPerPeriod = perSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            });
-            limiter.OnRejected = async (rejected, ct) =>
-            {
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
-                rejected.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var user = rejected.HttpContext.User;
-                var who = user.OrganizationRateLimit() is { } limit
-                    ? $"organization '{user.OrganizationId()}' made more than {limit} requests a second (its limit, shared by its tokens)"
-                    : $"this token made more than {options.RateLimitPerSecond} requests a second";
-                var problem = ApiResponse.Problem(StatusCodes.Status429TooManyRequests, "Too many requests", $"{who}; retry after {retryAfter} s");
-                await problem.ToResult().ExecuteAsync(rejected.HttpContext);
-            };
+            limiter.GlobalLimiter = rateLimits;
+            limiter.OnRejected = (rejected, ct) => new ValueTask(TooManyRequestsAsync(rejected.HttpContext,
+                rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1, options));
         });
 
         var app = builder.Build();
         // Webhook secrets are kept encrypted with the key ring, which is not in the store; an older store's are encrypted now.
         await store.ProtectWebhookSecretsAsync(new WebhookSecretProtector(app.Services.GetRequiredService<IDataProtectionProvider>()), cancellationToken);
-        app.UseExceptionHandler(errors => errors.Run(async context =>
+        app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            // A bug, not bad input: log it, answer 500 as a problem, and never leak the exception.
-            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            if (error is ShardStoppedException stopped)
+            ExceptionHandler = async context =>
             {
-                // A shard moving between nodes (or the server stopping): nothing was applied, so a retry is safe.
-                context.Response.Headers.RetryAfter = "1";
-                await Answers.Problem(new Failure(FailureKind.Unavailable, "Service unavailable", stopped.Message)).ToResult().ExecuteAsync(context);
-                return;
-            }
-            app.Logger.LogError(error, "unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
-            await ApiResponse.Problem(500, "Internal error", "the server failed; the request was not applied").ToResult().ExecuteAsync(context);
-        }));
+                // A bug, not bad input: log it, answer 500 as a problem, and never leak the exception.
+                var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+                if (error is ShardStoppedException stopped)
+                {
+                    // A shard moving between nodes (or the server stopping): nothing was applied, so a retry is safe.
+                    context.Response.Headers.RetryAfter = "1";
+                    await Answers.Problem(new Failure(FailureKind.Unavailable, "Service unavailable", stopped.Message)).ToResult().ExecuteAsync(context);
+                    return;
+                }
+                if (error is BadHttpRequestException bad)
+                {
+                    // The client's fault, found by Kestrel while the body was read (too slow: 408; cut short: 400).
+                    await ApiResponse.Problem(bad.StatusCode, bad.StatusCode == StatusCodes.Status408RequestTimeout ? "Request timeout" : "Bad request", bad.Message)
+                        .ToResult().ExecuteAsync(context);
+                    return;
+                }
+                app.Logger.LogError(error, "unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+                await ApiResponse.Problem(500, "Internal error", "the server failed; the request was not applied").ToResult().ExecuteAsync(context);
+            },
+            // A request the client broke off or sent too slowly is answered (or dropped) without an error in the log.
+            SuppressDiagnosticsCallback = failed => failed.Exception is BadHttpRequestException,
+        });
         app.UseStatusCodePages(async status =>
         {
             var response = status.HttpContext.Response;
@@ -201,6 +206,18 @@ public static class ExchangeServer
                 .ToResult().ExecuteAsync(status.HttpContext);
         });
         app.UseReadinessGate();
+        // Before authentication: an address that used up its budget of requests without a working token gets 429 before
+        // its next token is looked up, so a flood of made-up tokens costs neither store reads nor memory.
+        app.Use(async (context, next) =>
+        {
+            // Whole permits left (the bucket refills continuously, so a zero-permit probe would pass on a fraction of one).
+            if (rateLimits.GetStatistics(context) is not { CurrentAvailablePermits: < 1 })
+            {
+                await next(context);
+                return;
+            }
+            await TooManyRequestsAsync(context, retryAfter: 1, options);
+        });
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -243,21 +260,36 @@ public static class ExchangeServer
             app.MapDashboard().AllowAnonymous();
         }
 
+        app.Lifetime.ApplicationStopped.Register(rateLimits.Dispose);
         app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }
 
     /// <summary>
     /// The caller's rate-limit bucket: the organization's own, shared by its tokens, when the admin set one (its value is
-    /// in the key, so a change starts a fresh bucket); otherwise one per token (or per address before authentication) at
-    /// the server's default.
+    /// in the key, so a change starts a fresh bucket); otherwise one per token at the server's default; and for a request
+    /// without a working token (and for every request, peeked at before authentication) its client address's.
     /// </summary>
     private static (string Key, int PerSecond, int Burst) RateLimitOf(System.Security.Claims.ClaimsPrincipal user, System.Net.IPAddress? address, ServerOptions options)
     {
-        if (user.Identity?.IsAuthenticated != true) return ("ip:" + address, options.RateLimitPerSecond, options.RateLimitBurst);
+        if (user.Identity?.IsAuthenticated != true) return ("ip:" + address, options.AddressRateLimitPerSecond, options.AddressRateLimitBurst);
         if (user.OrganizationRateLimit() is not { } limit) return ("token:" + user.TokenId(), options.RateLimitPerSecond, options.RateLimitBurst);
         var perSecond = (int)Math.Min(limit, int.MaxValue / 2);
         return ($"org:{user.OrganizationId()}:{perSecond}", perSecond, perSecond * 2);
+    }
+
+    /// <summary>Answers 429 with <c>Retry-After</c> and a problem naming the bucket that ran dry.</summary>
+    private static async Task TooManyRequestsAsync(HttpContext context, int retryAfter, ServerOptions options)
+    {
+        context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var user = context.User;
+        var who = user.Identity?.IsAuthenticated != true
+            ? $"this address made more than {options.AddressRateLimitPerSecond} requests a second without a working token"
+            : user.OrganizationRateLimit() is { } limit
+                ? $"organization '{user.OrganizationId()}' made more than {limit} requests a second (its limit, shared by its tokens)"
+                : $"this token made more than {options.RateLimitPerSecond} requests a second";
+        var problem = ApiResponse.Problem(StatusCodes.Status429TooManyRequests, "Too many requests", $"{who}; retry after {retryAfter} s");
+        await problem.ToResult().ExecuteAsync(context);
     }
 
     private static AuthorizationBuilder AddScopePolicies(this AuthorizationBuilder authorization)

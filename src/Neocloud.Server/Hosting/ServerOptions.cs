@@ -23,6 +23,15 @@ public sealed record ServerOptions
     /// <summary>Requests one token may make in a burst above the average.</summary>
     public int RateLimitBurst { get; init; } = 4000;
 
+    /// <summary>
+    /// Requests a second one client address may make without a working token (none, unknown, revoked or expired); once
+    /// its bucket is empty, the address's requests get 429 before their token is looked up.
+    /// </summary>
+    public int AddressRateLimitPerSecond { get; init; } = 100;
+
+    /// <summary>Requests without a working token one client address may make in a burst above the average.</summary>
+    public int AddressRateLimitBurst { get; init; } = 200;
+
     /// <summary>Accepted commands between two engine snapshots.</summary>
     public int SnapshotEvery { get; init; } = 10_000;
 
@@ -79,6 +88,9 @@ public sealed record ServerOptions
     /// readiness gate closed (<c>/readyz</c> 503) for as long as it likes. Null (always, outside tests): no wait.
     /// </summary>
     public Task? HoldRecovery { get; init; }
+
+    /// <summary>A test seam: a logger that receives what the server logs, beside the console. Null (always, outside tests): none.</summary>
+    public Microsoft.Extensions.Logging.ILoggerProvider? LogSink { get; init; }
 
     /// <summary>The store these options select.</summary>
     public StoreOptions Store => PostgresConnectionString is { } postgres
