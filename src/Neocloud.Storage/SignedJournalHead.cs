@@ -5,8 +5,8 @@ namespace Neocloud.Storage;
 
 /// <summary>
 /// A journal's head signed with the exchange's journal signing key: the last row's sequence and stored hash at the time
-/// it was signed. Recorded outside the store, it anchors the hash chain: a row rewritten at or before <see cref="Sequence"/>,
-/// even with every later hash re-computed, no longer leads to <see cref="Hash"/>.
+/// it was signed. Recorded outside the store, it anchors the hash chain: a row rewritten at or before its sequence, even
+/// with every later hash re-computed, no longer leads to its hash.
 /// </summary>
 /// <param name="Shard">The cluster shard (market group), or empty for the one-machine journal.</param>
 /// <param name="Sequence">The last row's sequence (0 for an empty journal).</param>
@@ -14,7 +14,7 @@ namespace Neocloud.Storage;
 /// <param name="RecordedMs">When that row was recorded (Unix ms; 0 for an empty journal); covered by the hash, not signed apart.</param>
 /// <param name="SignedAt">When the head was signed, RFC 3339 UTC, exactly as signed.</param>
 /// <param name="KeyId">The first 16 hex digits of SHA-256 of the signing key's public key (SubjectPublicKeyInfo, DER).</param>
-/// <param name="Signature">Base64 of the ECDSA P-256 SHA-256 signature (DER) over <see cref="Canonical(string, long, string, string)"/>.</param>
+/// <param name="Signature">Base64 of the ECDSA P-256 SHA-256 signature (DER) over the UTF-8 of <c>neocloud-journal-head/1|shard|sequence|hash|signedAt</c>.</param>
 public sealed record SignedJournalHead(string Shard, long Sequence, string Hash, long RecordedMs, string SignedAt, string KeyId, string Signature)
 {
     /// <summary>What the signed bytes begin with, so a head's signature means nothing as any other message.</summary>
