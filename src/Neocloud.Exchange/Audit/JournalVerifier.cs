@@ -28,8 +28,11 @@ public sealed record JournalVerification(string Shard, long Commands, long First
 /// <param name="ReadModels">Every read-model row that does not match the journal's facts (table, key, column).</param>
 public sealed record LedgerVerification(IReadOnlyList<JournalVerification> Journals, IReadOnlyList<ReadModelProblem> ReadModels)
 {
+    /// <summary>Each signed head recorded outside the store, checked against it (none unless heads were given).</summary>
+    public IReadOnlyList<JournalHeadCheck> Heads { get; init; } = [];
+
     /// <summary>True when nothing is wrong.</summary>
-    public bool Ok => Journals.All(j => j.Ok) && ReadModels.Count == 0;
+    public bool Ok => Journals.All(j => j.Ok) && ReadModels.Count == 0 && Heads.All(h => h.Ok);
 }
 
 /// <summary>

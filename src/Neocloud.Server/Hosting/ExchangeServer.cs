@@ -72,6 +72,8 @@ public static class ExchangeServer
         {
             announce($"admin token (shown once, also in {Path.Combine(options.DataDirectory, "admin.token")}): {secret}");
         }
+        // The key that signs the journal's heads, beside the admin token and never in the store (also with --db: a cluster's nodes share one key file).
+        var signingKey = JournalSigningKey.Ensure(options.DataDirectory);
 
         // The entry assembly names the static web assets manifest (Blazor's and MudBlazor's files) built beside it.
         var application = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? typeof(ExchangeServer).Assembly.GetName().Name;
@@ -96,6 +98,7 @@ public static class ExchangeServer
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keys)).SetApplicationName("neocloud-exchange");
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(signingKey);
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton<TokenDirectory>();
         if (cluster is null)
@@ -245,6 +248,7 @@ public static class ExchangeServer
         api.MapPlanningApi();
         api.MapProcurementsApi();
         api.MapAdminApi();
+        api.MapJournalHeadApi();
         api.MapEventsApi();
         api.MapWebhooksApi();
         api.MapGet("/cluster", async (ITopology topology, CancellationToken ct) => ApiResponse.Of(200, await topology.DescribeAsync(ct)).ToResult())

@@ -32,7 +32,7 @@ public static class OpenApiConventions
         ["Offtake contracts"] = "Offtake contracts: tranches, deliveries, invoices, SLA, termination",
         ["Planning"] = "The buyer's least-cost capacity plan",
         ["Procurement"] = "Standing procurements: keep N GPUs held for the next H hours, bought in blocks as time passes",
-        ["Admin"] = "Organizations and API tokens",
+        ["Admin"] = "Organizations, API tokens, the cluster, and the journal's signed heads",
         ["Events"] = "Your organization's events, in sequence order: a page at a time, long-polled, or streamed",
         ["Webhooks"] = "Your organization's events pushed to your HTTPS endpoints, signed, in sequence order, retried for a day",
     };

@@ -1,0 +1,25 @@
+using Neocloud.Exchange.Access;
+using Neocloud.Server.Http;
+using Neocloud.Storage;
+
+namespace Neocloud.Server.Admin;
+
+/// <summary><c>/api/v1/admin/journal</c>: each journal's head signed with the journal signing key, to be recorded outside the store. Needs the <c>admin</c> scope.</summary>
+public static class JournalHeadApi
+{
+    /// <summary>Maps <c>GET /admin/journal/head</c>.</summary>
+    public static RouteGroupBuilder MapJournalHeadApi(this RouteGroupBuilder api)
+    {
+        var journal = api.MapGroup("/admin/journal").RequireAuthorization(Scopes.Admin).WithTags("Admin");
+        journal.MapGet("/head", GetJournalHeadAsync)
+            .WithSummary("Each journal's head (last sequence and hash) signed with the exchange's journal signing key; record it elsewhere, check it with 'neocloud journal verify --head'")
+            .Produces<SignedJournalHeads>();
+        return api;
+    }
+
+    private static async Task<IResult> GetJournalHeadAsync(ExchangeStore store, JournalSigningKey key, TimeProvider clock, CancellationToken ct)
+    {
+        var heads = await JournalHeads.ReadAsync(store, ct);
+        return ApiResponse.Of(200, key.Sign(heads, clock.GetUtcNow())).ToResult();
+    }
+}
