@@ -1,10 +1,10 @@
 using System.Security.Claims;
+using Neocloud.Domain.Paging;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Procurement;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Http;
-using Neocloud.Storage;
 
 namespace Neocloud.Server.Procurement;
 

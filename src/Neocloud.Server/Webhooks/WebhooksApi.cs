@@ -1,11 +1,11 @@
 using System.Security.Claims;
 using Neocloud.Domain.Input;
+using Neocloud.Domain.Paging;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Webhooks;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Http;
-using Neocloud.Storage;
 
 namespace Neocloud.Server.Webhooks;
 
