@@ -39,7 +39,7 @@ public static class ProcurementsApi
 
     private static async Task<IResult> StartProcurementAsync(PostBody body, ClaimsPrincipal user, ProcurementDesk desk, CancellationToken ct)
     {
-        if (ProcurementTerms.Read(body.Fields) is not { } terms) return Answers.Result(Failure.Invalid(body.Fields.Errors));
+        if (ProcurementRequests.Terms(body.Fields) is not { } terms) return Answers.Result(Failure.Invalid(body.Fields.Errors));
         return Answers.Result(await desk.StartAsync(user.OrganizationId(), terms, body.Key<ProcurementView>(StatusCodes.Status201Created), ct),
             StatusCodes.Status201Created);
     }
