@@ -1,4 +1,5 @@
 using Dapper;
+using Neocloud.Domain.Paging;
 
 namespace Neocloud.Storage;
 

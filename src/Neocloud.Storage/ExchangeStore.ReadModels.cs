@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using Neocloud.Domain.Paging;
 
 namespace Neocloud.Storage;
 

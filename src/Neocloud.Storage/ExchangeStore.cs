@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Neocloud.Domain.Paging;
 using Neocloud.Storage.Schema;
 using Npgsql;
 

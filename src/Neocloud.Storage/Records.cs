@@ -144,13 +144,6 @@ public sealed class ShardFencedException(string shard, long epoch)
 /// <summary>A shard's fence row: the newest activation's epoch and the last journal sequence it committed.</summary>
 public sealed record ShardClaim(string Shard, long Epoch, long LastSequence);
 
-/// <summary>One page of a list and the cursor for the next, or null at the end.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, string? Next)
-{
-    /// <summary>The page with its items mapped, keeping its cursor.</summary>
-    public Page<TOut> Select<TOut>(Func<T, TOut> map) => new(Items.Select(map).ToList(), Next);
-}
-
 /// <summary>A request for quotes as stored: its terms as JSON, its status (open, awarded, withdrawn) and closing time.</summary>
 public sealed record RfqRecord(string Id, string BuyerId, RfqStatus Status, long ClosesMs, long CreatedMs, string Terms);
 

@@ -185,12 +185,10 @@ public sealed class ProcurementTests : IAsyncLifetime
         await _rig.AcceptAsync(new MarketRequest("nebius", new PoolCommand("nebius-gb200", "nebius", "us-tx", "GB200", [new Segment(_now - 48, _now + 20_000, 576)])));
         await _rig.AcceptAsync(Ask("a-gb300", "iren", "iren-gb300", "3.5000"));
         var (desk, runner) = Exchange();
-        var body = System.Text.Json.JsonDocument.Parse("""
-            {"alternatives":[{"sku":"GB300","limit":"3.10"},{"sku":"gb200","limit":"2.60"}],"gpus":8,"horizonHours":168,"blockHours":168}
-            """).RootElement;
-        var fields = Domain.Input.JsonFields.Of(body);
-        var terms = ProcurementTerms.Read(fields);
-        Assert.True(fields.IsValid, fields.Errors.Summary);
+        Alternative[] alternatives = [new("GB300", Domain.Money.Price.FromTicks(3_1000)), new("GB200", Domain.Money.Price.FromTicks(2_6000))];
+        var errors = new Domain.Input.FieldErrors();
+        var terms = ProcurementTerms.Check("GB300", null, 8, 168, 168, alternatives[0].Limit, errors, alternatives);
+        Assert.True(errors.IsEmpty, errors.Summary);
         var id = (await desk.StartAsync(Buyer, terms!)).Value!.Id;
 
         await runner.TopUpAllAsync();

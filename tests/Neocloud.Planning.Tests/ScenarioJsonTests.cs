@@ -33,6 +33,15 @@ public class ScenarioJsonTests
         Assert.Equal(20_000m, scenario.UnmetPenaltyUsdPerGpuMonth);
     }
 
+    [Fact]
+    public void The_examples_are_embedded_after_the_presets()
+    {
+        Assert.Equal([.. PlanPresets.Ids, "two-regions"], PlanExamples.Ids);
+        Assert.Equal(s_example, PlanExamples.Load("two-regions"));
+        Assert.Equal(PlanPresets.Json(PlanPresets.Ids[0]), PlanExamples.Load(PlanPresets.Ids[0]));
+        Assert.Throws<KeyNotFoundException>(() => PlanExamples.Load("nope"));
+    }
+
     public static TheoryData<string, string, string> BadInputs => new()
     {
         { "{", "$", "not valid JSON" },

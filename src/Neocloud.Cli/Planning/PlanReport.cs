@@ -1,6 +1,5 @@
 using System.Globalization;
 using Neocloud.Planning.Solving;
-using Neocloud.Exchange.Planning;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 

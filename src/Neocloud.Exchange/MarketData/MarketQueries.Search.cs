@@ -1,3 +1,4 @@
+using Neocloud.Domain.Paging;
 using Neocloud.Storage;
 
 namespace Neocloud.Exchange.MarketData;

@@ -1,4 +1,5 @@
 using Neocloud.Domain.Orders;
+using Neocloud.Domain.Paging;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Shard;
 using Neocloud.Market.Commands;

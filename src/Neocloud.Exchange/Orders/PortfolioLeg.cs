@@ -1,9 +1,7 @@
 using System.Text.Json;
 using Neocloud.Domain.Catalog;
-using Neocloud.Domain.Input;
 using Neocloud.Domain.Money;
 using Neocloud.Market.Commands;
-using Neocloud.Market.Engine;
 
 namespace Neocloud.Exchange.Orders;
 
@@ -38,37 +36,9 @@ public sealed record AlternativeView(string Sku, string Limit)
     public static AlternativeView Of(Alternative a) => new(a.Sku, a.Limit.ToString());
 }
 
-/// <summary>A bid's alternatives: read from a request (naming bad fields), and kept as JSON in the orders table.</summary>
+/// <summary>A bid's alternatives as the orders table keeps them (JSON), and the error for a SKU the catalog does not know.</summary>
 public static class BidAlternatives
 {
-    /// <summary>
-    /// Reads an optional <c>alternatives</c> array of <c>{sku, limit}</c> (1–4 known SKUs of one market group, none
-    /// twice); null when the object has none or when one is bad (the errors are in <paramref name="fields"/>).
-    /// </summary>
-    public static List<Alternative>? Read(JsonFields fields)
-    {
-        var alternatives = fields.Array("alternatives", ReadOne, Rules.MaxAlternatives, required: false);
-        // Empty when every item was not an object (each is already an error): nothing to read.
-        if (alternatives is not { Count: > 0 } || alternatives.Any(a => a is null)) return null;
-        var group = MarketGroups.Of(alternatives[0]!.Value.Sku);
-        for (var i = 0; i < alternatives.Count; i++)
-        {
-            var sku = alternatives[i]!.Value.Sku;
-            if (alternatives.Take(i).Any(a => a!.Value.Sku == sku)) fields.Error($"alternatives[{i}].sku", $"{sku} is named twice");
-            else if (MarketGroups.Of(sku) != group)
-                fields.Error($"alternatives[{i}].sku", $"{sku} trades in market group {MarketGroups.Of(sku)}, {alternatives[0]!.Value.Sku} in {group}: alternatives stay in one group");
-        }
-        return fields.IsValid ? alternatives.Select(a => a!.Value).ToList() : null;
-    }
-
-    private static Alternative? ReadOne(JsonFields fields)
-    {
-        var sku = fields.String("sku", maxLength: 32);
-        var limit = fields.Price("limit");
-        if (sku is not null && ReferenceCatalog.Embedded.FindSku(sku) is null) fields.Error("sku", UnknownSku(sku));
-        return sku is null || limit is null || ReferenceCatalog.Embedded.FindSku(sku) is not { } known ? null : new Alternative(known.Id, limit.Value);
-    }
-
     /// <summary>The error for a SKU the catalog does not know, listing those it does.</summary>
     public static string UnknownSku(string sku) =>
         $"unknown SKU '{sku}' (known: {string.Join(", ", ReferenceCatalog.Embedded.Skus.Select(s => s.Id))})";

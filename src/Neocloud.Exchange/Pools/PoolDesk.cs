@@ -1,4 +1,5 @@
 using Neocloud.Domain.Catalog;
+using Neocloud.Domain.Paging;
 using Neocloud.Domain.Time;
 using Neocloud.Exchange.MarketData;
 using Neocloud.Exchange.Outcomes;

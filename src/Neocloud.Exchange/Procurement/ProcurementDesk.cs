@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Neocloud.Domain.Paging;
 using Neocloud.Domain.Procurement;
 using Neocloud.Domain.Time;
 using Neocloud.Exchange.Outcomes;

@@ -11,8 +11,8 @@ namespace Neocloud.Exchange.Procurement;
 /// <summary>
 /// What a standing procurement keeps: <see cref="Gpus"/> GPUs of <see cref="Sku"/> (in <see cref="Region"/>,
 /// or any) held for the next <see cref="HorizonHours"/> hours, bought in blocks of <see cref="BlockHours"/>
-/// hours at no more than <see cref="MaxPrice"/> per GPU-hour. Made only by <see cref="Read"/> or <see cref="Create"/>,
-/// which name every bad field.
+/// hours at no more than <see cref="MaxPrice"/> per GPU-hour. Made only by <see cref="Check"/> (the server's reader of
+/// a request body calls it) or <see cref="Create"/>, which name every bad field.
 /// </summary>
 public sealed record ProcurementTerms
 {
@@ -56,26 +56,6 @@ public sealed record ProcurementTerms
     /// </summary>
     public IReadOnlyList<Alternative>? Alternatives { get; private init; }
 
-    /// <summary>
-    /// Reads a request body: <c>{sku, maxPrice | alternatives: [{sku, limit}, …], region?, gpus, horizonHours, blockHours}</c>.
-    /// </summary>
-    public static ProcurementTerms? Read(JsonFields fields)
-    {
-        var written = fields.Has("alternatives");
-        var alternatives = BidAlternatives.Read(fields);
-        var sku = fields.String("sku", required: !written, maxLength: 32);
-        var region = fields.Id("region", required: false);
-        var gpus = fields.Integer("gpus", long.MinValue, long.MaxValue);
-        var horizon = fields.Integer("horizonHours", long.MinValue, long.MaxValue);
-        var block = fields.Integer("blockHours", long.MinValue, long.MaxValue);
-        var maxPrice = fields.Price("maxPrice", required: !written);
-        fields.RejectUnknown();
-        if (written && (sku is not null || maxPrice is not null))
-            fields.Error("alternatives", "name either sku and maxPrice or alternatives (each SKU with its limit), not both");
-        var terms = Check(sku ?? alternatives?[0].Sku, region, gpus, horizon, block, maxPrice ?? alternatives?[0].Limit, fields.Errors);
-        return fields.IsValid ? terms! with { Alternatives = alternatives } : null;
-    }
-
     /// <summary>Terms from values already typed (the dashboard's form), or the bad fields.</summary>
     public static ParseResult<ProcurementTerms> Create(string sku, string? region, long gpus, long horizonHours, long blockHours, string maxPrice)
     {
@@ -89,8 +69,13 @@ public sealed record ProcurementTerms
         return errors.IsEmpty ? ParseResult<ProcurementTerms>.Ok(terms!) : errors;
     }
 
-    /// <summary>The one set of rules: adds an error per bad field; the terms when every field was read and is good.</summary>
-    private static ProcurementTerms? Check(string? sku, string? region, long? gpus, long? horizon, long? block, Price? maxPrice, FieldErrors errors)
+    /// <summary>
+    /// The one set of rules: adds an error per bad field (a null field was not read, and its error is already in
+    /// <paramref name="errors"/>); the terms, buying <paramref name="alternatives"/> when given, when every field was
+    /// read and is good and <paramref name="errors"/> holds none.
+    /// </summary>
+    public static ProcurementTerms? Check(string? sku, string? region, long? gpus, long? horizon, long? block, Price? maxPrice, FieldErrors errors,
+        IReadOnlyList<Alternative>? alternatives = null)
     {
         var known = sku is null ? null : ReferenceCatalog.Embedded.FindSku(sku);
         if (sku is not null && known is null)
@@ -112,7 +97,7 @@ public sealed record ProcurementTerms
                 errors.Add("blockHours", $"a horizon of {Text(h)} hours may need at most {MaxBlocksPerHorizon} blocks; use blocks of at least {Text((h + MaxBlocksPerHorizon - 1) / MaxBlocksPerHorizon)} hours");
         }
         if (known is null || gpus is null || horizon is null || block is null || maxPrice is null || !errors.IsEmpty) return null;
-        return new ProcurementTerms(known.Id, region, (int)gpus, (int)horizon, (int)block, maxPrice.Value);
+        return new ProcurementTerms(known.Id, region, (int)gpus, (int)horizon, (int)block, maxPrice.Value) { Alternatives = alternatives };
     }
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);

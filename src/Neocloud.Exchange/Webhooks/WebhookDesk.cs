@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Neocloud.Domain.Input;
+using Neocloud.Domain.Paging;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Storage;
 

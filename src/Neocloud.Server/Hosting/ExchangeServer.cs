@@ -5,17 +5,9 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.DataProtection;
 using Neocloud.Cluster.Hosting;
 using Neocloud.Dashboard;
+using Neocloud.Exchange;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Access;
-using Neocloud.Exchange.Book;
-using Neocloud.Exchange.Demo;
-using Neocloud.Exchange.Events;
-using Neocloud.Exchange.Indices;
-using Neocloud.Exchange.MarketData;
-using Neocloud.Exchange.Offtake;
-using Neocloud.Exchange.Orders;
-using Neocloud.Exchange.Pools;
-using Neocloud.Exchange.Procurement;
 using Neocloud.Exchange.Shard;
 using Neocloud.Server.Admin;
 using Neocloud.Server.Auth;
@@ -97,44 +89,28 @@ public static class ExchangeServer
         StoreFiles.PrivateDirectory(keys);
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keys)).SetApplicationName("neocloud-exchange");
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(store);
+        builder.Services.AddExchangeCore(store, clock, new WebhookPolicy(options.WebhookAllowHosts, options.WebhookRetryFor));
         builder.Services.AddSingleton(signingKey);
-        builder.Services.AddSingleton(clock);
-        builder.Services.AddSingleton<TokenDirectory>();
         if (cluster is null)
         {
             // One machine: every market group in one in-process shard over the store.
-            builder.Services.AddSingleton(services => new MarketShard(store, clock, services.GetRequiredService<ILogger<MarketShard>>(), options.SnapshotEvery));
-            builder.Services.AddSingleton<IMarket, LocalMarket>();
-            builder.Services.AddSingleton<ITopology, LocalTopology>();
+            builder.Services.AddExchangeLocalMarket(options.SnapshotEvery, options.Urls.Split(';')[0]);
         }
         else
         {
             builder.AddExchangeCluster(cluster);
         }
-        builder.Services.AddSingleton<MarketQueries>();
-        builder.Services.AddSingleton<OrderDesk>();
-        builder.Services.AddSingleton<PoolDesk>();
-        builder.Services.AddSingleton<OfftakeDesk>();
-        builder.Services.AddSingleton<IndexBook>();
-        builder.Services.AddSingleton<BookDesk>();
         // Registered after the silo (in a cluster), so the market is up before the seed and the web front end start.
         builder.Services.AddHostedService<ExchangeHost>();
         // After the exchange host, so the market is up before standing procurements start buying.
-        builder.Services.AddSingleton<ProcurementRunner>();
-        builder.Services.AddSingleton<ProcurementDesk>();
         builder.Services.AddHostedService<ProcurementHost>();
-        builder.Services.AddSingleton<EventFeed>();
-        builder.Services.AddSingleton<TimedEvents>();
         builder.Services.AddHostedService<EventsHost>();
-        builder.Services.AddSingleton(new WebhookPolicy(options.WebhookAllowHosts, options.WebhookRetryFor));
-        builder.Services.AddSingleton<WebhookDesk>();
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddSingleton(new WebhookTestGate(options.WebhookTestsPerOrganization, options.WebhookTestsInFlight));
         builder.Services.AddHostedService<WebhookDelivery>();
         if (options.Demo)
         {
-            builder.Services.AddSingleton<DemoTraders>();
+            builder.Services.AddExchangeDemoTraders();
             builder.Services.AddHostedService<DemoTradersHost>();
         }
         builder.Services.AddProblemDetails();

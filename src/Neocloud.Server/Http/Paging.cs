@@ -1,6 +1,6 @@
 using Neocloud.Domain.Input;
+using Neocloud.Domain.Paging;
 using Neocloud.Exchange.Outcomes;
-using Neocloud.Storage;
 
 namespace Neocloud.Server.Http;
 

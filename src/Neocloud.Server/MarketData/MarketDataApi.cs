@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Security.Claims;
 using Neocloud.Domain.Catalog;
 using Neocloud.Domain.Input;
+using Neocloud.Domain.Paging;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.MarketData;
 using Neocloud.Exchange.Orders;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Http;
-using Neocloud.Storage;
 
 namespace Neocloud.Server.MarketData;
 

@@ -81,11 +81,40 @@ public static class OrderRequests
         else if (!bid.Choices.Any(c => c.Sku == pool.Sku)) errors.Add(path, $"pool {poolId} holds {pool.Sku}, which is not one of the bid's SKUs ({string.Join(", ", bid.Choices.Select(c => c.Sku))})");
     }
 
+    /// <summary>
+    /// Reads an optional <c>alternatives</c> array of <c>{sku, limit}</c> (1–4 known SKUs of one market group, none
+    /// twice); null when the object has none or when one is bad (the errors are in <paramref name="fields"/>).
+    /// </summary>
+    public static List<Alternative>? Alternatives(JsonFields fields)
+    {
+        var alternatives = fields.Array("alternatives", Alternative, Rules.MaxAlternatives, required: false);
+        // Empty when every item was not an object (each is already an error): nothing to read.
+        if (alternatives is not { Count: > 0 } || alternatives.Any(a => a is null)) return null;
+        var group = MarketGroups.Of(alternatives[0]!.Value.Sku);
+        for (var i = 0; i < alternatives.Count; i++)
+        {
+            var sku = alternatives[i]!.Value.Sku;
+            if (alternatives.Take(i).Any(a => a!.Value.Sku == sku)) fields.Error($"alternatives[{i}].sku", $"{sku} is named twice");
+            else if (MarketGroups.Of(sku) != group)
+                fields.Error($"alternatives[{i}].sku", $"{sku} trades in market group {MarketGroups.Of(sku)}, {alternatives[0]!.Value.Sku} in {group}: alternatives stay in one group");
+        }
+        return fields.IsValid ? alternatives.Select(a => a!.Value).ToList() : null;
+    }
+
+    /// <summary>One alternative: a known SKU and its limit.</summary>
+    private static Alternative? Alternative(JsonFields fields)
+    {
+        var sku = fields.String("sku", maxLength: 32);
+        var limit = fields.Price("limit");
+        if (sku is not null && ReferenceCatalog.Embedded.FindSku(sku) is null) fields.Error("sku", BidAlternatives.UnknownSku(sku));
+        return sku is null || limit is null || ReferenceCatalog.Embedded.FindSku(sku) is not { } known ? null : new Alternative(known.Id, limit.Value);
+    }
+
     /// <summary>A bid's fields in any object (a bid's body, or a leg's): what it takes, where, how many, when.</summary>
     private static BidCommand? BidFields(JsonFields fields, string organization, string orderId, bool withTif)
     {
         var written = fields.Has("alternatives");
-        var alternatives = BidAlternatives.Read(fields);
+        var alternatives = Alternatives(fields);
         var sku = fields.String("sku", required: !written, maxLength: 32);
         var limit = written ? fields.Price("limit", required: false) : fields.Price("limit");
         if (written && (sku is not null || limit is not null))

@@ -1,10 +1,10 @@
 using System.Security.Claims;
+using Neocloud.Domain.Paging;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Procurement;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Http;
-using Neocloud.Storage;
 
 namespace Neocloud.Server.Procurement;
 
@@ -39,7 +39,7 @@ public static class ProcurementsApi
 
     private static async Task<IResult> StartProcurementAsync(PostBody body, ClaimsPrincipal user, ProcurementDesk desk, CancellationToken ct)
     {
-        if (ProcurementTerms.Read(body.Fields) is not { } terms) return Answers.Result(Failure.Invalid(body.Fields.Errors));
+        if (ProcurementRequests.Terms(body.Fields) is not { } terms) return Answers.Result(Failure.Invalid(body.Fields.Errors));
         return Answers.Result(await desk.StartAsync(user.OrganizationId(), terms, body.Key<ProcurementView>(StatusCodes.Status201Created), ct),
             StatusCodes.Status201Created);
     }

@@ -1,11 +1,11 @@
 using System.Security.Claims;
 using Neocloud.Domain.Input;
+using Neocloud.Domain.Paging;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Webhooks;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Http;
-using Neocloud.Storage;
 
 namespace Neocloud.Server.Webhooks;
 
@@ -39,7 +39,7 @@ public static class WebhooksApi
 
     private static async Task<IResult> CreateWebhookAsync(PostBody body, ClaimsPrincipal user, WebhookDesk desk, CancellationToken ct)
     {
-        if (WebhookTerms.Read(body.Fields) is not { } terms) return Answers.Result(Failure.Invalid(body.Fields.Errors));
+        if (WebhookRequests.Terms(body.Fields) is not { } terms) return Answers.Result(Failure.Invalid(body.Fields.Errors));
         return Answers.Result(await desk.CreateAsync(user.OrganizationId(), terms, ct), StatusCodes.Status201Created);
     }
 

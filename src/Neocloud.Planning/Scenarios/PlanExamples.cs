@@ -1,14 +1,12 @@
-using Neocloud.Planning.Scenarios;
-
-namespace Neocloud.Exchange.Planning;
+namespace Neocloud.Planning.Scenarios;
 
 /// <summary>
 /// The scenarios the dashboard can start from: the shipped presets (built from public figures) and the example
-/// scenarios of docs/examples, embedded in the core.
+/// scenarios of docs/examples, embedded beside the presets.
 /// </summary>
 public static class PlanExamples
 {
-    private const string Prefix = "Neocloud.Exchange.Planning.Examples.";
+    private const string Prefix = "Neocloud.Planning.Examples.";
 
     private static readonly IReadOnlyList<string> s_examples = typeof(PlanExamples).Assembly.GetManifestResourceNames()
         .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).Select(n => n[Prefix.Length..^".json".Length]).Order(StringComparer.Ordinal).ToList();

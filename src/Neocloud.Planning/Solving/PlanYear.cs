@@ -1,7 +1,6 @@
 using System.Globalization;
-using Neocloud.Planning.Solving;
 
-namespace Neocloud.Exchange.Planning;
+namespace Neocloud.Planning.Solving;
 
 /// <summary>One calendar year of a plan, summed over regions: average reference GPUs a month by source, and nominal cost.</summary>
 public sealed record PlanYear(int Year, decimal DemandGpus, decimal FleetGpus, decimal BuildGpus, decimal OfftakeGpus, decimal SpotGpus, decimal ShortfallGpus,
