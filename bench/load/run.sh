@@ -19,7 +19,7 @@ dotnet build -c Release src/Neocloud.Cli -v q -nologo >/dev/null
 data=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 url="http://127.0.0.1:$port"
-dotnet src/Neocloud.Cli/bin/Release/net10.0/neocloud.dll serve --urls "$url" --data "$data" --rate-limit 10000000 "${db[@]}" > "$data/serve.log" 2>&1 &
+dotnet src/Neocloud.Cli/bin/Release/net10.0/neocloud.dll serve --urls "$url" --data "$data" --rate-limit 10000000 --address-rate-limit 10000000 "${db[@]}" > "$data/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 100); do grep -q "listening" "$data/serve.log" && break; sleep 0.2; done

@@ -9,8 +9,9 @@ namespace Neocloud.Exchange.Access;
 public sealed partial class TokenDirectory
 {
     /// <summary>
-    /// How often the tokens holding requests open are checked: an expiry ends their requests within this, a revocation
-    /// made on another node within <see cref="Lifetime"/> (when this node reads the token again) and this.
+    /// How often the tokens holding requests open are read again from the store and checked: an expiry, or a revocation
+    /// made on any node, ends their requests within this (one store read a second per token with requests held open, on
+    /// each node; the ordinary requests' <see cref="Lifetime"/> cache is not used for them).
     /// </summary>
     public static readonly TimeSpan HoldCheckEvery = TimeSpan.FromSeconds(1);
 
@@ -30,8 +31,8 @@ public sealed partial class TokenDirectory
     /// <summary>
     /// Holds a long request of a token for as long as the token works: the hold's <see cref="TokenHold.Ending"/> is
     /// cancelled when <paramref name="request"/> is, or when the token stops working — revoked or rotated through this
-    /// node (at once), expired (within <see cref="HoldCheckEvery"/>), revoked on another node (once this node reads it
-    /// again, every <see cref="Lifetime"/>). Dispose the hold when the request ends.
+    /// node (at once), expired or revoked on another node (within <see cref="HoldCheckEvery"/>, when this node reads it
+    /// again). Dispose the hold when the request ends.
     /// </summary>
     public TokenHold Hold(string tokenId, long? expiresMs, CancellationToken request)
     {
@@ -89,7 +90,7 @@ public sealed partial class TokenDirectory
         foreach (var (tokenId, token) in held)
         {
             var now = clock.GetUtcNow();
-            if (token.ReadAt + Lifetime <= now)
+            if (token.ReadAt + HoldCheckEvery <= now)
             {
                 try
                 {
