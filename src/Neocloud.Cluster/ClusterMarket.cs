@@ -44,8 +44,8 @@ public sealed partial class ClusterMarket(IGrainFactory grains, ExchangeStore st
             if (group.Failure is { } refused) return refused;
             try
             {
-                var json = await grains.GetGrain<IMarketGroupGrain>(group.Value!).SubmitAsync(ShardCall.Of(request, idempotency?.Key));
-                outcome = OutcomeJson.Read(json);
+                var answer = await grains.GetGrain<IMarketGroupGrain>(group.Value!).SubmitAsync(ShardCall.Of(request, idempotency?.Key));
+                outcome = answer.ToOutcome();
             }
             catch (Exception e)
             {

@@ -99,7 +99,7 @@ public sealed class ClusterMarketTests(GrainClusterFixture fixture) : IClassFixt
         var ask = new MarketRequest("nebius", new AskCommand("pending-ask", "nebius", "pending-pool", 8, HourWindow.Of(Start, Start + 24), Dollars("1.0000")));
 
         // The shard applied it and kept the raw outcome; the node that took the request died before storing its answer.
-        var first = OutcomeJson.Read(await fixture.Cluster.GrainFactory.GetGrain<IMarketGroupGrain>("instinct").SubmitAsync(ShardCall.Of(ask, key)));
+        var first = (await fixture.Cluster.GrainFactory.GetGrain<IMarketGroupGrain>("instinct").SubmitAsync(ShardCall.Of(ask, key))).ToOutcome();
         var pending = await fixture.Store.FindIdempotencyAsync("nebius", "pending-key");
         Assert.Equal(OutcomeJson.Pending, pending?.StatusCode);
         var journal = await OpsAsync("instinct");

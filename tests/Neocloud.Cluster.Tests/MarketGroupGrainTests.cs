@@ -100,7 +100,7 @@ public sealed class MarketGroupGrainTests(GrainClusterFixture fixture) : IClassF
         var together = await Task.WhenAll(grain.SubmitAsync(call), grain.SubmitAsync(call));
         var again = await grain.SubmitAsync(call);
 
-        var outcomes = together.Append(again).Select(OutcomeJson.Read).ToList();
+        var outcomes = together.Append(again).Select(answer => answer.ToOutcome()).ToList();
         Assert.All(outcomes, o => Assert.True(o.IsAccepted, $"expected the bid, got {o.Failure}{o.Replayed}"));
         Assert.All(outcomes, o => Assert.Equal(outcomes[0].Value!.Order, o.Value!.Order));
         Assert.Equal("idem-bid", outcomes[0].Value!.Order?.Id);
@@ -120,18 +120,18 @@ public sealed class MarketGroupGrainTests(GrainClusterFixture fixture) : IClassF
         await AcceptAsync(grain, Pool("moved-pool", "lambda", "MI250", 64));
         var call = ShardCall.Of(new MarketRequest("lambda", new AskCommand("moved-ask", "lambda", "moved-pool", 8, HourWindow.Of(Start, Start + 100), Dollars("1.1000"))),
             new IdempotencyKey("lambda", "moved-key", "moved-hash"));
-        var first = OutcomeJson.Read(await grain.SubmitAsync(call));
+        var first = (await grain.SubmitAsync(call)).ToOutcome();
         Assert.True(first.IsAccepted, $"expected the ask, got {first.Failure}");
         var sequence = (await grain.StatusAsync()).Sequence;
 
         // The group's next activation did not see the key arrive; it finds it in the store.
         await fixture.Cluster.DeactivateAsync(grain);
-        var retried = OutcomeJson.Read(await grain.SubmitAsync(call));
+        var retried = (await grain.SubmitAsync(call)).ToOutcome();
         Assert.True(retried.IsAccepted, $"expected the first answer, got {retried.Failure}");
         Assert.Equal(first.Value!.Order, retried.Value!.Order);
         Assert.Equal(sequence, (await grain.StatusAsync()).Sequence);
 
-        var reused = OutcomeJson.Read(await grain.SubmitAsync(call with { Key = call.Key! with { RequestHash = "another-request" } }));
+        var reused = (await grain.SubmitAsync(call with { Key = call.Key! with { RequestHash = "another-request" } })).ToOutcome();
         Assert.Equal(Failure.KeyReused, reused.Failure);
     }
 
@@ -149,13 +149,13 @@ public sealed class MarketGroupGrainTests(GrainClusterFixture fixture) : IClassF
         Assert.Equal(before.Epoch + 1, claim.Epoch);
 
         var bid = Bid("fence-bid", "openai", "L40S", 8, "1.5000");
-        var fenced = OutcomeJson.Read(await grain.SubmitAsync(bid));
+        var fenced = (await grain.SubmitAsync(bid)).ToOutcome();
         Assert.Equal(FailureKind.Unavailable, fenced.Failure?.Kind);
         Assert.Equal(journalBefore.Count, (await JournalAsync("l40s")).Count);
         Assert.Null(await fixture.Store.GetOrderAsync("fence-bid"));
 
         // The same bid again, until an activation that owns the group takes it: it crosses the ask placed before the fence.
-        var retried = await EventuallyAsync(async () => OutcomeJson.Read(await grain.SubmitAsync(bid)),
+        var retried = await EventuallyAsync(async () => (await grain.SubmitAsync(bid)).ToOutcome(),
             o => o.Failure?.Kind != FailureKind.Unavailable, "a new activation of l40s");
         Assert.True(retried.IsAccepted, $"expected the bid, got {retried.Failure}");
         var trade = Assert.Single(retried.Value!.Trades);
@@ -249,7 +249,7 @@ public sealed class MarketGroupGrainTests(GrainClusterFixture fixture) : IClassF
     /// <summary>Submits through the grain and insists on acceptance.</summary>
     private static async Task<Committed> AcceptAsync(IMarketGroupGrain grain, ShardCall call)
     {
-        var outcome = OutcomeJson.Read(await grain.SubmitAsync(call));
+        var outcome = (await grain.SubmitAsync(call)).ToOutcome();
         Assert.True(outcome.IsAccepted, $"expected {call.Commands[0]} to be accepted, got {outcome.Failure}");
         return outcome.Value!;
     }

@@ -10,22 +10,27 @@ namespace Neocloud.Cluster.Grains;
 [Alias("neocloud.market-group")]
 public interface IMarketGroupGrain : IGrainWithStringKey
 {
-    /// <summary>Applies a request and answers its outcome as <see cref="OutcomeJson"/>, after the commit.</summary>
-    [Alias("submit")]
-    Task<string> SubmitAsync(ShardCall call);
+    /// <summary>Applies a request and answers its outcome, after the commit.</summary>
+    [Alias("submit.2")]
+    Task<WireOutcome> SubmitAsync(ShardCall call);
 
+    /// <summary>Resting asks and bids of a SKU (in a region, or all) by price level.</summary>
     [Alias("book")]
     Task<WireBook> BookAsync(string sku, string? region);
 
+    /// <summary>Every resting order of a SKU in every region, bids at their limit for it.</summary>
     [Alias("resting")]
     Task<IReadOnlyList<WireResting>> RestingAsync(string sku);
 
+    /// <summary>The price in ticks a bid would trade at now, or null when the book cannot fill it.</summary>
     [Alias("quote")]
     Task<long?> QuoteAsync(string sku, string? region, int gpus, int start, int end, string buyer);
 
+    /// <summary>Every resting ask a bid like this could take now, cheapest first.</summary>
     [Alias("candidates")]
     Task<IReadOnlyList<WireCandidate>> CandidatesAsync(string sku, string? region, int gpus, int start, int end, long? maxPriceTicks, string buyer);
 
+    /// <summary>A pool's capacity, sold and offered GPUs as steps over <c>[start, end)</c>.</summary>
     [Alias("usage")]
     Task<IReadOnlyList<WireUsage>> UsageAsync(string poolId, int start, int end);
 

@@ -36,18 +36,25 @@ public sealed partial class MarketGroupGrain(ExchangeStore store, TimeProvider c
         if (_shard is { } shard) await shard.DisposeAsync();
     }
 
-    public async Task<string> SubmitAsync(ShardCall call)
+    public async Task<WireOutcome> SubmitAsync(ShardCall call)
     {
-        if (Live() is not { } shard) return OutcomeJson.Write(Failure.Unavailable);
-        if (call.Key is { } asked && MayHoldEarlierKeys(shard) && await StoredAsync(asked) is { } stored) return stored;
+        if (Live() is not { } shard) return WireOutcome.Of(Failure.Unavailable);
+        if (call.Key is { } asked && MayHoldEarlierKeys(shard) && await StoredAsync(asked) is { } stored) return Answer(stored);
         var key = call.Key is { } k
             ? new Idempotency<Committed>(new IdempotencyKey(k.OrganizationId, k.Key, k.RequestHash),
                 outcome => new StoredAnswer(OutcomeJson.Pending, OutcomeJson.Write(outcome)))
             : null;
         var outcome = await shard.SubmitAsync(call.ToRequest(), key);
         if (shard.IsFenced) DeactivateOnIdle();
-        return OutcomeJson.Write(outcome);
+        return Answer(outcome);
     }
+
+    /// <summary>
+    /// The outcome for the caller. A replay of a record still pending (a key applied, its answer never stored by the
+    /// node that took it) is the raw outcome it holds, so the caller stores its answer from it as from a first outcome.
+    /// </summary>
+    private static WireOutcome Answer(Outcome<Committed> outcome) =>
+        WireOutcome.Of(outcome.Replayed is { Code: OutcomeJson.Pending } pending ? OutcomeJson.Read(pending.Body) : outcome);
 
     public async Task<WireBook> BookAsync(string sku, string? region)
     {
@@ -99,12 +106,10 @@ public sealed partial class MarketGroupGrain(ExchangeStore store, TimeProvider c
     /// as long as a key is remembered, one applied before this activation is looked up in the store, so a retry that
     /// reaches the group's new home lands once.
     /// </summary>
-    private async Task<string?> StoredAsync(WireKey key)
+    private async Task<Outcome<Committed>?> StoredAsync(WireKey key)
     {
         if (await store.FindIdempotencyAsync(key.OrganizationId, key.Key) is not { } prior) return null;
-        return OutcomeJson.Write(prior.RequestHash == key.RequestHash
-            ? Outcome<Committed>.Replay(new StoredAnswer((int)prior.StatusCode, prior.Response))
-            : Failure.KeyReused);
+        return prior.RequestHash == key.RequestHash ? Outcome<Committed>.Replay(new StoredAnswer((int)prior.StatusCode, prior.Response)) : Failure.KeyReused;
     }
 
     /// <summary>The shard while it may still write; a fenced one makes this activation go.</summary>

@@ -1,52 +1,40 @@
 using Neocloud.Exchange.Shard;
 using Neocloud.Market.Commands;
-using Neocloud.Market.Replay;
 using Neocloud.Storage;
 
 namespace Neocloud.Cluster.Wire;
 
 /// <summary>
-/// A shard request as it travels to the grain of its market group: the commands and the book fact in the journal's own
-/// line format (parsed again on the grain, as recovery does), the market group's SKU, and the idempotency key. Nothing
-/// in it is a delegate or a type the other node would have to guess.
+/// A shard request as it travels to the grain of its market group: the market commands and the contract book's fact as
+/// typed values (each through its converter in this folder), the market group's SKU, and the idempotency key. Nothing in
+/// it is text to parse again, a delegate, or a type the other node would have to guess.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("neocloud.shard-call")]
+[GenerateSerializer, Immutable, Alias("neocloud.shard-call.2")]
 public sealed record ShardCall(
     [property: Id(0)] string OrganizationId,
     [property: Id(1)] bool IsTransaction,
-    [property: Id(2)] IReadOnlyList<string> Commands,
+    [property: Id(2)] IReadOnlyList<MarketCommand> Commands,
     [property: Id(3)] string? SiteId,
-    [property: Id(4)] string? Fact,
-    [property: Id(5)] WireKey? Key)
+    [property: Id(4)] BookFact? Fact,
+    [property: Id(5)] WireKey? Key,
+    [property: Id(6)] string? Sku = null)
 {
-    /// <summary>The SKU a transaction names for its market group.</summary>
-    [Id(6)]
-    public string? Sku { get; init; }
-
-    /// <summary>The call for <paramref name="request"/>.</summary>
+    /// <summary>The call for <paramref name="request"/> (its commands as an array: any list a request holds may not have a codec).</summary>
     public static ShardCall Of(ShardRequest request, Exchange.Outcomes.IdempotencyKey? key)
     {
         var wireKey = key is null ? null : new WireKey(key.OrganizationId, key.Key, key.RequestHash);
         return request switch
         {
-            MarketRequest one => new ShardCall(one.OrganizationId, false, [ReplayCodec.Format(one.Command)], one.SiteId, null, wireKey),
-            TransactionRequest many => new ShardCall(many.OrganizationId, true, many.Steps.Select(ReplayCodec.Format).ToList(), null,
-                many.Fact is { } fact ? BookFacts.Format(fact) : null, wireKey) { Sku = many.Sku },
+            MarketRequest one => new ShardCall(one.OrganizationId, false, new[] { one.Command }, one.SiteId, null, wireKey),
+            TransactionRequest many => new ShardCall(many.OrganizationId, true, many.Steps.ToArray(), null, many.Fact, wireKey, many.Sku),
             _ => throw new ArgumentException($"unknown request {request.GetType().Name}", nameof(request)),
         };
     }
 
     /// <summary>The request again, on the grain's side.</summary>
-    public ShardRequest ToRequest()
-    {
-        var commands = Commands.Select(Parse).ToList();
-        return IsTransaction
-            ? new TransactionRequest(OrganizationId, commands, Fact is { } fact ? BookFacts.Parse(fact) : null, Sku)
-            : new MarketRequest(OrganizationId, commands[0], SiteId);
-    }
-
-    private static MarketCommand Parse(string line) =>
-        ReplayCodec.Parse(line).Command ?? throw new ArgumentException($"not a command: {line}", nameof(line));
+    public ShardRequest ToRequest() => IsTransaction
+        ? new TransactionRequest(OrganizationId, Commands, Fact, Sku)
+        : new MarketRequest(OrganizationId, Commands[0], SiteId);
 }
 
 /// <summary>An idempotency key on the wire.</summary>

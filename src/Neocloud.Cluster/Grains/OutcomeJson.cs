@@ -4,12 +4,13 @@ using Neocloud.Domain.Input;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Shard;
 
-namespace Neocloud.Cluster.Wire;
+namespace Neocloud.Cluster.Grains;
 
 /// <summary>
-/// A shard's outcome as JSON: how it comes back from the grain, and what the grain stores under an idempotency key
-/// (status 0, "answer pending") in the same commit as the command, before the front end that took the request
-/// stores its own answer over it.
+/// A shard's outcome as JSON, as the grain stores it under an idempotency key (status <see cref="Pending"/>, "answer
+/// pending") in the same commit as the command, before the front end that took the request stores its own answer over
+/// it; a retry that finds it pending is answered from it. The store's format, not the wire's: the grain answers with a
+/// <see cref="Wire.WireOutcome"/>.
 /// </summary>
 public static class OutcomeJson
 {
@@ -21,6 +22,7 @@ public static class OutcomeJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>The outcome's JSON.</summary>
     public static string Write(Outcome<Committed> outcome) => JsonSerializer.Serialize(new Shape(
         outcome.IsAccepted ? outcome.Value : null,
         outcome.Failure is { } f ? new FailureShape(f.Kind, f.Title, f.Detail, f.Errors?.ToDictionary(e => e.Key, e => e.Value[0])) : null,
