@@ -110,7 +110,11 @@ public abstract class WebhookDeliveryContract
                 Assert.StartsWith("dp1:", stored);
                 Assert.DoesNotContain(Plain["whsec_".Length..], stored);
                 Assert.True((await ping.JsonAsync()).GetProperty("delivered").GetBoolean());
-                Assert.True(WebhookReceiver.Verifies(Assert.Single(receiver.On("/upgraded")), Plain));
+                // The ping, and any event the hook heard meanwhile (the seeded contract's invoices to microsoft, once the time
+                // sweep publishes them), each signed with the secret it had before the upgrade.
+                var delivered = receiver.On("/upgraded");
+                Assert.Contains(delivered, d => d.Type == "webhook.test");
+                Assert.All(delivered, d => Assert.True(WebhookReceiver.Verifies(d, Plain), d.Type));
             }
         }
         finally
