@@ -114,7 +114,18 @@ public sealed partial class ClusterMarket(IGrainFactory grains, ExchangeStore st
             case MarketRequest one:
                 return await GroupOfAsync(one.Command) is { } named ? named : Unroutable(one.Command);
             case TransactionRequest many when many.Sku is { } sku:
-                return MarketGroups.Of(sku);
+            {
+                // The named group's shard applies every step: a step whose pool lies in another group (an award of an RFQ
+                // whose first SKU is in one group, from pools of another) is refused before anything is written.
+                var home = MarketGroups.Of(sku);
+                foreach (var step in many.Steps)
+                {
+                    if (await GroupOfAsync(step) is { } group && group != home)
+                        return Failure.Conflict("Spans market groups",
+                            $"it is kept by the market group {home} and its pools lie in {group}; in a cluster each group is its own shard, so do it one group at a time");
+                }
+                return home;
+            }
             case TransactionRequest { Steps.Count: 0, Fact: not null }:
                 // A book fact that names no SKU (an index's values) is journaled by the first group's shard.
                 return MarketGroups.Named[0].Name;

@@ -84,6 +84,11 @@ public sealed class ClusterMarketTests(GrainClusterFixture fixture) : IClassFixt
         Assert.Equal(FailureKind.Conflict, spans.Failure?.Kind);
         Assert.Contains("hgx-blackwell, l40s", spans.Failure!.Detail);
 
+        // A transaction its book fact keeps in one group (an RFQ's award) whose pool lies in another.
+        var elsewhere = await market.SubmitAsync(new TransactionRequest("microsoft", [new ReserveCommand("span-r3", "microsoft", "span-b", 8, window)], null, "L40S"));
+        Assert.Equal(FailureKind.Conflict, elsewhere.Failure?.Kind);
+        Assert.Contains("l40s and its pools lie in hgx-blackwell", elsewhere.Failure!.Detail);
+
         var unknown = await market.SubmitAsync(new MarketRequest("iren", new AskCommand("span-ask", "iren", "no-such-pool", 8, window, Dollars("2.0000"))));
         Assert.Equal(Failure.MarketRejected(Rules.UnknownPool("ask", "span-ask", "no-such-pool")), unknown.Failure);
         Assert.Equal(alone, await OpsAsync("l40s"));
