@@ -125,8 +125,4 @@ public sealed record BookRows(
     IReadOnlyList<DeliveryRecord> Deliveries,
     IReadOnlyList<SlaRecord> Sla,
     IReadOnlyList<AssignmentRecord> Assignments,
-    IReadOnlyList<StoredIndexValue> IndexValues)
-{
-    /// <summary>True when the book holds nothing.</summary>
-    public bool IsEmpty => Rfqs.Count + Offers.Count + Contracts.Count + Deliveries.Count + Sla.Count + Assignments.Count + IndexValues.Count == 0;
-}
+    IReadOnlyList<StoredIndexValue> IndexValues);

@@ -1,6 +1,7 @@
 using Dapper;
 using Neocloud.Exchange.Audit;
 using Neocloud.Exchange.Offtake;
+using Neocloud.Exchange.Shard;
 
 namespace Neocloud.Exchange.Tests;
 
@@ -40,5 +41,24 @@ public class BookImportTests
             var edited = await JournalVerifier.VerifyAsync(connection, null);
             Assert.Equal(("offtakes", "otc-old", "status"), edited.ReadModels.Select(p => (p.Table, p.Key, p.Column)).Single());
         }
+    }
+
+    [Fact]
+    public async Task An_import_a_stopped_shard_cannot_take_is_left_pending_and_says_to_try_again()
+    {
+        await using var rig = await ShardRig.StartAsync();
+        await using (var connection = await rig.Store.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("INSERT INTO rfqs (id, buyer_id, status, closes_ms, created_ms, terms) VALUES ('rfq-old', 'microsoft', 'open', 1, 1, '{}')");
+            await connection.ExecuteAsync("UPDATE schema_version SET version = 5");
+        }
+        await rig.ReopenAsync();
+        await rig.Shard.DisposeAsync();
+
+        // A retryable refusal (a cluster node's start loop retries it), not one that ends the node; nothing was written.
+        await Assert.ThrowsAsync<ShardStoppedException>(() => BookImport.RunIfPendingAsync(rig.Market, rig.Store, CancellationToken.None));
+        Assert.True(await rig.Store.BookImportPendingAsync());
+        await rig.RestartAsync();
+        Assert.Equal(1, await BookImport.RunIfPendingAsync(rig.Market, rig.Store, CancellationToken.None));
     }
 }

@@ -1,4 +1,5 @@
 using Neocloud.Domain.Catalog;
+using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Shard;
 using Neocloud.Storage;
 
@@ -22,6 +23,8 @@ public static class BookImport
         var rows = await store.BookRowsAsync(cancellationToken);
         var fact = new BookImported(rows.Rfqs, rows.Offers, rows.Contracts, rows.Deliveries, rows.Sla, rows.Assignments, rows.IndexValues);
         var outcome = await market.SubmitAsync(new TransactionRequest(Actor, [], fact, MarketGroups.Named[0].Skus[0]));
+        // A shard moving between nodes (or a commit the store could not keep) writes nothing: the caller may try again.
+        if (outcome.Failure is { Kind: FailureKind.Unavailable }) throw new ShardStoppedException(MarketGroups.Named[0].Name);
         if (!outcome.IsAccepted) throw new InvalidOperationException($"taking the contract book into the journal failed: {outcome.Failure}");
         return rows.Rfqs.Count + rows.Offers.Count + rows.Contracts.Count + rows.Deliveries.Count + rows.Sla.Count + rows.Assignments.Count + rows.IndexValues.Count;
     }

@@ -13,7 +13,7 @@ public sealed record BookDecision(Failure? Refusal, BookFact Fact, bool RunSteps
 
 /// <summary>
 /// The contract book's states and transitions, held by the shard that owns them and decided on its single writer: an RFQ
-/// open → withdrawn | awarded (closed by time), an offer submitted → awarded | not awarded, a contract active →
+/// open → withdrawn | awarded (closed by time; its offers are decided with it), a contract active →
 /// terminated with its tranches delivered once and each month's availability reported once, an assignment proposed →
 /// accepted by the seller and the assignee (the second completes it) | declined. Two requests racing for one transition
 /// reach it one after the other, so the second is refused whatever it read before; no state machine lives in SQL.
@@ -21,7 +21,6 @@ public sealed record BookDecision(Failure? Refusal, BookFact Fact, bool RunSteps
 public sealed class BookState
 {
     private readonly Dictionary<string, Rfq> _rfqs = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Offer> _offers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Contract> _contracts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Assignment> _assignments = new(StringComparer.Ordinal);
 
@@ -30,7 +29,6 @@ public sealed class BookState
     {
         var state = new BookState();
         foreach (var rfq in rows.Rfqs) state._rfqs[rfq.Id] = new Rfq(rfq.BuyerId, rfq.Status, rfq.ClosesMs);
-        foreach (var offer in rows.Offers) state._offers[offer.Id] = new Offer(offer.RfqId, offer.Status);
         foreach (var contract in rows.Contracts) state._contracts[contract.Id] = new Contract(contract.Status, [], []);
         foreach (var delivery in rows.Deliveries)
         {
@@ -107,19 +105,9 @@ public sealed class BookState
             case RfqWithdrawn withdrawn:
                 _rfqs[withdrawn.RfqId] = _rfqs[withdrawn.RfqId] with { Status = RfqStatus.Withdrawn };
                 break;
-            case OfferMade made:
-                _offers[made.Offer.Id] = new Offer(made.Offer.RfqId, made.Offer.Status);
-                break;
             case ContractAwarded awarded:
-                foreach (var contract in awarded.Contracts)
-                {
-                    _contracts[contract.Id] = new Contract(contract.Status, [], []);
-                    if (contract.OfferId is { } offer && _offers.TryGetValue(offer, out var won)) _offers[offer] = won with { Status = OfferStatus.Awarded };
-                }
-                foreach (var offer in awarded.LosingOffers)
-                {
-                    if (_offers.TryGetValue(offer, out var lost)) _offers[offer] = lost with { Status = OfferStatus.NotAwarded };
-                }
+                // An RFQ is awarded once (its state guards that), so its offers' outcomes need no state of their own.
+                foreach (var contract in awarded.Contracts) _contracts[contract.Id] = new Contract(contract.Status, [], []);
                 if (awarded.RfqId is { } id && _rfqs.TryGetValue(id, out var rfq)) _rfqs[id] = rfq with { Status = RfqStatus.Awarded };
                 break;
             case TrancheDelivered delivered:
@@ -148,7 +136,6 @@ public sealed class BookState
             {
                 var added = From(new BookRows(imported.Rfqs, imported.Offers, imported.Contracts, imported.Deliveries, imported.Sla, imported.Assignments, []));
                 foreach (var (key, value) in added._rfqs) _rfqs.TryAdd(key, value);
-                foreach (var (key, value) in added._offers) _offers.TryAdd(key, value);
                 foreach (var (key, value) in added._contracts) _contracts.TryAdd(key, value);
                 foreach (var (key, value) in added._assignments) _assignments.TryAdd(key, value);
                 break;
@@ -171,8 +158,6 @@ public sealed class BookState
         : null;
 
     private sealed record Rfq(string Buyer, RfqStatus Status, long ClosesMs);
-
-    private sealed record Offer(string Rfq, OfferStatus Status);
 
     private sealed record Contract(ContractStatus Status, HashSet<long> Delivered, HashSet<string> Reported);
 

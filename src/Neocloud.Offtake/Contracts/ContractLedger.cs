@@ -268,7 +268,5 @@ public static class ContractLedger
             gpuHours, Cents(npv), gpuHours > 0 ? decimal.Round(npv / gpuHours, 4, MidpointRounding.ToEven) : null);
     }
 
-    private static void Add(Dictionary<CalendarMonth, decimal> sums, CalendarMonth month, decimal amount) => sums[month] = sums.GetValueOrDefault(month) + amount;
-
     private static decimal Cents(decimal amount) => decimal.Round(amount, 2, MidpointRounding.ToEven);
 }
