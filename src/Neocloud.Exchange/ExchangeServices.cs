@@ -8,6 +8,8 @@ using Neocloud.Exchange.Indices;
 using Neocloud.Exchange.MarketData;
 using Neocloud.Exchange.Offtake;
 using Neocloud.Exchange.Orders;
+using Neocloud.Exchange.Outcomes;
+using Neocloud.Exchange.Planning;
 using Neocloud.Exchange.Pools;
 using Neocloud.Exchange.Procurement;
 using Neocloud.Exchange.Shard;
@@ -36,6 +38,8 @@ public static class ExchangeServices
         services.AddSingleton<OfftakeDesk>();
         services.AddSingleton<IndexBook>();
         services.AddSingleton<BookDesk>();
+        services.AddSingleton<RfqPlanOffers>();
+        services.AddSingleton<StoredAnswers>();
         services.AddSingleton<ProcurementRunner>();
         services.AddSingleton<ProcurementDesk>();
         services.AddSingleton<EventFeed>();

@@ -16,8 +16,12 @@ namespace Neocloud.Exchange.Planning;
 /// an offer spans regions); offers are divisible, as an award may take a share of one. Months before the scenario's
 /// start are cut off, as are months past its horizon.
 /// </summary>
-public static class RfqPlanOffers
+public sealed class RfqPlanOffers(ExchangeStore store, TimeProvider clock)
 {
+    /// <summary>The scenario with the caller's closed RFQ's offers added (as of now), or a problem: see the static form.</summary>
+    public Task<Outcome<PlanScenario>> AddAsync(PlanScenario scenario, string rfqId, string caller, CancellationToken ct) =>
+        AddAsync(scenario, rfqId, caller, store, clock.GetUtcNow(), ct);
+
     /// <summary>The scenario with the RFQ's offers added, or a problem: unknown RFQ, still sealed, or a region the scenario lacks.</summary>
     public static async Task<Outcome<PlanScenario>> AddAsync(
         PlanScenario scenario, string rfqId, string caller, ExchangeStore store, DateTimeOffset now, CancellationToken ct)

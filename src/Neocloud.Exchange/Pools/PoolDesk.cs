@@ -35,6 +35,9 @@ public sealed class PoolDesk(IMarket shard, ExchangeStore store, MarketQueries m
         return (await shard.SubmitAsync(new MarketRequest(caller, new CapacityCommand(poolId, step)), key?.Before<Committed>(c => c.Map(Added)))).Map(Added);
     }
 
+    /// <summary>The SKU a pool holds, or null when there is no such pool.</summary>
+    public async Task<string?> SkuOfAsync(string poolId, CancellationToken ct = default) => (await store.GetPoolAsync(poolId, ct))?.Sku;
+
     /// <summary>Pools (of a SKU, of a provider, or all) with their capacity steps, ordered by id.</summary>
     public async Task<Page<PoolView>> PoolsAsync(string? sku, string? provider, string? after, int limit, CancellationToken ct = default)
     {

@@ -1,4 +1,5 @@
 using Neocloud.Exchange.Access;
+using Neocloud.Exchange.Audit;
 using Neocloud.Server.Http;
 using Neocloud.Storage;
 
@@ -17,9 +18,6 @@ public static class JournalHeadApi
         return api;
     }
 
-    private static async Task<IResult> GetJournalHeadAsync(ExchangeStore store, JournalSigningKey key, TimeProvider clock, CancellationToken ct)
-    {
-        var heads = await JournalHeads.ReadAsync(store, ct);
-        return ApiResponse.Of(200, key.Sign(heads, clock.GetUtcNow())).ToResult();
-    }
+    private static async Task<IResult> GetJournalHeadAsync(JournalAnchor anchor, CancellationToken ct) =>
+        ApiResponse.Of(200, await anchor.SignedHeadsAsync(ct)).ToResult();
 }

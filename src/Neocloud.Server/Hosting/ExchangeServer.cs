@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Neocloud.Cluster.Hosting;
 using Neocloud.Dashboard;
 using Neocloud.Exchange;
+using Neocloud.Exchange.Audit;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Shard;
@@ -91,6 +92,7 @@ public static class ExchangeServer
         builder.Services.AddSingleton(options);
         builder.Services.AddExchangeCore(store, clock, new WebhookPolicy(options.WebhookAllowHosts, options.WebhookRetryFor));
         builder.Services.AddSingleton(signingKey);
+        builder.Services.AddSingleton<JournalAnchor>();
         if (cluster is null)
         {
             // One machine: every market group in one in-process shard over the store.

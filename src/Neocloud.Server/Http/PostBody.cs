@@ -5,7 +5,6 @@ using System.Text.Json;
 using Neocloud.Domain.Input;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Server.Auth;
-using Neocloud.Storage;
 
 namespace Neocloud.Server.Http;
 
@@ -54,10 +53,10 @@ public sealed class PostBody : IDisposable
     {
         var services = context.RequestServices;
         var optional = context.GetEndpoint()?.Metadata.GetMetadata<OptionalBody>() is not null;
-        return await ReadAsync(context, services.GetRequiredService<ExchangeStore>(), optional);
+        return await ReadAsync(context, services.GetRequiredService<StoredAnswers>(), optional);
     }
 
-    private static async Task<PostBody> ReadAsync(HttpContext context, ExchangeStore store, bool optional)
+    private static async Task<PostBody> ReadAsync(HttpContext context, StoredAnswers answers, bool optional)
     {
         var bytes = await ReadBytesAsync(context);
         if (bytes is null)
@@ -71,7 +70,7 @@ public sealed class PostBody : IDisposable
                 return Answered(Answers.Problem(Failure.Invalid("Idempotency-Key", $"must be one value of 1 to {MaxKeyLength} characters")));
             var organization = context.User.OrganizationId();
             var hash = RequestHash(context.Request, bytes);
-            var prior = await store.FindIdempotencyAsync(organization, text, context.RequestAborted);
+            var prior = await answers.FindAsync(organization, text, context.RequestAborted);
             if (prior is { StatusCode: 0 } pending && pending.RequestHash == hash)
             {
                 // A cluster shard applied this request but the node that took it stopped before storing its answer:

@@ -4,7 +4,7 @@ using Neocloud.Domain.Time;
 using Neocloud.Exchange.Orders;
 using Neocloud.Market.Commands;
 using Neocloud.Market.Engine;
-using Neocloud.Storage;
+using Neocloud.Exchange.Pools;
 
 namespace Neocloud.Server.Orders;
 
@@ -74,11 +74,11 @@ public static class OrderRequests
     /// Names what a bid's pool breaks: unknown, or of a SKU the bid does not take. The engine refuses the same, but only
     /// the request knows the field's name.
     /// </summary>
-    public static async Task CheckPoolAsync(ExchangeStore store, BidCommand bid, string path, FieldErrors errors, CancellationToken ct)
+    public static async Task CheckPoolAsync(PoolDesk pools, BidCommand bid, string path, FieldErrors errors, CancellationToken ct)
     {
         if (bid.PoolId is not { } poolId) return;
-        if (await store.GetPoolAsync(poolId, ct) is not { } pool) errors.Add(path, $"unknown pool '{poolId}'");
-        else if (!bid.Choices.Any(c => c.Sku == pool.Sku)) errors.Add(path, $"pool {poolId} holds {pool.Sku}, which is not one of the bid's SKUs ({string.Join(", ", bid.Choices.Select(c => c.Sku))})");
+        if (await pools.SkuOfAsync(poolId, ct) is not { } sku) errors.Add(path, $"unknown pool '{poolId}'");
+        else if (!bid.Choices.Any(c => c.Sku == sku)) errors.Add(path, $"pool {poolId} holds {sku}, which is not one of the bid's SKUs ({string.Join(", ", bid.Choices.Select(c => c.Sku))})");
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ using Neocloud.Exchange.Outcomes;
 using Neocloud.Market.Commands;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Http;
-using Neocloud.Storage;
+using Neocloud.Exchange.Pools;
 
 namespace Neocloud.Server.Orders;
 
@@ -35,18 +35,18 @@ public static class OrdersApi
         return api;
     }
 
-    private static async Task<IResult> PlaceBidAsync(PostBody body, ClaimsPrincipal user, OrderDesk desk, ExchangeStore store, CancellationToken ct)
+    private static async Task<IResult> PlaceBidAsync(PostBody body, ClaimsPrincipal user, OrderDesk desk, PoolDesk pools, CancellationToken ct)
     {
         var bid = OrderRequests.Bid(body.Fields, user.OrganizationId(), desk.NewOrderId());
-        if (bid is not null) await OrderRequests.CheckPoolAsync(store, bid, "pool", body.Fields.Errors, ct);
+        if (bid is not null) await OrderRequests.CheckPoolAsync(pools, bid, "pool", body.Fields.Errors, ct);
         return await PlaceAsync(body, user.OrganizationId(), desk, body.Fields.IsValid ? bid : null);
     }
 
-    private static async Task<IResult> PlacePortfolioAsync(PostBody body, ClaimsPrincipal user, OrderDesk desk, ExchangeStore store, CancellationToken ct)
+    private static async Task<IResult> PlacePortfolioAsync(PostBody body, ClaimsPrincipal user, OrderDesk desk, PoolDesk pools, CancellationToken ct)
     {
         var portfolio = OrderRequests.Portfolio(body.Fields, user.OrganizationId(), desk.NewOrderId());
         for (var i = 0; portfolio is not null && i < portfolio.Legs.Count; i++)
-            await OrderRequests.CheckPoolAsync(store, portfolio.Legs[i], $"legs[{i}].pool", body.Fields.Errors, ct);
+            await OrderRequests.CheckPoolAsync(pools, portfolio.Legs[i], $"legs[{i}].pool", body.Fields.Errors, ct);
         if (portfolio is null || !body.Fields.IsValid) return Answers.Result(Failure.Invalid(body.Fields.Errors));
         return Answers.Result(await desk.PlacePortfolioAsync(user.OrganizationId(), portfolio, body.Key<PortfolioView>(StatusCodes.Status201Created)),
             StatusCodes.Status201Created);

@@ -7,7 +7,6 @@ using Neocloud.Planning.Scenarios;
 using Neocloud.Planning.Solving;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Http;
-using Neocloud.Storage;
 
 namespace Neocloud.Server.Planning;
 
@@ -29,19 +28,19 @@ public static class PlanningApi
         return api;
     }
 
-    private static async Task<IResult> SolvePlanAsync(PostBody body, ClaimsPrincipal user, ExchangeStore store, TimeProvider clock, NumberQuery? gap, WholeQuery? timeLimit, string? rfq,
+    private static async Task<IResult> SolvePlanAsync(PostBody body, ClaimsPrincipal user, RfqPlanOffers rfqOffers, NumberQuery? gap, WholeQuery? timeLimit, string? rfq,
         CancellationToken ct)
     {
-        var (scenario, options) = await ScenarioAsync(body, user, store, clock, gap, timeLimit, rfq, ct);
+        var (scenario, options) = await ScenarioAsync(body, user, rfqOffers, gap, timeLimit, rfq, ct);
         if (!scenario.IsAccepted) return Answers.Result(scenario);
         var result = await Task.Run(() => CapacityPlanner.Solve(scenario.Value!, options), ct);
         return Answer(result).ToResult();
     }
 
-    private static async Task<IResult> ComparePlansAsync(PostBody body, ClaimsPrincipal user, ExchangeStore store, TimeProvider clock, string? without, NumberQuery? gap,
+    private static async Task<IResult> ComparePlansAsync(PostBody body, ClaimsPrincipal user, RfqPlanOffers rfqOffers, string? without, NumberQuery? gap,
         WholeQuery? timeLimit, string? rfq, CancellationToken ct)
     {
-        var (scenario, options) = await ScenarioAsync(body, user, store, clock, gap, timeLimit, rfq, ct);
+        var (scenario, options) = await ScenarioAsync(body, user, rfqOffers, gap, timeLimit, rfq, ct);
         if (!scenario.IsAccepted) return Answers.Result(scenario);
         if (without is null || scenario.Value!.FindOffer(without) is null)
             return Answers.Result(Failure.Invalid("without", $"must name one of the scenario's offers ({string.Join(", ", scenario.Value?.Offers.Select(o => o.Id) ?? [])})"));
@@ -71,7 +70,7 @@ public static class PlanningApi
 
     /// <summary>The posted scenario and solver options, with the RFQ's offers added when asked; or why not.</summary>
     private static async Task<(Outcome<PlanScenario> Scenario, PlanOptions Options)> ScenarioAsync(
-        PostBody body, ClaimsPrincipal user, ExchangeStore store, TimeProvider clock, NumberQuery? gap, WholeQuery? timeLimit, string? rfq, CancellationToken ct)
+        PostBody body, ClaimsPrincipal user, RfqPlanOffers rfqOffers, NumberQuery? gap, WholeQuery? timeLimit, string? rfq, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var relativeGap = gap is { } givenGap ? givenGap.Read("gap", errors) : 0.01m;
@@ -83,6 +82,6 @@ public static class PlanningApi
         var parsed = ScenarioJson.Parse(body.Text);
         if (!parsed.Success) return (Failure.Invalid(parsed.Errors!), options);
         if (rfq is null) return (parsed.Value!, options);
-        return (await RfqPlanOffers.AddAsync(parsed.Value!, rfq, user.OrganizationId(), store, clock.GetUtcNow(), ct), options);
+        return (await rfqOffers.AddAsync(parsed.Value!, rfq, user.OrganizationId(), ct), options);
     }
 }
