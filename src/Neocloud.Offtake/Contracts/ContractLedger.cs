@@ -35,6 +35,9 @@ public sealed record ContractEconomics(PaymentSummary Plan, PaymentSummary Actua
     public decimal NpvChangeUsd => Actual.NpvUsd - Plan.NpvUsd;
 }
 
+/// <summary>A month's price of a contract: hours billed per GPU, the escalation factor, and the billed price per GPU-hour.</summary>
+public readonly record struct MonthPrice(int HoursPerGpu, decimal Factor, decimal BilledPerGpuHour);
+
 /// <summary>
 /// The rules of an offtake contract's life: tranche states, the termination right, monthly invoices with the
 /// prepayment drawn down pro rata, service credits and refunds, and the economics re-computed from what happened.
@@ -195,9 +198,7 @@ public static class ContractLedger
         var none = new decimal[count];
         for (var month = first; month <= last; month = month.AddMonths(1))
         {
-            var hours = terms.HoursIn(month);
-            var factor = terms.Factor(month, history.IndexValues);
-            var billed = terms.PricePerGpuHour * factor;
+            var (hours, factor, billed) = PriceIn(terms, history, month);
             var inService = new decimal[count];
             var lost = new decimal[count];
             var lostUsd = 0m;
@@ -241,6 +242,17 @@ public static class ContractLedger
             parts.Add(new TrancheParts(inService, owed, lost));
         }
         return (invoices, parts);
+    }
+
+    /// <summary>
+    /// What a GPU of the contract is billed in <paramref name="month"/>: the hours (730, or the calendar's), the
+    /// escalation factor the month reads from the index values, and the billed price per GPU-hour (base × factor). The
+    /// invoices and the marks both price a month with it.
+    /// </summary>
+    public static MonthPrice PriceIn(ContractTerms terms, ContractHistory history, CalendarMonth month)
+    {
+        var factor = terms.Factor(month, history.IndexValues);
+        return new MonthPrice(terms.HoursIn(month), factor, terms.PricePerGpuHour * factor);
     }
 
     /// <summary>True when the tranche's GPUs are billed in <paramref name="month"/>: delivered, not cancelled, inside the term.</summary>

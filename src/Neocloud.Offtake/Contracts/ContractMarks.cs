@@ -63,8 +63,7 @@ public static class ContractMarks
             var running = terms.Tranches.Where(t => t.Start <= month && month < t.End && !history.IsCancelled(t.Number)).ToList();
             if (running.Count == 0) continue;
             var gpus = running.Sum(t => GpusOf(t, month, history, side, assignee));
-            var hours = terms.HoursIn(month);
-            var billed = terms.PricePerGpuHour * terms.Factor(month, history.IndexValues);
+            var (hours, _, billed) = ContractLedger.PriceIn(terms, history, month);
             var price = curve(month);
             decimal? value = price is { } p ? sign * (p - billed) * gpus * hours : null;
             months.Add(new MarkMonth(month, month.MonthsSince(now), gpus, hours, price, billed, value, value / discount));
