@@ -27,6 +27,13 @@ public static class ReadModelAudit
             ["contract_id", "assignor_id", "assignee_id", "from_month", "tranches", "status", "created_ms", "seller_accepted_ms", "assignee_accepted_ms",
                 "decided_ms", "declined_by"]),
         ("price_indices", ["name", "month"], ["value", "updated_ms"]),
+        // The configuration, without what changes with use (ConfigProjection): a token's last use, a hook's delivery
+        // cursor, attempts, failure clock and lease, a procurement's next bid number.
+        ("organizations", ["id"], ["name", "created_ms", "rate_limit"]),
+        ("api_tokens", ["id"], ["organization_id", "token_hash", "scopes", "label", "created_ms", "revoked_ms", "expires_ms"]),
+        ("webhooks", ["id"], ["organization_id", "url", "types", "description", "secret", "status", "created_ms", "generation", "disabled_reason", "disabled_ms"]),
+        ("procurements", ["id"],
+            ["organization_id", "sku", "region", "gpus", "horizon_hours", "block_hours", "max_price_ticks", "status", "created_ms", "stopped_ms", "alternatives"]),
     ];
 
     /// <summary>The tables <see cref="CompareBookAsync"/> checks.</summary>
