@@ -1,6 +1,5 @@
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Outcomes;
-using Neocloud.Storage;
 
 namespace Neocloud.Exchange.Tests;
 
