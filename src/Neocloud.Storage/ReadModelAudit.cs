@@ -9,13 +9,14 @@ namespace Neocloud.Storage;
 public sealed record ReadModelProblem(string Table, string Key, string? Column, string Problem);
 
 /// <summary>
-/// Compares the contract book's read models with the journal: its facts are projected into fresh tables (an in-memory
-/// SQLite store with the schema, written by the same projection as the live commit) and every row is compared, column by
-/// column, with the stored one. An edited, deleted or added row is named by table, key and column.
+/// Compares the read models the journal's facts drive (the contract book's and the configuration's) with the journal:
+/// its facts are projected into fresh tables (an in-memory SQLite store with the schema, written by the same projection
+/// as the live commit) and every row is compared, column by column, with the stored one. An edited, deleted or added row
+/// is named by table, key and column.
 /// </summary>
 public static class ReadModelAudit
 {
-    /// <summary>The tables the book's facts drive, each with its key columns and the columns compared.</summary>
+    /// <summary>The tables the book's and the configuration's facts drive, each with its key columns and the columns compared.</summary>
     private static readonly (string Table, string[] Key, string[] Columns)[] s_bookTables =
     [
         ("rfqs", ["id"], ["buyer_id", "status", "closes_ms", "created_ms", "terms"]),
