@@ -6,7 +6,8 @@ namespace Neocloud.Storage;
 /// Webhooks: the hooks themselves, the cursor each one has delivered through, the lease that lets one node of a
 /// cluster deliver a hook at a time, and the attempts made (the newest <see cref="KeptDeliveries"/> per hook). Every
 /// write a delivering node makes is conditional on its lease and the hook's generation, so a node that lost the hook
-/// (to another node, a redelivery or a removal) changes nothing.
+/// (to another node, a redelivery or a removal) changes nothing. Adding, removing, moving back and disabling a hook are
+/// journaled configuration facts (<see cref="ConfigProjection"/>); what is written here is delivery bookkeeping.
 /// </summary>
 public sealed partial class ExchangeStore
 {
