@@ -32,6 +32,7 @@ public static class ExchangeServices
         services.AddSingleton(store);
         services.AddSingleton(clock);
         services.AddSingleton<TokenDirectory>();
+        services.AddSingleton<AccessDesk>();
         services.AddSingleton<MarketQueries>();
         services.AddSingleton<OrderDesk>();
         services.AddSingleton<PoolDesk>();

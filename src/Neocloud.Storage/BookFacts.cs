@@ -22,6 +22,18 @@ namespace Neocloud.Storage;
 [JsonDerivedType(typeof(AssignmentDeclined), "assignment.declined")]
 [JsonDerivedType(typeof(IndexValuesSet), "index.values")]
 [JsonDerivedType(typeof(BookImported), "book.imported")]
+[JsonDerivedType(typeof(OrganizationCreated), "organization.created")]
+[JsonDerivedType(typeof(OrganizationRateLimitSet), "organization.rate_limit")]
+[JsonDerivedType(typeof(TokenIssued), "token.issued")]
+[JsonDerivedType(typeof(TokenRotated), "token.rotated")]
+[JsonDerivedType(typeof(TokenRevoked), "token.revoked")]
+[JsonDerivedType(typeof(WebhookCreated), "webhook.created")]
+[JsonDerivedType(typeof(WebhookDeleted), "webhook.deleted")]
+[JsonDerivedType(typeof(WebhookRedelivered), "webhook.redelivered")]
+[JsonDerivedType(typeof(WebhookDisabled), "webhook.disabled")]
+[JsonDerivedType(typeof(ProcurementStarted), "procurement.started")]
+[JsonDerivedType(typeof(ProcurementStopped), "procurement.stopped")]
+[JsonDerivedType(typeof(ConfigImported), "config.imported")]
 public abstract record BookFact
 {
     /// <summary>The events the fact causes, written to the outbox in its commit.</summary>

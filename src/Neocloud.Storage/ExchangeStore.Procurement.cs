@@ -18,15 +18,6 @@ public sealed partial class ExchangeStore
     private const string MissColumns =
         "procurement_id AS ProcurementId, start_hour AS StartHour, end_hour AS EndHour, reason AS Reason, tries AS Tries, first_ms AS FirstMs, last_ms AS LastMs";
 
-    /// <summary>Stores a new procurement with the request's idempotency record, in one transaction.</summary>
-    public Task InsertProcurementAsync(ProcurementRecord procurement, IdempotencyRecord? idempotency, CancellationToken cancellationToken = default) =>
-        InsertWithKeyAsync(
-            "INSERT INTO procurements (id, organization_id, sku, region, gpus, horizon_hours, block_hours, max_price_ticks, status, next_bid, created_ms, stopped_ms, alternatives) " +
-            "VALUES (@Id, @OrganizationId, @Sku, @Region, @Gpus, @HorizonHours, @BlockHours, @MaxPriceTicks, @Status, @NextBid, @CreatedMs, @StoppedMs, @Alternatives)",
-            new { procurement.Id, procurement.OrganizationId, procurement.Sku, procurement.Region, procurement.Gpus, procurement.HorizonHours, procurement.BlockHours,
-                procurement.MaxPriceTicks, Status = procurement.Status.Text(), procurement.NextBid, procurement.CreatedMs, procurement.StoppedMs, procurement.Alternatives },
-            idempotency, [], cancellationToken);
-
     public async Task<ProcurementRecord?> GetProcurementAsync(string id, CancellationToken cancellationToken = default) =>
         await SingleAsync<ProcurementRecord>($"SELECT {ProcurementColumns} FROM procurements WHERE id = @id", new { id }, cancellationToken);
 
@@ -86,15 +77,6 @@ public sealed partial class ExchangeStore
             miss, transaction);
         if (spentBid is { } number) await MoveToNextBidAsync(connection, transaction, miss.ProcurementId, number);
         await transaction.CommitAsync(cancellationToken);
-    }
-
-    /// <summary>Stops an active procurement of the organization's; false when it is not active (or not theirs).</summary>
-    public async Task<bool> StopProcurementAsync(string id, string organizationId, long stoppedMs, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE procurements SET status = 'stopped', stopped_ms = @stoppedMs WHERE id = @id AND organization_id = @organizationId AND status = 'active'",
-            new { id, organizationId, stoppedMs }, cancellationToken: cancellationToken)) == 1;
     }
 
     /// <summary>The trade a buyer's bid made, if it made one.</summary>

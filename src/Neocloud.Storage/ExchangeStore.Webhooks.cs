@@ -6,7 +6,8 @@ namespace Neocloud.Storage;
 /// Webhooks: the hooks themselves, the cursor each one has delivered through, the lease that lets one node of a
 /// cluster deliver a hook at a time, and the attempts made (the newest <see cref="KeptDeliveries"/> per hook). Every
 /// write a delivering node makes is conditional on its lease and the hook's generation, so a node that lost the hook
-/// (to another node, a redelivery or a removal) changes nothing.
+/// (to another node, a redelivery or a removal) changes nothing. Adding, removing, moving back and disabling a hook are
+/// journaled configuration facts (<see cref="ConfigProjection"/>); what is written here is delivery bookkeeping.
 /// </summary>
 public sealed partial class ExchangeStore
 {
@@ -26,27 +27,6 @@ public sealed partial class ExchangeStore
     private const string DeliveryColumns =
         "webhook_id AS WebhookId, n AS N, seq AS Seq, event_id AS EventId, type AS Type, attempt AS Attempt, at_ms AS AtMs, status_code AS StatusCode, " +
         "latency_ms AS LatencyMs, error AS Error";
-
-    /// <summary>
-    /// Stores a new hook unless its organization already has <paramref name="maxPerOrganization"/>; its cursor starts
-    /// at the organization's newest event, read in the same statement, so it delivers what is committed after it.
-    /// </summary>
-    public async Task<bool> InsertWebhookAsync(WebhookRecord hook, int maxPerOrganization, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM webhooks WHERE organization_id = @OrganizationId", hook, transaction, cancellationToken: cancellationToken));
-        if (count >= maxPerOrganization) return false;
-        var stored = hook with { Secret = Conceal(hook.Secret) };
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO webhooks (id, organization_id, url, types, description, secret, status, created_ms, cursor_seq, generation, attempts) " +
-            "VALUES (@Id, @OrganizationId, @Url, @Types, @Description, @Secret, @Status, @CreatedMs, " +
-            "COALESCE((SELECT seq FROM event_counters WHERE organization_id = @OrganizationId), 0), 0, 0)",
-            stored, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return true;
-    }
 
     /// <summary>One hook, or null.</summary>
     public async Task<WebhookRecord?> GetWebhookAsync(string id, CancellationToken cancellationToken = default) =>
@@ -101,20 +81,6 @@ public sealed partial class ExchangeStore
             // A store restored without its key ring: the hook cannot sign, and says why; nothing else stops.
             throw new InvalidOperationException($"webhook {hook.Id}'s secret cannot be decrypted: the key ring is not the one it was encrypted with (restore the keys directory backed up with the store)", e);
         }
-    }
-
-    /// <summary>Removes one of the organization's hooks and its attempts; false when it has no such hook.</summary>
-    public async Task<bool> DeleteWebhookAsync(string id, string organizationId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM webhooks WHERE id = @id AND organization_id = @organizationId",
-            new { id, organizationId }, transaction, cancellationToken: cancellationToken));
-        if (deleted == 0) return false;
-        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM webhook_deliveries WHERE webhook_id = @id", new { id }, transaction,
-            cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return true;
     }
 
     /// <summary>
@@ -194,40 +160,6 @@ public sealed partial class ExchangeStore
         }
         await transaction.CommitAsync(cancellationToken);
         return lost;
-    }
-
-    /// <summary>
-    /// Disables a hook the owner holds and publishes <paramref name="disabled"/> (the organization's
-    /// <c>webhook.disabled</c> event) in the same transaction; false (nothing written) when the owner no longer holds it.
-    /// </summary>
-    public async Task<bool> DisableWebhookAsync(string id, string owner, long generation, string reason, long atMs, EventRecord disabled,
-        CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var updated = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE webhooks SET status = 'disabled', disabled_reason = @reason, disabled_ms = @atMs, lease_owner = NULL, lease_until_ms = NULL " +
-            "WHERE id = @id AND lease_owner = @owner AND generation = @generation AND status = 'active'",
-            new { id, owner, generation, reason, atMs }, transaction, cancellationToken: cancellationToken));
-        if (updated == 0) return false;
-        await AppendEventsAsync(connection, transaction, [disabled]);
-        await transaction.CommitAsync(cancellationToken);
-        Published([disabled]);
-        return true;
-    }
-
-    /// <summary>
-    /// Moves one of the organization's hooks back to deliver every event after <paramref name="cursor"/> again, and
-    /// makes it active: a new generation, so a loop delivering the old pass stops at its next write. False when the
-    /// organization has no such hook.
-    /// </summary>
-    public async Task<bool> RedeliverWebhookAsync(string id, string organizationId, long cursor, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE webhooks SET cursor_seq = @cursor, status = 'active', generation = generation + 1, failing_since_ms = NULL, disabled_reason = NULL, " +
-            "disabled_ms = NULL WHERE id = @id AND organization_id = @organizationId",
-            new { id, organizationId, cursor }, cancellationToken: cancellationToken)) == 1;
     }
 
     /// <summary>A hook's newest attempts, newest first, at most <paramref name="limit"/>.</summary>

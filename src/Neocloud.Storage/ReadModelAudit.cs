@@ -9,13 +9,14 @@ namespace Neocloud.Storage;
 public sealed record ReadModelProblem(string Table, string Key, string? Column, string Problem);
 
 /// <summary>
-/// Compares the contract book's read models with the journal: its facts are projected into fresh tables (an in-memory
-/// SQLite store with the schema, written by the same projection as the live commit) and every row is compared, column by
-/// column, with the stored one. An edited, deleted or added row is named by table, key and column.
+/// Compares the read models the journal's facts drive (the contract book's and the configuration's) with the journal:
+/// its facts are projected into fresh tables (an in-memory SQLite store with the schema, written by the same projection
+/// as the live commit) and every row is compared, column by column, with the stored one. An edited, deleted or added row
+/// is named by table, key and column.
 /// </summary>
 public static class ReadModelAudit
 {
-    /// <summary>The tables the book's facts drive, each with its key columns and the columns compared.</summary>
+    /// <summary>The tables the book's and the configuration's facts drive, each with its key columns and the columns compared.</summary>
     private static readonly (string Table, string[] Key, string[] Columns)[] s_bookTables =
     [
         ("rfqs", ["id"], ["buyer_id", "status", "closes_ms", "created_ms", "terms"]),
@@ -27,6 +28,13 @@ public static class ReadModelAudit
             ["contract_id", "assignor_id", "assignee_id", "from_month", "tranches", "status", "created_ms", "seller_accepted_ms", "assignee_accepted_ms",
                 "decided_ms", "declined_by"]),
         ("price_indices", ["name", "month"], ["value", "updated_ms"]),
+        // The configuration, without what changes with use (ConfigProjection): a token's last use, a hook's delivery
+        // cursor, attempts, failure clock and lease, a procurement's next bid number.
+        ("organizations", ["id"], ["name", "created_ms", "rate_limit"]),
+        ("api_tokens", ["id"], ["organization_id", "token_hash", "scopes", "label", "created_ms", "revoked_ms", "expires_ms"]),
+        ("webhooks", ["id"], ["organization_id", "url", "types", "description", "secret", "status", "created_ms", "generation", "disabled_reason", "disabled_ms"]),
+        ("procurements", ["id"],
+            ["organization_id", "sku", "region", "gpus", "horizon_hours", "block_hours", "max_price_ticks", "status", "created_ms", "stopped_ms", "alternatives"]),
     ];
 
     /// <summary>The tables <see cref="CompareBookAsync"/> checks.</summary>

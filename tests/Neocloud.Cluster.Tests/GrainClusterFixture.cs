@@ -26,7 +26,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     {
         var connectionString = PostgresServer.CreateDatabase("grains");
         Store = await ExchangeStore.OpenAsync(StoreOptions.Postgres(connectionString));
-        await Store.EnsureOrganizationsAsync(ReferenceCatalog.Embedded.Organizations.Select(o => new OrganizationRecord(o.Id, o.Name, 0)));
+        var organizations = new CommitBatch();
+        organizations.Facts.AddRange(ReferenceCatalog.Embedded.Organizations.Select(o => new OrganizationCreated(new OrganizationRecord(o.Id, o.Name, 0))));
+        await Store.CommitAsync(organizations);
         var builder = new TestClusterBuilder(2);
         builder.Properties[ConnectionStringKey] = connectionString;
         builder.AddSiloBuilderConfigurator<SiloServices>();

@@ -79,6 +79,17 @@ public sealed class WireRoundTripTests
     }
 
     [Fact]
+    public void A_new_webhook_keeps_the_limit_it_is_decided_against()
+    {
+        var fact = new WebhookCreated(Webhook(new Random(7))) { MaxPerOrganization = 20 };
+
+        var back = RoundTrip(ShardCall.Of(new TransactionRequest("microsoft", [], fact, "GB300"), null));
+
+        Assert.Equal(20, Assert.IsType<WebhookCreated>(back.Fact).MaxPerOrganization);
+        Assert.DoesNotContain("maxPerOrganization", BookFacts.Format(fact), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void An_acceptance_keeps_the_events_its_completion_would_add()
     {
         var fact = new AssignmentAccepted("asg-1", BySeller: true, 1_700_000_000_000, Completes: false)
@@ -174,7 +185,33 @@ public sealed class WireRoundTripTests
         {
             Events = Events(r),
         },
+        r => new OrganizationCreated(Organization(r)) { Events = Events(r) },
+        r => new OrganizationRateLimitSet(Text(r), MaybeLong(r)) { Events = Events(r) },
+        r => new TokenIssued(Token(r), r.Next(2) == 0) { Events = Events(r) },
+        r => new TokenRotated(Text(r), r.NextInt64(), Token(r)) { Events = Events(r) },
+        r => new TokenRevoked(Text(r), r.NextInt64()) { Events = Events(r) },
+        r => new WebhookCreated(Webhook(r)) { Events = Events(r), MaxPerOrganization = r.Next(1, 50) },
+        r => new WebhookDeleted(Text(r), Text(r)) { Events = Events(r) },
+        r => new WebhookRedelivered(Text(r), Text(r), r.NextInt64()) { Events = Events(r) },
+        r => new WebhookDisabled(Text(r), r.NextInt64(), Text(r), r.NextInt64()) { Events = Events(r) },
+        r => new ProcurementStarted(Procurement(r)) { Events = Events(r) },
+        r => new ProcurementStopped(Text(r), Text(r), r.NextInt64()) { Events = Events(r) },
+        r => new ConfigImported([Organization(r)], [Token(r), Token(r)], [Webhook(r)], [Procurement(r)]) { Events = Events(r) },
     ];
+
+    private static OrganizationRecord Organization(Random r) => new(Text(r), Text(r), r.NextInt64(), MaybeLong(r));
+
+    private static TokenRecord Token(Random r) =>
+        new(Text(r), Text(r), [.. Enumerable.Range(0, 32).Select(_ => (byte)r.Next(256))], "market:read admin", Text(r), r.NextInt64(), MaybeLong(r), MaybeLong(r),
+            MaybeLong(r));
+
+    private static WebhookRecord Webhook(Random r) =>
+        new(Text(r), Text(r), "https://hooks.example.com/x", Text(r), Text(r), $"dp1:{Text(r)}", WebhookRecord.Active, r.NextInt64(), r.NextInt64(), r.NextInt64(),
+            r.NextInt64(), MaybeLong(r), Maybe(r), MaybeLong(r), Maybe(r), MaybeLong(r));
+
+    private static ProcurementRecord Procurement(Random r) =>
+        new(Text(r), Text(r), "GB300", Maybe(r), r.Next(1, 100), 720, 168, r.NextInt64(1, 100_000), Pick<Neocloud.Domain.Procurement.ProcurementStatus>(r),
+            r.NextInt64(), r.NextInt64(), MaybeLong(r), Maybe(r));
 
     private static RfqRecord Rfq(Random r) => new(Text(r), Text(r), Pick<RfqStatus>(r), r.NextInt64(), r.NextInt64(), """{"gpus":1024}""");
 

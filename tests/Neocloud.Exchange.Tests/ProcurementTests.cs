@@ -218,7 +218,7 @@ public sealed class ProcurementTests : IAsyncLifetime
     private (ProcurementDesk Desk, ProcurementRunner Runner) Exchange()
     {
         var runner = new ProcurementRunner(_rig.Market, _rig.Store, _clock, NullLogger<ProcurementRunner>.Instance);
-        return (new ProcurementDesk(_rig.Store, runner, _clock), runner);
+        return (new ProcurementDesk(_rig.Store, _rig.Market, runner, _clock), runner);
     }
 
     private static ProcurementTerms Terms(int gpus, int horizon, int block, string maxPrice) =>

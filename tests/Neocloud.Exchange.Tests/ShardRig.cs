@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Neocloud.Domain.Catalog;
 using Neocloud.Domain.Money;
 using Neocloud.Domain.Time;
 using Neocloud.Exchange.MarketData;
@@ -39,7 +38,6 @@ public sealed class ShardRig : IAsyncDisposable
     {
         var rig = new ShardRig(null!, null!);
         rig.Store = await ExchangeStore.OpenAsync(StoreOptions.SqliteFile(rig.DatabaseFile));
-        await rig.Store.EnsureOrganizationsAsync(ReferenceCatalog.Embedded.Organizations.Select(o => new OrganizationRecord(o.Id, o.Name, 0)));
         rig.Shard = NewShard(rig.Store, snapshotEvery);
         await rig.Shard.StartAsync(CancellationToken.None);
         return rig;
@@ -51,7 +49,6 @@ public sealed class ShardRig : IAsyncDisposable
         await Shard.DisposeAsync();
         await Store.DisposeAsync();
         Store = await ExchangeStore.OpenAsync(StoreOptions.Postgres(PostgresServer.CreateDatabase("shard")));
-        await Store.EnsureOrganizationsAsync(ReferenceCatalog.Embedded.Organizations.Select(o => new OrganizationRecord(o.Id, o.Name, 0)));
         Shard = NewShard(Store, 10_000);
         await Shard.StartAsync(CancellationToken.None);
     }

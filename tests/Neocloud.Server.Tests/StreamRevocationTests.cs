@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Neocloud.Exchange.Access;
+using Neocloud.Exchange.Shard;
 using Neocloud.Storage;
 using Neocloud.Testing;
 
@@ -121,7 +122,8 @@ public sealed class StreamRevocationTests : IAsyncLifetime
         using var open = await OpenAsync(client);
 
         // Another node revokes it: this one hears nothing, and reads the held token again every second.
-        Assert.True(await _server.Services.GetRequiredService<ExchangeStore>().RevokeTokenAsync(id, _clock.GetUtcNow().ToUnixTimeMilliseconds()));
+        var revoked = await ConfigJournal.SubmitAsync(_server.Services.GetRequiredService<IMarket>(), "admin", new TokenRevoked(id, _clock.GetUtcNow().ToUnixTimeMilliseconds()));
+        Assert.True(revoked.IsAccepted, revoked.Failure?.Detail);
         _clock.Advance(TokenDirectory.HoldCheckEvery);
         await AssertEndSoonAsync(open, Stopwatch.StartNew(), "the token is unknown or revoked");
     }

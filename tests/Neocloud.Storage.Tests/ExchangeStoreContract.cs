@@ -12,7 +12,7 @@ public abstract class ExchangeStoreContract : StoreContractBase
     [Fact]
     public async Task Opening_twice_keeps_the_schema_and_the_data()
     {
-        await Store.EnsureOrganizationsAsync([new OrganizationRecord("iren", "IREN", 1)]);
+        await CommitFactAsync(new OrganizationCreated(new OrganizationRecord("iren", "IREN", 1)));
         await using var again = await ExchangeStore.OpenAsync(Store.Options);
         Assert.Equal("IREN", (await again.GetOrganizationAsync("iren"))?.Name);
     }
@@ -22,7 +22,7 @@ public abstract class ExchangeStoreContract : StoreContractBase
     {
         await using (var connection = await Store.OpenConnectionAsync())
         {
-            Assert.Equal(6L, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
+            Assert.Equal(7L, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
             // A store from before versions were kept, without the column and the tables later versions added: it opens and is brought up.
             await connection.ExecuteAsync("DELETE FROM schema_version");
             await connection.ExecuteAsync("ALTER TABLE orders DROP COLUMN alternatives");
@@ -31,21 +31,22 @@ public abstract class ExchangeStoreContract : StoreContractBase
         await using (var upgraded = await ExchangeStore.OpenAsync(Store.Options))
         await using (var connection = await upgraded.OpenConnectionAsync())
         {
-            Assert.Equal(6L, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
+            Assert.Equal(7L, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
             Assert.Null(await connection.ExecuteScalarAsync<string?>("SELECT alternatives FROM orders"));
             Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM offtake_assignments"));
-            await connection.ExecuteAsync("UPDATE schema_version SET version = 7");
+            await connection.ExecuteAsync("UPDATE schema_version SET version = 8");
         }
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => ExchangeStore.OpenAsync(Store.Options));
 
-        Assert.Equal(7, refused.Stored);
+        Assert.Equal(8, refused.Stored);
     }
 
     [Fact]
     public async Task A_commit_writes_journal_and_read_models_together()
     {
-        await Store.EnsureOrganizationsAsync([new OrganizationRecord("iren", "IREN", 1), new OrganizationRecord("msft", "Microsoft", 1)]);
+        await CommitFactAsync(new OrganizationCreated(new OrganizationRecord("iren", "IREN", 1)));
+        await CommitFactAsync(new OrganizationCreated(new OrganizationRecord("msft", "Microsoft", 1)));
         var batch = new CommitBatch();
         batch.Journal.Add(new JournalEntry(1, 10, "iren", """{"op":"pool","id":"p1"}"""));
         batch.Pools.Add(new PoolRecord("p1", "iren", "iren-childress", "GB300", "us-tx", 1));
@@ -168,38 +169,47 @@ public abstract class ExchangeStoreContract : StoreContractBase
     }
 
     [Fact]
-    public async Task Tokens_are_found_by_hash_and_revoked_once()
+    public async Task Tokens_are_found_by_hash_rotated_and_revoked_as_their_facts_say()
     {
-        await Store.EnsureOrganizationsAsync([new OrganizationRecord("msft", "Microsoft", 1)]);
+        await CommitFactAsync(new OrganizationCreated(new OrganizationRecord("msft", "Microsoft", 1)));
         var hash = SHA256.HashData("secret"u8);
-        await Store.InsertTokenAsync(new TokenRecord("t1", "msft", hash, "market:read market:trade", "desk", 5, null), idempotency: null);
+        await CommitFactAsync(new TokenIssued(new TokenRecord("t1", "msft", hash, "market:read market:trade", "desk", 5, null, ExpiresMs: 1_000)));
+        await CommitFactAsync(new TokenRotated("t1", 60, new TokenRecord("t2", "msft", SHA256.HashData("new"u8), "market:read market:trade", "desk", 6, null, 1_000)));
 
         Assert.Equal("msft", (await Store.FindTokenByHashAsync(hash))?.OrganizationId);
         Assert.Null(await Store.FindTokenByHashAsync(SHA256.HashData("other"u8)));
-        Assert.True(await Store.RevokeTokenAsync("t1", 9));
-        Assert.False(await Store.RevokeTokenAsync("t1", 10));
-        Assert.Equal(9, (await Store.GetTokenAsync("t1"))?.RevokedMs);
+        Assert.Equal((60L, 1_000L), ((await Store.GetTokenAsync("t1"))!.ExpiresMs!.Value, (await Store.GetTokenAsync("t2"))!.ExpiresMs!.Value));
+        await CommitFactAsync(new TokenRevoked("t2", 9));
+        Assert.Equal(9, (await Store.GetTokenAsync("t2"))?.RevokedMs);
     }
 
     [Fact]
     public async Task An_organizations_rate_limit_is_set_and_cleared()
     {
-        await Store.EnsureOrganizationsAsync([new OrganizationRecord("lab", "Lab", 1)]);
+        await CommitFactAsync(new OrganizationCreated(new OrganizationRecord("lab", "Lab", 1)));
 
-        Assert.True(await Store.SetOrganizationRateLimitAsync("lab", 250));
+        await CommitFactAsync(new OrganizationRateLimitSet("lab", 250));
         Assert.Equal(250, (await Store.GetOrganizationAsync("lab"))?.RateLimit);
         Assert.Equal(250, (await Store.ListOrganizationsAsync(null, 10)).Items.Single(o => o.Id == "lab").RateLimit);
-        Assert.True(await Store.SetOrganizationRateLimitAsync("lab", null));
+        await CommitFactAsync(new OrganizationRateLimitSet("lab", null));
         Assert.Null((await Store.GetOrganizationAsync("lab"))?.RateLimit);
-        Assert.False(await Store.SetOrganizationRateLimitAsync("nobody", 5));
     }
 
     [Fact]
-    public async Task An_organization_id_is_created_once()
+    public async Task The_admin_token_made_at_first_start_is_pending_once_until_its_fact_is_committed()
     {
-        Assert.True(await Store.TryCreateOrganizationAsync(new OrganizationRecord("lab", "Lab", 1), new IdempotencyRecord("admin", "k", "h", 201, "{}", 1)));
-        Assert.False(await Store.TryCreateOrganizationAsync(new OrganizationRecord("lab", "Other", 2), idempotency: null));
-        Assert.Equal("Lab", (await Store.GetOrganizationAsync("lab"))?.Name);
+        var hash = SHA256.HashData("admin"u8);
+
+        Assert.True(await Store.TryMarkAdminTokenPendingAsync("tok_a", hash, 7));
+        Assert.False(await Store.TryMarkAdminTokenPendingAsync("tok_b", SHA256.HashData("other"u8), 8));
+        var pending = await Store.PendingAdminTokenAsync();
+        Assert.Equal(("tok_a", Convert.ToHexString(hash), 7L), (pending!.Value.Id, Convert.ToHexString(pending.Value.Hash), pending.Value.CreatedMs));
+
+        await CommitFactAsync(new OrganizationCreated(new OrganizationRecord("admin", "Exchange administrators", 7)));
+        await CommitFactAsync(new TokenIssued(new TokenRecord("tok_a", "admin", hash, "admin", "bootstrap", 7, null), Bootstrap: true));
+
+        Assert.Null(await Store.PendingAdminTokenAsync());
+        Assert.Equal("admin", (await Store.FindTokenByHashAsync(hash))?.OrganizationId);
     }
 
     [Fact]

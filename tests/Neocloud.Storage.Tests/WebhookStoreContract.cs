@@ -12,14 +12,13 @@ public abstract class WebhookStoreContract : StoreContractBase
         new(hook, 0, seq, $"evt_{seq}", "order.rested", attempt, atMs, status, 5, status is >= 200 and < 300 ? null : "answered 500");
 
     [Fact]
-    public async Task A_new_hook_starts_after_its_organizations_newest_event_and_an_organization_has_at_most_its_cap()
+    public async Task A_new_hook_starts_after_its_organizations_newest_event()
     {
         await Store.PublishAsync([new EventRecord("msft", "evt_a", "order.rested", 1, "{}"), new EventRecord("msft", "evt_b", "order.rested", 2, "{}")], null);
 
-        Assert.True(await Store.InsertWebhookAsync(Hook("wh_1"), 2));
-        Assert.True(await Store.InsertWebhookAsync(Hook("wh_2"), 2));
-        Assert.False(await Store.InsertWebhookAsync(Hook("wh_3"), 2));
-        Assert.True(await Store.InsertWebhookAsync(Hook("wh_4", "meta"), 2));
+        await CommitFactAsync(new WebhookCreated(Hook("wh_1")));
+        await CommitFactAsync(new WebhookCreated(Hook("wh_2")));
+        await CommitFactAsync(new WebhookCreated(Hook("wh_4", "meta")));
 
         Assert.Equal(2, (await Store.GetWebhookAsync("wh_1"))!.CursorSeq);
         Assert.Equal(0, (await Store.GetWebhookAsync("wh_4"))!.CursorSeq);
@@ -29,7 +28,7 @@ public abstract class WebhookStoreContract : StoreContractBase
     [Fact]
     public async Task Only_the_lease_holder_at_the_hooks_generation_records_attempts_and_a_delivery_moves_the_cursor()
     {
-        await Store.InsertWebhookAsync(Hook("wh_1"), 20);
+        await CommitFactAsync(new WebhookCreated(Hook("wh_1")));
         Assert.True(await Store.ClaimWebhookLeaseAsync("wh_1", "node-a", 0, 1_000, 31_000));
 
         Assert.True(await Store.RecordWebhookAttemptAsync(Attempt("wh_1", 1, 1, 2_000, 500), "node-a", 0, delivered: false));
@@ -37,7 +36,7 @@ public abstract class WebhookStoreContract : StoreContractBase
         Assert.True(await Store.RecordWebhookAttemptAsync(Attempt("wh_1", 1, 2, 3_000, 200), "node-a", 0, delivered: true));
         var delivered = (await Store.GetWebhookAsync("wh_1"))!;
         Assert.False(await Store.RecordWebhookAttemptAsync(Attempt("wh_1", 2, 1, 4_000, 200), "node-a", 7, delivered: true));
-        Assert.True(await Store.RedeliverWebhookAsync("wh_1", "msft", 0));
+        await CommitFactAsync(new WebhookRedelivered("wh_1", "msft", 0));
         Assert.False(await Store.RecordWebhookAttemptAsync(Attempt("wh_1", 2, 1, 5_000, 200), "node-a", 0, delivered: true));
 
         Assert.Equal((0L, 2_000L), (failing.CursorSeq, failing.FailingSinceMs!.Value));
@@ -46,36 +45,36 @@ public abstract class WebhookStoreContract : StoreContractBase
         Assert.Equal((0L, 1L, 2L), (after.CursorSeq, after.Generation, after.Attempts));
         var attempts = await Store.WebhookDeliveriesAsync("wh_1", 10);
         Assert.Equal([(2L, 200L), (1L, 500L)], attempts.Select(a => (a.N, a.StatusCode!.Value)));
-        Assert.False(await Store.RedeliverWebhookAsync("wh_1", "meta", 0));
     }
 
     [Fact]
-    public async Task Disabling_publishes_its_event_in_the_same_transaction_and_redelivery_enables_again()
+    public async Task Disabling_publishes_its_event_in_the_same_commit_and_redelivery_enables_again()
     {
-        await Store.InsertWebhookAsync(Hook("wh_1"), 20);
+        await CommitFactAsync(new WebhookCreated(Hook("wh_1")));
         await Store.ClaimWebhookLeaseAsync("wh_1", "node-a", 0, 1_000, 31_000);
         var disabled = new EventRecord("msft", "evt_off", "webhook.disabled", 9, """{"webhook":"wh_1"}""");
 
-        Assert.False(await Store.DisableWebhookAsync("wh_1", "node-a", 3, "gave up", 9, disabled));
-        Assert.True(await Store.DisableWebhookAsync("wh_1", "node-a", 0, "gave up", 9, disabled));
+        await CommitFactAsync(new WebhookDisabled("wh_1", 0, "gave up", 9) { Events = [disabled] });
         Assert.False(await Store.ClaimWebhookLeaseAsync("wh_1", "node-a", 0, 2_000, 32_000));
         var off = (await Store.GetWebhookAsync("wh_1"))!;
         Assert.Empty(await Store.ActiveWebhooksAsync());
-        Assert.True(await Store.RedeliverWebhookAsync("wh_1", "msft", 0));
+        await CommitFactAsync(new WebhookRedelivered("wh_1", "msft", 0));
         var on = (await Store.GetWebhookAsync("wh_1"))!;
 
-        Assert.Equal((WebhookRecord.Disabled, "gave up", 9L), (off.Status, off.DisabledReason, off.DisabledMs!.Value));
+        Assert.Equal((WebhookRecord.Disabled, "gave up", 9L, (string?)null), (off.Status, off.DisabledReason, off.DisabledMs!.Value, off.LeaseOwner));
         Assert.Equal(["evt_off"], (await Store.EventsAsync("msft", 0, null, 10)).Select(e => e.Id));
         Assert.Equal((WebhookRecord.Active, (string?)null, 1L), (on.Status, on.DisabledReason, on.Generation));
         Assert.True(await Store.ClaimWebhookLeaseAsync("wh_1", "node-a", 1, 2_000, 32_000));
-        Assert.True(await Store.DeleteWebhookAsync("wh_1", "msft"));
+        await Store.RecordWebhookAttemptAsync(Attempt("wh_1", 1, 1, 3_000, 500), "node-a", 1, delivered: false);
+        await CommitFactAsync(new WebhookDeleted("wh_1", "msft"));
         Assert.Null(await Store.GetWebhookAsync("wh_1"));
+        Assert.Empty(await Store.WebhookDeliveriesAsync("wh_1", 10));
     }
 
     [Fact]
     public async Task A_hook_keeps_its_newest_thousand_attempts()
     {
-        await Store.InsertWebhookAsync(Hook("wh_1"), 20);
+        await CommitFactAsync(new WebhookCreated(Hook("wh_1")));
         await Store.ClaimWebhookLeaseAsync("wh_1", "node-a", 0, 1_000, 31_000);
         for (var i = 1; i <= ExchangeStore.KeptDeliveries + 5; i++)
             await Store.RecordWebhookAttemptAsync(Attempt("wh_1", 1, i, i, 500), "node-a", 0, delivered: false);
@@ -93,7 +92,7 @@ public abstract class WebhookStoreContract : StoreContractBase
     [Fact]
     public async Task A_lease_held_by_another_node_is_free_only_once_it_runs_out()
     {
-        await Store.InsertWebhookAsync(Hook("wh_1"), 20);
+        await CommitFactAsync(new WebhookCreated(Hook("wh_1")));
         Assert.True(await Store.ClaimWebhookLeaseAsync("wh_1", "node-a", 0, 1_000, 31_000));
 
         var whileHeld = await Store.ClaimWebhookLeaseAsync("wh_1", "node-b", 0, 2_000, 32_000);

@@ -55,7 +55,7 @@ public static class JournalVerifier
         var facts = new List<BookFact>();
         foreach (var shard in journals) results.Add(await VerifyAsync(connection, transaction, shard, facts, cancellationToken));
         // An upgraded store's imported rows stood before any journaled fact (a cluster's other journals may hold later facts about them).
-        var ordered = facts.OfType<BookImported>().Concat<BookFact>(facts.Where(f => f is not BookImported));
+        var ordered = facts.Where(f => f is BookImported or ConfigImported).Concat(facts.Where(f => f is not (BookImported or ConfigImported)));
         return new LedgerVerification(results, await ReadModelAudit.CompareBookAsync(connection, transaction, ordered, cancellationToken));
     }
 

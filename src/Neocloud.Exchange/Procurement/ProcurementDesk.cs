@@ -3,7 +3,9 @@ using System.Security.Cryptography;
 using Neocloud.Domain.Paging;
 using Neocloud.Domain.Procurement;
 using Neocloud.Domain.Time;
+using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Outcomes;
+using Neocloud.Exchange.Shard;
 using Neocloud.Storage;
 
 namespace Neocloud.Exchange.Procurement;
@@ -12,7 +14,8 @@ namespace Neocloud.Exchange.Procurement;
 /// An organization's standing procurements: start one, list and read its own (others' ids are not found), stop one
 /// (what it bought stays bought). The API and the dashboard both come here; <see cref="ProcurementRunner"/> does the buying.
 /// </summary>
-public sealed class ProcurementDesk(ExchangeStore store, ProcurementRunner runner, TimeProvider clock)
+/// <remarks>Starting and stopping are journaled configuration facts, decided on the configuration's shard (<see cref="ConfigJournal"/>).</remarks>
+public sealed class ProcurementDesk(ExchangeStore store, IMarket market, ProcurementRunner runner, TimeProvider clock)
 {
     /// <summary>Starts a procurement for <paramref name="caller"/>; the runner buys its first blocks right after.</summary>
     public async Task<Outcome<ProcurementView>> StartAsync(string caller, ProcurementTerms terms, Idempotency<ProcurementView>? key = null,
@@ -21,9 +24,9 @@ public sealed class ProcurementDesk(ExchangeStore store, ProcurementRunner runne
         var now = clock.GetUtcNow();
         var record = new ProcurementRecord(NewId(now), caller, terms.Sku, terms.Region, terms.Gpus, terms.HorizonHours, terms.BlockHours, terms.MaxPrice.Ticks,
             ProcurementStatus.Active, 0, now.ToUnixTimeMilliseconds(), null, Orders.BidAlternatives.Format(terms.Alternatives));
-        Outcome<ProcurementView> outcome = ProcurementView.Of(record, [], [], Hour.FromUtc(now).Value);
-        await store.InsertProcurementAsync(record, key?.Record(outcome, now.ToUnixTimeMilliseconds()), ct);
-        runner.Wake();
+        var view = ProcurementView.Of(record, [], [], Hour.FromUtc(now).Value);
+        var outcome = await ConfigJournal.SubmitAsync(market, caller, new ProcurementStarted(record), committed => committed.Map(_ => view), key);
+        if (outcome.IsAccepted) runner.Wake();
         return outcome;
     }
 
@@ -46,8 +49,8 @@ public sealed class ProcurementDesk(ExchangeStore store, ProcurementRunner runne
         if (await store.GetProcurementAsync(id, ct) is not { } found || found.OrganizationId != caller) return NotFound(id);
         return await runner.ExclusiveAsync<Outcome<ProcurementView>>(async () =>
         {
-            if (!await store.StopProcurementAsync(id, caller, clock.GetUtcNow().ToUnixTimeMilliseconds(), ct))
-                return Failure.Conflict("Not active", $"procurement '{id}' is already stopped");
+            var stop = await ConfigJournal.SubmitAsync(market, caller, new ProcurementStopped(id, caller, clock.GetUtcNow().ToUnixTimeMilliseconds()));
+            if (!stop.IsAccepted) return stop.Failure!;
             // No top-up of this node runs now; record what the last bid bought if a crash left it unrecorded.
             var stopped = (await store.GetProcurementAsync(id, ct))!;
             if (await runner.SettleAsync(stopped, ct)) stopped = (await store.GetProcurementAsync(id, ct))!;

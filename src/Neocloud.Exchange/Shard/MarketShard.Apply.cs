@@ -46,7 +46,12 @@ public sealed partial class MarketShard
     /// </summary>
     private Outcome<Committed> ApplyTransaction(TransactionRequest transaction, long nowMs)
     {
-        var decision = transaction.Fact is { } fact ? _book.Decide(fact, nowMs) : null;
+        var decision = transaction.Fact switch
+        {
+            ConfigFact config => _config.Decide(config, nowMs),
+            { } fact => _book.Decide(fact, nowMs),
+            null => null,
+        };
         if (decision?.Refusal is { } refusal) return refusal;
         var reserved = new List<ReserveCommand>();
         var last = Outcome<Committed>.Accepted(Committed.Nothing);
@@ -64,7 +69,8 @@ public sealed partial class MarketShard
         }
         if (decision is null) return last;
         var decided = decision.Fact;
-        _book.Apply(decided);
+        if (decided is ConfigFact configured) _config.Apply(configured);
+        else _book.Apply(decided);
         _batch.Journal.Add(new JournalEntry(Interlocked.Increment(ref _sequence), nowMs, transaction.OrganizationId, BookFacts.Format(decided)));
         _batch.Facts.Add(decided);
         _batch.Events.AddRange(decided.Events);

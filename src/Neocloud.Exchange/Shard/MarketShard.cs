@@ -40,6 +40,7 @@ public sealed partial class MarketShard : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private IMatchingEngine _engine;
     private Offtake.BookState _book = new();
+    private Access.ConfigState _config = new();
     private long _sequence;
     private long _tradeNo;
     private long _sinceSnapshot;
@@ -202,6 +203,7 @@ public sealed partial class MarketShard : IAsyncDisposable
         if (brokenAt != 0) LogChainBroken(shard.Length == 0 ? "journal" : $"journal of {shard}", brokenAt);
         // The book's rows are committed with the facts that wrote them, so they stand at the journal's head already.
         _book = Offtake.BookState.From(await _store.BookRowsAsync(cancellationToken));
+        _config = Access.ConfigState.From(await _store.ConfigRowsAsync(cancellationToken));
         _engine = engine;
         Interlocked.Exchange(ref _sequence, sequence);
         _tradeNo = Group is null ? await _store.LastTradeNoAsync(cancellationToken) : await LastShardTradeNoAsync(cancellationToken);

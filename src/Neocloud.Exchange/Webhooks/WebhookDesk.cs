@@ -3,7 +3,9 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Neocloud.Domain.Input;
 using Neocloud.Domain.Paging;
+using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Outcomes;
+using Neocloud.Exchange.Shard;
 using Neocloud.Storage;
 
 namespace Neocloud.Exchange.Webhooks;
@@ -14,7 +16,11 @@ namespace Neocloud.Exchange.Webhooks;
 /// only its own; others' ids are not found. The delivery itself is the host's (no HTTP here): it hears of every change
 /// through <see cref="Changed"/>.
 /// </summary>
-public sealed class WebhookDesk(ExchangeStore store, WebhookPolicy policy, TimeProvider clock)
+/// <remarks>
+/// Adding, removing and moving a hook back are journaled configuration facts, decided on the configuration's shard
+/// (<see cref="ConfigJournal"/>); a hook's secret is journaled as the store keeps it, encrypted with the key ring.
+/// </remarks>
+public sealed class WebhookDesk(ExchangeStore store, IMarket market, WebhookPolicy policy, TimeProvider clock)
 {
     /// <summary>The most attempts one page of deliveries lists.</summary>
     public const int MaxDeliveries = 1000;
@@ -30,13 +36,13 @@ public sealed class WebhookDesk(ExchangeStore store, WebhookPolicy policy, TimeP
         // The secret is not hashed: every delivery is signed with it (HMAC), so the exchange needs it back in plain form;
         // the store keeps it encrypted with a key outside the store. It is shown in this answer only; no view or list
         // carries it afterwards.
-        var hook = new WebhookRecord(NewId(now), caller, terms.Url.AbsoluteUri, string.Join(',', terms.Types), terms.Description, NewSecret(), WebhookRecord.Active,
-            now.ToUnixTimeMilliseconds(), 0, 0, 0, null, null, null, null, null);
-        if (!await store.InsertWebhookAsync(hook, policy.MaxPerOrganization, ct))
-            return Failure.Conflict("Too many webhooks", $"an organization may have at most {policy.MaxPerOrganization} webhooks; remove one first");
+        var hook = new WebhookRecord(NewId(now), caller, terms.Url.AbsoluteUri, string.Join(',', terms.Types), terms.Description,
+            store.ConcealWebhookSecret(NewSecret()), WebhookRecord.Active, now.ToUnixTimeMilliseconds(), 0, 0, 0, null, null, null, null, null);
+        var created = await ConfigJournal.SubmitAsync(market, caller, new WebhookCreated(hook) { MaxPerOrganization = policy.MaxPerOrganization });
+        if (!created.IsAccepted) return created.Failure!;
         Changed?.Invoke(hook.Id);
-        // Read back for the cursor the insert took (the organization's newest event at that moment).
-        return NewWebhookView.Of(await store.GetWebhookAsync(hook.Id, ct) ?? hook);
+        // Read back for the cursor the insert took (the organization's newest event at that moment) and the secret in plain form.
+        return NewWebhookView.Of((await store.GetWebhookAsync(hook.Id, ct))!);
     }
 
     /// <summary>The caller's hooks, oldest first (without their secrets).</summary>
@@ -46,7 +52,8 @@ public sealed class WebhookDesk(ExchangeStore store, WebhookPolicy policy, TimeP
     /// <summary>Removes one of the caller's hooks; nothing more is delivered to it.</summary>
     public async Task<Outcome<string>> RemoveAsync(string caller, string id, CancellationToken ct = default)
     {
-        if (!await store.DeleteWebhookAsync(id, caller, ct)) return NotFound(id);
+        var removed = await ConfigJournal.SubmitAsync(market, caller, new WebhookDeleted(id, caller));
+        if (!removed.IsAccepted) return removed.Failure!;
         Changed?.Invoke(id);
         return id;
     }
@@ -73,9 +80,22 @@ public sealed class WebhookDesk(ExchangeStore store, WebhookPolicy policy, TimeP
         var last = await store.LastEventSeqAsync(caller, ct);
         if (from < 0 || from > last)
             return Failure.Invalid("from", $"must be a sequence number from 0 to the last event's, {last}, got {from}");
-        if (!await store.RedeliverWebhookAsync(id, caller, Math.Max(0, from - 1), ct)) return NotFound(id);
+        var moved = await ConfigJournal.SubmitAsync(market, caller, new WebhookRedelivered(id, caller, Math.Max(0, from - 1)));
+        if (!moved.IsAccepted) return moved.Failure!;
         Changed?.Invoke(id);
         return WebhookView.Of((await store.GetWebhookAsync(id, ct))!);
+    }
+
+    /// <summary>
+    /// Disables a hook whose delivery gave up, with its <c>webhook.disabled</c> event, as a journaled fact: only while
+    /// <paramref name="owner"/> holds its delivery lease and it is still active at <paramref name="generation"/> (a
+    /// redelivery or a removal since makes this a no-op); true when it was disabled.
+    /// </summary>
+    public async Task<bool> DisableAsync(string id, string owner, long generation, string reason, long atMs, EventRecord disabled, CancellationToken ct = default)
+    {
+        if (await store.GetWebhookAsync(id, ct) is not { } hook || hook.LeaseOwner != owner) return false;
+        var outcome = await ConfigJournal.SubmitAsync(market, hook.OrganizationId, new WebhookDisabled(id, generation, reason, atMs) { Events = [disabled] });
+        return outcome.IsAccepted;
     }
 
     /// <summary>

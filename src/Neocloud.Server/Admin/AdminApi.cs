@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using Neocloud.Domain.Paging;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Outcomes;
+using Neocloud.Server.Auth;
 using Neocloud.Server.Http;
 using Neocloud.Storage;
 
@@ -41,45 +43,37 @@ public static class AdminApi
         return api;
     }
 
-    private static async Task<IResult> ListOrganizationsAsync(ExchangeStore store, string? after, WholeQuery? limit, CancellationToken ct)
+    private static async Task<IResult> ListOrganizationsAsync(AccessDesk desk, string? after, WholeQuery? limit, CancellationToken ct)
     {
         if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
-        var page = await store.ListOrganizationsAsync(after, take, ct);
+        var page = await desk.OrganizationsAsync(after, take, ct);
         return ApiResponse.Of(200, page.Select(View)).ToResult();
     }
 
-    private static async Task<IResult> CreateOrganizationAsync(PostBody body, ExchangeStore store, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> CreateOrganizationAsync(PostBody body, ClaimsPrincipal user, AccessDesk desk, CancellationToken ct)
     {
         var fields = body.Fields;
         var id = fields.Id("id");
         var name = fields.String("name");
         fields.RejectUnknown();
         if (!fields.IsValid) return Answers.Result(Failure.Invalid(fields.Errors));
-
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var organization = new OrganizationRecord(id!, name!, now);
-        var created = body.Key<OrganizationView>(StatusCodes.Status201Created);
-        if (!await store.TryCreateOrganizationAsync(organization, created?.Record(View(organization), now), ct))
-            return Answers.Result(Failure.Conflict("Conflict", $"organization '{id}' already exists"));
-        return ApiResponse.Of(201, View(organization)).ToResult();
+        var created = await desk.CreateOrganizationAsync(user.OrganizationId(), id!, name!, body.Key<OrganizationRecord>(StatusCodes.Status201Created, View), ct);
+        return Answers.Result(created, StatusCodes.Status201Created, View);
     }
 
-    private static async Task<IResult> SetOrganizationRateLimitAsync(string id, PostBody body, ExchangeStore store, TokenDirectory tokens, CancellationToken ct)
+    private static async Task<IResult> SetOrganizationRateLimitAsync(string id, PostBody body, ClaimsPrincipal user, AccessDesk desk, CancellationToken ct)
     {
         var fields = body.Fields;
         var limit = fields.Integer("requestsPerSecond", 1, MaxRateLimit);
         fields.RejectUnknown();
         if (!fields.IsValid) return Answers.Result(Failure.Invalid(fields.Errors));
-        if (!await store.SetOrganizationRateLimitAsync(id, limit, ct)) return NotFound(id);
-        tokens.ForgetRateLimit(id);
-        return ApiResponse.Of(200, View((await store.GetOrganizationAsync(id, ct))!)).ToResult();
+        return Answers.Result(await desk.SetRateLimitAsync(user.OrganizationId(), id, limit, ct), StatusCodes.Status200OK, View);
     }
 
-    private static async Task<IResult> ClearOrganizationRateLimitAsync(string id, ExchangeStore store, TokenDirectory tokens, CancellationToken ct)
+    private static async Task<IResult> ClearOrganizationRateLimitAsync(string id, ClaimsPrincipal user, AccessDesk desk, CancellationToken ct)
     {
-        if (!await store.SetOrganizationRateLimitAsync(id, null, ct)) return NotFound(id);
-        tokens.ForgetRateLimit(id);
-        return Results.NoContent();
+        var cleared = await desk.SetRateLimitAsync(user.OrganizationId(), id, null, ct);
+        return cleared.IsAccepted ? Results.NoContent() : Answers.Result(cleared);
     }
 
     /// <summary>The highest rate limit an organization can be given, in requests a second.</summary>
@@ -88,14 +82,10 @@ public static class AdminApi
     /// <summary>The body of PUT /admin/organizations/{id}/rate-limit.</summary>
     public sealed record RateLimitBody(long RequestsPerSecond);
 
-    private static async Task<IResult> ListTokensAsync(string id, ExchangeStore store, CancellationToken ct)
-    {
-        if (await store.GetOrganizationAsync(id, ct) is null) return NotFound(id);
-        var tokens = await store.ListTokensAsync(id, ct);
-        return ApiResponse.Of(200, new Page<TokenView>(tokens.Select(View).ToList(), null)).ToResult();
-    }
+    private static async Task<IResult> ListTokensAsync(string id, AccessDesk desk, CancellationToken ct) =>
+        Answers.Result(await desk.TokensAsync(id, ct), StatusCodes.Status200OK, tokens => new Page<TokenView>(tokens.Select(View).ToList(), null));
 
-    private static async Task<IResult> CreateTokenAsync(string id, PostBody body, ExchangeStore store, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> CreateTokenAsync(string id, PostBody body, ClaimsPrincipal user, AccessDesk desk, TimeProvider clock, CancellationToken ct)
     {
         var fields = body.Fields;
         var label = fields.String("label", required: false) ?? "api";
@@ -104,40 +94,27 @@ public static class AdminApi
         fields.RejectUnknown();
         if (expiresAt is { } expiry && expiry <= clock.GetUtcNow()) fields.Error("expiresAt", $"must be in the future, got {expiry:yyyy-MM-ddTHH:mm:ssZ}");
         if (!fields.IsValid) return Answers.Result(Failure.Invalid(fields.Errors));
-        if (await store.GetOrganizationAsync(id, ct) is null) return NotFound(id);
-
-        var (token, secret) = TokenSecrets.NewToken(id, label, scopes!, clock);
-        token = token with { ExpiresMs = expiresAt?.ToUnixTimeMilliseconds() };
         // The stored answer for a retry leaves the secret out: secrets are kept only as hashes.
-        var replay = body.Key<NewTokenView>(StatusCodes.Status201Created)?.Record(View(token, secret: null), token.CreatedMs);
-        await store.InsertTokenAsync(token, replay, ct);
-        return ApiResponse.Of(201, View(token, secret)).ToResult();
+        var key = body.Key<IssuedToken>(StatusCodes.Status201Created, made => View(made.Token, secret: null));
+        var issued = await desk.IssueTokenAsync(user.OrganizationId(), id, label, scopes!, expiresAt?.ToUnixTimeMilliseconds(), key, ct);
+        return Answers.Result(issued, StatusCodes.Status201Created, made => View(made.Token, made.Secret));
     }
 
-    private static async Task<IResult> RevokeTokenAsync(string id, ExchangeStore store, TokenDirectory tokens, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> RevokeTokenAsync(string id, ClaimsPrincipal user, AccessDesk desk, CancellationToken ct)
     {
-        if (!await store.RevokeTokenAsync(id, clock.GetUtcNow().ToUnixTimeMilliseconds(), ct)) return Answers.Result(Failure.NotFound($"no live token '{id}'"));
-        tokens.Forget(id);
-        return Results.NoContent();
+        var revoked = await desk.RevokeTokenAsync(user.OrganizationId(), id, ct);
+        return revoked.IsAccepted ? Results.NoContent() : Answers.Result(revoked);
     }
 
-    private static async Task<IResult> RotateTokenAsync(string id, PostBody body, ExchangeStore store, TokenDirectory tokens, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> RotateTokenAsync(string id, PostBody body, ClaimsPrincipal user, AccessDesk desk, CancellationToken ct)
     {
         var fields = body.Fields;
         var grace = fields.Integer("graceSeconds", 0, MaxGraceSeconds, required: false) ?? 0;
         fields.RejectUnknown();
         if (!fields.IsValid) return Answers.Result(Failure.Invalid(fields.Errors));
-        var now = clock.GetUtcNow();
-        if (await store.GetTokenAsync(id, ct) is not { RevokedMs: null } old || old.ExpiresMs <= now.ToUnixTimeMilliseconds())
-            return Answers.Result(Failure.NotFound($"no live token '{id}'"));
-
-        var (token, secret) = TokenSecrets.NewToken(old.OrganizationId, old.Label, old.Scopes.Split(' '), clock);
-        token = token with { ExpiresMs = old.ExpiresMs };
-        var oldUntil = now.AddSeconds(grace);
-        var replay = body.Key<NewTokenView>(StatusCodes.Status201Created)?.Record(View(token, secret: null, Rotated(id, oldUntil)), token.CreatedMs);
-        if (!await store.RotateTokenAsync(id, token, oldUntil.ToUnixTimeMilliseconds(), replay, ct)) return Answers.Result(Failure.NotFound($"no live token '{id}'"));
-        tokens.Forget(id);
-        return ApiResponse.Of(201, View(token, secret, Rotated(id, oldUntil))).ToResult();
+        var key = body.Key<RotatedToken>(StatusCodes.Status201Created, made => View(made.Token, secret: null, Rotated(made.OldId, made.OldUntil)));
+        var rotated = await desk.RotateTokenAsync(user.OrganizationId(), id, TimeSpan.FromSeconds(grace), key, ct);
+        return Answers.Result(rotated, StatusCodes.Status201Created, made => View(made.Token, made.Secret, Rotated(made.OldId, made.OldUntil)));
     }
 
     /// <summary>The longest grace a rotated token's old secret may keep working: a week.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Neocloud.Cluster.Hosting;
+using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Offtake;
 using Neocloud.Exchange.Seed;
 using Neocloud.Exchange.Shard;
@@ -42,6 +43,7 @@ public sealed partial class ExchangeHost(IServiceProvider services, IMarket mark
                 await _shard.StartAsync(token);
                 await FirstStart.SeedIfNewAsync(market, store, desk, clock, token);
                 await ImportBookAsync(token);
+                await ConfigureAsync(token);
             }
             else
             {
@@ -52,6 +54,7 @@ public sealed partial class ExchangeHost(IServiceProvider services, IMarket mark
                         await using var seeding = await store.LockAsync("seed", token);
                         await FirstStart.SeedIfNewAsync(market, store, desk, clock, token);
                         await ImportBookAsync(token);
+                        await ConfigureAsync(token);
                         break;
                     }
                     catch (Exception e) when (!NodeFaults.IsStopping(e, token) && NodeFaults.IsTransient(e))
@@ -92,6 +95,20 @@ public sealed partial class ExchangeHost(IServiceProvider services, IMarket mark
         var rows = await BookImport.RunIfPendingAsync(market, store, token);
         if (rows > 0) LogBookImported(rows);
     }
+
+    /// <summary>
+    /// Journals an upgraded store's older configuration rows, once, and says so; then the reference organizations a
+    /// store lacks and the admin token made at first start (after the market's seed, which runs only on an empty journal).
+    /// </summary>
+    private async Task ConfigureAsync(CancellationToken token)
+    {
+        var rows = await ConfigImport.RunIfPendingAsync(market, store, token);
+        if (rows > 0) LogConfigImported(rows);
+        await Bootstrap.SeedAsync(market, store, clock, token);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "store upgraded: {Rows} configuration rows (organizations, tokens, webhooks, procurements) written before the configuration was journaled were taken into the journal as one fact; journal verify checks them from now on")]
+    private partial void LogConfigImported(int rows);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "store upgraded: {Rows} contract book rows written before the book was journaled were taken into the journal as one fact; journal verify checks them from now on")]
     private partial void LogBookImported(int rows);

@@ -60,7 +60,8 @@ public static class ExchangeServer
         }
         var store = await ExchangeStore.OpenAsync(options.Store, cancellationToken);
         var clock = options.Clock;
-        var secret = await Bootstrap.RunAsync(store, options.DataDirectory, clock, cancellationToken);
+        // Made now so the operator sees it at once; journaled (by its hash) once the market is up (ExchangeHost).
+        var secret = await Bootstrap.PrepareAsync(store, options.DataDirectory, clock, cancellationToken);
         if (secret is not null)
         {
             announce($"admin token (shown once, also in {Path.Combine(options.DataDirectory, "admin.token")}): {secret}");

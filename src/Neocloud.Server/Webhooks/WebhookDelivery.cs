@@ -219,7 +219,7 @@ public sealed partial class WebhookDelivery(ExchangeStore store, EventFeed feed,
                     var reason = $"event {e.Seq} ({e.Type}) was not delivered within {Describe(policy.RetryFor)} of its first failure; last: {result.Error}";
                     var disabled = ExchangeEvent.Of(hook.OrganizationId, EventTypes.WebhookDisabled, nowMs,
                         new WebhookDisabledEvent(hook.Id, hook.Url, reason, lastDelivered, e.Seq));
-                    if (await store.DisableWebhookAsync(hook.Id, _owner, hook.Generation, reason, nowMs, disabled, ct)) LogDisabled(hook.Id, reason);
+                    if (await desk.DisableAsync(hook.Id, _owner, hook.Generation, reason, nowMs, disabled, ct)) LogDisabled(hook.Id, reason);
                     return;
                 }
                 var backoff = Backoff(attempt);

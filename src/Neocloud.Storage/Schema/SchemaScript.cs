@@ -16,10 +16,14 @@ internal static class SchemaScript
     /// orders and portfolios, standing procurements and tokens that expire, 3 with the journal's hash chain
     /// (<see cref="JournalChain"/>), 4 with the event outbox and webhooks (new tables only), 5 with price indices and
     /// contract assignments (new tables only), 6 with the contract book on the journal (an older store's book rows are
-    /// taken into the journal once, at its first start: <see cref="BookImportPending"/>). A store of a higher version is
-    /// refused at start.
+    /// taken into the journal once, at its first start: <see cref="BookImportPending"/>), 7 with the configuration on the
+    /// journal (organizations, tokens, webhooks, procurements; an older store's rows are taken in once, likewise:
+    /// <see cref="ConfigProjection.ImportPending"/>; no DDL). A store of a higher version is refused at start.
     /// </summary>
-    public const int Version = 6;
+    public const int Version = 7;
+
+    /// <summary>The first version whose configuration is written by journaled facts.</summary>
+    public const int ConfigJournaledVersion = 7;
 
     /// <summary>The first version whose contract book is written by journaled facts.</summary>
     public const int BookJournaledVersion = 6;

@@ -86,6 +86,10 @@ internal static class SchemaUpgrade
         if (stored is > 0 and < SchemaScript.BookJournaledVersion)
             await connection.ExecuteAsync(new CommandDefinition("INSERT INTO event_marks (mark, created_ms) VALUES (@mark, 0) ON CONFLICT (mark) DO NOTHING",
                 new { mark = SchemaScript.BookImportPending }, transaction, cancellationToken: cancellationToken));
+        // A store from before the configuration was journaled: its organizations, tokens, webhooks and procurements likewise.
+        if (stored is > 0 and < SchemaScript.ConfigJournaledVersion)
+            await connection.ExecuteAsync(new CommandDefinition("INSERT INTO event_marks (mark, created_ms) VALUES (@mark, 0) ON CONFLICT (mark) DO NOTHING",
+                new { mark = ConfigProjection.ImportPending }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition("UPDATE schema_version SET version = @version WHERE id = 1", new { version = SchemaScript.Version },
             transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);

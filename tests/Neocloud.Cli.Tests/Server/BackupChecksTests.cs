@@ -22,8 +22,9 @@ public sealed class BackupChecksTests : IAsyncLifetime
         _data = Path.Combine(_root.Path, "data");
         Directory.CreateDirectory(_data);
         await using var store = await ExchangeStore.OpenAsync(StoreOptions.SqliteFile(Path.Combine(_data, "exchange.db")));
-        for (var i = 0; i < Organizations; i++)
-            await store.TryCreateOrganizationAsync(new OrganizationRecord($"org-{i:00}", Name(i), 1_700_000_000_000 + i), null);
+        var batch = new CommitBatch();
+        for (var i = 0; i < Organizations; i++) batch.Facts.Add(new OrganizationCreated(new OrganizationRecord($"org-{i:00}", Name(i), 1_700_000_000_000 + i)));
+        await store.CommitAsync(batch);
     }
 
     public Task DisposeAsync()
