@@ -22,6 +22,9 @@ namespace Neocloud.Storage;
 [JsonDerivedType(typeof(AssignmentDeclined), "assignment.declined")]
 [JsonDerivedType(typeof(IndexValuesSet), "index.values")]
 [JsonDerivedType(typeof(BookImported), "book.imported")]
+[JsonDerivedType(typeof(RfqClosed), "rfq.closed")]
+[JsonDerivedType(typeof(ContractMonthClosed), "contract.month_closed")]
+[JsonDerivedType(typeof(InvoicesIssued), "contract.invoices_issued")]
 public abstract record BookFact
 {
     /// <summary>The events the fact causes, written to the outbox in its commit.</summary>

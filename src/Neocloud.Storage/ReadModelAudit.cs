@@ -27,6 +27,9 @@ public static class ReadModelAudit
             ["contract_id", "assignor_id", "assignee_id", "from_month", "tranches", "status", "created_ms", "seller_accepted_ms", "assignee_accepted_ms",
                 "decided_ms", "declined_by"]),
         ("price_indices", ["name", "month"], ["value", "updated_ms"]),
+        ("rfq_closings", ["rfq_id"], ["closes_ms", "offers"]),
+        ("offtake_months", ["contract_id", "month"], ["closed_ms", "late_tranches"]),
+        ("offtake_invoices", ["contract_id", "month", "payer"], ["issued_ms", "invoice"]),
     ];
 
     /// <summary>The tables <see cref="CompareBookAsync"/> checks.</summary>

@@ -174,7 +174,12 @@ public sealed class WireRoundTripTests
         {
             Events = Events(r),
         },
+        r => new RfqClosed(Text(r), r.NextInt64(), r.Next(0, 9)) { Events = Events(r) },
+        r => new ContractMonthClosed(Text(r), "2027-03", r.NextInt64(), [r.Next(1, 9), r.Next(1, 9)], [Issued(r), Issued(r)]) { Events = Events(r) },
+        r => new InvoicesIssued(Text(r), r.NextInt64(), [Issued(r)]) { Events = Events(r) },
     ];
+
+    private static IssuedInvoice Issued(Random r) => new(Text(r), Text(r), """{"month":"2027-03","dueUsd":219000.00}""");
 
     private static RfqRecord Rfq(Random r) => new(Text(r), Text(r), Pick<RfqStatus>(r), r.NextInt64(), r.NextInt64(), """{"gpus":1024}""");
 
