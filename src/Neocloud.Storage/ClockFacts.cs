@@ -42,11 +42,14 @@ public sealed record IssuedInvoice(string Month, string Payer, string Invoice);
 /// <summary>An issued invoice as stored in <c>offtake_invoices</c>.</summary>
 public sealed record IssuedInvoiceRecord(string ContractId, string Month, string Payer, long IssuedMs, string Invoice);
 
+/// <summary>Which invoice part was issued: contract, month and payer (what it said stays in <c>offtake_invoices</c>).</summary>
+public sealed record IssuedInvoiceKey(string ContractId, string Month, string Payer);
+
 /// <summary>A contract's month closed, as stored in <c>offtake_months</c> (late tranches as JSON, e.g. <c>[1,3]</c>).</summary>
 public sealed record ClosedMonthRecord(string ContractId, string Month, long ClosedMs, string LateTranches);
 
 /// <summary>What the ticks journaled so far leave a shard's book state to know: the RFQs closed, each contract's months closed, the invoices issued.</summary>
-public sealed record ClockTicks(IReadOnlyList<string> ClosedRfqs, IReadOnlyList<ClosedMonthRecord> ClosedMonths, IReadOnlyList<IssuedInvoiceRecord> Issued)
+public sealed record ClockTicks(IReadOnlyList<string> ClosedRfqs, IReadOnlyList<ClosedMonthRecord> ClosedMonths, IReadOnlyList<IssuedInvoiceKey> Issued)
 {
     /// <summary>No tick journaled yet.</summary>
     public static readonly ClockTicks None = new([], [], []);

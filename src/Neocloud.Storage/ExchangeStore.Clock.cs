@@ -35,6 +35,5 @@ public sealed partial class ExchangeStore
         await QueryAsync<ClosedMonthRecord>(
             "SELECT contract_id AS ContractId, month AS Month, closed_ms AS ClosedMs, late_tranches AS LateTranches FROM offtake_months", null, cancellationToken),
         // Only the keys: the book state keeps which invoices were issued, not what they said.
-        await QueryAsync<IssuedInvoiceRecord>("SELECT contract_id AS ContractId, month AS Month, payer AS Payer, issued_ms AS IssuedMs, '' AS Invoice FROM offtake_invoices",
-            null, cancellationToken));
+        await QueryAsync<IssuedInvoiceKey>("SELECT contract_id AS ContractId, month AS Month, payer AS Payer FROM offtake_invoices", null, cancellationToken));
 }
