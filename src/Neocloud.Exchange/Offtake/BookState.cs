@@ -17,6 +17,8 @@ public sealed record BookDecision(Failure? Refusal, BookFact Fact, bool RunSteps
 /// terminated with its tranches delivered once and each month's availability reported once, an assignment proposed →
 /// accepted by the seller and the assignee (the second completes it) | declined. Two requests racing for one transition
 /// reach it one after the other, so the second is refused whatever it read before; no state machine lives in SQL.
+/// Time's transitions (an RFQ's closing, a contract's month closed, invoices issued) are decided here too
+/// (BookState.Ticks.cs).
 /// </summary>
 public sealed partial class BookState
 {
