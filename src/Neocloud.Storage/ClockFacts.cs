@@ -63,9 +63,6 @@ internal static class ClockProjection
     private const string InsertInvoice =
         "INSERT INTO offtake_invoices (contract_id, month, payer, issued_ms, invoice) VALUES (@ContractId, @Month, @Payer, @IssuedMs, @Invoice)";
 
-    /// <summary>True for the facts this projection writes.</summary>
-    public static bool Projects(BookFact fact) => fact is RfqClosed or ContractMonthClosed or InvoicesIssued;
-
     /// <summary>The statements that write a tick's rows, in order.</summary>
     public static IEnumerable<(string Sql, object Parameters)> Rows(BookFact fact)
     {
