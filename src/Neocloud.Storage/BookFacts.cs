@@ -34,6 +34,9 @@ namespace Neocloud.Storage;
 [JsonDerivedType(typeof(ProcurementStarted), "procurement.started")]
 [JsonDerivedType(typeof(ProcurementStopped), "procurement.stopped")]
 [JsonDerivedType(typeof(ConfigImported), "config.imported")]
+[JsonDerivedType(typeof(RfqClosed), "rfq.closed")]
+[JsonDerivedType(typeof(ContractMonthClosed), "contract.month_closed")]
+[JsonDerivedType(typeof(InvoicesIssued), "contract.invoices_issued")]
 public abstract record BookFact
 {
     /// <summary>The events the fact causes, written to the outbox in its commit.</summary>

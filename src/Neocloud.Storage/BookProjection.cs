@@ -91,6 +91,9 @@ internal static class BookProjection
             case ConfigFact config:
                 foreach (var row in ConfigProjection.Rows(config)) yield return row;
                 break;
+            case RfqClosed or ContractMonthClosed or InvoicesIssued:
+                foreach (var row in ClockProjection.Rows(fact)) yield return row;
+                break;
             default:
                 throw new ArgumentException($"no projection for {fact.GetType().Name}", nameof(fact));
         }

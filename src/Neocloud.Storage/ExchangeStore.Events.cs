@@ -22,8 +22,8 @@ public sealed partial class ExchangeStore
     public event Action<IReadOnlyCollection<string>>? EventsCommitted;
 
     /// <summary>
-    /// Writes events that no command causes (time passing: an RFQ closed, a month invoiced; a webhook disabled), in one
-    /// transaction. With a <paramref name="mark"/>, only once: false when an earlier call with the same mark wrote them.
+    /// Writes events that no command causes (a webhook disabled; before time's ticks were journaled, an RFQ closed or a
+    /// month invoiced), in one transaction. With a <paramref name="mark"/>, only once: false when an earlier call with the same mark wrote them.
     /// </summary>
     public async Task<bool> PublishAsync(IReadOnlyList<EventRecord> events, string? mark, CancellationToken cancellationToken = default)
     {
@@ -55,13 +55,6 @@ public sealed partial class ExchangeStore
         }
         return found;
     }
-
-    /// <summary>RFQs past their closing time (open or awarded since) whose closing has no mark <c>rfq-closed:{id}</c> yet.</summary>
-    public async Task<IReadOnlyList<RfqRecord>> ClosedRfqsUnmarkedAsync(long nowMs, CancellationToken cancellationToken = default) =>
-        await QueryAsync<RfqRecord>(
-            $"SELECT {RfqColumns} FROM rfqs r WHERE r.status IN ('open', 'awarded') AND r.closes_ms <= @nowMs " +
-            "AND NOT EXISTS (SELECT 1 FROM event_marks m WHERE m.mark = 'rfq-closed:' || r.id) ORDER BY r.closes_ms, r.id",
-            new { nowMs }, cancellationToken);
 
     /// <summary>
     /// A cheap summary of what the contracts' time-caused events depend on (contracts, deliveries, SLA reports,

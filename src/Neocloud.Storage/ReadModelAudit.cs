@@ -35,6 +35,9 @@ public static class ReadModelAudit
         ("webhooks", ["id"], ["organization_id", "url", "types", "description", "secret", "status", "created_ms", "generation", "disabled_reason", "disabled_ms"]),
         ("procurements", ["id"],
             ["organization_id", "sku", "region", "gpus", "horizon_hours", "block_hours", "max_price_ticks", "status", "created_ms", "stopped_ms", "alternatives"]),
+        ("rfq_closings", ["rfq_id"], ["closes_ms", "offers"]),
+        ("offtake_months", ["contract_id", "month"], ["closed_ms", "late_tranches"]),
+        ("offtake_invoices", ["contract_id", "month", "payer"], ["issued_ms", "invoice"]),
     ];
 
     /// <summary>The tables <see cref="CompareBookAsync"/> checks.</summary>

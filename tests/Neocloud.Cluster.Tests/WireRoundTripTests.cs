@@ -197,6 +197,9 @@ public sealed class WireRoundTripTests
         r => new ProcurementStarted(Procurement(r)) { Events = Events(r) },
         r => new ProcurementStopped(Text(r), Text(r), r.NextInt64()) { Events = Events(r) },
         r => new ConfigImported([Organization(r)], [Token(r), Token(r)], [Webhook(r)], [Procurement(r)]) { Events = Events(r) },
+        r => new RfqClosed(Text(r), r.NextInt64(), r.Next(0, 9)) { Events = Events(r) },
+        r => new ContractMonthClosed(Text(r), "2027-03", r.NextInt64(), [r.Next(1, 9), r.Next(1, 9)], [Issued(r), Issued(r)]) { Events = Events(r) },
+        r => new InvoicesIssued(Text(r), r.NextInt64(), [Issued(r)]) { Events = Events(r) },
     ];
 
     private static OrganizationRecord Organization(Random r) => new(Text(r), Text(r), r.NextInt64(), MaybeLong(r));
@@ -212,6 +215,8 @@ public sealed class WireRoundTripTests
     private static ProcurementRecord Procurement(Random r) =>
         new(Text(r), Text(r), "GB300", Maybe(r), r.Next(1, 100), 720, 168, r.NextInt64(1, 100_000), Pick<Neocloud.Domain.Procurement.ProcurementStatus>(r),
             r.NextInt64(), r.NextInt64(), MaybeLong(r), Maybe(r));
+
+    private static IssuedInvoice Issued(Random r) => new(Text(r), Text(r), """{"month":"2027-03","dueUsd":219000.00}""");
 
     private static RfqRecord Rfq(Random r) => new(Text(r), Text(r), Pick<RfqStatus>(r), r.NextInt64(), r.NextInt64(), """{"gpus":1024}""");
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Neocloud.Domain.Time;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Audit;
+using Neocloud.Exchange.Events;
 using Neocloud.Server.Hosting;
 using Neocloud.Storage;
 using Neocloud.Testing;
@@ -13,7 +14,8 @@ namespace Neocloud.Server.Tests;
 
 /// <summary>
 /// The contract book is on the journal: after RFQs, offers, an award, deliveries, an SLA report, an assignment declined
-/// and one proposed, a withdrawn RFQ and an index upload over real HTTP, <c>journal verify</c>'s audit finds the book's
+/// and one proposed, a withdrawn RFQ and an index upload over real HTTP, and time's ticks (the RFQ closed, last month
+/// of the contract closed with its invoice issued), <c>journal verify</c>'s audit finds the book's
 /// rows to be exactly what the journal's facts write; an edited, deleted or added row in any of its tables is named by
 /// table, key and column (each tamper in a transaction rolled back, on SQLite and PostgreSQL).
 /// </summary>
@@ -22,7 +24,7 @@ public abstract class LedgerVerifyContract : IAsyncLifetime
     private readonly TestClock _clock = new();
     private TestServer _server = null!;
     private HttpClient _iren = null!, _microsoft = null!, _admin = null!;
-    private string _contract = null!, _assignment = null!;
+    private string _contract = null!, _assignment = null!, _rfq = null!;
 
     /// <summary>Chooses the store.</summary>
     protected abstract ServerOptions Configure(ServerOptions options);
@@ -31,7 +33,9 @@ public abstract class LedgerVerifyContract : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync(options => Configure(options) with { Clock = _clock });
+        // The host's sweep runs once at start; the test sweeps once the book is set up, so every tick due is journaled
+        // before a verify runs and none is written during one.
+        _server = await TestServer.StartAsync(options => Configure(options) with { Clock = _clock, EventSweepInterval = TimeSpan.FromDays(1) });
         _iren = _server.Client(await _server.NewOrganizationAsync("iren", Scopes.MarketRead, Scopes.MarketTrade, Scopes.PoolsWrite));
         _microsoft = _server.Client(await _server.NewOrganizationAsync("microsoft", Scopes.MarketRead, Scopes.MarketTrade));
         await _server.NewOrganizationAsync("lab", Scopes.MarketRead, Scopes.MarketTrade);
@@ -43,7 +47,7 @@ public abstract class LedgerVerifyContract : IAsyncLifetime
             capacity = new[] { new { start = start.FirstHour.Value, end = start.AddMonths(60).FirstHour.Value, gpus = 1000 } },
         }));
 
-        var rfq = (await Market.Created(await _microsoft.PostAsJsonAsync("/api/v1/rfqs", Rfq()))).GetProperty("id").GetString()!;
+        var rfq = _rfq = (await Market.Created(await _microsoft.PostAsJsonAsync("/api/v1/rfqs", Rfq()))).GetProperty("id").GetString()!;
         var offer = (await Market.Created(await _iren.PostAsJsonAsync($"/api/v1/rfqs/{rfq}/offers", new
         {
             sku = "GB300", pricePerGpuHour = "3.00", prepaymentFraction = 0.2, availabilityPercent = 99.5,
@@ -67,6 +71,8 @@ public abstract class LedgerVerifyContract : IAsyncLifetime
             new { to = "lab", tranches = new[] { 2 }, fromMonth = Now.AddMonths(1).ToString() }))).GetProperty("id").GetString()!;
         (await _iren.PostAsync($"/api/v1/offtakes/{_contract}/assignments/{_assignment}/accept", null)).EnsureSuccessStatusCode();
         (await _admin.PostAsJsonAsync("/api/v1/indices/cpi-ledger", new { values = new[] { new { month = "2026-01", value = 100 } } })).EnsureSuccessStatusCode();
+        // Time's ticks: the RFQ's closing, and last month's close of the contract (tranche 1 served: its invoice issued).
+        await _server.Services.GetRequiredService<TimedEvents>().SweepAsync(CancellationToken.None);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -118,6 +124,29 @@ public abstract class LedgerVerifyContract : IAsyncLifetime
         Assert.Equal(table, problem.Table);
         if (key is not null) Assert.Equal(key.Replace("{contract}", _contract, StringComparison.Ordinal).Replace("{assignment}", _assignment, StringComparison.Ordinal), problem.Key);
         Assert.Equal(column, problem.Column);
+        Assert.StartsWith(kind, problem.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("offtake_invoices", "UPDATE offtake_invoices SET invoice = REPLACE(invoice, '\"dueUsd\":', '\"dueUsd\":1') WHERE contract_id = @contract",
+        "{contract}/{last}/microsoft", "invoice", "edited")]
+    [InlineData("offtake_invoices", "UPDATE offtake_invoices SET issued_ms = issued_ms + 1 WHERE contract_id = @contract", "{contract}/{last}/microsoft", "issued_ms",
+        "edited")]
+    [InlineData("offtake_invoices", "DELETE FROM offtake_invoices WHERE contract_id = @contract", "{contract}/{last}/microsoft", null, "deleted")]
+    [InlineData("offtake_invoices", "INSERT INTO offtake_invoices (contract_id, month, payer, issued_ms, invoice) VALUES (@contract, @now, 'lab', 1, '{}')",
+        "{contract}/{now}/lab", null, "added")]
+    [InlineData("offtake_months", "UPDATE offtake_months SET late_tranches = '[1]' WHERE contract_id = @contract", "{contract}/{last}", "late_tranches", "edited")]
+    [InlineData("offtake_months", "DELETE FROM offtake_months WHERE contract_id = @contract", "{contract}/{last}", null, "deleted")]
+    [InlineData("rfq_closings", "UPDATE rfq_closings SET offers = 7 WHERE rfq_id = @rfq", "{rfq}", "offers", "edited")]
+    [InlineData("rfq_closings", "DELETE FROM rfq_closings WHERE rfq_id = @rfq", "{rfq}", null, "deleted")]
+    public async Task Every_edited_deleted_or_added_tick_row_is_named(string table, string sql, string key, string? column, string kind)
+    {
+        var problems = await TamperedAsync(sql, new { contract = _contract, rfq = _rfq, now = Now.ToString() });
+
+        var problem = Assert.Single(problems);
+        Assert.Equal((table, column), (problem.Table, problem.Column));
+        Assert.Equal(key.Replace("{contract}", _contract, StringComparison.Ordinal).Replace("{rfq}", _rfq, StringComparison.Ordinal)
+            .Replace("{last}", Now.AddMonths(-1).ToString(), StringComparison.Ordinal).Replace("{now}", Now.ToString(), StringComparison.Ordinal), problem.Key);
         Assert.StartsWith(kind, problem.Problem, StringComparison.Ordinal);
     }
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Dapper;
 using Neocloud.Domain.Offtake;
 using Neocloud.Domain.Orders;
+using Neocloud.Storage.Schema;
 using Neocloud.Testing;
 
 namespace Neocloud.Storage.Tests;
@@ -22,24 +23,26 @@ public abstract class ExchangeStoreContract : StoreContractBase
     {
         await using (var connection = await Store.OpenConnectionAsync())
         {
-            Assert.Equal(7L, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
+            Assert.Equal((long)SchemaScript.Version, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
             // A store from before versions were kept, without the column and the tables later versions added: it opens and is brought up.
             await connection.ExecuteAsync("DELETE FROM schema_version");
             await connection.ExecuteAsync("ALTER TABLE orders DROP COLUMN alternatives");
             await connection.ExecuteAsync("DROP TABLE offtake_assignments");
+            await connection.ExecuteAsync("DROP TABLE offtake_invoices");
         }
         await using (var upgraded = await ExchangeStore.OpenAsync(Store.Options))
         await using (var connection = await upgraded.OpenConnectionAsync())
         {
-            Assert.Equal(7L, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
+            Assert.Equal((long)SchemaScript.Version, await connection.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
             Assert.Null(await connection.ExecuteScalarAsync<string?>("SELECT alternatives FROM orders"));
             Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM offtake_assignments"));
-            await connection.ExecuteAsync("UPDATE schema_version SET version = 8");
+            Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM offtake_invoices"));
+            await connection.ExecuteAsync("UPDATE schema_version SET version = @newer", new { newer = SchemaScript.Version + 1 });
         }
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => ExchangeStore.OpenAsync(Store.Options));
 
-        Assert.Equal(8, refused.Stored);
+        Assert.Equal(SchemaScript.Version + 1, refused.Stored);
     }
 
     [Fact]

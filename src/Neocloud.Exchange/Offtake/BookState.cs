@@ -17,8 +17,10 @@ public sealed record BookDecision(Failure? Refusal, BookFact Fact, bool RunSteps
 /// terminated with its tranches delivered once and each month's availability reported once, an assignment proposed →
 /// accepted by the seller and the assignee (the second completes it) | declined. Two requests racing for one transition
 /// reach it one after the other, so the second is refused whatever it read before; no state machine lives in SQL.
+/// Time's transitions (an RFQ's closing, a contract's month closed, invoices issued) are decided here too
+/// (BookState.Ticks.cs).
 /// </summary>
-public sealed class BookState
+public sealed partial class BookState
 {
     private readonly Dictionary<string, Rfq> _rfqs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Contract> _contracts = new(StringComparer.Ordinal);
@@ -78,6 +80,7 @@ public sealed class BookState
                 : assignment.Status != AssignmentStatus.Proposed ? Failure.Conflict("Assignment settled", $"assignment {declined.AssignmentId} is no longer proposed")
                 : null,
             IndexValuesSet or BookImported => null,
+            RfqClosed or ContractMonthClosed or InvoicesIssued => DecideTick(fact, nowMs),
             _ => throw new ArgumentException($"unknown book fact {fact.GetType().Name}", nameof(fact)),
         };
         if (refusal is not null) return new BookDecision(refusal, fact, RunSteps: false);
@@ -131,6 +134,9 @@ public sealed class BookState
             }
             case AssignmentDeclined declined:
                 _assignments[declined.AssignmentId] = _assignments[declined.AssignmentId] with { Status = AssignmentStatus.Declined };
+                break;
+            case RfqClosed or ContractMonthClosed or InvoicesIssued:
+                ApplyTick(fact);
                 break;
             case BookImported imported:
             {

@@ -54,7 +54,7 @@ public sealed partial class OfftakeDesk(ExchangeStore store, IMarket exchange, T
         answer(await exchange.SubmitAsync(new TransactionRequest(actor, steps, fact, sku), key?.Before<Committed>(answer)));
 
     /// <summary>The SKU whose market group holds an RFQ, its offers and its award (in a cluster, that group's shard).</summary>
-    private static string HomeSku(RfqTerms terms) => terms.Skus[0];
+    internal static string HomeSku(RfqTerms terms) => terms.Skus[0];
 
     /// <summary>The caller's RFQs (with how many offers arrived) and the open RFQs of others.</summary>
     public async Task<List<RfqView>> RfqsAsync(string caller, CancellationToken ct)

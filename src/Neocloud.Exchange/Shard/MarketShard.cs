@@ -202,7 +202,7 @@ public sealed partial class MarketShard : IAsyncDisposable
         }
         if (brokenAt != 0) LogChainBroken(shard.Length == 0 ? "journal" : $"journal of {shard}", brokenAt);
         // The book's rows are committed with the facts that wrote them, so they stand at the journal's head already.
-        _book = Offtake.BookState.From(await _store.BookRowsAsync(cancellationToken));
+        _book = Offtake.BookState.From(await _store.BookRowsAsync(cancellationToken), await _store.ClockTicksAsync(cancellationToken));
         _config = Access.ConfigState.From(await _store.ConfigRowsAsync(cancellationToken));
         _engine = engine;
         Interlocked.Exchange(ref _sequence, sequence);

@@ -8,7 +8,7 @@ internal static class SchemaScript
     {
         var blob = BlobType(provider);
         var integer = provider == StoreProvider.Postgres ? "BIGINT" : "INTEGER";
-        return Tables(blob, integer) + ProcurementSchema.Tables(integer) + EventSchema.Tables(integer) + WebhookSchema.Tables(integer) + AssignmentSchema.Tables(integer) + IndexSchema.Tables(integer) + (provider == StoreProvider.Postgres ? PostgresFence : "");
+        return Tables(blob, integer) + ProcurementSchema.Tables(integer) + EventSchema.Tables(integer) + WebhookSchema.Tables(integer) + AssignmentSchema.Tables(integer) + IndexSchema.Tables(integer) + ClockSchema.Tables(integer) + (provider == StoreProvider.Postgres ? PostgresFence : "");
     }
 
     /// <summary>
@@ -16,9 +16,10 @@ internal static class SchemaScript
     /// orders and portfolios, standing procurements and tokens that expire, 3 with the journal's hash chain
     /// (<see cref="JournalChain"/>), 4 with the event outbox and webhooks (new tables only), 5 with price indices and
     /// contract assignments (new tables only), 6 with the contract book on the journal (an older store's book rows are
-    /// taken into the journal once, at its first start: <see cref="BookImportPending"/>), 7 with the configuration on the
-    /// journal (organizations, tokens, webhooks, procurements; an older store's rows are taken in once, likewise:
-    /// <see cref="ConfigProjection.ImportPending"/>; no DDL). A store of a higher version is refused at start.
+    /// taken into the journal once, at its first start: <see cref="BookImportPending"/>), 7 with the configuration and
+    /// time on the journal: organizations, tokens, webhooks and procurements written by facts (an older store's rows are
+    /// taken in once, likewise: <see cref="ConfigProjection.ImportPending"/>), and time's ticks journaled (RFQ closings,
+    /// contract months closed and the invoices issued: new tables). A store of a higher version is refused at start.
     /// </summary>
     public const int Version = 7;
 
