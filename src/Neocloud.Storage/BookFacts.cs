@@ -22,6 +22,7 @@ namespace Neocloud.Storage;
 [JsonDerivedType(typeof(AssignmentDeclined), "assignment.declined")]
 [JsonDerivedType(typeof(IndexValuesSet), "index.values")]
 [JsonDerivedType(typeof(BookImported), "book.imported")]
+[JsonDerivedType(typeof(OrderRejected), "order.rejected")]
 public abstract record BookFact
 {
     /// <summary>The events the fact causes, written to the outbox in its commit.</summary>

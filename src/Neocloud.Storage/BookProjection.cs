@@ -88,6 +88,9 @@ internal static class BookProjection
                     yield return ("INSERT INTO price_indices (name, month, value, updated_ms) VALUES (@Name, @Month, @Value, @UpdatedMs) ON CONFLICT DO NOTHING", value);
                 yield return ("DELETE FROM event_marks WHERE mark = @mark", new { mark = Schema.SchemaScript.BookImportPending });
                 break;
+            case OrderRejected:
+                // Its event only.
+                break;
             default:
                 throw new ArgumentException($"no projection for {fact.GetType().Name}", nameof(fact));
         }
