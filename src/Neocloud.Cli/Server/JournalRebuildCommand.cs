@@ -39,12 +39,22 @@ public static class JournalRebuildCommand
             if (database is not null && target is not null) throw new UsageException("--to: a SQLite target needs a SQLite source (--data); a PostgreSQL store rebuilds into --to-db");
             if (database is null && target is null) throw new UsageException("--to: give the new data directory to build");
             if (database is not null && targetDb is null) throw new UsageException("--to-db: give the PostgreSQL database to build");
-            var summary = database is null
-                ? await SqliteAsync(directory ?? "./data", target!, ct)
-                : await PostgresAsync(database, targetDb!, ct);
+            RebuildSummary summary;
+            try
+            {
+                summary = database is null
+                    ? await SqliteAsync(directory ?? "./data", target!, ct)
+                    : await PostgresAsync(database, targetDb!, ct);
+            }
+            catch (RebuildFailedException e)
+            {
+                context.Error.WriteLine($"error: {e.Message}");
+                return Failed;
+            }
             if (!summary.Verification.Ok)
             {
-                context.Error.WriteLine($"error: the rebuilt store does not verify ({Problem(summary.Verification)}); nothing was kept");
+                context.Error.WriteLine($"error: the rebuilt store does not verify ({Problem(summary.Verification)}); " +
+                    (database is null ? "nothing was kept" : "drop the --to-db database's tables before another try"));
                 return Failed;
             }
             var carried = summary.CarriedOver.Count == 0 ? ""
@@ -129,9 +139,12 @@ public static class JournalRebuildCommand
         }
         catch (InvalidDataException e)
         {
-            throw new UsageException($"the journal cannot be rebuilt: {e.Message}");
+            throw new RebuildFailedException($"the journal cannot be rebuilt: {e.Message}{(store.Options.Provider == StoreProvider.Postgres ? "; drop the --to-db database's tables before another try" : "")}");
         }
     }
+
+    /// <summary>The journal does not rebuild (exit 1, not a usage error): a row off its hash chain, out of sequence, or refused by the engine now.</summary>
+    private sealed class RebuildFailedException(string message) : Exception(message);
 
     /// <summary>The admin token, the journal signing key and the key ring beside the source store, copied beside the new one (they are not in the store).</summary>
     private static void CopyBesideStore(string source, string target)

@@ -26,7 +26,7 @@ public sealed record RebuildSummary(IReadOnlyList<string> Journals, long Lines, 
 public static class JournalRebuild
 {
     /// <summary>Rebuilds the journals <paramref name="source"/> holds (read on the caller's transaction) into <paramref name="target"/>, which must be empty.</summary>
-    /// <exception cref="InvalidDataException">The target is not empty, or a journal line cannot be replayed.</exception>
+    /// <exception cref="InvalidDataException">The target is not empty, or a journal row does not follow its hash chain or cannot be replayed.</exception>
     public static async Task<RebuildSummary> RunAsync(DbConnection source, DbTransaction? sourceTransaction, ExchangeStore target, CancellationToken cancellationToken)
     {
         if (!await target.IsEmptyAsync(cancellationToken)) throw new InvalidDataException("the target already holds a store; give a new one");
@@ -48,9 +48,22 @@ public static class JournalRebuild
         return new RebuildSummary(journals, lines, rows, carried, verification);
     }
 
+    /// <summary>
+    /// A journal's rows in order, each checked to follow the hash chain from the genesis (the rebuilt rows are chained
+    /// again by the commit, so a row edited in the source would otherwise come out with a new hash that verifies).
+    /// </summary>
     private static async IAsyncEnumerable<JournalEntry> Entries(DbConnection source, DbTransaction? transaction, string journal,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var (entry, _) in JournalAudit.RowsAsync(source, transaction, journal, 1, cancellationToken: cancellationToken)) yield return entry;
+        var previous = JournalChain.Genesis.ToArray();
+        await foreach (var (entry, hash) in JournalAudit.RowsAsync(source, transaction, journal, 1, cancellationToken: cancellationToken))
+        {
+            var expected = JournalChain.Of(previous, journal, entry);
+            if (hash is null || !expected.AsSpan().SequenceEqual(hash))
+                throw new InvalidDataException($"{(journal.Length == 0 ? "journal" : $"journal of {journal}")}: sequence {entry.Sequence}'s hash does not follow " +
+                    "the chain (a row edited, deleted or moved); 'journal verify' names them");
+            previous = expected;
+            yield return entry;
+        }
     }
 }
