@@ -174,6 +174,7 @@ public sealed class WireRoundTripTests
         {
             Events = Events(r),
         },
+        r => new OrderRejected(Text(r), Text(r), r.NextInt64()) { Events = Events(r) },
     ];
 
     private static RfqRecord Rfq(Random r) => new(Text(r), Text(r), Pick<RfqStatus>(r), r.NextInt64(), r.NextInt64(), """{"gpus":1024}""");

@@ -79,7 +79,7 @@ public static class JournalRebuildCommand
         if (File.Exists(full)) throw new UsageException($"--to: {full} is a file; give a new directory");
         if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any()) throw new UsageException($"--to: {full} is not empty; give a new directory");
         var parent = Path.GetDirectoryName(full) ?? throw new UsageException($"--to: {full} has no parent directory");
-        var building = Path.Combine(parent, $".{Path.GetFileName(full)}.rebuilding-{Guid.NewGuid():N}"[..^24]);
+        var building = Path.Combine(parent, $".{Path.GetFileName(full)}.rebuilding-{Guid.NewGuid().ToString("N")[..8]}");
         try
         {
             Directory.CreateDirectory(parent);

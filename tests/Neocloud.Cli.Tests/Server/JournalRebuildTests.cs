@@ -28,8 +28,9 @@ public sealed class JournalRebuildTests : IDisposable
 
         Assert.True(rebuild.ExitCode == 0, rebuild.Output + rebuild.Error);
         var lines = await JournalAsync(data);
-        Assert.Matches($@"^rebuilt 1 journal\(s\), {lines.Count} lines, \d+ rows into {System.Text.RegularExpressions.Regex.Escape(target)}; verified; " +
-            "copied, not on the journal yet: organizations \\d+, api_tokens \\d+$", rebuild.Output.Trim());
+        // The configuration is copied only while it is not on the journal (the summary names what was).
+        Assert.Matches($@"^rebuilt 1 journal\(s\), {lines.Count} lines, \d+ rows into {System.Text.RegularExpressions.Regex.Escape(target)}; verified" +
+            "(; copied, not on the journal yet: organizations \\d+, api_tokens \\d+)?$", rebuild.Output.Trim());
         Assert.Equal(lines, await JournalAsync(target));
         Assert.True(verify.ExitCode == 0, verify.Output + verify.Error);
         Assert.True(File.Exists(Path.Combine(target, "admin.token")));
