@@ -37,6 +37,7 @@ namespace Neocloud.Storage;
 [JsonDerivedType(typeof(RfqClosed), "rfq.closed")]
 [JsonDerivedType(typeof(ContractMonthClosed), "contract.month_closed")]
 [JsonDerivedType(typeof(InvoicesIssued), "contract.invoices_issued")]
+[JsonDerivedType(typeof(OrderRejected), "order.rejected")]
 public abstract record BookFact
 {
     /// <summary>The events the fact causes, written to the outbox in its commit.</summary>

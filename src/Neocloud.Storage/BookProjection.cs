@@ -94,6 +94,9 @@ internal static class BookProjection
             case RfqClosed or ContractMonthClosed or InvoicesIssued:
                 foreach (var row in ClockProjection.Rows(fact)) yield return row;
                 break;
+            case OrderRejected:
+                // Its event only.
+                break;
             default:
                 throw new ArgumentException($"no projection for {fact.GetType().Name}", nameof(fact));
         }

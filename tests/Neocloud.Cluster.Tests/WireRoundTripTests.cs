@@ -200,6 +200,7 @@ public sealed class WireRoundTripTests
         r => new RfqClosed(Text(r), r.NextInt64(), r.Next(0, 9)) { Events = Events(r) },
         r => new ContractMonthClosed(Text(r), "2027-03", r.NextInt64(), [r.Next(1, 9), r.Next(1, 9)], [Issued(r), Issued(r)]) { Events = Events(r) },
         r => new InvoicesIssued(Text(r), r.NextInt64(), [Issued(r)]) { Events = Events(r) },
+        r => new OrderRejected(Text(r), Text(r), r.NextInt64()) { Events = Events(r) },
     ];
 
     private static OrganizationRecord Organization(Random r) => new(Text(r), Text(r), r.NextInt64(), MaybeLong(r));

@@ -5,6 +5,7 @@ using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Shard;
 using Neocloud.Market.Commands;
 using Neocloud.Market.Replay;
+using Neocloud.Storage;
 
 namespace Neocloud.Exchange.Tests;
 
@@ -29,7 +30,7 @@ public sealed class MarketShardTests
     }
 
     [Fact]
-    public async Task A_rejected_command_answers_with_the_engines_reason_and_writes_nothing()
+    public async Task A_rejected_command_answers_with_the_engines_reason_and_journals_only_its_event()
     {
         await using var rig = await ShardRig.StartAsync();
         await rig.AcceptAsync(ShardRig.Pool("p1", "iren", 576));
@@ -39,8 +40,31 @@ public sealed class MarketShardTests
 
         Assert.Equal(FailureKind.Rejected, outcome.Failure?.Kind);
         Assert.Contains("exceeds pool p1's capacity", outcome.Failure!.Detail);
-        Assert.Equal(before, await rig.Store.LastSequenceAsync());
         Assert.Null(await rig.Store.GetOrderAsync("a1"));
+        // No market command: one fact line with the organization's order.rejected event, so a rebuild numbers its events alike.
+        var journal = new List<JournalEntry>();
+        await foreach (var entry in rig.Store.ReadJournalAsync(before)) journal.Add(entry);
+        var rejected = Assert.IsType<OrderRejected>(BookFacts.Parse(Assert.Single(journal).Command));
+        Assert.Equal(("a1", outcome.Failure.Detail), (rejected.OrderId, rejected.Reason));
+        var stored = Assert.Single(await rig.Store.EventsAsync("iren", 0, null, 10));
+        Assert.Equal((stored.Id, stored.Type), (Assert.Single(rejected.Events).Id, "order.rejected"));
+    }
+
+    [Fact]
+    public async Task Event_ids_are_named_after_the_journal_line_so_a_replay_names_them_alike()
+    {
+        await using var rig = await ShardRig.StartAsync();
+        await rig.AcceptAsync(ShardRig.Pool("p1", "iren", 576));
+        await rig.AcceptAsync(ShardRig.Ask("a1", "iren", "p1", 72, "2.4500"));
+        await rig.AcceptAsync(ShardRig.Bid("b1", "microsoft", 64, "3.1000"));
+
+        var bid = (await rig.Store.ReadJournalAsync(2).ToListAsync()).Single();
+        var seed = Events.ExchangeEvent.IdSeed("", bid.Sequence, bid.RecordedMs, bid.Command);
+        // The bid's events in the order the shard adds them: the buyer's fill and trade, then the seller's.
+        var ids = (await rig.Store.EventsAsync("microsoft", 0, null, 10)).Select(e => e.Id)
+            .Concat((await rig.Store.EventsAsync("iren", 0, null, 10)).Where(e => e.Type != "order.rested").Select(e => e.Id));
+        Assert.Equal(Enumerable.Range(0, 4).Select(i => Events.ExchangeEvent.IdAt(seed, i)), ids);
+        Assert.Matches("^evt_[0-9a-f]{16}$", Events.ExchangeEvent.IdAt(seed, 0));
     }
 
     [Fact]

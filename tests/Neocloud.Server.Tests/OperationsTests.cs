@@ -51,7 +51,8 @@ public partial class OperationsTests
         Assert.Equal(0, Delta("neocloud_commands_total", ("kind", "bid"), ("outcome", "rejected")));
         Assert.Equal(2, Delta("neocloud_rejections_total", ("reason", "over_capacity")));
         Assert.Equal(2, after.Sum("neocloud_rejections_total") - before.Sum("neocloud_rejections_total"));
-        Assert.Equal(8, after.Value("neocloud_journal_sequence", ("shard", "all")) - before.Value("neocloud_journal_sequence", ("shard", "all")));
+        // Eight commands and the two refusals' facts (each carrying its order.rejected event).
+        Assert.Equal(10, after.Value("neocloud_journal_sequence", ("shard", "all")) - before.Value("neocloud_journal_sequence", ("shard", "all")));
         // Ten commands, each in some group commit: the batch-size histogram's sum grew by exactly that many.
         Assert.Equal(10, after.Value("neocloud_commit_batch_size_sum", ("shard", "all")) - before.Value("neocloud_commit_batch_size_sum", ("shard", "all")));
         Assert.True(after.Value("neocloud_commit_duration_seconds_count", ("shard", "all")) > before.Value("neocloud_commit_duration_seconds_count", ("shard", "all")));

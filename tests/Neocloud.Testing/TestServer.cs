@@ -49,10 +49,27 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Stops this server and starts a new one on the same data (the admin token stays the same).</summary>
     public async Task<TestServer> RestartAsync()
     {
+        await StopAsync();
+        return await StartAgainAsync();
+    }
+
+    /// <summary>Stops this server and keeps its data (for a tool to read the store) until <see cref="StartAgainAsync"/>.</summary>
+    public async Task StopAsync()
+    {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        return await StartAsync(Options, _data, AdminToken);
     }
+
+    /// <summary>After <see cref="StopAsync"/>, starts a new server on the same data (options changed by <paramref name="configure"/>), with the same admin token.</summary>
+    public Task<TestServer> StartAgainAsync(Func<ServerOptions, ServerOptions>? configure = null) =>
+        StartAsync(configure?.Invoke(Options) ?? Options, _data, AdminToken);
+
+    /// <summary>
+    /// Starts a server on a data directory made elsewhere (a store rebuilt from a journal), known by the admin token it
+    /// has; disposing the server deletes the directory.
+    /// </summary>
+    public static Task<TestServer> StartOnAsync(ServerOptions options, TempDirectory data, string adminToken) =>
+        StartAsync(options with { DataDirectory = data.Path }, data, adminToken);
 
     private static async Task<TestServer> StartAsync(ServerOptions options, TempDirectory data, string? adminToken)
     {

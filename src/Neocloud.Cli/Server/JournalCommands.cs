@@ -41,6 +41,7 @@ public static class JournalCommands
         journal.Subcommands.Add(Verify(context));
         journal.Subcommands.Add(Head(context));
         journal.Subcommands.Add(Export(context));
+        journal.Subcommands.Add(JournalRebuildCommand.Create(context));
         return journal;
     }
 
@@ -255,7 +256,7 @@ public static class JournalCommands
     /// checks its schema version and runs <paramref name="read"/> in one read transaction; what the operator can fix is a usage error.
     /// With <paramref name="keyBeside"/>, --data may come with --db: it then says only where the journal signing key is.
     /// </summary>
-    private static async Task<T> WithStoreAsync<T>(string? data, string? db, bool requireChain, Func<DbConnection, DbTransaction, Task<T>> read, CancellationToken ct,
+    internal static async Task<T> WithStoreAsync<T>(string? data, string? db, bool requireChain, Func<DbConnection, DbTransaction, Task<T>> read, CancellationToken ct,
         bool keyBeside = false)
     {
         if (data is not null && db is not null && !keyBeside) throw new UsageException("--data and --db: give one of them");

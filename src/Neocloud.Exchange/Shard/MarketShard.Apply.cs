@@ -77,8 +77,12 @@ public sealed partial class MarketShard
         return last.Map(committed => committed with { Fact = decided });
     }
 
-    /// <summary>Runs one command through the engine; when accepted, journals it and records what it changed.</summary>
-    private Outcome<Committed> ApplyOne(MarketCommand command, ShardRequest request, long nowMs)
+    /// <summary>
+    /// Runs one command through the engine; when accepted, journals it (as <paramref name="line"/> when a rebuild gives
+    /// the line it replays, else as the command's replay line) and records what it changed, its events named after the
+    /// line (<see cref="ExchangeEvent.IdSeed"/>) so a replay names them alike.
+    /// </summary>
+    private Outcome<Committed> ApplyOne(MarketCommand command, ShardRequest request, long nowMs, string? line = null)
     {
         _events.Clear();
         _engine.Apply(command, _events);
@@ -89,8 +93,33 @@ public sealed partial class MarketShard
         }
 
         var sequence = Interlocked.Increment(ref _sequence);
-        var readSequence = ReadSequence(sequence);
-        _batch.Journal.Add(new JournalEntry(sequence, nowMs, request.OrganizationId, ReplayCodec.Format(command)));
+        line ??= JournalLine(command, request);
+        _batch.Journal.Add(new JournalEntry(sequence, nowMs, request.OrganizationId, line));
+        var firstEvent = _batch.Events.Count;
+        var committed = Record(command, request, ReadSequence(sequence), nowMs);
+        NameEvents(firstEvent, sequence, nowMs, line);
+        return committed;
+    }
+
+    /// <summary>
+    /// A command's journal line: its replay line, and for a pool the site it stands on (a field the replay format does
+    /// not read, kept so a rebuild writes the pool's site as the original did).
+    /// </summary>
+    private static string JournalLine(MarketCommand command, ShardRequest request) =>
+        command is PoolCommand && request is MarketRequest { SiteId: { } site } ? PoolSite.With(ReplayCodec.Format(command), site) : ReplayCodec.Format(command);
+
+    /// <summary>Gives the events added to the batch since <paramref name="firstEvent"/> the ids their journal line determines.</summary>
+    private void NameEvents(int firstEvent, long sequence, long nowMs, string line)
+    {
+        var events = _batch.Events;
+        if (events.Count == firstEvent) return;
+        var seed = ExchangeEvent.IdSeed(Group ?? JournalChain.NoShard, sequence, nowMs, line);
+        for (var i = firstEvent; i < events.Count; i++) events[i] = events[i] with { Id = ExchangeEvent.IdAt(seed, i - firstEvent) };
+    }
+
+    /// <summary>The read-model rows and events of an accepted command, added to the batch.</summary>
+    private Committed Record(MarketCommand command, ShardRequest request, long readSequence, long nowMs)
+    {
         switch (command)
         {
             case PoolCommand pool:

@@ -49,7 +49,10 @@ public sealed partial class MarketShard
             events.Add(ExchangeEvent.Of(portfolio.OrganizationId, EventTypes.OrderCancelled, nowMs, new OrderClosed(portfolio.Id, $"leg {leg} found no ask; nothing traded")));
     }
 
-    /// <summary>A refused order or cancel: the organization hears why, in the commit that answers it.</summary>
+    /// <summary>
+    /// A refused order or cancel: the organization hears why, in the commit that answers it. The refusal is journaled as
+    /// a fact carrying the event (<see cref="OrderRejected"/>), so a rebuild numbers the organization's events alike.
+    /// </summary>
     private void RejectionEvent(ShardRequest request, MarketCommand command, string reason, long nowMs)
     {
         var id = command switch
@@ -60,8 +63,16 @@ public sealed partial class MarketShard
             CancelCommand cancel => cancel.OrderId,
             _ => null,
         };
-        if (id is not null && request is MarketRequest)
-            _batch.Events.Add(ExchangeEvent.Of(request.OrganizationId, EventTypes.OrderRejected, nowMs, new OrderClosed(id, reason)));
+        if (id is null || request is not MarketRequest) return;
+        var sequence = Interlocked.Increment(ref _sequence);
+        var seed = ExchangeEvent.IdSeed(Group ?? JournalChain.NoShard, sequence, nowMs, id);
+        var rejected = new OrderRejected(id, reason, nowMs)
+        {
+            Events = [ExchangeEvent.Of(request.OrganizationId, EventTypes.OrderRejected, nowMs, new OrderClosed(id, reason)) with { Id = ExchangeEvent.IdAt(seed, 0) }],
+        };
+        _batch.Journal.Add(new JournalEntry(sequence, nowMs, request.OrganizationId, BookFacts.Format(rejected)));
+        _batch.Facts.Add(rejected);
+        _batch.Events.AddRange(rejected.Events);
     }
 }
 
