@@ -48,7 +48,7 @@ public sealed class JournalRebuildTests : IDisposable
 
         Assert.True(summary.Verification.Ok);
         Assert.Equal(10, summary.Lines); // nine commands and the refusal's fact
-        Assert.Equal(["organizations"], summary.CarriedOver.Select(c => c.Table));
+        Assert.DoesNotContain(summary.CarriedOver, c => c.Table == "organizations"); // on the journal: rebuilt, not carried over
         foreach (var table in s_tables) Assert.Equal(await DumpAsync(rig.DatabaseFile, table), await DumpAsync(_target.File("exchange.db"), table));
         Assert.Equal("iren-childress", (await rebuilt.GetPoolAsync("p1"))!.SiteId);
         Assert.Contains(await EventTypesAsync(_target.File("exchange.db"), "iren"), t => t == "order.rejected");

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
@@ -109,7 +110,7 @@ public abstract class ConfigVerifyContract : IAsyncLifetime
     {
         var store = _server.Services.GetRequiredService<ExchangeStore>();
         await using var connection = await store.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
         Assert.Equal(1, await connection.ExecuteAsync(sql, Parameters, transaction));
 
         var verified = await JournalVerifier.VerifyAsync(connection, transaction);
@@ -128,7 +129,9 @@ public abstract class ConfigVerifyContract : IAsyncLifetime
     {
         await command();
         await using var connection = await _server.Services.GetRequiredService<ExchangeStore>().OpenConnectionAsync();
-        _afterEach.Add((step, (await JournalVerifier.VerifyAsync(connection, null)).ReadModels));
+        // One snapshot of the store, as the CLI reads it: the exchange keeps committing (time's ticks, a procurement's bids) meanwhile.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+        _afterEach.Add((step, (await JournalVerifier.VerifyAsync(connection, transaction)).ReadModels));
     }
 
     /// <summary>Runs <paramref name="sql"/> in a transaction, verifies inside it, rolls it back; the read-model problems found.</summary>
@@ -136,7 +139,7 @@ public abstract class ConfigVerifyContract : IAsyncLifetime
     {
         var store = _server.Services.GetRequiredService<ExchangeStore>();
         await using var connection = await store.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
         // One row of the table named (a procurement's deletion takes what it bought or missed with it).
         Assert.True(await connection.ExecuteAsync(sql, Parameters, transaction) >= 1);
         var verified = await JournalVerifier.VerifyAsync(connection, transaction);

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using System.Net.Http.Json;
 using Dapper;
@@ -15,9 +16,10 @@ namespace Neocloud.Server.Tests;
 /// <summary>
 /// The contract book is on the journal: after RFQs, offers, an award, deliveries, an SLA report, an assignment declined
 /// and one proposed, a withdrawn RFQ and an index upload over real HTTP, and time's ticks (the RFQ closed, last month
-/// of the contract closed with its invoice issued), <c>journal verify</c>'s audit finds the book's
-/// rows to be exactly what the journal's facts write; an edited, deleted or added row in any of its tables is named by
-/// table, key and column (each tamper in a transaction rolled back, on SQLite and PostgreSQL).
+/// of the contract closed with its invoice issued), and an ask and a bid that trade, <c>journal verify</c>'s audit finds the
+/// book's rows to be exactly what the journal's facts write and the market's what its commands write; an edited, deleted
+/// or added row in any of their tables is named by table, key and column (each tamper in a transaction rolled back, on
+/// SQLite and PostgreSQL).
 /// </summary>
 public abstract class LedgerVerifyContract : IAsyncLifetime
 {
@@ -71,6 +73,10 @@ public abstract class LedgerVerifyContract : IAsyncLifetime
             new { to = "lab", tranches = new[] { 2 }, fromMonth = Now.AddMonths(1).ToString() }))).GetProperty("id").GetString()!;
         (await _iren.PostAsync($"/api/v1/offtakes/{_contract}/assignments/{_assignment}/accept", null)).EnsureSuccessStatusCode();
         (await _admin.PostAsJsonAsync("/api/v1/indices/cpi-ledger", new { values = new[] { new { month = "2026-01", value = 100 } } })).EnsureSuccessStatusCode();
+        // The spot market: an ask of IREN's and a bid of Microsoft's that trades against part of it.
+        var hour = Now.AddMonths(2).FirstHour.Value;
+        await Market.Created(await _iren.PostAsJsonAsync("/api/v1/orders/asks", new { pool = "iren-ledger", gpus = 16, start = hour, end = hour + 48, price = "2.5000" }));
+        await Market.Created(await _microsoft.PostAsJsonAsync("/api/v1/orders/bids", new { sku = "GB300", region = "us-tx", gpus = 8, start = hour, end = hour + 24, limit = "3.0000" }));
         // Time's ticks: the RFQ's closing, and last month's close of the contract (tranche 1 served: its invoice issued).
         await _server.Services.GetRequiredService<TimedEvents>().SweepAsync(CancellationToken.None);
     }
@@ -150,12 +156,34 @@ public abstract class LedgerVerifyContract : IAsyncLifetime
         Assert.StartsWith(kind, problem.Problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("orders", "UPDATE orders SET status = 'cancelled' WHERE side = 'ask' AND pool_id = 'iren-ledger'", "status", "edited")]
+    [InlineData("orders", "UPDATE orders SET price_ticks = price_ticks - 1000 WHERE side = 'bid' AND organization_id = 'microsoft'", "price_ticks", "edited")]
+    [InlineData("orders", "DELETE FROM orders WHERE side = 'bid' AND organization_id = 'microsoft'", null, "deleted")]
+    [InlineData("orders", "INSERT INTO orders (id, organization_id, side, sku, gpus, start_hour, end_hour, price_ticks, status, traded_gpu_hours, placed_sequence, " +
+        "placed_ms, updated_ms) VALUES ('ord-forged', 'microsoft', 'bid', 'GB300', 8, 1, 2, 30000, 'open', 0, 1, 1, 1)", null, "added")]
+    [InlineData("trades", "UPDATE trades SET price_ticks = price_ticks - 1000 WHERE pool_id = 'iren-ledger'", "price_ticks", "edited")]
+    [InlineData("trades", "UPDATE trades SET gpus = gpus * 2 WHERE pool_id = 'iren-ledger'", "gpus", "edited")]
+    [InlineData("trades", "DELETE FROM trades WHERE pool_id = 'iren-ledger'", null, "deleted")]
+    [InlineData("trades", "INSERT INTO trades (trade_no, sequence, bid_id, ask_id, buyer_id, seller_id, pool_id, sku, region, gpus, start_hour, end_hour, price_ticks, " +
+        "executed_ms) VALUES (990001, 1, 'b', 'a', 'microsoft', 'iren', 'iren-ledger', 'GB300', 'us-tx', 8, 1, 2, 30000, 1)", null, "added")]
+    [InlineData("pool_capacity", "UPDATE pool_capacity SET gpus = gpus + 1000 WHERE pool_id = 'iren-ledger'", "gpus", "edited")]
+    [InlineData("pools", "UPDATE pools SET region = 'us-ca' WHERE id = 'iren-ledger'", "region", "edited")]
+    public async Task Every_edited_deleted_or_added_market_row_is_named(string table, string sql, string? column, string kind)
+    {
+        var problems = await TamperedAsync(sql, new { });
+
+        var problem = Assert.Single(problems);
+        Assert.Equal((table, column), (problem.Table, problem.Column));
+        Assert.StartsWith(kind, problem.Problem, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs <paramref name="sql"/> in a transaction, verifies inside it, rolls it back; the read-model problems found.</summary>
     private async Task<IReadOnlyList<ReadModelProblem>> TamperedAsync(string sql, object parameters)
     {
         var store = _server.Services.GetRequiredService<ExchangeStore>();
         await using var connection = await store.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
         Assert.Equal(1, await connection.ExecuteAsync(sql, parameters, transaction));
         var verified = await JournalVerifier.VerifyAsync(connection, transaction);
         await transaction.RollbackAsync();

@@ -70,8 +70,9 @@ public static class JournalCommands
             Description = "The public key (PEM) to check --head's signatures with (default: journal-signing.pub.pem in --data).",
         };
         var verify = new Command("verify",
-            "Walk the journal's hash chain, replay its commands into a fresh engine and compare with the newest snapshot; with --head, check signed heads " +
-            "recorded earlier; exit 1 naming every row edited, deleted or moved, by sequence.")
+            "Walk the journal's hash chain, replay its commands into a fresh engine and compare with the newest snapshot; write every read model the journal " +
+            "drives again (the contract book, the configuration, time's ticks, pools, orders and trades) and compare it with the store's; with --head, check " +
+            "signed heads recorded earlier; exit 1 naming every journal row edited, deleted or moved (by sequence) and every read-model row (by table, key and column).")
         {
             data, db, json, head, publicKey,
         };

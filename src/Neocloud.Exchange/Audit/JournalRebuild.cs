@@ -36,6 +36,27 @@ public static class JournalRebuild
     public static async Task<RebuildSummary> RunAsync(DbConnection source, DbTransaction? sourceTransaction, ExchangeStore target, CancellationToken cancellationToken)
     {
         if (!await target.IsEmptyAsync(cancellationToken)) throw new InvalidDataException("the target already holds a store; give a new one");
+        var (journals, lines) = await WriteAsync(source, sourceTransaction, target, cancellationToken);
+
+        var carried = await target.CarryOverAsync(source, sourceTransaction, cancellationToken);
+        LedgerVerification verification;
+        await using (var connection = await target.OpenConnectionAsync(cancellationToken))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            verification = await JournalVerifier.VerifyAsync(connection, transaction, marketRows: false, cancellationToken);
+        }
+        var rows = (await target.RowCountsAsync(cancellationToken)).Where(t => t.Key != "schema_version").Sum(t => t.Value);
+        return new RebuildSummary(journals, lines, rows, carried, verification);
+    }
+
+    /// <summary>
+    /// Writes every journal of <paramref name="source"/> and the rows its lines drive into <paramref name="target"/> (a new
+    /// store): what a rebuild and <c>journal verify</c>'s check of the market's rows share. Returns the journals and lines.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A journal row does not follow its hash chain or cannot be replayed.</exception>
+    internal static async Task<(IReadOnlyList<string> Journals, long Lines)> WriteAsync(DbConnection source, DbTransaction? sourceTransaction, ExchangeStore target,
+        CancellationToken cancellationToken)
+    {
         var journals = await JournalAudit.JournalsAsync(source, sourceTransaction, cancellationToken);
         var shards = journals.Select(j => new MarketShard(target, TimeProvider.System, NullLogger<MarketShard>.Instance, int.MaxValue,
             group: j.Length == 0 ? null : j)).ToList();
@@ -65,16 +86,7 @@ public static class JournalRebuild
         {
             foreach (var shard in shards) await shard.DisposeAsync();
         }
-
-        var carried = await target.CarryOverAsync(source, sourceTransaction, cancellationToken);
-        LedgerVerification verification;
-        await using (var connection = await target.OpenConnectionAsync(cancellationToken))
-        {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            verification = await JournalVerifier.VerifyAsync(connection, transaction, cancellationToken);
-        }
-        var rows = (await target.RowCountsAsync(cancellationToken)).Where(t => t.Key != "schema_version").Sum(t => t.Value);
-        return new RebuildSummary(journals, lines, rows, carried, verification);
+        return (journals, lines);
     }
 
     /// <summary>

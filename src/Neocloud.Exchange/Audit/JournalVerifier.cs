@@ -45,9 +45,20 @@ public static class JournalVerifier
 {
     /// <summary>
     /// Verifies every journal the store holds (the one-machine journal, even when empty, if no cluster shard has one),
-    /// then projects their contract book facts into fresh read models and compares them with the stored ones.
+    /// then projects their facts into fresh read models and compares them with the stored ones, and — when every chain
+    /// holds — writes the market's rows again from the journal (as <c>journal rebuild</c> does, into a temporary store)
+    /// and compares those too.
     /// </summary>
-    public static async Task<LedgerVerification> VerifyAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken = default)
+    public static Task<LedgerVerification> VerifyAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken = default) =>
+        VerifyAsync(connection, transaction, marketRows: true, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="VerifyAsync(DbConnection, DbTransaction?, CancellationToken)"/>; without <paramref name="marketRows"/>
+    /// the market's rows (pools, capacity, orders, portfolios, trades) are not written again and compared (a rebuild
+    /// checking what it just wrote that way).
+    /// </summary>
+    public static async Task<LedgerVerification> VerifyAsync(DbConnection connection, DbTransaction? transaction, bool marketRows,
+        CancellationToken cancellationToken = default)
     {
         var journals = await JournalAudit.JournalsAsync(connection, transaction, cancellationToken);
         if (journals.Count == 0) journals.Add(JournalChain.NoShard);
@@ -56,7 +67,29 @@ public static class JournalVerifier
         foreach (var shard in journals) results.Add(await VerifyAsync(connection, transaction, shard, facts, cancellationToken));
         // An upgraded store's imported rows stood before any journaled fact (a cluster's other journals may hold later facts about them).
         var ordered = facts.Where(f => f is BookImported or ConfigImported).Concat(facts.Where(f => f is not (BookImported or ConfigImported)));
-        return new LedgerVerification(results, await ReadModelAudit.CompareBookAsync(connection, transaction, ordered, cancellationToken));
+        var readModels = await ReadModelAudit.CompareBookAsync(connection, transaction, ordered, cancellationToken);
+        if (marketRows && results.All(r => r.Ok)) readModels.AddRange(await CompareMarketAsync(connection, transaction, cancellationToken));
+        return new LedgerVerification(results, readModels);
+    }
+
+    /// <summary>
+    /// The market's rows written again from the journal into a temporary store, through the shard's own row building,
+    /// and compared with the stored ones (table, key, column).
+    /// </summary>
+    private static async Task<List<ReadModelProblem>> CompareMarketAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var directory = Directory.CreateTempSubdirectory("neocloud-verify-");
+        try
+        {
+            await using var replayed = await ExchangeStore.OpenAsync(StoreOptions.SqliteFile(Path.Combine(directory.FullName, "replayed.db")), cancellationToken);
+            await JournalRebuild.WriteAsync(connection, transaction, replayed, cancellationToken);
+            await using var rows = await replayed.OpenConnectionAsync(cancellationToken);
+            return await ReadModelAudit.CompareMarketAsync(connection, transaction, rows, cancellationToken);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 
     /// <summary>Verifies one journal.</summary>
