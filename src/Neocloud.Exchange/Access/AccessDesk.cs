@@ -14,8 +14,9 @@ public sealed record RotatedToken(TokenRecord Token, string Secret, string OldId
 /// <summary>
 /// Organizations and their API tokens, as administrators manage them: create an organization, set its rate limit,
 /// issue, rotate and revoke tokens. Every change is a journaled configuration fact, decided on the configuration's
-/// shard (<see cref="ConfigJournal"/>); tokens are journaled by the hash of their secret, never the secret. Reads go to
-/// the store.
+/// shard (<see cref="ConfigJournal"/>), whose state answers whether the organization exists or the id is taken (the desk
+/// does not read the store for that first); tokens are journaled by the hash of their secret, never the secret. Reads
+/// go to the store.
 /// </summary>
 public sealed class AccessDesk(IMarket market, ExchangeStore store, TokenDirectory tokens, TimeProvider clock)
 {
@@ -27,7 +28,6 @@ public sealed class AccessDesk(IMarket market, ExchangeStore store, TokenDirecto
     public async Task<Outcome<OrganizationRecord>> CreateOrganizationAsync(string actor, string id, string name, Idempotency<OrganizationRecord>? key = null,
         CancellationToken ct = default)
     {
-        if (await store.GetOrganizationAsync(id, ct) is not null) return Taken(id);
         var organization = new OrganizationRecord(id, name, clock.GetUtcNow().ToUnixTimeMilliseconds());
         return await ConfigJournal.SubmitAsync(market, actor, new OrganizationCreated(organization), committed => committed.Map(_ => organization), key);
     }
@@ -35,7 +35,6 @@ public sealed class AccessDesk(IMarket market, ExchangeStore store, TokenDirecto
     /// <summary>Sets (or with null clears) an organization's rate limit; the organization as it now stands.</summary>
     public async Task<Outcome<OrganizationRecord>> SetRateLimitAsync(string actor, string id, long? rateLimit, CancellationToken ct = default)
     {
-        if (await store.GetOrganizationAsync(id, ct) is null) return NoOrganization(id);
         var set = await ConfigJournal.SubmitAsync(market, actor, new OrganizationRateLimitSet(id, rateLimit));
         if (!set.IsAccepted) return set.Failure!;
         tokens.ForgetRateLimit(id);
@@ -45,7 +44,7 @@ public sealed class AccessDesk(IMarket market, ExchangeStore store, TokenDirecto
     /// <summary>An organization's tokens (never their secrets), oldest first.</summary>
     public async Task<Outcome<IReadOnlyList<TokenRecord>>> TokensAsync(string organizationId, CancellationToken ct = default)
     {
-        if (await store.GetOrganizationAsync(organizationId, ct) is null) return NoOrganization(organizationId);
+        if (await store.GetOrganizationAsync(organizationId, ct) is null) return ConfigState.NoOrganization(organizationId);
         return Outcome<IReadOnlyList<TokenRecord>>.Accepted(await store.ListTokensAsync(organizationId, ct));
     }
 
@@ -53,7 +52,6 @@ public sealed class AccessDesk(IMarket market, ExchangeStore store, TokenDirecto
     public async Task<Outcome<IssuedToken>> IssueTokenAsync(string actor, string organizationId, string label, IEnumerable<string> scopes, long? expiresMs,
         Idempotency<IssuedToken>? key = null, CancellationToken ct = default)
     {
-        if (await store.GetOrganizationAsync(organizationId, ct) is null) return NoOrganization(organizationId);
         var (token, secret) = TokenSecrets.NewToken(organizationId, label, scopes, clock);
         token = token with { ExpiresMs = expiresMs };
         return await ConfigJournal.SubmitAsync(market, actor, new TokenIssued(token), committed => committed.Map(_ => new IssuedToken(token, secret)), key);
@@ -67,7 +65,7 @@ public sealed class AccessDesk(IMarket market, ExchangeStore store, TokenDirecto
         CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        if (await store.GetTokenAsync(id, ct) is not { RevokedMs: null } old || old.ExpiresMs <= now.ToUnixTimeMilliseconds()) return NoLiveToken(id);
+        if (await store.GetTokenAsync(id, ct) is not { RevokedMs: null } old || old.ExpiresMs <= now.ToUnixTimeMilliseconds()) return ConfigState.NoLiveToken(id);
         var (token, secret) = TokenSecrets.NewToken(old.OrganizationId, old.Label, old.Scopes.Split(' '), clock);
         token = token with { ExpiresMs = old.ExpiresMs };
         var oldUntil = now + grace;
@@ -85,10 +83,4 @@ public sealed class AccessDesk(IMarket market, ExchangeStore store, TokenDirecto
         tokens.Forget(id);
         return id;
     }
-
-    private static Failure Taken(string id) => Failure.Conflict("Conflict", $"organization '{id}' already exists");
-
-    private static Failure NoOrganization(string id) => Failure.NotFound($"no organization '{id}'");
-
-    private static Failure NoLiveToken(string id) => Failure.NotFound($"no live token '{id}'");
 }

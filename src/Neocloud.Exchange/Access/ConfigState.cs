@@ -33,8 +33,7 @@ public sealed class ConfigState
     {
         Failure? refusal = fact switch
         {
-            OrganizationCreated created => _organizations.Contains(created.Organization.Id)
-                ? Failure.Conflict("Conflict", $"organization '{created.Organization.Id}' already exists") : null,
+            OrganizationCreated created => _organizations.Contains(created.Organization.Id) ? OrganizationTaken(created.Organization.Id) : null,
             OrganizationRateLimitSet set => _organizations.Contains(set.OrganizationId) ? null : NoOrganization(set.OrganizationId),
             TokenIssued issued => !_organizations.Contains(issued.Token.OrganizationId) ? NoOrganization(issued.Token.OrganizationId)
                 : _tokens.ContainsKey(issued.Token.Id) ? Failure.Conflict("Token exists", $"token {issued.Token.Id} exists") : null,
@@ -135,9 +134,14 @@ public sealed class ConfigState
 
     private Hook? HookOf(string id, string organization) => _hooks.TryGetValue(id, out var hook) && hook.Organization == organization ? hook : null;
 
-    private static Failure NoOrganization(string id) => Failure.NotFound($"no organization '{id}'");
+    /// <summary>The refusal of an organization id already taken.</summary>
+    internal static Failure OrganizationTaken(string id) => Failure.Conflict("Conflict", $"organization '{id}' already exists");
 
-    private static Failure NoLiveToken(string id) => Failure.NotFound($"no live token '{id}'");
+    /// <summary>The answer for an organization that does not exist.</summary>
+    internal static Failure NoOrganization(string id) => Failure.NotFound($"no organization '{id}'");
+
+    /// <summary>The answer for a token that does not exist, is revoked or has expired.</summary>
+    internal static Failure NoLiveToken(string id) => Failure.NotFound($"no live token '{id}'");
 
     private static Failure NoWebhook(string id) => Failure.NotFound($"no webhook '{id}'");
 

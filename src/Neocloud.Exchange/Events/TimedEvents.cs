@@ -66,18 +66,18 @@ public sealed class TimedEvents(ExchangeStore store, IMarket market, TimeProvide
                 ? state.InvoicesFor(record.SellerId, month).Where(i => i.Month <= c && i.DueUsd != 0m && !issued.Contains((record.Id, i.Month.ToString(), i.BilledTo!)))
                     .ToList()
                 : [];
-            var months = MonthClose.Due(state.Terms, closedThrough, month).ToList();
+            // Each month to close read from the ledger once: its late tranches and its invoices.
+            var months = MonthClose.Due(state.Terms, closedThrough, month)
+                .Select(m => (Ended: m, Late: MonthClose.BecameLate(state, m), Invoices: MonthClose.Invoices(state, m))).ToList();
             if (later.Count == 0 && months.Count == 0) continue;
             var marks = await store.MarkedAsync(later.Select(i => InvoiceMark(record, i))
-                .Concat(months.SelectMany(m => MonthClose.BecameLate(state, m).Select(s => LateMark(record.Id, s.Number))
-                    .Concat(MonthClose.Invoices(state, m).Select(i => InvoiceMark(record, i))))).ToList(), cancellationToken);
+                .Concat(months.SelectMany(m => m.Late.Select(s => LateMark(record.Id, s.Number)).Concat(m.Invoices.Select(i => InvoiceMark(record, i))))).ToList(),
+                cancellationToken);
             if (later.Count > 0)
                 written += await TickAsync(new InvoicesIssued(record.Id, nowMs, later.Select(Issued).ToList()) { Events = InvoiceEvents(record, later, marks, nowMs) },
                     record.Sku);
-            foreach (var ended in months)
+            foreach (var (ended, late, invoices) in months)
             {
-                var late = MonthClose.BecameLate(state, ended);
-                var invoices = MonthClose.Invoices(state, ended);
                 var events = late.Where(s => !marks.Contains(LateMark(record.Id, s.Number)))
                     .SelectMany(s => ExchangeEvent.ForEach([record.BuyerId, record.SellerId], EventTypes.TrancheLate, nowMs,
                         new TrancheEvent(record.Id, s.Number, s.Gpus, s.Due, null, s.MonthsLate, null)))

@@ -132,8 +132,6 @@ public static class AdminApi
     /// <summary>The body of POST /admin/organizations/{id}/tokens.</summary>
     public sealed record CreateTokenBody(IReadOnlyList<string> Scopes, string? Label = null, DateTimeOffset? ExpiresAt = null);
 
-    private static IResult NotFound(string organization) => Answers.Result(Failure.NotFound($"no organization '{organization}'"));
-
     private static OrganizationView View(OrganizationRecord o) => new(o.Id, o.Name, DateTimeOffset.FromUnixTimeMilliseconds(o.CreatedMs), o.RateLimit);
 
     private static TokenView View(TokenRecord t) =>
