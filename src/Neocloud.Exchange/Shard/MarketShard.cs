@@ -232,7 +232,6 @@ public sealed partial class MarketShard : IAsyncDisposable
             if (left is CommandItem command) command.Done.TrySetResult(Failure.Unavailable);
             else if (left is QueryItemBase query) query.Stop(Group);
         }
-        Fenced?.Invoke();
     }
 
     private async Task ProcessAsync(List<WorkItem> items)
@@ -260,6 +259,8 @@ public sealed partial class MarketShard : IAsyncDisposable
             LogFenced(e.Shard, e.Epoch, answers.Count);
             _fenced = true;
             _queue.Writer.TryComplete();
+            // Raised before any caller hears its retryable answer, so whoever got one may rely on it having run.
+            Fenced?.Invoke();
             EndCommitSpan(commitSpan, failed: true);
             foreach (var (item, _) in answers) Answer(item, Failure.Unavailable);
             foreach (var item in items)
