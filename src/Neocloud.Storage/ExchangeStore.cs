@@ -26,7 +26,16 @@ public sealed partial class ExchangeStore : IAsyncDisposable
     private ExchangeStore(StoreOptions options)
     {
         Options = options;
-        if (options.Provider == StoreProvider.Postgres) _postgres = NpgsqlDataSource.Create(options.ConnectionString);
+        if (options.Provider == StoreProvider.Postgres) _postgres = NpgsqlDataSource.Create(PostgresConnectionString(options));
+    }
+
+    /// <summary>The options' connection string, with the server-side idle-in-transaction limit when they set one.</summary>
+    private static string PostgresConnectionString(StoreOptions options)
+    {
+        if (options.IdleTransactionTimeout is not { } idle) return options.ConnectionString;
+        var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        builder.Options = $"{builder.Options} -c idle_in_transaction_session_timeout={(long)idle.TotalMilliseconds}".Trim();
+        return builder.ConnectionString;
     }
 
     /// <summary>The schema version this build writes and reads (older stores are brought to it, newer ones refused).</summary>

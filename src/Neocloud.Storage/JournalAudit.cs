@@ -1,6 +1,8 @@
+using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace Neocloud.Storage;
 
@@ -23,6 +25,19 @@ public sealed record ChainWalk(string Shard, long Rows, long FirstSequence, long
 /// </summary>
 public static class JournalAudit
 {
+    /// <summary>
+    /// A read transaction that sees one moment of the store while a running exchange goes on committing: deferred on
+    /// SQLite (a read must not take the writer's lock; WAL gives the snapshot at the first read), repeatable read on PostgreSQL.
+    /// </summary>
+    public static async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken = default)
+    {
+        if (connection is SqliteConnection sqlite) return sqlite.BeginTransaction(deferred: true);
+        var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        // A reader takes no lock a writer waits on, and an audit works between its reads: no idle limit (a cluster node's store sets one).
+        await connection.ExecuteAsync(new CommandDefinition("SET LOCAL idle_in_transaction_session_timeout = 0", transaction: transaction, cancellationToken: cancellationToken));
+        return transaction;
+    }
+
     /// <summary>The store's schema version (0 for a store from before versions were kept).</summary>
     public static async Task<long> SchemaVersionAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken = default) =>
         await connection.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT version FROM schema_version WHERE id = 1", transaction: transaction,

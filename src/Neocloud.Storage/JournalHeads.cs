@@ -1,7 +1,5 @@
-using System.Data;
 using System.Data.Common;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Neocloud.Storage;
 
@@ -17,10 +15,7 @@ public static class JournalHeads
     public static async Task<IReadOnlyList<JournalHeadState>> ReadAsync(ExchangeStore store, CancellationToken cancellationToken = default)
     {
         await using var connection = await store.OpenConnectionAsync(cancellationToken);
-        // Deferred on SQLite: a read must not take the writer's lock.
-        await using var transaction = connection is SqliteConnection sqlite
-            ? sqlite.BeginTransaction(deferred: true)
-            : await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        await using var transaction = await JournalAudit.BeginSnapshotAsync(connection, cancellationToken);
         return await ReadAsync(connection, transaction, cancellationToken);
     }
 

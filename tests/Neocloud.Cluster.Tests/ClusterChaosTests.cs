@@ -74,8 +74,17 @@ public sealed class ClusterChaosTests(ITestOutputHelper output) : IDisposable
         var pausedAt = Stopwatch.GetTimestamp();
         try
         {
-            await WaitForAsync("the frozen node declared dead", async () =>
-                (await ClusterAsync(watcher, admin))["nodes"]!.AsArray().Any(n => (string?)n!["url"] == frozen.Url && (string?)n["status"] == "dead"));
+            try
+            {
+                await WaitForAsync("the frozen node declared dead", async () =>
+                    (await ClusterAsync(watcher, admin))["nodes"]!.AsArray().Any(n => (string?)n!["url"] == frozen.Url && (string?)n["status"] == "dead"));
+            }
+            catch (TimeoutException)
+            {
+                output.WriteLine($"frozen: {frozen.Url}\n{_cluster.MembershipLog()}");
+                throw;
+            }
+            output.WriteLine($"the frozen node was declared dead after {Stopwatch.GetElapsedTime(pausedAt).TotalSeconds:0.0} s");
             await traders.WaitForAsync(a => a.Sku == "H100" && a.SentAt > pausedAt, s_deadline);
         }
         finally

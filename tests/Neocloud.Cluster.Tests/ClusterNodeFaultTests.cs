@@ -60,6 +60,7 @@ public sealed class ClusterNodeFaultTests(ClusterNodeFaultTests.ThreeNodes clust
             output.WriteLine(declaredDead
                 ? $"frozen node declared dead after {Stopwatch.GetElapsedTime(pausedAt).TotalSeconds:0.0} s"
                 : $"frozen node not declared dead within {Stopwatch.GetElapsedTime(pausedAt).TotalSeconds:0} s; thawed as it is");
+            if (!declaredDead) output.WriteLine($"frozen: {frozen.Url}\n{cluster.Nodes.MembershipLog()}");
             await load.WaitForAcceptedAsync(load.Accepted.Count + 20, s_deadline);
         }
         finally

@@ -33,6 +33,18 @@ public sealed class ClusterNodes(string prefix) : IDisposable
         return node;
     }
 
+    /// <summary>
+    /// What each node logged about membership (probes, suspicions, votes, declarations), its last lines: printed when a
+    /// wait on the cluster's view of a node runs out, so the run says why.
+    /// </summary>
+    public string MembershipLog(int lines = 30)
+    {
+        string[] words = ["probe", "suspect", "vote", "evict", "dead", "degraded"];
+        lock (Nodes)
+            return string.Join("\n", Nodes.Select(node => $"--- {node.Url}{(node.Server.HasExited ? " (exited)" : "")}\n" + string.Join("\n",
+                node.Server.Output.Where(l => words.Any(w => l.Contains(w, StringComparison.OrdinalIgnoreCase))).TakeLast(lines))));
+    }
+
     public void Dispose()
     {
         foreach (var node in Nodes) node.Server.Dispose();

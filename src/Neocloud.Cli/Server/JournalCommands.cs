@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Data;
 using System.Data.Common;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -265,9 +264,7 @@ public static class JournalCommands
         {
             await using DbConnection connection = db is null ? Sqlite(data ?? "./data") : new NpgsqlConnection(db);
             await connection.OpenAsync(ct);
-            await using var transaction = connection is SqliteConnection sqlite
-                ? sqlite.BeginTransaction(deferred: true)
-                : await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+            await using var transaction = await JournalAudit.BeginSnapshotAsync(connection, ct);
             var version = await JournalAudit.SchemaVersionAsync(connection, transaction, ct);
             if (version > ExchangeStore.SchemaVersion) throw new UsageException(new StoreVersionException(version, ExchangeStore.SchemaVersion).Message);
             if (requireChain && version < JournalChain.FirstSchemaVersion)

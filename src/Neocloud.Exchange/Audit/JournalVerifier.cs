@@ -38,8 +38,8 @@ public sealed record LedgerVerification(IReadOnlyList<JournalVerification> Journ
 /// <summary>
 /// The journal's audit: walks each journal's hash chain (<see cref="JournalAudit.WalkAsync"/>), replays its commands into
 /// a fresh engine the way recovery does, and compares the engine at the newest snapshot's sequence with that snapshot
-/// (both written as a snapshot is). It reads only, on a connection and transaction the caller holds, so a running
-/// exchange's later commits do not enter the audit halfway.
+/// (both written as a snapshot is). It reads only, in one read transaction (the caller's, or one of its own when
+/// given none), so a running exchange's later commits do not enter the audit halfway.
 /// </summary>
 public static class JournalVerifier
 {
@@ -60,6 +60,13 @@ public static class JournalVerifier
     public static async Task<LedgerVerification> VerifyAsync(DbConnection connection, DbTransaction? transaction, bool marketRows,
         CancellationToken cancellationToken = default)
     {
+        if (transaction is null)
+        {
+            // A running exchange goes on committing: the journal and its read models are read at one moment, or a row
+            // projected between the two reads would look written by no fact.
+            await using var snapshot = await JournalAudit.BeginSnapshotAsync(connection, cancellationToken);
+            return await VerifyAsync(connection, snapshot, marketRows, cancellationToken);
+        }
         var journals = await JournalAudit.JournalsAsync(connection, transaction, cancellationToken);
         if (journals.Count == 0) journals.Add(JournalChain.NoShard);
         var results = new List<JournalVerification>();
@@ -98,8 +105,12 @@ public static class JournalVerifier
     }
 
     /// <summary>Verifies one journal.</summary>
-    public static Task<JournalVerification> VerifyAsync(DbConnection connection, DbTransaction? transaction, string shard, CancellationToken cancellationToken = default) =>
-        VerifyAsync(connection, transaction, shard, [], cancellationToken);
+    public static async Task<JournalVerification> VerifyAsync(DbConnection connection, DbTransaction? transaction, string shard, CancellationToken cancellationToken = default)
+    {
+        if (transaction is not null) return await VerifyAsync(connection, transaction, shard, [], cancellationToken);
+        await using var snapshot = await JournalAudit.BeginSnapshotAsync(connection, cancellationToken);
+        return await VerifyAsync(connection, snapshot, shard, [], cancellationToken);
+    }
 
     /// <summary>Verifies one journal, adding its contract book facts to <paramref name="facts"/> in order.</summary>
     private static async Task<JournalVerification> VerifyAsync(DbConnection connection, DbTransaction? transaction, string shard, List<BookFact> facts,

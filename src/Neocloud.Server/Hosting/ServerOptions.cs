@@ -94,8 +94,14 @@ public sealed record ServerOptions
 
     /// <summary>The store these options select.</summary>
     public StoreOptions Store => PostgresConnectionString is { } postgres
-        ? StoreOptions.Postgres(postgres)
+        ? StoreOptions.Postgres(postgres) with { IdleTransactionTimeout = Cluster ? ClusterIdleTransactionTimeout : null }
         : StoreOptions.SqliteFile(Path.Combine(DataDirectory, "exchange.db"));
+
+    /// <summary>
+    /// How long a cluster node's database session may sit idle inside a transaction (see <see cref="StoreOptions.IdleTransactionTimeout"/>):
+    /// far above a commit's few milliseconds between its rows and its commit, below the time a frozen node takes to be declared dead.
+    /// </summary>
+    public static readonly TimeSpan ClusterIdleTransactionTimeout = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>How <c>neocloud serve</c> writes its console logs.</summary>
