@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Neocloud.Domain.Time;
@@ -136,7 +134,7 @@ public abstract class ContractCrashContract
             foreach (var (who, token) in new[] { ("iren", tokens.Iren), ("openai", tokens.Lab) })
             {
                 // An acceptance is not replayed by key: the one committed before the kill answers 409 (already accepted) when repeated.
-                var status = await SendAsync(http, token, HttpMethod.Post, $"api/v1/offtakes/{contract}/assignments/{assignment}/accept", null, null, ct);
+                var status = await ProcessApi.SendAsync(http, token, HttpMethod.Post, $"api/v1/offtakes/{contract}/assignments/{assignment}/accept", null, null, ct);
                 Assert.True(status.Code is HttpStatusCode.OK or HttpStatusCode.Conflict, $"{who}'s acceptance answered {status.Code}: {status.Text}");
                 answers[$"accept-{who}-{rfq}"] = "done";
             }
@@ -149,26 +147,14 @@ public abstract class ContractCrashContract
 
     private static async Task<JsonElement> PostAsync(HttpClient http, string token, string path, object body, string key, CancellationToken ct)
     {
-        var (code, text, json) = await SendAsync(http, token, HttpMethod.Post, path, JsonSerializer.Serialize(body), key, ct);
+        var (code, text, json) = await ProcessApi.SendAsync(http, token, HttpMethod.Post, path, JsonSerializer.Serialize(body), key, ct);
         Assert.True(code == HttpStatusCode.Created, $"POST {path} answered {code}: {text}");
         return json!.Value;
     }
 
     private static async Task<(HttpStatusCode Code, string Text, JsonElement? Json)> GetAsync(HttpClient http, string token, string path) =>
-        await SendAsync(http, token, HttpMethod.Get, path, null, null, CancellationToken.None);
+        await ProcessApi.SendAsync(http, token, HttpMethod.Get, path, null, null, CancellationToken.None);
 
-    private static async Task<(HttpStatusCode Code, string Text, JsonElement? Json)> SendAsync(HttpClient http, string token, HttpMethod method, string path, string? body,
-        string? key, CancellationToken ct)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (key is not null) request.Headers.Add("Idempotency-Key", key);
-        using var response = await http.SendAsync(request, ct);
-        var text = await response.Content.ReadAsStringAsync(ct);
-        JsonElement? json = text.Length > 0 && text[0] is '{' or '[' ? JsonDocument.Parse(text).RootElement.Clone() : null;
-        return (response.StatusCode, text, json);
-    }
 }
 
 public sealed class SqliteContractCrashTests : ContractCrashContract

@@ -22,4 +22,21 @@ public static class ProcessApi
     public static async Task<string> TokenAsync(HttpClient http, string admin, string organization, string label, params string[] scopes) =>
         (await PostAsync(http, admin, $"api/v1/admin/organizations/{organization}/tokens", JsonSerializer.Serialize(new { label, scopes })))
         .GetProperty("token").GetString()!;
+
+    /// <summary>
+    /// Sends a request with <paramref name="token"/> (and an Idempotency-Key when given) and returns whatever came back:
+    /// the status, the text and its JSON when it is JSON.
+    /// </summary>
+    public static async Task<(System.Net.HttpStatusCode Code, string Text, JsonElement? Json)> SendAsync(HttpClient http, string token, HttpMethod method, string path,
+        string? body, string? key, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (key is not null) request.Headers.Add("Idempotency-Key", key);
+        using var response = await http.SendAsync(request, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        JsonElement? json = text.Length > 0 && text[0] is '{' or '[' ? JsonDocument.Parse(text).RootElement.Clone() : null;
+        return (response.StatusCode, text, json);
+    }
 }
