@@ -1,5 +1,8 @@
+using System.Buffers.Binary;
 using System.Data.Common;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -89,50 +92,97 @@ public static class ReadModelAudit
         return await CompareAsync(s_bookTables, replayed, stored, transaction, cancellationToken);
     }
 
-    /// <summary>Every difference between the tables as the journal wrote them (<paramref name="replayed"/>) and as <paramref name="stored"/> holds them.</summary>
+    /// <summary>
+    /// Every difference between the tables as the journal wrote them (<paramref name="replayed"/>) and as <paramref name="stored"/>
+    /// holds them. Memory stays small whatever the store's size: the journal's rows are held as a hash per key, the stored
+    /// rows stream past them, and only a row whose hash differs is read again, by its key, to name the columns.
+    /// </summary>
     private static async Task<List<ReadModelProblem>> CompareAsync((string Table, string[] Key, string[] Columns)[] tables, DbConnection replayed,
         DbConnection stored, DbTransaction? transaction, CancellationToken cancellationToken)
     {
         var problems = new List<ReadModelProblem>();
         foreach (var (table, key, columns) in tables)
         {
-            var want = await RowsAsync(replayed, null, table, key, columns, cancellationToken);
-            var have = await RowsAsync(stored, transaction, table, key, columns, cancellationToken);
-            foreach (var (id, row) in want)
+            var want = new Dictionary<string, UInt128>(StringComparer.Ordinal);
+            await foreach (var row in RowsAsync(replayed, null, table, key, columns, cancellationToken)) want[row.Id] = Hash(row.Values);
+            var found = new List<ReadModelProblem>();
+            await foreach (var row in RowsAsync(stored, transaction, table, key, columns, cancellationToken))
             {
-                if (!have.TryGetValue(id, out var storedRow))
+                if (!want.Remove(row.Id, out var hash))
                 {
-                    problems.Add(new ReadModelProblem(table, id, null, "deleted: the journal wrote this row, the store does not have it"));
+                    found.Add(new ReadModelProblem(table, row.Id, null, "added: no journal fact wrote this row"));
                     continue;
                 }
+                if (Hash(row.Values) == hash) continue;
+                var written = await RowAsync(replayed, table, key, row.KeyValues, columns, cancellationToken);
                 for (var i = 0; i < columns.Length; i++)
                 {
-                    if (!string.Equals(row[i], storedRow[i], StringComparison.Ordinal))
-                        problems.Add(new ReadModelProblem(table, id, columns[i], $"edited: the store has {Shown(storedRow[i])}, the journal wrote {Shown(row[i])}"));
+                    if (!string.Equals(written[i], row.Values[i], StringComparison.Ordinal))
+                        found.Add(new ReadModelProblem(table, row.Id, columns[i], $"edited: the store has {Shown(row.Values[i])}, the journal wrote {Shown(written[i])}"));
                 }
             }
-            foreach (var id in have.Keys.Where(id => !want.ContainsKey(id)))
-                problems.Add(new ReadModelProblem(table, id, null, "added: no journal fact wrote this row"));
+            found.AddRange(want.Keys.Select(id => new ReadModelProblem(table, id, null, "deleted: the journal wrote this row, the store does not have it")));
+            problems.AddRange(found.OrderBy(p => p.Key, StringComparer.Ordinal));
         }
         return problems;
     }
 
-    private static async Task<SortedDictionary<string, string?[]>> RowsAsync(DbConnection connection, DbTransaction? transaction, string table, string[] key,
-        string[] columns, CancellationToken cancellationToken)
+    /// <summary>A row as compared: its key as text (parts joined by '/'), its key's values as read, and its columns as text.</summary>
+    private sealed record AuditRow(string Id, object[] KeyValues, string?[] Values);
+
+    private static async IAsyncEnumerable<AuditRow> RowsAsync(DbConnection connection, DbTransaction? transaction, string table, string[] key,
+        string[] columns, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var rows = new SortedDictionary<string, string?[]>(StringComparer.Ordinal);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = $"SELECT {string.Join(", ", key.Concat(columns))} FROM {table}";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var id = string.Join('/', key.Select((_, i) => Text(reader.GetValue(i))));
-            var values = new string?[columns.Length];
-            for (var i = 0; i < columns.Length; i++) values[i] = Text(reader.GetValue(key.Length + i));
-            rows[id] = values;
+            var keyValues = new object[key.Length];
+            for (var i = 0; i < key.Length; i++) keyValues[i] = reader.GetValue(i);
+            yield return new AuditRow(string.Join('/', keyValues.Select(Text)), keyValues, ColumnTexts(reader, key.Length, columns.Length));
         }
-        return rows;
+    }
+
+    /// <summary>One row of <paramref name="table"/> on <paramref name="connection"/>, by its key's values, as text.</summary>
+    private static async Task<string?[]> RowAsync(DbConnection connection, string table, string[] key, object[] keyValues, string[] columns,
+        CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {string.Join(", ", columns)} FROM {table} WHERE {string.Join(" AND ", key.Select((column, i) => $"{column} = @k{i}"))}";
+        for (var i = 0; i < key.Length; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = $"@k{i}";
+            parameter.Value = keyValues[i];
+            command.Parameters.Add(parameter);
+        }
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ColumnTexts(reader, 0, columns.Length) : new string?[columns.Length];
+    }
+
+    private static string?[] ColumnTexts(DbDataReader reader, int first, int count)
+    {
+        var values = new string?[count];
+        for (var i = 0; i < count; i++) values[i] = Text(reader.GetValue(first + i));
+        return values;
+    }
+
+    /// <summary>A row's columns hashed (SHA-256, 128 bits kept), each length-prefixed so no two rows' columns run together alike.</summary>
+    private static UInt128 Hash(string?[] values)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> length = stackalloc byte[4];
+        foreach (var value in values)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(length, value?.Length ?? -1);
+            hash.AppendData(length);
+            if (value is not null) hash.AppendData(Encoding.UTF8.GetBytes(value));
+        }
+        Span<byte> digest = stackalloc byte[32];
+        hash.GetHashAndReset(digest);
+        return BinaryPrimitives.ReadUInt128LittleEndian(digest);
     }
 
     /// <summary>A value as text the same way on SQLite and PostgreSQL (whole numbers without a type, text as it is).</summary>
