@@ -32,18 +32,13 @@ public static class ClusterHosting
                 cluster.ServiceId = settings.ClusterId;
             });
             silo.ConfigureEndpoints(IPAddress.Parse(settings.AdvertisedAddress), settings.SiloPort, settings.GatewayPort);
-            // Probe every second or so, three misses and two votes declare a node dead: its shards move within seconds, not
-            // the default ten or more. A busy machine stretches each probe's timeout (up to MaxProbeTimeout, more while the
-            // prober's own health is degraded), so a vote must outlive three of the longest probes: a vote that expired before
-            // the second watcher's arrived would leave a frozen node undeclared for as long as the machine stays busy.
+            // Probe every second, three misses and two votes declare a node dead: its shards move within seconds, not the default ten or more.
             silo.Configure<ClusterMembershipOptions>(membership =>
             {
                 membership.ProbeTimeout = TimeSpan.FromSeconds(1);
-                membership.MinProbeTimeout = TimeSpan.FromSeconds(1);
-                membership.MaxProbeTimeout = TimeSpan.FromSeconds(5);
                 membership.NumMissedProbesLimit = 3;
                 membership.NumVotesForDeathDeclaration = 2;
-                membership.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(60);
+                membership.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(15);
                 membership.TableRefreshTimeout = TimeSpan.FromSeconds(5);
             });
             silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = settings.CallTimeout);
