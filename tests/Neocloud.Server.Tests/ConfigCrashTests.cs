@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Net;
 using System.Text.Json;
@@ -30,32 +29,19 @@ public abstract class ConfigCrashContract
     {
         using var data = new TempDirectory("neocloud-config-crash-");
         var store = StoreArguments(data);
-        var acknowledged = new ConcurrentDictionary<string, string>();
         string admin;
-
+        ServerProcess restarted;
+        IReadOnlyDictionary<string, string> retried;
         using (var server = await ServerProcess.StartAsync(data.Path, store))
         {
             admin = server.AdminToken!;
-            using var http = new HttpClient { BaseAddress = server.Address };
-            using var load = new CancellationTokenSource();
-            var chains = Enumerable.Range(0, Organizations).Select(i => ChainAsync(http, admin, i, acknowledged, load.Token)).ToList();
-            // Kill once about half the commands were acknowledged: some chains are mid-way, some commands in flight.
-            await Eventually.UntilAsync(() => Task.FromResult(acknowledged.Count), count => count >= Organizations * 4 / 2, "commands acknowledged before the kill");
-            server.Kill();
-            await load.CancelAsync();
-            await Task.WhenAll(chains);
+            (restarted, retried) = await ProcessApi.KillMidwayAndRetryAsync(server, data.Path, store, killAt: Organizations * 4 / 2,
+                (http, answers, ct) => Task.WhenAll(Enumerable.Range(0, Organizations).Select(i => ChainAsync(http, admin, i, answers, ct))));
         }
 
-        var acknowledgedBeforeRestart = new Dictionary<string, string>(acknowledged);
-        using (var restarted = await ServerProcess.StartAsync(data.Path, store))
+        using (restarted)
         {
             using var http = new HttpClient { BaseAddress = restarted.Address };
-            var retried = new ConcurrentDictionary<string, string>();
-            await Task.WhenAll(Enumerable.Range(0, Organizations).Select(i => ChainAsync(http, admin, i, retried, CancellationToken.None)));
-            foreach (var (step, answer) in acknowledgedBeforeRestart)
-                Assert.True(retried.TryGetValue(step, out var again) && again == answer,
-                    $"{step} was acknowledged as {answer} before the kill, and is {(retried.TryGetValue(step, out var now) ? now : "missing")} after");
-
             var organizations = (await ProcessApi.SendAsync(http, admin, HttpMethod.Get, "api/v1/admin/organizations", null, null, CancellationToken.None)).Json!.Value;
             for (var i = 0; i < Organizations; i++)
             {
@@ -89,7 +75,7 @@ public abstract class ConfigCrashContract
     /// PUT, the same however often), rotate the token. Records each step's answer (an id, or "done") once acknowledged;
     /// stops at the first request the server does not answer (it was killed).
     /// </summary>
-    private static async Task ChainAsync(HttpClient http, string admin, int i, ConcurrentDictionary<string, string> answers, CancellationToken ct)
+    private static async Task ChainAsync(HttpClient http, string admin, int i, System.Collections.Concurrent.ConcurrentDictionary<string, string> answers, CancellationToken ct)
     {
         try
         {

@@ -32,10 +32,9 @@ public abstract class ContractCrashContract
         using var data = new TempDirectory("neocloud-contract-crash-");
         var store = StoreArguments(data);
         var month = CalendarMonth.Of(DateTimeOffset.UtcNow);
-        var acknowledged = new ConcurrentDictionary<string, string>();
         var offers = new List<(string Rfq, string Offer)>();
         Tokens tokens;
-
+        ServerProcess restarted;
         using (var server = await ServerProcess.StartAsync(data.Path, store))
         {
             using var http = new HttpClient { BaseAddress = server.Address };
@@ -66,25 +65,14 @@ public abstract class ContractCrashContract
             await Eventually.UntilAsync(async () => (await GetAsync(http, tokens.Microsoft, $"api/v1/rfqs/{offers[^1].Rfq}")).Json?.GetProperty("status").GetString(),
                 status => status == "closed", "the RFQs closed");
 
-            using var load = new CancellationTokenSource();
-            var chains = offers.Select((o, i) => ChainAsync(http, tokens, o.Rfq, o.Offer, month, acknowledged, load.Token)).ToList();
-            // Kill once about half the commands were acknowledged: some chains are mid-way, some commands in flight.
-            await Eventually.UntilAsync(() => Task.FromResult(acknowledged.Count), count => count >= Rfqs * 5 / 2, "commands acknowledged before the kill");
-            server.Kill();
-            await load.CancelAsync();
-            await Task.WhenAll(chains);
+            // Every command again after the restart, with the same keys: what was committed answers as before, the rest happens now.
+            (restarted, _) = await ProcessApi.KillMidwayAndRetryAsync(server, data.Path, store, killAt: Rfqs * 5 / 2,
+                (client, answers, ct) => Task.WhenAll(offers.Select(o => ChainAsync(client, tokens, o.Rfq, o.Offer, month, answers, ct))));
         }
 
-        var acknowledgedBeforeRestart = new Dictionary<string, string>(acknowledged);
-        using (var restarted = await ServerProcess.StartAsync(data.Path, store))
+        using (restarted)
         {
             using var http = new HttpClient { BaseAddress = restarted.Address };
-            // Every command again, with the same keys: what was committed answers as before, the rest happens now.
-            var retried = new ConcurrentDictionary<string, string>();
-            await Task.WhenAll(offers.Select(o => ChainAsync(http, tokens, o.Rfq, o.Offer, month, retried, CancellationToken.None)));
-            foreach (var (step, answer) in acknowledgedBeforeRestart)
-                Assert.True(retried.TryGetValue(step, out var again) && again == answer, $"{step} was acknowledged as {answer} before the kill, and is {(retried.TryGetValue(step, out var now) ? now : "missing")} after");
-
             // Microsoft's contracts from these RFQs (it is also the buyer of the seeded Microsoft–IREN contract).
             var rfqs = offers.Select(o => o.Rfq).ToHashSet();
             var contracts = (await GetAsync(http, tokens.Microsoft, "api/v1/offtakes")).Json!.Value.EnumerateArray()

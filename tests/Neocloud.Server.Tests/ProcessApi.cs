@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Neocloud.Testing;
 
 namespace Neocloud.Server.Tests;
 
@@ -38,5 +39,37 @@ public static class ProcessApi
         var text = await response.Content.ReadAsStringAsync(ct);
         JsonElement? json = text.Length > 0 && text[0] is '{' or '[' ? JsonDocument.Parse(text).RootElement.Clone() : null;
         return (response.StatusCode, text, json);
+    }
+
+    /// <summary>
+    /// The crash tests' middle: runs <paramref name="chains"/> (every command of the test, each recording its answer once
+    /// acknowledged) against <paramref name="server"/>, kills it with -9 once <paramref name="killAt"/> answers came (some
+    /// chains mid-way, some commands in flight), starts it again over <paramref name="data"/>, runs every chain again (the
+    /// same idempotency keys) and asserts that each answer acknowledged before the kill is the answer after it. Returns the
+    /// restarted server (the caller's to dispose) and the answers after the restart.
+    /// </summary>
+    public static async Task<(ServerProcess Restarted, IReadOnlyDictionary<string, string> Answers)> KillMidwayAndRetryAsync(ServerProcess server, string data,
+        string[] store, int killAt, Func<HttpClient, System.Collections.Concurrent.ConcurrentDictionary<string, string>, CancellationToken, Task> chains)
+    {
+        var acknowledged = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        using (var http = new HttpClient { BaseAddress = server.Address })
+        using (var load = new CancellationTokenSource())
+        {
+            var running = chains(http, acknowledged, load.Token);
+            await Eventually.UntilAsync(() => Task.FromResult(acknowledged.Count), count => count >= killAt, "commands acknowledged before the kill");
+            server.Kill();
+            await load.CancelAsync();
+            await running;
+        }
+
+        var before = new Dictionary<string, string>(acknowledged);
+        var restarted = await ServerProcess.StartAsync(data, store);
+        using var again = new HttpClient { BaseAddress = restarted.Address };
+        var retried = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        await chains(again, retried, CancellationToken.None);
+        foreach (var (step, answer) in before)
+            Assert.True(retried.TryGetValue(step, out var now) && now == answer,
+                $"{step} was acknowledged as {answer} before the kill, and is {(retried.TryGetValue(step, out var after) ? after : "missing")} after");
+        return (restarted, retried);
     }
 }
