@@ -38,13 +38,8 @@ public sealed class JournalRebuildTests : IDisposable
         await rig.AcceptAsync(new MarketRequest("crusoe", new CapacityCommand("p2", new Segment(ShardRig.Start + 10_000, ShardRig.Start + 20_000, 8))));
         await rig.Shard.DisposeAsync();
 
-        await using var rebuilt = await ExchangeStore.OpenAsync(StoreOptions.SqliteFile(_target.File("exchange.db")));
-        RebuildSummary summary;
-        await using (var source = new SqliteConnection($"Data Source={rig.DatabaseFile};Mode=ReadOnly;Pooling=False"))
-        {
-            await source.OpenAsync();
-            summary = await JournalRebuild.RunAsync(source, null, rebuilt, CancellationToken.None);
-        }
+        var (rebuilt, summary) = await RebuildAsync(rig.DatabaseFile);
+        await using var _ = rebuilt;
 
         Assert.True(summary.Verification.Ok);
         Assert.Equal(10, summary.Lines); // nine commands and the refusal's fact
@@ -73,13 +68,8 @@ public sealed class JournalRebuildTests : IDisposable
             await AcceptAsync(blackwell, ShardRig.Bid("b4", "microsoft", 10, "3.00"));
         }
 
-        await using var rebuilt = await ExchangeStore.OpenAsync(StoreOptions.SqliteFile(_target.File("exchange.db")));
-        RebuildSummary summary;
-        await using (var source = new SqliteConnection($"Data Source={rig.DatabaseFile};Mode=ReadOnly;Pooling=False"))
-        {
-            await source.OpenAsync();
-            summary = await JournalRebuild.RunAsync(source, null, rebuilt, CancellationToken.None);
-        }
+        var (rebuilt, summary) = await RebuildAsync(rig.DatabaseFile);
+        await using var _ = rebuilt;
 
         Assert.True(summary.Verification.Ok);
         Assert.Equal(["hopper", "rack-blackwell"], summary.Journals);
@@ -141,6 +131,15 @@ public sealed class JournalRebuildTests : IDisposable
         Assert.Equal("iren-\"childress\"", PoolSite.Of(sited));
         Assert.Null(PoolSite.Of(line));
         Assert.Equal(line, Market.Replay.ReplayCodec.Format(Market.Replay.ReplayCodec.Parse(sited).Command!));
+    }
+
+    /// <summary>Rebuilds the SQLite store at <paramref name="sourceFile"/> from its journal into a new store in the target folder.</summary>
+    private async Task<(ExchangeStore Rebuilt, RebuildSummary Summary)> RebuildAsync(string sourceFile)
+    {
+        var rebuilt = await ExchangeStore.OpenAsync(StoreOptions.SqliteFile(_target.File("exchange.db")));
+        await using var source = new SqliteConnection($"Data Source={sourceFile};Mode=ReadOnly;Pooling=False");
+        await source.OpenAsync();
+        return (rebuilt, await JournalRebuild.RunAsync(source, null, rebuilt, CancellationToken.None));
     }
 
     private static async Task<MarketShard> GroupShardAsync(ExchangeStore store, TimeProvider clock, string group)
