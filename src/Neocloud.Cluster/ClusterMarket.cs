@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using Neocloud.Cluster.Grains;
 using Neocloud.Cluster.Wire;
 using Neocloud.Domain.Catalog;
+using Neocloud.Exchange.Access;
+using Neocloud.Exchange.Accounts;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Shard;
 using Neocloud.Market.Commands;
@@ -44,8 +46,13 @@ public sealed partial class ClusterMarket(IGrainFactory grains, ExchangeStore st
             if (group.Failure is { } refused) return refused;
             try
             {
-                var answer = await grains.GetGrain<IMarketGroupGrain>(group.Value!).SubmitAsync(ShardCall.Of(request, idempotency?.Key));
-                outcome = answer.ToOutcome();
+                var grain = grains.GetGrain<IMarketGroupGrain>(group.Value!);
+                outcome = (await grain.SubmitAsync(ShardCall.Of(request, idempotency?.Key))).ToOutcome();
+                // Short of credit in this group: move credit to it from the home shard (and, if the home has too little,
+                // from the other groups' unused slices), then try once more.
+                if (outcome.Failure is { } failure && Failure.IsCreditShort(failure) && ExposureOf(request) is { } exposure
+                    && await MoveCreditAsync(request.OrganizationId, group.Value!, exposure))
+                    outcome = (await grain.SubmitAsync(ShardCall.Of(request, idempotency?.Key))).ToOutcome();
             }
             catch (Exception e)
             {
@@ -54,7 +61,7 @@ public sealed partial class ClusterMarket(IGrainFactory grains, ExchangeStore st
                 return NoAnswer;
             }
         }
-        if (idempotency is not null && outcome.Replayed is null)
+        if (idempotency is not null && outcome.Replayed is null && !(outcome.Failure is { } shortOf && Failure.IsCreditShort(shortOf)))
         {
             var answer = idempotency.Answer(outcome);
             try
@@ -69,6 +76,79 @@ public sealed partial class ClusterMarket(IGrainFactory grains, ExchangeStore st
         }
         if (outcome.IsAccepted) Changed?.Invoke();
         return outcome;
+    }
+
+    public async Task<AccountFigures> AccountAsync(string organization)
+    {
+        var parts = await Task.WhenAll(AllGroups.Select(group => QueryGroup(group, grain => grain.AccountAsync(organization))));
+        return parts.Select(p => p.ToFigures()).Aggregate((a, b) => a.Plus(b));
+    }
+
+    public async Task<(IReadOnlyList<AccountFigures> Accounts, long ExchangeCents)> AccountsAsync()
+    {
+        var parts = await Task.WhenAll(AllGroups.Select(group => QueryGroup(group, grain => grain.AccountsAsync())));
+        var accounts = parts.SelectMany(p => p.Accounts).Select(a => a.ToFigures()).GroupBy(a => a.Organization, StringComparer.Ordinal)
+            .Select(g => g.Aggregate((a, b) => a.Plus(b))).OrderBy(a => a.Organization, StringComparer.Ordinal).ToList();
+        return (accounts, parts.Sum(p => p.ExchangeCents));
+    }
+
+    public string AccountShardOf(string sku) => MarketGroups.Of(sku);
+
+    public Task LimitChangedAsync(string organization) =>
+        Task.WhenAll(AllGroups.Select(group => QueryGroup(group, grain => grain.LearnAccountAsync(organization))));
+
+    private static IReadOnlyList<string> AllGroups => MarketGroups.All(ReferenceCatalog.Embedded);
+
+    /// <summary>The exposure a request adds for its organization, which a credit slice must cover: a bid's or portfolio's maximum cost, an award's prepayments.</summary>
+    private static long? ExposureOf(ShardRequest request) => request switch
+    {
+        MarketRequest { Command: BidCommand bid } => AccountState.BidCost(bid),
+        MarketRequest { Command: PortfolioCommand portfolio } => AccountState.PortfolioCost(portfolio),
+        TransactionRequest { Fact: ContractAwarded awarded } => awarded.Contracts.Where(c => c.BuyerId == request.OrganizationId).Sum(AccountEntries.Prepayment),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Credit slices (README "Accounts in a cluster"): moves enough of an organization's credit to <paramref name="group"/>'s
+    /// shard for <paramref name="exposure"/> more. The home shard grants from what it has (limit + collateral + its entries −
+    /// what it granted before); when that is short, every other group first gives back its unused slice. A grant is
+    /// journaled by the home shard before the group learns of it, and a group stops counting what it gives back before
+    /// the home shard journals it, so no credit is ever counted twice. True when the group now holds more.
+    /// </summary>
+    private async Task<bool> MoveCreditAsync(string organization, string group, long exposure)
+    {
+        var home = MarketGroups.Named[0].Name;
+        var target = grains.GetGrain<IMarketGroupGrain>(group);
+        var part = (await target.LearnAccountAsync(organization)).AvailableCents;
+        if (part is null) return true;
+        var shortfall = exposure - part.Value;
+        if (shortfall <= 0) return true;
+        var homeGrain = grains.GetGrain<IMarketGroupGrain>(home);
+        var spare = (await homeGrain.AccountAsync(organization)).AvailableCents ?? 0;
+        if (spare < shortfall)
+        {
+            foreach (var other in AllGroups.Where(g => g != group && g != home))
+            {
+                var returned = await grains.GetGrain<IMarketGroupGrain>(other).ReleaseCreditAsync(organization);
+                if (returned > 0) await SubmitFactAsync(new CreditReturned(organization, other, returned));
+            }
+            spare = (await homeGrain.AccountAsync(organization)).AvailableCents ?? 0;
+        }
+        if (group == home) return spare >= shortfall;
+        if (spare < shortfall) return false;
+        // Half of what the home shard can spare, or the shortfall if more, so the next orders here need no trip.
+        var grant = Math.Max(shortfall, spare / 2);
+        var granted = await SubmitFactAsync(new CreditGranted(organization, group, grant, 0));
+        if (!granted) return false;
+        await target.LearnAccountAsync(organization);
+        return true;
+    }
+
+    private async Task<bool> SubmitFactAsync(AccountFact fact)
+    {
+        var home = grains.GetGrain<IMarketGroupGrain>(MarketGroups.Named[0].Name);
+        var outcome = (await home.SubmitAsync(ShardCall.Of(new TransactionRequest(AccountDesk.Actor, [], fact, ConfigJournal.HomeSku), null))).ToOutcome();
+        return outcome.IsAccepted;
     }
 
     public async Task<BookSides> BookAsync(string sku, string? region)
@@ -92,9 +172,10 @@ public sealed partial class ClusterMarket(IGrainFactory grains, ExchangeStore st
         return (await Query(sku, grain => grain.UsageAsync(poolId, start, end))).Select(u => u.ToStep()).ToList();
     }
 
-    private async Task<T> Query<T>(string sku, Func<IMarketGroupGrain, Task<T>> query)
+    private Task<T> Query<T>(string sku, Func<IMarketGroupGrain, Task<T>> query) => QueryGroup(MarketGroups.Of(sku), query);
+
+    private async Task<T> QueryGroup<T>(string group, Func<IMarketGroupGrain, Task<T>> query)
     {
-        var group = MarketGroups.Of(sku);
         try
         {
             return await query(grains.GetGrain<IMarketGroupGrain>(group));

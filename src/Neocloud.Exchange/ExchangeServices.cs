@@ -35,6 +35,8 @@ public static class ExchangeServices
         services.AddSingleton<AccessDesk>();
         services.AddSingleton<MarketQueries>();
         services.AddSingleton<OrderDesk>();
+        services.AddSingleton<Accounts.AccountDesk>();
+        services.AddSingleton<Accounts.MarginSweep>();
         services.AddSingleton<PoolDesk>();
         services.AddSingleton<OfftakeDesk>();
         services.AddSingleton<IndexBook>();
@@ -55,10 +57,10 @@ public static class ExchangeServices
     /// <paramref name="snapshotEvery"/> commands), reached through <see cref="LocalMarket"/>; the topology names this
     /// node by <paramref name="url"/>.
     /// </summary>
-    public static IServiceCollection AddExchangeLocalMarket(this IServiceCollection services, int snapshotEvery, string url)
+    public static IServiceCollection AddExchangeLocalMarket(this IServiceCollection services, int snapshotEvery, string url, bool requireCredit = false)
     {
         services.AddSingleton(provider => new MarketShard(provider.GetRequiredService<ExchangeStore>(), provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<MarketShard>>(), snapshotEvery));
+            provider.GetRequiredService<ILogger<MarketShard>>(), snapshotEvery, requireCredit: requireCredit));
         services.AddSingleton<IMarket, LocalMarket>();
         services.AddSingleton<ITopology>(provider => new LocalTopology(provider.GetRequiredService<MarketShard>(), url));
         return services;

@@ -38,10 +38,18 @@ namespace Neocloud.Storage;
 [JsonDerivedType(typeof(ContractMonthClosed), "contract.month_closed")]
 [JsonDerivedType(typeof(InvoicesIssued), "contract.invoices_issued")]
 [JsonDerivedType(typeof(OrderRejected), "order.rejected")]
+[JsonDerivedType(typeof(CreditLimitSet), "account.credit_limit")]
+[JsonDerivedType(typeof(MoneyRecorded), "account.money")]
+[JsonDerivedType(typeof(MarginMarked), "account.margin")]
+[JsonDerivedType(typeof(CreditGranted), "account.credit_granted")]
+[JsonDerivedType(typeof(CreditReturned), "account.credit_returned")]
 public abstract record BookFact
 {
     /// <summary>The events the fact causes, written to the outbox in its commit.</summary>
     public IReadOnlyList<EventRecord> Events { get; init; } = [];
+
+    /// <summary>The account entries the fact causes (a trade's are its trade row), written in its commit.</summary>
+    public IReadOnlyList<AccountEntry> Entries { get; init; } = [];
 }
 
 /// <summary>A buyer opened an RFQ.</summary>

@@ -97,21 +97,26 @@ internal static class BookProjection
             case OrderRejected:
                 // Its event only.
                 break;
+            case AccountFact:
+                break;
             default:
                 throw new ArgumentException($"no projection for {fact.GetType().Name}", nameof(fact));
         }
     }
 
+    /// <summary>Every statement a fact writes: its own rows, then its account rows.</summary>
+    private static IEnumerable<(string Sql, object Parameters)> AllRows(BookFact fact) => Rows(fact).Concat(AccountProjection.Rows(fact));
+
     /// <summary>Writes a fact's rows and its events on an open transaction.</summary>
     public static async Task WriteAsync(DbConnection connection, DbTransaction transaction, BookFact fact)
     {
-        foreach (var (sql, parameters) in Rows(fact)) await connection.ExecuteAsync(sql, parameters, transaction);
+        foreach (var (sql, parameters) in AllRows(fact)) await connection.ExecuteAsync(sql, parameters, transaction);
     }
 
     /// <summary>Writes a fact's rows on an open transaction (SQLite's writer, which runs synchronously).</summary>
     public static void Write(DbConnection connection, DbTransaction transaction, BookFact fact)
     {
-        foreach (var (sql, parameters) in Rows(fact)) connection.Execute(sql, parameters, transaction);
+        foreach (var (sql, parameters) in AllRows(fact)) connection.Execute(sql, parameters, transaction);
     }
 
     private const string SetOfferStatus = "UPDATE offers SET status = @status WHERE id = @id";

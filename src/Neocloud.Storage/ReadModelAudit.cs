@@ -41,6 +41,10 @@ public static class ReadModelAudit
         ("rfq_closings", ["rfq_id"], ["closes_ms", "offers"]),
         ("offtake_months", ["contract_id", "month"], ["closed_ms", "late_tranches"]),
         ("offtake_invoices", ["contract_id", "month", "payer"], ["issued_ms", "invoice"]),
+        ("account_entries", ["id", "side"], ["organization_id", "counterparty", "kind", "amount_cents", "reference", "at_ms", "shard"]),
+        ("credit_limits", ["organization_id"], ["limit_cents", "set_ms"]),
+        ("account_margins", ["organization_id", "shard"], ["margin_cents", "marked_ms"]),
+        ("credit_slices", ["organization_id", "shard"], ["granted_cents", "returned_cents"]),
     ];
 
     /// <summary>

@@ -34,6 +34,22 @@ public interface IMarketGroupGrain : IGrainWithStringKey
     [Alias("usage")]
     Task<IReadOnlyList<WireUsage>> UsageAsync(string poolId, int start, int end);
 
+    /// <summary>This shard's part of an organization's account.</summary>
+    [Alias("account")]
+    Task<WireAccount> AccountAsync(string organization);
+
+    /// <summary>This shard's part of every account it holds, and of the exchange's cash account.</summary>
+    [Alias("accounts")]
+    Task<WireAccounts> AccountsAsync();
+
+    /// <summary>Learns what the home shard journaled of an organization's limit and this shard's slice (after a grant or a new limit); this shard's part after.</summary>
+    [Alias("account.learn")]
+    Task<WireAccount> LearnAccountAsync(string organization);
+
+    /// <summary>Gives back the unused part of this shard's slice of an organization's credit: the total given back, for the home shard to journal.</summary>
+    [Alias("account.release")]
+    Task<long> ReleaseCreditAsync(string organization);
+
     /// <summary>Where the shard runs, its epoch and sequence; activates it if it is not running (the keeper's touch).</summary>
     [Alias("status")]
     Task<ShardStatus> StatusAsync();

@@ -24,7 +24,7 @@ public sealed partial class MarketGroupGrain(ExchangeStore store, TimeProvider c
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var group = this.GetPrimaryKeyString();
-        var shard = new MarketShard(store, clock, logs.CreateLogger<MarketShard>(), settings.SnapshotEvery, group: group);
+        var shard = new MarketShard(store, clock, logs.CreateLogger<MarketShard>(), settings.SnapshotEvery, group: group, requireCredit: settings.RequireCredit);
         await shard.StartAsync(cancellationToken);
         _shard = shard;
         _activatedAt = clock.GetUtcNow();
@@ -85,6 +85,35 @@ public sealed partial class MarketGroupGrain(ExchangeStore store, TimeProvider c
     {
         var shard = Live() ?? throw new ShardStoppedException(this.GetPrimaryKeyString());
         return await shard.QueryAsync(engine => engine.Usage(poolId, start, end).Select(WireUsage.Of).ToList());
+    }
+
+    public async Task<WireAccount> AccountAsync(string organization)
+    {
+        var shard = Live() ?? throw new ShardStoppedException(this.GetPrimaryKeyString());
+        return await shard.QueryAccountsAsync(accounts => WireAccount.Of(accounts.Figures(organization)));
+    }
+
+    public async Task<WireAccounts> AccountsAsync()
+    {
+        var shard = Live() ?? throw new ShardStoppedException(this.GetPrimaryKeyString());
+        return await shard.QueryAccountsAsync(accounts => new WireAccounts(accounts.All().Select(WireAccount.Of).ToList(), accounts.ExchangeCents));
+    }
+
+    public async Task<WireAccount> LearnAccountAsync(string organization)
+    {
+        var shard = Live() ?? throw new ShardStoppedException(this.GetPrimaryKeyString());
+        var (limitSet, limit, granted, returned) = await store.AccountStandingAsync(organization, this.GetPrimaryKeyString());
+        return await shard.QueryAccountsAsync(accounts =>
+        {
+            accounts.Learn(organization, limitSet, limit, granted, returned);
+            return WireAccount.Of(accounts.Figures(organization));
+        });
+    }
+
+    public async Task<long> ReleaseCreditAsync(string organization)
+    {
+        var shard = Live() ?? throw new ShardStoppedException(this.GetPrimaryKeyString());
+        return await shard.QueryAccountsAsync(accounts => accounts.Release(organization));
     }
 
     public Task<ShardStatus> StatusAsync()

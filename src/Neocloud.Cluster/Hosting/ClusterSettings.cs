@@ -21,6 +21,9 @@ public sealed record ClusterSettings
     /// <summary>Accepted commands between two snapshots of a shard.</summary>
     public int SnapshotEvery { get; init; } = 10_000;
 
+    /// <summary>An organization without a credit limit has limit 0 (<c>--require-credit</c>).</summary>
+    public bool RequireCredit { get; init; }
+
     /// <summary>How long a front end waits for a shard's answer before it answers 503.</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -282,6 +282,9 @@ public sealed class JsonFields
         return items;
     }
 
+    /// <summary>True when the object names the field, even as null (nothing is read or reported).</summary>
+    public bool IsPresent(string name) => _object.ValueKind == JsonValueKind.Object && _object.TryGetProperty(name, out _);
+
     /// <summary>True when the object names the field with a value other than null (nothing is read or reported).</summary>
     public bool Has(string name) => _object.ValueKind == JsonValueKind.Object && _object.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
 

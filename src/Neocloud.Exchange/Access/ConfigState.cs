@@ -28,6 +28,9 @@ public sealed class ConfigState
         return state;
     }
 
+    /// <summary>True when the organization exists.</summary>
+    public bool HasOrganization(string id) => _organizations.Contains(id);
+
     /// <summary>Decides whether <paramref name="fact"/> may happen now; changes nothing.</summary>
     public BookDecision Decide(ConfigFact fact, long nowMs)
     {

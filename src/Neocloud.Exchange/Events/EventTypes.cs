@@ -39,11 +39,15 @@ public static class EventTypes
     public const string SlaCredit = "sla.credit";
     public const string WebhookDisabled = "webhook.disabled";
 
+    /// <summary>The organization's available credit fell below zero (marks moved, an invoice landed); nothing new that adds exposure is accepted until it is back (data: the account).</summary>
+    public const string MarginCall = "account.margin_call";
+
     /// <summary>Every type, in the order the documentation lists them.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         OrderRested, OrderFilled, OrderCancelled, OrderRejected, TradeExecuted, RfqOpened, RfqOfferReceived, RfqClosed, RfqAwarded, OfferAwarded,
         OfferLost, TrancheDelivered, TrancheLate, ContractTerminated, AssignmentProposed, AssignmentAccepted, AssignmentDeclined, ContractAssigned, InvoiceIssued, SlaCredit, WebhookDisabled,
+        MarginCall,
     ];
 
     private static readonly HashSet<string> s_known = [.. All];

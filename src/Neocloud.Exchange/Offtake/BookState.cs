@@ -31,7 +31,7 @@ public sealed partial class BookState
     {
         var state = new BookState();
         foreach (var rfq in rows.Rfqs) state._rfqs[rfq.Id] = new Rfq(rfq.BuyerId, rfq.Status, rfq.ClosesMs);
-        foreach (var contract in rows.Contracts) state._contracts[contract.Id] = new Contract(contract.Status, [], []);
+        foreach (var contract in rows.Contracts) state._contracts[contract.Id] = new Contract(contract.Status, contract.SellerId, [], []);
         foreach (var delivery in rows.Deliveries)
         {
             if (state._contracts.TryGetValue(delivery.ContractId, out var contract)) contract.Delivered.Add(delivery.Tranche);
@@ -44,6 +44,9 @@ public sealed partial class BookState
             state._assignments[assignment.Id] = new Assignment(assignment.Status, assignment.SellerAcceptedMs is not null, assignment.AssigneeAcceptedMs is not null);
         return state;
     }
+
+    /// <summary>The seller of a contract in the book, or null.</summary>
+    public string? SellerOf(string contractId) => _contracts.TryGetValue(contractId, out var contract) ? contract.Seller : null;
 
     /// <summary>Decides whether <paramref name="fact"/> may happen now (<paramref name="nowMs"/>, the shard's clock); changes nothing.</summary>
     public BookDecision Decide(BookFact fact, long nowMs)
@@ -110,7 +113,7 @@ public sealed partial class BookState
                 break;
             case ContractAwarded awarded:
                 // An RFQ is awarded once (its state guards that), so its offers' outcomes need no state of their own.
-                foreach (var contract in awarded.Contracts) _contracts[contract.Id] = new Contract(contract.Status, [], []);
+                foreach (var contract in awarded.Contracts) _contracts[contract.Id] = new Contract(contract.Status, contract.SellerId, [], []);
                 if (awarded.RfqId is { } id && _rfqs.TryGetValue(id, out var rfq)) _rfqs[id] = rfq with { Status = RfqStatus.Awarded };
                 break;
             case TrancheDelivered delivered:
@@ -165,7 +168,7 @@ public sealed partial class BookState
 
     private sealed record Rfq(string Buyer, RfqStatus Status, long ClosesMs);
 
-    private sealed record Contract(ContractStatus Status, HashSet<long> Delivered, HashSet<string> Reported);
+    private sealed record Contract(ContractStatus Status, string Seller, HashSet<long> Delivered, HashSet<string> Reported);
 
     private sealed record Assignment(string Status, bool BySeller, bool ByAssignee);
 }

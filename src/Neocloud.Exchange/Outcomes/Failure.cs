@@ -31,6 +31,17 @@ public sealed record Failure(FailureKind Kind, string Title, string Detail, Fiel
     /// <summary>The matching engine's refusal, with its reason.</summary>
     public static Failure MarketRejected(string reason) => new(FailureKind.Rejected, "Rejected by the market", reason);
 
+    /// <summary>More than the organization's credit has available (or anything while it is below zero); the problem names <c>credit</c>.</summary>
+    public static Failure CreditShort(long neededCents, long availableCents) => new(FailureKind.Rejected, CreditShortTitle,
+        $"this needs {Accounts.AccountMoney.Usd(neededCents)} USD of credit and {Accounts.AccountMoney.Usd(availableCents)} USD is available",
+        FieldErrors.Of("credit", $"needed {Accounts.AccountMoney.Usd(neededCents)}, available {Accounts.AccountMoney.Usd(availableCents)}"));
+
+    /// <summary>The title of <see cref="CreditShort"/>'s refusals.</summary>
+    public const string CreditShortTitle = "Not enough credit";
+
+    /// <summary>True for a refusal for want of credit: it changed nothing, and is not kept under an idempotency key (a retry is checked again).</summary>
+    public static bool IsCreditShort(Failure failure) => failure.Kind == FailureKind.Rejected && failure.Title == CreditShortTitle;
+
     /// <summary>Nothing by that id that the caller may see.</summary>
     public static Failure NotFound(string detail) => new(FailureKind.NotFound, "Not found", detail);
 

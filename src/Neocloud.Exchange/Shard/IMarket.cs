@@ -31,6 +31,18 @@ public interface IMarket
 
     /// <summary>A pool's capacity, sold and offered GPUs as steps over <c>[start, end)</c>; empty for an unknown pool.</summary>
     Task<IReadOnlyList<UsageStep>> UsageAsync(string poolId, int start, int end);
+
+    /// <summary>An organization's account figures, as the credit check sees them (in a cluster, every shard's part added).</summary>
+    Task<Accounts.AccountFigures> AccountAsync(string organization);
+
+    /// <summary>Every account with figures, and the exchange's cash account (cents).</summary>
+    Task<(IReadOnlyList<Accounts.AccountFigures> Accounts, long ExchangeCents)> AccountsAsync();
+
+    /// <summary>The name the shard keeping a SKU's contracts gives its account entries and margins: its market group, or empty on one machine.</summary>
+    string AccountShardOf(string sku);
+
+    /// <summary>Tells every shard that an organization's limit changed on the home shard (in a cluster, the others learn it from the store).</summary>
+    Task LimitChangedAsync(string organization);
 }
 
 /// <summary>Both sides of a book, by price level.</summary>
@@ -62,4 +74,13 @@ public sealed class LocalMarket(MarketShard shard) : IMarket
 
     public Task<IReadOnlyList<UsageStep>> UsageAsync(string poolId, int start, int end) =>
         shard.QueryAsync(engine => engine.Usage(poolId, start, end));
+
+    public Task<Accounts.AccountFigures> AccountAsync(string organization) => shard.QueryAccountsAsync(accounts => accounts.Figures(organization));
+
+    public Task<(IReadOnlyList<Accounts.AccountFigures> Accounts, long ExchangeCents)> AccountsAsync() =>
+        shard.QueryAccountsAsync(accounts => (accounts.All(), accounts.ExchangeCents));
+
+    public Task LimitChangedAsync(string organization) => Task.CompletedTask;
+
+    public string AccountShardOf(string sku) => "";
 }

@@ -25,11 +25,12 @@ public sealed partial class MarketShard
         var outcome = item.Request switch
         {
             TransactionRequest transaction => ApplyTransaction(transaction, nowMs),
-            MarketRequest request => ApplyOne(request.Command, request, nowMs),
+            MarketRequest request => CreditRefusal(request.Command) ?? ApplyOne(request.Command, request, nowMs),
             _ => throw new ArgumentException($"unknown request {item.Request.GetType().Name}", nameof(item)),
         };
 
-        if (idempotency is not null)
+        // A refusal for want of credit changed nothing and is not kept under the key: a retry is checked again.
+        if (idempotency is not null && !(outcome.Failure is { } failure && Failure.IsCreditShort(failure)))
         {
             var answer = idempotency.Answer(outcome);
             _batch.Idempotency.Add(idempotency.Record(answer, nowMs));
@@ -48,11 +49,13 @@ public sealed partial class MarketShard
     {
         var decision = transaction.Fact switch
         {
+            AccountFact account => _accounts.Decide(account, _config),
             ConfigFact config => _config.Decide(config, nowMs),
             { } fact => _book.Decide(fact, nowMs),
             null => null,
         };
         if (decision?.Refusal is { } refusal) return refusal;
+        if (decision?.Fact is ContractAwarded awarded && AwardRefusal(awarded, transaction.OrganizationId) is { } short_) return short_;
         var reserved = new List<ReserveCommand>();
         var last = Outcome<Committed>.Accepted(Committed.Nothing);
         foreach (var step in decision is { RunSteps: false } ? [] : transaction.Steps)
@@ -69,9 +72,11 @@ public sealed partial class MarketShard
         }
         if (decision is null) return last;
         var decided = decision.Fact;
+        var sequence = Interlocked.Increment(ref _sequence);
+        decided = WithAccounts(decided, sequence, nowMs);
         if (decided is ConfigFact configured) _config.Apply(configured);
-        else _book.Apply(decided);
-        _batch.Journal.Add(new JournalEntry(Interlocked.Increment(ref _sequence), nowMs, transaction.OrganizationId, BookFacts.Format(decided)));
+        else if (decided is not AccountFact) _book.Apply(decided);
+        _batch.Journal.Add(new JournalEntry(sequence, nowMs, transaction.OrganizationId, BookFacts.Format(decided)));
         _batch.Facts.Add(decided);
         _batch.Events.AddRange(decided.Events);
         return last.Map(committed => committed with { Fact = decided });
@@ -136,6 +141,7 @@ public sealed partial class MarketShard
             {
                 var trades = Trades(readSequence, nowMs);
                 var status = trades.Count > 0 ? OrderStatus.Filled : Rested() ? OrderStatus.Open : OrderStatus.Cancelled;
+                if (status == OrderStatus.Open) _accounts.Rest(bid.OrderId, bid.Account, Accounts.AccountState.BidCost(bid));
                 var order = new OrderRecord(bid.OrderId, bid.Account, OrderSide.Bid, bid.Sku, bid.PoolId is null ? bid.Region : null, bid.PoolId, bid.Gpus,
                     bid.Window.Start.Value, bid.Window.End.Value, bid.Limit.Ticks, bid.ImmediateOrCancel ? TimeInForce.Ioc : TimeInForce.Gtc, status,
                     trades.Sum(t => t.GpuHours), readSequence, nowMs, nowMs, BidAlternatives.Format(bid.Alternatives));
@@ -170,6 +176,7 @@ public sealed partial class MarketShard
                 return new Committed(null, trades, null) { Portfolio = record };
             }
             case CancelCommand cancel:
+                _accounts.Closed(cancel.OrderId);
                 _batch.OrderUpdates.Add(new OrderUpdate(cancel.OrderId, OrderStatus.Cancelled, 0, nowMs));
                 _batch.Events.Add(ExchangeEvent.Of(request.OrganizationId, EventTypes.OrderCancelled, nowMs, new OrderClosed(cancel.OrderId, "cancelled by its owner")));
                 return Committed.Nothing;
@@ -178,6 +185,44 @@ public sealed partial class MarketShard
             default:
                 throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command));
         }
+    }
+
+    /// <summary>
+    /// The credit check before an order counts (DESIGN.md "Accounts and counterparty risk"): a bid's or portfolio's
+    /// maximum cost against what its organization has available, from the accounts in memory. Null when it may go on.
+    /// </summary>
+    private Outcome<Committed>? CreditRefusal(MarketCommand command)
+    {
+        var refusal = command switch
+        {
+            BidCommand bid => _accounts.Check(bid.Account, Accounts.AccountState.BidCost(bid)),
+            PortfolioCommand portfolio => _accounts.Check(portfolio.Account, Accounts.AccountState.PortfolioCost(portfolio)),
+            _ => null,
+        };
+        return refusal is null ? null : (Outcome<Committed>?)refusal;
+    }
+
+    /// <summary>An award's check: the prepayments its awarding buyer would be debited, against what it has available.</summary>
+    private Failure? AwardRefusal(ContractAwarded awarded, string awarder)
+    {
+        // A contract recorded by an administrator (a deal signed elsewhere, or the seed) is not the buyer's order to check.
+        var prepayments = awarded.Contracts.Where(c => c.BuyerId == awarder).Sum(Accounts.AccountEntries.Prepayment);
+        return awarded.Contracts.Any(c => c.BuyerId == awarder) ? _accounts.Check(awarder, prepayments) : null;
+    }
+
+    /// <summary>
+    /// A decided fact with the account entries it causes (named after its journal line), applied to the accounts; with
+    /// an <c>account.margin_call</c> event for each organization whose available it takes below zero.
+    /// </summary>
+    private BookFact WithAccounts(BookFact fact, long sequence, long nowMs)
+    {
+        var prefix = $"{(Group ?? "j")}:{sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        var entries = Accounts.AccountEntries.Of(fact, AccountShard, prefix, nowMs, _book.SellerOf);
+        if (entries.Count > 0) fact = fact with { Entries = entries };
+        var falls = _accounts.ApplyFindingFalls(fact);
+        if (falls.Count == 0) return fact;
+        var calls = falls.Select(o => ExchangeEvent.Of(o, EventTypes.MarginCall, nowMs, Accounts.AccountView.Of(_accounts.Figures(o)))).ToList();
+        return fact with { Events = [.. fact.Events, .. calls] };
     }
 
     private bool Rested()
@@ -200,6 +245,8 @@ public sealed partial class MarketShard
                 e.Gpus, e.Start, e.End, e.PriceTicks, nowMs);
             trades.Add(trade);
             _batch.Trades.Add(trade);
+            _accounts.Closed(trade.BidId);
+            _accounts.Traded(trade.BuyerId, trade.SellerId, AccountEntry.TradeCents(trade.Gpus, trade.EndHour - trade.StartHour, trade.PriceTicks));
         }
         return trades;
     }

@@ -41,6 +41,8 @@ public sealed partial class MarketShard : IAsyncDisposable
     private IMatchingEngine _engine;
     private Offtake.BookState _book = new();
     private Access.ConfigState _config = new();
+    private Accounts.AccountState _accounts;
+    private readonly bool _requireCredit;
     private long _sequence;
     private long _tradeNo;
     private long _sinceSnapshot;
@@ -54,8 +56,9 @@ public sealed partial class MarketShard : IAsyncDisposable
     private long _queued;
 
     public MarketShard(ExchangeStore store, TimeProvider clock, ILogger<MarketShard> log, int snapshotEvery, Func<IMatchingEngine>? newEngine = null,
-        string? group = null)
+        string? group = null, bool requireCredit = false)
     {
+        _requireCredit = requireCredit;
         Group = group;
         _ordinal = group is null ? 0 : Domain.Catalog.MarketGroups.OrdinalOf(group);
         _store = store;
@@ -65,7 +68,17 @@ public sealed partial class MarketShard : IAsyncDisposable
         _snapshotEvery = snapshotEvery;
         _engine = _newEngine();
         Label = ExchangeTelemetry.ShardLabel(group);
+        _accounts = new Accounts.AccountState(AccountShard, IsHome, requireCredit);
     }
+
+    /// <summary>This shard's name in account entries and slices: its market group, or empty on one machine.</summary>
+    private string AccountShard => Group ?? "";
+
+    /// <summary>True when this shard journals limits and money: the one shard, or in a cluster the first group's (where configuration goes).</summary>
+    private bool IsHome => Group is null || Group == Domain.Catalog.MarketGroups.Named[0].Name;
+
+    /// <summary>Reads the accounts on the loop, after the commands queued before are committed.</summary>
+    public Task<T> QueryAccountsAsync<T>(Func<Accounts.AccountState, T> query) => QueryAsync(_ => query(_accounts));
 
     /// <summary>Raised on the loop after a batch that changed the market is committed (for live dashboards; keep handlers short).</summary>
     public event Action? MarketChanged;
@@ -204,6 +217,8 @@ public sealed partial class MarketShard : IAsyncDisposable
         // The book's rows are committed with the facts that wrote them, so they stand at the journal's head already.
         _book = Offtake.BookState.From(await _store.BookRowsAsync(cancellationToken), await _store.ClockTicksAsync(cancellationToken));
         _config = Access.ConfigState.From(await _store.ConfigRowsAsync(cancellationToken));
+        _accounts = Accounts.AccountState.From(AccountShard, IsHome, _requireCredit, await _store.AccountRowsAsync(AccountShard, cancellationToken),
+            await _store.TradeNetsAsync(sku => Group is null || Domain.Catalog.MarketGroups.Of(sku) == Group, cancellationToken), engine.Export().Bids);
         _engine = engine;
         Interlocked.Exchange(ref _sequence, sequence);
         _tradeNo = Group is null ? await _store.LastTradeNoAsync(cancellationToken) : await LastShardTradeNoAsync(cancellationToken);

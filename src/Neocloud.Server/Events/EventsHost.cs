@@ -6,11 +6,11 @@ namespace Neocloud.Server.Events;
 
 /// <summary>
 /// Keeps the event feed current on this node: listens for other nodes' commits (PostgreSQL), and publishes the events
-/// time causes (<see cref="TimedEvents"/>) every <see cref="ServerOptions.EventSweepInterval"/> once the market is up.
+/// time causes (<see cref="TimedEvents"/>) and re-marks margins when what they depend on moved (<see cref="Exchange.Accounts.MarginSweep"/>) every <see cref="ServerOptions.EventSweepInterval"/> once the market is up.
 /// A failed sweep (a shard moving, a database error, anything but the host stopping) is logged and the next one tries
 /// again; the listener starts again after <see cref="NodeFaults.Backoff"/> (<see cref="NodeFaults"/>).
 /// </summary>
-public sealed partial class EventsHost(EventFeed feed, TimedEvents timed, ServerOptions options, TimeProvider clock, ExchangeReadiness readiness,
+public sealed partial class EventsHost(EventFeed feed, TimedEvents timed, Exchange.Accounts.MarginSweep margins, ServerOptions options, TimeProvider clock, ExchangeReadiness readiness,
     ILogger<EventsHost> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -24,6 +24,7 @@ public sealed partial class EventsHost(EventFeed feed, TimedEvents timed, Server
                 try
                 {
                     await timed.SweepAsync(stoppingToken);
+                    await margins.SweepAsync(stoppingToken);
                 }
                 catch (Exception e) when (!NodeFaults.IsStopping(e, stoppingToken))
                 {

@@ -10,6 +10,7 @@ using Neocloud.Exchange.Audit;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Shard;
+using Neocloud.Server.Accounts;
 using Neocloud.Server.Admin;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Book;
@@ -55,6 +56,7 @@ public static class ExchangeServer
                 AdvertisedAddress = options.NodeAddress,
                 Url = options.Urls.Split(';')[0],
                 SnapshotEvery = options.SnapshotEvery,
+                RequireCredit = options.RequireCredit,
             };
             await ClusterHosting.PrepareDatabaseAsync(cluster, cancellationToken);
         }
@@ -97,7 +99,7 @@ public static class ExchangeServer
         if (cluster is null)
         {
             // One machine: every market group in one in-process shard over the store.
-            builder.Services.AddExchangeLocalMarket(options.SnapshotEvery, options.Urls.Split(';')[0]);
+            builder.Services.AddExchangeLocalMarket(options.SnapshotEvery, options.Urls.Split(';')[0], options.RequireCredit);
         }
         else
         {
@@ -227,6 +229,7 @@ public static class ExchangeServer
         api.MapPlanningApi();
         api.MapProcurementsApi();
         api.MapAdminApi();
+        api.MapAccountsApi();
         api.MapJournalHeadApi();
         api.MapEventsApi();
         api.MapWebhooksApi();

@@ -32,6 +32,9 @@ public sealed record ServerOptions
     /// <summary>Requests without a working token one client address may make in a burst above the average.</summary>
     public int AddressRateLimitBurst { get; init; } = 200;
 
+    /// <summary>An organization without a credit limit has limit 0 (<c>--require-credit</c>); otherwise it is unlimited.</summary>
+    public bool RequireCredit { get; init; }
+
     /// <summary>Accepted commands between two engine snapshots.</summary>
     public int SnapshotEvery { get; init; } = 10_000;
 
