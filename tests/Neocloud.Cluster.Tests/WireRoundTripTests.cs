@@ -201,7 +201,15 @@ public sealed class WireRoundTripTests
         r => new ContractMonthClosed(Text(r), "2027-03", r.NextInt64(), [r.Next(1, 9), r.Next(1, 9)], [Issued(r), Issued(r)]) { Events = Events(r) },
         r => new InvoicesIssued(Text(r), r.NextInt64(), [Issued(r)]) { Events = Events(r) },
         r => new OrderRejected(Text(r), Text(r), r.NextInt64()) { Events = Events(r) },
+        r => new CreditLimitSet(Text(r), MaybeLong(r), r.NextInt64()) { Events = Events(r), Entries = Entries(r) },
+        r => new MoneyRecorded(Text(r), "collateral", r.NextInt64(1, 1_000_000), Text(r), r.NextInt64()) { Events = Events(r), Entries = Entries(r) },
+        r => new MarginMarked(Text(r), [new MarginMark(Text(r), r.NextInt64()), new MarginMark(Text(r), r.NextInt64())], r.NextInt64()) { Events = Events(r), Entries = Entries(r) },
+        r => new CreditGranted(Text(r), Text(r), r.NextInt64(), r.NextInt64()) { Events = Events(r), Entries = Entries(r) },
+        r => new CreditReturned(Text(r), Text(r), r.NextInt64()) { Events = Events(r), Entries = Entries(r) },
     ];
+
+    private static AccountEntry[] Entries(Random r) =>
+        [.. Enumerable.Range(0, r.Next(1, 3)).Select(_ => new AccountEntry(Text(r), Text(r), Text(r), Text(r), "payment", r.NextInt64(1, 1_000_000), Text(r), r.NextInt64()))];
 
     private static OrganizationRecord Organization(Random r) => new(Text(r), Text(r), r.NextInt64(), MaybeLong(r));
 

@@ -29,17 +29,25 @@ public abstract class CrashContract
         // Snapshots every 50 commands, so recovery is a snapshot plus the journal after it, not just a replay.
         var store = StoreArguments(data).Concat(["--snapshot-every", "50"]).ToArray();
         var acknowledged = new ConcurrentDictionary<string, string>();
-        string provider;
+        string provider, admin;
         var buyers = new List<string>();
 
         using (var server = await ServerProcess.StartAsync(data.Path, store))
         {
             using var http = new HttpClient { BaseAddress = server.Address };
+            admin = server.AdminToken!;
             provider = await ProcessApi.TokenAsync(http, server.AdminToken!, "iren", "crash", "market:read", "market:trade", "pools:write");
             foreach (var buyer in new[] { "microsoft", "meta", "openai" })
                 buyers.Add(await ProcessApi.TokenAsync(http, server.AdminToken!, buyer, "crash", "market:read", "market:trade"));
             await ProcessApi.PostAsync(http, provider, "api/v1/pools",
                 $$"""{"id":"crash","sku":"GB300","region":"us-tx","capacity":[{"start":{{PoolStart}},"end":{{PoolEnd}},"gpus":{{Capacity}}}]}""");
+            // Two of the buyers trade against a credit limit, one with collateral too; the third has none.
+            foreach (var (buyer, limit) in new[] { ("openai", "150000.00"), ("meta", "120000.00") })
+            {
+                var set = await ProcessApi.SendAsync(http, admin, HttpMethod.Put, $"api/v1/admin/organizations/{buyer}/credit", $$"""{"limitUsd":"{{limit}}"}""", null, CancellationToken.None);
+                Assert.Equal(HttpStatusCode.OK, set.Code);
+            }
+            await ProcessApi.PostAsync(http, admin, "api/v1/admin/organizations/meta/ledger", """{"kind":"collateral","amountUsd":"30000.00","reference":"crash"}""");
 
             using var load = new CancellationTokenSource();
             var placing = new RandomOrders("crash", PoolStart, provider, buyers, MaxHours: 100, MaxAskGpus: 80, MaxBidGpus: 40);
@@ -59,6 +67,20 @@ public abstract class CrashContract
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 using var response = await http.SendAsync(request);
                 Assert.True(response.StatusCode == HttpStatusCode.OK, $"acknowledged order {id} is missing after the crash");
+            }
+
+            // The accounts the restarted shard holds in memory are what the store's rows add up to, and within the limits.
+            using (var rows = OpenStore(data))
+            {
+                rows.Open();
+                foreach (var (organization, limit) in new[] { ("openai", 15_000_000L), ("meta", 12_000_000L + 3_000_000L), ("microsoft", long.MaxValue) })
+                {
+                    var (_, _, json) = await ProcessApi.SendAsync(http, admin, HttpMethod.Get, $"api/v1/admin/organizations/{organization}/account", null, null, CancellationToken.None);
+                    var account = json!.Value;
+                    var (committed, balance) = AccountFromRows(rows, organization);
+                    Assert.Equal((committed, balance), (Cents(account.GetProperty("committedUsd")), Cents(account.GetProperty("balanceUsd"))));
+                    if (limit != long.MaxValue) Assert.True(committed - balance <= limit, $"{organization} commits {committed} and owes {-balance}, over its limit {limit}");
+                }
             }
 
             using var poolRequest = new HttpRequestMessage(HttpMethod.Get, "api/v1/pools/crash");
@@ -93,6 +115,33 @@ public abstract class CrashContract
         Assert.Equal(2 * Count(database, "SELECT COUNT(*) FROM trades"), Count(database, "SELECT COUNT(*) FROM events WHERE type = 'trade.executed'"));
         Assert.Equal(0, Count(database, "SELECT COUNT(*) FROM events e WHERE e.type = 'order.rested' AND NOT EXISTS (SELECT 1 FROM orders o WHERE e.data LIKE '%\"id\":\"' || o.id || '\"%')"));
         Assert.True(Count(database, "SELECT COUNT(*) FROM events WHERE type = 'order.filled'") > 0, "the load made no fills");
+    }
+
+    private static long Cents(JsonElement money) =>
+        (long)(decimal.Parse(money.GetString()!, System.Globalization.CultureInfo.InvariantCulture) * 100m);
+
+    /// <summary>An organization's committed (its open bids' maximum cost, up to the cent) and balance, from the store's rows alone.</summary>
+    private static (long Committed, long Balance) AccountFromRows(System.Data.Common.DbConnection connection, string organization)
+    {
+        long committed = 0, balance = 0;
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT gpus, end_hour - start_hour, price_ticks FROM orders WHERE organization_id = '{organization}' AND side = 'bid' AND status = 'open'";
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) committed += (long)decimal.Ceiling(reader.GetInt64(0) * reader.GetInt64(1) * (decimal)reader.GetInt64(2) / 100m);
+        }
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT buyer_id, gpus, end_hour - start_hour, price_ticks FROM trades WHERE buyer_id = '{organization}' OR seller_id = '{organization}'";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var notional = (long)decimal.Round(reader.GetInt64(1) * reader.GetInt64(2) * (decimal)reader.GetInt64(3) / 100m, 0, MidpointRounding.ToEven);
+                balance += reader.GetString(0) == organization ? -notional : notional;
+            }
+        }
+        balance += Count(connection, $"SELECT COALESCE(SUM(amount_cents), 0) FROM account_entries WHERE organization_id = '{organization}' AND kind NOT IN ('collateral', 'collateral_return')");
+        return (committed, balance);
     }
 
     private static long Count(System.Data.Common.DbConnection connection, string sql)
