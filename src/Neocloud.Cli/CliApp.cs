@@ -82,6 +82,8 @@ public static class CliApp
         root.Subcommands.Add(ClientCommands.Events(context));
         root.Subcommands.Add(ClientCommands.Webhook(context));
         root.Subcommands.Add(ClientCommands.Index(context));
+        root.Subcommands.Add(ClientCommands.Account(context));
+        root.Subcommands.Add(ClientCommands.Admin(context));
         return root;
     }
 }
