@@ -78,18 +78,40 @@ public sealed partial class ExchangeStore
                 "WHERE (buyer_id = @organizationId OR seller_id = @organizationId) AND (executed_ms > @ms OR (executed_ms = @ms AND trade_no > @tradeNo)) " +
                 "ORDER BY executed_ms, trade_no LIMIT @take",
                 new { organizationId, ms, tradeNo = source == 0 ? -1 : tradeNo, take = limit + 1 }, cancellationToken: cancellationToken)))
-            .Select(t =>
-            {
-                var cents = AccountEntry.TradeCents(t.Gpus, t.EndHour - t.StartHour, t.PriceTicks);
-                var bought = t.BuyerId == organizationId;
-                var line = new AccountLine(AccountEntry.TradeId(t.TradeNo), organizationId, bought ? t.SellerId : t.BuyerId, AccountKinds.Trade, bought ? -cents : cents,
-                    $"trade {t.TradeNo}", t.ExecutedMs);
-                return (Key: (t.ExecutedMs, 1, "", t.TradeNo), Line: line);
-            });
+            .Select(t => (Key: (t.ExecutedMs, 1, "", t.TradeNo),
+                Line: TradeLine(organizationId, t.TradeNo, t.BuyerId, t.SellerId, t.Gpus, t.EndHour - t.StartHour, t.PriceTicks, t.ExecutedMs)));
         var merged = entries.Concat(trades).OrderBy(x => x.Key.Item1).ThenBy(x => x.Key.Item2).ThenBy(x => x.Key.Item3, StringComparer.Ordinal).ThenBy(x => x.Key.Item4)
             .Take(limit + 1).ToList();
         var page = PageOf(merged, limit, x => StatementCursor.Format(x.Key.Item1, x.Key.Item2, x.Key.Item2 == 0 ? x.Key.Item3 : x.Key.Item4.ToString(CultureInfo.InvariantCulture)));
         return page.Select(x => x.Line);
+    }
+
+    /// <summary>An organization's newest <paramref name="count"/> statement lines, newest first.</summary>
+    public async Task<IReadOnlyList<AccountLine>> LatestAccountLinesAsync(string organizationId, int count, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var entries = await connection.QueryAsync<(string Id, string Counterparty, string Kind, long Cents, string Reference, long AtMs)>(new CommandDefinition(
+            "SELECT id, counterparty, kind, amount_cents, reference, at_ms FROM account_entries WHERE organization_id = @organizationId ORDER BY at_ms DESC, id DESC LIMIT @count",
+            new { organizationId, count }, cancellationToken: cancellationToken));
+        var trades = await connection.QueryAsync<(long TradeNo, string BuyerId, string SellerId, long Gpus, long StartHour, long EndHour, long PriceTicks, long ExecutedMs)>(
+            new CommandDefinition(
+                "SELECT trade_no, buyer_id, seller_id, gpus, start_hour, end_hour, price_ticks, executed_ms FROM trades " +
+                "WHERE buyer_id = @organizationId OR seller_id = @organizationId ORDER BY executed_ms DESC, trade_no DESC LIMIT @count",
+                new { organizationId, count }, cancellationToken: cancellationToken));
+        return entries.Select(e => (e.AtMs, 0, e.Id, 0L, Line: new AccountLine(e.Id, organizationId, e.Counterparty, e.Kind, e.Cents, e.Reference, e.AtMs)))
+            .Concat(trades.Select(t => (t.ExecutedMs, 1, "", t.TradeNo, Line: TradeLine(organizationId, t.TradeNo, t.BuyerId, t.SellerId, t.Gpus, t.EndHour - t.StartHour,
+                t.PriceTicks, t.ExecutedMs))))
+            .OrderByDescending(x => x.Item1).ThenByDescending(x => x.Item2).ThenByDescending(x => x.Item3, StringComparer.Ordinal).ThenByDescending(x => x.Item4)
+            .Take(count).Select(x => x.Line).ToList();
+    }
+
+    /// <summary>A trade as a line of one party's statement: the buyer's debit, the seller's credit.</summary>
+    private static AccountLine TradeLine(string organizationId, long tradeNo, string buyer, string seller, long gpus, long hours, long priceTicks, long atMs)
+    {
+        var cents = AccountEntry.TradeCents(gpus, hours, priceTicks);
+        var bought = buyer == organizationId;
+        return new AccountLine(AccountEntry.TradeId(tradeNo), organizationId, bought ? seller : buyer, AccountKinds.Trade, bought ? -cents : cents,
+            $"trade {tradeNo.ToString(CultureInfo.InvariantCulture)}", atMs);
     }
 
     /// <summary>Every shard's stored margins: shard, organization, cents.</summary>

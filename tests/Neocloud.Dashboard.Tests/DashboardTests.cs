@@ -173,6 +173,36 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task My_desk_shows_the_account_and_a_bid_beyond_it_is_refused_naming_credit()
+    {
+        await AdminAsync(HttpMethod.Post, "api/v1/admin/organizations", """{"id":"xai","name":"xAI"}""");
+        await AdminAsync(HttpMethod.Put, "api/v1/admin/organizations/xai/credit", """{"limitUsd":"100.00"}""");
+        await AdminAsync(HttpMethod.Post, "api/v1/admin/organizations/xai/ledger", """{"kind":"collateral","amountUsd":"400.00","reference":"LC-1"}""");
+        var token = await fixture.TokenAsync("xai", "market:read", "market:trade");
+        var (page, errors) = await SignedInAsync(token, "xai");
+
+        await Assertions.Expect(page.GetByTestId("account-limit")).ToHaveTextAsync("100.00");
+        await Assertions.Expect(page.GetByTestId("account-collateral")).ToHaveTextAsync("400.00");
+        await Assertions.Expect(page.GetByTestId("account-available")).ToHaveTextAsync("500.00");
+        // 8 GPUs × 24 hours × 3.00 = 576.00, more than the 500.00 available.
+        await page.GetByTestId("place-order").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("order-result")).ToContainTextAsync("credit: needed 576.00, available 500.00");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Account" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("account-entries")).ToContainTextAsync("LC-1");
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
+    private async Task AdminAsync(HttpMethod method, string path, string json)
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Server.Address };
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", fixture.Server.AdminToken);
+        using var response = await http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_bad_price_is_flagged_as_you_type()
     {
         var token = await fixture.TokenAsync("meta", "market:read", "market:trade");

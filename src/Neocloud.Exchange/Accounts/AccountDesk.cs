@@ -28,6 +28,10 @@ public sealed class AccountDesk(IMarket market, ExchangeStore store, TimeProvide
     public async Task<Page<AccountEntryView>> EntriesAsync(string organization, string? after, int limit, CancellationToken ct = default) =>
         (await store.AccountLinesAsync(organization, after, limit, ct)).Select(AccountEntryView.Of);
 
+    /// <summary>An organization's newest statement lines, newest first (the desk's view).</summary>
+    public async Task<IReadOnlyList<AccountEntryView>> LatestEntriesAsync(string organization, int count, CancellationToken ct = default) =>
+        (await store.LatestAccountLinesAsync(organization, count, ct)).Select(AccountEntryView.Of).ToList();
+
     /// <summary>Every organization's account and the exchange's cash account.</summary>
     public async Task<AccountsView> AccountsAsync(CancellationToken ct = default)
     {

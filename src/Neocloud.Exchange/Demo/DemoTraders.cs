@@ -13,10 +13,54 @@ namespace Neocloud.Exchange.Demo;
 /// Simulated neoclouds and hyperscaler/lab buyers for <c>serve --demo</c>: a few orders a second through the same
 /// exchange loop as everyone else — asks from the seeded pools, bids from the buyers, and now and then a cancel. A host runs
 /// <see cref="RunAsync"/> in the background.
+/// <para>
+/// Every buyer trades against a credit limit (<see cref="Budgets"/>): each has a limit and collateral, and its treasury
+/// settles what it owes every <see cref="SettleEvery"/> orders, except <c>anthropic</c>'s, which never pays: its bids are
+/// refused for credit once its trades have used its limit, as a newcomer sees on its desk.
+/// </para>
 /// </summary>
-public sealed partial class DemoTraders(IMarket exchange, TimeProvider clock, ILogger<DemoTraders> log)
+public sealed partial class DemoTraders(IMarket exchange, Accounts.AccountDesk accounts, TimeProvider clock, ILogger<DemoTraders> log)
 {
     private static readonly string[] s_buyers = ["microsoft", "meta", "openai", "google", "amazon", "anthropic"];
+
+    /// <summary>The demo buyers' credit: limit and collateral in cents, and whether their treasury settles.</summary>
+    public static readonly IReadOnlyDictionary<string, (long LimitCents, long CollateralCents, bool Settles)> Budgets =
+        new Dictionary<string, (long, long, bool)>(StringComparer.Ordinal)
+        {
+            ["microsoft"] = (40_000_000_00, 10_000_000_00, true),
+            ["meta"] = (25_000_000_00, 5_000_000_00, true),
+            ["openai"] = (25_000_000_00, 5_000_000_00, true),
+            ["google"] = (25_000_000_00, 5_000_000_00, true),
+            ["amazon"] = (25_000_000_00, 5_000_000_00, true),
+            ["anthropic"] = (3_000_000_00, 0, false),
+        };
+
+    /// <summary>Orders between two settlements of what the paying buyers owe.</summary>
+    public const int SettleEvery = 100;
+
+    /// <summary>
+    /// Gives each demo buyer its limit and collateral, once (a buyer with a limit already keeps what it has), and has
+    /// the paying ones settle what they owe (the seeded contract's prepayment and invoices included).
+    /// </summary>
+    public async Task OpenAccountsAsync()
+    {
+        foreach (var (buyer, (limit, collateral, _)) in Budgets)
+        {
+            if ((await exchange.AccountAsync(buyer)).LimitCents is not null) continue;
+            await accounts.SetLimitAsync(Accounts.AccountDesk.Actor, buyer, limit);
+            if (collateral > 0) await accounts.RecordAsync(Accounts.AccountDesk.Actor, buyer, Storage.AccountKinds.Collateral, collateral, "demo: letter of credit");
+        }
+        await SettleAsync();
+    }
+
+    private async Task SettleAsync()
+    {
+        foreach (var (buyer, (_, _, settles)) in Budgets)
+        {
+            if (settles && (await exchange.AccountAsync(buyer)).BalanceCents is < 0 and var owed)
+                await accounts.RecordAsync(Accounts.AccountDesk.Actor, buyer, Storage.AccountKinds.Payment, -owed, "demo: treasury settlement");
+        }
+    }
 
     /// <summary>Trades until <paramref name="stoppingToken"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
@@ -24,6 +68,7 @@ public sealed partial class DemoTraders(IMarket exchange, TimeProvider clock, IL
         var random = new Random(20251103);
         var resting = new List<(string Owner, string Id)>();
         var placed = 0;
+        await OpenAccountsAsync();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -46,6 +91,7 @@ public sealed partial class DemoTraders(IMarket exchange, TimeProvider clock, IL
             var outcome = await exchange.SubmitAsync(request);
             if (outcome.Value?.Order is { Status: OrderStatus.Open } order) resting.Add((request.OrganizationId, order.Id));
             if (++placed % 500 == 0) LogProgress(placed);
+            if (placed % SettleEvery == 0) await SettleAsync();
         }
     }
 

@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Text.Json;
+using Neocloud.Exchange.Demo;
+using Neocloud.Testing;
+
+namespace Neocloud.Server.Tests;
+
+/// <summary><c>serve --demo</c>: the demo buyers trade against limits with collateral, the paying ones settle what they owe, and one never pays.</summary>
+public sealed class DemoAccountsTests : IAsyncLifetime
+{
+    private TestServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync(options => options with { Demo = true });
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task The_demo_buyers_get_limits_and_collateral_and_their_treasuries_settle()
+    {
+        using var admin = _server.Admin();
+        var accounts = await Eventually.UntilAsync(async () => (await (await admin.GetAsync("/api/v1/admin/accounts")).JsonAsync()).GetProperty("accounts").EnumerateArray()
+                .Where(a => DemoTraders.Budgets.ContainsKey(a.GetProperty("organization").GetString()!)).ToList(),
+            found => found.Count == DemoTraders.Budgets.Count && found.All(a => a.GetProperty("limitUsd").ValueKind == JsonValueKind.String),
+            "every demo buyer with a limit");
+        foreach (var account in accounts)
+        {
+            var (limit, collateral, _) = DemoTraders.Budgets[account.GetProperty("organization").GetString()!];
+            Assert.Equal((limit, collateral), (Cents(account.GetProperty("limitUsd")), Cents(account.GetProperty("collateralUsd"))));
+        }
+        // Microsoft's seeded contract (its prepayment and the invoices of the months closed) was settled at the start: it can trade.
+        var microsoft = accounts.Single(a => a.GetProperty("organization").GetString() == "microsoft");
+        Assert.True(Cents(microsoft.GetProperty("availableUsd")) > 0, microsoft.ToString());
+        var entries = (await (await admin.GetAsync("/api/v1/admin/organizations/microsoft/account")).JsonAsync());
+        Assert.True(Cents(entries.GetProperty("balanceUsd")) >= -Cents(entries.GetProperty("limitUsd")), entries.ToString());
+    }
+
+    private static long Cents(JsonElement money) => (long)(decimal.Parse(money.GetString()!, CultureInfo.InvariantCulture) * 100m);
+}
