@@ -2,15 +2,17 @@
 # Load test with wrk (Debian package): starts `neocloud serve` (Release build) on 127.0.0.1 over a temp SQLite file,
 # or PostgreSQL with --db "<connection string>", then runs 64 connections for 10 s against GET /healthz and against
 # durable order placement (after five seconds of warm-up on each), and prints both so they can be compared in the same run.
-# Usage: bench/load/run.sh [--db "Host=…"] [--seconds 10] [--connections 64]
+# With --credit every trading organization gets a credit limit (a trillion dollars: checked on every order, never short).
+# Usage: bench/load/run.sh [--db "Host=…"] [--seconds 10] [--connections 64] [--credit]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-seconds=10; connections=64; db=()
+seconds=10; connections=64; db=(); credit=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) db=(--db "$2"); shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
+    --credit) credit=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -32,12 +34,18 @@ export NEOCLOUD_PROVIDER_TOKEN=$(token iren '"market:read","market:trade","pools
 NEOCLOUD_BUYER_TOKENS=""
 for buyer in microsoft meta openai google; do NEOCLOUD_BUYER_TOKENS+="$(token $buyer '"market:read","market:trade"'),"; done
 export NEOCLOUD_BUYER_TOKENS
+if [ "$credit" = 1 ]; then
+  for organization in iren microsoft meta openai google; do
+    curl -sf -X PUT "$url/api/v1/admin/organizations/$organization/credit" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+      -d '{"limitUsd":"1000000000000.00"}' >/dev/null
+  done
+fi
 curl -sf -X POST "$url/api/v1/pools" -H "Authorization: Bearer $NEOCLOUD_PROVIDER_TOKEN" -H 'Content-Type: application/json' \
   -d '{"id":"bench","sku":"GB300","region":"us-tx","capacity":[{"start":490000,"end":577600,"gpus":1000000}]}' >/dev/null
 # Warm up both paths first (JIT tiering, connection pools), so the figures are the server's steady state.
 wrk -t2 -c"$connections" -d5s "$url/healthz" >/dev/null
 wrk -t2 -c"$connections" -d5s -s bench/load/orders.lua "$url" >/dev/null 2>&1
-echo "== GET /healthz (trivial), $connections connections, ${seconds}s, store ${db[1]:-SQLite}"
+echo "== GET /healthz (trivial), $connections connections, ${seconds}s, store ${db[1]:-SQLite}$([ "$credit" = 1 ] && echo ', every organization limited')"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency "$url/healthz" | grep -E "Requests/sec|  50%|  99%"
 echo "== POST orders (durable), $connections connections, ${seconds}s"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/load/orders.lua "$url" | grep -E "Requests/sec|  50%|  99%|Non-2xx"

@@ -50,9 +50,13 @@ public sealed partial class ClusterMarket(IGrainFactory grains, ExchangeStore st
                 outcome = (await grain.SubmitAsync(ShardCall.Of(request, idempotency?.Key))).ToOutcome();
                 // Short of credit in this group: move credit to it from the home shard (and, if the home has too little,
                 // from the other groups' unused slices), then try once more.
-                if (outcome.Failure is { } failure && Failure.IsCreditShort(failure) && ExposureOf(request) is { } exposure
-                    && await MoveCreditAsync(request.OrganizationId, group.Value!, exposure))
-                    outcome = (await grain.SubmitAsync(ShardCall.Of(request, idempotency?.Key))).ToOutcome();
+                if (outcome.Failure is { } failure && Failure.IsCreditShort(failure) && ExposureOf(request) is { } exposure)
+                {
+                    outcome = await MoveCreditAsync(request.OrganizationId, group.Value!, exposure)
+                        ? (await grain.SubmitAsync(ShardCall.Of(request, idempotency?.Key))).ToOutcome()
+                        // Refused with what the whole account has available, not this group's part of it.
+                        : Failure.CreditShort(exposure, (await AccountAsync(request.OrganizationId)).AvailableCents ?? 0);
+                }
             }
             catch (Exception e)
             {
@@ -124,8 +128,10 @@ public sealed partial class ClusterMarket(IGrainFactory grains, ExchangeStore st
         var shortfall = exposure - part.Value;
         if (shortfall <= 0) return true;
         var homeGrain = grains.GetGrain<IMarketGroupGrain>(home);
+        // The home shard's part is what it can grant; for an order in the home group itself, it is the part the order needs.
+        var needed = group == home ? exposure : shortfall;
         var spare = (await homeGrain.AccountAsync(organization)).AvailableCents ?? 0;
-        if (spare < shortfall)
+        if (spare < needed)
         {
             foreach (var other in AllGroups.Where(g => g != group && g != home))
             {
@@ -134,8 +140,8 @@ public sealed partial class ClusterMarket(IGrainFactory grains, ExchangeStore st
             }
             spare = (await homeGrain.AccountAsync(organization)).AvailableCents ?? 0;
         }
-        if (group == home) return spare >= shortfall;
-        if (spare < shortfall) return false;
+        if (spare < needed) return false;
+        if (group == home) return true;
         // Half of what the home shard can spare, or the shortfall if more, so the next orders here need no trip.
         var grant = Math.Max(shortfall, spare / 2);
         var granted = await SubmitFactAsync(new CreditGranted(organization, group, grant, 0));

@@ -90,6 +90,104 @@ public sealed class ClusterNodeFaultTests(ClusterNodeFaultTests.ThreeNodes clust
         await AssertAcknowledgedOrdersLandedOnceAsync(steady, load);
     }
 
+    [Fact]
+    public async Task One_buyer_bidding_in_two_market_groups_through_two_nodes_never_exceeds_its_limit_and_headroom_moves_between_them()
+    {
+        const long limit = 4_000_000; // $40,000.00
+        var nodes = await ActiveNodesAsync();
+        var (home, other) = (nodes[0], nodes[^1]);
+        var token = await TokenAsync(home, cluster.Admin, "openai");
+        await SendAsync(home, cluster.Admin, HttpMethod.Put, "api/v1/admin/organizations/openai/credit", """{"limitUsd":"40000.00"}""");
+        var hosts = (await ClusterAsync(home, cluster.Admin))["shards"]!.AsArray().ToDictionary(s => (string)s!["group"]!, s => (string)s!["node"]!);
+        output.WriteLine($"rack-blackwell on {hosts["rack-blackwell"]}, hopper on {hosts["hopper"]}; bids through {home.Url} (GB200) and {other.Url} (H100)");
+
+        // Twelve clients bid GB200 (the home shard's group) through one node, twelve H100 (credit slices) through another.
+        var accepted = new ConcurrentDictionary<string, int>();
+        var refused = 0;
+        await Task.WhenAll(Enumerable.Range(0, 24).Select(async client =>
+        {
+            var (node, pool) = client % 2 == 0 ? (home, cluster.Pools[0]) : (other, cluster.Pools[1]);
+            var random = new Random(client);
+            for (var i = 0; i < 10; i++)
+            {
+                var start = pool.Start + 24 * random.Next(4);
+                var price = (random.Next(50, 100) / 100m).ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture);
+                var body = $$"""{"sku":"{{pool.Sku}}","gpus":{{random.Next(1, 5)}},"start":{{start}},"end":{{start + 24 * random.Next(1, 4)}},"limit":"{{price}}"}""";
+                var (code, text) = await SendAsync(node, token, HttpMethod.Post, "api/v1/orders/bids", body, expect: null);
+                if (code == HttpStatusCode.Created) accepted.AddOrUpdate(pool.Sku, 1, (_, n) => n + 1);
+                else
+                {
+                    Assert.True(code == HttpStatusCode.UnprocessableEntity && text.Contains("\"credit\"", StringComparison.Ordinal), $"{(int)code}: {text}");
+                    Interlocked.Increment(ref refused);
+                }
+            }
+        }));
+        output.WriteLine($"accepted {string.Join(", ", accepted.Select(a => $"{a.Key} {a.Value}"))}; refused {refused}");
+        Assert.True(accepted.Count == 2 && refused > 0, "both groups must take bids and the limit must refuse some");
+        var (committed, bought) = await ExposureAsync(home, token);
+        Assert.True(committed + bought <= limit, $"committed {committed} + bought {bought} > limit {limit}");
+        var account = await GetAsync(other, token, "api/v1/account");
+        Assert.Equal((committed, -bought), (Cents(account["committedUsd"]!), Cents(account["balanceUsd"]!)));
+
+        // Headroom moves: cancel the H100 bids, and one GB200 bid for nearly all that is left is accepted (hopper gives its slice back) …
+        await CancelAllAsync(other, token, cluster.Pools[1].Sku);
+        var available = Cents((await GetAsync(home, token, "api/v1/account"))["availableUsd"]!);
+        var gpus = Math.Max(1, (available - 100) / (24 * 100)); // at 1.0000 for 24 hours: 24 × 100 cents a GPU
+        Assert.True(gpus > 1, $"available {available}");
+        var big = $$"""{"sku":"{{cluster.Pools[0].Sku}}","gpus":{{Math.Min(gpus, 500)}},"start":{{cluster.Pools[0].Start}},"end":{{cluster.Pools[0].Start + 24}},"limit":"1.0000"}""";
+        await SendAsync(home, token, HttpMethod.Post, "api/v1/orders/bids", big);
+        // … and after cancelling every GB200 bid, an H100 bid for nearly all of the limit, through the other node.
+        await CancelAllAsync(home, token, cluster.Pools[0].Sku);
+        available = Cents((await GetAsync(other, token, "api/v1/account"))["availableUsd"]!);
+        gpus = Math.Max(1, (available - 100) / (24 * 100));
+        var back = $$"""{"sku":"{{cluster.Pools[1].Sku}}","gpus":{{Math.Min(gpus, 500)}},"start":{{cluster.Pools[1].Start}},"end":{{cluster.Pools[1].Start + 24}},"limit":"1.0000"}""";
+        await SendAsync(other, token, HttpMethod.Post, "api/v1/orders/bids", back);
+        (committed, bought) = await ExposureAsync(home, token);
+        Assert.True(committed + bought <= limit, $"committed {committed} + bought {bought} > limit {limit}");
+    }
+
+    /// <summary>The nodes the cluster lists as active, in the order they were started.</summary>
+    private async Task<List<Node>> ActiveNodesAsync()
+    {
+        List<Node> started;
+        lock (cluster.Nodes.Nodes) started = [.. cluster.Nodes.Nodes.Where(n => !n.Server.HasExited)];
+        var view = await ClusterAsync(started[0], cluster.Admin);
+        var active = view["nodes"]!.AsArray().Where(n => (string?)n!["status"] == "active").Select(n => ((string)n!["url"]!).TrimEnd('/')).ToHashSet();
+        return [.. started.Where(n => active.Contains(n.Url))];
+    }
+
+    /// <summary>The buyer's resting bids' maximum cost and its bought notional, in cents, from its orders and trades.</summary>
+    private static async Task<(long Committed, long Bought)> ExposureAsync(Node node, string token)
+    {
+        long committed = 0, bought = 0;
+        foreach (var order in (await AllAsync(node, token, "api/v1/orders")).Where(o => (string?)o["status"] == "open" && (string?)o["side"] == "bid"))
+            committed += (long)decimal.Ceiling((long)order["gpus"]! * ((long)order["end"]! - (long)order["start"]!) * decimal.Parse((string)order["price"]!, System.Globalization.CultureInfo.InvariantCulture) * 100m);
+        foreach (var trade in (await AllAsync(node, token, "api/v1/trades")).Where(t => (string?)t["side"] == "buy"))
+            bought += (long)decimal.Round((long)trade["gpus"]! * ((long)trade["end"]! - (long)trade["start"]!) * decimal.Parse((string)trade["price"]!, System.Globalization.CultureInfo.InvariantCulture) * 100m, 0, MidpointRounding.ToEven);
+        return (committed, bought);
+    }
+
+    private static async Task CancelAllAsync(Node node, string token, string sku)
+    {
+        foreach (var order in (await AllAsync(node, token, "api/v1/orders")).Where(o => (string?)o["status"] == "open" && (string?)o["sku"] == sku))
+            await SendAsync(node, token, HttpMethod.Delete, $"api/v1/orders/{(string)order["id"]!}", null, HttpStatusCode.OK);
+    }
+
+    private static async Task<(HttpStatusCode Code, string Text)> SendAsync(Node node, string token, HttpMethod method, string path, string? body,
+        HttpStatusCode? expect = HttpStatusCode.Created)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await node.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (expect is { } expected && method != HttpMethod.Put) Assert.True(response.StatusCode == expected, $"{method} {path} on {node.Url}: {(int)response.StatusCode} {text}");
+        if (method == HttpMethod.Put) Assert.True(response.StatusCode == HttpStatusCode.OK, $"PUT {path}: {(int)response.StatusCode} {text}");
+        return (response.StatusCode, text);
+    }
+
+    private static long Cents(JsonNode money) => (long)(decimal.Parse((string)money!, System.Globalization.CultureInfo.InvariantCulture) * 100m);
+
     /// <summary>True once <paramref name="condition"/> holds, false when <paramref name="patience"/> runs out first (a node between lives is asked again).</summary>
     private static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan patience)
     {

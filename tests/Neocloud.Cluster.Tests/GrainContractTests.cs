@@ -14,13 +14,13 @@ namespace Neocloud.Cluster.Tests;
 /// </summary>
 public sealed class GrainContractTests
 {
-    /// <summary>The only text a grain method takes: identifiers the market already knows by name.</summary>
-    private static readonly HashSet<string> s_identifiers = ["sku", "region", "buyer", "poolId"];
+    /// <summary>The only text a grain method takes: identifiers the market already knows by name (an account's organization among them).</summary>
+    private static readonly HashSet<string> s_identifiers = ["sku", "region", "buyer", "poolId", "organization"];
 
     private static readonly MethodInfo[] s_methods = typeof(IMarketGroupGrain).GetMethods();
 
     [Fact]
-    public void No_grain_method_takes_text_but_a_sku_a_region_a_buyer_or_a_pool_id()
+    public void No_grain_method_takes_text_but_a_sku_a_region_a_buyer_a_pool_id_or_an_organization()
     {
         var text = s_methods.SelectMany(m => m.GetParameters().Where(p => p.ParameterType == typeof(string)).Select(p => $"{m.Name}({p.Name})"));
 

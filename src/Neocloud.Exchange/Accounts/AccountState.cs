@@ -93,7 +93,16 @@ public sealed class AccountState
     }
 
     /// <summary>The most a bid can cost: GPUs × hours × its highest limit (an alternatives bid at its costliest leg), up to the cent.</summary>
-    public static long BidCost(BidCommand bid) => BidCost(bid.Gpus, bid.Window.Length, bid.Choices.Select(c => c.Limit.Ticks));
+    public static long BidCost(BidCommand bid)
+    {
+        // On every order's path: no allocation.
+        var highest = bid.Limit.Ticks;
+        if (bid.Alternatives is { } alternatives)
+        {
+            foreach (var alternative in alternatives) highest = Math.Max(highest, alternative.Limit.Ticks);
+        }
+        return AccountEntry.CostCents(bid.Gpus, bid.Window.Length, highest);
+    }
 
     /// <summary>The most a portfolio can cost: the sum of its legs'.</summary>
     public static long PortfolioCost(PortfolioCommand portfolio) => portfolio.Legs.Sum(BidCost);
