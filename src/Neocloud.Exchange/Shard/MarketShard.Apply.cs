@@ -55,7 +55,7 @@ public sealed partial class MarketShard
             null => null,
         };
         if (decision?.Refusal is { } refusal) return refusal;
-        if (decision?.Fact is ContractAwarded awarded && AwardRefusal(awarded, transaction.OrganizationId) is { } short_) return short_;
+        if (decision?.Fact is ContractAwarded awarded && AwardRefusal(awarded, transaction.OrganizationId) is { } shortOfCredit) return shortOfCredit;
         var reserved = new List<ReserveCommand>();
         var last = Outcome<Committed>.Accepted(Committed.Nothing);
         foreach (var step in decision is { RunSteps: false } ? [] : transaction.Steps)
