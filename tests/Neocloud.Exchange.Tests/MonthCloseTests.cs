@@ -53,6 +53,30 @@ public sealed class MonthCloseTests
     }
 
     [Fact]
+    public async Task The_award_and_each_issued_invoice_move_the_ledgers_money_between_the_parties_accounts()
+    {
+        await using var rig = await SeededAsync();
+        await new TimedEvents(rig.Store, rig.Market, TimeProvider.System).SweepAsync(CancellationToken.None);
+
+        var issued = (await rig.Store.IssuedInvoicesAsync(OfftakeSeed.ContractId)).Select(i => OfftakeJson.Read<Invoice>(i.Invoice)).ToList();
+        await using var connection = await rig.Store.OpenConnectionAsync();
+        var entries = (await connection.QueryAsync<(string Organization, string Counterparty, string Kind, long Cents)>(
+            "SELECT organization_id, counterparty, kind, amount_cents FROM account_entries")).ToList();
+        static long Cents(decimal usd) => (long)(usd * 100m);
+
+        // The prepayment at the award, then each invoice's lines but its prepayment line: what the buyer pays net of it.
+        Assert.Equal(-Cents(OfftakeSeed.Terms.PrepaymentUsd), entries.Where(e => e.Organization == "microsoft" && e.Kind == AccountKinds.Prepayment).Sum(e => e.Cents));
+        Assert.Equal(-issued.Sum(i => Cents(i.DueUsd - i.PrepaymentUsd)), entries.Where(e => e.Organization == "microsoft" && e.Kind.StartsWith("invoice.", StringComparison.Ordinal)).Sum(e => e.Cents));
+        Assert.Equal(issued.Sum(i => Cents(i.ServiceUsd)), entries.Where(e => e.Organization == "iren" && e.Kind == AccountKinds.Service).Sum(e => e.Cents));
+        // Balanced between the two parties, and the accounts the shard holds are the same money.
+        Assert.All(entries, e => Assert.Equal(e.Organization == "microsoft" ? "iren" : "microsoft", e.Counterparty));
+        Assert.Equal(0, entries.Sum(e => e.Cents));
+        var microsoft = await rig.Market.AccountAsync("microsoft");
+        Assert.Equal(entries.Where(e => e.Organization == "microsoft").Sum(e => e.Cents), microsoft.BalanceCents);
+        await AssertVerifiedAsync(rig);
+    }
+
+    [Fact]
     public async Task Two_sweeps_at_once_journal_each_tick_once()
     {
         await using var rig = await SeededAsync();
