@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Neocloud.Market.Compact;
@@ -96,7 +95,7 @@ internal sealed class LevelBook<T> where T : struct, IBookEntry
     private void Grow(int index)
     {
         ref var level = ref _levels[index];
-        var grown = level.Capacity * 2;
+        var grown = level.Capacity + Math.Max(FirstCapacity, level.Capacity / 2);
         if (level.Offset + level.Capacity == _used && level.Offset + grown <= _slab.Length)
         {
             // The last block: it grows where it is.
@@ -127,7 +126,8 @@ internal sealed class LevelBook<T> where T : struct, IBookEntry
             var live = _levels[i].Count - _levels[i].Removed;
             total += i == growing ? Math.Max(capacity, CapacityFor(live)) : CapacityFor(live);
         }
-        var slab = new T[Math.Max(16, (int)BitOperations.RoundUpToPowerOf2((uint)total * 2))];
+        // Half as much again to spare: levels grow into it (by moving to its end) until the next layout.
+        var slab = new T[Math.Max(16, total + total / 2)];
         var used = 0;
         for (var i = 0; i < _count; i++)
         {
@@ -147,8 +147,8 @@ internal sealed class LevelBook<T> where T : struct, IBookEntry
         _used = used;
     }
 
-    /// <summary>A block for <paramref name="live"/> entries with room for as many again (at least four).</summary>
-    private static int CapacityFor(int live) => Math.Max(FirstCapacity, (int)BitOperations.RoundUpToPowerOf2((uint)live + 1));
+    /// <summary>A block for <paramref name="live"/> entries with room for a quarter more (at least four).</summary>
+    private static int CapacityFor(int live) => Math.Max(FirstCapacity, live + Math.Max(1, live / 4));
 
     private void Compact(ref Level level)
     {
