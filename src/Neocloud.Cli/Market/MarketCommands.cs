@@ -170,6 +170,8 @@ public static class MarketCommands
                 {
                     context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{r.Engine,-10} {r.CommandsPerSecond,14:#,0} commands/s  {r.Seconds,8:0.000} s  trades {r.Trades:#,0}  resting {r.Resting:#,0}  allocated {r.AllocatedBytes / 1048576.0:#,0.0} MiB  engine heap {r.EngineHeapBytes / 1048576.0:#,0.0} MiB  peak working set {r.PeakWorkingSetBytes / 1048576.0:#,0} MiB"));
+                    if (r.Collections is { } gc)
+                        context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  collections: {gc.Gen0} gen0, {gc.Gen1} gen1, {gc.Gen2} gen2, paused {gc.PauseSeconds:0.000} s"));
                     if (r.Recovery is { } back)
                     {
                         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -178,7 +180,7 @@ public static class MarketCommands
                     foreach (var k in r.Kinds ?? [])
                     {
                         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"  {k.Kind,-9} {k.Commands,10:#,0} commands  {k.MicrosecondsEach,9:0.00} µs each ({k.FirstTenthMicroseconds:0.00} in the first tenth of the run, {k.LastTenthMicroseconds:0.00} in the last)  {k.ShareOfTime,6:0.0%} of the time"));
+                            $"  {k.Kind,-9} {k.Commands,10:#,0} commands  {k.MicrosecondsEach,9:0.00} µs each ({k.FirstTenthMicroseconds:0.00} in the first tenth of the run, {k.LastTenthMicroseconds:0.00} in the last)  {k.ShareOfTime,6:0.0%} of the time  {k.BytesEach,7:0} bytes allocated each"));
                     }
                 }
                 if (identical is { } same)
@@ -202,7 +204,13 @@ public static class MarketCommands
         public IReadOnlyList<KindTime>? Kinds { get; init; }
 
         public RecoveryTime? Recovery { get; init; }
+
+        /// <summary>Garbage collections during the run, by generation, and the time they paused it.</summary>
+        public Collections? Collections { get; init; }
     }
+
+    /// <summary>Garbage collections of each generation during a run, and the seconds they paused it.</summary>
+    public sealed record Collections(int Gen0, int Gen1, int Gen2, double PauseSeconds);
 
     /// <summary>How long the engine's state took to export and to read back into a new engine of the same kind.</summary>
     public sealed record RecoveryTime(double ExportSeconds, double ImportSeconds, int RestingOrders);
@@ -216,7 +224,11 @@ public static class MarketCommands
     }
 
     /// <summary>The time one kind of command took: mean over the run and over its first and last tenth, and its share of the run.</summary>
-    public sealed record KindTime(string Kind, long Commands, double MicrosecondsEach, double FirstTenthMicroseconds, double LastTenthMicroseconds, double ShareOfTime);
+    public sealed record KindTime(string Kind, long Commands, double MicrosecondsEach, double FirstTenthMicroseconds, double LastTenthMicroseconds, double ShareOfTime)
+    {
+        /// <summary>Bytes the engine allocated per command of this kind, on average.</summary>
+        public double BytesEach { get; init; }
+    }
 
     private static BenchResult Measure(string name, IEnumerable<MarketCommand> stream, bool timeKinds, bool recovery)
     {
@@ -226,12 +238,13 @@ public static class MarketCommands
         long count = 0, trades = 0;
         var hash = new HashCode();
         // Per kind: ticks and commands over the whole run, its first tenth and its last tenth.
-        var kinds = timeKinds ? new Dictionary<string, (long Ticks, long Count, long FirstTicks, long FirstCount, long LastTicks, long LastCount)>() : null;
+        var kinds = timeKinds ? new Dictionary<string, (long Ticks, long Count, long FirstTicks, long FirstCount, long LastTicks, long LastCount, long Bytes)>() : null;
         var total = stream is List<MarketCommand> list ? list.Count : 0;
         var tenth = total / 10;
         var index = 0;
         var applied = 0;
         var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var (gen0, gen1, gen2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var clock = Stopwatch.StartNew();
         foreach (var command in stream)
         {
@@ -240,11 +253,14 @@ public static class MarketCommands
             if (kinds is null) engine.Apply(command, events);
             else
             {
+                var bytes = GC.GetAllocatedBytesForCurrentThread();
                 var started = Stopwatch.GetTimestamp();
                 engine.Apply(command, events);
                 var ticks = Stopwatch.GetTimestamp() - started;
+                bytes = GC.GetAllocatedBytesForCurrentThread() - bytes;
                 ref var kind = ref CollectionsMarshal.GetValueRefOrAddDefault(kinds, command.Op, out _);
                 kind.Ticks += ticks;
+                kind.Bytes += bytes;
                 kind.Count++;
                 if (index < tenth) (kind.FirstTicks, kind.FirstCount) = (kind.FirstTicks + ticks, kind.FirstCount + 1);
                 if (index >= total - tenth) (kind.LastTicks, kind.LastCount) = (kind.LastTicks + ticks, kind.LastCount + 1);
@@ -259,6 +275,7 @@ public static class MarketCommands
         }
         clock.Stop();
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        var collections = new Collections(GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2, (GC.GetTotalPauseDuration() - paused).TotalSeconds);
         var engineHeap = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
         using var process = Process.GetCurrentProcess();
         var peak = process.PeakWorkingSet64;
@@ -284,14 +301,15 @@ public static class MarketCommands
         {
             Kinds = kinds is null ? null : KindTimes(kinds),
             Recovery = recovered,
+            Collections = collections,
         };
     }
 
-    private static List<KindTime> KindTimes(Dictionary<string, (long Ticks, long Count, long FirstTicks, long FirstCount, long LastTicks, long LastCount)> kinds)
+    private static List<KindTime> KindTimes(Dictionary<string, (long Ticks, long Count, long FirstTicks, long FirstCount, long LastTicks, long LastCount, long Bytes)> kinds)
     {
         var total = kinds.Values.Sum(v => v.Ticks);
         return kinds.OrderByDescending(k => k.Value.Ticks).Select(k => new KindTime(k.Key, k.Value.Count, Microseconds(k.Value.Ticks, k.Value.Count),
-            Microseconds(k.Value.FirstTicks, k.Value.FirstCount), Microseconds(k.Value.LastTicks, k.Value.LastCount), (double)k.Value.Ticks / total)).ToList();
+            Microseconds(k.Value.FirstTicks, k.Value.FirstCount), Microseconds(k.Value.LastTicks, k.Value.LastCount), (double)k.Value.Ticks / total) { BytesEach = (double)k.Value.Bytes / k.Value.Count }).ToList();
     }
 
     private static double Microseconds(long ticks, long count) => count == 0 ? 0 : ticks * 1e6 / Stopwatch.Frequency / count;

@@ -28,7 +28,7 @@ internal sealed class LevelBook<T> where T : struct, IBookEntry
 
     private Level[] _levels = new Level[4];
     private int _count;
-    private T[] _slab = new T[16];
+    private T[] _slab = new T[64];
     private int _used;
 
     /// <summary>The levels, cheapest rank first.</summary>
@@ -95,7 +95,7 @@ internal sealed class LevelBook<T> where T : struct, IBookEntry
     private void Grow(int index)
     {
         ref var level = ref _levels[index];
-        var grown = level.Capacity + Math.Max(FirstCapacity, level.Capacity / 2);
+        var grown = level.Capacity * 2;
         if (level.Offset + level.Capacity == _used && level.Offset + grown <= _slab.Length)
         {
             // The last block: it grows where it is.
@@ -115,8 +115,10 @@ internal sealed class LevelBook<T> where T : struct, IBookEntry
     }
 
     /// <summary>
-    /// Lays every level out again in rank order in a slab with room to spare, dropping removed entries; level
-    /// <paramref name="growing"/> gets at least <paramref name="capacity"/>, and <paramref name="extra"/> more is kept free.
+    /// Lays every level out again in rank order, dropping removed entries; level <paramref name="growing"/> gets at least
+    /// <paramref name="capacity"/>, and <paramref name="extra"/> more is kept free. The slab is reused while it has room
+    /// for a quarter more than the layout needs (the layout is built in a scratch array and copied back), so a book
+    /// that does not grow allocates nothing.
     /// </summary>
     private void Relayout(int growing, int capacity, int extra)
     {
@@ -126,8 +128,17 @@ internal sealed class LevelBook<T> where T : struct, IBookEntry
             var live = _levels[i].Count - _levels[i].Removed;
             total += i == growing ? Math.Max(capacity, CapacityFor(live)) : CapacityFor(live);
         }
-        // Half as much again to spare: levels grow into it (by moving to its end) until the next layout.
-        var slab = new T[Math.Max(16, total + total / 2)];
+        // Reused while a quarter of it stays free after the layout; otherwise twice the layout, so a growing book
+        // allocates a new slab only each time it has grown by 60% (and one that shrank to a quarter gives memory back).
+        var reuse = total + total / 4 <= _slab.Length && _slab.Length <= 8 * Math.Max(16, total);
+        var wanted = Math.Max(16, 2 * total);
+        T[] target;
+        if (reuse)
+        {
+            if (s_scratch is null || s_scratch.Length < total) s_scratch = new T[Math.Max(total, 2 * (s_scratch?.Length ?? 0))];
+            target = s_scratch;
+        }
+        else target = new T[wanted];
         var used = 0;
         for (var i = 0; i < _count; i++)
         {
@@ -135,7 +146,7 @@ internal sealed class LevelBook<T> where T : struct, IBookEntry
             var kept = 0;
             foreach (ref readonly var entry in _slab.AsSpan(level.Offset, level.Count))
             {
-                if (!entry.Removed) slab[used + kept++] = entry;
+                if (!entry.Removed) target[used + kept++] = entry;
             }
             level.Offset = used;
             level.Count = kept;
@@ -143,9 +154,18 @@ internal sealed class LevelBook<T> where T : struct, IBookEntry
             level.Capacity = i == growing ? Math.Max(capacity, CapacityFor(kept)) : CapacityFor(kept);
             used += level.Capacity;
         }
-        _slab = slab;
+        if (reuse)
+        {
+            // Only the entries held are copied back; the rest of each block is stale and never read (counts bound every read).
+            target.AsSpan(0, used).CopyTo(_slab);
+        }
+        else _slab = target;
         _used = used;
     }
+
+    /// <summary>Where a layout is built before it is copied back into a slab that is reused (one per thread: engines run one per thread).</summary>
+    [ThreadStatic]
+    private static T[]? s_scratch;
 
     /// <summary>A block for <paramref name="live"/> entries with room for a quarter more (at least four).</summary>
     private static int CapacityFor(int live) => Math.Max(FirstCapacity, live + Math.Max(1, live / 4));
