@@ -66,9 +66,12 @@ public sealed partial class CompactEngine
         };
     }
 
+    /// <summary>The handle of a resting order's id read from a snapshot (its used ids list it; an older writer's might not).</summary>
+    private int OrderIdOf(string id) => _orderIds.Find(id) is var handle and >= 0 ? handle : UseOrderId(id);
+
     public void Import(MarketState state)
     {
-        var orders = state.UsedOrderIds.Count + state.Asks.Count + state.Bids.Count;
+        var orders = state.UsedOrderIds.Count + 1024;
         _orderIds = new IdTable(orders);
         _restingAs = new int[Math.Max(1024, orders)];
         _poolIds = new IdTable(state.Pools.Count);
@@ -90,6 +93,8 @@ public sealed partial class CompactEngine
         _resting = 0;
         _sequence = state.Sequence;
 
+        // Every used id first, added without a lookup (a snapshot names each once); resting orders then find theirs.
+        foreach (var id in state.UsedOrderIds) UseOrderId(id);
         foreach (var p in state.Pools)
         {
             var pool = AddPool(p.Id, p.Provider, p.Region, p.Sku, [.. p.Capacity]);
@@ -104,7 +109,7 @@ public sealed partial class CompactEngine
             var poolHandle = _poolIds.Find(a.Pool);
             var pool = _pools[poolHandle];
             var ask = NewAsk();
-            _asks[ask] = new AskBody { PriceTicks = a.PriceTicks, Sequence = a.Sequence, Id = UseOrderId(a.Id), Pool = poolHandle, Gpus = a.Gpus, Start = a.Start, End = a.End };
+            _asks[ask] = new AskBody { PriceTicks = a.PriceTicks, Sequence = a.Sequence, Id = OrderIdOf(a.Id), Pool = poolHandle, Gpus = a.Gpus, Start = a.Start, End = a.End };
             _askSteps[ask] = new AskSteps { Account = _names.Intern(a.Account) };
             var count = 0;
             foreach (var s in a.Remaining)
@@ -130,15 +135,11 @@ public sealed partial class CompactEngine
             var bid = NewBid();
             _bids[bid] = new BidBody
             {
-                LimitTicks = b.LimitTicks, Sequence = b.Sequence, Id = UseOrderId(b.Id), Account = _names.Intern(b.Account), Sku = _skus.Intern(b.Sku),
+                LimitTicks = b.LimitTicks, Sequence = b.Sequence, Id = OrderIdOf(b.Id), Account = _names.Intern(b.Account), Sku = _skus.Intern(b.Sku),
                 Region = b.Region is null ? -1 : _names.Intern(b.Region), Pool = b.Pool is null ? -1 : _poolIds.Find(b.Pool), Alternatives = alternatives,
                 Gpus = b.Gpus, Start = b.Start, End = b.End,
             };
             AddBid(bid);
-        }
-        foreach (var id in state.UsedOrderIds)
-        {
-            if (_orderIds.Find(id) < 0) UseOrderId(id);
         }
         // Reserved GPUs are already in the pools' sold steps of the snapshot; only the records come back here.
         foreach (var r in state.Reservations ?? []) _reservations[r.Id] = new Reservation(r.Id, r.Account, _poolIds.Find(r.Pool), r.Gpus, r.Start, r.End);
