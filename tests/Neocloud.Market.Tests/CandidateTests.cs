@@ -2,6 +2,7 @@ using CsCheck;
 using Neocloud.Domain.Money;
 using Neocloud.Domain.Time;
 using Neocloud.Market.Commands;
+using Neocloud.Market.Compact;
 using Neocloud.Market.Engine;
 using Neocloud.Market.Generation;
 using Neocloud.Market.Indexed;
@@ -9,24 +10,25 @@ using Neocloud.Market.Reference;
 
 namespace Neocloud.Market.Tests;
 
-/// <summary>Capacity search: the asks a would-be bid could take, the same from both engines and true to the matching rule.</summary>
+/// <summary>Capacity search: the asks a would-be bid could take, the same from every engine and true to the matching rule.</summary>
 public class CandidateTests
 {
     private static readonly string?[] s_regions = [null, "us-tx", "eu-pt", "nowhere"];
     private static readonly string[] s_buyers = ["b0", "b1", "s0", "s1", "nobody"];
 
     [Fact]
-    public void Both_engines_find_the_same_candidates_on_random_streams() =>
+    public void Every_engine_finds_the_same_candidates_on_random_streams() =>
         Gen.Int.Sample(seed =>
         {
             var scale = seed % 3 == 0 ? 60 : 1;
-            var (fast, plain) = (new IndexedEngine(), new ReferenceEngine());
+            var (fast, compact, plain) = (new IndexedEngine(), new CompactEngine(), new ReferenceEngine());
             var events = new List<MarketEvent>();
             var random = new Random(seed);
             var stream = Streams.Random(seed, 80, adversarial: seed % 2 == 0, scale: scale, gpuScale: seed % 5 == 0 ? 36 : 1);
             for (var i = 0; i < stream.Count; i++)
             {
                 Streams.Apply(fast, stream[i], events);
+                Streams.Apply(compact, stream[i], events);
                 Streams.Apply(plain, stream[i], events);
                 // Ask after some commands, not only at the end: partly filled asks are the interesting ones.
                 if (i % 8 != 7) continue;
@@ -40,6 +42,10 @@ public class CandidateTests
                     var expected = plain.Candidates(query.Sku, query.Region, query.Gpus, query.start, query.end, query.max, query.Buyer);
                     var actual = fast.Candidates(query.Sku, query.Region, query.Gpus, query.start, query.end, query.max, query.Buyer);
                     if (!actual.SequenceEqual(expected)) return false;
+                    if (!compact.Candidates(query.Sku, query.Region, query.Gpus, query.start, query.end, query.max, query.Buyer).SequenceEqual(expected)) return false;
+                    // The quote of a bid that could be placed (a window of whole hours from 0 on, at least one GPU) is the reference's.
+                    if (query.start >= 0 && query.end > query.start && compact.Quote(query.Sku, query.Region, Math.Max(1, query.Gpus), query.start, query.end, query.Buyer)
+                        != plain.Quote(query.Sku, query.Region, Math.Max(1, query.Gpus), query.start, query.end, query.Buyer)) return false;
                     // The first candidate is the ask a bid at that limit would take: its price is the quote.
                     if (query.max is null && query.Gpus > 0 && query.end > query.start
                         && expected.FirstOrDefault()?.PriceTicks != plain.Quote(query.Sku, query.Region, query.Gpus, query.start, query.end, query.Buyer))
@@ -50,13 +56,14 @@ public class CandidateTests
         }, iter: 600);
 
     [Fact]
-    public void Both_engines_find_the_same_candidates_on_a_generated_market()
+    public void Every_engine_finds_the_same_candidates_on_a_generated_market()
     {
-        var (fast, plain) = (new IndexedEngine(), new ReferenceEngine());
+        var (fast, compact, plain) = (new IndexedEngine(), new CompactEngine(), new ReferenceEngine());
         var events = new List<MarketEvent>();
         foreach (var command in StreamGenerator.Generate(pools: 12, commands: 1500, seed: 7, horizonHours: 24 * 120))
         {
             fast.Apply(command, events);
+            compact.Apply(command, events);
             plain.Apply(command, events);
         }
         Gen.Select(Gen.Int[0, 24 * 120], Gen.Int[1, 24 * 30], Gen.Int[1, 64], Gen.Int[0, 7]).Sample((offset, hours, gpus, pick) =>
@@ -64,15 +71,16 @@ public class CandidateTests
             var start = StreamGenerator.FirstHour + offset;
             var sku = new[] { "H100", "H200", "B200", "B300", "GB200", "GB300", "MI300X", "MI355X" }[pick];
             long? max = pick % 2 == 0 ? null : 4_0000;
-            return fast.Candidates(sku, null, gpus, start, start + hours, max, $"buyer{pick}")
-                .SequenceEqual(plain.Candidates(sku, null, gpus, start, start + hours, max, $"buyer{pick}"));
+            var expected = plain.Candidates(sku, null, gpus, start, start + hours, max, $"buyer{pick}");
+            return fast.Candidates(sku, null, gpus, start, start + hours, max, $"buyer{pick}").SequenceEqual(expected)
+                && compact.Candidates(sku, null, gpus, start, start + hours, max, $"buyer{pick}").SequenceEqual(expected);
         }, iter: 300);
     }
 
     [Fact]
     public void Candidates_run_cheapest_first_then_earliest_and_skip_the_buyers_own_asks()
     {
-        foreach (IMatchingEngine engine in new IMatchingEngine[] { new IndexedEngine(), new ReferenceEngine() })
+        foreach (IMatchingEngine engine in new IMatchingEngine[] { new IndexedEngine(), new CompactEngine(), new ReferenceEngine() })
         {
             var events = new List<MarketEvent>();
             engine.Apply(new PoolCommand("tx", "iren", "us-tx", "GB300", [new Segment(0, 100, 100)]), events);
@@ -93,7 +101,7 @@ public class CandidateTests
     [Fact]
     public void Free_gpus_are_the_fewest_left_in_any_hour_of_the_window()
     {
-        foreach (IMatchingEngine engine in new IMatchingEngine[] { new IndexedEngine(), new ReferenceEngine() })
+        foreach (IMatchingEngine engine in new IMatchingEngine[] { new IndexedEngine(), new CompactEngine(), new ReferenceEngine() })
         {
             var events = new List<MarketEvent>();
             engine.Apply(new PoolCommand("tx", "iren", "us-tx", "GB300", [new Segment(0, 100, 100)]), events);

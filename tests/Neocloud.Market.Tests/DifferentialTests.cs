@@ -1,5 +1,6 @@
 using CsCheck;
 using Neocloud.Market.Commands;
+using Neocloud.Market.Compact;
 using Neocloud.Market.Engine;
 using Neocloud.Market.Indexed;
 using Neocloud.Market.Reference;
@@ -7,7 +8,7 @@ using Neocloud.Market.Replay;
 
 namespace Neocloud.Market.Tests;
 
-/// <summary>The fast engine against the plain one on thousands of random streams, and the promise after every command.</summary>
+/// <summary>The fast engines against the plain one on thousands of random streams, and the promise after every command.</summary>
 public class DifferentialTests
 {
     [Fact]
@@ -71,33 +72,45 @@ public class DifferentialTests
         }, iter: 400);
 
     [Fact]
-    public void Both_engines_answer_the_same_queries() =>
+    public void Every_engine_answers_the_same_queries() =>
         Gen.Int.Sample(seed =>
         {
-            var (fast, plain) = (new IndexedEngine(), new ReferenceEngine());
+            var plain = new ReferenceEngine();
+            var engines = new IMatchingEngine[] { new IndexedEngine(), new CompactEngine() };
             var events = new List<MarketEvent>();
             // Scale 60 files asks under several buckets, each of which the book must list once.
             foreach (var line in Streams.Random(seed, 60, adversarial: seed % 3 == 0, scale: seed % 2 == 0 ? 60 : 1, v2: seed % 5 < 2))
             {
-                Streams.Apply(fast, line, events);
+                foreach (var engine in engines) Streams.Apply(engine, line, events);
                 Streams.Apply(plain, line, events);
             }
-            foreach (var sku in new[] { "GB300", "H100", "GB200" })
-            {
-                if (!fast.Resting(sku).SequenceEqual(plain.Resting(sku))) return false;
-                foreach (var region in new[] { null, "us-tx" })
-                {
-                    if (!fast.Asks(sku, region).SequenceEqual(plain.Asks(sku, region))) return false;
-                    if (!fast.Bids(sku, region).SequenceEqual(plain.Bids(sku, region))) return false;
-                    if (fast.Quote(sku, region, 3, 2, 9, "b0") != plain.Quote(sku, region, 3, 2, 9, "b0")) return false;
-                }
-            }
-            for (var p = 0; p < 3; p++)
-            {
-                if (!fast.Usage($"p{p}", 0, 45).SequenceEqual(plain.Usage($"p{p}", 0, 45))) return false;
-            }
-            return fast.RestingOrders == plain.RestingOrders;
+            return engines.All(fast => SameAnswers(fast, plain));
         }, iter: 500);
+
+    /// <summary>An engine answers every query as the reference engine does.</summary>
+    private static bool SameAnswers(IMatchingEngine fast, ReferenceEngine plain)
+    {
+        foreach (var id in new[] { "o0", "o1", "o5", "o17", "none" })
+        {
+            if (fast.IsOpen(id) != plain.IsOpen(id)) return false;
+        }
+        foreach (var sku in new[] { "GB300", "H100", "GB200" })
+        {
+            if (!fast.Resting(sku).SequenceEqual(plain.Resting(sku))) return false;
+            foreach (var region in new[] { null, "us-tx" })
+            {
+                if (!fast.Asks(sku, region).SequenceEqual(plain.Asks(sku, region))) return false;
+                if (!fast.Bids(sku, region).SequenceEqual(plain.Bids(sku, region))) return false;
+                if (fast.Quote(sku, region, 3, 2, 9, "b0") != plain.Quote(sku, region, 3, 2, 9, "b0")) return false;
+            }
+        }
+        for (var p = 0; p < 3; p++)
+        {
+            if (!fast.Usage($"p{p}", 0, 45).SequenceEqual(plain.Usage($"p{p}", 0, 45))) return false;
+            if (fast.Pool($"p{p}") != plain.Pool($"p{p}")) return false;
+        }
+        return fast.RestingOrders == plain.RestingOrders;
+    }
 
     [Fact]
     public void A_snapshot_and_the_rest_of_the_stream_give_the_events_of_a_full_replay() =>
@@ -105,15 +118,17 @@ public class DifferentialTests
         {
             var commands = Streams.Random(seed, 80, adversarial: seed % 2 == 0, scale: seed % 3 == 0 ? 60 : 1, v2: seed % 4 < 2);
             cut = Math.Min(cut, commands.Count);
-            var full = Run(new IndexedEngine(), commands);
+            var full = Run(new ReferenceEngine(), commands);
 
-            var first = new IndexedEngine();
+            // The snapshot comes from each engine in turn and is read back by every engine, through its JSON.
+            var first = MarketEngines.Create(MarketEngines.Names[(seed & int.MaxValue) % MarketEngines.Names.Count]);
             var head = Run(first, commands.Take(cut));
             using var snapshot = new MemoryStream();
             first.Export().WriteTo(snapshot);
 
-            foreach (IMatchingEngine resumed in new IMatchingEngine[] { new IndexedEngine(), new ReferenceEngine() })
+            foreach (var name in MarketEngines.Names)
             {
+                var resumed = MarketEngines.Create(name);
                 snapshot.Position = 0;
                 resumed.Import(MarketState.ReadFrom(snapshot));
                 var tail = Run(resumed, commands.Skip(cut));
@@ -128,7 +143,7 @@ public class DifferentialTests
         {
             var commands = Streams.Random(seed, 80, adversarial: seed % 2 == 0, scale: seed % 3 == 0 ? 60 : 1, v2: seed % 4 < 2);
             cut = Math.Min(cut, commands.Count);
-            var engine = new IndexedEngine();
+            IMatchingEngine engine = seed % 2 == 0 ? new IndexedEngine() : new CompactEngine();
             Run(engine, commands.Take(cut));
             using var exported = new MemoryStream();
             engine.Export().WriteTo(exported);
@@ -140,7 +155,12 @@ public class DifferentialTests
             return exported.ToArray().AsSpan().SequenceEqual(built.ToArray());
         }, iter: 300);
 
-    private static bool SameEvents(List<ReplayCodec.Parsed> commands) => Run(new IndexedEngine(), commands).SequenceEqual(Run(new ReferenceEngine(), commands));
+    /// <summary>The indexed and the compact engine each give the reference engine's events.</summary>
+    private static bool SameEvents(List<ReplayCodec.Parsed> commands)
+    {
+        var expected = Run(new ReferenceEngine(), commands);
+        return Run(new IndexedEngine(), commands).SequenceEqual(expected) && Run(new CompactEngine(), commands).SequenceEqual(expected);
+    }
 
     private static List<MarketEvent> Run(IMatchingEngine engine, IEnumerable<ReplayCodec.Parsed> commands)
     {

@@ -5,10 +5,10 @@ using Neocloud.Market.Replay;
 
 namespace Neocloud.Market.Tests;
 
-/// <summary>Market v2 of DESIGN.md (alternatives, pool-targeted bids, portfolios), one behaviour each, on both engines.</summary>
+/// <summary>Market v2 of DESIGN.md (alternatives, pool-targeted bids, portfolios), one behaviour each, on every engine.</summary>
 public class MarketV2RuleTests
 {
-    public static TheoryData<string> Engines => ["indexed", "reference"];
+    public static TheoryData<string> Engines => [.. MarketEngines.Names];
 
     private static List<string> Run(string engine, params string[] lines) => RuleTests.Run(engine, lines);
 

@@ -1,17 +1,15 @@
 using Neocloud.Market.Commands;
 using Neocloud.Market.Engine;
-using Neocloud.Market.Indexed;
-using Neocloud.Market.Reference;
 using Neocloud.Market.Replay;
 
 namespace Neocloud.Market.Tests;
 
-/// <summary>The market rules of DESIGN.md, one behaviour each, on both engines.</summary>
+/// <summary>The market rules of DESIGN.md, one behaviour each, on every engine.</summary>
 public class RuleTests
 {
-    public static TheoryData<string> Engines => ["indexed", "reference"];
+    public static TheoryData<string> Engines => [.. MarketEngines.Names];
 
-    internal static IMatchingEngine New(string engine) => engine == "indexed" ? new IndexedEngine() : new ReferenceEngine();
+    internal static IMatchingEngine New(string engine) => MarketEngines.Create(engine);
 
     /// <summary>Runs replay lines on an engine and returns its events as replay lines.</summary>
     internal static List<string> Run(string engine, params string[] lines)

@@ -2,7 +2,6 @@ using System.Data.Common;
 using Neocloud.Exchange.Shard;
 using Neocloud.Market.Commands;
 using Neocloud.Market.Engine;
-using Neocloud.Market.Indexed;
 using Neocloud.Storage;
 
 namespace Neocloud.Exchange.Audit;
@@ -117,7 +116,7 @@ public static class JournalVerifier
         CancellationToken cancellationToken)
     {
         var snapshot = await JournalAudit.LatestSnapshotAsync(connection, transaction, shard, cancellationToken);
-        var engine = new IndexedEngine();
+        var engine = MarketEngines.Create(MarketEngines.Default);
         var events = new List<MarketEvent>();
         var problems = new List<JournalProblem>();
         byte[]? replayed = null;

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Market.Commands;
 using Neocloud.Market.Engine;
-using Neocloud.Market.Indexed;
 using Neocloud.Storage;
 
 namespace Neocloud.Exchange.Shard;
@@ -62,7 +61,7 @@ public sealed partial class MarketShard : IAsyncDisposable
         Group = group;
         _ordinal = group is null ? 0 : Domain.Catalog.MarketGroups.OrdinalOf(group);
         _store = store;
-        _newEngine = newEngine ?? (() => new IndexedEngine());
+        _newEngine = newEngine ?? (() => MarketEngines.Create(MarketEngines.Default));
         _clock = clock;
         _log = log;
         _snapshotEvery = snapshotEvery;

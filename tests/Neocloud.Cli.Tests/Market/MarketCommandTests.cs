@@ -19,6 +19,7 @@ public sealed class MarketCommandTests : IDisposable
 
     [Theory]
     [InlineData("indexed")]
+    [InlineData("compact")]
     [InlineData("reference")]
     public void Replay_prints_the_events_of_design_md(string engine)
     {
@@ -51,7 +52,7 @@ public sealed class MarketCommandTests : IDisposable
     }
 
     [Fact]
-    public void Gen_is_reproducible_and_replays_identically_on_both_engines()
+    public void Gen_is_reproducible_and_replays_identically_on_every_engine()
     {
         var first = CliRun.Of("market", "gen", "--pools", "5", "--commands", "300", "--seed", "9");
         var again = CliRun.Of("market", "gen", "--pools", "5", "--commands", "300", "--seed", "9");
@@ -61,8 +62,10 @@ public sealed class MarketCommandTests : IDisposable
         var path = _folder.File("stream.jsonl");
         File.WriteAllText(path, first.Output);
         var indexed = CliRun.Of("market", "replay", path, "--engine", "indexed");
+        var compact = CliRun.Of("market", "replay", path, "--engine", "compact");
         var reference = CliRun.Of("market", "replay", path, "--engine", "reference");
         Assert.Equal(reference.Output, indexed.Output);
+        Assert.Equal(reference.Output, compact.Output);
         Assert.Contains("\"event\":\"trade\"", indexed.Output);
     }
 
@@ -76,6 +79,21 @@ public sealed class MarketCommandTests : IDisposable
         Assert.True(json.GetProperty("speedRatio").GetDouble() > 0);
         Assert.Equal(2, json.GetProperty("results").GetArrayLength());
         Assert.Equal(2, CliRun.Of("market", "bench", "--pools", "0", "--commands", "5").ExitCode);
+    }
+
+    [Fact]
+    public void Bench_runs_a_list_of_engines_in_order_and_times_their_recovery()
+    {
+        var run = CliRun.Of("market", "bench", "--pools", "10", "--commands", "400", "--seed", "2", "--engine", "compact,indexed", "--recovery", "--streamed", "--json");
+        Assert.Equal(0, run.ExitCode);
+        var json = JsonDocument.Parse(run.Output).RootElement;
+        Assert.True(json.GetProperty("identicalEvents").GetBoolean());
+        var results = json.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(["compact", "indexed"], results.Select(r => r.GetProperty("engine").GetString()));
+        Assert.All(results, r => Assert.Equal(r.GetProperty("resting").GetInt32(), r.GetProperty("recovery").GetProperty("restingOrders").GetInt32()));
+        Assert.All(results, r => Assert.True(r.GetProperty("engineHeapBytes").GetInt64() > 0));
+        Assert.Equal(3, CliRun.Of("market", "bench", "--pools", "10", "--commands", "40", "--engine", "all", "--json").Output.Split("\"engine\"").Length - 1);
+        Assert.Equal(2, CliRun.Of("market", "bench", "--pools", "10", "--commands", "40", "--engine", "compact,fast").ExitCode);
     }
 
     [Fact]
