@@ -54,13 +54,15 @@ public static class ExchangeServices
 
     /// <summary>
     /// One machine's market: every market group in one in-process shard over the store (a snapshot every
-    /// <paramref name="snapshotEvery"/> commands), reached through <see cref="LocalMarket"/>; the topology names this
-    /// node by <paramref name="url"/>.
+    /// <paramref name="snapshotEvery"/> commands) running the <paramref name="engine"/> matching engine, credit required of
+    /// every organization when <paramref name="requireCredit"/>, reached through <see cref="LocalMarket"/>; the topology
+    /// names this node by <paramref name="url"/>.
     /// </summary>
-    public static IServiceCollection AddExchangeLocalMarket(this IServiceCollection services, int snapshotEvery, string url, bool requireCredit = false)
+    public static IServiceCollection AddExchangeLocalMarket(this IServiceCollection services, int snapshotEvery, string url, bool requireCredit = false,
+        string engine = Market.Engine.MarketEngines.Default)
     {
         services.AddSingleton(provider => new MarketShard(provider.GetRequiredService<ExchangeStore>(), provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<MarketShard>>(), snapshotEvery, requireCredit: requireCredit));
+            provider.GetRequiredService<ILogger<MarketShard>>(), snapshotEvery, () => Market.Engine.MarketEngines.Create(engine), requireCredit: requireCredit));
         services.AddSingleton<IMarket, LocalMarket>();
         services.AddSingleton<ITopology>(provider => new LocalTopology(provider.GetRequiredService<MarketShard>(), url));
         return services;

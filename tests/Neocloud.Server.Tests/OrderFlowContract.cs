@@ -253,3 +253,9 @@ public sealed class PostgresOrderFlowTests : OrderFlowContract
     protected override ServerOptions Configure(ServerOptions options) =>
         options with { PostgresConnectionString = PostgresServer.CreateDatabase("flow") };
 }
+
+/// <summary>The order flow on the compact matching engine (<c>serve --engine compact</c>).</summary>
+public sealed class CompactEngineOrderFlowTests : OrderFlowContract
+{
+    protected override ServerOptions Configure(ServerOptions options) => options with { Engine = "compact" };
+}

@@ -20,6 +20,12 @@ public static class ServeCommand
         };
         var snapshotEvery = new Option<int>("--snapshot-every") { Description = "Accepted commands between engine snapshots (at least; and at least as many as the last snapshot held resting orders).", DefaultValueFactory = _ => 10_000 };
         var requireCredit = new Option<bool>("--require-credit") { Description = "An organization without a credit limit has limit 0 (the safe default for real money); without it, organizations with no limit set are unlimited." };
+        var engine = new Option<string>("--engine")
+        {
+            Description = $"The matching engine the shards run: {string.Join(", ", Neocloud.Market.Engine.MarketEngines.Names)} (each gives the same events and reads the others' snapshots).",
+            DefaultValueFactory = _ => Neocloud.Market.Engine.MarketEngines.Default,
+        };
+        engine.AcceptOnlyFromAmong([.. Neocloud.Market.Engine.MarketEngines.Names]);
         var cluster = new Option<bool>("--cluster") { Description = "Run as a node of a cluster on --db: an Orleans silo hosting market-group shards, and a front end for the whole API." };
         var siloPort = new Option<int>("--silo-port") { Description = "Cluster: the port this node's silo talks to the others on.", DefaultValueFactory = _ => 11111 };
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Cluster: the port of this node's Orleans gateway.", DefaultValueFactory = _ => 30000 };
@@ -42,7 +48,7 @@ public static class ServeCommand
         var command = new Command("serve", "Run the exchange: REST API at /api/v1, OpenAPI at /openapi/v1.json, docs at /docs.")
         {
             urls, data, db, demo, rate, addressRate, snapshotEvery, cluster, siloPort, gatewayPort, nodeAddress, noMetrics, otlp, otlpSample, logFormat, webhookAllowHost,
-            webhookRetryFor, requireCredit,
+            webhookRetryFor, requireCredit, engine,
         };
         command.SetAction(async (parsed, ct) =>
         {
@@ -59,6 +65,7 @@ public static class ServeCommand
                 SnapshotEvery = parsed.GetValue(snapshotEvery) is > 0 and var every ? every : throw new UsageException("--snapshot-every: must be > 0"),
                 Cluster = parsed.GetValue(cluster),
                 RequireCredit = parsed.GetValue(requireCredit),
+                Engine = parsed.GetValue(engine)!,
                 SiloPort = Port(parsed.GetValue(siloPort), "--silo-port"),
                 GatewayPort = Port(parsed.GetValue(gatewayPort), "--gateway-port"),
                 NodeAddress = System.Net.IPAddress.TryParse(parsed.GetValue(nodeAddress), out var address)

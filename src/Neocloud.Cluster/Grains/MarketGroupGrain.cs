@@ -24,7 +24,8 @@ public sealed partial class MarketGroupGrain(ExchangeStore store, TimeProvider c
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var group = this.GetPrimaryKeyString();
-        var shard = new MarketShard(store, clock, logs.CreateLogger<MarketShard>(), settings.SnapshotEvery, group: group, requireCredit: settings.RequireCredit);
+        var shard = new MarketShard(store, clock, logs.CreateLogger<MarketShard>(), settings.SnapshotEvery,
+            () => Market.Engine.MarketEngines.Create(settings.Engine), group, settings.RequireCredit);
         await shard.StartAsync(cancellationToken);
         _shard = shard;
         _activatedAt = clock.GetUtcNow();

@@ -24,6 +24,9 @@ public sealed record ClusterSettings
     /// <summary>An organization without a credit limit has limit 0 (<c>--require-credit</c>).</summary>
     public bool RequireCredit { get; init; }
 
+    /// <summary>The matching engine the shards run (<c>--engine</c>).</summary>
+    public string Engine { get; init; } = Market.Engine.MarketEngines.Default;
+
     /// <summary>How long a front end waits for a shard's answer before it answers 503.</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

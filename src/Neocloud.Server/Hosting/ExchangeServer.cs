@@ -57,6 +57,7 @@ public static class ExchangeServer
                 Url = options.Urls.Split(';')[0],
                 SnapshotEvery = options.SnapshotEvery,
                 RequireCredit = options.RequireCredit,
+                Engine = options.Engine,
             };
             await ClusterHosting.PrepareDatabaseAsync(cluster, cancellationToken);
         }
@@ -99,7 +100,7 @@ public static class ExchangeServer
         if (cluster is null)
         {
             // One machine: every market group in one in-process shard over the store.
-            builder.Services.AddExchangeLocalMarket(options.SnapshotEvery, options.Urls.Split(';')[0], options.RequireCredit);
+            builder.Services.AddExchangeLocalMarket(options.SnapshotEvery, options.Urls.Split(';')[0], options.RequireCredit, options.Engine);
         }
         else
         {

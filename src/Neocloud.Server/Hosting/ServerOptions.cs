@@ -35,6 +35,9 @@ public sealed record ServerOptions
     /// <summary>An organization without a credit limit has limit 0 (<c>--require-credit</c>); otherwise it is unlimited.</summary>
     public bool RequireCredit { get; init; }
 
+    /// <summary>The matching engine the shards run (<c>--engine</c>; <see cref="Market.Engine.MarketEngines.Names"/>).</summary>
+    public string Engine { get; init; } = Market.Engine.MarketEngines.Default;
+
     /// <summary>Accepted commands between two engine snapshots.</summary>
     public int SnapshotEvery { get; init; } = 10_000;
 
