@@ -88,8 +88,10 @@ public abstract class MarginCallContract : IAsyncLifetime
         var refused = await _buyer.PostAsJsonAsync("/api/v1/orders/bids", new { sku = "GB300", gpus = 1, start = Hour(1), end = Hour(1) + 1, limit = "0.0100" });
         Assert.Equal(["credit"], (await refused.ProblemAsync(HttpStatusCode.UnprocessableEntity)).ErrorFields());
 
-        // The curve falls further (a trade 10% lower re-marks at once): the margin grows, but it is the same fall, so no second call.
+        // The curve falls further (a trade 10% lower re-marks once a minute has passed): the margin grows, but it is the
+        // same fall, so no second call.
         var before = Cents(account.GetProperty("marginUsd"));
+        _clock.Advance(Exchange.Accounts.MarginSweep.TradeRemark);
         await Market.AskAsync(_seller, 10, Hour(1), Hour(2), "0.9000", pool: "c1");
         await Market.BidAsync(_meta, 10, Hour(1), Hour(2), "0.9000");
         await Eventually.UntilAsync(AccountAsync, a => Cents(a.GetProperty("marginUsd")) > before, "the margin re-marked after the trade");

@@ -15,7 +15,9 @@ namespace Neocloud.Exchange.Accounts;
 /// over the active contracts it pays for (as buyer, or as an assignee for what it holds), each marked to its SKU's
 /// forward curve as the book's marks are (<see cref="BookDesk"/>). The sweep re-marks when a month ended, when index
 /// values or the contracts changed, when a trade in a contract's SKU is more than <see cref="CurveMove"/> from the last
-/// trade price the marks used, and at least every <see cref="Rescan"/>; it journals each shard's margins
+/// trade price the marks used (at most once every <see cref="TradeRemark"/>: marking reads every resting order of the
+/// contracts' SKUs on their shard's loop, which would otherwise add to the orders' tail latency at each busy sweep), and at
+/// least every <see cref="Rescan"/>; it journals each shard's margins
 /// (<see cref="MarginMarked"/>) only when they changed, on the shard that keeps the contracts, whose account state
 /// raises <c>account.margin_call</c> for an organization the new margins take below zero.
 /// </summary>
@@ -23,6 +25,9 @@ public sealed class MarginSweep(ExchangeStore store, IMarket market, MarketQueri
 {
     /// <summary>A trade price move (relative to the last one the marks used) that re-marks at once.</summary>
     public const decimal CurveMove = 0.02m;
+
+    /// <summary>The shortest time between two markings that only trades moved.</summary>
+    public static readonly TimeSpan TradeRemark = TimeSpan.FromMinutes(1);
 
     /// <summary>The longest margins go unmarked.</summary>
     public static readonly TimeSpan Rescan = TimeSpan.FromMinutes(5);
@@ -40,7 +45,8 @@ public sealed class MarginSweep(ExchangeStore store, IMarket market, MarketQueri
         foreach (var sku in skus) prices[sku] = await store.LastTradePriceAsync(sku, ct);
         var indices = await store.IndicesAsync(ct);
         var fingerprint = await store.OfftakeFingerprintAsync(ct) + "|" + string.Join(",", indices.Select(i => $"{i.Name}:{i.UpdatedMs}"));
-        if (_last is { } last && last.Month == month && last.Fingerprint == fingerprint && now - last.At < Rescan && !Moved(last.Prices, prices)) return 0;
+        if (_last is { } last && last.Month == month && last.Fingerprint == fingerprint && now - last.At < Rescan
+            && (now - last.At < TradeRemark || !Moved(last.Prices, prices))) return 0;
 
         var margins = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
         var homeSku = new Dictionary<string, string>(StringComparer.Ordinal);
