@@ -30,17 +30,18 @@ public sealed class ExchangeApiClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Catalog_and_market_data_answer_as_json()
+    public async Task Catalog_and_market_data_answer_as_typed_views()
     {
         var skus = await _buyer.ListSkusAsync(limit: 100);
-        Assert.Contains(skus["items"]!.AsArray(), sku => (string?)sku!["id"] == "GB300");
+        Assert.Contains(skus.Items, sku => sku.Id == "GB300");
         var book = await _buyer.GetBookAsync("GB300");
-        Assert.NotNull(book["asks"]);
-        Assert.NotNull(book["bids"]);
+        Assert.Equal("GB300", book.Sku);
+        Assert.NotNull(book.Asks);
+        Assert.NotNull(book.Bids);
         var trades = await _buyer.ListMarketTradesAsync("GB300", limit: 5);
-        Assert.NotNull(trades["items"]);
+        Assert.NotNull(trades.Items);
         var index = await _buyer.GetIndexAsync("GB300");
-        Assert.NotNull(index["days"]);
+        Assert.NotNull(index.Days);
     }
 
     [Fact]
@@ -50,30 +51,71 @@ public sealed class ExchangeApiClientTests : IAsyncLifetime
         {
             Id = "iren-client", Sku = "GB300", Region = "us-tx", Capacity = [new StepBody { Start = _now, End = _now + 2_000, Gpus = 144 }],
         });
-        Assert.Equal("iren-client", (string?)pool["id"]);
+        Assert.Equal("iren-client", pool.Id);
         var step = await _seller.AddCapacityAsync("iren-client", new StepBody { Start = _now + 2_000, End = _now + 3_000, Gpus = 144 });
         Assert.NotNull(step);
         var ask = await _seller.PlaceAskAsync(new AskBody { Pool = "iren-client", Gpus = 72, Start = _now + 24, End = _now + 1_000, Price = "2.4500" });
-        Assert.Equal("open", (string?)ask["order"]!["status"]);
+        Assert.Equal(OrderStatus.Open, ask.Order.Status);
 
         var offers = await _buyer.SearchOffersAsync("GB300", gpus: 8, from: _now + 48, to: _now + 72, provider: "iren");
         var offer = Assert.Single(offers.Items, o => o.Pool == "iren-client");
         Assert.Equal("2.4500", offer.Price);
         Assert.Equal(72, offer.FreeGpus);
         var quote = await _buyer.GetQuoteAsync("GB300", gpus: 8, start: _now + 48, end: _now + 72, region: "us-tx");
-        Assert.NotNull(quote["price"]);
+        Assert.NotNull(quote.Price);
+        Assert.Equal(HourText.Of(_now + 48), quote.StartsAt);
 
         var bid = await _buyer.PlaceBidAsync(new BidBody { Sku = "GB300", Limit = "3.0000", Region = "us-tx", Gpus = 8, Start = _now + 48, End = _now + 72, Tif = "IOC" });
-        var trade = Assert.Single(bid["trades"]!.AsArray());
-        Assert.Equal(_now + 48, (int)trade!["start"]!);
-        Assert.Equal(HourText.Of(_now + 48), (string?)trade["startsAt"]);
+        var trade = Assert.Single(bid.Trades);
+        Assert.Equal(_now + 48, trade.Start);
+        Assert.Equal(HourText.Of(_now + 48), trade.StartsAt);
+        Assert.Equal("buy", trade.Side);
 
         var resting = await _buyer.PlaceBidAsync(new BidBody { Sku = "GB300", Limit = "0.5000", Gpus = 8, Start = _now + 48, End = _now + 72 });
-        var id = (string)resting["order"]!["id"]!;
+        var id = resting.Order.Id;
         var open = await _buyer.ListOrdersAsync("open");
-        Assert.Contains(open["items"]!.AsArray(), order => (string?)order!["id"] == id);
+        Assert.Contains(open.Items, order => order.Id == id);
         var cancelled = await _buyer.CancelOrderAsync(id);
-        Assert.Equal("cancelled", (string?)cancelled["status"]);
+        Assert.Equal(OrderStatus.Cancelled, cancelled.Status);
+    }
+
+    [Fact]
+    public async Task Every_read_answer_deserializes_into_its_generated_type()
+    {
+        Assert.Equal("microsoft", (await _buyer.GetMeAsync()).Organization);
+        Assert.Equal("GB300", (await _buyer.GetSkuAsync("GB300")).Id);
+        Assert.NotEmpty((await _buyer.ListProvidersAsync()).Items);
+        Assert.NotEmpty((await _buyer.ListBuyersAsync()).Items);
+        var sites = await _buyer.ListSitesAsync();
+        Assert.Equal(sites.Items.First().Id, (await _buyer.GetSiteAsync(sites.Items.First().Id)).Id);
+        Assert.NotNull((await _buyer.ListPublicDealsAsync()).Items);
+        var pools = await _buyer.ListPoolsAsync(limit: 5);
+        Assert.NotEmpty(pools.Items);
+        Assert.Equal(pools.Items.First().Id, (await _buyer.GetPoolAsync(pools.Items.First().Id, from: _now, to: _now + 48)).Id);
+        Assert.NotNull((await _buyer.ListPortfoliosAsync()).Items);
+        Assert.NotNull((await _buyer.ListTradesAsync()).Items);
+        Assert.NotNull((await _buyer.ListContractsAsync()).Items);
+        Assert.Equal("GB300", (await _buyer.GetQuoteAsync("GB300", gpus: 8, start: _now + 48, end: _now + 72)).Sku);
+        Assert.Equal(36, (await _buyer.GetCurveAsync("GB300")).Months.Count);
+
+        var presets = await _buyer.ListDealPresetsAsync();
+        var preset = await _buyer.GetDealPresetAsync(presets.Items.First().Id);
+        Assert.NotEmpty(preset.Sources);
+        Assert.Equal(preset.Analysis.NpvUsd, (await _buyer.AnalyzeDealAsync(preset.Deal!)).NpvUsd);
+
+        var plans = await _buyer.ListPlanPresetsAsync();
+        Assert.NotNull(await _buyer.GetPlanPresetAsync(plans.First().Id));
+
+        Assert.NotNull(await _buyer.ListRfqsAsync());
+        foreach (var offtake in await _buyer.ListOfftakesAsync())
+        {
+            Assert.Equal(offtake.Id, (await _buyer.GetOfftakeAsync(offtake.Id)).Id);
+            Assert.NotNull(await _buyer.ListOfftakeInvoicesAsync(offtake.Id));
+            Assert.NotNull(await _buyer.ListSlaReportsAsync(offtake.Id));
+        }
+        Assert.NotEmpty((await _admin.ListOrganizationsAsync()).Items);
+        Assert.NotEmpty((await _admin.ListTokensAsync("microsoft")).Items);
+        Assert.NotEmpty(await _buyer.ListEventTypesAsync());
     }
 
     [Fact]
@@ -104,13 +146,13 @@ public sealed class ExchangeApiClientTests : IAsyncLifetime
             Skus = ["GB300"], Gpus = 1_000, EarliestStart = "2027-01", LatestStart = "2027-06", TermMonths = 24, MaxPricePerGpuHour = "3.50",
             ClosesAt = DateTimeOffset.UtcNow.AddDays(1), Ramp = [new RampStep { Gpus = 1_000, MonthOffset = 0 }],
         });
-        var id = (string)rfq["id"]!;
-        Assert.Equal("open", (string?)rfq["status"]);
+        var id = rfq.Id;
+        Assert.Equal(RfqStatus.Open, rfq.Status);
 
         var listed = await _seller.ListRfqsAsync();
-        Assert.Contains(listed.AsArray(), r => (string?)r!["id"] == id);
+        Assert.Contains(listed, r => r.Id == id);
         await _buyer.WithdrawRfqAsync(id);
-        Assert.NotEqual("open", (string?)(await _buyer.GetRfqAsync(id))["status"]);
+        Assert.NotEqual(RfqStatus.Open, (await _buyer.GetRfqAsync(id)).Status);
     }
 
     [Fact]
@@ -141,18 +183,18 @@ public sealed class ExchangeApiClientTests : IAsyncLifetime
     public async Task An_admin_creates_rotates_and_revokes_tokens()
     {
         var organization = await _admin.CreateOrganizationAsync(new CreateOrganizationBody { Id = "acme", Name = "Acme GPU" });
-        Assert.Equal("acme", (string?)organization["id"]);
+        Assert.Equal("acme", organization.Id);
         var created = await _admin.CreateTokenAsync("acme", new CreateTokenBody { Scopes = ["market:read"], Label = "client-test" });
-        var tokenId = (string)created["id"]!;
-        Assert.Equal("acme", (string?)(await Connect((string)created["token"]!).GetMeAsync())["organization"]);
+        var tokenId = created.Id;
+        Assert.Equal("acme", (await Connect(created.Token!).GetMeAsync()).Organization);
 
         var tokens = await _admin.ListTokensAsync("acme");
-        Assert.Contains(tokens["items"]!.AsArray(), t => (string?)t!["id"] == tokenId);
+        Assert.Contains(tokens.Items, t => t.Id == tokenId);
         var rotated = await _admin.RotateTokenAsync(tokenId, new RotateTokenBody { GraceSeconds = 0 });
-        var fresh = Connect((string)rotated["token"]!);
-        Assert.Equal("acme", (string?)(await fresh.GetMeAsync())["organization"]);
+        var fresh = Connect(rotated.Token!);
+        Assert.Equal("acme", (await fresh.GetMeAsync()).Organization);
 
-        await _admin.RevokeTokenAsync((string)rotated["id"]!);
+        await _admin.RevokeTokenAsync(rotated.Id);
         var refused = await Assert.ThrowsAnyAsync<ApiException>(() => fresh.GetMeAsync());
         Assert.Equal(401, refused.StatusCode);
     }
@@ -167,6 +209,6 @@ public sealed class ExchangeApiClientTests : IAsyncLifetime
     private async Task<string> TokenAsync(string organization, params string[] scopes)
     {
         var token = await Connect(_server.AdminToken).CreateTokenAsync(organization, new CreateTokenBody { Scopes = scopes, Label = "client-test" });
-        return (string)token["token"]!;
+        return token.Token!;
     }
 }

@@ -28,6 +28,34 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
             $"src/Neocloud.Client/openapi.json differs from the server's /openapi/v1.json at {difference}: run scripts/openapi.sh to refresh it (the client is generated from it).");
     }
 
+    [Fact]
+    public async Task Every_success_answer_but_no_content_has_a_schema()
+    {
+        using var anonymous = _server.Client();
+        var document = JsonNode.Parse(await anonymous.GetStringAsync("/openapi/v1.json"))!;
+
+        var untyped = new List<string>();
+        foreach (var (path, operations) in document["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in operations!.AsObject())
+            {
+                foreach (var (status, response) in operation!["responses"]!.AsObject())
+                {
+                    if (!status.StartsWith('2') || status == "204") continue;
+                    var content = response!["content"]?.AsObject();
+                    if (content is null || content.Count == 0) untyped.Add($"{method.ToUpperInvariant()} {path} {status}: no content");
+                    foreach (var (type, media) in content ?? [])
+                    {
+                        var schema = media!["schema"]?.AsObject();
+                        if (schema is null || !(schema.ContainsKey("$ref") || schema.ContainsKey("type") || schema.ContainsKey("oneOf")))
+                            untyped.Add($"{method.ToUpperInvariant()} {path} {status} {type}: no schema");
+                    }
+                }
+            }
+        }
+        Assert.True(untyped.Count == 0, $"success answers without a schema (give the endpoint Produces<T>): {string.Join("; ", untyped)}");
+    }
+
     /// <summary>The document without its <c>servers</c> entry, which names whatever port the server happened to use.</summary>
     private static JsonNode Normalized(JsonNode document)
     {

@@ -26,10 +26,9 @@ public static partial class ClientCommands
         {
             var config = new ClientConfig(parsed.GetValue(url)!.TrimEnd('/') + "/", parsed.GetValue(token)!);
             using var session = new ExchangeSession(config);
-            var me = await session.AnswerAsync((api, c) => api.GetMeAsync(c), ct);
+            var me = await session.CallAsync((api, c) => api.GetMeAsync(c), ct);
             config.Save(context.ConfigPath);
-            var scopes = string.Join(", ", me.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
-            context.Output.WriteLine($"logged in to {config.Url} as {me.GetProperty("organization").GetString()} ({scopes}); saved to {context.ConfigPath}");
+            context.Output.WriteLine($"logged in to {config.Url} as {me.Organization} ({string.Join(", ", me.Scopes)}); saved to {context.ConfigPath}");
             return 0;
         });
         return command;

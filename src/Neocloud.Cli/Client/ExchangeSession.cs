@@ -6,9 +6,9 @@ using Neocloud.Client;
 namespace Neocloud.Cli.Client;
 
 /// <summary>
-/// The exchange as the CLI's commands reach it: the generated <see cref="ExchangeApiClient"/> makes every call, the
-/// answer is the JSON the exchange sent (so tables and <c>--json</c> show exactly that), and every failure is one
-/// readable line (a <see cref="UsageException"/>).
+/// The exchange as the CLI's commands reach it: the generated <see cref="ExchangeApiClient"/> makes every call; a command
+/// reads its typed answer (<see cref="CallAsync"/>) or the JSON the exchange sent (<see cref="AnswerAsync"/>, so tables and
+/// <c>--json</c> show exactly that), and every failure is one readable line (a <see cref="UsageException"/>).
 /// </summary>
 public sealed class ExchangeSession : IDisposable
 {
@@ -35,9 +35,18 @@ public sealed class ExchangeSession : IDisposable
     /// <exception cref="UsageException">The exchange refused the call, could not be reached, or did not answer in time.</exception>
     public async Task<JsonElement> AnswerAsync(Func<ExchangeApiClient, CancellationToken, Task> call, CancellationToken cancellationToken)
     {
+        await CallAsync(async (api, ct) => { await call(api, ct); return true; }, cancellationToken);
+        var text = _answers.Last;
+        return string.IsNullOrEmpty(text) ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Makes one call and returns the generated client's typed answer.</summary>
+    /// <exception cref="UsageException">The exchange refused the call, could not be reached, or did not answer in time.</exception>
+    public async Task<T> CallAsync<T>(Func<ExchangeApiClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
         try
         {
-            await call(Api, cancellationToken);
+            return await call(Api, cancellationToken);
         }
         catch (ApiException e)
         {
@@ -51,8 +60,6 @@ public sealed class ExchangeSession : IDisposable
         {
             throw new UsageException($"the exchange at {_url} did not answer within {_http.Timeout.TotalSeconds:0} s");
         }
-        var text = _answers.Last;
-        return string.IsNullOrEmpty(text) ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
     public void Dispose() => _http.Dispose();

@@ -7,6 +7,8 @@ using Neocloud.Cli.Client;
 using Neocloud.Client;
 using Neocloud.Planning.Scenarios;
 using Neocloud.Planning.Solving;
+using ComparisonSummary = Neocloud.Planning.Solving.ComparisonSummary;
+using PlanResult = Neocloud.Planning.Solving.PlanResult;
 
 namespace Neocloud.Cli.Planning;
 

@@ -29,16 +29,16 @@ public static class AdminApi
     public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder api)
     {
         var admin = api.MapGroup("/admin").RequireAuthorization(Scopes.Admin).WithTags("Admin");
-        admin.MapGet("/organizations", ListOrganizationsAsync).WithSummary("List organizations");
-        admin.MapPost("/organizations", CreateOrganizationAsync).Produces(StatusCodes.Status201Created).WithSummary("Create an organization").Accepts<CreateOrganizationBody>("application/json");
+        admin.MapGet("/organizations", ListOrganizationsAsync).Produces<Page<OrganizationView>>().WithSummary("List organizations");
+        admin.MapPost("/organizations", CreateOrganizationAsync).Produces<OrganizationView>(StatusCodes.Status201Created).WithSummary("Create an organization").Accepts<CreateOrganizationBody>("application/json");
         admin.MapPut("/organizations/{id}/rate-limit", SetOrganizationRateLimitAsync).Accepts<RateLimitBody>("application/json")
             .WithSummary("Set an organization's rate limit: requests a second for all its tokens together (bursts of twice that)").Produces<OrganizationView>();
         admin.MapDelete("/organizations/{id}/rate-limit", ClearOrganizationRateLimitAsync)
             .WithSummary("Clear an organization's rate limit: each of its tokens gets the server's default again").Produces(StatusCodes.Status204NoContent);
-        admin.MapGet("/organizations/{id}/tokens", ListTokensAsync).WithSummary("List an organization's tokens (never their secrets)");
-        admin.MapPost("/organizations/{id}/tokens", CreateTokenAsync).Produces(StatusCodes.Status201Created).WithSummary("Create a token; its secret is shown once").Accepts<CreateTokenBody>("application/json");
+        admin.MapGet("/organizations/{id}/tokens", ListTokensAsync).Produces<Page<TokenView>>().WithSummary("List an organization's tokens (never their secrets)");
+        admin.MapPost("/organizations/{id}/tokens", CreateTokenAsync).Produces<NewTokenView>(StatusCodes.Status201Created).WithSummary("Create a token; its secret is shown once").Accepts<CreateTokenBody>("application/json");
         admin.MapDelete("/tokens/{id}", RevokeTokenAsync).Produces(StatusCodes.Status204NoContent).WithSummary("Revoke a token");
-        admin.MapPost("/tokens/{id}/rotate", RotateTokenAsync).Produces(StatusCodes.Status201Created).Accepts<RotateTokenBody>("application/json")
+        admin.MapPost("/tokens/{id}/rotate", RotateTokenAsync).Produces<NewTokenView>(StatusCodes.Status201Created).Accepts<RotateTokenBody>("application/json")
             .WithSummary("Rotate a token: a new secret (shown once) with the same organization, scopes and expiry; the old secret works for graceSeconds more");
         return api;
     }

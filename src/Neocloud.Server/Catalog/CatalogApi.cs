@@ -1,4 +1,5 @@
 using Neocloud.Domain.Catalog;
+using Neocloud.Domain.Paging;
 using Neocloud.Exchange.Access;
 using Neocloud.Server.Http;
 
@@ -27,11 +28,11 @@ public static class CatalogApi
         {
             if (Paging.Limit(limit, out var problem) is not { } take) return problem!.ToResult();
             return ETags.Respond(context, ApiResponse.Of(200, Paging.Of(items, key, after, take)));
-        }).WithName(name).WithSummary(summary);
+        }).WithName(name).WithSummary(summary).Produces<Page<T>>();
 
     private static void MapOne<T>(RouteGroupBuilder group, string pattern, string name, string summary, Func<string, T?> find, string noun) where T : class =>
         group.MapGet(pattern, (HttpContext context, string id) =>
             find(id) is { } item
                 ? ETags.Respond(context, ApiResponse.Of(200, item))
-                : ApiResponse.Problem(404, "Not found", $"no {noun} '{id}'").ToResult()).WithName(name).WithSummary(summary);
+                : ApiResponse.Problem(404, "Not found", $"no {noun} '{id}'").ToResult()).WithName(name).WithSummary(summary).Produces<T>();
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Neocloud.Domain.Paging;
 using Neocloud.Economics.Deals;
 using Neocloud.Economics.Presets;
 using Neocloud.Exchange.Access;
@@ -12,13 +14,20 @@ public static class DealsApi
     /// <summary>A preset in a list.</summary>
     public sealed record PresetView(string Id, string Title, string Buyer, string Seller, string Sku, string Notes, decimal TcvUsd, int Gpus);
 
+    /// <summary>A deal preset in full: its inputs as <c>/deals/analyze</c> takes them (<c>deal</c>), every figure's source, and its analysis.</summary>
+    public sealed record PresetDetailView(string Id, string Title, string Buyer, string Seller, string Sku, string Notes, IReadOnlyList<PresetSourceView> Sources,
+        JsonElement Deal, DealAnalysisView Analysis);
+
+    /// <summary>Where one of a preset's figures comes from; <c>assumption</c> when it is ours, not a published number.</summary>
+    public sealed record PresetSourceView(string Field, string? Source, string? Url, string Note, bool Assumption);
+
     public static RouteGroupBuilder MapDealsApi(this RouteGroupBuilder api)
     {
         var deals = api.MapGroup("/deals").RequireAuthorization(Scopes.MarketRead).WithTags("Deals");
-        deals.MapPost("/analyze", AnalyzeDeal).Accepts<object>("application/json")
+        deals.MapPost("/analyze", AnalyzeDeal).Accepts<object>("application/json").Produces<DealAnalysisView>()
             .WithSummary("Analyze a deal: cash flows, NPV, IRR, payback, peak funding, EBITDA margin, lease vs build");
-        deals.MapGet("/presets", ListDealPresets).WithSummary("List the deal presets");
-        deals.MapGet("/presets/{id}", GetDealPreset).WithSummary("A preset: its inputs with sources, and its analysis");
+        deals.MapGet("/presets", ListDealPresets).Produces<Page<PresetView>>().WithSummary("List the deal presets");
+        deals.MapGet("/presets/{id}", GetDealPreset).Produces<PresetDetailView>().WithSummary("A preset: its inputs with sources, and its analysis");
         return api;
     }
 
@@ -39,12 +48,8 @@ public static class DealsApi
     private static IResult GetDealPreset(string id, HttpContext context)
     {
         if (DealPresets.Find(id) is not { } preset) return Answers.Result(Failure.NotFound($"no deal preset '{id}'"));
-        return ETags.Respond(context, ApiResponse.Of(200, new
-        {
-            preset.Id, preset.Title, preset.Buyer, preset.Seller, preset.Sku, preset.Notes,
-            sources = preset.Sources.Select(s => new { s.Field, s.Source, s.Url, s.Note, assumption = s.IsAssumption }),
-            deal = System.Text.Json.JsonDocument.Parse(preset.Json).RootElement,
-            analysis = DealAnalysisJson.Of(DealAnalyzer.Analyze(preset.Terms)),
-        }));
+        return ETags.Respond(context, ApiResponse.Of(200, new PresetDetailView(preset.Id, preset.Title, preset.Buyer, preset.Seller, preset.Sku, preset.Notes,
+            preset.Sources.Select(s => new PresetSourceView(s.Field, s.Source, s.Url, s.Note, s.IsAssumption)).ToList(),
+            JsonDocument.Parse(preset.Json).RootElement, DealAnalysisJson.Of(DealAnalyzer.Analyze(preset.Terms)))));
     }
 }

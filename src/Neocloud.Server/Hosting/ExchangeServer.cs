@@ -213,12 +213,8 @@ public static class ExchangeServer
         app.MapOperations(options);
 
         var api = app.MapGroup("/api/v1").WithPostPrelude();
-        api.MapGet("/me", (HttpContext context) => ApiResponse.Of(200, new
-        {
-            organization = context.User.OrganizationId(),
-            token = context.User.TokenId(),
-            scopes = context.User.FindAll(Scopes.ClaimType).Select(c => c.Value).ToList(),
-        }).ToResult()).RequireAuthorization().WithTags("Me").WithName("GetMe").WithSummary("Who the token belongs to, and its scopes");
+        api.MapGet("/me", (HttpContext context) => ApiResponse.Of(200, MeView.Of(context.User)).ToResult())
+            .RequireAuthorization().WithTags("Me").WithName("GetMe").WithSummary("Who the token belongs to, and its scopes").Produces<MeView>();
         api.MapCatalogApi();
         api.MapPoolsApi();
         api.MapOrdersApi();

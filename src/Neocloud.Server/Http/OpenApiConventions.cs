@@ -8,9 +8,8 @@ namespace Neocloud.Server.Http;
 
 /// <summary>
 /// What the generated OpenAPI document says beyond the endpoints themselves, so that client generators and linters can
-/// work from it: the bearer-token security every operation needs, an operation id per handler, a JSON body for every
-/// success (handlers that return IResult declare none), the problem documents the API answers with, the server without a
-/// trailing slash, tag descriptions and the licence, enums typed as the strings they are, whole numbers as numbers only and
+/// work from it: the bearer-token security every operation needs, an operation id per handler, the problem documents the
+/// API answers with, the server without a trailing slash, tag descriptions and the licence, enums typed as the strings they are, whole numbers as numbers only and
 /// decimals as decimals; and every hour field (a body's
 /// <see cref="Hour"/>, a query's <see cref="HourQuery"/>) as an integer hour or an RFC 3339 whole-hour time.
 /// </summary>
@@ -18,6 +17,7 @@ public static class OpenApiConventions
 {
     private const string BearerScheme = "bearer";
     private const string ProblemSchema = "Problem";
+    private const string EventStream = "text/event-stream";
 
     private static readonly Dictionary<string, string> s_tags = new()
     {
@@ -42,9 +42,12 @@ public static class OpenApiConventions
     {
         // Free-form JSON (an event's data) is any value, inline: as a component named JsonElement, a generated client
         // gets a class of that name, which clashes with System.Text.Json's in every file that uses both.
+        // So is a free-form object (a preset scenario).
         options.CreateSchemaReferenceId = type =>
-            type.Type == typeof(System.Text.Json.JsonElement) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
-        options.AddOperationTransformer((operation, context, _) =>
+            type.Type == typeof(System.Text.Json.JsonElement) || type.Type == typeof(System.Text.Json.Nodes.JsonObject)
+                ? null
+                : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+        options.AddOperationTransformer(async (operation, context, cancellationToken) =>
         {
             // The handler's name is the operation's id (PlaceBidAsync → PlaceBid); lambdas name theirs with WithName.
             if (operation.OperationId is null
@@ -65,7 +68,26 @@ public static class OpenApiConventions
                 else (schema.Type, schema.Format) = (JsonSchemaType.Integer, "int64");
                 parameter.Schema = schema;
             }
-            return Task.CompletedTask;
+            // Server-Sent Events (Produces without a type, which the generator leaves without content) are text read as it comes.
+            foreach (var produces in context.Description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Http.Metadata.IProducesResponseTypeMetadata>())
+            {
+                if (!produces.ContentTypes.Contains(EventStream)
+                    || operation.Responses?.TryGetValue(produces.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), out var streamed) != true
+                    || streamed is not OpenApiResponse stream) continue;
+                stream.Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [EventStream] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "Server-Sent Events, read as they come" } },
+                };
+            }
+            // An answer whose shape depends on the caller is one of its shapes.
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<AnswersOneOf>().FirstOrDefault() is { } answers
+                && operation.Responses?.TryGetValue(answers.Status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var answer) == true
+                && answer is OpenApiResponse response)
+            {
+                var shapes = new List<IOpenApiSchema>();
+                foreach (var type in answers.Types) shapes.Add(Referenced(await context.GetOrCreateSchemaAsync(type, cancellationToken: cancellationToken), context.Document!));
+                response.Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchema { OneOf = shapes } } };
+            }
         });
         options.AddSchemaTransformer((schema, context, _) =>
         {
@@ -82,9 +104,15 @@ public static class OpenApiConventions
             }
             // Money and fractions are decimals (a number, or its text): say so, or a generated client rounds them through double.
             if (type == typeof(decimal) && schema.Format == "double") schema.Format = "decimal";
+            // A decimal's default (a record's optional parameter) is number-or-text, which a generated client writes as text: leave it out.
+            if (type == typeof(decimal)) schema.Default = null;
             // Enums are written as strings (JsonStringEnumConverter); say so, or a generated client reads them as numbers.
-            if (schema.Type is null && schema.Enum is { Count: > 0 } values && values.All(v => v?.GetValueKind() == System.Text.Json.JsonValueKind.String))
+            // A nullable enum's values include null, which its properties already allow (oneOf null): the enum is its strings.
+            if (schema.Type is null && schema.Enum is { Count: > 0 } values && values.All(v => v is null || v.GetValueKind() == System.Text.Json.JsonValueKind.String))
+            {
                 schema.Type = JsonSchemaType.String;
+                schema.Enum = values.Where(v => v is not null).ToList();
+            }
             return Task.CompletedTask;
         });
         options.AddDocumentTransformer((document, context, _) =>
@@ -110,11 +138,6 @@ public static class OpenApiConventions
                 foreach (var (method, operation) in path.Operations ?? [])
                 {
                     operation.Responses ??= new OpenApiResponses();
-                    foreach (var (status, response) in operation.Responses)
-                    {
-                        // A handler that returns IResult has no declared body; every success but 204 answers JSON all the same.
-                        if (status.StartsWith('2') && status != "204" && response is OpenApiResponse { Content: null or { Count: 0 } } plain) plain.Content = AnyJson();
-                    }
                     foreach (var (status, description) in ProblemsOf(method))
                         operation.Responses.TryAdd(status, ProblemResponse(document, description));
                 }
@@ -123,6 +146,44 @@ public static class OpenApiConventions
         });
         return options;
     }
+
+    /// <summary>Says that an endpoint's <paramref name="status"/> answer is one of <paramref name="types"/>, which one depending on the caller.</summary>
+    public static RouteHandlerBuilder ProducesOneOf(this RouteHandlerBuilder endpoint, int status, params Type[] types) =>
+        endpoint.WithMetadata(new AnswersOneOf(status, types)).Produces(status);
+
+    /// <summary>
+    /// <paramref name="schema"/> with every named type in it (the generator inlines them here) as a reference to its component,
+    /// added when missing: a generated client then reads the shapes as the classes every other answer uses.
+    /// </summary>
+    private static IOpenApiSchema Referenced(IOpenApiSchema schema, OpenApiDocument document)
+    {
+        if (schema is not OpenApiSchema inline) return schema;
+        if (inline.Metadata?.TryGetValue("x-schema-id", out var value) == true && value is string id && id.Length > 0)
+        {
+            document.Components ??= new OpenApiComponents();
+            document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+            if (!document.Components.Schemas.ContainsKey(id))
+            {
+                document.Components.Schemas[id] = inline;
+                ReferenceChildren(inline, document);
+            }
+            return new OpenApiSchemaReference(id, document);
+        }
+        ReferenceChildren(inline, document);
+        return inline;
+    }
+
+    private static void ReferenceChildren(OpenApiSchema schema, OpenApiDocument document)
+    {
+        if (schema.Items is { } items) schema.Items = Referenced(items, document);
+        if (schema.AdditionalProperties is { } values) schema.AdditionalProperties = Referenced(values, document);
+        foreach (var name in schema.Properties?.Keys.ToList() ?? []) schema.Properties![name] = Referenced(schema.Properties[name], document);
+        for (var i = 0; i < (schema.OneOf?.Count ?? 0); i++) schema.OneOf![i] = Referenced(schema.OneOf[i], document);
+        for (var i = 0; i < (schema.AnyOf?.Count ?? 0); i++) schema.AnyOf![i] = Referenced(schema.AnyOf[i], document);
+    }
+
+    /// <summary>The metadata <see cref="ProducesOneOf"/> leaves on an endpoint.</summary>
+    private sealed record AnswersOneOf(int Status, Type[] Types);
 
     /// <summary>The problems every operation of a method may answer with.</summary>
     private static IEnumerable<(string Status, string Description)> ProblemsOf(HttpMethod method)
@@ -141,11 +202,6 @@ public static class OpenApiConventions
         }
         yield return ("429", "Over the token's rate; retry after Retry-After seconds");
     }
-
-    private static Dictionary<string, OpenApiMediaType> AnyJson() => new()
-    {
-        ["application/json"] = new() { Schema = new OpenApiSchema { Description = "The answer as JSON (its shape is described in the README, not yet here)" } },
-    };
 
     private static OpenApiResponse ProblemResponse(OpenApiDocument document, string description) => new()
     {

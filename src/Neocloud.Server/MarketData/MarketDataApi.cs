@@ -24,12 +24,12 @@ public static partial class MarketDataApi
     public static RouteGroupBuilder MapMarketDataApi(this RouteGroupBuilder api)
     {
         var market = api.MapGroup("/market/{sku}").RequireAuthorization(Scopes.MarketRead).WithTags("Market data");
-        market.MapGet("/book", GetBookAsync).WithSummary("The order book: resting asks and bids by price level");
-        market.MapGet("/trades", ListMarketTradesAsync).WithSummary("Recent trades, newest first, without parties");
-        market.MapGet("/quote", GetQuoteAsync).WithSummary("The best price a bid of N GPUs over this window would trade at now");
+        market.MapGet("/book", GetBookAsync).Produces<BookView>().WithSummary("The order book: resting asks and bids by price level");
+        market.MapGet("/trades", ListMarketTradesAsync).Produces<Page<PublicTradeView>>().WithSummary("Recent trades, newest first, without parties");
+        market.MapGet("/quote", GetQuoteAsync).Produces<QuoteView>().WithSummary("The best price a bid of N GPUs over this window would trade at now");
         market.MapGet("/offers", SearchOffersAsync).WithName("SearchOffers")
             .WithSummary("Capacity search: the resting asks a bid of N GPUs over this window could take now, cheapest first").Produces<Page<SpotOfferView>>();
-        market.MapGet("/index", GetIndexAsync).WithSummary("Daily price index: volume-weighted price per GPU-hour, GPU-hours traded, OHLC");
+        market.MapGet("/index", GetIndexAsync).Produces<IndexView>().WithSummary("Daily price index: volume-weighted price per GPU-hour, GPU-hours traded, OHLC");
         market.MapGet("/curve", GetCurveAsync)
             .WithSummary("Forward curve: a price per GPU-hour for each of the 36 months from this one, from recent trades, the book, or interpolation")
             .Produces<ForwardCurveView>();

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Nodes;
 using Neocloud.Domain.Input;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Outcomes;
@@ -16,15 +17,18 @@ public static class PlanningApi
     /// <summary>The longest a request may let the solver run.</summary>
     public const int MaxTimeLimitSeconds = 120;
 
+    /// <summary>A preset scenario in the list: its id, name, first month, horizon, and how many regions and offers it has.</summary>
+    public sealed record PlanPresetView(string Id, string Name, string StartMonth, int HorizonMonths, int Regions, int Offers);
+
     public static RouteGroupBuilder MapPlanningApi(this RouteGroupBuilder api)
     {
         var plans = api.MapGroup("/plans").RequireAuthorization(Scopes.MarketRead).WithTags("Planning");
-        plans.MapPost("/solve", SolvePlanAsync).Accepts<object>("application/json")
+        plans.MapPost("/solve", SolvePlanAsync).Accepts<object>("application/json").Produces<PlanResult>()
             .WithSummary("Solve a scenario (with ?rfq= the offers on your closed RFQ join it): builds, signed offers, spot and shortfall by month, the cost split and the binding constraints");
-        plans.MapPost("/compare", ComparePlansAsync).Accepts<object>("application/json")
+        plans.MapPost("/compare", ComparePlansAsync).Accepts<object>("application/json").Produces<ComparisonSummary>()
             .WithSummary("What an offer is worth to the buyer: cost without it minus cost with it");
-        plans.MapGet("/presets", ListPlanPresets).WithSummary("The preset scenarios shipped with the product");
-        plans.MapGet("/presets/{id}", GetPlanPreset).WithSummary("A preset scenario's JSON, with every figure's source: post it to /plans/solve as it is or edited");
+        plans.MapGet("/presets", ListPlanPresets).Produces<IReadOnlyList<PlanPresetView>>().WithSummary("The preset scenarios shipped with the product");
+        plans.MapGet("/presets/{id}", GetPlanPreset).Produces<JsonObject>().WithSummary("A preset scenario's JSON, with every figure's source: post it to /plans/solve as it is or edited");
         return api;
     }
 
@@ -51,7 +55,7 @@ public static class PlanningApi
     private static IResult ListPlanPresets() => ApiResponse.Of(200, PlanPresets.Ids.Select(id =>
     {
         var preset = PlanPresets.Load(id);
-        return new { id, name = preset.Name, startMonth = preset.MonthLabel(0), preset.HorizonMonths, regions = preset.Regions.Count, offers = preset.Offers.Count };
+        return new PlanPresetView(id, preset.Name, preset.MonthLabel(0), preset.HorizonMonths, preset.Regions.Count, preset.Offers.Count);
     }).ToList()).ToResult();
 
     private static IResult GetPlanPreset(string id) => PlanPresets.Exists(id)

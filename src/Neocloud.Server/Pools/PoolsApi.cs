@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Neocloud.Domain.Input;
 using Neocloud.Domain.Catalog;
+using Neocloud.Domain.Paging;
 using Neocloud.Domain.Time;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Pools;
@@ -27,10 +28,10 @@ public static class PoolsApi
     public static RouteGroupBuilder MapPoolsApi(this RouteGroupBuilder api)
     {
         var pools = api.MapGroup("/pools").WithTags("Pools");
-        pools.MapGet("", ListPoolsAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("List pools with their capacity steps");
-        pools.MapGet("/{id}", GetPoolAsync).RequireAuthorization(Scopes.MarketRead).WithSummary("Get a pool: capacity, sold, offered and free GPUs over time");
-        pools.MapPost("", CreatePoolAsync).Produces(StatusCodes.Status201Created).RequireAuthorization(Scopes.PoolsWrite).Accepts<CreatePoolBody>("application/json").WithSummary("Create a pool of your own");
-        pools.MapPost("/{id}/capacity", AddCapacityAsync).Produces(StatusCodes.Status201Created).RequireAuthorization(Scopes.PoolsWrite).Accepts<StepBody>("application/json")
+        pools.MapGet("", ListPoolsAsync).Produces<Page<PoolView>>().RequireAuthorization(Scopes.MarketRead).WithSummary("List pools with their capacity steps");
+        pools.MapGet("/{id}", GetPoolAsync).Produces<PoolDetailView>().RequireAuthorization(Scopes.MarketRead).WithSummary("Get a pool: capacity, sold, offered and free GPUs over time");
+        pools.MapPost("", CreatePoolAsync).Produces<PoolView>(StatusCodes.Status201Created).RequireAuthorization(Scopes.PoolsWrite).Accepts<CreatePoolBody>("application/json").WithSummary("Create a pool of your own");
+        pools.MapPost("/{id}/capacity", AddCapacityAsync).Produces<StepView>(StatusCodes.Status201Created).RequireAuthorization(Scopes.PoolsWrite).Accepts<StepBody>("application/json")
             .WithSummary("Add capacity to your pool for hours it does not cover yet");
         return api;
     }
