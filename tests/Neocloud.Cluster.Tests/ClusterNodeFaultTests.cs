@@ -93,16 +93,22 @@ public sealed class ClusterNodeFaultTests(ClusterNodeFaultTests.ThreeNodes clust
     [Fact]
     public async Task One_buyer_bidding_in_two_market_groups_through_two_nodes_never_exceeds_its_limit_and_headroom_moves_between_them()
     {
-        const long limit = 4_000_000; // $40,000.00
+        const long limit = 1_000_000; // $10,000.00: the clients below bid about twice that
         var nodes = await ActiveNodesAsync();
         var (home, other) = (nodes[0], nodes[^1]);
         var token = await TokenAsync(home, cluster.Admin, "openai");
-        await SendAsync(home, cluster.Admin, HttpMethod.Put, "api/v1/admin/organizations/openai/credit", """{"limitUsd":"40000.00"}""");
+        await SendAsync(home, cluster.Admin, HttpMethod.Put, "api/v1/admin/organizations/openai/credit", """{"limitUsd":"10000.00"}""");
         var hosts = (await ClusterAsync(home, cluster.Admin))["shards"]!.AsArray().ToDictionary(s => (string)s!["group"]!, s => (string)s!["node"]!);
         output.WriteLine($"rack-blackwell on {hosts["rack-blackwell"]}, hopper on {hosts["hopper"]}; bids through {home.Url} (GB200) and {other.Url} (H100)");
 
-        // Twelve clients bid GB200 (the home shard's group) through one node, twelve H100 (credit slices) through another.
+        // One bid in each group first (the H100 one takes a slice from the home shard), then twelve clients bid GB200 (the
+        // home shard's group) through one node and twelve H100 through another, at once.
         var accepted = new ConcurrentDictionary<string, int>();
+        foreach (var (node, pool) in new[] { (home, cluster.Pools[0]), (other, cluster.Pools[1]) })
+        {
+            await SendAsync(node, token, HttpMethod.Post, "api/v1/orders/bids", $$"""{"sku":"{{pool.Sku}}","gpus":1,"start":{{pool.Start}},"end":{{pool.Start + 24}},"limit":"0.5000"}""");
+            accepted[pool.Sku] = 1;
+        }
         var refused = 0;
         await Task.WhenAll(Enumerable.Range(0, 24).Select(async client =>
         {

@@ -75,6 +75,8 @@ public abstract class MarginCallContract : IAsyncLifetime
         await Market.BidAsync(_meta, 10, Hour(1), Hour(2), "1.0000");
         await Market.AskAsync(_seller, 10, Hour(2), Hour(4), "1.1000", pool: "c1");
         await Market.BidAsync(_meta, 5, Hour(2), Hour(4), "0.9000");
+        // A re-mark that only trades cause waits a minute after the last marking (the award's, which may have come first).
+        _clock.Advance(Exchange.Accounts.MarginSweep.TradeRemark);
 
         var call = Assert.Single(await Eventually.UntilAsync(CallsAsync, calls => calls.Count > 0, "a margin call"));
         var data = call.GetProperty("data");
