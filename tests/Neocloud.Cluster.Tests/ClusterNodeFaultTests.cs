@@ -135,19 +135,21 @@ public sealed class ClusterNodeFaultTests(ClusterNodeFaultTests.ThreeNodes clust
         var account = await GetAsync(other, token, "api/v1/account");
         Assert.Equal((committed, -bought), (Cents(account["committedUsd"]!), Cents(account["balanceUsd"]!)));
 
-        // Headroom moves: cancel the H100 bids, and one GB200 bid for nearly all that is left is accepted (hopper gives its slice back) …
-        await CancelAllAsync(other, token, cluster.Pools[1].Sku);
-        var available = Cents((await GetAsync(home, token, "api/v1/account"))["availableUsd"]!);
-        var gpus = Math.Max(1, (available - 100) / (24 * 100)); // at 1.0000 for 24 hours: 24 × 100 cents a GPU
-        Assert.True(gpus > 1, $"available {available}");
-        var big = $$"""{"sku":"{{cluster.Pools[0].Sku}}","gpus":{{Math.Min(gpus, 500)}},"start":{{cluster.Pools[0].Start}},"end":{{cluster.Pools[0].Start + 24}},"limit":"1.0000"}""";
-        await SendAsync(home, token, HttpMethod.Post, "api/v1/orders/bids", big);
-        // … and after cancelling every GB200 bid, an H100 bid for nearly all of the limit, through the other node.
+        // Headroom moves: with every bid cancelled, one H100 bid for nearly all that is available is accepted (the home
+        // shard grants hopper the slice); cancelled, one GB200 bid for nearly all of it is accepted too (hopper gives
+        // its slice back to the home shard).
         await CancelAllAsync(home, token, cluster.Pools[0].Sku);
-        available = Cents((await GetAsync(other, token, "api/v1/account"))["availableUsd"]!);
-        gpus = Math.Max(1, (available - 100) / (24 * 100));
-        var back = $$"""{"sku":"{{cluster.Pools[1].Sku}}","gpus":{{Math.Min(gpus, 500)}},"start":{{cluster.Pools[1].Start}},"end":{{cluster.Pools[1].Start + 24}},"limit":"1.0000"}""";
-        await SendAsync(other, token, HttpMethod.Post, "api/v1/orders/bids", back);
+        await CancelAllAsync(other, token, cluster.Pools[1].Sku);
+        foreach (var (node, pool) in new[] { (other, cluster.Pools[1]), (home, cluster.Pools[0]) })
+        {
+            var available = Cents((await GetAsync(node, token, "api/v1/account"))["availableUsd"]!);
+            Assert.True(available > limit / 2, $"available {available}: the bids' fills used more than half the limit");
+            var gpus = (available - 100) / (24 * 100); // at 1.0000 for 24 hours: 24 × 100 cents a GPU
+            var big = $$"""{"sku":"{{pool.Sku}}","gpus":{{gpus}},"start":{{pool.Start}},"end":{{pool.Start + 24}},"limit":"1.0000"}""";
+            var placed = await SendAsync(node, token, HttpMethod.Post, "api/v1/orders/bids", big);
+            if (pool == cluster.Pools[1]) await CancelAllAsync(other, token, pool.Sku);
+            Assert.Contains("\"status\":\"open\"", placed.Text, StringComparison.Ordinal);
+        }
         (committed, bought) = await ExposureAsync(home, token);
         Assert.True(committed + bought <= limit, $"committed {committed} + bought {bought} > limit {limit}");
     }
