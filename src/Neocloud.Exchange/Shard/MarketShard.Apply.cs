@@ -221,7 +221,12 @@ public sealed partial class MarketShard
         if (entries.Count > 0) fact = fact with { Entries = entries };
         var falls = _accounts.ApplyFindingFalls(fact);
         if (falls.Count == 0) return fact;
-        var calls = falls.Select(o => ExchangeEvent.Of(o, EventTypes.MarginCall, nowMs, Accounts.AccountView.Of(_accounts.Figures(o)))).ToList();
+        // Named after the fact's journal line, so two nodes deciding the same fact (a margin sweep on each) write one line.
+        var seed = ExchangeEvent.IdSeed(Group ?? JournalChain.NoShard, sequence, nowMs, EventTypes.MarginCall);
+        var calls = falls.Select((o, i) => ExchangeEvent.Of(o, EventTypes.MarginCall, nowMs, Accounts.AccountView.Of(_accounts.Figures(o))) with
+        {
+            Id = ExchangeEvent.IdAt(seed, i),
+        }).ToList();
         return fact with { Events = [.. fact.Events, .. calls] };
     }
 
