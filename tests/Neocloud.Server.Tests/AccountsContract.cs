@@ -270,6 +270,9 @@ public abstract class AccountsContract : IAsyncLifetime
         var again = await Market.Created(await _admin.PostJsonAsync("/api/v1/admin/organizations/meta/ledger", body, "pay-42"));
         Assert.Equal(first.GetProperty("id").GetString(), again.GetProperty("id").GetString());
         Assert.Equal("250.00", (await AccountAsync(_market.Meta)).GetProperty("balanceUsd").GetString());
+        // Another organization sees neither the entry nor the money.
+        Assert.DoesNotContain("wire 42", await (await _market.Microsoft.GetAsync("/api/v1/account/entries?limit=1000")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("microsoft", (await AccountAsync(_market.Microsoft)).GetProperty("organization").GetString());
     }
 
     private static async Task<List<JsonElement>> AllAsync(HttpClient client, string path, int limit = 100)

@@ -77,7 +77,7 @@ public sealed class AccountState
         foreach (var (organization, cents) in rows.Margins) state.Get(organization).Margin = cents;
         foreach (var (organization, slice, granted, returned) in rows.Slices)
         {
-            if (home) state._grants[(organization, slice)] = (granted, returned);
+            if (home) state.SetGrant(organization, slice, granted, returned);
             if (slice == shard)
             {
                 var account = state.Get(organization);
@@ -118,7 +118,7 @@ public sealed class AccountState
     {
         if (!Limited(organization)) return null;
         var account = Get(organization);
-        var home = _home ? (account.Limit ?? 0) + account.Collateral - GrantedOut(organization) : 0;
+        var home = _home ? (account.Limit ?? 0) + account.Collateral - account.GrantedOut : 0;
         return home + account.SliceGranted - account.SliceReturned + account.Balance - account.Committed - account.Margin;
     }
 
@@ -202,13 +202,13 @@ public sealed class AccountState
             case CreditGranted granted:
             {
                 var (_, returned) = _grants.GetValueOrDefault((granted.OrganizationId, granted.Shard));
-                _grants[(granted.OrganizationId, granted.Shard)] = (granted.GrantedTotalCents, returned);
+                SetGrant(granted.OrganizationId, granted.Shard, granted.GrantedTotalCents, returned);
                 break;
             }
             case CreditReturned returned:
             {
                 var (granted, before) = _grants.GetValueOrDefault((returned.OrganizationId, returned.Shard));
-                _grants[(returned.OrganizationId, returned.Shard)] = (granted, Math.Max(before, returned.ReturnedTotalCents));
+                SetGrant(returned.OrganizationId, returned.Shard, granted, Math.Max(before, returned.ReturnedTotalCents));
                 break;
             }
         }
@@ -278,14 +278,12 @@ public sealed class AccountState
         return account.SliceReturned;
     }
 
-    private long GrantedOut(string organization)
+    /// <summary>Records a slice's totals and keeps the organization's credit granted out in step (read on every check).</summary>
+    private void SetGrant(string organization, string shard, long granted, long returned)
     {
-        long total = 0;
-        foreach (var ((owner, _), (granted, returned)) in _grants)
-        {
-            if (owner == organization) total += granted - returned;
-        }
-        return total;
+        var (grantedBefore, returnedBefore) = _grants.GetValueOrDefault((organization, shard));
+        _grants[(organization, shard)] = (granted, returned);
+        Get(organization).GrantedOut += granted - returned - (grantedBefore - returnedBefore);
     }
 
     private Account Get(string organization)
@@ -306,6 +304,7 @@ public sealed class AccountState
         public long Committed;
         public long Margin;
         public long SliceGranted;
+        public long GrantedOut;
         public long SliceReturned;
     }
 }

@@ -49,11 +49,13 @@ public sealed class MarginSweep(ExchangeStore store, IMarket market, MarketQueri
             && (now - last.At < TradeRemark || !Moved(last.Prices, prices))) return 0;
 
         var margins = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
+        // One curve a SKU: each reads the SKU's resting orders on its shard's loop.
+        var curves = new Dictionary<string, ForwardCurveView>(StringComparer.Ordinal);
         var homeSku = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var record in contracts)
         {
             var state = await OfftakeState.LoadAsync(store, record, ct);
-            var curve = await queries.CurveAsync(record.Sku, now, ct);
+            if (!curves.TryGetValue(record.Sku, out var curve)) curves[record.Sku] = curve = await queries.CurveAsync(record.Sku, now, ct);
             var shard = market.AccountShardOf(record.Sku);
             homeSku.TryAdd(shard, record.Sku);
             if (!margins.TryGetValue(shard, out var byPayer)) margins[shard] = byPayer = new Dictionary<string, long>(StringComparer.Ordinal);
