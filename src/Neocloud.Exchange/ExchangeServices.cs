@@ -34,6 +34,8 @@ public static class ExchangeServices
         services.AddSingleton<TokenDirectory>();
         services.AddSingleton<AccessDesk>();
         services.AddSingleton<MarketQueries>();
+        services.AddSingleton<Approvals.ApprovalGate>();
+        services.AddSingleton<Approvals.ApprovalDesk>();
         services.AddSingleton<OrderDesk>();
         services.AddSingleton<Accounts.AccountDesk>();
         services.AddSingleton<Accounts.MarginSweep>();

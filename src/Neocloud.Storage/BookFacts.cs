@@ -43,6 +43,10 @@ namespace Neocloud.Storage;
 [JsonDerivedType(typeof(MarginMarked), "account.margin")]
 [JsonDerivedType(typeof(CreditGranted), "account.credit_granted")]
 [JsonDerivedType(typeof(CreditReturned), "account.credit_returned")]
+[JsonDerivedType(typeof(ApprovalThresholdSet), "approval.threshold")]
+[JsonDerivedType(typeof(ApprovalRequested), "approval.requested")]
+[JsonDerivedType(typeof(ApprovalDecided), "approval.decided")]
+[JsonDerivedType(typeof(ApprovalCompleted), "approval.completed")]
 public abstract record BookFact
 {
     /// <summary>The events the fact causes, written to the outbox in its commit.</summary>

@@ -77,4 +77,8 @@ public sealed record ConfigRows(
     IReadOnlyList<OrganizationRecord> Organizations,
     IReadOnlyList<TokenRecord> Tokens,
     IReadOnlyList<WebhookRecord> Webhooks,
-    IReadOnlyList<ProcurementRecord> Procurements);
+    IReadOnlyList<ProcurementRecord> Procurements)
+{
+    /// <summary>The approvals not yet final (pending, or approved and not yet run), each with its organization and status.</summary>
+    public IReadOnlyList<ApprovalRecord> OpenApprovals { get; init; } = [];
+}

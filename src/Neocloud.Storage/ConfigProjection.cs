@@ -72,6 +72,24 @@ internal static class ConfigProjection
                 yield return ("UPDATE procurements SET status = @status, stopped_ms = @at WHERE id = @id",
                     new { id = stopped.ProcurementId, at = stopped.AtMs, status = ProcurementStatus.Stopped.Text() });
                 break;
+            case ApprovalThresholdSet set when set.ThresholdCents is { } threshold:
+                yield return ("INSERT INTO approval_thresholds (organization_id, threshold_cents, set_ms) VALUES (@id, @threshold, @at) " +
+                    "ON CONFLICT (organization_id) DO UPDATE SET threshold_cents = excluded.threshold_cents, set_ms = excluded.set_ms",
+                    new { id = set.OrganizationId, threshold, at = set.AtMs });
+                break;
+            case ApprovalThresholdSet cleared:
+                yield return ("DELETE FROM approval_thresholds WHERE organization_id = @id", new { id = cleared.OrganizationId });
+                break;
+            case ApprovalRequested requested:
+                yield return ("INSERT INTO approvals (id, organization_id, kind, summary, value_cents, command, requested_by, requested_ms, status) " +
+                    "VALUES (@Id, @OrganizationId, @Kind, @Summary, @ValueCents, @Command, @RequestedBy, @RequestedMs, @Status)", requested.Approval);
+                break;
+            case ApprovalDecided decided:
+                yield return ("UPDATE approvals SET status = @Status, decided_by = @DecidedBy, decided_ms = @AtMs WHERE id = @ApprovalId", decided);
+                break;
+            case ApprovalCompleted completed:
+                yield return ("UPDATE approvals SET status = @Status, result = @Result WHERE id = @ApprovalId", completed);
+                break;
             case ConfigImported imported:
                 // The rows were already in the store that was upgraded; a rebuild writes them as they stood.
                 foreach (var organization in imported.Organizations) yield return (Conflicting(InsertOrganization), organization);

@@ -8,12 +8,16 @@ namespace Neocloud.Storage;
 /// </summary>
 public sealed partial class ExchangeStore
 {
-    /// <summary>Every organization, token, webhook and procurement as stored (webhook secrets as kept, encrypted).</summary>
+    /// <summary>Every organization, token, webhook and procurement as stored (webhook secrets as kept, encrypted), and the approvals still open.</summary>
     public async Task<ConfigRows> ConfigRowsAsync(CancellationToken cancellationToken = default) => new(
         await QueryAsync<OrganizationRecord>($"SELECT {OrganizationColumns} FROM organizations ORDER BY id", null, cancellationToken),
         await QueryAsync<TokenRecord>($"SELECT {TokenColumns} FROM api_tokens ORDER BY created_ms, id", null, cancellationToken),
         await QueryAsync<WebhookRecord>($"SELECT {WebhookColumns} FROM webhooks ORDER BY id", null, cancellationToken),
-        await QueryAsync<ProcurementRecord>($"SELECT {ProcurementColumns} FROM procurements ORDER BY id", null, cancellationToken));
+        await QueryAsync<ProcurementRecord>($"SELECT {ProcurementColumns} FROM procurements ORDER BY id", null, cancellationToken))
+    {
+        OpenApprovals = await QueryAsync<ApprovalRecord>($"SELECT {ApprovalColumns} FROM approvals WHERE status IN (@pending, @approved) ORDER BY id",
+            new { pending = ApprovalRecord.Pending, approved = ApprovalRecord.Approved }, cancellationToken),
+    };
 
     /// <summary>True when the store was upgraded from a version whose configuration was not journaled and its rows are not journaled yet.</summary>
     public async Task<bool> ConfigImportPendingAsync(CancellationToken cancellationToken = default) =>

@@ -45,6 +45,9 @@ public static class ReadModelAudit
         ("credit_limits", ["organization_id"], ["limit_cents", "set_ms"]),
         ("account_margins", ["organization_id", "shard"], ["margin_cents", "marked_ms"]),
         ("credit_slices", ["organization_id", "shard"], ["granted_cents", "returned_cents"]),
+        ("approval_thresholds", ["organization_id"], ["threshold_cents", "set_ms"]),
+        ("approvals", ["id"],
+            ["organization_id", "kind", "summary", "value_cents", "command", "requested_by", "requested_ms", "status", "decided_by", "decided_ms", "result"]),
     ];
 
     /// <summary>

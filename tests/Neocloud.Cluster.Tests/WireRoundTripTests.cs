@@ -206,6 +206,11 @@ public sealed class WireRoundTripTests
         r => new MarginMarked(Text(r), [new MarginMark(Text(r), r.NextInt64()), new MarginMark(Text(r), r.NextInt64())], r.NextInt64()) { Events = Events(r), Entries = Entries(r) },
         r => new CreditGranted(Text(r), Text(r), r.NextInt64(), r.NextInt64()) { Events = Events(r), Entries = Entries(r) },
         r => new CreditReturned(Text(r), Text(r), r.NextInt64()) { Events = Events(r), Entries = Entries(r) },
+        r => new ApprovalThresholdSet(Text(r), MaybeLong(r), r.NextInt64()) { Events = Events(r) },
+        r => new ApprovalRequested(new ApprovalRecord(Text(r), Text(r), "bid", Text(r), r.NextInt64(), Text(r), Text(r), r.NextInt64(), "pending",
+            r.Next(2) == 0 ? null : Text(r), MaybeLong(r), r.Next(2) == 0 ? null : Text(r))) { Events = Events(r) },
+        r => new ApprovalDecided(Text(r), Text(r), "approved", Text(r), r.NextInt64()) { Events = Events(r) },
+        r => new ApprovalCompleted(Text(r), Text(r), "executed", Text(r), r.NextInt64()) { Events = Events(r) },
     ];
 
     private static AccountEntry[] Entries(Random r) =>

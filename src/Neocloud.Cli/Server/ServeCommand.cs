@@ -45,10 +45,15 @@ public static class ServeCommand
             Description = "How long a webhook's event is retried (backoff 1 s, 2 s, 4 s … 1 h) before the hook is disabled: 24h, 90m, 30s, 1d.",
             DefaultValueFactory = _ => "24h",
         };
+        var oidcAuthority = new Option<string?>("--oidc-authority") { Description = "People sign in with this OpenID Connect issuer (https; http only on loopback): the API takes its JWT access tokens, the dashboard signs in through it." };
+        var oidcAudience = new Option<string?>("--oidc-audience") { Description = "The audience (aud) the issuer's access tokens for this exchange carry; needed with --oidc-authority." };
+        var oidcClientId = new Option<string>("--oidc-client-id") { Description = "The dashboard's client id at the issuer (the client secret, if it has one, from NEOCLOUD_OIDC_CLIENT_SECRET).", DefaultValueFactory = _ => Neocloud.Server.Auth.OidcSettings.DefaultClientId };
+        var oidcOrgClaim = new Option<string>("--oidc-org-claim") { Description = "The token claim that names the person's organization.", DefaultValueFactory = _ => "org" };
+        var oidcRolesClaim = new Option<string>("--oidc-roles-claim") { Description = "The token claim that lists the person's roles (viewer, trader, contracts, fleet, approver, admin).", DefaultValueFactory = _ => "roles" };
         var command = new Command("serve", "Run the exchange: REST API at /api/v1, OpenAPI at /openapi/v1.json, docs at /docs.")
         {
             urls, data, db, demo, rate, addressRate, snapshotEvery, cluster, siloPort, gatewayPort, nodeAddress, noMetrics, otlp, otlpSample, logFormat, webhookAllowHost,
-            webhookRetryFor, requireCredit, engine,
+            webhookRetryFor, requireCredit, engine, oidcAuthority, oidcAudience, oidcClientId, oidcOrgClaim, oidcRolesClaim,
         };
         command.SetAction(async (parsed, ct) =>
         {
@@ -77,6 +82,7 @@ public static class ServeCommand
                 LogFormat = parsed.GetValue(logFormat) == "json" ? LogFormat.Json : LogFormat.Text,
                 WebhookAllowHosts = [.. parsed.GetValue(webhookAllowHost) ?? []],
                 WebhookRetryFor = Duration(parsed.GetValue(webhookRetryFor)!, "--webhook-retry-for"),
+                Oidc = Oidc(parsed.GetValue(oidcAuthority), parsed.GetValue(oidcAudience), parsed.GetValue(oidcClientId)!, parsed.GetValue(oidcOrgClaim)!, parsed.GetValue(oidcRolesClaim)!),
             };
             if (options.Cluster && options.PostgresConnectionString is null) throw new UsageException("--cluster: needs --db, the PostgreSQL database every node shares");
             WebApplication app;
@@ -117,6 +123,20 @@ public static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The identity provider the flags name, or null without <c>--oidc-authority</c>.</summary>
+    private static Neocloud.Server.Auth.OidcSettings? Oidc(string? authority, string? audience, string clientId, string organizationClaim, string rolesClaim)
+    {
+        if (authority is null)
+        {
+            return audience is null ? null : throw new UsageException("--oidc-audience: needs --oidc-authority");
+        }
+        if (!Uri.TryCreate(authority, UriKind.Absolute, out var issuer)) throw new UsageException($"--oidc-authority: '{authority}' is not an absolute URL");
+        if (string.IsNullOrWhiteSpace(audience)) throw new UsageException("--oidc-authority: needs --oidc-audience, the aud the issuer's access tokens carry");
+        var settings = new Neocloud.Server.Auth.OidcSettings(issuer, audience, clientId, Environment.GetEnvironmentVariable("NEOCLOUD_OIDC_CLIENT_SECRET") is { Length: > 0 } secret ? secret : null,
+            organizationClaim, rolesClaim);
+        return settings.Refusal is { } refusal ? throw new UsageException(refusal) : settings;
     }
 
     private static Uri OtlpEndpoint(string text) =>

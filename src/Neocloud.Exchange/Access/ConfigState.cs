@@ -19,6 +19,7 @@ public sealed class ConfigState
     private readonly Dictionary<string, Hook> _hooks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _hooksPerOrganization = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Procurement> _procurements = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Organization, string Status)> _approvals = new(StringComparer.Ordinal);
 
     /// <summary>The state the stored configuration holds (read at a shard's start, after its last commit).</summary>
     public static ConfigState From(ConfigRows rows)
@@ -55,6 +56,11 @@ public sealed class ConfigState
             ProcurementStopped stopped => !_procurements.TryGetValue(stopped.ProcurementId, out var procurement) || procurement.Organization != stopped.OrganizationId
                 ? Failure.NotFound($"no procurement '{stopped.ProcurementId}'")
                 : !procurement.Active ? Failure.Conflict("Not active", $"procurement '{stopped.ProcurementId}' is already stopped") : null,
+            ApprovalThresholdSet set => _organizations.Contains(set.OrganizationId) ? null : NoOrganization(set.OrganizationId),
+            ApprovalRequested requested => _approvals.ContainsKey(requested.Approval.Id)
+                ? Failure.Conflict("Approval exists", $"approval {requested.Approval.Id} exists") : null,
+            ApprovalDecided decided => ApprovalIn(decided.ApprovalId, decided.OrganizationId, ApprovalRecord.Pending),
+            ApprovalCompleted completed => ApprovalIn(completed.ApprovalId, completed.OrganizationId, ApprovalRecord.Approved),
             ConfigImported => null,
             _ => throw new ArgumentException($"unknown configuration fact {fact.GetType().Name}", nameof(fact)),
         };
@@ -107,6 +113,16 @@ public sealed class ConfigState
             case ProcurementStopped stopped:
                 _procurements[stopped.ProcurementId] = _procurements[stopped.ProcurementId] with { Active = false };
                 break;
+            case ApprovalRequested requested:
+                _approvals[requested.Approval.Id] = (requested.Approval.OrganizationId, ApprovalRecord.Pending);
+                break;
+            case ApprovalDecided decided:
+                _approvals[decided.ApprovalId] = (decided.OrganizationId, decided.Status);
+                break;
+            case ApprovalCompleted completed:
+                // Final: nothing more can happen to it.
+                _approvals.Remove(completed.ApprovalId);
+                break;
             case ConfigImported imported:
                 Add(new ConfigRows(imported.Organizations, imported.Tokens, imported.Webhooks, imported.Procurements));
                 break;
@@ -116,6 +132,7 @@ public sealed class ConfigState
     private void Add(ConfigRows rows)
     {
         foreach (var organization in rows.Organizations) _organizations.Add(organization.Id);
+        foreach (var approval in rows.OpenApprovals) _approvals[approval.Id] = (approval.OrganizationId, approval.Status);
         foreach (var token in rows.Tokens) _tokens.TryAdd(token.Id, Token.Of(token));
         foreach (var hook in rows.Webhooks)
         {
@@ -134,6 +151,12 @@ public sealed class ConfigState
     /// <summary>True when the token exists, is not revoked and has not expired at <paramref name="atMs"/>.</summary>
     private bool Live(string tokenId, long atMs) =>
         _tokens.TryGetValue(tokenId, out var token) && !token.Revoked && (token.ExpiresMs is not { } expires || expires > atMs);
+
+    /// <summary>Null when the organization's approval is <paramref name="status"/>, else why the fact cannot apply (a decided approval is final; one never held is not found).</summary>
+    private Failure? ApprovalIn(string id, string organization, string status) =>
+        !_approvals.TryGetValue(id, out var approval) || approval.Organization != organization
+            ? Failure.NotFound($"no open approval '{id}'")
+            : approval.Status != status ? Failure.Conflict("Approval decided", $"approval {id} is already {approval.Status}") : null;
 
     private Hook? HookOf(string id, string organization) => _hooks.TryGetValue(id, out var hook) && hook.Organization == organization ? hook : null;
 

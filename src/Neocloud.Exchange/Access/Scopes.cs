@@ -32,4 +32,16 @@ public static class Scopes
 
     /// <summary>The claim type that carries when the token expires (Unix milliseconds), when it does.</summary>
     public const string ExpiresClaim = "exp";
+
+    /// <summary>The claim type that carries a signed-in person's subject (the identity provider's <c>sub</c>).</summary>
+    public const string PersonClaim = "person";
+
+    /// <summary>The claim type that carries a signed-in person's name (or email).</summary>
+    public const string NameClaim = "name";
+
+    /// <summary>The claim type that carries one of a signed-in person's roles (<see cref="Roles"/>).</summary>
+    public const string RoleClaim = "role";
+
+    /// <summary>The claim type that marks a person whose organization claim names no organization of the exchange.</summary>
+    public const string UnknownOrganizationClaim = "org_unknown";
 }

@@ -46,6 +46,10 @@ public sealed partial class TokenDirectory
         return hold;
     }
 
+    /// <summary>Holds a long request of a signed-in person until its sign-in expires (Unix milliseconds) or the request ends.</summary>
+    public TokenHold HoldSignIn(long? expiresMs, CancellationToken request) =>
+        new(expiresMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null, clock, request);
+
     /// <summary>Lets go of a hold whose request ended.</summary>
     internal void Release(TokenHold hold)
     {

@@ -116,6 +116,21 @@ public sealed partial class TokenDirectory(ExchangeStore store, TimeProvider clo
         return organization?.RateLimit;
     }
 
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _organizations = new();
+
+    /// <summary>
+    /// True when the organization exists (a person's organization claim is checked against it); a known one is
+    /// remembered for <see cref="Lifetime"/>, an unknown one read again each time (organizations are only ever added).
+    /// </summary>
+    public async ValueTask<bool> KnowsOrganizationAsync(string organizationId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (_organizations.TryGetValue(organizationId, out var until) && until > now) return true;
+        if (await store.GetOrganizationAsync(organizationId, cancellationToken) is null) return false;
+        _organizations[organizationId] = now + Lifetime;
+        return true;
+    }
+
     /// <summary>Forgets an organization's rate limit so that a change is seen by the next request.</summary>
     public void ForgetRateLimit(string organizationId) => _rateLimits.TryRemove(organizationId, out _);
 

@@ -6,7 +6,8 @@ namespace Neocloud.Exchange.Access;
 /// </summary>
 public sealed class TokenHold : IDisposable
 {
-    private readonly TokenDirectory _directory;
+    private readonly TokenDirectory? _directory;
+    private readonly ITimer? _expiry;
     private readonly CancellationTokenSource _ending;
     private volatile string? _refusal;
 
@@ -17,7 +18,21 @@ public sealed class TokenHold : IDisposable
         _ending = CancellationTokenSource.CreateLinkedTokenSource(request);
     }
 
-    /// <summary>The id of the token held.</summary>
+    /// <summary>
+    /// A person's sign-in held until it expires at <paramref name="expiresAt"/> (a JWT is not revoked: it ends by its
+    /// <c>exp</c>); no expiry, and only the request ends it.
+    /// </summary>
+    internal TokenHold(DateTimeOffset? expiresAt, TimeProvider clock, CancellationToken request)
+    {
+        TokenId = "";
+        _ending = CancellationTokenSource.CreateLinkedTokenSource(request);
+        if (expiresAt is not { } expires) return;
+        var left = expires - clock.GetUtcNow();
+        if (left <= TimeSpan.Zero) End("the sign-in expired");
+        else _expiry = clock.CreateTimer(static hold => ((TokenHold)hold!).End("the sign-in expired"), this, left, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>The id of the token held (empty for a person's sign-in).</summary>
     public string TokenId { get; }
 
     /// <summary>Cancelled when the request ends or the token stops working.</summary>
@@ -43,7 +58,8 @@ public sealed class TokenHold : IDisposable
 
     public void Dispose()
     {
-        _directory.Release(this);
+        _directory?.Release(this);
+        _expiry?.Dispose();
         _ending.Dispose();
     }
 }

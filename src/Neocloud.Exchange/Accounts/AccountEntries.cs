@@ -66,5 +66,6 @@ public static class AccountEntries
         add(seller, issued.Payer, AccountKinds.Refund, Cents(invoice.RefundUsd), reference);
     }
 
-    private static long Cents(decimal usd) => (long)decimal.Round(usd * 100m, 0, MidpointRounding.ToEven);
+    /// <summary>Dollars to whole cents, half to even: every amount of the ledger is rounded here.</summary>
+    public static long Cents(decimal usd) => (long)decimal.Round(usd * 100m, 0, MidpointRounding.ToEven);
 }

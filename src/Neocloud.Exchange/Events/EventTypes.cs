@@ -42,12 +42,18 @@ public static class EventTypes
     /// <summary>The organization's available credit fell below zero (marks moved, an invoice landed); nothing new that adds exposure is accepted until it is back (data: the account).</summary>
     public const string MarginCall = "account.margin_call";
 
+    /// <summary>A command at or above the organization's approval threshold was held for a second person (data: the approval).</summary>
+    public const string ApprovalRequested = "approval.requested";
+
+    /// <summary>A held command was approved and ran (or was refused as of the approval), or was rejected (data: the approval).</summary>
+    public const string ApprovalDecided = "approval.decided";
+
     /// <summary>Every type, in the order the documentation lists them.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         OrderRested, OrderFilled, OrderCancelled, OrderRejected, TradeExecuted, RfqOpened, RfqOfferReceived, RfqClosed, RfqAwarded, OfferAwarded,
         OfferLost, TrancheDelivered, TrancheLate, ContractTerminated, AssignmentProposed, AssignmentAccepted, AssignmentDeclined, ContractAssigned, InvoiceIssued, SlaCredit, WebhookDisabled,
-        MarginCall,
+        MarginCall, ApprovalRequested, ApprovalDecided,
     ];
 
     private static readonly HashSet<string> s_known = [.. All];

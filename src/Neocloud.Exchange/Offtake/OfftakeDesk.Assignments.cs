@@ -59,6 +59,15 @@ public sealed partial class OfftakeDesk
             if (assigned.Count == 0 && errors.IsEmpty) errors.Add("share", $"{s.ToString(CultureInfo.InvariantCulture)} of each tranche is less than one GPU");
         }
         if (!errors.IsEmpty) return Failure.Invalid(errors);
+        // Its value: the assigned GPUs' share of each tranche's value from the month it is assigned.
+        var value = Accounts.AccountEntries.Cents(assigned.Sum(a =>
+        {
+            var tranche = state.Terms.Tranches.Single(t => t.Number == a.Tranche);
+            return state.Terms.ValueUsd(tranche, fromMonth, tranche.End) * a.Gpus / tranche.Gpus;
+        }));
+        if (await approvals.HoldAsync(buyer, Approvals.HeldCommand.Assignment(id, to, tranches, share, fromMonth), value,
+                $"assign {assigned.Sum(a => a.Gpus)} GPUs of contract {id} to {to} from {fromMonth}", key, ct) is { } held)
+            return held;
 
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var record = new AssignmentRecord($"asg-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}", id, buyer, to, fromMonth.ToString(),

@@ -22,7 +22,7 @@ namespace Neocloud.Exchange.Offtake;
 /// opens a resale pool for the holder), SLA reports, termination. Every answer is an <see cref="Outcome{T}"/>, so the
 /// API, the seed and the dashboard share one set of rules.
 /// </summary>
-public sealed partial class OfftakeDesk(ExchangeStore store, IMarket exchange, TimeProvider clock)
+public sealed partial class OfftakeDesk(ExchangeStore store, IMarket exchange, TimeProvider clock, Approvals.ApprovalGate approvals)
 {
     /// <summary>The month it is now, UTC.</summary>
     public CalendarMonth ThisMonth => CalendarMonth.Of(clock.GetUtcNow());
@@ -167,6 +167,12 @@ public sealed partial class OfftakeDesk(ExchangeStore store, IMarket exchange, T
         var awarded = contracts.Sum(c => c.Terms.Tranches.Sum(t => t.Gpus));
         if (awarded > terms.Gpus)
             return Failure.Invalid("awards", $"{awarded} GPUs awarded, the RFQ asked for {terms.Gpus}; award shares of offers");
+
+        var value = Accounts.AccountEntries.Cents(contracts.Sum(c => c.Terms.TcvUsd));
+        if (await approvals.HoldAsync(buyer, Approvals.HeldCommand.Award(rfqId, awards), value,
+                $"award {contracts.Count} contract{(contracts.Count == 1 ? "" : "s")} on RFQ {rfqId} ({awarded} GPUs, {string.Join(", ", contracts.Select(c => c.Record.SellerId).Distinct())})",
+                key, ct) is { } held)
+            return held;
 
         var losers = offers.Keys.Where(id => awards.All(a => a.Offer != id)).ToList();
         var nowMs = now.ToUnixTimeMilliseconds();

@@ -12,7 +12,7 @@ namespace Neocloud.Exchange.Orders;
 /// orders, trades and spot contracts. The API and the dashboard both come here, so they share one set of rules
 /// (an organization sees and cancels only its own orders; others' ids are not found).
 /// </summary>
-public sealed class OrderDesk(IMarket shard, ExchangeStore store, TimeProvider clock)
+public sealed class OrderDesk(IMarket shard, ExchangeStore store, TimeProvider clock, Approvals.ApprovalGate approvals)
 {
     /// <summary>A new order id (see <see cref="OrderIds.New"/>).</summary>
     public string NewOrderId() => OrderIds.New(clock);
@@ -20,6 +20,8 @@ public sealed class OrderDesk(IMarket shard, ExchangeStore store, TimeProvider c
     /// <summary>Places a bid or an ask for <paramref name="caller"/>: the order as it stands after matching, and its trades.</summary>
     public async Task<Outcome<PlacedView>> PlaceAsync(string caller, MarketCommand order, Idempotency<PlacedView>? key = null)
     {
+        if (order is BidCommand bid && await approvals.HoldsAsync(caller, Accounts.AccountState.BidCost(bid)))
+            return (await approvals.HoldAsync(caller, Approvals.HeldCommand.Order(bid), Accounts.AccountState.BidCost(bid), Approvals.ApprovalGate.Summary(bid), key))!.Value;
         PlacedView Placed(Committed committed) => PlacedView.Of(committed, caller);
         return (await shard.SubmitAsync(new MarketRequest(caller, order), key?.Before<Committed>(c => c.Map(Placed)))).Map(Placed);
     }
@@ -27,6 +29,9 @@ public sealed class OrderDesk(IMarket shard, ExchangeStore store, TimeProvider c
     /// <summary>Places a portfolio order for <paramref name="caller"/>: every leg's trade, or the leg that found nothing.</summary>
     public async Task<Outcome<PortfolioView>> PlacePortfolioAsync(string caller, PortfolioCommand portfolio, Idempotency<PortfolioView>? key = null)
     {
+        var cost = Accounts.AccountState.PortfolioCost(portfolio);
+        if (await approvals.HoldsAsync(caller, cost))
+            return (await approvals.HoldAsync(caller, Approvals.HeldCommand.Order(portfolio), cost, Approvals.ApprovalGate.Summary(portfolio), key))!.Value;
         PortfolioView Placed(Committed committed) => PortfolioView.Of(committed.Portfolio!, committed.Trades.ToDictionary(t => t.TradeNo), caller);
         return (await shard.SubmitAsync(new MarketRequest(caller, portfolio), key?.Before<Committed>(c => c.Map(Placed)))).Map(Placed);
     }

@@ -23,13 +23,13 @@ public static class AccountsApi
 
     public static RouteGroupBuilder MapAccountsApi(this RouteGroupBuilder api)
     {
-        var account = api.MapGroup("/account").WithTags("Accounts").RequireAuthorization(Scopes.MarketRead);
+        var account = api.MapGroup("/account").WithTags("Accounts").RequireAuthorization(Permissions.Read.Name);
         account.MapGet("", GetAccountAsync).WithName("GetAccount").Produces<AccountView>()
             .WithSummary("Your account: limit, collateral, balance, committed (resting bids' maximum cost), margin and available, in USD");
         account.MapGet("/entries", ListEntriesAsync).WithName("ListAccountEntries").Produces<Page<AccountEntryView>>()
             .WithSummary("Your account's entries, oldest first: trades, prepayments, invoice lines, payments, payouts and collateral (credit +, debit −)");
 
-        var admin = api.MapGroup("/admin").RequireAuthorization(Scopes.Admin).WithTags("Admin");
+        var admin = api.MapGroup("/admin").RequireAuthorization(Permissions.Operator.Name).WithTags("Admin");
         admin.MapPut("/organizations/{id}/credit", SetCreditAsync).Accepts<CreditBody>("application/json").Produces<AccountView>().WithName("SetCreditLimit")
             .WithSummary("Set an organization's credit limit in USD (null: no limit); its account as it now stands");
         admin.MapPost("/organizations/{id}/ledger", RecordAsync).Accepts<LedgerBody>("application/json").Produces<AccountEntryView>(StatusCodes.Status201Created)

@@ -28,7 +28,7 @@ public static class AdminApi
 
     public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder api)
     {
-        var admin = api.MapGroup("/admin").RequireAuthorization(Scopes.Admin).WithTags("Admin");
+        var admin = api.MapGroup("/admin").RequireAuthorization(Permissions.Operator.Name).WithTags("Admin");
         admin.MapGet("/organizations", ListOrganizationsAsync).Produces<Page<OrganizationView>>().WithSummary("List organizations");
         admin.MapPost("/organizations", CreateOrganizationAsync).Produces<OrganizationView>(StatusCodes.Status201Created).WithSummary("Create an organization").Accepts<CreateOrganizationBody>("application/json");
         admin.MapPut("/organizations/{id}/rate-limit", SetOrganizationRateLimitAsync).Accepts<RateLimitBody>("application/json")

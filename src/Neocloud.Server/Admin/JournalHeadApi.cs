@@ -11,7 +11,7 @@ public static class JournalHeadApi
     /// <summary>Maps <c>GET /admin/journal/head</c>.</summary>
     public static RouteGroupBuilder MapJournalHeadApi(this RouteGroupBuilder api)
     {
-        var journal = api.MapGroup("/admin/journal").RequireAuthorization(Scopes.Admin).WithTags("Admin");
+        var journal = api.MapGroup("/admin/journal").RequireAuthorization(Permissions.Operator.Name).WithTags("Admin");
         journal.MapGet("/head", GetJournalHeadAsync)
             .WithSummary("Each journal's head (last sequence and hash) signed with the exchange's journal signing key; record it elsewhere, check it with 'neocloud journal verify --head'")
             .Produces<SignedJournalHeads>();

@@ -10,6 +10,19 @@ public static class CallerExtensions
     public static string OrganizationId(this ClaimsPrincipal user) =>
         user.FindFirstValue(Scopes.OrganizationClaim) ?? throw new InvalidOperationException("request is not authenticated");
 
+    /// <summary>True when a person signed in through the identity provider is calling (not an API token).</summary>
+    public static bool IsPerson(this ClaimsPrincipal user) => user.FindFirst(Scopes.PersonClaim) is not null;
+
+    /// <summary>Who the caller is, for rate limits and long requests: <c>token:&lt;id&gt;</c> or <c>person:&lt;sub&gt;</c>.</summary>
+    public static string CallerKey(this ClaimsPrincipal user) =>
+        user.FindFirstValue(Scopes.TokenClaim) is { } token ? "token:" + token : "person:" + user.FindFirstValue(Scopes.PersonClaim);
+
+    /// <summary>The caller as a journal row names it: the person (subject, name) or the token (id, label).</summary>
+    public static Storage.JournalActor? Actor(this ClaimsPrincipal user) =>
+        user.FindFirstValue(Scopes.PersonClaim) is { } person
+            ? new Storage.JournalActor(Storage.JournalActor.PersonKind, person, user.FindFirstValue(Scopes.NameClaim) ?? person)
+            : user.FindFirstValue(Scopes.TokenClaim) is { } id ? new Storage.JournalActor(Storage.JournalActor.TokenKind, id, id) : null;
+
     /// <summary>The calling token's id.</summary>
     public static string TokenId(this ClaimsPrincipal user) =>
         user.FindFirstValue(Scopes.TokenClaim) ?? throw new InvalidOperationException("request is not authenticated");
@@ -20,7 +33,7 @@ public static class CallerExtensions
             ? limit
             : null;
 
-    /// <summary>When the calling token expires (Unix milliseconds), or null when it does not.</summary>
+    /// <summary>When the calling token (or person's sign-in) expires (Unix milliseconds), or null when it does not.</summary>
     public static long? TokenExpiresMs(this ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(Scopes.ExpiresClaim), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms)
             ? ms
@@ -31,5 +44,5 @@ public static class CallerExtensions
     /// ends when the request does or when the token is revoked or expires.
     /// </summary>
     public static TokenHold HoldToken(this ClaimsPrincipal user, TokenDirectory tokens, CancellationToken request) =>
-        tokens.Hold(user.TokenId(), user.TokenExpiresMs(), request);
+        user.IsPerson() ? tokens.HoldSignIn(user.TokenExpiresMs(), request) : tokens.Hold(user.TokenId(), user.TokenExpiresMs(), request);
 }

@@ -11,7 +11,7 @@ public static class BookApi
 {
     public static RouteGroupBuilder MapBookApi(this RouteGroupBuilder api)
     {
-        var book = api.MapGroup("/book").RequireAuthorization(Scopes.MarketRead).WithTags("Book");
+        var book = api.MapGroup("/book").RequireAuthorization(Permissions.Read.Name).WithTags("Book");
         book.MapGet("/marks", GetBookMarksAsync).Produces<BookMarksView>()
             .WithSummary("Your book marked to the forward curves: every contract (your side) and spot holding, by SKU and by calendar year");
         return api;

@@ -10,7 +10,7 @@ public static class CatalogApi
 {
     public static RouteGroupBuilder MapCatalogApi(this RouteGroupBuilder api)
     {
-        var catalog = api.MapGroup("/catalog").RequireAuthorization(Scopes.MarketRead).WithTags("Catalog");
+        var catalog = api.MapGroup("/catalog").RequireAuthorization(Permissions.Read.Name).WithTags("Catalog");
         var reference = ReferenceCatalog.Embedded;
 
         MapList(catalog, "/skus", "ListSkus", "List GPU SKUs and their specs", reference.Skus, s => s.Id);

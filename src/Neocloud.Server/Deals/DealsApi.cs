@@ -23,7 +23,7 @@ public static class DealsApi
 
     public static RouteGroupBuilder MapDealsApi(this RouteGroupBuilder api)
     {
-        var deals = api.MapGroup("/deals").RequireAuthorization(Scopes.MarketRead).WithTags("Deals");
+        var deals = api.MapGroup("/deals").RequireAuthorization(Permissions.Read.Name).WithTags("Deals");
         deals.MapPost("/analyze", AnalyzeDeal).Accepts<object>("application/json").Produces<DealAnalysisView>()
             .WithSummary("Analyze a deal: cash flows, NPV, IRR, payback, peak funding, EBITDA margin, lease vs build");
         deals.MapGet("/presets", ListDealPresets).Produces<Page<PresetView>>().WithSummary("List the deal presets");

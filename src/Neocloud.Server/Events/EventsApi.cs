@@ -17,7 +17,7 @@ public static class EventsApi
 {
     public static RouteGroupBuilder MapEventsApi(this RouteGroupBuilder api)
     {
-        var events = api.MapGroup("/events").WithTags("Events").RequireAuthorization(Scopes.MarketRead);
+        var events = api.MapGroup("/events").WithTags("Events").RequireAuthorization(Permissions.Read.Name);
         events.MapGet("", ListEventsAsync).Produces<EventPage>()
             .WithSummary("Your organization's events after a sequence number, oldest first; with wait, a long-poll that answers as soon as one is committed");
         events.MapGet("/stream", StreamEvents).Produces(StatusCodes.Status200OK, contentType: "text/event-stream")

@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.DataProtection;
@@ -12,6 +11,7 @@ using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Shard;
 using Neocloud.Server.Accounts;
 using Neocloud.Server.Admin;
+using Neocloud.Server.Approvals;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Book;
 using Neocloud.Server.Catalog;
@@ -126,9 +126,10 @@ public static class ExchangeServer
             json.SerializerOptions.PropertyNamingPolicy = ApiResponse.JsonOptions.PropertyNamingPolicy;
             foreach (var converter in ApiResponse.JsonOptions.Converters) json.SerializerOptions.Converters.Add(converter);
         });
-        builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder().AddScopePolicies();
+        builder.Services.AddExchangeAuthentication(options.Oidc);
+        builder.Services.AddAuthorizationBuilder().AddPermissions();
+        builder.Services.AddSingleton<IAuthorizationHandler, PermissionPolicies.Handler>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuthorizationProblems>();
         var rateLimits = PartitionedRateLimiter.Create<HttpContext, string>(context =>
         {
             var (key, perSecond, burst) = RateLimitOf(context.User, context.Connection.RemoteIpAddress, options);
@@ -211,10 +212,11 @@ public static class ExchangeServer
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/docs", docs => docs.WithTitle("Neocloud Exchange API")).AllowAnonymous();
         app.MapOperations(options);
+        if (options.Oidc is not null) app.MapPeopleSignIn();
 
         var api = app.MapGroup("/api/v1").WithPostPrelude();
         api.MapGet("/me", (HttpContext context) => ApiResponse.Of(200, MeView.Of(context.User)).ToResult())
-            .RequireAuthorization().WithTags("Me").WithName("GetMe").WithSummary("Who the token belongs to, and its scopes").Produces<MeView>();
+            .RequireAuthorization().WithTags("Me").WithName("GetMe").WithSummary("Who is calling: the person (its name and roles) or the token (its scopes), and its organization").Produces<MeView>();
         api.MapCatalogApi();
         api.MapPoolsApi();
         api.MapOrdersApi();
@@ -227,11 +229,12 @@ public static class ExchangeServer
         api.MapProcurementsApi();
         api.MapAdminApi();
         api.MapAccountsApi();
+        api.MapApprovalsApi();
         api.MapJournalHeadApi();
         api.MapEventsApi();
         api.MapWebhooksApi();
         api.MapGet("/cluster", async (ITopology topology, CancellationToken ct) => ApiResponse.Of(200, await topology.DescribeAsync(ct)).ToResult())
-            .RequireAuthorization(Scopes.Admin).WithTags("Admin").WithName("GetCluster")
+            .RequireAuthorization(Permissions.Operator.Name).WithTags("Admin").WithName("GetCluster")
             .WithSummary("The nodes, and which node hosts each market group's shard now (its epoch and journal sequence)")
             .Produces<TopologyView>();
 
@@ -256,7 +259,7 @@ public static class ExchangeServer
     private static (string Key, int PerSecond, int Burst) RateLimitOf(System.Security.Claims.ClaimsPrincipal user, System.Net.IPAddress? address, ServerOptions options)
     {
         if (user.Identity?.IsAuthenticated != true) return ("ip:" + address, options.AddressRateLimitPerSecond, options.AddressRateLimitBurst);
-        if (user.OrganizationRateLimit() is not { } limit) return ("token:" + user.TokenId(), options.RateLimitPerSecond, options.RateLimitBurst);
+        if (user.OrganizationRateLimit() is not { } limit) return (user.CallerKey(), options.RateLimitPerSecond, options.RateLimitBurst);
         var perSecond = (int)Math.Min(limit, int.MaxValue / 2);
         return ($"org:{user.OrganizationId()}:{perSecond}", perSecond, perSecond * 2);
     }
@@ -270,15 +273,10 @@ public static class ExchangeServer
             ? $"this address made more than {options.AddressRateLimitPerSecond} requests a second without a working token"
             : user.OrganizationRateLimit() is { } limit
                 ? $"organization '{user.OrganizationId()}' made more than {limit} requests a second (its limit, shared by its tokens)"
-                : $"this token made more than {options.RateLimitPerSecond} requests a second";
+                : user.IsPerson()
+                    ? $"this person made more than {options.RateLimitPerSecond} requests a second"
+                    : $"this token made more than {options.RateLimitPerSecond} requests a second";
         var problem = ApiResponse.Problem(StatusCodes.Status429TooManyRequests, "Too many requests", $"{who}; retry after {retryAfter} s");
         await problem.ToResult().ExecuteAsync(context);
-    }
-
-    private static AuthorizationBuilder AddScopePolicies(this AuthorizationBuilder authorization)
-    {
-        foreach (var scope in Scopes.All)
-            authorization.AddPolicy(scope, policy => policy.RequireAuthenticatedUser().RequireClaim(Scopes.ClaimType, scope));
-        return authorization;
     }
 }

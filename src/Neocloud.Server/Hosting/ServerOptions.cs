@@ -17,6 +17,9 @@ public sealed record ServerOptions
     /// <summary>Run simulated sellers and buyers that keep trading.</summary>
     public bool Demo { get; init; }
 
+    /// <summary>The identity provider people sign in with (OpenID Connect); null: API tokens only.</summary>
+    public Auth.OidcSettings? Oidc { get; init; }
+
     /// <summary>Requests per second one token may make on average.</summary>
     public int RateLimitPerSecond { get; init; } = 2000;
 

@@ -32,7 +32,7 @@ public static class Answers
 
     /// <summary>An outcome as a result, the accepted value shown through <paramref name="view"/>.</summary>
     public static IResult Result<T>(Outcome<T> outcome, int status, Func<T, object?> view) =>
-        Of(outcome, status, view).ToResult(replayed: outcome.Replayed is not null);
+        Of(outcome, status, view).ToResult(replayed: outcome.Replayed is not null && !outcome.IsHeld);
 
     /// <summary>A refusal as a result.</summary>
     public static IResult Result(Failure failure) => Problem(failure).ToResult();

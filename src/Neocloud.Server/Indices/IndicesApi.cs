@@ -45,7 +45,7 @@ public static class IndicesApi
             .WithName("ListPriceIndices").WithSummary("The uploaded price indices, with their month ranges (exchange:{sku} indices are computed, not listed)");
         indices.MapGet("/{name}", GetPriceIndexAsync).RequireAuthorization().Produces<PriceIndexView>()
             .WithName("GetPriceIndex").WithSummary("An index's monthly values: an uploaded series, or exchange:{sku}, this exchange's monthly VWAP of the SKU over all regions");
-        indices.MapPost("/{name}", SetPriceIndexAsync).RequireAuthorization(Scopes.Admin).Accepts<SetPriceIndexBody>("application/json").Produces<PriceIndexView>()
+        indices.MapPost("/{name}", SetPriceIndexAsync).RequireAuthorization(Permissions.Operator.Name).Accepts<SetPriceIndexBody>("application/json").Produces<PriceIndexView>()
             .WithName("SetPriceIndex").WithSummary("Upload monthly values of a series (admin): months already stored are overwritten, the others kept");
         return api;
     }

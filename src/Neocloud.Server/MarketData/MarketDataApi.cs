@@ -23,7 +23,7 @@ public static partial class MarketDataApi
 
     public static RouteGroupBuilder MapMarketDataApi(this RouteGroupBuilder api)
     {
-        var market = api.MapGroup("/market/{sku}").RequireAuthorization(Scopes.MarketRead).WithTags("Market data");
+        var market = api.MapGroup("/market/{sku}").RequireAuthorization(Permissions.Read.Name).WithTags("Market data");
         market.MapGet("/book", GetBookAsync).Produces<BookView>().WithSummary("The order book: resting asks and bids by price level");
         market.MapGet("/trades", ListMarketTradesAsync).Produces<Page<PublicTradeView>>().WithSummary("Recent trades, newest first, without parties");
         market.MapGet("/quote", GetQuoteAsync).Produces<QuoteView>().WithSummary("The best price a bid of N GPUs over this window would trade at now");

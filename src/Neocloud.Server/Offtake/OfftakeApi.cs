@@ -20,43 +20,43 @@ public static class OfftakeApi
     public static RouteGroupBuilder MapOfftakeApi(this RouteGroupBuilder api)
     {
         var rfqs = api.MapGroup("/rfqs").WithTags("RFQs");
-        rfqs.MapPost("", OpenRfqAsync).Produces<RfqView>(StatusCodes.Status201Created).RequireAuthorization(Scopes.MarketTrade).Accepts<OfftakeRequests.RfqBody>("application/json")
+        rfqs.MapPost("", OpenRfqAsync).Produces<RfqView>(StatusCodes.Status201Created).RequireAuthorization(Permissions.Contracts.Name).Accepts<OfftakeRequests.RfqBody>("application/json")
             .WithSummary("Open a request for quotes for long-term capacity (sealed: sellers never see each other's offers)");
-        rfqs.MapGet("", ListRfqsAsync).Produces<IReadOnlyList<RfqView>>().RequireAuthorization(Scopes.MarketRead).WithSummary("List your RFQs and the open RFQs of others");
-        rfqs.MapGet("/{id}", GetRfqAsync).Produces<RfqView>().RequireAuthorization(Scopes.MarketRead).WithSummary("Get an RFQ");
-        rfqs.MapDelete("/{id}", WithdrawRfqAsync).Produces(StatusCodes.Status204NoContent).RequireAuthorization(Scopes.MarketTrade).WithSummary("Withdraw one of your open RFQs");
-        rfqs.MapPost("/{id}/offers", SubmitOfferAsync).Produces<OfferView>(StatusCodes.Status201Created).RequireAuthorization(Scopes.MarketTrade).Accepts<OfftakeRequests.OfferBody>("application/json")
+        rfqs.MapGet("", ListRfqsAsync).Produces<IReadOnlyList<RfqView>>().RequireAuthorization(Permissions.Read.Name).WithSummary("List your RFQs and the open RFQs of others");
+        rfqs.MapGet("/{id}", GetRfqAsync).Produces<RfqView>().RequireAuthorization(Permissions.Read.Name).WithSummary("Get an RFQ");
+        rfqs.MapDelete("/{id}", WithdrawRfqAsync).Produces(StatusCodes.Status204NoContent).RequireAuthorization(Permissions.Contracts.Name).WithSummary("Withdraw one of your open RFQs");
+        rfqs.MapPost("/{id}/offers", SubmitOfferAsync).Produces<OfferView>(StatusCodes.Status201Created).RequireAuthorization(Permissions.Contracts.Name).Accepts<OfftakeRequests.OfferBody>("application/json")
             .WithSummary("Answer an open RFQ with a sealed offer your pools (or announced capacity) can back");
         rfqs.MapGet("/{id}/offers", ListOffersAsync).ProducesOneOf(StatusCodes.Status200OK, typeof(IReadOnlyList<RankedOfferView>), typeof(IReadOnlyList<OfferView>))
-            .RequireAuthorization(Scopes.MarketRead)
+            .RequireAuthorization(Permissions.Read.Name)
             .WithSummary("The buyer: offers ranked (effective-price, delivery, availability or region) once the RFQ has closed; a seller: its own offers");
-        rfqs.MapPost("/{id}/award", AwardOffersAsync).Produces<IReadOnlyList<OfftakeView>>(StatusCodes.Status201Created).RequireAuthorization(Scopes.MarketTrade).Accepts<OfftakeRequests.AwardBody>("application/json")
+        rfqs.MapPost("/{id}/award", AwardOffersAsync).Produces<IReadOnlyList<OfftakeView>>(StatusCodes.Status201Created).Produces<Exchange.Approvals.ApprovalView>(StatusCodes.Status202Accepted).RequireAuthorization(Permissions.Contracts.Name).Accepts<OfftakeRequests.AwardBody>("application/json")
             .WithSummary("Award one or several offers (whole, or a share of their GPUs): contracts whose tranches reserve the pools' capacity");
 
         var offtakes = api.MapGroup("/offtakes").WithTags("Offtake contracts");
-        offtakes.MapGet("", ListOfftakesAsync).Produces<IReadOnlyList<OfftakeView>>().RequireAuthorization(Scopes.MarketRead).WithSummary("List your offtake contracts, as buyer or seller");
-        offtakes.MapGet("/{id}", GetOfftakeAsync).Produces<OfftakeView>().RequireAuthorization(Scopes.MarketRead)
+        offtakes.MapGet("", ListOfftakesAsync).Produces<IReadOnlyList<OfftakeView>>().RequireAuthorization(Permissions.Read.Name).WithSummary("List your offtake contracts, as buyer or seller");
+        offtakes.MapGet("/{id}", GetOfftakeAsync).Produces<OfftakeView>().RequireAuthorization(Permissions.Read.Name)
             .WithSummary("A contract: tranches, termination right, plan-versus-actual economics");
-        offtakes.MapGet("/{id}/marks", GetOfftakeMarksAsync).Produces<ContractMarksView>().RequireAuthorization(Scopes.MarketRead)
+        offtakes.MapGet("/{id}/marks", GetOfftakeMarksAsync).Produces<ContractMarksView>().RequireAuthorization(Permissions.Read.Name)
             .WithSummary("Your side of a contract marked to its SKU's forward curve: (curve − billed price) × your GPUs × hours, discounted, for each month after this one");
-        offtakes.MapGet("/{id}/invoices", ListOfftakeInvoicesAsync).Produces<IReadOnlyList<Invoice>>().RequireAuthorization(Scopes.MarketRead)
+        offtakes.MapGet("/{id}/invoices", ListOfftakeInvoicesAsync).Produces<IReadOnlyList<Invoice>>().RequireAuthorization(Permissions.Read.Name)
             .WithSummary("Monthly invoices: service, prepayment drawn down, SLA credits, refunds");
-        offtakes.MapGet("/{id}/sla", ListSlaReportsAsync).Produces<IReadOnlyList<SlaView>>().RequireAuthorization(Scopes.MarketRead).WithSummary("SLA reports and the credits they earn");
-        offtakes.MapPost("/{id}/deliveries", ReportDeliveryAsync).Produces<OfftakeView>(StatusCodes.Status201Created).RequireAuthorization(Scopes.PoolsWrite).Accepts<OfftakeRequests.DeliveryBody>("application/json")
+        offtakes.MapGet("/{id}/sla", ListSlaReportsAsync).Produces<IReadOnlyList<SlaView>>().RequireAuthorization(Permissions.Read.Name).WithSummary("SLA reports and the credits they earn");
+        offtakes.MapPost("/{id}/deliveries", ReportDeliveryAsync).Produces<OfftakeView>(StatusCodes.Status201Created).RequireAuthorization(Permissions.Fleet.Name).Accepts<OfftakeRequests.DeliveryBody>("application/json")
             .WithSummary("The seller reports a tranche delivered; the buyer gets a resale pool for its GPUs");
-        offtakes.MapPost("/{id}/sla", ReportSlaAsync).Produces<SlaView>(StatusCodes.Status201Created).RequireAuthorization(Scopes.PoolsWrite).Accepts<OfftakeRequests.SlaBody>("application/json")
+        offtakes.MapPost("/{id}/sla", ReportSlaAsync).Produces<SlaView>(StatusCodes.Status201Created).RequireAuthorization(Permissions.Fleet.Name).Accepts<OfftakeRequests.SlaBody>("application/json")
             .WithSummary("The seller reports a month's availability; credits follow the contract's table");
-        offtakes.MapPost("/{id}/assignments", ProposeAssignmentAsync).Produces<AssignmentView>(StatusCodes.Status201Created).RequireAuthorization(Scopes.MarketTrade)
+        offtakes.MapPost("/{id}/assignments", ProposeAssignmentAsync).Produces<AssignmentView>(StatusCodes.Status201Created).Produces<Exchange.Approvals.ApprovalView>(StatusCodes.Status202Accepted).RequireAuthorization(Permissions.Contracts.Name)
             .Accepts<OfftakeRequests.AssignmentBody>("application/json")
             .WithSummary("The buyer proposes assigning whole tranches, or a share of every tranche, to another organization from a month not yet billed");
-        offtakes.MapGet("/{id}/assignments", ListAssignmentsAsync).Produces<IReadOnlyList<AssignmentView>>().RequireAuthorization(Scopes.MarketRead)
+        offtakes.MapGet("/{id}/assignments", ListAssignmentsAsync).Produces<IReadOnlyList<AssignmentView>>().RequireAuthorization(Permissions.Read.Name)
             .WithSummary("A contract's assignments: proposed, accepted or declined");
-        offtakes.MapPost("/{id}/assignments/{assignment}/accept", AcceptAssignmentAsync).Produces<AssignmentView>().RequireAuthorization(Scopes.MarketTrade)
+        offtakes.MapPost("/{id}/assignments/{assignment}/accept", AcceptAssignmentAsync).Produces<AssignmentView>().RequireAuthorization(Permissions.Contracts.Name)
             .AllowEmptyBody()
             .WithSummary("The seller or the assignee accepts; when both have, the assignee is the buyer of what was assigned from its month");
-        offtakes.MapPost("/{id}/assignments/{assignment}/decline", DeclineAssignmentAsync).Produces<AssignmentView>().RequireAuthorization(Scopes.MarketTrade)
+        offtakes.MapPost("/{id}/assignments/{assignment}/decline", DeclineAssignmentAsync).Produces<AssignmentView>().RequireAuthorization(Permissions.Contracts.Name)
             .AllowEmptyBody().WithSummary("The seller or the assignee declines an assignment");
-        offtakes.MapPost("/{id}/terminate", TerminateOfftakeAsync).Produces<OfftakeView>().RequireAuthorization(Scopes.MarketTrade).AllowEmptyBody()
+        offtakes.MapPost("/{id}/terminate", TerminateOfftakeAsync).Produces<OfftakeView>().RequireAuthorization(Permissions.Contracts.Name).AllowEmptyBody()
             .WithSummary("The buyer terminates when a tranche is later than the grace period: undelivered tranches are cancelled and released");
         return api;
     }

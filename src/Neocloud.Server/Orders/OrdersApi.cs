@@ -16,23 +16,23 @@ public static class OrdersApi
     public static RouteGroupBuilder MapOrdersApi(this RouteGroupBuilder api)
     {
         var orders = api.MapGroup("/orders").WithTags("Orders");
-        orders.MapPost("/bids", PlaceBidAsync).Produces<PlacedView>(StatusCodes.Status201Created).RequireAuthorization(Scopes.MarketTrade).Accepts<OrderRequests.BidBody>("application/json")
+        orders.MapPost("/bids", PlaceBidAsync).Produces<PlacedView>(StatusCodes.Status201Created).Produces<Exchange.Approvals.ApprovalView>(StatusCodes.Status202Accepted).RequireAuthorization(Permissions.Trade.Name).Accepts<OrderRequests.BidBody>("application/json")
             .WithSummary("Place a bid: GPUs of a SKU (or of 1-4 alternative SKUs of one market group, each at its own limit) for a whole window at a limit price (GTC or IOC), in a region or on one pool");
-        orders.MapPost("/portfolios", PlacePortfolioAsync).Produces<PortfolioView>(StatusCodes.Status201Created).RequireAuthorization(Scopes.MarketTrade).Accepts<OrderRequests.PortfolioBody>("application/json")
+        orders.MapPost("/portfolios", PlacePortfolioAsync).Produces<PortfolioView>(StatusCodes.Status201Created).Produces<Exchange.Approvals.ApprovalView>(StatusCodes.Status202Accepted).RequireAuthorization(Permissions.Trade.Name).Accepts<OrderRequests.PortfolioBody>("application/json")
             .WithSummary("Place a portfolio: 2-16 bids in one market group that all trade now or none does");
-        orders.MapGet("/portfolios", ListPortfoliosAsync).Produces<Page<PortfolioView>>().RequireAuthorization(Scopes.MarketRead).WithSummary("List your portfolio orders");
-        orders.MapGet("/portfolios/{id}", GetPortfolioAsync).Produces<PortfolioView>().RequireAuthorization(Scopes.MarketRead).WithSummary("Get one of your portfolio orders with its legs' trades");
-        orders.MapPost("/asks", PlaceAskAsync).Produces<PlacedView>(StatusCodes.Status201Created).RequireAuthorization(Scopes.MarketTrade).Accepts<OrderRequests.AskBody>("application/json")
+        orders.MapGet("/portfolios", ListPortfoliosAsync).Produces<Page<PortfolioView>>().RequireAuthorization(Permissions.Read.Name).WithSummary("List your portfolio orders");
+        orders.MapGet("/portfolios/{id}", GetPortfolioAsync).Produces<PortfolioView>().RequireAuthorization(Permissions.Read.Name).WithSummary("Get one of your portfolio orders with its legs' trades");
+        orders.MapPost("/asks", PlaceAskAsync).Produces<PlacedView>(StatusCodes.Status201Created).RequireAuthorization(Permissions.Trade.Name).Accepts<OrderRequests.AskBody>("application/json")
             .WithSummary("Place an ask: up to N GPUs of your pool in every hour of a window at a minimum price");
-        orders.MapGet("/{id}", GetOrderAsync).Produces<OrderView>().RequireAuthorization(Scopes.MarketRead).WithSummary("Get one of your orders");
-        orders.MapGet("", ListOrdersAsync).Produces<Page<OrderView>>().RequireAuthorization(Scopes.MarketRead)
+        orders.MapGet("/{id}", GetOrderAsync).Produces<OrderView>().RequireAuthorization(Permissions.Read.Name).WithSummary("Get one of your orders");
+        orders.MapGet("", ListOrdersAsync).Produces<Page<OrderView>>().RequireAuthorization(Permissions.Read.Name)
             .WithSummary("List your orders: open, closed (filled or cancelled) or all");
-        orders.MapDelete("/{id}", CancelOrderAsync).Produces<OrderView>().RequireAuthorization(Scopes.MarketTrade).WithSummary("Cancel a resting bid, or the unsold rest of an ask");
+        orders.MapDelete("/{id}", CancelOrderAsync).Produces<OrderView>().RequireAuthorization(Permissions.Trade.Name).WithSummary("Cancel a resting bid, or the unsold rest of an ask");
 
-        api.MapGet("/trades", ListTradesAsync).Produces<Page<TradeView>>().RequireAuthorization(Scopes.MarketRead).WithTags("Orders").WithSummary("List your trades, as buyer or seller");
-        api.MapGet("/contracts", ListContractsAsync).Produces<Page<ContractView>>().RequireAuthorization(Scopes.MarketRead).WithTags("Orders")
+        api.MapGet("/trades", ListTradesAsync).Produces<Page<TradeView>>().RequireAuthorization(Permissions.Read.Name).WithTags("Orders").WithSummary("List your trades, as buyer or seller");
+        api.MapGet("/contracts", ListContractsAsync).Produces<Page<ContractView>>().RequireAuthorization(Permissions.Read.Name).WithTags("Orders")
             .WithSummary("List your contracts, as buyer or seller");
-        api.MapGet("/contracts/{id}", GetContractAsync).Produces<ContractView>().RequireAuthorization(Scopes.MarketRead).WithTags("Orders").WithSummary("Get one of your contracts");
+        api.MapGet("/contracts/{id}", GetContractAsync).Produces<ContractView>().RequireAuthorization(Permissions.Read.Name).WithTags("Orders").WithSummary("Get one of your contracts");
         return api;
     }
 

@@ -22,7 +22,7 @@ public static class PlanningApi
 
     public static RouteGroupBuilder MapPlanningApi(this RouteGroupBuilder api)
     {
-        var plans = api.MapGroup("/plans").RequireAuthorization(Scopes.MarketRead).WithTags("Planning");
+        var plans = api.MapGroup("/plans").RequireAuthorization(Permissions.Read.Name).WithTags("Planning");
         plans.MapPost("/solve", SolvePlanAsync).Accepts<object>("application/json").Produces<PlanResult>()
             .WithSummary("Solve a scenario (with ?rfq= the offers on your closed RFQ join it): builds, signed offers, spot and shortfall by month, the cost split and the binding constraints");
         plans.MapPost("/compare", ComparePlansAsync).Accepts<object>("application/json").Produces<ComparisonSummary>()

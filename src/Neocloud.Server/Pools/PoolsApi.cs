@@ -28,10 +28,10 @@ public static class PoolsApi
     public static RouteGroupBuilder MapPoolsApi(this RouteGroupBuilder api)
     {
         var pools = api.MapGroup("/pools").WithTags("Pools");
-        pools.MapGet("", ListPoolsAsync).Produces<Page<PoolView>>().RequireAuthorization(Scopes.MarketRead).WithSummary("List pools with their capacity steps");
-        pools.MapGet("/{id}", GetPoolAsync).Produces<PoolDetailView>().RequireAuthorization(Scopes.MarketRead).WithSummary("Get a pool: capacity, sold, offered and free GPUs over time");
-        pools.MapPost("", CreatePoolAsync).Produces<PoolView>(StatusCodes.Status201Created).RequireAuthorization(Scopes.PoolsWrite).Accepts<CreatePoolBody>("application/json").WithSummary("Create a pool of your own");
-        pools.MapPost("/{id}/capacity", AddCapacityAsync).Produces<StepView>(StatusCodes.Status201Created).RequireAuthorization(Scopes.PoolsWrite).Accepts<StepBody>("application/json")
+        pools.MapGet("", ListPoolsAsync).Produces<Page<PoolView>>().RequireAuthorization(Permissions.Read.Name).WithSummary("List pools with their capacity steps");
+        pools.MapGet("/{id}", GetPoolAsync).Produces<PoolDetailView>().RequireAuthorization(Permissions.Read.Name).WithSummary("Get a pool: capacity, sold, offered and free GPUs over time");
+        pools.MapPost("", CreatePoolAsync).Produces<PoolView>(StatusCodes.Status201Created).RequireAuthorization(Permissions.Fleet.Name).Accepts<CreatePoolBody>("application/json").WithSummary("Create a pool of your own");
+        pools.MapPost("/{id}/capacity", AddCapacityAsync).Produces<StepView>(StatusCodes.Status201Created).RequireAuthorization(Permissions.Fleet.Name).Accepts<StepBody>("application/json")
             .WithSummary("Add capacity to your pool for hours it does not cover yet");
         return api;
     }

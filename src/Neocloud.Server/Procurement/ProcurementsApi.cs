@@ -22,16 +22,16 @@ public static class ProcurementsApi
     public static RouteGroupBuilder MapProcurementsApi(this RouteGroupBuilder api)
     {
         var procurements = api.MapGroup("/procurements").WithTags("Procurement");
-        procurements.MapPost("", StartProcurementAsync).RequireAuthorization(Scopes.MarketTrade).Accepts<ProcurementBody>("application/json")
+        procurements.MapPost("", StartProcurementAsync).RequireAuthorization(Permissions.Trade.Name).Accepts<ProcurementBody>("application/json")
             .WithName("StartProcurement").Produces<ProcurementView>(StatusCodes.Status201Created)
             .WithSummary("Start a standing procurement: keep N GPUs of a SKU held for the next horizonHours, bought in blocks of blockHours at no more than maxPrice");
-        procurements.MapGet("", ListProcurementsAsync).RequireAuthorization(Scopes.MarketRead)
+        procurements.MapGet("", ListProcurementsAsync).RequireAuthorization(Permissions.Read.Name)
             .WithName("ListProcurements").Produces<Page<ProcurementView>>()
             .WithSummary("List your standing procurements");
-        procurements.MapGet("/{id}", GetProcurementAsync).RequireAuthorization(Scopes.MarketRead)
+        procurements.MapGet("/{id}", GetProcurementAsync).RequireAuthorization(Permissions.Read.Name)
             .WithName("GetProcurement").Produces<ProcurementView>()
             .WithSummary("One of your procurements: status, blocks bought (trades), what it could not buy and why, the hour it is covered through");
-        procurements.MapDelete("/{id}", StopProcurementAsync).RequireAuthorization(Scopes.MarketTrade)
+        procurements.MapDelete("/{id}", StopProcurementAsync).RequireAuthorization(Permissions.Trade.Name)
             .WithName("StopProcurement").Produces<ProcurementView>()
             .WithSummary("Stop one of your procurements: it buys nothing more, and what it bought stays bought");
         return api;

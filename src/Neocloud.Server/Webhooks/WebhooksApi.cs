@@ -21,7 +21,7 @@ public static class WebhooksApi
 
     public static RouteGroupBuilder MapWebhooksApi(this RouteGroupBuilder api)
     {
-        var hooks = api.MapGroup("/webhooks").WithTags("Webhooks").RequireAuthorization(Scopes.MarketRead);
+        var hooks = api.MapGroup("/webhooks").WithTags("Webhooks").RequireAuthorization(Permissions.Webhooks.Name);
         hooks.MapPost("", CreateWebhookAsync).Accepts<WebhookBody>("application/json").Produces<NewWebhookView>(StatusCodes.Status201Created)
             .WithSummary("Add a webhook: the events committed from now on are POSTed to its URL, signed with the secret this answer shows once");
         hooks.MapGet("", ListWebhooksAsync).Produces<Page<WebhookView>>()

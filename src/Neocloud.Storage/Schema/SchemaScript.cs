@@ -8,7 +8,7 @@ internal static class SchemaScript
     {
         var blob = BlobType(provider);
         var integer = provider == StoreProvider.Postgres ? "BIGINT" : "INTEGER";
-        return Tables(blob, integer) + ProcurementSchema.Tables(integer) + EventSchema.Tables(integer) + WebhookSchema.Tables(integer) + AssignmentSchema.Tables(integer) + IndexSchema.Tables(integer) + ClockSchema.Tables(integer) + AccountSchema.Tables(integer) + (provider == StoreProvider.Postgres ? PostgresFence : "");
+        return Tables(blob, integer) + ProcurementSchema.Tables(integer) + EventSchema.Tables(integer) + WebhookSchema.Tables(integer) + AssignmentSchema.Tables(integer) + IndexSchema.Tables(integer) + ClockSchema.Tables(integer) + AccountSchema.Tables(integer) + ApprovalSchema.Tables(integer) + (provider == StoreProvider.Postgres ? PostgresFence : "");
     }
 
     /// <summary>
@@ -21,7 +21,7 @@ internal static class SchemaScript
     /// taken in once, likewise: <see cref="ConfigProjection.ImportPending"/>), and time's ticks journaled (RFQ closings,
     /// contract months closed and the invoices issued: new tables). A store of a higher version is refused at start.
     /// </summary>
-    public const int Version = 8;
+    public const int Version = 9;
 
     /// <summary>The first version whose configuration is written by journaled facts.</summary>
     public const int ConfigJournaledVersion = 7;
