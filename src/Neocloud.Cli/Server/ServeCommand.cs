@@ -50,10 +50,11 @@ public static class ServeCommand
         var oidcClientId = new Option<string>("--oidc-client-id") { Description = "The dashboard's client id at the issuer (the client secret, if it has one, from NEOCLOUD_OIDC_CLIENT_SECRET).", DefaultValueFactory = _ => Neocloud.Server.Auth.OidcSettings.DefaultClientId };
         var oidcOrgClaim = new Option<string>("--oidc-org-claim") { Description = "The token claim that names the person's organization.", DefaultValueFactory = _ => "org" };
         var oidcRolesClaim = new Option<string>("--oidc-roles-claim") { Description = "The token claim that lists the person's roles (viewer, trader, contracts, fleet, approver, admin).", DefaultValueFactory = _ => "roles" };
+        var demoIdpPort = new Option<int>("--demo-idp-port") { Description = "With --demo and no --oidc-authority: the port on 127.0.0.1 of the development identity provider it runs (0: any free one).", DefaultValueFactory = _ => 0 };
         var command = new Command("serve", "Run the exchange: REST API at /api/v1, OpenAPI at /openapi/v1.json, docs at /docs.")
         {
             urls, data, db, demo, rate, addressRate, snapshotEvery, cluster, siloPort, gatewayPort, nodeAddress, noMetrics, otlp, otlpSample, logFormat, webhookAllowHost,
-            webhookRetryFor, requireCredit, engine, oidcAuthority, oidcAudience, oidcClientId, oidcOrgClaim, oidcRolesClaim,
+            webhookRetryFor, requireCredit, engine, oidcAuthority, oidcAudience, oidcClientId, oidcOrgClaim, oidcRolesClaim, demoIdpPort,
         };
         command.SetAction(async (parsed, ct) =>
         {
@@ -82,6 +83,7 @@ public static class ServeCommand
                 LogFormat = parsed.GetValue(logFormat) == "json" ? LogFormat.Json : LogFormat.Text,
                 WebhookAllowHosts = [.. parsed.GetValue(webhookAllowHost) ?? []],
                 WebhookRetryFor = Duration(parsed.GetValue(webhookRetryFor)!, "--webhook-retry-for"),
+                DemoIdentityPort = Port(parsed.GetValue(demoIdpPort), "--demo-idp-port", allowAny: true),
                 Oidc = Oidc(parsed.GetValue(oidcAuthority), parsed.GetValue(oidcAudience), parsed.GetValue(oidcClientId)!, parsed.GetValue(oidcOrgClaim)!, parsed.GetValue(oidcRolesClaim)!),
             };
             if (options.Cluster && options.PostgresConnectionString is null) throw new UsageException("--cluster: needs --db, the PostgreSQL database every node shares");
@@ -155,6 +157,7 @@ public static class ServeCommand
         throw new UsageException($"{option}: must be a duration such as 30s, 90m, 24h or 1d, got '{text}'");
     }
 
-    private static int Port(int port, string option) =>
-        port is > 0 and <= 65535 ? port : throw new UsageException($"{option}: must be a port from 1 to 65535, got {port}");
+    private static int Port(int port, string option, bool allowAny = false) =>
+        port is > 0 and <= 65535 || (allowAny && port == 0) ? port
+            : throw new UsageException($"{option}: must be a port from {(allowAny ? 0 : 1)} to 65535, got {port}");
 }

@@ -19,6 +19,7 @@ using Neocloud.Server.Deals;
 using Neocloud.Server.Events;
 using Neocloud.Server.Indices;
 using Neocloud.Server.Http;
+using Neocloud.Server.Identity;
 using Neocloud.Server.MarketData;
 using Neocloud.Server.Offtake;
 using Neocloud.Server.Orders;
@@ -68,6 +69,14 @@ public static class ExchangeServer
         if (secret is not null)
         {
             announce($"admin token (shown once, also in {Path.Combine(options.DataDirectory, "admin.token")}): {secret}");
+        }
+        // --demo without an identity provider of its own: the development one, in-process on loopback, with the demo people.
+        DevelopmentIdentityProvider? demoPeople = null;
+        if (options.Demo && options.Oidc is null)
+        {
+            demoPeople = await DevelopmentIdentityProvider.StartAsync(new DevelopmentIdentityProviderOptions { Port = options.DemoIdentityPort }, cancellationToken);
+            options = options with { Oidc = new OidcSettings(demoPeople.Issuer, demoPeople.Audience, demoPeople.ClientId) };
+            announce($"demo identity provider at {demoPeople.Issuer}: sign in on the dashboard as alice@microsoft (trader), bob@microsoft (approver), … password '{DemoPeople.Password}' (README lists them)");
         }
         // The key that signs the journal's heads, beside the admin token and never in the store (also with --db: a cluster's nodes share one key file).
         var signingKey = JournalSigningKey.Ensure(options.DataDirectory);
@@ -247,6 +256,7 @@ public static class ExchangeServer
         }
 
         app.Lifetime.ApplicationStopped.Register(rateLimits.Dispose);
+        if (demoPeople is not null) app.Lifetime.ApplicationStopped.Register(() => demoPeople.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }

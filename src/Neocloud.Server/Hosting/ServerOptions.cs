@@ -17,7 +17,10 @@ public sealed record ServerOptions
     /// <summary>Run simulated sellers and buyers that keep trading.</summary>
     public bool Demo { get; init; }
 
-    /// <summary>The identity provider people sign in with (OpenID Connect); null: API tokens only.</summary>
+    /// <summary>With <see cref="Demo"/> and no <see cref="Oidc"/>: the port on 127.0.0.1 of the development identity provider it runs (0: any free one).</summary>
+    public int DemoIdentityPort { get; init; }
+
+    /// <summary>The identity provider people sign in with (OpenID Connect); null: API tokens only (with <see cref="Demo"/>, the development one).</summary>
     public Auth.OidcSettings? Oidc { get; init; }
 
     /// <summary>Requests per second one token may make on average.</summary>
