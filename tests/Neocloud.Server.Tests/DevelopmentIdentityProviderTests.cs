@@ -378,6 +378,23 @@ public sealed partial class DevelopmentIdentityProviderTests
         Assert.Equal("login_required", Query(silent.Headers.Location!)["error"]);
     }
 
+    [Fact]
+    public async Task Userinfo_names_the_person_of_the_access_token()
+    {
+        await using var idp = await StartAsync();
+        using var http = Browser(idp);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "connect/userinfo");
+        request.Headers.Authorization = new("Bearer", await idp.PasswordTokenAsync("judy@iren"));
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var claims = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("demo-judy-iren", claims.GetProperty("sub").GetString());
+        Assert.Equal("iren", claims.GetProperty("org").GetString());
+        Assert.Equal(["contracts", "viewer"], Strings(claims.GetProperty("roles")));
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:5000/signin-oidc", true)]
     [InlineData("http://localhost/cb", true)]
