@@ -72,13 +72,16 @@ public sealed class ShardRig : IAsyncDisposable
     }
 
     /// <summary>An offtake desk over this shard.</summary>
-    public OfftakeDesk Desk() => new(Store, Market, TimeProvider.System);
+    public OfftakeDesk Desk() => new(Store, Market, TimeProvider.System, Approvals());
+
+    /// <summary>The four-eyes gate over this shard.</summary>
+    public Neocloud.Exchange.Approvals.ApprovalGate Approvals() => new(Market, Store, TimeProvider.System);
 
     /// <summary>The shard as the desks see the market.</summary>
     public IMarket Market => new LocalMarket(Shard);
 
     /// <summary>An order desk over this shard.</summary>
-    public OrderDesk Orders() => new(Market, Store, TimeProvider.System);
+    public OrderDesk Orders() => new(Market, Store, TimeProvider.System, Approvals());
 
     /// <summary>A pool desk over this shard.</summary>
     public PoolDesk Pools() => new(Market, Store, new MarketQueries(Market, Store));

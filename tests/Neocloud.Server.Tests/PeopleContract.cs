@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -190,7 +189,7 @@ public sealed class PeopleContract : IAsyncLifetime
         var queue = await (await checker.GetAsync("/api/v1/approvals?status=pending")).JsonAsync();
         Assert.Equal([id], queue.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("approval").GetString()));
         var events = await (await _market.Microsoft.GetAsync("/api/v1/events?limit=1000")).JsonAsync();
-        Assert.Contains(events.GetProperty("items").EnumerateArray(), e => e.GetProperty("type").GetString() == "approval.requested");
+        Assert.Contains(events.GetProperty("events").EnumerateArray(), e => e.GetProperty("type").GetString() == "approval.requested");
 
         // Below the threshold a bid runs at once; another organization never sees the approval.
         Assert.Equal(HttpStatusCode.Created, (await asker.PostAsJsonAsync("/api/v1/orders/bids", new { sku = "GB300", gpus = 1, start = S, end = S + 10, limit = "0.5000" })).StatusCode);

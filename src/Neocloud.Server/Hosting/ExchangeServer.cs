@@ -97,7 +97,7 @@ public static class ExchangeServer
         if (options.LogSink is { } sink) builder.Logging.AddProvider(sink);
 
         builder.WebHost.UseStaticWebAssets();
-        builder.Services.AddDashboard();
+        builder.Services.AddDashboard(peopleSignIn: options.Oidc is not null);
         // The key ring (the dashboard's antiforgery tokens, the webhook secrets in the store) beside the admin token, 0700.
         var keys = Path.Combine(options.DataDirectory, "keys");
         StoreFiles.PrivateDirectory(keys);
@@ -214,6 +214,13 @@ public static class ExchangeServer
             await TooManyRequestsAsync(context, retryAfter: 1, options);
         });
         app.UseAuthentication();
+        // Every journal row a request causes names who made it (DESIGN.md "One ledger"). Not an async method: the actor
+        // flows into the rest of the pipeline's awaits from here, and is restored for the connection when it returns.
+        app.Use((context, next) =>
+        {
+            if (context.User.Actor() is not { } actor) return next(context);
+            using (Acting.As(actor)) return next(context);
+        });
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
