@@ -32,12 +32,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout(ExpectTimeoutMs);
         _server = await ServerProcess.StartAsync(_data.Path);
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath(),
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        Browser = await _playwright.Chromium.LaunchAsync(LaunchOptions());
         Directory.CreateDirectory(ScreenshotFolder);
     }
 
@@ -62,6 +57,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         response.EnsureSuccessStatusCode();
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
     }
+
+    /// <summary>Debian's Chromium, headless, without sandbox or background networking.</summary>
+    public static BrowserTypeLaunchOptions LaunchOptions() => new()
+    {
+        ExecutablePath = ChromiumPath(),
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    };
 
     private static string ChromiumPath()
     {
