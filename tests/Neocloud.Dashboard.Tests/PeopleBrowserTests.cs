@@ -134,7 +134,7 @@ public sealed class PeopleBrowserTests(PeopleFixture fixture) : IClassFixture<Pe
     private async Task<string> TokenAsync(string organization)
     {
         var created = await fixture.CallAsync(HttpMethod.Post, $"api/v1/admin/organizations/{organization}/tokens",
-            """{"label":"browser","scopes":["market:read","market:trade","pools:write"]}""", fixture.Server.AdminToken);
+            """{"label":"browser","scopes":["market:read","market:trade","pools:write"]}""", fixture.Server.AdminToken!);
         return created.GetProperty("token").GetString()!;
     }
 }
