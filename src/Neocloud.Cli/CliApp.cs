@@ -83,6 +83,7 @@ public static class CliApp
         root.Subcommands.Add(ClientCommands.Webhook(context));
         root.Subcommands.Add(ClientCommands.Index(context));
         root.Subcommands.Add(ClientCommands.Account(context));
+        root.Subcommands.Add(ClientCommands.Approvals(context));
         root.Subcommands.Add(ClientCommands.Admin(context));
         return root;
     }

@@ -27,7 +27,7 @@ public static partial class ClientCommands
             {
                 To = parsed.GetValue(to)!, Tranches = parsed.GetValue(tranches) is { Length: > 0 } t ? t : null, Share = parsed.GetValue(share),
                 FromMonth = parsed.GetValue(from)!,
-            }, ct), json => Table(Single(json), s_assignmentColumns));
+            }, ct), json => Held(json) ?? Table(Single(json), s_assignmentColumns));
             contract.Subcommands.Add(assign);
         }
         {

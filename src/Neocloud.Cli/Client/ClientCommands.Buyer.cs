@@ -54,7 +54,7 @@ public static partial class ClientCommands
             var file = new Option<FileInfo?>("--file") { Description = "The legs as JSON instead: an array of legs as the API takes them, or {\"legs\": [...]}." };
             var portfolio = new Command("portfolio", "Buy 2-16 blocks all or none, now: every leg trades, or nothing does and the answer names the leg that found no ask.") { legs, file };
             Run(portfolio, context, (api, parsed, ct) =>
-                api.PlacePortfolioAsync(Portfolio(parsed.GetValue(legs) ?? [], parsed.GetValue(file), context.Now), ct), RenderPortfolio);
+                api.PlacePortfolioAsync(Portfolio(parsed.GetValue(legs) ?? [], parsed.GetValue(file), context.Now), ct), json => Held(json) ?? RenderPortfolio(json));
             order.Subcommands.Add(portfolio);
         }
         {

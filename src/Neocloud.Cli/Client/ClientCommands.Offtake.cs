@@ -87,7 +87,7 @@ public static partial class ClientCommands
             Run(award, context, (api, parsed, ct) => api.AwardOffersAsync(parsed.GetValue(id)!, new AwardBody
             {
                 Awards = [.. parsed.GetValue(awards)!.Select(AwardSpec)],
-            }, ct), json => Table(json, ["id", "seller", "sku", "region", "tcvUsd", "pricePerGpuHour", "status"]));
+            }, ct), json => Held(json) ?? Table(json, ["id", "seller", "sku", "region", "tcvUsd", "pricePerGpuHour", "status"]));
             rfq.Subcommands.Add(award);
         }
         return rfq;

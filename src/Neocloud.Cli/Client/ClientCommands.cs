@@ -197,11 +197,18 @@ public static partial class ClientCommands
 
     private static IRenderable Placed(JsonElement json, string[] columns)
     {
+        if (Held(json) is { } held) return held;
         var trades = json.GetProperty("trades");
         var rows = new Rows(Table(Single(json.GetProperty("order")), columns),
             trades.GetArrayLength() == 0 ? new Text("no trades") : Table(trades, ["id", "side", "counterparty", "pool", "gpus", "start", "end", "price", "notionalUsd"]));
         return rows;
     }
+
+    /// <summary>A command held for approval (202: the answer is the approval), shown as such; null for any other answer.</summary>
+    private static IRenderable? Held(JsonElement json) =>
+        json.ValueKind == JsonValueKind.Object && json.TryGetProperty("approval", out var id) && json.TryGetProperty("status", out _)
+            ? new Rows(new Text($"held for approval {id.GetString()}: another approver runs it with `neocloud approvals approve {id.GetString()}`"), ApprovalTable(json))
+            : null;
 
     private static JsonElement Single(JsonElement item) => JsonDocument.Parse($"[{item.GetRawText()}]").RootElement;
 

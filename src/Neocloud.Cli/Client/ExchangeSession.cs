@@ -35,7 +35,18 @@ public sealed class ExchangeSession : IDisposable
     /// <exception cref="UsageException">The exchange refused the call, could not be reached, or did not answer in time.</exception>
     public async Task<JsonElement> AnswerAsync(Func<ExchangeApiClient, CancellationToken, Task> call, CancellationToken cancellationToken)
     {
-        await CallAsync(async (api, ct) => { await call(api, ct); return true; }, cancellationToken);
+        await CallAsync(async (api, ct) =>
+        {
+            try
+            {
+                await call(api, ct);
+            }
+            catch (ApiException<ApprovalView> held) when (held.StatusCode == (int)HttpStatusCode.Accepted)
+            {
+                // Held for a second person's approval: the answer (the approval) is what the command shows.
+            }
+            return true;
+        }, cancellationToken);
         var text = _answers.Last;
         return string.IsNullOrEmpty(text) ? default : JsonDocument.Parse(text).RootElement.Clone();
     }

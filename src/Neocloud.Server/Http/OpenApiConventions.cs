@@ -44,7 +44,7 @@ public static class OpenApiConventions
         // gets a class of that name, which clashes with System.Text.Json's in every file that uses both.
         // So is a free-form object (a preset scenario).
         options.CreateSchemaReferenceId = type =>
-            type.Type == typeof(System.Text.Json.JsonElement) || type.Type == typeof(System.Text.Json.Nodes.JsonObject)
+            (Nullable.GetUnderlyingType(type.Type) ?? type.Type) is var plain && (plain == typeof(System.Text.Json.JsonElement) || plain == typeof(System.Text.Json.Nodes.JsonObject))
                 ? null
                 : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
         options.AddOperationTransformer(async (operation, context, cancellationToken) =>
