@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components.Server.ProtectedBrowserStorage;
 using Neocloud.Exchange.Access;
+using Neocloud.Storage;
 
 namespace Neocloud.Dashboard;
 
@@ -20,6 +21,9 @@ public sealed class DeskSession(TokenDirectory tokens, ProtectedLocalStorage sto
     /// <summary>The signed-in token's scopes.</summary>
     public IReadOnlyList<string> TokenScopes { get; private set; } = [];
 
+    /// <summary>Who the journal names for what this browser does: the signed-in token, or null.</summary>
+    public JournalActor? Actor { get; private set; }
+
     /// <summary>True when someone is signed in.</summary>
     public bool SignedIn => Organization is not null;
 
@@ -39,12 +43,19 @@ public sealed class DeskSession(TokenDirectory tokens, ProtectedLocalStorage sto
         Changed?.Invoke();
     }
 
+    /// <summary>
+    /// Acts as the signed-in token until disposed, so the commands an action sends are journaled with it: an action
+    /// handler begins with <c>using var acting = Session.Act();</c>.
+    /// </summary>
+    public Acting.Scope Act() => Acting.As(Actor);
+
     /// <summary>Signs in with a token; false when it is unknown, revoked or expired.</summary>
     public async Task<bool> SignInAsync(string token, bool remember = true)
     {
-        var (found, _) = await tokens.FindAsync(token.Trim(), CancellationToken.None);
+        var (found, actor, _) = await tokens.FindAsync(token.Trim(), CancellationToken.None);
         if (found is null) return false;
         Organization = found.OrganizationId;
+        Actor = actor;
         TokenScopes = found.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (remember) await storage.SetAsync(StorageKey, token.Trim());
         Changed?.Invoke();
@@ -71,6 +82,7 @@ public sealed class DeskSession(TokenDirectory tokens, ProtectedLocalStorage sto
     public async Task SignOutAsync()
     {
         Organization = null;
+        Actor = null;
         TokenScopes = [];
         await storage.DeleteAsync(StorageKey);
         Changed?.Invoke();

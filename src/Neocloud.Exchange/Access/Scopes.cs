@@ -32,4 +32,13 @@ public static class Scopes
 
     /// <summary>The claim type that carries when the token expires (Unix milliseconds), when it does.</summary>
     public const string ExpiresClaim = "exp";
+
+    /// <summary>The claim type that carries a person's subject (the identity provider's <c>sub</c>), when a person signed in.</summary>
+    public const string PersonClaim = "person";
+
+    /// <summary>The claim type that carries a person's name (or email).</summary>
+    public const string NameClaim = "name";
+
+    /// <summary>The claim type that carries one of a person's roles.</summary>
+    public const string RoleClaim = "role";
 }

@@ -12,6 +12,7 @@ using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Shard;
 using Neocloud.Server.Accounts;
 using Neocloud.Server.Admin;
+using Neocloud.Server.Audit;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Book;
 using Neocloud.Server.Catalog;
@@ -204,6 +205,13 @@ public static class ExchangeServer
             await TooManyRequestsAsync(context, retryAfter: 1, options);
         });
         app.UseAuthentication();
+        // Every journal row a request causes names who made it (DESIGN.md "One ledger"). Not an async method: the actor
+        // flows into the rest of the pipeline's awaits from here, and is restored for the connection when it returns.
+        app.Use((context, next) =>
+        {
+            if (context.User.Actor() is not { } actor) return next(context);
+            using (Acting.As(actor)) return next(context);
+        });
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -227,6 +235,7 @@ public static class ExchangeServer
         api.MapProcurementsApi();
         api.MapAdminApi();
         api.MapAccountsApi();
+        api.MapAuditApi();
         api.MapJournalHeadApi();
         api.MapEventsApi();
         api.MapWebhooksApi();
