@@ -153,7 +153,9 @@ public sealed partial class ClusterMarket(IGrainFactory grains, ExchangeStore st
     private async Task<bool> SubmitFactAsync(AccountFact fact)
     {
         var home = grains.GetGrain<IMarketGroupGrain>(MarketGroups.Named[0].Name);
-        var outcome = (await home.SubmitAsync(ShardCall.Of(new TransactionRequest(AccountDesk.Actor, [], fact, ConfigJournal.HomeSku), null))).ToOutcome();
+        // Credit moved between shards is the exchange's doing, though it happens inside a caller's order.
+        var request = new TransactionRequest(AccountDesk.Actor, [], fact, ConfigJournal.HomeSku) { Actor = JournalActor.Exchange.Text };
+        var outcome = (await home.SubmitAsync(ShardCall.Of(request, null))).ToOutcome();
         return outcome.IsAccepted;
     }
 

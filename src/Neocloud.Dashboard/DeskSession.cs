@@ -69,10 +69,10 @@ public sealed class DeskSession(TokenDirectory tokens, ProtectedLocalStorage sto
     /// <summary>Signs in with a token; false when it is unknown, revoked or expired.</summary>
     public async Task<bool> SignInAsync(string token, bool remember = true)
     {
-        var (found, _) = await tokens.FindAsync(token.Trim(), CancellationToken.None);
+        var (found, actor, _) = await tokens.FindAsync(token.Trim(), CancellationToken.None);
         if (found is null) return false;
         Organization = found.OrganizationId;
-        Actor = new JournalActor(JournalActor.TokenKind, found.Id, found.Label);
+        Actor = actor;
         TokenScopes = found.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         PersonRoles = [];
         _caller = new ClaimsPrincipal(new ClaimsIdentity(

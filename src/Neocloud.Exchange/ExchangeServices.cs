@@ -39,6 +39,7 @@ public static class ExchangeServices
         services.AddSingleton<OrderDesk>();
         services.AddSingleton<Accounts.AccountDesk>();
         services.AddSingleton<Accounts.MarginSweep>();
+        services.AddSingleton<Audit.AuditDesk>();
         services.AddSingleton<PoolDesk>();
         services.AddSingleton<OfftakeDesk>();
         services.AddSingleton<IndexBook>();

@@ -12,7 +12,7 @@ internal static class BatchRows
     /// <summary>The statements, by index; each takes its values in the order the <c>Write</c> method passes them.</summary>
     public static readonly IReadOnlyList<Statement> Statements =
     [
-        Statement.Insert("journal", "sequence", "recorded_ms", "organization_id", "command", "hash"),
+        Statement.Insert("journal", "sequence", "recorded_ms", "organization_id", "command", "hash", "actor"),
         Statement.Insert("pools", "id", "provider_id", "site_id", "sku", "region", "created_sequence"),
         Statement.Insert("pool_capacity", "pool_id", "start_hour", "end_hour", "gpus"),
         Statement.Insert("orders", "id", "organization_id", "side", "sku", "region", "pool_id", "gpus", "start_hour", "end_hour", "price_ticks", "tif",
@@ -21,7 +21,7 @@ internal static class BatchRows
         Statement.Insert("trades", "trade_no", "sequence", "bid_id", "ask_id", "buyer_id", "seller_id", "pool_id", "sku", "region", "gpus", "start_hour",
             "end_hour", "price_ticks", "executed_ms"),
         Statement.Insert("idempotency", "organization_id", "idempotency_key", "request_hash", "status_code", "response", "created_ms"),
-        Statement.Insert("shard_journal", "shard", "epoch", "sequence", "recorded_ms", "organization_id", "command", "hash"),
+        Statement.Insert("shard_journal", "shard", "epoch", "sequence", "recorded_ms", "organization_id", "command", "hash", "actor"),
         Statement.Insert("portfolios", "id", "organization_id", "status", "cancelled_leg", "legs", "placed_sequence", "placed_ms"),
         new(EventRows.CounterSql),
         new(EventRows.InsertSql),
@@ -38,16 +38,16 @@ internal static class BatchRows
         {
             foreach (var j in batch.Journal)
             {
-                JournalChain.Next(hash, fence.Shard, j.Sequence, j.RecordedMs, j.OrganizationId, j.Command, hash);
-                sink.Row(ShardJournal, [fence.Shard, fence.Epoch, j.Sequence, j.RecordedMs, j.OrganizationId, j.Command, hash]);
+                JournalChain.Next(hash, fence.Shard, j, hash);
+                sink.Row(ShardJournal, [fence.Shard, fence.Epoch, j.Sequence, j.RecordedMs, j.OrganizationId, j.Command, hash, j.Actor]);
             }
         }
         else
         {
             foreach (var j in batch.Journal)
             {
-                JournalChain.Next(hash, JournalChain.NoShard, j.Sequence, j.RecordedMs, j.OrganizationId, j.Command, hash);
-                sink.Row(Journal, [j.Sequence, j.RecordedMs, j.OrganizationId, j.Command, hash]);
+                JournalChain.Next(hash, JournalChain.NoShard, j, hash);
+                sink.Row(Journal, [j.Sequence, j.RecordedMs, j.OrganizationId, j.Command, hash, j.Actor]);
             }
         }
         if (batch.Journal.Count > 0) head.Sequence = batch.Journal[^1].Sequence;

@@ -98,13 +98,15 @@ public sealed partial class ExchangeStore
         }
     }
 
+    /// <summary>A journal row's columns as <see cref="JournalEntry"/> reads them, in its parameters' order.</summary>
+    internal const string JournalColumns = "sequence AS Sequence, recorded_ms AS RecordedMs, organization_id AS OrganizationId, command AS Command, actor AS Actor";
+
     /// <summary>The journal after <paramref name="afterSequence"/>, in order.</summary>
     public async IAsyncEnumerable<JournalEntry> ReadJournalAsync(long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
         var rows = connection.QueryUnbufferedAsync<JournalEntry>(
-            "SELECT sequence AS Sequence, recorded_ms AS RecordedMs, organization_id AS OrganizationId, command AS Command " +
-            "FROM journal WHERE sequence > @afterSequence ORDER BY sequence",
+            $"SELECT {JournalColumns} FROM journal WHERE sequence > @afterSequence ORDER BY sequence",
             new { afterSequence });
         await foreach (var row in rows.WithCancellation(cancellationToken)) yield return row;
     }

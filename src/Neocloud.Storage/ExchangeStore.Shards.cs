@@ -44,8 +44,7 @@ public sealed partial class ExchangeStore
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
         var rows = connection.QueryUnbufferedAsync<JournalEntry>(
-            "SELECT sequence AS Sequence, recorded_ms AS RecordedMs, organization_id AS OrganizationId, command AS Command " +
-            "FROM shard_journal WHERE shard = @shard AND sequence > @afterSequence ORDER BY sequence",
+            $"SELECT {JournalColumns} FROM shard_journal WHERE shard = @shard AND sequence > @afterSequence ORDER BY sequence",
             new { shard, afterSequence });
         await foreach (var row in rows.WithCancellation(cancellationToken)) yield return row;
     }

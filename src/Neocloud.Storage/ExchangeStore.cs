@@ -101,8 +101,7 @@ public sealed partial class ExchangeStore : IAsyncDisposable
             while (true)
             {
                 var rows = (await connection.QueryAsync<JournalEntry>(new CommandDefinition(
-                    "SELECT sequence AS Sequence, recorded_ms AS RecordedMs, organization_id AS OrganizationId, command AS Command " +
-                    $"FROM {table} WHERE {where}sequence > @after ORDER BY sequence LIMIT {Page}",
+                    $"SELECT {JournalColumns} FROM {table} WHERE {where}sequence > @after ORDER BY sequence LIMIT {Page}",
                     new { shard, after }, transaction, cancellationToken: cancellationToken))).ToList();
                 if (rows.Count == 0) break;
                 var sequences = new long[rows.Count];

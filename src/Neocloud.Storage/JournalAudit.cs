@@ -61,7 +61,7 @@ public static class JournalAudit
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT sequence, recorded_ms, organization_id, command, hash FROM " +
+        command.CommandText = "SELECT sequence, recorded_ms, organization_id, command, hash, actor FROM " +
             (shard.Length == 0 ? "journal WHERE " : "shard_journal WHERE shard = @shard AND ") + "sequence >= @from AND sequence <= @to ORDER BY sequence";
         if (shard.Length > 0) Add(command, "shard", shard);
         Add(command, "from", from);
@@ -69,7 +69,7 @@ public static class JournalAudit
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var entry = new JournalEntry(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3));
+            var entry = new JournalEntry(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(5) ? null : reader.GetString(5));
             yield return (entry, reader.IsDBNull(4) ? null : (byte[])reader.GetValue(4));
         }
     }
@@ -97,7 +97,7 @@ public static class JournalAudit
                     ? $"missing: row {last + 1} was deleted (the journal goes from {last} to {entry.Sequence})"
                     : $"missing: rows {last + 1}..{entry.Sequence - 1} were deleted (the journal goes from {last} to {entry.Sequence})"));
             }
-            JournalChain.Next(previous, shard, entry.Sequence, entry.RecordedMs, entry.OrganizationId, entry.Command, expected);
+            JournalChain.Next(previous, shard, entry, expected);
             if (hash is null)
             {
                 problems.Add(new JournalProblem(entry.Sequence, "no hash: the row was written outside the exchange"));

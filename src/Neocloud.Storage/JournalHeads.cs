@@ -81,7 +81,7 @@ public static class JournalHeads
             long last = 0;
             await foreach (var (entry, hash) in JournalAudit.RowsAsync(connection, transaction, head.Shard, 1, head.Sequence, cancellationToken))
             {
-                JournalChain.Next(computed, head.Shard, entry.Sequence, entry.RecordedMs, entry.OrganizationId, entry.Command, computed);
+                JournalChain.Next(computed, head.Shard, entry, computed);
                 last = entry.Sequence;
                 if (entry.Sequence == head.Sequence) stored = hash;
             }

@@ -15,7 +15,12 @@ public sealed record TokenRecord(string Id, string OrganizationId, byte[] TokenH
     long? ExpiresMs = null, long? LastUsedMs = null);
 
 /// <summary>One accepted command in the journal, in the replay format's JSON.</summary>
-public sealed record JournalEntry(long Sequence, long RecordedMs, string OrganizationId, string Command);
+/// <param name="Sequence">Its place in its journal.</param>
+/// <param name="RecordedMs">When it was applied (Unix milliseconds).</param>
+/// <param name="OrganizationId">The organization whose request it was.</param>
+/// <param name="Command">The command's line: a replay-format command or a fact.</param>
+/// <param name="Actor">Who acted, as <see cref="JournalActor.Text"/>; null for a row written before actors were journaled (the exchange).</param>
+public sealed record JournalEntry(long Sequence, long RecordedMs, string OrganizationId, string Command, string? Actor = null);
 
 /// <summary>A saved engine state and the journal sequence it includes.</summary>
 public sealed record SnapshotRecord(long Sequence, long CreatedMs, byte[] State);

@@ -6,6 +6,7 @@ using Neocloud.Domain.Money;
 using Neocloud.Domain.Offtake;
 using Neocloud.Domain.Orders;
 using Neocloud.Domain.Time;
+using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Shard;
 using Neocloud.Market.Commands;
@@ -79,6 +80,26 @@ public sealed class WireRoundTripTests
     }
 
     [Fact]
+    public void A_call_carries_the_actor_its_request_was_made_under_and_the_grains_request_journals_it()
+    {
+        var person = new JournalActor(JournalActor.PersonKind, "sub-7", "Ana \"ops\" Souza");
+        ShardRequest bid, award, unnamed;
+        using (Acting.As(person))
+        {
+            bid = new MarketRequest("openai", new CancelCommand("bid-1"));
+            award = new TransactionRequest("openai", [new ReserveCommand("res-1", "openai", "pool-1", 8, HourWindow.Of(1, 2))], null, "GB300");
+        }
+        unnamed = new MarketRequest("openai", new CancelCommand("bid-2"));
+
+        var back = new[] { bid, award, unnamed }.Select(r => RoundTrip(ShardCall.Of(r, null))).ToList();
+
+        Assert.Equal([person.Text, person.Text, null], back.Select(c => c.Actor));
+        // On the grain's side the request names the caller's actor, whatever acts where the grain runs.
+        using (Acting.As(JournalActor.Exchange))
+            Assert.Equal([person.Text, person.Text, null], back.Select(c => c.ToRequest().Actor));
+    }
+
+    [Fact]
     public void A_new_webhook_keeps_the_limit_it_is_decided_against()
     {
         var fact = new WebhookCreated(Webhook(new Random(7))) { MaxPerOrganization = 20 };
@@ -123,7 +144,8 @@ public sealed class WireRoundTripTests
             commands.Add(new ReserveCommand(Text(random), Text(random), Text(random), random.Next(1, 100), HourWindow.Of(random.Next(1000), 1000 + random.Next(1000))));
             commands.Add(new ReleaseCommand(Text(random), new Hour(random.Next())));
             var fact = random.Next(4) == 0 ? null : s_facts[random.Next(s_facts.Length)](random);
-            var call = new ShardCall(Text(random), random.Next(2) == 0, commands, Maybe(random), fact, random.Next(2) == 0 ? null : s_key, Maybe(random));
+            var call = new ShardCall(Text(random), random.Next(2) == 0, commands, Maybe(random), fact, random.Next(2) == 0 ? null : s_key, Maybe(random),
+                random.Next(2) == 0 ? null : new JournalActor(JournalActor.PersonKind, Text(random), Text(random)).Text);
 
             Structural.AssertEqual(call, RoundTrip(call));
         }, iter: 200);

@@ -117,6 +117,21 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
         await Assertions.Expect(page.GetByTestId("bids")).Not.ToContainTextAsync("1.2345");
         Assert.Empty(errors);
         await page.Context.CloseAsync();
+
+        // The desk acted as the signed-in token: the journal names it for the bid and the cancel.
+        var id = (await GetAsync(token, "api/v1/me")).GetProperty("token").GetString();
+        var audit = await GetAsync(await fixture.TokenAsync("microsoft", "admin"), "api/v1/audit?limit=1000");
+        var rows = audit.GetProperty("items").EnumerateArray().TakeLast(2).ToList();
+        Assert.Equal(["bid", "cancel"], rows.Select(r => r.GetProperty("kind").GetString()));
+        Assert.All(rows, r => Assert.Equal($$"""{"kind":"token","id":"{{id}}","name":"browser"}""", r.GetProperty("actor").GetRawText()));
+    }
+
+    /// <summary>A GET of the API with a token, its JSON.</summary>
+    private async Task<System.Text.Json.JsonElement> GetAsync(string token, string path)
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Server.Address };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(path)).RootElement.Clone();
     }
 
     [Fact]

@@ -93,11 +93,17 @@ public sealed class PeopleBrowserTests(PeopleFixture fixture) : IClassFixture<Pe
         var trades = await fixture.CallAsync(HttpMethod.Get, "api/v1/trades", null, carol);
         Assert.Contains(trades.GetProperty("items").EnumerateArray(), t => t.GetProperty("gpus").GetInt32() == 8 && t.GetProperty("price").GetString() == "2.0000");
 
-        // The audit names both people, each for what they did.
+        // The audit (Microsoft's admin's, not an approver's) names both people, each for what they did.
         await bob.GotoAsync("/audit");
-        await Assertions.Expect(bob.GetByTestId("audit")).ToContainTextAsync("Alice Chen");
-        await Assertions.Expect(bob.GetByTestId("audit")).ToContainTextAsync("Bob Okafor");
-        await bob.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "audit.png"), FullPage = true });
+        await Assertions.Expect(bob.GetByTestId("audit-refused")).ToContainTextAsync("'admin'");
+        var (carolPage, carolErrors) = await SignInAsync("carol@microsoft", "Carol Diaz");
+        await carolPage.GotoAsync("/audit");
+        await Assertions.Expect(carolPage.GetByTestId("audit")).ToContainTextAsync("Alice Chen");
+        await Assertions.Expect(carolPage.GetByTestId("audit")).ToContainTextAsync("Bob Okafor");
+        await Assertions.Expect(carolPage.GetByTestId("audit")).ToContainTextAsync("approval.decided");
+        await carolPage.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "audit.png"), FullPage = true });
+        Assert.Empty(carolErrors);
+        await carolPage.Context.CloseAsync();
 
         // Signing out ends the session: the desk offers the sign-in again.
         await bob.GotoAsync("/desk");

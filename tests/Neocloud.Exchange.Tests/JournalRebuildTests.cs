@@ -108,7 +108,7 @@ public sealed class JournalRebuildTests : IDisposable
                 // Whoever deleted it also chained the next row to the one before: only the missing sequence shows.
                 var first = await connection.QuerySingleAsync<byte[]>("SELECT hash FROM journal WHERE sequence = 1");
                 var third = await connection.QuerySingleAsync<JournalEntry>(
-                    "SELECT sequence AS Sequence, recorded_ms AS RecordedMs, organization_id AS OrganizationId, command AS Command FROM journal WHERE sequence = 3");
+                    "SELECT sequence AS Sequence, recorded_ms AS RecordedMs, organization_id AS OrganizationId, command AS Command, actor AS Actor FROM journal WHERE sequence = 3");
                 await connection.ExecuteAsync("UPDATE journal SET hash = @hash WHERE sequence = 3", new { hash = JournalChain.Of(first, "", third) });
             }
         }

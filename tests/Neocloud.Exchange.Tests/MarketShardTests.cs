@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Neocloud.Domain.Orders;
 using Neocloud.Domain.Time;
+using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Shard;
 using Neocloud.Market.Commands;
@@ -48,6 +49,36 @@ public sealed class MarketShardTests
         Assert.Equal(("a1", outcome.Failure.Detail), (rejected.OrderId, rejected.Reason));
         var stored = Assert.Single(await rig.Store.EventsAsync("iren", 0, null, 10));
         Assert.Equal((stored.Id, stored.Type), (Assert.Single(rejected.Events).Id, "order.rejected"));
+    }
+
+    [Fact]
+    public async Task Every_row_a_request_causes_names_the_actor_it_was_made_under_and_a_rebuild_writes_it_again()
+    {
+        await using var rig = await ShardRig.StartAsync();
+        var fleet = new JournalActor(JournalActor.TokenKind, "tok_iren", "fleet bot");
+        var trader = new JournalActor(JournalActor.PersonKind, "sub-ana", "Ana");
+        using (Acting.As(fleet))
+        {
+            await rig.AcceptAsync(ShardRig.Pool("p1", "iren", 576));
+            // Refused: journaled as its order.rejected fact, which names the actor too.
+            Assert.False((await rig.Shard.SubmitAsync(ShardRig.Ask("a0", "iren", "p1", 1000, "2.4500"))).IsAccepted);
+            await rig.AcceptAsync(ShardRig.Ask("a1", "iren", "p1", 72, "2.4500"));
+        }
+        using (Acting.As(trader)) await rig.AcceptAsync(ShardRig.Bid("b1", "microsoft", 64, "3.1000"));
+        // Made with no one acting: the row names no one (read as the exchange).
+        await rig.AcceptAsync(ShardRig.Bid("b2", "microsoft", 1, "3.1000"));
+        await rig.Shard.DisposeAsync();
+
+        var journal = await rig.Store.ReadJournalAsync(0).ToListAsync();
+        using var target = new Testing.TempDirectory("neocloud-actor-rebuilt-");
+        await using (var rebuilt = await ExchangeStore.OpenAsync(StoreOptions.SqliteFile(target.File("exchange.db"))))
+        await using (var source = new SqliteConnection($"Data Source={rig.DatabaseFile};Mode=ReadOnly;Pooling=False"))
+        {
+            await source.OpenAsync();
+            Assert.True((await Audit.JournalRebuild.RunAsync(source, null, rebuilt, CancellationToken.None)).Verification.Ok);
+            Assert.Equal(journal, await rebuilt.ReadJournalAsync(0).ToListAsync());
+        }
+        Assert.Equal([fleet.Text, fleet.Text, fleet.Text, trader.Text, null], journal.Select(j => j.Actor));
     }
 
     [Fact]

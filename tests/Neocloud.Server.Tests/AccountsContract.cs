@@ -161,10 +161,10 @@ public abstract class AccountsContract : IAsyncLifetime
 
         // Sum of resting bids' maximum cost + bought notional − payments ≤ limit + collateral, from the orders and trades.
         long committed = 0;
-        foreach (var order in await AllAsync(_market.Meta, "/api/v1/orders?status=open"))
+        foreach (var order in await Api.AllAsync(_market.Meta, "/api/v1/orders?status=open"))
             committed += Cost(order.GetProperty("gpus").GetInt64(), order.GetProperty("end").GetInt64() - order.GetProperty("start").GetInt64(), order.GetProperty("price").GetString()!);
         long bought = 0;
-        foreach (var trade in (await AllAsync(_market.Meta, "/api/v1/trades")).Where(t => t.GetProperty("side").GetString() == "buy"))
+        foreach (var trade in (await Api.AllAsync(_market.Meta, "/api/v1/trades")).Where(t => t.GetProperty("side").GetString() == "buy"))
             bought += Notional(trade.GetProperty("gpus").GetInt64(), trade.GetProperty("end").GetInt64() - trade.GetProperty("start").GetInt64(), trade.GetProperty("price").GetString()!);
         Assert.True(committed + bought <= limit + 100_000, $"committed {committed} + bought {bought} > {limit} + collateral");
         var account = await AccountAsync(_market.Meta);
@@ -229,7 +229,7 @@ public abstract class AccountsContract : IAsyncLifetime
         // Each account's balance and collateral are what its statement adds up to: two views of the same money.
         foreach (var (organization, client) in new[] { ("microsoft", _market.Microsoft), ("meta", _market.Meta), ("iren", _market.Iren), ("nebius", _market.Nebius) })
         {
-            var lines = await AllAsync(client, "/api/v1/account/entries", limit: 7);
+            var lines = await Api.AllAsync(client, "/api/v1/account/entries", limit: 7);
             var account = accounts.Single(a => a.GetProperty("organization").GetString() == organization);
             var collateral = lines.Where(l => l.GetProperty("kind").GetString() is "collateral" or "collateral_return").Sum(l => Cents(l.GetProperty("amountUsd")));
             Assert.Equal((Cents(account.GetProperty("balanceUsd")), Cents(account.GetProperty("collateralUsd"))),
@@ -273,21 +273,6 @@ public abstract class AccountsContract : IAsyncLifetime
         // Another organization sees neither the entry nor the money.
         Assert.DoesNotContain("wire 42", await (await _market.Microsoft.GetAsync("/api/v1/account/entries?limit=1000")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal("microsoft", (await AccountAsync(_market.Microsoft)).GetProperty("organization").GetString());
-    }
-
-    private static async Task<List<JsonElement>> AllAsync(HttpClient client, string path, int limit = 100)
-    {
-        var items = new List<JsonElement>();
-        string? after = null;
-        do
-        {
-            var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-            var page = await (await client.GetAsync($"{path}{separator}limit={limit}{(after is null ? "" : $"&after={Uri.EscapeDataString(after)}")}")).JsonAsync();
-            items.AddRange(page.GetProperty("items").EnumerateArray());
-            after = page.TryGetProperty("next", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
-        }
-        while (after is not null);
-        return items;
     }
 }
 

@@ -33,6 +33,22 @@ public static class Api
         return problem;
     }
 
+    /// <summary>Every item of a list, following its <c>next</c> cursor a page of <paramref name="limit"/> at a time.</summary>
+    public static async Task<List<JsonElement>> AllAsync(HttpClient client, string path, int limit = 100)
+    {
+        var items = new List<JsonElement>();
+        string? after = null;
+        do
+        {
+            var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+            var page = await (await client.GetAsync($"{path}{separator}limit={limit}{(after is null ? "" : $"&after={Uri.EscapeDataString(after)}")}")).JsonAsync();
+            items.AddRange(page.GetProperty("items").EnumerateArray());
+            after = page.TryGetProperty("next", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+        }
+        while (after is not null);
+        return items;
+    }
+
     /// <summary>The field errors of a validation problem.</summary>
     public static IReadOnlyList<string> ErrorFields(this JsonElement problem) =>
         problem.TryGetProperty("errors", out var errors) ? errors.EnumerateObject().Select(e => e.Name).ToList() : [];

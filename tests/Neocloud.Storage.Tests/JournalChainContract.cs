@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
 using Dapper;
 using Neocloud.Testing;
 
@@ -146,20 +149,50 @@ public abstract class JournalChainContract : StoreContractBase
         Assert.Equal([2L], instinct.Problems.Select(p => p.Sequence));
     }
 
+    [Fact]
+    public async Task A_row_hashes_its_actor_and_an_edited_or_erased_actor_is_named_by_its_sequence()
+    {
+        // Rows with an actor and rows without (as an upgraded store holds them) in one chain.
+        await CommitAsync(Store, 1, 7, row: Acted);
+        var clean = await WalkAsync();
+        var expected = JournalChain.Genesis.ToArray();
+        for (var sequence = 1; sequence <= 7; sequence++) expected = JournalChain.Of(expected, JournalChain.NoShard, Acted(sequence));
+
+        await ExecuteAsync("UPDATE journal SET actor = @actor WHERE sequence = 4", new { actor = new JournalActor(JournalActor.TokenKind, "tok_4", "mallory").Text });
+        await ExecuteAsync("UPDATE journal SET actor = NULL WHERE sequence = 5");
+        await ExecuteAsync("UPDATE journal SET actor = @actor WHERE sequence = 6", new { actor = JournalActor.Exchange.Text });
+
+        Assert.Empty(clean.Problems);
+        Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(clean.Head));
+        Assert.Equal(new[] { 4L, 5L, 6L }, Sequences(await WalkAsync()));
+    }
+
+    [Fact]
+    public async Task A_row_reads_back_with_its_actor_and_one_without_it_reads_back_without()
+    {
+        await CommitAsync(Store, 1, 2, row: Acted);
+        await CommitAsync(Store, 1, 2, shard: "hopper", row: Acted);
+
+        var journal = await Store.ReadJournalAsync(0).ToListAsync();
+        var shard = await Store.ReadShardJournalAsync("hopper", 0).ToListAsync();
+
+        Assert.Equal([Acted(1), Acted(2)], journal);
+        Assert.Equal([Acted(1), Acted(2)], shard);
+    }
+
+    /// <summary>A row that names a token as its actor (a row of every even sequence names none, as rows written before actors were journaled).</summary>
+    private static JournalEntry Acted(long sequence) =>
+        Entry(sequence) with { Actor = sequence % 2 == 0 ? null : new JournalActor(JournalActor.TokenKind, $"tok_{sequence}", "desk \"bot\" é").Text };
+
     private static JournalEntry Entry(long sequence) =>
         new(sequence, 1_800_000_000_000 + sequence, sequence % 2 == 0 ? "msft" : "iren", $$"""{"op":"cancel","id":"o{{sequence}}"}""");
 
     /// <summary>Commits rows <paramref name="first"/>..<paramref name="last"/> in one batch (in a shard, moving its fence as the exchange does).</summary>
-    private static async Task CommitAsync(ExchangeStore store, long first, long last, string? shard = null)
+    private static Task CommitAsync(ExchangeStore store, long first, long last, string? shard = null, Func<long, JournalEntry>? row = null)
     {
-        var batch = new CommitBatch();
-        for (var sequence = first; sequence <= last; sequence++) batch.Journal.Add(Entry(sequence));
-        if (shard is not null)
-        {
-            var claim = await store.ClaimShardAsync(shard);
-            batch.Fence = new ShardFence(shard, claim.Epoch, claim.LastSequence, last);
-        }
-        await store.CommitAsync(batch);
+        var rows = new List<JournalEntry>();
+        for (var sequence = first; sequence <= last; sequence++) rows.Add((row ?? Entry)(sequence));
+        return CommitJournalAsync(store, rows, shard);
     }
 
     private async Task<ChainWalk> WalkAsync()
@@ -198,4 +231,50 @@ public sealed class SqliteJournalChainTests : JournalChainContract, IDisposable
 public sealed class PostgresJournalChainTests : JournalChainContract
 {
     protected override StoreOptions CreateOptions() => StoreOptions.Postgres(PostgresServer.CreateDatabase("chain"));
+}
+
+/// <summary>The chain's bytes: a row without an actor hashes as every row did before actors were journaled, so older journals keep verifying.</summary>
+public sealed class JournalChainBytesTests
+{
+    private static readonly JournalEntry s_row = new(3, 1_800_000_000_003, "iren", """{"op":"cancel","id":"o3"}""");
+    private static readonly byte[] s_previous = [.. Enumerable.Range(0, JournalChain.HashSize).Select(i => (byte)i)];
+
+    [Fact]
+    public void A_row_without_an_actor_hashes_as_rows_did_before_actors_were_journaled()
+    {
+        // Schema 3 to 8: previous hash ‖ shard ‖ sequence ‖ time ‖ organization ‖ command.
+        var before = SHA256.HashData([.. s_previous, .. Text("hopper"), .. Number(3), .. Number(1_800_000_000_003), .. Text("iren"), .. Text(s_row.Command)]);
+
+        Assert.Equal(before, JournalChain.Of(s_previous, "hopper", s_row));
+    }
+
+    [Fact]
+    public void A_row_with_an_actor_hashes_it_after_the_command_length_prefixed()
+    {
+        var actor = new JournalActor(JournalActor.PersonKind, "sub-1", "Ana Souza").Text;
+        var with = SHA256.HashData([.. s_previous, .. Text(""), .. Number(3), .. Number(1_800_000_000_003), .. Text("iren"), .. Text(s_row.Command), .. Text(actor)]);
+
+        Assert.Equal(with, JournalChain.Of(s_previous, "", s_row with { Actor = actor }));
+        Assert.NotEqual(JournalChain.Of(s_previous, "", s_row with { Actor = "" }), JournalChain.Of(s_previous, "", s_row));
+    }
+
+    private static byte[] Text(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        return [.. Number32(bytes.Length), .. bytes];
+    }
+
+    private static byte[] Number32(int value)
+    {
+        var bytes = new byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, value);
+        return bytes;
+    }
+
+    private static byte[] Number(long value)
+    {
+        var bytes = new byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(bytes, value);
+        return bytes;
+    }
 }

@@ -35,6 +35,38 @@ public abstract class SchemaUpgradeContract : StoreContractBase
         await using var read = await current.OpenConnectionAsync();
         Assert.Equal(SchemaScript.Version, await read.ExecuteScalarAsync<long>("SELECT version FROM schema_version WHERE id = 1"));
     }
+
+    [Fact]
+    public async Task A_store_of_version_8_gets_the_actor_column_and_its_rows_keep_verifying_beside_rows_that_name_their_actor()
+    {
+        await CommitJournalAsync(Store, [Row(1), Row(2), Row(3)]);
+        await CommitJournalAsync(Store, [Row(1), Row(2)], "hopper");
+        // What version 8 left: journal rows without an actor column, and no index by organization.
+        await using (var connection = await Store.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("DROP INDEX journal_by_organization");
+            await connection.ExecuteAsync("DROP INDEX shard_journal_by_organization");
+            await connection.ExecuteAsync("ALTER TABLE journal DROP COLUMN actor");
+            await connection.ExecuteAsync("ALTER TABLE shard_journal DROP COLUMN actor");
+            await connection.ExecuteAsync("UPDATE schema_version SET version = 8");
+        }
+
+        await using var upgraded = await ExchangeStore.OpenAsync(Store.Options);
+        var actor = new JournalActor(JournalActor.TokenKind, "tok_9", "desk").Text;
+        await CommitJournalAsync(upgraded, [Row(4) with { Actor = actor }]);
+        await CommitJournalAsync(upgraded, [Row(3) with { Actor = actor }], "hopper");
+
+        Assert.True(upgraded.SchemaUpgraded);
+        await using var read = await upgraded.OpenConnectionAsync();
+        var journal = await JournalAudit.WalkAsync(read, null, JournalChain.NoShard);
+        var shard = await JournalAudit.WalkAsync(read, null, "hopper");
+        Assert.Equal((4L, 0), (journal.Rows, journal.Problems.Count));
+        Assert.Equal((3L, 0), (shard.Rows, shard.Problems.Count));
+        Assert.Equal([null, null, null, actor], (await upgraded.ReadJournalAsync(0).ToListAsync()).Select(r => r.Actor));
+        Assert.Equal(["4"], (await upgraded.AuditRowsAsync("iren", "3", 10, cluster: false)).Items.Select(r => $"{r.Sequence}"));
+    }
+
+    private static JournalEntry Row(long sequence) => new(sequence, 1_800_000_000_000 + sequence, "iren", $$"""{"op":"cancel","id":"o{{sequence}}"}""");
 }
 
 public sealed class SqliteSchemaUpgradeTests : SchemaUpgradeContract, IDisposable
@@ -115,6 +147,6 @@ public sealed class SchemaScriptTests
         var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ddl.ReplaceLineEndings("\n"))))[..16];
 
         // When this fails: raise SchemaScript.Version (and say what it adds), then record the new fingerprint here.
-        Assert.Equal((8, "0fba34ec0f177cac"), (SchemaScript.Version, fingerprint));
+        Assert.Equal((9, "c36837d2569ff105"), (SchemaScript.Version, fingerprint));
     }
 }

@@ -18,6 +18,19 @@ public abstract class StoreContractBase : IAsyncLifetime
         return Store.CommitAsync(batch);
     }
 
+    /// <summary>Commits journal rows in one batch (in a cluster shard's journal, moving its fence as the exchange does, when <paramref name="shard"/> is given).</summary>
+    protected static async Task CommitJournalAsync(ExchangeStore store, IEnumerable<JournalEntry> rows, string? shard = null)
+    {
+        var batch = new CommitBatch();
+        batch.Journal.AddRange(rows);
+        if (shard is not null)
+        {
+            var claim = await store.ClaimShardAsync(shard);
+            batch.Fence = new ShardFence(shard, claim.Epoch, claim.LastSequence, batch.Journal[^1].Sequence);
+        }
+        await store.CommitAsync(batch);
+    }
+
     public async Task InitializeAsync() => _store = await ExchangeStore.OpenAsync(CreateOptions());
 
     public async Task DisposeAsync()

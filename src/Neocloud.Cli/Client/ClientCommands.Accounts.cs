@@ -75,6 +75,5 @@ public static partial class ClientCommands
     private static IRenderable AccountTable(JsonElement json) => Table(Single(json), s_accountColumns);
 
     private static IRenderable EntriesTable(JsonElement json) =>
-        new Rows(Table(json.GetProperty("items"), ["id", "at", "kind", "amountUsd", "counterparty", "reference"]),
-            json.TryGetProperty("next", out var next) && next.ValueKind == JsonValueKind.String ? new Text($"more: --after {next.GetString()}") : new Text(""));
+        new Rows(Table(json.GetProperty("items"), ["id", "at", "kind", "amountUsd", "counterparty", "reference"]), More(json));
 }

@@ -6,8 +6,9 @@ namespace Neocloud.Cluster.Wire;
 
 /// <summary>
 /// A shard request as it travels to the grain of its market group: the market commands and the contract book's fact as
-/// typed values (each through its converter in this folder), the market group's SKU, and the idempotency key. Nothing in
-/// it is text to parse again, a delegate, or a type the other node would have to guess.
+/// typed values (each through its converter in this folder), the market group's SKU, the idempotency key, and who acts
+/// (the journal's actor text, stored as it is, so the grain's rows name the caller's actor and not the grain's ambient
+/// one). Nothing in it is text to parse again, a delegate, or a type the other node would have to guess.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("neocloud.shard-call.2")]
 public sealed record ShardCall(
@@ -17,7 +18,8 @@ public sealed record ShardCall(
     [property: Id(3)] string? SiteId,
     [property: Id(4)] BookFact? Fact,
     [property: Id(5)] WireKey? Key,
-    [property: Id(6)] string? Sku = null)
+    [property: Id(6)] string? Sku = null,
+    [property: Id(7)] string? Actor = null)
 {
     /// <summary>The call for <paramref name="request"/> (its commands as an array: any list a request holds may not have a codec).</summary>
     public static ShardCall Of(ShardRequest request, Exchange.Outcomes.IdempotencyKey? key)
@@ -25,16 +27,16 @@ public sealed record ShardCall(
         var wireKey = key is null ? null : new WireKey(key.OrganizationId, key.Key, key.RequestHash);
         return request switch
         {
-            MarketRequest one => new ShardCall(one.OrganizationId, false, new[] { one.Command }, one.SiteId, null, wireKey),
-            TransactionRequest many => new ShardCall(many.OrganizationId, true, many.Steps.ToArray(), null, many.Fact, wireKey, many.Sku),
+            MarketRequest one => new ShardCall(one.OrganizationId, false, new[] { one.Command }, one.SiteId, null, wireKey, Actor: one.Actor),
+            TransactionRequest many => new ShardCall(many.OrganizationId, true, many.Steps.ToArray(), null, many.Fact, wireKey, many.Sku, many.Actor),
             _ => throw new ArgumentException($"unknown request {request.GetType().Name}", nameof(request)),
         };
     }
 
     /// <summary>The request again, on the grain's side.</summary>
     public ShardRequest ToRequest() => IsTransaction
-        ? new TransactionRequest(OrganizationId, Commands, Fact, Sku)
-        : new MarketRequest(OrganizationId, Commands[0], SiteId);
+        ? new TransactionRequest(OrganizationId, Commands, Fact, Sku) { Actor = Actor }
+        : new MarketRequest(OrganizationId, Commands[0], SiteId) { Actor = Actor };
 }
 
 /// <summary>An idempotency key on the wire.</summary>

@@ -14,7 +14,8 @@ public sealed partial class TokenDirectory(ExchangeStore store, TimeProvider clo
     /// <summary>How long a looked-up token is trusted before it is read again.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
 
-    private readonly ConcurrentDictionary<string, (TokenRecord Token, DateTimeOffset Expires)> _cache = new(StringComparer.Ordinal);
+    // Each token with its journal actor, made once per lookup in the store, so a request costs no JSON for it.
+    private readonly ConcurrentDictionary<string, (TokenRecord Token, JournalActor Actor, DateTimeOffset Expires)> _cache = new(StringComparer.Ordinal);
     private long _pruneAfterTicks;
     private long _storeReads;
 
@@ -29,28 +30,26 @@ public sealed partial class TokenDirectory(ExchangeStore store, TimeProvider clo
 
     private readonly ConcurrentDictionary<string, long> _touched = new();
 
-    /// <summary>The live token with this secret (not revoked, not expired), or null and why.</summary>
-    public async ValueTask<(TokenRecord? Token, string? Refusal)> FindAsync(string secret, CancellationToken cancellationToken)
+    /// <summary>
+    /// The live token with this secret (not revoked, not expired) and the actor its requests journal (its id and label),
+    /// or null and why.
+    /// </summary>
+    public async ValueTask<(TokenRecord? Token, JournalActor? Actor, string? Refusal)> FindAsync(string secret, CancellationToken cancellationToken)
     {
-        if (!TokenSecrets.LooksLikeSecret(secret)) return (null, Unknown);
+        if (!TokenSecrets.LooksLikeSecret(secret)) return (null, null, Unknown);
         var hash = TokenSecrets.Hash(secret);
         var key = Convert.ToHexString(hash);
         var now = clock.GetUtcNow();
         Prune(now);
-        TokenRecord? found;
-        if (_cache.TryGetValue(key, out var entry) && entry.Expires > now)
-        {
-            found = entry.Token;
-        }
-        else
+        if (!_cache.TryGetValue(key, out var entry) || entry.Expires <= now)
         {
             Interlocked.Increment(ref _storeReads);
-            found = await store.FindTokenByHashAsync(hash, cancellationToken);
-            if (found is not null) _cache[key] = (found, now + Lifetime);
+            if (await store.FindTokenByHashAsync(hash, cancellationToken) is not { } stored) return (null, null, Unknown);
+            _cache[key] = entry = (stored, new JournalActor(JournalActor.TokenKind, stored.Id, stored.Label), now + Lifetime);
         }
-        if (RefusalOf(found, now) is { } refusal) return (null, refusal);
-        Touch(found!.Id, now.ToUnixTimeMilliseconds());
-        return (found, null);
+        if (RefusalOf(entry.Token, now) is { } refusal) return (null, null, refusal);
+        Touch(entry.Token.Id, now.ToUnixTimeMilliseconds());
+        return (entry.Token, entry.Actor, null);
     }
 
     private const string Unknown = "the token is unknown or revoked";
@@ -73,7 +72,7 @@ public sealed partial class TokenDirectory(ExchangeStore store, TimeProvider clo
         if (now.UtcTicks < due || Interlocked.CompareExchange(ref _pruneAfterTicks, (now + Lifetime).UtcTicks, due) != due) return;
         foreach (var (key, entry) in _cache)
         {
-            if (entry.Expires <= now) _cache.TryRemove(new KeyValuePair<string, (TokenRecord, DateTimeOffset)>(key, entry));
+            if (entry.Expires <= now) _cache.TryRemove(new KeyValuePair<string, (TokenRecord, JournalActor, DateTimeOffset)>(key, entry));
         }
     }
 

@@ -64,16 +64,6 @@ public sealed class ApprovalGate(IMarket market, ExchangeStore store, TimeProvid
     /// <summary>Forgets a threshold this node changed, so its next command reads the new one.</summary>
     public void Forget(string organization) => _thresholds.TryRemove(organization, out _);
 
-    /// <summary>A market order in words, for the approver: "bid 8 GB300 (us-east) for 168 h from 2027-01-04 00:00Z, up to 3.1000 USD/GPU-h".</summary>
-    public static string Summary(Market.Commands.MarketCommand order) => order switch
-    {
-        Market.Commands.BidCommand bid =>
-            $"bid {bid.Gpus} {bid.Sku}{(bid.Region is { } region ? $" ({region})" : "")}{(bid.Alternatives is { Count: > 0 } alternatives ? $" or {string.Join(", ", alternatives.Select(a => a.Sku))}" : "")}" +
-            $" for {bid.Window.Length} h from {bid.Window.Start.StartUtc:yyyy-MM-dd HH:mm}Z, up to {bid.Limit} USD/GPU-h",
-        Market.Commands.PortfolioCommand portfolio => $"portfolio of {portfolio.Legs.Count} bids, all or none: " + string.Join("; ", portfolio.Legs.Select(Summary)),
-        _ => order.Op,
-    };
-
     /// <summary><c>apr_</c>, the time in hex (so ids sort by when they were asked) and 6 random bytes.</summary>
     private static string NewId(long nowMs) => $"apr_{nowMs:x11}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
 }

@@ -1,25 +1,19 @@
 using System.Text.Json;
 using Neocloud.Exchange.Accounts;
+using Neocloud.Exchange.Audit;
 using Neocloud.Storage;
 
 namespace Neocloud.Exchange.Approvals;
-
-/// <summary>Who acted: a person (<c>kind</c> "person", its subject and name), an API token (its id and label) or the exchange.</summary>
-public sealed record ActorView(string Kind, string Id, string Name)
-{
-    /// <summary>The actor a journal row or approval keeps as JSON text.</summary>
-    public static ActorView Of(string? text) => JournalActor.Parse(text) is { } actor ? new(actor.Kind, actor.Id, actor.Name) : new("unknown", "", "");
-}
 
 /// <summary>
 /// A command held for a second person's approval (<c>approval</c> is its id): what it is and is worth, who asked and
 /// when, its status (pending, approved, executed, failed, rejected), who decided, and once run, its answer.
 /// </summary>
-public sealed record ApprovalView(string Approval, string Organization, string Kind, string Summary, string ValueUsd, string Status, ActorView RequestedBy,
-    DateTimeOffset RequestedAt, ActorView? DecidedBy, DateTimeOffset? DecidedAt, JsonElement? Result)
+public sealed record ApprovalView(string Approval, string Organization, string Kind, string Summary, string ValueUsd, string Status, AuditActorView RequestedBy,
+    DateTimeOffset RequestedAt, AuditActorView? DecidedBy, DateTimeOffset? DecidedAt, JsonElement? Result)
 {
-    public static ApprovalView Of(ApprovalRecord r) => new(r.Id, r.OrganizationId, r.Kind, r.Summary, AccountMoney.Usd(r.ValueCents), r.Status, ActorView.Of(r.RequestedBy),
-        DateTimeOffset.FromUnixTimeMilliseconds(r.RequestedMs), r.DecidedBy is null ? null : ActorView.Of(r.DecidedBy),
+    public static ApprovalView Of(ApprovalRecord r) => new(r.Id, r.OrganizationId, r.Kind, r.Summary, AccountMoney.Usd(r.ValueCents), r.Status, AuditActorView.Of(r.RequestedBy),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.RequestedMs), r.DecidedBy is null ? null : AuditActorView.Of(r.DecidedBy),
         r.DecidedMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null, r.Result is { } json ? JsonDocument.Parse(json).RootElement.Clone() : null);
 }
 

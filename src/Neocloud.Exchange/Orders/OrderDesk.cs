@@ -21,7 +21,7 @@ public sealed class OrderDesk(IMarket shard, ExchangeStore store, TimeProvider c
     public async Task<Outcome<PlacedView>> PlaceAsync(string caller, MarketCommand order, Idempotency<PlacedView>? key = null)
     {
         if (order is BidCommand bid && await approvals.HoldsAsync(caller, Accounts.AccountState.BidCost(bid)))
-            return (await approvals.HoldAsync(caller, Approvals.HeldCommand.Order(bid), Accounts.AccountState.BidCost(bid), Approvals.ApprovalGate.Summary(bid), key))!.Value;
+            return (await approvals.HoldAsync(caller, Approvals.HeldCommand.Order(bid), Accounts.AccountState.BidCost(bid), Audit.JournalLines.Summary(bid), key))!.Value;
         PlacedView Placed(Committed committed) => PlacedView.Of(committed, caller);
         return (await shard.SubmitAsync(new MarketRequest(caller, order), key?.Before<Committed>(c => c.Map(Placed)))).Map(Placed);
     }
@@ -31,7 +31,7 @@ public sealed class OrderDesk(IMarket shard, ExchangeStore store, TimeProvider c
     {
         var cost = Accounts.AccountState.PortfolioCost(portfolio);
         if (await approvals.HoldsAsync(caller, cost))
-            return (await approvals.HoldAsync(caller, Approvals.HeldCommand.Order(portfolio), cost, Approvals.ApprovalGate.Summary(portfolio), key))!.Value;
+            return (await approvals.HoldAsync(caller, Approvals.HeldCommand.Order(portfolio), cost, Audit.JournalLines.Summary(portfolio), key))!.Value;
         PortfolioView Placed(Committed committed) => PortfolioView.Of(committed.Portfolio!, committed.Trades.ToDictionary(t => t.TradeNo), caller);
         return (await shard.SubmitAsync(new MarketRequest(caller, portfolio), key?.Before<Committed>(c => c.Map(Placed)))).Map(Placed);
     }

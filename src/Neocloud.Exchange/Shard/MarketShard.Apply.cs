@@ -76,7 +76,7 @@ public sealed partial class MarketShard
         decided = WithAccounts(decided, sequence, nowMs);
         if (decided is ConfigFact configured) _config.Apply(configured);
         else if (decided is not AccountFact) _book.Apply(decided);
-        _batch.Journal.Add(new JournalEntry(sequence, nowMs, transaction.OrganizationId, BookFacts.Format(decided)));
+        _batch.Journal.Add(new JournalEntry(sequence, nowMs, transaction.OrganizationId, BookFacts.Format(decided), transaction.Actor));
         _batch.Facts.Add(decided);
         _batch.Events.AddRange(decided.Events);
         return last.Map(committed => committed with { Fact = decided });
@@ -99,7 +99,7 @@ public sealed partial class MarketShard
 
         var sequence = Interlocked.Increment(ref _sequence);
         line ??= JournalLine(command, request);
-        _batch.Journal.Add(new JournalEntry(sequence, nowMs, request.OrganizationId, line));
+        _batch.Journal.Add(new JournalEntry(sequence, nowMs, request.OrganizationId, line, request.Actor));
         var firstEvent = _batch.Events.Count;
         var committed = Record(command, request, ReadSequence(sequence), nowMs);
         NameEvents(firstEvent, sequence, nowMs, line);

@@ -70,7 +70,7 @@ public sealed partial class MarketShard
         {
             Events = [ExchangeEvent.Of(request.OrganizationId, EventTypes.OrderRejected, nowMs, new OrderClosed(id, reason)) with { Id = ExchangeEvent.IdAt(seed, 0) }],
         };
-        _batch.Journal.Add(new JournalEntry(sequence, nowMs, request.OrganizationId, BookFacts.Format(rejected)));
+        _batch.Journal.Add(new JournalEntry(sequence, nowMs, request.OrganizationId, BookFacts.Format(rejected), request.Actor));
         _batch.Facts.Add(rejected);
         _batch.Events.AddRange(rejected.Events);
     }

@@ -58,7 +58,7 @@ public sealed partial class MarketShard
         {
             var command = ReplayCodec.Parse(entry.Command).Command ?? throw new InvalidDataException($"{JournalName}: sequence {entry.Sequence} is no command");
             var site = command is PoolCommand ? PoolSite.Of(entry.Command) : null;
-            var outcome = ApplyOne(command, new MarketRequest(entry.OrganizationId, command, site), entry.RecordedMs, entry.Command);
+            var outcome = ApplyOne(command, new MarketRequest(entry.OrganizationId, command, site) { Actor = entry.Actor }, entry.RecordedMs, entry.Command);
             if (!outcome.IsAccepted)
                 throw new InvalidDataException($"{JournalName}: sequence {entry.Sequence} is refused on replay ({outcome.Failure!.Detail}); the journal and the engine disagree");
         }

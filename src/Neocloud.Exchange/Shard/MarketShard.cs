@@ -203,7 +203,7 @@ public sealed partial class MarketShard : IAsyncDisposable
                 }
                 if (brokenAt == 0)
                 {
-                    if (previous is not null) JournalChain.Next(previous, shard, entry.Sequence, entry.RecordedMs, entry.OrganizationId, entry.Command, expected);
+                    if (previous is not null) JournalChain.Next(previous, shard, entry, expected);
                     if (previous is null || hash is null || entry.Sequence != sequence + 1 || !expected.AsSpan().SequenceEqual(hash)) brokenAt = entry.Sequence;
                 }
                 previous = hash;

@@ -1,10 +1,18 @@
+using Neocloud.Exchange.Access;
 using Neocloud.Market.Commands;
 using Neocloud.Storage;
 
 namespace Neocloud.Exchange.Shard;
 
 /// <summary>What a caller asks the market shard to do, on behalf of an organization.</summary>
-public abstract record ShardRequest(string OrganizationId);
+public abstract record ShardRequest(string OrganizationId)
+{
+    /// <summary>
+    /// Who acts (<see cref="JournalActor.Text"/>), journaled with every row the request causes: the actor
+    /// <see cref="Acting"/> holds when the request is made, unless set; null names no one (read as the exchange).
+    /// </summary>
+    public string? Actor { get; init; } = Acting.Current?.Text;
+}
 
 /// <summary>
 /// One market command, as the engine reads it and the journal stores it (built once); a pool may also name the site

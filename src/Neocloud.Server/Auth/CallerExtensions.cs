@@ -1,9 +1,10 @@
 using System.Security.Claims;
 using Neocloud.Exchange.Access;
+using Neocloud.Storage;
 
 namespace Neocloud.Server.Auth;
 
-/// <summary>Who is calling: the organization and token behind an authenticated request.</summary>
+/// <summary>Who is calling: the organization and the token or person behind an authenticated request.</summary>
 public static class CallerExtensions
 {
     /// <summary>The calling organization's id.</summary>
@@ -17,11 +18,17 @@ public static class CallerExtensions
     public static string CallerKey(this ClaimsPrincipal user) =>
         user.FindFirstValue(Scopes.TokenClaim) is { } token ? "token:" + token : "person:" + user.FindFirstValue(Scopes.PersonClaim);
 
-    /// <summary>The caller as a journal row names it: the person (subject, name) or the token (id, label).</summary>
-    public static Storage.JournalActor? Actor(this ClaimsPrincipal user) =>
-        user.FindFirstValue(Scopes.PersonClaim) is { } person
-            ? new Storage.JournalActor(Storage.JournalActor.PersonKind, person, user.FindFirstValue(Scopes.NameClaim) ?? person)
-            : user.FindFirstValue(Scopes.TokenClaim) is { } id ? new Storage.JournalActor(Storage.JournalActor.TokenKind, id, id) : null;
+    /// <summary>
+    /// Who the journal names for the caller's requests: a token (its id and label, made once per token lookup), a person
+    /// (its subject and name, or the subject when it has no name); null when no one is signed in.
+    /// </summary>
+    public static JournalActor? Actor(this ClaimsPrincipal user)
+    {
+        if (user.Identity is TokenIdentity token) return token.JournalActor;
+        if (user.FindFirstValue(Scopes.PersonClaim) is { } person)
+            return new JournalActor(JournalActor.PersonKind, person, user.FindFirstValue(Scopes.NameClaim) ?? person);
+        return user.FindFirstValue(Scopes.TokenClaim) is { } id ? new JournalActor(JournalActor.TokenKind, id, user.FindFirstValue(Scopes.NameClaim) ?? id) : null;
+    }
 
     /// <summary>The calling token's id.</summary>
     public static string TokenId(this ClaimsPrincipal user) =>

@@ -25,7 +25,7 @@ public sealed class TokenAuthenticationHandler(
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AuthenticateResult.Fail("the Authorization header must be 'Bearer <token>'");
 
-        var (token, refusal) = await tokens.FindAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        var (token, actor, refusal) = await tokens.FindAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
         if (token is null) return AuthenticateResult.Fail(refusal!);
 
         var claims = new List<Claim>
@@ -37,7 +37,7 @@ public sealed class TokenAuthenticationHandler(
         if (token.ExpiresMs is { } expires) claims.Add(new Claim(Scopes.ExpiresClaim, expires.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         if (await tokens.RateLimitAsync(token.OrganizationId, Context.RequestAborted) is { } limit)
             claims.Add(new Claim(Scopes.RateLimitClaim, limit.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        var principal = new ClaimsPrincipal(new TokenIdentity(claims, actor!));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 

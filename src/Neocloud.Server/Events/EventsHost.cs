@@ -1,6 +1,8 @@
 using Neocloud.Cluster.Hosting;
+using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Events;
 using Neocloud.Server.Hosting;
+using Neocloud.Storage;
 
 namespace Neocloud.Server.Events;
 
@@ -15,6 +17,8 @@ public sealed partial class EventsHost(EventFeed feed, TimedEvents timed, Exchan
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // What this loop journals is the exchange's own doing.
+        using var acting = Acting.As(JournalActor.Exchange);
         var listening = NodeFaults.RetryAsync(feed.ListenAsync, (error, _, wait) => LogListenFailed(error, wait.TotalSeconds), clock, stoppingToken);
         try
         {

@@ -1,5 +1,7 @@
 using Neocloud.Cluster.Hosting;
+using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Demo;
+using Neocloud.Storage;
 
 namespace Neocloud.Server.Hosting;
 
@@ -11,6 +13,8 @@ public sealed partial class DemoTradersHost(DemoTraders traders, ExchangeReadine
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The demo traders' orders is the exchange's own doing.
+        using var acting = Acting.As(JournalActor.Exchange);
         try
         {
             await readiness.Recovered.WaitAsync(stoppingToken);

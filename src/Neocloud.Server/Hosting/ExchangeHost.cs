@@ -33,6 +33,8 @@ public sealed partial class ExchangeHost(IServiceProvider services, IMarket mark
 
     private async Task RecoverAsync()
     {
+        // The seed, the imports and the bootstrap are the exchange's own doing.
+        using var acting = Acting.As(JournalActor.Exchange);
         var token = _stopping.Token;
         try
         {

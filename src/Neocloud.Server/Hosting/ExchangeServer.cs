@@ -12,6 +12,7 @@ using Neocloud.Exchange.Shard;
 using Neocloud.Server.Accounts;
 using Neocloud.Server.Admin;
 using Neocloud.Server.Approvals;
+using Neocloud.Server.Audit;
 using Neocloud.Server.Auth;
 using Neocloud.Server.Book;
 using Neocloud.Server.Catalog;
@@ -246,6 +247,7 @@ public static class ExchangeServer
         api.MapAdminApi();
         api.MapAccountsApi();
         api.MapApprovalsApi();
+        api.MapAuditApi();
         api.MapJournalHeadApi();
         api.MapEventsApi();
         api.MapWebhooksApi();

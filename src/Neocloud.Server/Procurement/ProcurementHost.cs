@@ -1,8 +1,10 @@
 using Neocloud.Cluster.Hosting;
 using Neocloud.Domain.Time;
+using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Procurement;
 using Neocloud.Exchange.Shard;
 using Neocloud.Server.Hosting;
+using Neocloud.Storage;
 
 namespace Neocloud.Server.Procurement;
 
@@ -24,6 +26,8 @@ public sealed partial class ProcurementHost(ProcurementRunner runner, IMarket ma
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The bids this loop places is the exchange's own doing.
+        using var acting = Acting.As(JournalActor.Exchange);
         // Nothing to top up before the market is recovered; if it never is, the host is stopping anyway.
         try
         {

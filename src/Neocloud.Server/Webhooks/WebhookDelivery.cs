@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Neocloud.Cluster.Hosting;
+using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Events;
 using Neocloud.Exchange.Webhooks;
 using Neocloud.Server.Hosting;
@@ -52,6 +53,8 @@ public sealed partial class WebhookDelivery(ExchangeStore store, EventFeed feed,
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A hook disabled after failing too long is the exchange's own doing.
+        using var acting = Acting.As(JournalActor.Exchange);
         try
         {
             await readiness.Recovered.WaitAsync(stoppingToken);

@@ -19,7 +19,10 @@ internal static class SchemaScript
     /// taken into the journal once, at its first start: <see cref="BookImportPending"/>), 7 with the configuration and
     /// time on the journal: organizations, tokens, webhooks and procurements written by facts (an older store's rows are
     /// taken in once, likewise: <see cref="ConfigProjection.ImportPending"/>), and time's ticks journaled (RFQ closings,
-    /// contract months closed and the invoices issued: new tables). A store of a higher version is refused at start.
+    /// contract months closed and the invoices issued: new tables), 8 with the accounts (new tables only), 9 with each
+    /// journal row's actor (a nullable column on <c>journal</c> and <c>shard_journal</c>: an older store's rows keep none
+    /// and read as the exchange's) and the journals indexed by organization for the audit trail. A store of a higher
+    /// version is refused at start.
     /// </summary>
     public const int Version = 9;
 
@@ -50,6 +53,8 @@ internal static class SchemaScript
         ("organizations", "rate_limit", "BIGINT NULL"),
         ("journal", "hash", "{blob} NULL"),
         ("shard_journal", "hash", "{blob} NULL"),
+        ("journal", "actor", "TEXT NULL"),
+        ("shard_journal", "actor", "TEXT NULL"),
     ];
 
     /// <summary>The SQLSTATE <c>neocloud_move_fence</c> raises when the shard's epoch is no longer the caller's.</summary>
@@ -96,8 +101,10 @@ internal static class SchemaScript
                 recorded_ms {integer} NOT NULL,
                 organization_id TEXT NOT NULL,
                 command TEXT NOT NULL,
-                hash {blob} NULL
+                hash {blob} NULL,
+                actor TEXT NULL
             );
+            CREATE INDEX IF NOT EXISTS journal_by_organization ON journal (organization_id, sequence);
             CREATE TABLE IF NOT EXISTS snapshots (
                 sequence {integer} PRIMARY KEY,
                 created_ms {integer} NOT NULL,
@@ -116,8 +123,10 @@ internal static class SchemaScript
                 organization_id TEXT NOT NULL,
                 command TEXT NOT NULL,
                 hash {blob} NULL,
+                actor TEXT NULL,
                 PRIMARY KEY (shard, sequence)
             );
+            CREATE INDEX IF NOT EXISTS shard_journal_by_organization ON shard_journal (organization_id, recorded_ms, shard, sequence);
             CREATE TABLE IF NOT EXISTS shard_snapshots (
                 shard TEXT NOT NULL,
                 sequence {integer} NOT NULL,

@@ -188,14 +188,13 @@ public sealed class JournalHeadTests : IDisposable
         var previous = from == 1
             ? JournalChain.Genesis.ToArray()
             : await connection.ExecuteScalarAsync<byte[]>("SELECT hash FROM journal WHERE sequence = @sequence", new { sequence = from - 1 }, transaction);
-        var rows = (await connection.QueryAsync<Row>(
-            "SELECT sequence AS Sequence, recorded_ms AS RecordedMs, organization_id AS OrganizationId, command AS Command FROM journal WHERE sequence >= @from ORDER BY sequence",
+        var rows = (await connection.QueryAsync<JournalEntry>(
+            "SELECT sequence AS Sequence, recorded_ms AS RecordedMs, organization_id AS OrganizationId, command AS Command, actor AS Actor FROM journal " +
+            "WHERE sequence >= @from ORDER BY sequence",
             new { from }, transaction)).ToList();
         foreach (var row in rows)
         {
-            var entry = row.Sequence == from
-                ? new JournalEntry(row.Sequence, row.RecordedMs, "mallory", row.Command + " ")
-                : new JournalEntry(row.Sequence, row.RecordedMs, row.OrganizationId, row.Command);
+            var entry = row.Sequence == from ? row with { OrganizationId = "mallory", Command = row.Command + " " } : row;
             previous = JournalChain.Of(previous!, JournalChain.NoShard, entry);
             await connection.ExecuteAsync("UPDATE journal SET organization_id = @organization, command = @command, hash = @hash WHERE sequence = @sequence",
                 new { organization = entry.OrganizationId, command = entry.Command, hash = previous, sequence = entry.Sequence }, transaction);
@@ -204,8 +203,6 @@ public sealed class JournalHeadTests : IDisposable
         await transaction.CommitAsync();
         return from;
     }
-
-    private sealed record Row(long Sequence, long RecordedMs, string OrganizationId, string Command);
 
     /// <summary>Writes a copy of the head file with its first head changed.</summary>
     private async Task<string> WriteHeadAsync(string name, string heads, Action<JsonNode> change)
