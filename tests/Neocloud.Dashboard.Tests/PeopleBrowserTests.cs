@@ -71,7 +71,7 @@ public sealed class PeopleBrowserTests(PeopleFixture fixture) : IClassFixture<Pe
         var (alice, aliceErrors) = await SignInAsync("alice@microsoft", "Alice Chen");
         await alice.GetByTestId("order-gpus").FillAsync("8");
         await alice.GetByTestId("order-price").FillAsync("3.0000");
-        var startField = alice.GetByTestId("order-start").Locator("input");
+        var startField = alice.GetByLabel("Start (UTC)");
         await startField.FillAsync(day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await startField.PressAsync("Tab");
         await alice.GetByTestId("place-order").ClickAsync();
@@ -108,6 +108,9 @@ public sealed class PeopleBrowserTests(PeopleFixture fixture) : IClassFixture<Pe
         // Signing out ends the session: the desk offers the sign-in again.
         await bob.GotoAsync("/desk");
         await bob.GetByTestId("sign-out").ClickAsync();
+        // Out at the provider and back on the market page, signed out: the desk offers the sign-in again.
+        await Assertions.Expect(bob.GetByTestId("sign-in-link")).ToBeVisibleAsync();
+        await bob.GotoAsync("/desk");
         await Assertions.Expect(bob.GetByTestId("sign-in-person")).ToBeVisibleAsync();
         Assert.Empty(aliceErrors);
         Assert.Empty(bobErrors);
