@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Neocloud.Exchange.Demo;
 using Neocloud.Testing;
 
 namespace Neocloud.Server.Tests;
 
-/// <summary><c>serve --demo</c>: the demo buyers trade against limits with collateral, the paying ones settle what they owe, and one never pays.</summary>
+/// <summary>
+/// <c>serve --demo</c>: the demo buyers trade against limits with collateral, the paying ones settle what they owe, and one
+/// never pays; and the development identity provider runs beside it, so the demo people can sign in.
+/// </summary>
 public sealed class DemoAccountsTests : IAsyncLifetime
 {
     private TestServer _server = null!;
@@ -32,6 +36,24 @@ public sealed class DemoAccountsTests : IAsyncLifetime
         Assert.True(Cents(microsoft.GetProperty("availableUsd")) > 0, microsoft.ToString());
         var entries = (await (await admin.GetAsync("/api/v1/admin/organizations/microsoft/account")).JsonAsync());
         Assert.True(Cents(entries.GetProperty("balanceUsd")) >= -Cents(entries.GetProperty("limitUsd")), entries.ToString());
+    }
+
+    [Fact]
+    public async Task The_demo_runs_an_identity_provider_whose_people_sign_in_with_their_roles()
+    {
+        // The issuer the server was configured with is the in-process provider's (nothing else was given).
+        var issuer = _server.Services.GetRequiredService<Neocloud.Server.Hosting.ServerOptions>().Oidc!.Authority;
+        Assert.True(issuer.IsLoopback, issuer.ToString());
+        using var idp = new HttpClient { BaseAddress = issuer };
+        var token = await idp.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password", ["client_id"] = "neocloud-dashboard", ["username"] = "alice@microsoft", ["password"] = "demo", ["scope"] = "openid",
+        }));
+        Assert.True(token.IsSuccessStatusCode, await token.Content.ReadAsStringAsync());
+        var access = (await token.JsonAsync()).GetProperty("access_token").GetString()!;
+        var me = await (await _server.Client(access).GetAsync("/api/v1/me")).JsonAsync();
+        Assert.Equal(("person", "Alice Chen", "microsoft"), (me.GetProperty("kind").GetString(), me.GetProperty("name").GetString(), me.GetProperty("organization").GetString()));
+        Assert.Contains("trader", me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
     }
 
     private static long Cents(JsonElement money) => (long)(decimal.Parse(money.GetString()!, CultureInfo.InvariantCulture) * 100m);

@@ -149,6 +149,21 @@ public abstract class JournalRebuildContract
             covered => covered, "the procurement's blocks bought");
         (await openai.DeleteAsync($"/api/v1/procurements/{procurement}")).EnsureSuccessStatusCode();
 
+        // Four eyes: Microsoft's threshold; a bid held and approved by a person (the command runs), one rejected, one left pending.
+        using var microsoftAdmin = server.Client(await server.NewOrganizationAsync("microsoft", Scopes.Admin, Scopes.MarketRead, Scopes.MarketTrade));
+        (await microsoftAdmin.PutAsJsonAsync("/api/v1/organization/approvals", new { thresholdUsd = "1000.00" })).EnsureSuccessStatusCode();
+        var held = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await microsoftAdmin.PostAsJsonAsync("/api/v1/orders/bids", new { sku = "GB300", gpus = 64, start = hour + 200 + i, end = hour + 300, limit = "2.9000" });
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            held.Add((await response.JsonAsync()).GetProperty("approval").GetString()!);
+        }
+        var approvals = server.Services.GetRequiredService<Neocloud.Exchange.Approvals.ApprovalDesk>();
+        var checker = new JournalActor(JournalActor.PersonKind, "sub-checker", "Checker of microsoft");
+        Assert.True((await approvals.ApproveAsync("microsoft", checker, held[0])).IsAccepted);
+        Assert.True((await approvals.RejectAsync("microsoft", checker, held[1])).IsAccepted);
+
         // The demo traders trade for a while, then through several month ends, each month's invoices falling due.
         await GrownAsync(store, 60);
         for (var month = 0; month < 3; month++)
@@ -232,7 +247,8 @@ public abstract class JournalRebuildContract
                 if (path.Contains("{id}", StringComparison.Ordinal))
                 {
                     var list = path[..path.IndexOf("/{id}", StringComparison.Ordinal)];
-                    urls = [.. (await Ids(list, "id")).Select(id => path.Replace("{id}", Uri.EscapeDataString(id)))];
+                    // An approval's id is its "approval" (as the 202 that holds a command names it).
+                    urls = [.. (await Ids(list, list == "/api/v1/approvals" ? "approval" : "id")).Select(id => path.Replace("{id}", Uri.EscapeDataString(id)))];
                 }
                 foreach (var url in urls)
                 {
