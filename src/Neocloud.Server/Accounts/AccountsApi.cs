@@ -57,15 +57,7 @@ public static class AccountsApi
     private static async Task<IResult> SetCreditAsync(string id, PostBody body, ClaimsPrincipal user, AccountDesk desk)
     {
         var fields = body.Fields;
-        long? limit = null;
-        if (!fields.IsPresent("limitUsd")) fields.Error("limitUsd", "is required: dollars as a string (e.g. \"250000.00\"), or null for no limit");
-        else if (fields.String("limitUsd", required: false) is { } text)
-        {
-            var (cents, why) = AccountMoney.ParseUsd(text);
-            if (why is not null) fields.Error("limitUsd", why);
-            else if (cents < 0) fields.Error("limitUsd", "must not be negative");
-            else limit = cents;
-        }
+        var limit = fields.RequiredCentsOrNull("limitUsd", "250000.00", least: 0, "must not be negative");
         fields.RejectUnknown();
         if (!fields.IsValid) return Answers.Result(Failure.Invalid(fields.Errors));
         return Answers.Result(await desk.SetLimitAsync(user.OrganizationId(), id, limit));

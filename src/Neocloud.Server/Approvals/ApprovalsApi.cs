@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Neocloud.Domain.Paging;
 using Neocloud.Exchange.Access;
-using Neocloud.Exchange.Accounts;
 using Neocloud.Exchange.Approvals;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Server.Auth;
@@ -49,15 +48,7 @@ public static class ApprovalsApi
     private static async Task<IResult> SetThresholdAsync(PostBody body, ClaimsPrincipal user, ApprovalDesk desk, CancellationToken ct)
     {
         var fields = body.Fields;
-        long? threshold = null;
-        if (!fields.IsPresent("thresholdUsd")) fields.Error("thresholdUsd", "is required: dollars as a string (e.g. \"1000000.00\"), or null for none");
-        else if (fields.String("thresholdUsd", required: false) is { } text)
-        {
-            var (cents, why) = AccountMoney.ParseUsd(text);
-            if (why is not null) fields.Error("thresholdUsd", why);
-            else if (cents <= 0) fields.Error("thresholdUsd", "must be more than zero (null: no threshold)");
-            else threshold = cents;
-        }
+        var threshold = fields.RequiredCentsOrNull("thresholdUsd", "1000000.00", least: 1, "must be more than zero (null: no threshold)");
         fields.RejectUnknown();
         if (!fields.IsValid) return Answers.Result(Failure.Invalid(fields.Errors));
         return Answers.Result(await desk.SetThresholdAsync(user.OrganizationId(), threshold, ct));

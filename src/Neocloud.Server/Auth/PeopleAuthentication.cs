@@ -65,12 +65,7 @@ public static class PeopleAuthentication
                 jwt.TokenValidationParameters.ClockSkew = TimeSpan.FromMinutes(1);
                 jwt.Events = new JwtBearerEvents
                 {
-                    OnTokenValidated = async context =>
-                    {
-                        var (person, why) = await PersonAsync(context.Principal!, oidc, JwtScheme, context.HttpContext);
-                        if (person is null) context.Fail(why!);
-                        else context.Principal = person;
-                    },
+                    OnTokenValidated = context => SignInPersonAsync(context.HttpContext, context.Principal!, oidc, JwtScheme, person => context.Principal = person, context.Fail),
                     OnAuthenticationFailed = context =>
                     {
                         context.Fail(Describe(context.Exception, context.Request.Headers.Authorization.ToString(), oidc));
@@ -120,12 +115,7 @@ public static class PeopleAuthentication
                 sign.TokenValidationParameters.RoleClaimType = Scopes.RoleClaim;
                 sign.Events = new OpenIdConnectEvents
                 {
-                    OnTokenValidated = async context =>
-                    {
-                        var (person, why) = await PersonAsync(context.Principal!, oidc, CookieScheme, context.HttpContext);
-                        if (person is null) context.Fail(why!);
-                        else context.Principal = person;
-                    },
+                    OnTokenValidated = context => SignInPersonAsync(context.HttpContext, context.Principal!, oidc, CookieScheme, person => context.Principal = person, context.Fail),
                     OnRemoteFailure = context =>
                     {
                         context.HandleResponse();
@@ -168,6 +158,14 @@ public static class PeopleAuthentication
             if (!credential.StartsWith("nc_", StringComparison.Ordinal) && credential.Count('.') == 2) return JwtScheme;
         }
         return TokenAuthenticationHandler.SchemeName;
+    }
+
+    /// <summary>Replaces a validated token's principal (an access token's, an ID token's) with the person it names, or fails saying why it names no one.</summary>
+    private static async Task SignInPersonAsync(HttpContext http, ClaimsPrincipal issued, OidcSettings oidc, string scheme, Action<ClaimsPrincipal> accept, Action<string> fail)
+    {
+        var (person, why) = await PersonAsync(issued, oidc, scheme, http);
+        if (person is null) fail(why!);
+        else accept(person);
     }
 
     /// <summary>
