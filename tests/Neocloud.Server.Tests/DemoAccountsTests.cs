@@ -56,5 +56,31 @@ public sealed class DemoAccountsTests : IAsyncLifetime
         Assert.Contains("trader", me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
     }
 
+    [Fact]
+    public async Task Within_a_minute_the_demo_trades_with_alternatives_a_portfolio_and_an_extension()
+    {
+        var buyers = new List<HttpClient>();
+        foreach (var buyer in DemoTraders.Budgets.Keys) buyers.Add(_server.Client(await _server.NewOrganizationAsync(buyer, "market:read")));
+        var seen = await Eventually.UntilAsync(async () =>
+        {
+            var (alternatives, portfolio, extension) = (false, false, false);
+            foreach (var client in buyers)
+            {
+                var orders = (await (await client.GetAsync("/api/v1/orders?limit=1000")).JsonAsync()).GetProperty("items").EnumerateArray().ToList();
+                var traded = orders.Where(o => o.GetProperty("tradedGpuHours").GetInt64() > 0 && !o.GetProperty("id").GetString()!.Contains('#')).ToList();
+                alternatives |= traded.Any(o => o.TryGetProperty("alternatives", out var a) && a.ValueKind == JsonValueKind.Array);
+                extension |= traded.Any(o => o.GetProperty("side").GetString() == "bid" && o.GetProperty("pool").ValueKind == JsonValueKind.String);
+                var portfolios = (await (await client.GetAsync("/api/v1/orders/portfolios?limit=1000")).JsonAsync()).GetProperty("items").EnumerateArray();
+                portfolio |= portfolios.Any(p => p.GetProperty("status").GetString() == "filled");
+            }
+            return (alternatives, portfolio, extension);
+        }, found => found is (true, true, true), "trades from a bid with alternatives, a portfolio and an extension", TimeSpan.FromSeconds(90));
+        Assert.Equal((true, true, true), seen);
+        // And the standing procurement runs for OpenAI.
+        var procurements = (await (await buyers[DemoTraders.Budgets.Keys.ToList().IndexOf("openai")].GetAsync("/api/v1/procurements")).JsonAsync()).GetProperty("items");
+        Assert.Contains(procurements.EnumerateArray(), p => p.GetProperty("status").GetString() == "active");
+        foreach (var client in buyers) client.Dispose();
+    }
+
     private static long Cents(JsonElement money) => (long)(decimal.Parse(money.GetString()!, CultureInfo.InvariantCulture) * 100m);
 }

@@ -12,14 +12,14 @@ public static class Eventually
     /// Calls <paramref name="attempt"/> until <paramref name="done"/> accepts what it returns, and returns that; after
     /// <see cref="Patience"/> fails with <paramref name="what"/> and the last value.
     /// </summary>
-    public static async Task<T> UntilAsync<T>(Func<Task<T>> attempt, Func<T, bool> done, string what)
+    public static async Task<T> UntilAsync<T>(Func<Task<T>> attempt, Func<T, bool> done, string what, TimeSpan? patience = null)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
             var value = await attempt();
             if (done(value)) return value;
-            if (clock.Elapsed > Patience) throw new TimeoutException($"{what}: not within {Patience.TotalSeconds} s; last: {value}");
+            if (clock.Elapsed > (patience ?? Patience)) throw new TimeoutException($"{what}: not within {(patience ?? Patience).TotalSeconds} s; last: {value}");
             await Task.Delay(50);
         }
     }

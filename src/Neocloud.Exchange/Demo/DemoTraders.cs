@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Neocloud.Domain.Catalog;
 using Neocloud.Domain.Orders;
 using Neocloud.Domain.Money;
 using Neocloud.Domain.Time;
@@ -6,6 +7,7 @@ using Neocloud.Exchange.Orders;
 using Neocloud.Exchange.Seed;
 using Neocloud.Exchange.Shard;
 using Neocloud.Market.Commands;
+using Neocloud.Storage;
 
 namespace Neocloud.Exchange.Demo;
 
@@ -19,7 +21,8 @@ namespace Neocloud.Exchange.Demo;
 /// refused for credit once its trades have used its limit, as a newcomer sees on its desk.
 /// </para>
 /// </summary>
-public sealed partial class DemoTraders(IMarket exchange, Accounts.AccountDesk accounts, TimeProvider clock, ILogger<DemoTraders> log)
+public sealed partial class DemoTraders(IMarket exchange, Accounts.AccountDesk accounts, Procurement.ProcurementDesk procurements, TimeProvider clock,
+    ILogger<DemoTraders> log)
 {
     private static readonly string[] s_buyers = ["microsoft", "meta", "openai", "google", "amazon", "anthropic"];
 
@@ -69,6 +72,7 @@ public sealed partial class DemoTraders(IMarket exchange, Accounts.AccountDesk a
         var resting = new List<(string Owner, string Id)>();
         var placed = 0;
         await OpenAccountsAsync();
+        await StartProcurementAsync();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -81,19 +85,118 @@ public sealed partial class DemoTraders(IMarket exchange, Accounts.AccountDesk a
             }
 
             var now = Hour.FromUtc(clock.GetUtcNow()).Value;
-            var request = random.Next(10) switch
+            // Every order type a desk uses: plain asks and bids most of the time, and bids with alternatives, portfolios
+            // and extensions of blocks bought, each made to meet an ask the demo itself offered (so that they trade).
+            var request = random.Next(20) switch
             {
-                < 4 => Ask(random, now),
-                < 9 => Bid(random, now),
+                < 8 => Ask(random, now),
+                < 14 => Bid(random, now),
+                14 or 15 => Alternatives(random, now),
+                16 => Portfolio(random, now),
+                17 => Extension(random),
                 _ when resting.Count > 0 => Cancel(random, resting),
-                _ => Bid(random, now),
-            };
+                _ => null,
+            } ?? Bid(random, now);
             var outcome = await exchange.SubmitAsync(request);
+            if (outcome.IsAccepted) Remember(request.Command, outcome.Value!);
             if (outcome.Value?.Order is { Status: OrderStatus.Open } order) resting.Add((request.OrganizationId, order.Id));
             if (++placed % 500 == 0) LogProgress(placed);
             if (placed % SettleEvery == 0) await SettleAsync();
         }
     }
+
+    /// <summary>The demo's recent asks (that bids with alternatives and portfolios aim at) and the blocks its buyers bought (that extensions follow).</summary>
+    private readonly List<AskCommand> _asks = [];
+    private readonly List<TradeRecord> _bought = [];
+    private const int Remembered = 64;
+
+    private void Remember(MarketCommand command, Committed committed)
+    {
+        if (command is AskCommand ask && committed.Order is { Status: OrderStatus.Open }) Keep(_asks, ask);
+        foreach (var trade in committed.Trades)
+        {
+            if (Budgets.ContainsKey(trade.BuyerId)) Keep(_bought, trade);
+        }
+    }
+
+    private static void Keep<T>(List<T> recent, T item)
+    {
+        if (recent.Count == Remembered) recent.RemoveAt(0);
+        recent.Add(item);
+    }
+
+    /// <summary>
+    /// OpenAI keeps a standing procurement of 72 GB300 for the next two weeks in one-week blocks (once: a restart finds
+    /// it active), so the desk's automatic buying shows too.
+    /// </summary>
+    private async Task StartProcurementAsync()
+    {
+        const string buyer = "openai";
+        var page = await procurements.ProcurementsAsync(buyer, null, 100);
+        if (page.Items.Any(p => p.Status == Domain.Procurement.ProcurementStatus.Active)) return;
+        if (Procurement.ProcurementTerms.Create("GB300", null, 72, 336, 168, "3.40") is { Value: { } terms })
+            await procurements.StartAsync(buyer, terms);
+    }
+
+    /// <summary>A bid for one of two SKUs of a market group: the SKU of a recent ask at a little over its price, another below the reference.</summary>
+    private MarketRequest? Alternatives(Random random, int now)
+    {
+        if (RecentAsk(random, now) is not { } ask) return null;
+        var pool = MarketSeed.Pools.First(p => p.Id == ask.PoolId);
+        var others = MarketGroups.SkusOf(MarketGroups.Of(pool.Sku)).Where(s => s != pool.Sku && MarketSeed.ReferencePrices.ContainsKey(s)).ToList();
+        if (others.Count == 0) return null;
+        var other = others[random.Next(others.Count)];
+        var buyer = s_buyers[random.Next(s_buyers.Length)];
+        var alternatives = new List<Alternative> { new(pool.Sku, Over(ask.Price)), new(other, Around(MarketSeed.ReferencePrices[other], random, 0.80, 0.90)) };
+        return new MarketRequest(buyer, BidCommand.Of(OrderIds.New(clock), buyer, alternatives, null, Block(pool.Sku), Day(ask.Window), immediateOrCancel: true));
+    }
+
+    /// <summary>Two legs, all or none, each meeting a recent ask of one market group.</summary>
+    private MarketRequest? Portfolio(Random random, int now)
+    {
+        if (RecentAsk(random, now) is not { } first) return null;
+        var group = MarketGroups.Of(SkuOf(first));
+        var second = _asks.LastOrDefault(a => a != first && MarketGroups.Of(SkuOf(a)) == group && a.Window.Start.Value >= now);
+        if (second is null) return null;
+        var buyer = s_buyers[random.Next(s_buyers.Length)];
+        var id = OrderIds.New(clock);
+        var legs = new[] { first, second }.Select((ask, i) =>
+            new BidCommand(PortfolioCommand.LegId(id, i), buyer, SkuOf(ask), null, Block(SkuOf(ask)), Day(ask.Window), Over(ask.Price), ImmediateOrCancel: false)
+            {
+                PoolId = ask.PoolId,
+            }).ToList();
+        return new MarketRequest(buyer, new PortfolioCommand(id, buyer, legs));
+    }
+
+    /// <summary>A buyer extends a block it bought: the same GPUs on the same pool for the day after it ends.</summary>
+    private MarketRequest? Extension(Random random)
+    {
+        if (_bought.Count == 0) return null;
+        var trade = _bought[random.Next(_bought.Count)];
+        _bought.Remove(trade);
+        var start = (int)trade.EndHour;
+        var limit = Around(MarketSeed.ReferencePrices[trade.Sku], random, 1.05, 1.15);
+        return new MarketRequest(trade.BuyerId, new BidCommand(OrderIds.New(clock), trade.BuyerId, trade.Sku, null, (int)trade.Gpus, HourWindow.Of(start, start + 24), limit,
+            ImmediateOrCancel: true) { PoolId = trade.PoolId });
+    }
+
+    /// <summary>One of the last asks the demo offered whose window has not begun.</summary>
+    private AskCommand? RecentAsk(Random random, int now)
+    {
+        var open = _asks.Where(a => a.Window.Start.Value >= now).ToList();
+        return open.Count == 0 ? null : open[random.Next(open.Count)];
+    }
+
+    private static string SkuOf(AskCommand ask) => MarketSeed.Pools.First(p => p.Id == ask.PoolId).Sku;
+
+    /// <summary>The first day of an ask's window.</summary>
+    private static HourWindow Day(HourWindow window) => HourWindow.Of(window.Start.Value, window.Start.Value + 24);
+
+    /// <summary>The smallest block of a SKU the demo trades: a rack of 72 for GB, else a server of 8.</summary>
+    private static int Block(string sku) => sku.StartsWith("GB", StringComparison.Ordinal) ? 72 : 8;
+
+    /// <summary>A limit 2% over an ask's price, in whole cents of ticks.</summary>
+    private static Price Over(Price price) => Price.FromTicks((long)decimal.Ceiling(price.Ticks * 1.02m / 100m) * 100);
 
     private MarketRequest Ask(Random random, int now)
     {
