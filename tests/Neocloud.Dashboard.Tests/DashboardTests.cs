@@ -49,6 +49,24 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task Levels_that_rest_across_the_other_sides_best_price_are_marked_and_the_page_says_why()
+    {
+        // An ask in Finland and a higher bid for Texas, same window: they rest across each other because no MI355X pool is in Texas.
+        var seller = await fixture.TokenAsync("nebius", "market:read", "market:trade");
+        var buyer = await fixture.TokenAsync("openai", "market:read", "market:trade");
+        var start = (int)(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 3600) + 48;
+        await PostAsync(seller, "api/v1/orders/asks", $"{{\"pool\":\"nebius-eu-mi355x\",\"gpus\":8,\"start\":{start},\"end\":{start + 24},\"price\":\"1.0000\"}}");
+        await PostAsync(buyer, "api/v1/orders/bids", $"{{\"sku\":\"MI355X\",\"region\":\"us-tx\",\"gpus\":8,\"start\":{start},\"end\":{start + 24},\"limit\":\"9.0000\"}}");
+
+        var (page, errors) = await OpenAsync("/market/MI355X", 1280, 900);
+        await Assertions.Expect(page.GetByTestId("crossed-note")).ToContainTextAsync("9.0000");
+        await Assertions.Expect(page.GetByTestId("bids").GetByTestId("cannot-meet").First).ToContainTextAsync("9.0000");
+        await Assertions.Expect(page.GetByTestId("asks").GetByTestId("cannot-meet").First).ToContainTextAsync("cannot meet");
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Capacity_search_on_the_market_page_lists_the_asks_a_bid_could_take()
     {
         // An ask on the seeded MI355X pool over the search box's default window (tomorrow, UTC, for a week) and around it.
