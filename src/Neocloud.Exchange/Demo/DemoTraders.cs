@@ -50,19 +50,24 @@ public sealed partial class DemoTraders(IMarket exchange, Accounts.AccountDesk a
         foreach (var (buyer, (limit, collateral, _)) in Budgets)
         {
             if ((await exchange.AccountAsync(buyer)).LimitCents is not null) continue;
-            await accounts.SetLimitAsync(Accounts.AccountDesk.Actor, buyer, limit);
+            // Settled before the limit is set: an account seen with its limit has the seeded contract's money paid.
+            await SettleAsync(buyer);
             if (collateral > 0) await accounts.RecordAsync(Accounts.AccountDesk.Actor, buyer, Storage.AccountKinds.Collateral, collateral, "demo: letter of credit");
+            await accounts.SetLimitAsync(Accounts.AccountDesk.Actor, buyer, limit);
         }
         await SettleAsync();
     }
 
     private async Task SettleAsync()
     {
-        foreach (var (buyer, (_, _, settles)) in Budgets)
-        {
-            if (settles && (await exchange.AccountAsync(buyer)).BalanceCents is < 0 and var owed)
-                await accounts.RecordAsync(Accounts.AccountDesk.Actor, buyer, Storage.AccountKinds.Payment, -owed, "demo: treasury settlement");
-        }
+        foreach (var buyer in Budgets.Keys) await SettleAsync(buyer);
+    }
+
+    /// <summary>The buyer's treasury pays what it owes (not the one that never pays).</summary>
+    private async Task SettleAsync(string buyer)
+    {
+        if (Budgets[buyer].Settles && (await exchange.AccountAsync(buyer)).BalanceCents is < 0 and var owed)
+            await accounts.RecordAsync(Accounts.AccountDesk.Actor, buyer, Storage.AccountKinds.Payment, -owed, "demo: treasury settlement");
     }
 
     /// <summary>Trades until <paramref name="stoppingToken"/> is cancelled.</summary>
