@@ -39,7 +39,7 @@ public sealed partial class DemoTraders(IMarket exchange, Accounts.AccountDesk a
         };
 
     /// <summary>Orders between two settlements of what the paying buyers owe.</summary>
-    public const int SettleEvery = 100;
+    public const int SettleEvery = 25;
 
     /// <summary>
     /// Gives each demo buyer its limit and collateral, once (a buyer with a limit already keeps what it has), and has
