@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Neocloud.Exchange.Access;
@@ -207,6 +208,30 @@ public sealed class PeopleContract : IAsyncLifetime
         Assert.Equal(2, (await (await asker.GetAsync("/api/v1/orders")).JsonAsync()).GetProperty("items").GetArrayLength());
         // Decided once: a second approval is a conflict.
         await (await (await SignInAsync(Roles.Approver)).PostAsync($"/api/v1/approvals/{id}/approve", null)).ProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task An_approval_decided_but_not_run_when_the_node_stopped_runs_its_command_once_when_approved_again()
+    {
+        var admin = await SignInAsync(Roles.Admin);
+        await Market.AskAsync(_market.Iren, 8, S, S + 10, "2.0000");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/v1/organization/approvals", new { thresholdUsd = "100.00" })).StatusCode);
+        var held = await (await SignInAsync("asker")).PostAsJsonAsync("/api/v1/orders/bids", new { sku = "GB300", gpus = 8, start = S, end = S + 10, limit = "2.5000" });
+        var id = (await held.JsonAsync()).GetProperty("approval").GetString()!;
+
+        // What a stop between the two commits leaves: the approval journaled as approved, its command not run.
+        var market = _server.Services.GetRequiredService<Neocloud.Exchange.Shard.IMarket>();
+        var decided = new Neocloud.Storage.ApprovalDecided(id, Org, Neocloud.Storage.ApprovalRecord.Approved,
+            new Neocloud.Storage.JournalActor(Neocloud.Storage.JournalActor.PersonKind, "sub-checker-microsoft", "checker of microsoft").Text, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        Assert.True((await ConfigJournal.SubmitAsync(market, Org, decided)).IsAccepted);
+        Assert.Equal("approved", (await (await admin.GetAsync($"/api/v1/approvals/{id}")).JsonAsync()).GetProperty("status").GetString());
+        Assert.Empty((await (await admin.GetAsync("/api/v1/orders")).JsonAsync()).GetProperty("items").EnumerateArray());
+
+        var checker = await SignInAsync("checker");
+        var ran = await (await checker.PostAsync($"/api/v1/approvals/{id}/approve", null)).JsonAsync();
+        Assert.Equal("executed", ran.GetProperty("status").GetString());
+        await (await checker.PostAsync($"/api/v1/approvals/{id}/approve", null)).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Single((await (await admin.GetAsync("/api/v1/orders")).JsonAsync()).GetProperty("items").EnumerateArray());
     }
 
     [Fact]
