@@ -3,16 +3,18 @@
 # or PostgreSQL with --db "<connection string>", then runs 64 connections for 10 s against GET /healthz and against
 # durable order placement (after five seconds of warm-up on each), and prints both so they can be compared in the same run.
 # With --credit every trading organization gets a credit limit (a trillion dollars: checked on every order, never short).
-# Usage: bench/load/run.sh [--db "Host=…"] [--seconds 10] [--connections 64] [--credit]
+# With --alerts N the buyers set N price alerts on GB300 first (every kind, prices across the bench's range, so many cross).
+# Usage: bench/load/run.sh [--db "Host=…"] [--seconds 10] [--connections 64] [--credit] [--alerts N]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-seconds=10; connections=64; db=(); credit=0
+seconds=10; connections=64; db=(); credit=0; alerts=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) db=(--db "$2"); shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --credit) credit=1; shift ;;
+    --alerts) alerts=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -42,10 +44,24 @@ if [ "$credit" = 1 ]; then
 fi
 curl -sf -X POST "$url/api/v1/pools" -H "Authorization: Bearer $NEOCLOUD_PROVIDER_TOKEN" -H 'Content-Type: application/json' \
   -d '{"id":"bench","sku":"GB300","region":"us-tx","capacity":[{"start":490000,"end":577600,"gpus":1000000}]}' >/dev/null
+if [ "$alerts" -gt 0 ]; then
+  IFS=, read -r -a buyer_tokens <<< "$NEOCLOUD_BUYER_TOKENS"
+  kinds=(best_ask_below best_bid_above last_trade_below last_trade_above curve_below curve_above)
+  for i in $(seq 0 $((alerts - 1))); do
+    kind=${kinds[$((i % 6))]}
+    price=$(printf '%d.%02d' $((1 + (50 + i * 7 % 150) / 100)) $(((50 + i * 7 % 150) % 100)))
+    case $kind in
+      curve_*) extra=",\"month\":\"$(date -u -d "+$((i % 24)) month" +%Y-%m)\"" ;;
+      *) extra=$([ $((i % 5)) = 0 ] && echo ',"region":"us-tx"' || echo '') ;;
+    esac
+    curl -sf -X POST "$url/api/v1/alerts" -H "Authorization: Bearer ${buyer_tokens[$((i % ${#buyer_tokens[@]}))]}" -H 'Content-Type: application/json' \
+      -d "{\"sku\":\"GB300\",\"kind\":\"$kind\",\"price\":\"$price\"$extra}" >/dev/null
+  done
+fi
 # Warm up both paths first (JIT tiering, connection pools), so the figures are the server's steady state.
 wrk -t2 -c"$connections" -d5s "$url/healthz" >/dev/null
 wrk -t2 -c"$connections" -d5s -s bench/load/orders.lua "$url" >/dev/null 2>&1
-echo "== GET /healthz (trivial), $connections connections, ${seconds}s, store ${db[1]:-SQLite}$([ "$credit" = 1 ] && echo ', every organization limited')"
+echo "== GET /healthz (trivial), $connections connections, ${seconds}s, store ${db[1]:-SQLite}$([ "$credit" = 1 ] && echo ', every organization limited')$([ "$alerts" -gt 0 ] && echo ", $alerts alerts set")"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency "$url/healthz" | grep -E "Requests/sec|  50%|  99%"
 echo "== POST orders (durable), $connections connections, ${seconds}s"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/load/orders.lua "$url" | grep -E "Requests/sec|  50%|  99%|Non-2xx"

@@ -52,6 +52,8 @@ public static class ExchangeServices
         services.AddSingleton<TimedEvents>();
         services.AddSingleton(webhooks);
         services.AddSingleton<WebhookDesk>();
+        services.AddSingleton<Alerts.AlertDesk>();
+        services.AddSingleton<Alerts.AlertSweep>();
         return services;
     }
 

@@ -47,6 +47,10 @@ namespace Neocloud.Storage;
 [JsonDerivedType(typeof(ApprovalRequested), "approval.requested")]
 [JsonDerivedType(typeof(ApprovalDecided), "approval.decided")]
 [JsonDerivedType(typeof(ApprovalCompleted), "approval.completed")]
+[JsonDerivedType(typeof(AlertSet), "alert.set")]
+[JsonDerivedType(typeof(AlertRemoved), "alert.removed")]
+[JsonDerivedType(typeof(AlertsCrossed), "alert.crossed")]
+[JsonDerivedType(typeof(AlertCurveObserved), "alert.curve_observed")]
 public abstract record BookFact
 {
     /// <summary>The events the fact causes, written to the outbox in its commit.</summary>

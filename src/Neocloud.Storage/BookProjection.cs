@@ -97,6 +97,22 @@ internal static class BookProjection
             case OrderRejected:
                 // Its event only.
                 break;
+            case AlertSet set:
+                yield return ("INSERT INTO alerts (id, organization_id, sku, region, kind, price_ticks, month, created_ms, state, triggered_ms, value_ticks, triggers) " +
+                    "VALUES (@Id, @OrganizationId, @Sku, @Region, @Kind, @PriceTicks, @Month, @CreatedMs, @State, @TriggeredMs, @ValueTicks, @Triggers)", set.Alert);
+                break;
+            case AlertRemoved removed:
+                yield return ("DELETE FROM alerts WHERE id = @AlertId", removed);
+                break;
+            case AlertsCrossed crossed:
+                foreach (var crossing in crossed.Crossings)
+                {
+                    yield return crossing.Triggered
+                        ? ("UPDATE alerts SET state = @state, triggered_ms = @at, value_ticks = @value, triggers = triggers + 1 WHERE id = @id",
+                            new { id = crossing.AlertId, state = AlertRecord.Triggered, at = crossed.AtMs, value = crossing.ValueTicks })
+                        : ("UPDATE alerts SET state = @state WHERE id = @id", new { id = crossing.AlertId, state = AlertRecord.Armed });
+                }
+                break;
             case AccountFact:
                 break;
             default:

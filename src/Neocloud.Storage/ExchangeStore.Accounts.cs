@@ -123,6 +123,12 @@ public sealed partial class ExchangeStore
         (await QueryAsync<long>("SELECT price_ticks FROM trades WHERE sku = @sku ORDER BY executed_ms DESC, trade_no DESC LIMIT 1", new { sku }, cancellationToken))
             is [var price] ? price : null;
 
+    /// <summary>The price of the last trade of a SKU in a region (in any, with null), or null.</summary>
+    public async Task<long?> LastTradePriceAsync(string sku, string? region, CancellationToken cancellationToken = default) =>
+        region is null ? await LastTradePriceAsync(sku, cancellationToken)
+        : (await QueryAsync<long>("SELECT price_ticks FROM trades WHERE sku = @sku AND region = @region ORDER BY executed_ms DESC, trade_no DESC LIMIT 1",
+            new { sku, region }, cancellationToken)) is [var price] ? price : null;
+
     /// <summary>A statement's cursor: the last line's time, source (0 an entry, 1 a trade) and key (entry id, or trade number).</summary>
     private static class StatementCursor
     {

@@ -48,6 +48,8 @@ public static class ReadModelAudit
         ("approval_thresholds", ["organization_id"], ["threshold_cents", "set_ms"]),
         ("approvals", ["id"],
             ["organization_id", "kind", "summary", "value_cents", "command", "requested_by", "requested_ms", "status", "decided_by", "decided_ms", "result"]),
+        ("alerts", ["id"],
+            ["organization_id", "sku", "region", "kind", "price_ticks", "month", "created_ms", "state", "triggered_ms", "value_ticks", "triggers"]),
     ];
 
     /// <summary>

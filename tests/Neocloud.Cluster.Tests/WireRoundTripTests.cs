@@ -233,6 +233,17 @@ public sealed class WireRoundTripTests
             r.Next(2) == 0 ? null : Text(r), MaybeLong(r), r.Next(2) == 0 ? null : Text(r))) { Events = Events(r) },
         r => new ApprovalDecided(Text(r), Text(r), "approved", Text(r), r.NextInt64()) { Events = Events(r) },
         r => new ApprovalCompleted(Text(r), Text(r), "executed", Text(r), r.NextInt64()) { Events = Events(r) },
+        r => new AlertSet(new AlertRecord(Text(r), Text(r), "GB300", Maybe(r), "best_ask_below", r.NextInt64(), Maybe(r), r.NextInt64(),
+            r.Next(2) == 0 ? AlertRecord.Armed : AlertRecord.Triggered, MaybeLong(r), MaybeLong(r), r.NextInt64(0, 9))) { Events = Events(r) },
+        r => new AlertRemoved(Text(r), Text(r), "H100", r.NextInt64()) { Events = Events(r) },
+        r => new AlertsCrossed("B200", [new AlertCrossing(Text(r), Text(r), true, MaybeLong(r)), new AlertCrossing(Text(r), Text(r), false, null)], r.NextInt64())
+        {
+            Events = Events(r),
+        },
+        r => new AlertCurveObserved("GB300", [new CurvePoint("2027-01", MaybeLong(r)), new CurvePoint("2027-02", MaybeLong(r))], r.NextInt64())
+        {
+            Events = Events(r),
+        },
     ];
 
     private static AccountEntry[] Entries(Random r) =>

@@ -147,6 +147,6 @@ public sealed class SchemaScriptTests
         var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ddl.ReplaceLineEndings("\n"))))[..16];
 
         // When this fails: raise SchemaScript.Version (and say what it adds), then record the new fingerprint here.
-        Assert.Equal((9, "d13d3e9628b5a4e4"), (SchemaScript.Version, fingerprint));
+        Assert.Equal((10, "91337078b76607e6"), (SchemaScript.Version, fingerprint));
     }
 }

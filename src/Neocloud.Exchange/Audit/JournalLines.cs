@@ -114,6 +114,9 @@ public static class JournalLines
         ApprovalRequested f => $"{f.Approval.Kind} held for approval {f.Approval.Id} ({AccountMoney.Usd(f.Approval.ValueCents)}): {f.Approval.Summary}",
         ApprovalDecided f => $"approval {f.ApprovalId} {f.Status}",
         ApprovalCompleted f => $"approval {f.ApprovalId}: the command {(f.Status == ApprovalRecord.Executed ? "ran" : "was refused as of the approval")}",
+        AlertSet f => $"alert {f.Alert.Id} set: {f.Alert.Sku} {f.Alert.Kind} {Domain.Money.Price.FromTicks(f.Alert.PriceTicks)}{(f.Alert.Month is { } m ? " for " + m : "")}",
+        AlertRemoved f => $"alert {f.AlertId} removed",
+        AlertsCrossed f => $"{f.Crossings.Count(c => c.Triggered)} alerts of {f.Sku} triggered, {f.Crossings.Count(c => !c.Triggered)} re-armed",
         _ => null,
     };
 

@@ -48,12 +48,15 @@ public static class EventTypes
     /// <summary>A held command was approved and ran (or was refused as of the approval), or was rejected (data: the approval).</summary>
     public const string ApprovalDecided = "approval.decided";
 
+    /// <summary>One of the organization's price alerts became true (data: the alert, and the value that crossed its price).</summary>
+    public const string AlertTriggered = "alert.triggered";
+
     /// <summary>Every type, in the order the documentation lists them.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         OrderRested, OrderFilled, OrderCancelled, OrderRejected, TradeExecuted, RfqOpened, RfqOfferReceived, RfqClosed, RfqAwarded, OfferAwarded,
         OfferLost, TrancheDelivered, TrancheLate, ContractTerminated, AssignmentProposed, AssignmentAccepted, AssignmentDeclined, ContractAssigned, InvoiceIssued, SlaCredit, WebhookDisabled,
-        MarginCall, ApprovalRequested, ApprovalDecided,
+        MarginCall, ApprovalRequested, ApprovalDecided, AlertTriggered,
     ];
 
     private static readonly HashSet<string> s_known = [.. All];

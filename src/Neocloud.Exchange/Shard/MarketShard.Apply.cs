@@ -51,6 +51,7 @@ public sealed partial class MarketShard
         {
             AccountFact account => _accounts.Decide(account, _config),
             ConfigFact config => _config.Decide(config, nowMs),
+            AlertFact alert => DecideAlert(alert, nowMs),
             { } fact => _book.Decide(fact, nowMs),
             null => null,
         };
@@ -75,6 +76,12 @@ public sealed partial class MarketShard
         var sequence = Interlocked.Increment(ref _sequence);
         decided = WithAccounts(decided, sequence, nowMs);
         if (decided is ConfigFact configured) _config.Apply(configured);
+        else if (decided is AlertFact alert)
+        {
+            var named = NamedAlertEvents(alert, sequence, nowMs, Group);
+            _alerts.Apply(named);
+            decided = named;
+        }
         else if (decided is not AccountFact) _book.Apply(decided);
         _batch.Journal.Add(new JournalEntry(sequence, nowMs, transaction.OrganizationId, BookFacts.Format(decided), transaction.Actor));
         _batch.Facts.Add(decided);

@@ -216,6 +216,7 @@ public sealed partial class MarketShard : IAsyncDisposable
         // The book's rows are committed with the facts that wrote them, so they stand at the journal's head already.
         _book = Offtake.BookState.From(await _store.BookRowsAsync(cancellationToken), await _store.ClockTicksAsync(cancellationToken));
         _config = Access.ConfigState.From(await _store.ConfigRowsAsync(cancellationToken));
+        _alerts = Alerts.AlertBook.From((await _store.AllAlertsAsync(cancellationToken)).Where(a => Group is null || Domain.Catalog.MarketGroups.Of(a.Sku) == Group));
         _accounts = Accounts.AccountState.From(AccountShard, IsHome, _requireCredit, await _store.AccountRowsAsync(AccountShard, cancellationToken),
             await _store.TradeNetsAsync(sku => Group is null || Domain.Catalog.MarketGroups.Of(sku) == Group, cancellationToken), engine.Export().Bids);
         _engine = engine;
@@ -259,6 +260,7 @@ public sealed partial class MarketShard : IAsyncDisposable
         {
             if (item is CommandItem command) answers.Add((command, Apply(command, now)));
         }
+        EvaluateAlerts(now.ToUnixTimeMilliseconds());
 
         if (Group is not null) _batch.Fence = new ShardFence(Group, _epoch, sequenceBefore, _sequence);
         var commitSpan = ExchangeTelemetry.Source.HasListeners() ? StartSpans(answers) : null;

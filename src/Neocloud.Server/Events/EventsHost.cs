@@ -8,11 +8,11 @@ namespace Neocloud.Server.Events;
 
 /// <summary>
 /// Keeps the event feed current on this node: listens for other nodes' commits (PostgreSQL), and publishes the events
-/// time causes (<see cref="TimedEvents"/>) and re-marks margins when what they depend on moved (<see cref="Exchange.Accounts.MarginSweep"/>) every <see cref="ServerOptions.EventSweepInterval"/> once the market is up.
+/// time causes (<see cref="TimedEvents"/>) and re-marks margins when what they depend on moved (<see cref="Exchange.Accounts.MarginSweep"/>) and observes the forward curves curve alerts watch (<see cref="Exchange.Alerts.AlertSweep"/>) every <see cref="ServerOptions.EventSweepInterval"/> once the market is up.
 /// A failed sweep (a shard moving, a database error, anything but the host stopping) is logged and the next one tries
 /// again; the listener starts again after <see cref="NodeFaults.Backoff"/> (<see cref="NodeFaults"/>).
 /// </summary>
-public sealed partial class EventsHost(EventFeed feed, TimedEvents timed, Exchange.Accounts.MarginSweep margins, ServerOptions options, TimeProvider clock, ExchangeReadiness readiness,
+public sealed partial class EventsHost(EventFeed feed, TimedEvents timed, Exchange.Accounts.MarginSweep margins, Exchange.Alerts.AlertSweep alerts, ServerOptions options, TimeProvider clock, ExchangeReadiness readiness,
     ILogger<EventsHost> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -29,6 +29,7 @@ public sealed partial class EventsHost(EventFeed feed, TimedEvents timed, Exchan
                 {
                     await timed.SweepAsync(stoppingToken);
                     await margins.SweepAsync(stoppingToken);
+                    await alerts.SweepAsync(stoppingToken);
                 }
                 catch (Exception e) when (!NodeFaults.IsStopping(e, stoppingToken))
                 {

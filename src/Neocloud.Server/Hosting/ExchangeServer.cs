@@ -11,6 +11,7 @@ using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Shard;
 using Neocloud.Server.Accounts;
 using Neocloud.Server.Admin;
+using Neocloud.Server.Alerts;
 using Neocloud.Server.Approvals;
 using Neocloud.Server.Audit;
 using Neocloud.Server.Auth;
@@ -247,6 +248,7 @@ public static class ExchangeServer
         api.MapAdminApi();
         api.MapAccountsApi();
         api.MapApprovalsApi();
+        api.MapAlertsApi();
         api.MapAuditApi();
         api.MapJournalHeadApi();
         api.MapEventsApi();

@@ -8,7 +8,7 @@ internal static class SchemaScript
     {
         var blob = BlobType(provider);
         var integer = provider == StoreProvider.Postgres ? "BIGINT" : "INTEGER";
-        return Tables(blob, integer) + ProcurementSchema.Tables(integer) + EventSchema.Tables(integer) + WebhookSchema.Tables(integer) + AssignmentSchema.Tables(integer) + IndexSchema.Tables(integer) + ClockSchema.Tables(integer) + AccountSchema.Tables(integer) + ApprovalSchema.Tables(integer) + (provider == StoreProvider.Postgres ? PostgresFence : "");
+        return Tables(blob, integer) + ProcurementSchema.Tables(integer) + EventSchema.Tables(integer) + WebhookSchema.Tables(integer) + AssignmentSchema.Tables(integer) + IndexSchema.Tables(integer) + ClockSchema.Tables(integer) + AccountSchema.Tables(integer) + ApprovalSchema.Tables(integer) + AlertSchema.Tables(integer) + (provider == StoreProvider.Postgres ? PostgresFence : "");
     }
 
     /// <summary>
@@ -21,10 +21,10 @@ internal static class SchemaScript
     /// taken in once, likewise: <see cref="ConfigProjection.ImportPending"/>), and time's ticks journaled (RFQ closings,
     /// contract months closed and the invoices issued: new tables), 8 with the accounts (new tables only), 9 with each
     /// journal row's actor (a nullable column on <c>journal</c> and <c>shard_journal</c>: an older store's rows keep none
-    /// and read as the exchange's) and the journals indexed by organization for the audit trail. A store of a higher
-    /// version is refused at start.
+    /// and read as the exchange's) and the journals indexed by organization for the audit trail, 10 with price alerts (a new table only). A store of a
+    /// higher version is refused at start.
     /// </summary>
-    public const int Version = 9;
+    public const int Version = 10;
 
     /// <summary>The first version whose configuration is written by journaled facts.</summary>
     public const int ConfigJournaledVersion = 7;

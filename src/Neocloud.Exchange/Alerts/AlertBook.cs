@@ -1,0 +1,209 @@
+using Neocloud.Domain.Time;
+using Neocloud.Exchange.Events;
+using Neocloud.Exchange.Outcomes;
+using Neocloud.Market.Engine;
+using Neocloud.Storage;
+
+namespace Neocloud.Exchange.Alerts;
+
+/// <summary>
+/// A shard's price alerts, in memory: those of the SKUs its market group holds, with their states. The shard decides
+/// an alert set or removed here, and after each commit's orders and trades asks which alerts' conditions changed
+/// (<see cref="Evaluate"/>): an alert triggers once when its condition becomes true, and re-arms when it is false again.
+/// Book kinds are valued from the engine's resting orders, trade kinds from each trade in the order they printed, curve
+/// kinds from the curve the alert sweep observes (<see cref="AlertCurveObserved"/>).
+/// </summary>
+public sealed class AlertBook
+{
+    private readonly Dictionary<string, AlertRecord> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SkuAlerts> _bySku = new(StringComparer.Ordinal);
+    private int _bookOrTrade;
+
+    /// <summary>A SKU's alert ids by what values them.</summary>
+    private sealed class SkuAlerts
+    {
+        public List<string> Book { get; } = [];
+        public List<string> Trade { get; } = [];
+        public List<string> Curve { get; } = [];
+
+        public List<string> Of(string kind) => AlertKinds.IsBook(kind) ? Book : AlertKinds.IsTrade(kind) ? Trade : Curve;
+    }
+
+    /// <summary>The alerts of <paramref name="rows"/> (the store's, at start).</summary>
+    public static AlertBook From(IEnumerable<AlertRecord> rows)
+    {
+        var book = new AlertBook();
+        foreach (var row in rows) book.Add(row);
+        return book;
+    }
+
+    /// <summary>True when some alert watches the book or the trades (so a commit's orders and trades are worth evaluating).</summary>
+    public bool WatchesMarket => _bookOrTrade > 0;
+
+    /// <summary>The number of alerts held.</summary>
+    public int Count => _byId.Count;
+
+    /// <summary>
+    /// Decides an alert fact: a set alert takes its state from the market now (triggered at once if its condition already
+    /// holds); a removal must name an alert of the organization; a curve observation becomes the crossings it causes,
+    /// or null when it moves no alert. A refusal comes back as <paramref name="refusal"/>.
+    /// </summary>
+    public AlertFact? Decide(AlertFact fact, IMatchingEngine engine, long nowMs, out Failure? refusal)
+    {
+        refusal = null;
+        switch (fact)
+        {
+            case AlertSet set:
+            {
+                var alert = set.Alert;
+                if (_byId.ContainsKey(alert.Id))
+                {
+                    refusal = Failure.Conflict("Alert exists", $"alert {alert.Id} exists");
+                    return null;
+                }
+                // Trade and curve kinds are valued by the desk that set them (the last trade, the curve as of now); book kinds here.
+                var value = AlertKinds.IsBook(alert.Kind) ? Best(engine, alert.Kind, alert.Sku, alert.Region) : alert.ValueTicks;
+                var armed = alert with { State = AlertRecord.Armed, TriggeredMs = null, ValueTicks = null, Triggers = 0 };
+                if (!AlertKinds.Holds(alert.Kind, alert.PriceTicks, value)) return set with { Alert = armed };
+                var triggered = Trigger(armed, value, nowMs);
+                return new AlertSet(triggered) { Events = [Event(triggered, nowMs)] };
+            }
+            case AlertRemoved removed:
+                if (!_byId.TryGetValue(removed.AlertId, out var existing) || existing.OrganizationId != removed.OrganizationId)
+                {
+                    refusal = Failure.NotFound($"no alert '{removed.AlertId}'");
+                    return null;
+                }
+                return removed with { Sku = existing.Sku };
+            case AlertCurveObserved observed:
+            {
+                var crossings = new List<AlertCrossing>();
+                if (_bySku.TryGetValue(observed.Sku, out var alerts))
+                {
+                    foreach (var id in alerts.Curve) Cross(_byId[id], CurvePrice(observed.Months, _byId[id].Month!), crossings);
+                }
+                return Crossed(observed.Sku, crossings, nowMs);
+            }
+            default:
+                throw new ArgumentException($"an alert fact to decide, not {fact.GetType().Name}", nameof(fact));
+        }
+    }
+
+    /// <summary>
+    /// The crossings a commit's market commands caused, one fact for each SKU whose alerts moved: each trade in the order
+    /// it printed for trade kinds, then the book as the commit leaves it for book kinds. Empty when nothing moved.
+    /// </summary>
+    public List<AlertsCrossed> Evaluate(IReadOnlyList<TradeRecord> trades, IMatchingEngine engine, long nowMs)
+    {
+        var facts = new List<AlertsCrossed>();
+        if (!WatchesMarket) return facts;
+        // The states as this evaluation moves them (an alert may cross down and back up within one commit's trades).
+        var working = new Dictionary<string, AlertRecord>(StringComparer.Ordinal);
+        foreach (var (sku, alerts) in _bySku)
+        {
+            List<AlertCrossing>? crossings = null;
+            if (alerts.Trade.Count > 0)
+            {
+                foreach (var trade in trades)
+                {
+                    if (trade.Sku != sku) continue;
+                    foreach (var id in alerts.Trade)
+                    {
+                        var alert = working.GetValueOrDefault(id) ?? _byId[id];
+                        if (alert.Region is { } region && region != trade.Region) continue;
+                        if (Cross(alert, trade.PriceTicks, crossings ??= []) is { } moved) working[id] = moved;
+                    }
+                }
+            }
+            Dictionary<(string Kind, string? Region), long?>? best = null;
+            foreach (var id in alerts.Book)
+            {
+                var alert = _byId[id];
+                best ??= [];
+                if (!best.TryGetValue((alert.Kind, alert.Region), out var value)) best[(alert.Kind, alert.Region)] = value = Best(engine, alert.Kind, sku, alert.Region);
+                Cross(alert, value, crossings ??= []);
+            }
+            if (Crossed(sku, crossings ?? [], nowMs) is { } fact) facts.Add(fact);
+        }
+        return facts;
+    }
+
+    /// <summary>Moves the alerts by a fact decided and committed.</summary>
+    public void Apply(AlertFact fact)
+    {
+        switch (fact)
+        {
+            case AlertSet set:
+                Add(set.Alert);
+                break;
+            case AlertRemoved removed:
+                if (_byId.Remove(removed.AlertId, out var gone))
+                {
+                    _bySku[gone.Sku].Of(gone.Kind).Remove(gone.Id);
+                    if (!AlertKinds.IsCurve(gone.Kind)) _bookOrTrade--;
+                }
+                break;
+            case AlertsCrossed crossed:
+                foreach (var crossing in crossed.Crossings)
+                {
+                    var alert = _byId[crossing.AlertId];
+                    _byId[crossing.AlertId] = crossing.Triggered ? Trigger(alert, crossing.ValueTicks, crossed.AtMs) : alert with { State = AlertRecord.Armed };
+                }
+                break;
+        }
+    }
+
+    /// <summary>The best resting price a book kind compares: the lowest ask, or the highest bid; null when that side is empty.</summary>
+    public static long? Best(IMatchingEngine engine, string kind, string sku, string? region)
+    {
+        var levels = kind == AlertKinds.BestAskBelow ? engine.Asks(sku, region) : engine.Bids(sku, region);
+        return levels.Count == 0 ? null : levels[0].PriceTicks;
+    }
+
+    /// <summary>The curve's price for a month as a contract's mark reads it: none before the curve's first month, the last value beyond its last.</summary>
+    public static long? CurvePrice(IReadOnlyList<CurvePoint> months, string month)
+    {
+        if (months.Count == 0) return null;
+        var index = Math.Min(CalendarMonth.Parse(month).MonthsSince(CalendarMonth.Parse(months[0].Month)), months.Count - 1);
+        return index < 0 ? null : months[index].PriceTicks;
+    }
+
+    /// <summary>Adds the crossing of <paramref name="alert"/> at <paramref name="value"/>, if its condition changed; the alert as it moved, or null.</summary>
+    private static AlertRecord? Cross(AlertRecord alert, long? value, List<AlertCrossing> crossings)
+    {
+        var holds = AlertKinds.Holds(alert.Kind, alert.PriceTicks, value);
+        if (holds == (alert.State == AlertRecord.Triggered)) return null;
+        crossings.Add(new AlertCrossing(alert.Id, alert.OrganizationId, holds, holds ? value : null));
+        return holds ? alert with { State = AlertRecord.Triggered } : alert with { State = AlertRecord.Armed };
+    }
+
+    /// <summary>The fact of <paramref name="crossings"/>, with an <c>alert.triggered</c> event for each that triggered; null when there are none.</summary>
+    private AlertsCrossed? Crossed(string sku, List<AlertCrossing> crossings, long nowMs)
+    {
+        if (crossings.Count == 0) return null;
+        var events = new List<EventRecord>();
+        var states = new Dictionary<string, AlertRecord>(StringComparer.Ordinal);
+        foreach (var crossing in crossings)
+        {
+            var alert = states.GetValueOrDefault(crossing.AlertId) ?? _byId[crossing.AlertId];
+            alert = crossing.Triggered ? Trigger(alert, crossing.ValueTicks, nowMs) : alert with { State = AlertRecord.Armed };
+            states[crossing.AlertId] = alert;
+            if (crossing.Triggered) events.Add(Event(alert, nowMs));
+        }
+        return new AlertsCrossed(sku, crossings, nowMs) { Events = events };
+    }
+
+    private static AlertRecord Trigger(AlertRecord alert, long? value, long nowMs) =>
+        alert with { State = AlertRecord.Triggered, TriggeredMs = nowMs, ValueTicks = value, Triggers = alert.Triggers + 1 };
+
+    private static EventRecord Event(AlertRecord triggered, long nowMs) =>
+        ExchangeEvent.Of(triggered.OrganizationId, EventTypes.AlertTriggered, nowMs, AlertView.Of(triggered));
+
+    private void Add(AlertRecord alert)
+    {
+        _byId[alert.Id] = alert;
+        if (!_bySku.TryGetValue(alert.Sku, out var alerts)) _bySku[alert.Sku] = alerts = new SkuAlerts();
+        alerts.Of(alert.Kind).Add(alert.Id);
+        if (!AlertKinds.IsCurve(alert.Kind)) _bookOrTrade++;
+    }
+}

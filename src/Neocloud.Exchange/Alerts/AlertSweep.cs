@@ -1,0 +1,33 @@
+using System.Globalization;
+using Neocloud.Domain.Money;
+using Neocloud.Exchange.MarketData;
+using Neocloud.Exchange.Outcomes;
+using Neocloud.Exchange.Shard;
+using Neocloud.Storage;
+
+namespace Neocloud.Exchange.Alerts;
+
+/// <summary>
+/// Curve alerts: the forward curve moves with trades, resting orders and time itself (its 30-day lookback, its months),
+/// so at each sweep the curve of every SKU that has curve alerts is observed (one curve a SKU, as the marks read it) and
+/// handed to the SKU's shard, which journals the curve alerts it moves, if any (<see cref="AlertCurveObserved"/>).
+/// </summary>
+public sealed class AlertSweep(ExchangeStore store, IMarket market, MarketQueries queries, TimeProvider clock)
+{
+    /// <summary>Observes the curves of the SKUs with curve alerts; the number of SKUs whose alerts moved.</summary>
+    public async Task<int> SweepAsync(CancellationToken ct)
+    {
+        var moved = 0;
+        foreach (var sku in await store.CurveAlertSkusAsync(ct))
+        {
+            var now = clock.GetUtcNow();
+            var curve = await queries.CurveAsync(sku, now, ct);
+            var months = curve.Months.Select(m => new CurvePoint(m.Month, m.Price is { } text
+                ? (long)(decimal.Parse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture) * Price.TicksPerDollar) : null)).ToList();
+            var outcome = await market.SubmitAsync(new TransactionRequest(Accounts.AccountDesk.Actor, [], new AlertCurveObserved(sku, months, now.ToUnixTimeMilliseconds()), sku));
+            if (outcome.Failure is { Kind: FailureKind.Unavailable }) throw new ShardStoppedException(Domain.Catalog.MarketGroups.Of(sku));
+            if (outcome.Value?.Fact is AlertsCrossed) moved++;
+        }
+        return moved;
+    }
+}
