@@ -45,6 +45,20 @@ public sealed class DeskSession(TokenDirectory tokens, ProtectedLocalStorage sto
     /// <summary>Raised when the SKU or the sign-in changes.</summary>
     public event Action? Changed;
 
+    /// <summary>The newest <c>alert.triggered</c> this browser has shown (the bell counts those after it), or null before the bell first looked.</summary>
+    public long? AlertsSeenSeq { get; private set; }
+
+    /// <summary>Raised when the alerts page showed the alerts fired up to <see cref="AlertsSeenSeq"/>.</summary>
+    public event Action? AlertsRead;
+
+    /// <summary>Marks the alerts fired up to <paramref name="seq"/> as seen (the alerts page showed them, or the bell started after them).</summary>
+    public void AlertsSeen(long seq)
+    {
+        if (AlertsSeenSeq >= seq) return;
+        AlertsSeenSeq = seq;
+        AlertsRead?.Invoke();
+    }
+
     private ClaimsPrincipal? _caller;
 
     /// <summary>True when the signed-in person or token has <paramref name="permission"/> (as the API decides it).</summary>

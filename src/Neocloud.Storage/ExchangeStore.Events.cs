@@ -81,9 +81,14 @@ public sealed partial class ExchangeStore
 
     /// <summary>An organization's newest <paramref name="count"/> events, newest first.</summary>
     public async Task<List<StoredEvent>> LatestEventsAsync(string organizationId, int count, CancellationToken cancellationToken = default) =>
+        await LatestEventsAsync(organizationId, null, count, cancellationToken);
+
+    /// <summary>The organization's newest <paramref name="count"/> events of one type (of any, with null), newest first.</summary>
+    public async Task<List<StoredEvent>> LatestEventsAsync(string organizationId, string? type, int count, CancellationToken cancellationToken = default) =>
         await QueryAsync<StoredEvent>(
-            "SELECT seq AS Seq, id AS Id, type AS Type, at_ms AS AtMs, data AS Data FROM events WHERE organization_id = @organizationId ORDER BY seq DESC LIMIT @count",
-            new { organizationId, count }, cancellationToken);
+            "SELECT seq AS Seq, id AS Id, type AS Type, at_ms AS AtMs, data AS Data FROM events WHERE organization_id = @organizationId " +
+            (type is null ? "" : "AND type = @type ") + "ORDER BY seq DESC LIMIT @count",
+            new { organizationId, type, count }, cancellationToken);
 
     /// <summary>The sequence number of an organization's newest event, 0 before its first.</summary>
     public async Task<long> LastEventSeqAsync(string organizationId, CancellationToken cancellationToken = default) =>

@@ -21,8 +21,8 @@ namespace Neocloud.Exchange.Demo;
 /// refused for credit once its trades have used its limit, as a newcomer sees on its desk.
 /// </para>
 /// </summary>
-public sealed partial class DemoTraders(IMarket exchange, Accounts.AccountDesk accounts, Procurement.ProcurementDesk procurements, TimeProvider clock,
-    ILogger<DemoTraders> log)
+public sealed partial class DemoTraders(IMarket exchange, Accounts.AccountDesk accounts, Procurement.ProcurementDesk procurements, Alerts.AlertDesk alerts,
+    TimeProvider clock, ILogger<DemoTraders> log)
 {
     private static readonly string[] s_buyers = ["microsoft", "meta", "openai", "google", "amazon", "anthropic"];
 
@@ -78,6 +78,7 @@ public sealed partial class DemoTraders(IMarket exchange, Accounts.AccountDesk a
         var placed = 0;
         await OpenAccountsAsync();
         await StartProcurementAsync();
+        await SetAlertsAsync();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -141,6 +142,26 @@ public sealed partial class DemoTraders(IMarket exchange, Accounts.AccountDesk a
         if (page.Items.Any(p => p.Status == Domain.Procurement.ProcurementStatus.Active)) return;
         if (Procurement.ProcurementTerms.Create("GB300", null, 72, 336, 168, "3.40") is { Value: { } terms })
             await procurements.StartAsync(buyer, terms);
+    }
+
+    /// <summary>
+    /// Microsoft watches prices (once: a restart finds its alerts set): GB300 printing 3% under its reference, a GB300 bid
+    /// 5% over it, an H100 ask 5% under, and next month's GB300 forward above the reference, so the bell rings in the demo.
+    /// </summary>
+    private async Task SetAlertsAsync()
+    {
+        const string buyer = "microsoft";
+        if ((await alerts.ListAsync(buyer)).Items.Count > 0) return;
+        var month = CalendarMonth.Of(clock.GetUtcNow()).AddMonths(1);
+        foreach (var (sku, kind, percent, curveMonth) in new (string, string, long, CalendarMonth?)[]
+        {
+            ("GB300", Alerts.AlertKinds.LastTradeBelow, 97, null), ("GB300", Alerts.AlertKinds.BestBidAbove, 105, null),
+            ("H100", Alerts.AlertKinds.BestAskBelow, 95, null), ("GB300", Alerts.AlertKinds.CurveAbove, 100, month),
+        })
+        {
+            var price = Price.FromTicks(MarketSeed.ReferencePrices[sku].Ticks * percent / 100);
+            await alerts.SetAsync(buyer, new Alerts.AlertTerms(sku, null, kind, price, curveMonth));
+        }
     }
 
     /// <summary>A bid for one of two SKUs of a market group: the SKU of a recent ask at a little over its price, another below the reference.</summary>

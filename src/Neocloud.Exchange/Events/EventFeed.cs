@@ -134,6 +134,10 @@ public sealed class EventFeed : IDisposable
     public async Task<IReadOnlyList<EventView>> LatestAsync(string organization, int count, CancellationToken cancellationToken = default) =>
         (await _store.LatestEventsAsync(organization, Math.Clamp(count, 1, MaxLimit), cancellationToken)).Select(EventView.Of).ToList();
 
+    /// <summary>The organization's newest <paramref name="count"/> events of one type, newest first (the alerts a bell shows).</summary>
+    public async Task<IReadOnlyList<EventView>> LatestAsync(string organization, string type, int count, CancellationToken cancellationToken = default) =>
+        (await _store.LatestEventsAsync(organization, type, Math.Clamp(count, 1, MaxLimit), cancellationToken)).Select(EventView.Of).ToList();
+
     /// <summary>A task that completes at the organization's next commit with events.</summary>
     public Task NextCommitAsync(string organization) => TailOf(organization).Next.Task;
 

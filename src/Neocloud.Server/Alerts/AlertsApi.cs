@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using Neocloud.Domain.Catalog;
-using Neocloud.Domain.Input;
 using Neocloud.Exchange.Access;
 using Neocloud.Exchange.Alerts;
 using Neocloud.Exchange.Outcomes;
@@ -31,30 +29,9 @@ public static class AlertsApi
         return api;
     }
 
-    /// <summary>An alert's terms from a request's fields, or null with every bad field named in <paramref name="fields"/>.</summary>
-    public static AlertTerms? Terms(JsonFields fields)
-    {
-        var sku = fields.String("sku", maxLength: 32);
-        var kind = fields.OneOf("kind", AlertKinds.All);
-        var price = fields.Price("price");
-        var region = fields.Id("region", required: false);
-        var month = fields.Month("month", required: false);
-        fields.RejectUnknown();
-        var known = sku is null ? null : ReferenceCatalog.Embedded.FindSku(sku);
-        if (sku is not null && known is null) fields.Error("sku", $"unknown SKU '{sku}'; known: {string.Join(", ", ReferenceCatalog.Embedded.Skus.Select(s => s.Id))}");
-        if (kind is not null && AlertKinds.IsCurve(kind))
-        {
-            if (month is null && !fields.Errors.ContainsKey("month")) fields.Error("month", "is required for a curve alert: the month of the forward curve it watches (yyyy-MM)");
-            if (region is not null) fields.Error("region", "a curve alert takes no region: the forward curve is the SKU's in every region");
-        }
-        else if (kind is not null && fields.Has("month"))
-            fields.Error("month", $"only curve alerts take a month; {kind} watches the market now");
-        return fields.IsValid ? new AlertTerms(known!.Id, region, kind!, price!.Value, month) : null;
-    }
-
     private static async Task<IResult> SetAlertAsync(PostBody body, ClaimsPrincipal user, AlertDesk desk, CancellationToken ct)
     {
-        if (Terms(body.Fields) is not { } terms) return Answers.Result(Failure.Invalid(body.Fields.Errors));
+        if (AlertTerms.Read(body.Fields) is not { } terms) return Answers.Result(Failure.Invalid(body.Fields.Errors));
         return Answers.Result(await desk.SetAsync(user.OrganizationId(), terms, ct), StatusCodes.Status201Created);
     }
 

@@ -1,0 +1,101 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Neocloud.Testing;
+
+namespace Neocloud.Dashboard.Tests;
+
+/// <summary>A real <c>neocloud serve --demo</c> (its traders trading) and Chromium, for what only a live market shows.</summary>
+public sealed class DemoFixture : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new("neocloud-demo-browser-");
+    private IPlaywright? _playwright;
+
+    public ServerProcess Server { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Assertions.SetDefaultExpectTimeout(BrowserFixture.ExpectTimeoutMs);
+        Server = await ServerProcess.StartAsync(_data.Path, "--demo");
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(BrowserFixture.LaunchOptions());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        Server.Dispose();
+        _data.Dispose();
+    }
+
+    /// <summary>Calls the API with a bearer token (the admin's by default); the answer's JSON.</summary>
+    public async Task<JsonElement> CallAsync(HttpMethod method, string path, string? json = null, string? bearer = null)
+    {
+        using var http = new HttpClient { BaseAddress = Server.Address };
+        using var request = new HttpRequestMessage(method, path) { Content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer ?? Server.AdminToken);
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+}
+
+public sealed class DemoBrowserTests(DemoFixture fixture) : IClassFixture<DemoFixture>
+{
+    [Fact]
+    public async Task Alerts_set_on_the_alerts_page_fire_when_a_demo_trade_crosses_them_and_the_bell_rings()
+    {
+        var token = (await fixture.CallAsync(HttpMethod.Post, "api/v1/admin/organizations/openai/tokens", """{"label":"browser","scopes":["market:read","market:trade"]}"""))
+            .GetProperty("token").GetString()!;
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = fixture.Server.Address.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync("/desk");
+        await page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('h1') !== null");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await page.GetByTestId("token-input").FillAsync(token);
+        await page.GetByTestId("sign-in").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in")).ToContainTextAsync("openai");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Alerts", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Price alerts");
+
+        // A bad price is named as the API names it.
+        await page.GetByTestId("alert-price").FillAsync("-1");
+        await page.GetByTestId("alert-set").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("alert-result")).ToContainTextAsync("price:");
+
+        // At GB300's last print, neither "below" nor "above" holds: the next demo print at another price fires one of them.
+        var last = await Eventually.UntilAsync(() => fixture.CallAsync(HttpMethod.Get, "api/v1/market/GB300/trades?limit=1", bearer: token),
+            trades => trades.GetProperty("items").GetArrayLength() > 0, "a GB300 trade in the demo", TimeSpan.FromSeconds(90));
+        var price = last.GetProperty("items")[0].GetProperty("price").GetString()!;
+        foreach (var kind in new[] { "last trade below", "last trade above" })
+        {
+            await page.GetByRole(AriaRole.Combobox, new() { Name = "When" }).ClickAsync();
+            await page.GetByRole(AriaRole.Option, new() { Name = kind, Exact = true }).ClickAsync();
+            await page.GetByTestId("alert-price").FillAsync(price);
+            await page.GetByTestId("alert-set").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("alert-result")).ToContainTextAsync($"{kind} {price}");
+        }
+        await Assertions.Expect(page.GetByTestId("alert-row")).ToHaveCountAsync(2);
+
+        // Off the alerts page (the same session), the bell counts what fires from now on.
+        await page.GetByRole(AriaRole.Link, new() { Name = "My desk" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("alert-bell")).Not.ToHaveAttributeAsync("data-unseen", "0", new() { Timeout = 120_000 });
+        await page.GetByTestId("alert-bell").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("alert-fired").First).ToContainTextAsync("GB300");
+        await Assertions.Expect(page.GetByTestId("alert-bell")).ToHaveAttributeAsync("data-unseen", "0");
+        var alerts = await fixture.CallAsync(HttpMethod.Get, "api/v1/alerts", bearer: token);
+        Assert.Contains(alerts.GetProperty("items").EnumerateArray(), a => a.GetProperty("triggers").GetInt64() > 0);
+        Assert.Empty(errors);
+        await context.CloseAsync();
+    }
+}
