@@ -168,7 +168,7 @@ public static partial class ClientCommands
         Func<T, Cells, IRenderable> render, string exchangeOption = "--url") where T : class =>
         RunSession(command, context, (session, parsed, ct) => session.AnswerAsync((api, c) => call(api, parsed, c), ct), render, exchangeOption);
 
-    /// <summary>Sets up a command that makes one call on the generated client and shows its answer, whose hours it does not show, with <paramref name="render"/>.</summary>
+    /// <summary>As the other <c>Run</c>, for an answer without hours (its table does not depend on <c>--hours</c>).</summary>
     private static void Run<T>(Command command, CliContext context, Func<ExchangeApiClient, ParseResult, CancellationToken, Task<T>> call,
         Func<T, IRenderable> render, string exchangeOption = "--url") where T : class =>
         Run(command, context, call, (answer, _) => render(answer), exchangeOption);
