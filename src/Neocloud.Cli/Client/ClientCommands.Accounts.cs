@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Neocloud.Client;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -9,7 +8,17 @@ namespace Neocloud.Cli.Client;
 /// <summary><c>neocloud account [entries]</c> and <c>neocloud admin credit|ledger|account|accounts</c>: accounts on a running exchange.</summary>
 public static partial class ClientCommands
 {
-    private static readonly string[] s_accountColumns = ["organization", "limitUsd", "collateralUsd", "balanceUsd", "committedUsd", "marginUsd", "availableUsd"];
+    private static readonly Column<AccountView>[] s_accountColumns =
+    [
+        new("organization", a => a.Organization), new("limitUsd", a => a.LimitUsd), new("collateralUsd", a => a.CollateralUsd), new("balanceUsd", a => a.BalanceUsd),
+        new("committedUsd", a => a.CommittedUsd), new("marginUsd", a => a.MarginUsd), new("availableUsd", a => a.AvailableUsd),
+    ];
+
+    private static readonly Column<AccountEntryView>[] s_entryColumns =
+    [
+        new("id", e => e.Id), new("at", e => Cells.Instant(e.At)), new("kind", e => e.Kind), new("amountUsd", e => e.AmountUsd),
+        new("counterparty", e => e.Counterparty), new("reference", e => e.Reference),
+    ];
 
     /// <summary><c>neocloud account</c>: your account; <c>neocloud account entries</c>: its statement.</summary>
     public static Command Account(CliContext context)
@@ -54,7 +63,7 @@ public static partial class ClientCommands
             Run(ledger, context, (api, parsed, ct) => api.RecordMoneyAsync(parsed.GetValue(organization)!, new LedgerBody
             {
                 Kind = parsed.GetValue(kind)!, AmountUsd = parsed.GetValue(amount)!, Reference = parsed.GetValue(reference)!,
-            }, ct), json => EntriesTable(JsonDocument.Parse($$"""{"items":[{{json.GetRawText()}}]}""").RootElement));
+            }, ct), entry => new Rows(Table([entry], s_entryColumns), More(null)));
             admin.Subcommands.Add(ledger);
         }
         {
@@ -66,14 +75,13 @@ public static partial class ClientCommands
         {
             var accounts = new Command("accounts", "Every organization's account, and the exchange's cash account.");
             Run(accounts, context, (api, _, ct) => api.ListAccountsAsync(ct),
-                json => new Rows(Table(json.GetProperty("accounts"), s_accountColumns), new Text($"exchange cash account: {json.GetProperty("exchangeUsd").GetString()} USD")));
+                all => new Rows(Table(all.Accounts, s_accountColumns), new Text($"exchange cash account: {all.ExchangeUsd} USD")));
             admin.Subcommands.Add(accounts);
         }
         return admin;
     }
 
-    private static IRenderable AccountTable(JsonElement json) => Table(Single(json), s_accountColumns);
+    private static IRenderable AccountTable(AccountView account) => Table([account], s_accountColumns);
 
-    private static IRenderable EntriesTable(JsonElement json) =>
-        new Rows(Table(json.GetProperty("items"), ["id", "at", "kind", "amountUsd", "counterparty", "reference"]), More(json));
+    private static IRenderable EntriesTable(PageOfAccountEntryView page) => new Rows(Table(page.Items, s_entryColumns), More(page.Next));
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Neocloud.Client;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -9,7 +8,11 @@ namespace Neocloud.Cli.Client;
 /// <summary><c>neocloud approvals …</c>: four eyes on a running exchange (a person's access token approves; any caller lists).</summary>
 public static partial class ClientCommands
 {
-    private static readonly string[] s_approvalColumns = ["approval", "requestedAt", "requestedBy", "kind", "summary", "valueUsd", "status", "decidedBy"];
+    private static readonly Column<ApprovalView>[] s_approvalColumns =
+    [
+        new("approval", a => a.Approval), new("requestedAt", a => Cells.Instant(a.RequestedAt)), new("requestedBy", a => Who(a.RequestedBy)), new("kind", a => a.Kind),
+        new("summary", a => a.Summary), new("valueUsd", a => a.ValueUsd), new("status", a => a.Status), new("decidedBy", a => Who(a.DecidedBy)),
+    ];
 
     /// <summary><c>neocloud approvals [--status …]</c>, <c>approvals show|approve|reject &lt;id&gt;</c>, <c>approvals threshold [usd|none]</c>.</summary>
     public static Command Approvals(CliContext context)
@@ -44,30 +47,15 @@ public static partial class ClientCommands
         Run(threshold, context, (api, parsed, ct) => parsed.GetValue(amount) is { } usd
                 ? api.SetApprovalThresholdAsync(new ThresholdBody { ThresholdUsd = usd is "none" ? null : usd }, ct)
                 : api.GetApprovalThresholdAsync(ct),
-            json => Table(Single(json), ["organization", "thresholdUsd"]));
+            threshold => Table([threshold], [new Column<ApprovalThresholdView>("organization", t => t.Organization), new("thresholdUsd", t => t.ThresholdUsd)]));
         approvals.Subcommands.Add(threshold);
         return approvals;
     }
 
-    private static IRenderable ApprovalsTable(JsonElement json) =>
-        new Rows(Table(Flattened(json.GetProperty("items")), s_approvalColumns),
-            json.TryGetProperty("next", out var next) && next.ValueKind == JsonValueKind.String ? new Text($"more: --after {next.GetString()}") : new Text(""));
+    private static IRenderable ApprovalsTable(PageOfApprovalView page) => new Rows(Table(page.Items, s_approvalColumns), More(page.Next));
 
-    private static IRenderable ApprovalTable(JsonElement json) => Table(Flattened(Single(json)), s_approvalColumns);
+    private static IRenderable ApprovalTable(ApprovalView approval) => Table([approval], s_approvalColumns);
 
-    /// <summary>The approvals with each actor as its name (kind): what a table cell shows.</summary>
-    private static JsonElement Flattened(JsonElement approvals)
-    {
-        var rows = approvals.EnumerateArray().Select(a =>
-        {
-            var row = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(a.GetRawText())!;
-            foreach (var actor in new[] { "requestedBy", "decidedBy" })
-            {
-                if (row.TryGetValue(actor, out var who) && who.ValueKind == JsonValueKind.Object)
-                    row[actor] = JsonSerializer.SerializeToElement($"{who.GetProperty("name").GetString()} ({who.GetProperty("kind").GetString()})");
-            }
-            return row;
-        });
-        return JsonSerializer.SerializeToElement(rows);
-    }
+    /// <summary>An actor as a table cell shows it: its name (kind).</summary>
+    private static string? Who(AuditActorView? actor) => actor is null ? null : $"{actor.Name} ({actor.Kind})";
 }

@@ -10,7 +10,11 @@ namespace Neocloud.Cli.Client;
 /// </summary>
 public static partial class ClientCommands
 {
-    private static readonly string[] s_assignmentColumns = ["id", "assignor", "assignee", "fromMonth", "status", "sellerAccepted", "assigneeAccepted", "declinedBy"];
+    private static readonly Column<AssignmentView>[] s_assignmentColumns =
+    [
+        new("id", a => a.Id), new("assignor", a => a.Assignor), new("assignee", a => a.Assignee), new("fromMonth", a => a.FromMonth), new("status", a => a.Status),
+        new("sellerAccepted", a => Cells.Instant(a.SellerAccepted)), new("assigneeAccepted", a => Cells.Instant(a.AssigneeAccepted)), new("declinedBy", a => a.DeclinedBy),
+    ];
 
     /// <summary>Adds the assignment subcommands to <c>neocloud contract</c>.</summary>
     private static void AddAssignmentCommands(Command contract, CliContext context)
@@ -27,13 +31,13 @@ public static partial class ClientCommands
             {
                 To = parsed.GetValue(to)!, Tranches = parsed.GetValue(tranches) is { Length: > 0 } t ? t : null, Share = parsed.GetValue(share),
                 FromMonth = parsed.GetValue(from)!,
-            }, ct), json => Held(json) ?? Table(Single(json), s_assignmentColumns));
+            }, ct), assignment => Table([assignment], s_assignmentColumns));
             contract.Subcommands.Add(assign);
         }
         {
             var argument = new Argument<string>("id") { Description = "The contract's id (otc-…)." };
             var list = new Command("assignments", "A contract's assignments: proposed, accepted, declined.") { argument };
-            Run(list, context, (api, parsed, ct) => api.ListAssignmentsAsync(parsed.GetValue(argument)!, ct), json => Table(json, s_assignmentColumns));
+            Run(list, context, (api, parsed, ct) => api.ListAssignmentsAsync(parsed.GetValue(argument)!, ct), assignments => Table(assignments, s_assignmentColumns));
             contract.Subcommands.Add(list);
         }
         foreach (var (name, accept) in new[] { ("accept-assignment", true), ("decline-assignment", false) })
@@ -45,7 +49,7 @@ public static partial class ClientCommands
                 : "As the seller or the assignee: decline an assignment.") { argument, assignment };
             Run(command, context, (api, parsed, ct) => accept
                 ? api.AcceptAssignmentAsync(parsed.GetValue(argument)!, parsed.GetValue(assignment)!, ct)
-                : api.DeclineAssignmentAsync(parsed.GetValue(argument)!, parsed.GetValue(assignment)!, ct), json => Table(Single(json), s_assignmentColumns));
+                : api.DeclineAssignmentAsync(parsed.GetValue(argument)!, parsed.GetValue(assignment)!, ct), answered => Table([answered], s_assignmentColumns));
             contract.Subcommands.Add(command);
         }
     }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using Neocloud.Client;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -8,8 +8,6 @@ namespace Neocloud.Cli.Client;
 /// <summary><c>neocloud audit</c>: the organization's audit trail on a running exchange.</summary>
 public static partial class ClientCommands
 {
-    private static readonly string[] s_auditColumns = ["seq", "shard", "time", "actor", "kind", "summary"];
-
     /// <summary><c>neocloud audit [--after CURSOR] [--limit N] [--json]</c>: your organization's journaled commands and who made each.</summary>
     public static Command Audit(CliContext context)
     {
@@ -24,21 +22,13 @@ public static partial class ClientCommands
         return audit;
     }
 
-    private static IRenderable AuditTable(JsonElement json)
-    {
-        var table = new Table().Border(TableBorder.Rounded);
-        foreach (var column in s_auditColumns) table.AddColumn(new TableColumn(new Text(column)));
-        foreach (var item in json.GetProperty("items").EnumerateArray())
-        {
-            var actor = item.GetProperty("actor");
-            var (kind, id, name) = (actor.GetProperty("kind").GetString(), actor.GetProperty("id").GetString(), actor.GetProperty("name").GetString());
-            var who = id == name ? $"{kind} {name}" : $"{kind} {name} ({id})";
-            table.AddRow(s_auditColumns.Select(c => (IRenderable)new Text(c == "actor" ? who : Cell(item.GetProperty(c)))));
-        }
-        return new Rows(table, More(json));
-    }
+    private static IRenderable AuditTable(PageOfAuditEntryView page) => new Rows(Table(page.Items,
+    [
+        new("seq", e => Cells.Number(e.Seq)), new("shard", e => e.Shard), new("time", e => Cells.Instant(e.Time)), new("actor", e => Actor(e.Actor)),
+        new("kind", e => e.Kind), new("summary", e => e.Summary),
+    ]), More(page.Next));
 
-    /// <summary>A list's cursor for the next page, as the option that asks for it; nothing at the end.</summary>
-    private static Text More(JsonElement page) =>
-        page.TryGetProperty("next", out var next) && next.ValueKind == JsonValueKind.String ? new Text($"more: --after {next.GetString()}") : new Text("");
+    /// <summary>Who acted: its kind and name, and its id when that differs from the name.</summary>
+    private static string Actor(AuditActorView actor) =>
+        actor.Id == actor.Name ? $"{actor.Kind} {actor.Name}" : $"{actor.Kind} {actor.Name} ({actor.Id})";
 }

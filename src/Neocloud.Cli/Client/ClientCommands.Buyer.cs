@@ -15,9 +15,7 @@ namespace Neocloud.Cli.Client;
 /// </summary>
 public static partial class ClientCommands
 {
-    private static readonly string[] s_legColumns = ["index", "sku", "limit", "region", "pool", "gpus", "start", "end", "trade", "tradePool", "price"];
-
-    private static void AddBuyerOrders(Command order, CliContext context, string[] orderColumns)
+    private static void AddBuyerOrders(Command order, CliContext context)
     {
         {
             var id = new Argument<string>("contract") { Description = "The spot contract (c-123) or trade (123) to extend." };
@@ -33,15 +31,14 @@ public static partial class ClientCommands
                     throw new UsageException($"--hours: must be between 1 and {Domain.Time.Hour.MaxWindowHours}, got {hoursToAdd}");
                 var text = parsed.GetValue(id)!;
                 var contractId = text.All(char.IsAsciiDigit) ? $"c-{text}" : text;
-                var contract = await session.AnswerAsync((api, c) => api.GetContractAsync(contractId, c), ct);
-                var end = contract.GetProperty("end").GetInt32();
+                var contract = await session.CallAsync((api, c) => api.GetContractAsync(contractId, c), ct);
+                var end = checked((int)contract.End);
                 return await session.AnswerAsync((api, c) => api.PlaceBidAsync(new BidBody
                 {
-                    Sku = contract.GetProperty("sku").GetString(), Pool = contract.GetProperty("pool").GetString(),
-                    Gpus = parsed.GetValue(gpus) ?? contract.GetProperty("gpus").GetInt32(), Start = end, End = end + hoursToAdd,
+                    Sku = contract.Sku, Pool = contract.Pool, Gpus = parsed.GetValue(gpus) ?? checked((int)contract.Gpus), Start = end, End = end + hoursToAdd,
                     Limit = parsed.GetValue(limit), Tif = parsed.GetValue(tif),
                 }, c), ct);
-            }, json => Placed(json, orderColumns));
+            }, Placed);
             order.Subcommands.Add(extend);
         }
         {
@@ -54,18 +51,16 @@ public static partial class ClientCommands
             var file = new Option<FileInfo?>("--file") { Description = "The legs as JSON instead: an array of legs as the API takes them, or {\"legs\": [...]}." };
             var portfolio = new Command("portfolio", "Buy 2-16 blocks all or none, now: every leg trades, or nothing does and the answer names the leg that found no ask.") { legs, file };
             Run(portfolio, context, (api, parsed, ct) =>
-                api.PlacePortfolioAsync(Portfolio(parsed.GetValue(legs) ?? [], parsed.GetValue(file), context.Now), ct), json => Held(json) ?? RenderPortfolio(json));
+                api.PlacePortfolioAsync(Portfolio(parsed.GetValue(legs) ?? [], parsed.GetValue(file), context.Now), ct), RenderPortfolio);
             order.Subcommands.Add(portfolio);
         }
         {
             var id = new Argument<string?>("id") { Description = "One portfolio (default: list them all).", Arity = ArgumentArity.ZeroOrOne };
             var portfolios = new Command("portfolios", "Your portfolio orders, or one with its legs' trades.") { id };
-            Run(portfolios, context, (api, parsed, ct) => parsed.GetValue(id) is { } one
-                    ? api.GetPortfolioAsync(one, ct)
-                    : api.ListPortfoliosAsync(limit: 1000, cancellationToken: ct),
-                json => json.TryGetProperty("items", out var items)
-                    ? new Rows(items.EnumerateArray().Select(RenderPortfolio))
-                    : RenderPortfolio(json));
+            Run<ICollection<PortfolioView>>(portfolios, context, async (api, parsed, ct) => parsed.GetValue(id) is { } one
+                    ? [await api.GetPortfolioAsync(one, ct)]
+                    : (await api.ListPortfoliosAsync(limit: 1000, cancellationToken: ct)).Items,
+                (list, cells) => new Rows(list.Select(p => RenderPortfolio(p, cells))));
             order.Subcommands.Add(portfolios);
         }
     }
@@ -160,39 +155,20 @@ public static partial class ClientCommands
     private static int LegHour(string text, string name, DateTimeOffset now) =>
         Hours.TryParse(text, now, out var hour, out var error) ? hour.Value : throw new UsageException($"{name}: {error}");
 
-    private static IRenderable RenderPortfolio(JsonElement portfolio)
+    private static IRenderable RenderPortfolio(PortfolioView portfolio, Cells cells)
     {
-        var status = portfolio.GetProperty("status").GetString();
-        var headline = status == "filled"
-            ? $"portfolio {portfolio.GetProperty("id").GetString()}: filled, every leg traded"
-            : $"portfolio {portfolio.GetProperty("id").GetString()}: cancelled, leg {portfolio.GetProperty("cancelledLeg").GetInt32()} found no ask; nothing traded";
-        var rows = portfolio.GetProperty("legs").EnumerateArray().Select(leg =>
-        {
-            var trade = leg.GetProperty("trade");
-            var alternatives = leg.TryGetProperty("alternatives", out var a) && a.ValueKind == JsonValueKind.Array
-                ? a.EnumerateArray().Select(x => (Sku: x.GetProperty("sku").GetString(), Limit: x.GetProperty("limit").GetString())).ToList()
-                : null;
-            var flat = new JsonObject
-            {
-                ["index"] = leg.GetProperty("index").GetInt32(),
-                ["sku"] = alternatives is null ? leg.GetProperty("sku").GetString() : string.Join("/", alternatives.Select(x => x.Sku)),
-                ["limit"] = alternatives is null ? leg.GetProperty("limit").GetString() : string.Join("/", alternatives.Select(x => x.Limit)),
-                ["region"] = leg.GetProperty("region").GetString(),
-                ["pool"] = leg.GetProperty("pool").GetString(),
-                ["gpus"] = leg.GetProperty("gpus").GetInt32(),
-                ["start"] = Text(leg.GetProperty("start")),
-                ["end"] = Text(leg.GetProperty("end")),
-                ["trade"] = trade.ValueKind == JsonValueKind.Object ? trade.GetProperty("id").GetInt64() : null,
-                ["tradePool"] = trade.ValueKind == JsonValueKind.Object ? trade.GetProperty("pool").GetString() : null,
-                ["price"] = trade.ValueKind == JsonValueKind.Object ? trade.GetProperty("price").GetString() : null,
-            };
-            return (JsonNode)flat;
-        });
-        return new Rows(new Text(headline), Table(JsonSerializer.SerializeToElement(new JsonArray([.. rows])), s_legColumns));
+        var headline = portfolio.Status == "filled"
+            ? $"portfolio {portfolio.Id}: filled, every leg traded"
+            : $"portfolio {portfolio.Id}: cancelled, leg {portfolio.CancelledLeg} found no ask; nothing traded";
+        return new Rows(new Text(headline), Table(portfolio.Legs,
+        [
+            new("index", l => Cells.Number(l.Index)),
+            new("sku", l => l.Alternatives is { } alternatives ? string.Join("/", alternatives.Select(a => a.Sku)) : l.Sku),
+            new("limit", l => l.Alternatives is { } alternatives ? string.Join("/", alternatives.Select(a => a.Limit)) : l.Limit),
+            new("region", l => l.Region), new("pool", l => l.Pool), new("gpus", l => Cells.Number(l.Gpus)), new("start", l => cells.Hour(l.Start)),
+            new("end", l => cells.Hour(l.End)), new("trade", l => Cells.Number(l.Trade?.Id)), new("tradePool", l => l.Trade?.Pool), new("price", l => l.Trade?.Price),
+        ]));
     }
-
-    /// <summary>An hour as the table shows it: the time <see cref="Hours.AsTimes"/> made of it, or the number with <c>--hours</c>.</summary>
-    private static string Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
 
     /// <summary>The JSON of a <c>--file</c> option's file, or a one-line usage error naming it.</summary>
     private static JsonNode? JsonFile(FileInfo file)

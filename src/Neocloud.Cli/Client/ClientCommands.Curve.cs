@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using Neocloud.Client;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -20,12 +20,11 @@ public static partial class ClientCommands
         market.Subcommands.Add(curve);
     }
 
-    private static IRenderable Curve(JsonElement curve)
+    private static IRenderable Curve(ForwardCurveView curve)
     {
-        var months = curve.GetProperty("months");
-        var heading = new Text($"{curve.GetProperty("sku").GetString()} forward curve as of {curve.GetProperty("asOf").GetDateTimeOffset().UtcDateTime:yyyy-MM-dd HH:mm}Z, USD per GPU-hour");
-        if (months.EnumerateArray().All(m => m.GetProperty("price").ValueKind == JsonValueKind.Null))
+        var heading = new Text($"{curve.Sku} forward curve as of {curve.AsOf.UtcDateTime:yyyy-MM-dd HH:mm}Z, USD per GPU-hour");
+        if (curve.Months.All(m => m.Price is null))
             return new Rows(heading, new Text("no trades in the last 30 days and no two-sided book: every month's price is null"));
-        return new Rows(heading, Table(months, ["month", "price", "source"]));
+        return new Rows(heading, Table(curve.Months, [new Column<CurveMonthView>("month", m => m.Month), new("price", m => m.Price), new("source", m => m.Source)]));
     }
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using Neocloud.Client;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -29,9 +29,9 @@ public static partial class ClientCommands
             if (!parsed.GetValue(follow))
             {
                 using var once = new ExchangeSession(config);
-                var page = await once.AnswerAsync((api, c) => api.ListEventsAsync(seq, filter, parsed.GetValue(limit), 0, c), ct);
-                if (json) context.Output.WriteLine(JsonSerializer.Serialize(page, s_indented));
-                else context.Console.Write(EventTable(page.GetProperty("events")));
+                var page = await once.CallAsync((api, c) => api.ListEventsAsync(seq, filter, parsed.GetValue(limit), 0, c), ct);
+                if (json) context.Output.WriteLine(once.AnswerJson());
+                else context.Console.Write(EventTable(page.Events));
                 context.Console.WriteLine();
                 return 0;
             }
@@ -41,11 +41,13 @@ public static partial class ClientCommands
             {
                 while (!ct.IsCancellationRequested)
                 {
-                    var page = await session.AnswerAsync((api, c) => api.ListEventsAsync(seq, filter, 1000, 30, c), ct);
-                    foreach (var e in page.GetProperty("events").EnumerateArray())
+                    var page = await session.CallAsync((api, c) => api.ListEventsAsync(seq, filter, 1000, 30, c), ct);
+                    // With --json each line is an event's envelope as the exchange sent it, not the typed event written again.
+                    var sent = json ? session.AnswerLines("events") : null;
+                    foreach (var (e, i) in page.Events.Select((e, i) => (e, i)))
                     {
-                        context.Output.WriteLine(json ? e.GetRawText() : Line(e));
-                        seq = e.GetProperty("seq").GetInt64();
+                        context.Output.WriteLine(sent is null ? Line(e) : sent[i]);
+                        seq = e.Seq;
                     }
                     context.Output.Flush();
                 }
@@ -59,16 +61,13 @@ public static partial class ClientCommands
         return events;
     }
 
-    private static IRenderable EventTable(JsonElement events)
-    {
-        var table = new Table().Border(TableBorder.Rounded);
-        foreach (var column in new[] { "seq", "type", "at", "data" }) table.AddColumn(new TableColumn(new Text(column)));
-        foreach (var e in events.EnumerateArray())
-            table.AddRow(new Text(e.GetProperty("seq").GetRawText()), new Text(e.GetProperty("type").GetString()!), new Text(e.GetProperty("at").GetString()!),
-                new Text(e.GetProperty("data").GetRawText()));
-        return events.GetArrayLength() == 0 ? new Text("no events") : table;
-    }
+    private static IRenderable EventTable(ICollection<EventView> events) => events.Count == 0 ? new Text("no events") : Table(events,
+    [
+        new("seq", e => Cells.Number(e.Seq)), new("type", e => e.Type), new("at", e => Cells.Instant(e.At)), new("data", e => Data(e)),
+    ]);
 
-    private static string Line(JsonElement e) =>
-        $"{e.GetProperty("seq").GetRawText(),6}  {e.GetProperty("at").GetString()}  {e.GetProperty("type").GetString(),-20}  {e.GetProperty("data").GetRawText()}";
+    private static string Line(EventView e) => $"{e.Seq,6}  {Cells.Instant(e.At)}  {e.Type,-20}  {Data(e)}";
+
+    /// <summary>An event's data, free-form JSON by design (each type has its own fields): shown as JSON.</summary>
+    private static string Data(EventView e) => e.Data?.ToJsonString() ?? "null";
 }

@@ -32,15 +32,22 @@ public static partial class ClientCommands
         {
             var list = new Command("list", "The uploaded series with their month ranges.");
             Run(list, context, (api, _, ct) => api.ListPriceIndicesAsync(ct),
-                json => Table(json.GetProperty("items"), ["name", "firstMonth", "lastMonth", "months", "updated"]));
+                list => Table(list.Items,
+                [
+                    new("name", i => i.Name), new("firstMonth", i => i.FirstMonth), new("lastMonth", i => i.LastMonth), new("months", i => Cells.Number(i.Months)),
+                    new("updated", i => Cells.Instant(i.Updated)),
+                ]));
             index.Subcommands.Add(list);
         }
         return index;
     }
 
-    private static IRenderable Months(JsonElement json) =>
-        new Rows(new Text($"{json.GetProperty("name").GetString()} ({json.GetProperty("kind").GetString()})"),
-            Table(json.GetProperty("values"), json.GetProperty("kind").GetString() == "exchange" ? ["month", "value", "gpuHours", "trades"] : ["month", "value"]));
+    private static IRenderable Months(PriceIndexView index)
+    {
+        Column<PriceIndexMonthView>[] columns = [new("month", m => m.Month), new("value", m => m.Value)];
+        if (index.Kind == "exchange") columns = [.. columns, new("gpuHours", m => Cells.Number(m.GpuHours)), new("trades", m => Cells.Number(m.Trades))];
+        return new Rows(new Text($"{index.Name} ({index.Kind})"), Table(index.Values, columns));
+    }
 
     /// <summary>The upload's body from <c>--value</c> texts or from <c>--file</c>; the server checks months and values.</summary>
     private static SetPriceIndexBody IndexBody(string[] values, FileInfo? file)

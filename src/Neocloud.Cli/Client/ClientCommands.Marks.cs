@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
+using Neocloud.Client;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -30,26 +30,40 @@ public static partial class ClientCommands
         return book;
     }
 
-    private static IRenderable ContractMarks(JsonElement marks)
+    private static IRenderable ContractMarks(ContractMarksView marks)
     {
-        var heading = new Text($"{marks.GetProperty("contract").GetString()} ({marks.GetProperty("sku").GetString()}) as {marks.GetProperty("side").GetString()}, " +
-            $"as of {marks.GetProperty("asOf").GetDateTimeOffset().UtcDateTime:yyyy-MM-dd HH:mm}Z, discounted at {marks.GetProperty("ratePerYear").GetDecimal():0.####} a year");
-        var months = marks.GetProperty("months");
-        var total = new Text($"total {Usd(marks.GetProperty("totalUsd"))}");
-        return months.GetArrayLength() == 0
+        var heading = new Text($"{marks.Contract} ({marks.Sku}) as {Cells.Name(marks.Side)}, " +
+            $"as of {marks.AsOf.UtcDateTime:yyyy-MM-dd HH:mm}Z, discounted at {marks.RatePerYear:0.####} a year");
+        var total = new Text($"total {Usd(marks.TotalUsd)}");
+        return marks.Months.Count == 0
             ? new Rows(heading, new Text("no months left after this one"), total)
-            : new Rows(heading, Table(months, ["month", "gpus", "hours", "curvePrice", "billedPrice", "valueUsd", "discountedUsd"]), total);
+            : new Rows(heading, Table(marks.Months,
+            [
+                new("month", m => m.Month), new("gpus", m => Cells.Number(m.Gpus)), new("hours", m => Cells.Number(m.Hours)), new("curvePrice", m => Cells.Number(m.CurvePrice)),
+                new("billedPrice", m => Cells.Number(m.BilledPrice)), new("valueUsd", m => Cells.Number(m.ValueUsd)), new("discountedUsd", m => Cells.Number(m.DiscountedUsd)),
+            ]), total);
     }
 
-    private static IRenderable BookMarks(JsonElement book)
+    private static IRenderable BookMarks(BookMarksView book)
     {
-        var heading = new Text($"Book marked to the forward curves as of {book.GetProperty("asOf").GetDateTimeOffset().UtcDateTime:yyyy-MM-dd HH:mm}Z, USD");
+        var heading = new Text($"Book marked to the forward curves as of {book.AsOf.UtcDateTime:yyyy-MM-dd HH:mm}Z, USD");
         return new Rows(heading,
-            new Text("By SKU"), Table(book.GetProperty("bySku"), ["sku", "contractsUsd", "spotUsd", "totalUsd"]),
-            new Text("By year"), Table(book.GetProperty("byYear"), ["year", "contractsUsd", "spotUsd", "totalUsd"]),
-            new Text("Contracts"), Table(book.GetProperty("contracts"), ["id", "sku", "side", "totalUsd"]),
-            new Text($"total {Usd(book.GetProperty("totalUsd"))} (contracts {Usd(book.GetProperty("contractsUsd"))}, spot {Usd(book.GetProperty("spotUsd"))})"));
+            new Text("By SKU"), Table(book.BySku,
+            [
+                new("sku", s => s.Sku), new("contractsUsd", s => Cells.Number(s.ContractsUsd)), new("spotUsd", s => Cells.Number(s.SpotUsd)),
+                new("totalUsd", s => Cells.Number(s.TotalUsd)),
+            ]),
+            new Text("By year"), Table(book.ByYear,
+            [
+                new("year", y => Cells.Number(y.Year)), new("contractsUsd", y => Cells.Number(y.ContractsUsd)), new("spotUsd", y => Cells.Number(y.SpotUsd)),
+                new("totalUsd", y => Cells.Number(y.TotalUsd)),
+            ]),
+            new Text("Contracts"), Table(book.Contracts,
+            [
+                new("id", c => c.Id), new("sku", c => c.Sku), new("side", c => Cells.Name(c.Side)), new("totalUsd", c => Cells.Number(c.TotalUsd)),
+            ]),
+            new Text($"total {Usd(book.TotalUsd)} (contracts {Usd(book.ContractsUsd)}, spot {Usd(book.SpotUsd)})"));
     }
 
-    private static string Usd(JsonElement value) => value.GetDecimal().ToString("N2", CultureInfo.InvariantCulture);
+    private static string Usd(decimal value) => value.ToString("N2", CultureInfo.InvariantCulture);
 }

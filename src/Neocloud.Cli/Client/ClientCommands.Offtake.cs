@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Neocloud.Client;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -10,13 +9,55 @@ namespace Neocloud.Cli.Client;
 /// <summary><c>neocloud rfq open|list|offer|offers|award</c> and <c>neocloud contract list|show|invoices|sla|deliver|terminate</c>.</summary>
 public static partial class ClientCommands
 {
-    private static readonly string[] s_trancheColumns = ["number", "pool", "gpus", "state", "due", "delivered", "monthsLate", "end", "resalePool"];
+    private static readonly Column<TrancheView>[] s_trancheColumns =
+    [
+        new("number", t => Cells.Number(t.Number)), new("pool", t => t.Pool), new("gpus", t => Cells.Number(t.Gpus)), new("state", t => Cells.Name(t.State)),
+        new("due", t => t.Due), new("delivered", t => t.Delivered), new("monthsLate", t => Cells.Number(t.MonthsLate)), new("end", t => t.End),
+        new("resalePool", t => t.ResalePool),
+    ];
+
+    private static readonly Column<RfqView>[] s_rfqColumns =
+    [
+        new("id", r => r.Id), new("buyer", r => r.Buyer), new("status", r => Cells.Name(r.Status)), new("closesAt", r => Cells.Instant(r.ClosesAt)),
+        new("offers", r => Cells.Number(r.Offers)),
+    ];
+
+    private static readonly Column<OfftakeView>[] s_awardedColumns =
+    [
+        new("id", c => c.Id), new("seller", c => c.Seller), new("sku", c => c.Sku), new("region", c => c.Region), new("tcvUsd", c => Cells.Number(c.TcvUsd)),
+        new("pricePerGpuHour", c => Cells.Number(c.PricePerGpuHour)), new("status", c => Cells.Name(c.Status)),
+    ];
+
+    private static readonly Column<OfftakeView>[] s_offtakeColumns =
+    [
+        new("id", c => c.Id), new("buyer", c => c.Buyer), new("seller", c => c.Seller), new("sku", c => c.Sku), new("region", c => c.Region),
+        new("status", c => Cells.Name(c.Status)), new("signed", c => c.Signed), new("tcvUsd", c => Cells.Number(c.TcvUsd)),
+        new("pricePerGpuHour", c => Cells.Number(c.PricePerGpuHour)),
+    ];
+
+    private static readonly Column<Invoice>[] s_invoiceColumns =
+    [
+        new("month", i => i.Month), new("billedTo", i => i.BilledTo), new("gpuHours", i => Cells.Number(i.GpuHours)),
+        new("basePricePerGpuHour", i => Cells.Number(i.BasePricePerGpuHour)), new("factor", i => Cells.Number(i.Factor)),
+        new("billedPricePerGpuHour", i => Cells.Number(i.BilledPricePerGpuHour)), new("prepaymentUsd", i => Cells.Number(i.PrepaymentUsd)),
+        new("serviceUsd", i => Cells.Number(i.ServiceUsd)), new("prepaymentAppliedUsd", i => Cells.Number(i.PrepaymentAppliedUsd)),
+        new("slaCreditUsd", i => Cells.Number(i.SlaCreditUsd)), new("damagesCreditUsd", i => Cells.Number(i.DamagesCreditUsd)),
+        new("refundUsd", i => Cells.Number(i.RefundUsd)), new("dueUsd", i => Cells.Number(i.DueUsd)), new("availabilityPercent", i => Cells.Number(i.AvailabilityPercent)),
+    ];
+
+    private static readonly Column<SlaView>[] s_slaColumns =
+    [
+        new("month", r => r.Month), new("availabilityPercent", r => Cells.Number(r.AvailabilityPercent)), new("creditFraction", r => Cells.Number(r.CreditFraction)),
+        new("creditUsd", r => Cells.Number(r.CreditUsd)),
+    ];
+
+    /// <summary>An offer as <c>rfq offers</c> lists it: ranked and scored for the buyer, plain for a seller seeing its own.</summary>
+    private sealed record OfferRow(int? Rank, OfferView Offer, ScoredOffer? Score);
 
     /// <summary><c>neocloud rfq …</c>: requests for long-term capacity and the sealed offers on them.</summary>
     public static Command Rfq(CliContext context)
     {
         var rfq = new Command("rfq", "Requests for quotes for long-term capacity: open, list, offer, rank, award.");
-        var rfqColumns = new[] { "id", "buyer", "status", "closesAt", "offers" };
         {
             var skus = new Option<string[]>("--sku") { Required = true, Description = "An acceptable SKU (repeat for several).", AllowMultipleArgumentsPerToken = true };
             var gpus = new Option<int?>("--gpus") { Description = "GPUs wanted (or --mw)." };
@@ -46,12 +87,12 @@ public static partial class ClientCommands
                 GraceMonths = parsed.GetValue(grace), Ramp = parsed.GetValue(ramp) is { Length: > 0 } steps ? [.. steps.Select(RampStep)] : null,
                 Billing = parsed.GetValue(billing), PrepaymentCreditFromMonth = parsed.GetValue(creditFrom), PriceIndex = book.Index(parsed),
                 LdPercentPerMonth = parsed.GetValue(book.Ld), LdCapPercent = parsed.GetValue(book.LdCap),
-            }, ct), json => Table(Single(json), rfqColumns));
+            }, ct), opened => Table([opened], s_rfqColumns));
             rfq.Subcommands.Add(open);
         }
         {
             var list = new Command("list", "Your RFQs and the open RFQs of others.");
-            Run(list, context, (api, _, ct) => api.ListRfqsAsync(ct), json => Table(json, rfqColumns));
+            Run(list, context, (api, _, ct) => api.ListRfqsAsync(ct), rfqs => Table(rfqs, s_rfqColumns));
             rfq.Subcommands.Add(list);
         }
         {
@@ -69,7 +110,8 @@ public static partial class ClientCommands
                 Sku = parsed.GetValue(sku)!, PricePerGpuHour = parsed.GetValue(price)!, PrepaymentFraction = parsed.GetValue(prepayment),
                 AvailabilityPercent = parsed.GetValue(availability), Tranches = [.. parsed.GetValue(tranches)!.Select(TrancheSpec)], PriceIndex = book.Index(parsed),
                 LdPercentPerMonth = parsed.GetValue(book.Ld), LdCapPercent = parsed.GetValue(book.LdCap),
-            }, ct), json => Table(Single(json), ["id", "rfq", "seller", "status"]));
+            }, ct), submitted => Table([submitted],
+                [new Column<OfferView>("id", o => o.Id), new("rfq", o => o.Rfq), new("seller", o => o.Seller), new("status", o => Cells.Name(o.Status))]));
             rfq.Subcommands.Add(offer);
         }
         {
@@ -77,7 +119,16 @@ public static partial class ClientCommands
             var rank = new Option<string>("--rank") { Description = "effective-price, delivery, availability or region.", DefaultValueFactory = _ => "effective-price" };
             rank.AcceptOnlyFromAmong("effective-price", "delivery", "availability", "region");
             var offers = new Command("offers", "The offers on your closed RFQ, ranked, with lease-vs-build (or your own offers, as a seller).") { id, rank };
-            Run(offers, context, (api, parsed, ct) => api.ListOffersAsync(parsed.GetValue(id)!, parsed.GetValue(rank), ct), RankedOffers);
+            RunSession(offers, context, async (session, parsed, ct) =>
+            {
+                var ranked = await session.CallAsync((api, c) => api.ListOffersAsync(parsed.GetValue(id)!, parsed.GetValue(rank), c), ct);
+                // The answer is either the buyer's ranking or a seller's own offers (oneOf); the generated client reads every
+                // answer as the ranking, so a seller's offers, which have no rank, are read as offers from the answer sent.
+                List<OfferRow> rows = ranked.Count > 0 && ranked.All(r => r.Offer.Id is null)
+                    ? [.. session.ReadAnswer<List<OfferView>>().Select(o => new OfferRow(null, o, null))]
+                    : [.. ranked.Select(r => new OfferRow(r.Rank, r.Offer, r.Score))];
+                return new Answer<List<OfferRow>>(rows, null);
+            }, (rows, _) => RankedOffers(rows));
             rfq.Subcommands.Add(offers);
         }
         {
@@ -87,7 +138,7 @@ public static partial class ClientCommands
             Run(award, context, (api, parsed, ct) => api.AwardOffersAsync(parsed.GetValue(id)!, new AwardBody
             {
                 Awards = [.. parsed.GetValue(awards)!.Select(AwardSpec)],
-            }, ct), json => Held(json) ?? Table(json, ["id", "seller", "sku", "region", "tcvUsd", "pricePerGpuHour", "status"]));
+            }, ct), awarded => Table(awarded, s_awardedColumns));
             rfq.Subcommands.Add(award);
         }
         return rfq;
@@ -101,7 +152,7 @@ public static partial class ClientCommands
         {
             var list = new Command("list", "Your offtake contracts, as buyer or seller.");
             Run(list, context, (api, _, ct) => api.ListOfftakesAsync(ct),
-                json => Table(json, ["id", "buyer", "seller", "sku", "region", "status", "signed", "tcvUsd", "pricePerGpuHour"]));
+                contracts => Table(contracts, s_offtakeColumns));
             contract.Subcommands.Add(list);
         }
         {
@@ -114,8 +165,7 @@ public static partial class ClientCommands
             var argument = id();
             var invoices = new Command("invoices", "Monthly invoices: service, prepayment drawn down, SLA credit, refunds, due.") { argument };
             Run(invoices, context, (api, parsed, ct) => api.ListOfftakeInvoicesAsync(parsed.GetValue(argument)!, ct),
-                json => Table(json, ["month", "billedTo", "gpuHours", "basePricePerGpuHour", "factor", "billedPricePerGpuHour", "prepaymentUsd", "serviceUsd",
-                    "prepaymentAppliedUsd", "slaCreditUsd", "damagesCreditUsd", "refundUsd", "dueUsd", "availabilityPercent"]));
+                invoices => Table(invoices, s_invoiceColumns));
             contract.Subcommands.Add(invoices);
         }
         {
@@ -140,11 +190,13 @@ public static partial class ClientCommands
                 }
                 if (reports.Count == 0) return await session.AnswerAsync((api, c) => api.ListSlaReportsAsync(contractId, c), ct);
                 // Checked first, sent in month order; a month the exchange refuses stops the import and names it.
-                var added = new List<string>();
+                var added = new List<SlaView>();
                 foreach (var (month, percent) in reports.OrderBy(r => r.Month, StringComparer.Ordinal))
-                    added.Add((await session.AnswerAsync((api, c) => api.ReportSlaAsync(contractId, new SlaBody { Month = month, AvailabilityPercent = percent }, c), ct)).GetRawText());
-                return JsonDocument.Parse($"[{string.Join(",", added)}]").RootElement.Clone();
-            }, json => Table(json, ["month", "availabilityPercent", "creditFraction", "creditUsd"]));
+                    added.Add(await session.CallAsync((api, c) => api.ReportSlaAsync(contractId, new SlaBody { Month = month, AvailabilityPercent = percent }, c), ct));
+                return new Answer<ICollection<SlaView>>(added, null);
+            }, (reports, _) => Table(reports, s_slaColumns),
+            // Reports added: their answers, in one array; else the list as the exchange sent it.
+            json: (session, parsed) => parsed.GetValue(report) is null && parsed.GetValue(import) is null ? session.AnswerJson() : session.AnswersJson());
             contract.Subcommands.Add(sla);
         }
         {
@@ -205,44 +257,39 @@ public static partial class ClientCommands
             : throw new UsageException($"--offer must be OFFER_ID or OFFER_ID=SHARE, got \"{spec}\"");
     }
 
-    private static IRenderable RankedOffers(JsonElement json)
+    private static IRenderable RankedOffers(List<OfferRow> rows)
     {
         var table = new Table().Border(TableBorder.Rounded);
         foreach (var column in new[] { "rank", "offer", "seller", "price", "effective $/GPU-h", "first delivery", "availability %", "lease NPV", "build NPV" })
             table.AddColumn(column);
-        foreach (var item in json.EnumerateArray())
+        foreach (var (rank, offer, score) in rows)
         {
-            // A seller sees its own offers, not a ranking.
-            var offer = item.TryGetProperty("offer", out var o) ? o : item;
-            var terms = offer.GetProperty("terms");
-            var score = item.TryGetProperty("score", out var s) ? s : default;
             table.AddRow(
-                item.TryGetProperty("rank", out var rank) ? rank.GetRawText() : "",
-                offer.GetProperty("id").GetString()!, offer.GetProperty("seller").GetString()!, terms.GetProperty("pricePerGpuHour").GetRawText(),
-                score.ValueKind == JsonValueKind.Object ? score.GetProperty("effectivePricePerGpuHour").GetRawText() : "",
-                score.ValueKind == JsonValueKind.Object ? score.GetProperty("firstDelivery").GetString()! : "",
-                terms.GetProperty("availabilityPercent").GetRawText(),
-                score.ValueKind == JsonValueKind.Object ? $"{score.GetProperty("leaseNpvCostUsd").GetDecimal():#,0}" : "",
-                score.ValueKind == JsonValueKind.Object ? $"{score.GetProperty("buildNpvCostUsd").GetDecimal():#,0}" : "");
+                Cells.Number(rank) ?? "", offer.Id, offer.Seller, Cells.Number(offer.Terms.PricePerGpuHour),
+                Cells.Number(score?.EffectivePricePerGpuHour) ?? "", score?.FirstDelivery ?? "", Cells.Number(offer.Terms.AvailabilityPercent),
+                score is null ? "" : $"{score.LeaseNpvCostUsd:#,0}", score is null ? "" : $"{score.BuildNpvCostUsd:#,0}");
         }
         return table;
     }
 
-    private static IRenderable ContractDetail(JsonElement json)
+    private static IRenderable ContractDetail(OfftakeView contract)
     {
-        var plan = json.GetProperty("economics").GetProperty("plan");
-        var actual = json.GetProperty("economics").GetProperty("actual");
         var economics = new Table().Border(TableBorder.Rounded).AddColumn("").AddColumn("plan").AddColumn("actual");
-        foreach (var (label, field) in new[] { ("service billed $", "serviceUsd"), ("SLA credits $", "slaCreditUsd"), ("paid $", "paidUsd"), ("GPU-hours", "gpuHours"),
-                     ("NPV of payments $", "npvUsd"), ("effective $/GPU-h", "effectivePricePerGpuHour") })
-            economics.AddRow(label, Cell(plan.GetProperty(field)), Cell(actual.GetProperty(field)));
-        var right = json.GetProperty("terminationRight").EnumerateArray().Select(t => t.GetInt32()).ToList();
+        var (plan, actual) = (contract.Economics.Plan, contract.Economics.Actual);
+        foreach (var (label, figure) in new (string, Func<PaymentSummary, string?>)[]
+                 {
+                     ("service billed $", p => Cells.Number(p.ServiceUsd)), ("SLA credits $", p => Cells.Number(p.SlaCreditUsd)), ("paid $", p => Cells.Number(p.PaidUsd)),
+                     ("GPU-hours", p => Cells.Number(p.GpuHours)), ("NPV of payments $", p => Cells.Number(p.NpvUsd)),
+                     ("effective $/GPU-h", p => Cells.Number(p.EffectivePricePerGpuHour)),
+                 })
+            economics.AddRow(label, figure(plan) ?? "", figure(actual) ?? "");
+        var right = contract.TerminationRight;
         return new Rows(
-            new Text($"{json.GetProperty("id").GetString()}: {json.GetProperty("buyer").GetString()} buys {json.GetProperty("sku").GetString()} from {json.GetProperty("seller").GetString()} " +
-                $"in {json.GetProperty("region").GetString()} at ${json.GetProperty("pricePerGpuHour").GetDecimal():0.0000}/GPU-h, TCV ${json.GetProperty("tcvUsd").GetDecimal():#,0}, " +
-                $"{json.GetProperty("prepaymentFraction").GetDecimal() * 100:0.#}% prepaid, signed {json.GetProperty("signed").GetString()}, {json.GetProperty("status").GetString()}"),
-            Table(json.GetProperty("tranches"), s_trancheColumns),
-            new Text(right.Count == 0 ? "no termination right" : $"termination right: tranche {string.Join(", ", right)} later than the {json.GetProperty("graceMonths").GetInt32()}-month grace period"),
+            new Text($"{contract.Id}: {contract.Buyer} buys {contract.Sku} from {contract.Seller} " +
+                $"in {contract.Region} at ${contract.PricePerGpuHour:0.0000}/GPU-h, TCV ${contract.TcvUsd:#,0}, " +
+                $"{contract.PrepaymentFraction * 100:0.#}% prepaid, signed {contract.Signed}, {Cells.Name(contract.Status)}"),
+            Table(contract.Tranches, s_trancheColumns),
+            new Text(right.Count == 0 ? "no termination right" : $"termination right: tranche {string.Join(", ", right)} later than the {contract.GraceMonths}-month grace period"),
             economics);
     }
 }

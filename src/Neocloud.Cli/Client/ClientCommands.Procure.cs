@@ -1,18 +1,23 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Neocloud.Client;
 using Neocloud.Exchange.Procurement;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using ProcurementView = Neocloud.Client.ProcurementView;
 
 namespace Neocloud.Cli.Client;
 
 /// <summary><c>neocloud procure start|list|show|stop</c>: standing procurements on a running exchange.</summary>
 public static partial class ClientCommands
 {
-    private static readonly string[] s_procurementColumns =
-        ["id", "sku", "region", "gpus", "horizonHours", "blockHours", "maxPrice", "status", "coveredThrough", "covered", "boughtGpuHours", "spentUsd"];
+    private static Column<ProcurementView>[] ProcurementColumns(Cells cells) =>
+    [
+        new("id", p => p.Id), new("sku", p => p.Sku), new("region", p => p.Region), new("gpus", p => Cells.Number(p.Gpus)),
+        new("horizonHours", p => Cells.Number(p.HorizonHours)), new("blockHours", p => Cells.Number(p.BlockHours)), new("maxPrice", p => p.MaxPrice),
+        new("status", p => Cells.Name(p.Status)), new("coveredThrough", p => cells.Hour(p.CoveredThrough)), new("covered", p => Cells.Flag(p.Covered)),
+        new("boughtGpuHours", p => Cells.Number(p.BoughtGpuHours)), new("spentUsd", p => Cells.Number(p.SpentUsd)),
+    ];
 
     /// <summary>The option each field of a procurement's terms comes from, to name it in an error.</summary>
     private static readonly Dictionary<string, string> s_procurementOptions = new()
@@ -56,7 +61,7 @@ public static partial class ClientCommands
         }
         {
             var list = new Command("list", "List your standing procurements.");
-            Run(list, context, (api, _, ct) => api.ListProcurementsAsync(limit: 1000, cancellationToken: ct), json => Table(json.GetProperty("items"), s_procurementColumns));
+            Run(list, context, (api, _, ct) => api.ListProcurementsAsync(limit: 1000, cancellationToken: ct), (page, cells) => Table(page.Items, ProcurementColumns(cells)));
             procure.Subcommands.Add(list);
         }
         {
@@ -74,15 +79,18 @@ public static partial class ClientCommands
         return procure;
     }
 
-    private static IRenderable Procurement(JsonElement json)
-    {
-        var bought = json.GetProperty("bought");
-        var misses = json.GetProperty("misses");
-        return new Rows(
-            Table(Single(json), s_procurementColumns),
-            bought.GetArrayLength() == 0 ? new Text("nothing bought yet") : Table(bought, ["tradeId", "start", "end", "pool", "gpus", "price", "notionalUsd", "bid"]),
-            misses.GetArrayLength() == 0 ? new Text("no misses") : Table(misses, ["start", "end", "reason", "tries", "lastTried"]));
-    }
+    private static IRenderable Procurement(ProcurementView procurement, Cells cells) => new Rows(
+        Table([procurement], ProcurementColumns(cells)),
+        procurement.Bought.Count == 0 ? new Text("nothing bought yet") : Table(procurement.Bought,
+        [
+            new("tradeId", b => Cells.Number(b.TradeId)), new("start", b => cells.Hour(b.Start)), new("end", b => cells.Hour(b.End)), new("pool", b => b.Pool),
+            new("gpus", b => Cells.Number(b.Gpus)), new("price", b => b.Price), new("notionalUsd", b => Cells.Number(b.NotionalUsd)), new("bid", b => b.Bid),
+        ]),
+        procurement.Misses.Count == 0 ? new Text("no misses") : Table(procurement.Misses,
+        [
+            new("start", m => cells.Hour(m.Start)), new("end", m => cells.Hour(m.End)), new("reason", m => m.Reason), new("tries", m => Cells.Number(m.Tries)),
+            new("lastTried", m => Cells.Instant(m.LastTried)),
+        ]));
 
     private static long WholeNumber(string? text, string option)
     {

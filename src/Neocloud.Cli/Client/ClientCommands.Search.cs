@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using Neocloud.Client;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -30,11 +30,14 @@ public static partial class ClientCommands
         market.Subcommands.Add(search);
     }
 
-    private static IRenderable Offers(JsonElement page)
+    private static IRenderable Offers(PageOfSpotOfferView page)
     {
-        var items = page.GetProperty("items");
-        if (items.GetArrayLength() == 0) return new Text("no resting ask can fill this bid now");
-        var table = Table(items, ["price", "freeGpus", "pool", "site", "region", "provider", "sku"]);
-        return page.GetProperty("next").GetString() is { } next ? new Rows(table, new Text($"more offers: add --after {next}")) : table;
+        if (page.Items.Count == 0) return new Text("no resting ask can fill this bid now");
+        var table = Table(page.Items,
+        [
+            new("price", o => o.Price), new("freeGpus", o => Cells.Number(o.FreeGpus)), new("pool", o => o.Pool), new("site", o => o.Site),
+            new("region", o => o.Region), new("provider", o => o.Provider), new("sku", o => o.Sku),
+        ]);
+        return page.Next is { } next ? new Rows(table, new Text($"more offers: add --after {next}")) : table;
     }
 }

@@ -8,7 +8,14 @@ namespace Neocloud.Cli.Client;
 /// <summary><c>neocloud webhook add|list|remove|test|deliveries|redeliver</c>: your organization's webhooks on a running exchange.</summary>
 public static partial class ClientCommands
 {
-    private static readonly string[] s_webhookColumns = ["id", "url", "types", "status", "lastDeliveredSeq", "description", "created", "disabledReason"];
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+
+    private static readonly Column<WebhookView>[] s_webhookColumns =
+    [
+        new("id", w => w.Id), new("url", w => w.Url), new("types", w => Cells.List(w.Types)), new("status", w => w.Status),
+        new("lastDeliveredSeq", w => Cells.Number(w.LastDeliveredSeq)), new("description", w => w.Description), new("created", w => Cells.Instant(w.Created)),
+        new("disabledReason", w => w.DisabledReason),
+    ];
 
     /// <summary><c>neocloud webhook …</c>.</summary>
     public static Command Webhook(CliContext context)
@@ -25,32 +32,42 @@ public static partial class ClientCommands
                 Url = parsed.GetValue(url)!,
                 Types = parsed.GetValue(types) is { } list ? [.. list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)] : null,
                 Description = parsed.GetValue(description),
-            }, ct), json => new Rows(Table(Single(json), ["id", "url", "types", "status", "description", "created"]),
-                new Text($"secret (shown once; verify each request's Neocloud-Signature with it): {json.GetProperty("secret").GetString()}")), "--exchange-url");
+            }, ct), added => new Rows(Table([added],
+                [
+                    new Column<NewWebhookView>("id", w => w.Id), new("url", w => w.Url), new("types", w => Cells.List(w.Types)), new("status", w => w.Status),
+                    new("description", w => w.Description), new("created", w => Cells.Instant(w.Created)),
+                ]),
+                new Text($"secret (shown once; verify each request's Neocloud-Signature with it): {added.Secret}")), "--exchange-url");
             webhook.Subcommands.Add(add);
         }
         {
             var list = new Command("list", "List your webhooks (without their secrets).");
-            Run(list, context, (api, _, ct) => api.ListWebhooksAsync(ct), json => Table(json.GetProperty("items"), s_webhookColumns));
+            Run(list, context, (api, _, ct) => api.ListWebhooksAsync(ct), page => Table(page.Items, s_webhookColumns));
             webhook.Subcommands.Add(list);
         }
         {
             var id = new Argument<string>("id") { Description = "The webhook's id (wh_…)." };
             var remove = new Command("remove", "Remove a webhook: nothing more is delivered to it.") { id };
+            // The exchange answers a removal with no body: --json prints what was removed.
             RunSession(remove, context, async (session, parsed, ct) =>
             {
-                await session.AnswerAsync((api, c) => api.DeleteWebhookAsync(parsed.GetValue(id)!, c), ct);
-                return JsonSerializer.SerializeToElement(new { removed = parsed.GetValue(id) });
-            }, json => new Text($"removed {json.GetProperty("removed").GetString()}"));
+                await session.CallAsync(async (api, c) =>
+                {
+                    await api.DeleteWebhookAsync(parsed.GetValue(id)!, c);
+                    return true;
+                }, ct);
+                return new Answer<string>(parsed.GetValue(id)!, null);
+            }, (removed, _) => new Text($"removed {removed}"),
+            json: (_, parsed) => JsonSerializer.Serialize(new { removed = parsed.GetValue(id) }, s_indented));
             webhook.Subcommands.Add(remove);
         }
         {
             var id = new Argument<string>("id") { Description = "The webhook's id (wh_…)." };
             var test = new Command("test", "Send the webhook one signed webhook.test ping now and show what came of it.") { id };
-            Run(test, context, (api, parsed, ct) => api.TestWebhookAsync(parsed.GetValue(id)!, ct), json => new Text(
-                json.GetProperty("delivered").GetBoolean()
-                    ? $"delivered: {json.GetProperty("statusCode")} in {json.GetProperty("latencyMs")} ms"
-                    : $"not delivered: {Cell(json.GetProperty("error"))} ({json.GetProperty("latencyMs")} ms)"));
+            Run(test, context, (api, parsed, ct) => api.TestWebhookAsync(parsed.GetValue(id)!, ct), result => new Text(
+                result.Delivered
+                    ? $"delivered: {result.StatusCode} in {result.LatencyMs} ms"
+                    : $"not delivered: {result.Error} ({result.LatencyMs} ms)"));
             webhook.Subcommands.Add(test);
         }
         {
@@ -58,7 +75,12 @@ public static partial class ClientCommands
             var limit = new Option<int>("--limit") { Description = "How many attempts, newest first (1-1000).", DefaultValueFactory = _ => 20 };
             var deliveries = new Command("deliveries", "A webhook's newest delivery attempts: event, attempt, status code or error, latency.") { id, limit };
             Run(deliveries, context, (api, parsed, ct) => api.ListWebhookDeliveriesAsync(parsed.GetValue(id)!, parsed.GetValue(limit), ct),
-                json => Table(json.GetProperty("items"), ["seq", "eventId", "type", "attempt", "at", "statusCode", "latencyMs", "error"]));
+                page => Table(page.Items,
+                [
+                    new("seq", d => Cells.Number(d.Seq)), new("eventId", d => d.EventId), new("type", d => d.Type), new("attempt", d => Cells.Number(d.Attempt)),
+                    new("at", d => Cells.Instant(d.At)), new("statusCode", d => Cells.Number(d.StatusCode)), new("latencyMs", d => Cells.Number(d.LatencyMs)),
+                    new("error", d => d.Error),
+                ]));
             webhook.Subcommands.Add(deliveries);
         }
         {
@@ -66,7 +88,7 @@ public static partial class ClientCommands
             var from = new Option<long>("--from") { Required = true, Description = "The sequence number to deliver again from (enables a disabled hook)." };
             var redeliver = new Command("redeliver", "Deliver a webhook's events again from a sequence number on; a disabled hook is enabled again.") { id, from };
             Run(redeliver, context, (api, parsed, ct) => api.RedeliverWebhookAsync(parsed.GetValue(id)!, parsed.GetValue(from), ct),
-                json => Table(Single(json), s_webhookColumns));
+                redelivered => Table([redelivered], s_webhookColumns));
             webhook.Subcommands.Add(redeliver);
         }
         return webhook;

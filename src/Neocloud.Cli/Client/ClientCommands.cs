@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Neocloud.Client;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -12,8 +11,6 @@ namespace Neocloud.Cli.Client;
 /// </summary>
 public static partial class ClientCommands
 {
-    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
-
     private sealed record Common(Option<string?> Url, Option<string?> Token, Option<bool> Json, Option<bool> Hours);
 
     /// <summary><c>neocloud login --url … --token …</c>: checks the token and stores both in the user's config.</summary>
@@ -45,8 +42,7 @@ public static partial class ClientCommands
             var regionOption = region();
             var book = new Command("book", "The order book of a SKU: resting asks and bids by price level.") { skuArgument, regionOption };
             Run(book, context, (api, parsed, ct) => api.GetBookAsync(parsed.GetValue(skuArgument)!, parsed.GetValue(regionOption), ct),
-                json => new Rows(new Text("asks"), Table(json.GetProperty("asks"), ["price", "orders", "gpuHours", "maxGpus", "firstHour", "lastHour"]),
-                    new Text("bids"), Table(json.GetProperty("bids"), ["price", "orders", "gpuHours", "maxGpus", "firstHour", "lastHour"])));
+                (answer, cells) => new Rows(new Text("asks"), Table(answer.Asks, LevelColumns(cells)), new Text("bids"), Table(answer.Bids, LevelColumns(cells))));
             market.Subcommands.Add(book);
         }
         {
@@ -54,7 +50,11 @@ public static partial class ClientCommands
             var limit = new Option<int>("--limit") { Description = "How many trades.", DefaultValueFactory = _ => 20 };
             var trades = new Command("trades", "Recent trades of a SKU, newest first (anonymous).") { skuArgument, limit };
             Run(trades, context, (api, parsed, ct) => api.ListMarketTradesAsync(parsed.GetValue(skuArgument)!, parsed.GetValue(limit), ct),
-                json => Table(json.GetProperty("items"), ["id", "region", "gpus", "start", "end", "price", "executed"]));
+                (page, cells) => Table(page.Items,
+                [
+                    new("id", t => Cells.Number(t.Id)), new("region", t => t.Region), new("gpus", t => Cells.Number(t.Gpus)), new("start", t => cells.Hour(t.Start)),
+                    new("end", t => cells.Hour(t.End)), new("price", t => t.Price), new("executed", t => Cells.Instant(t.Executed)),
+                ]));
             market.Subcommands.Add(trades);
         }
         {
@@ -66,9 +66,9 @@ public static partial class ClientCommands
             var quote = new Command("quote", "The price a bid would trade at now, or none.") { skuArgument, gpus, start, end, regionOption };
             Run(quote, context, (api, parsed, ct) => api.GetQuoteAsync(parsed.GetValue(skuArgument)!, parsed.GetValue(gpus),
                     Hours.Read(parsed, start, context.Now), Hours.Read(parsed, end, context.Now), parsed.GetValue(regionOption), ct),
-                json => new Text(json.GetProperty("price").ValueKind == JsonValueKind.Null
+                (q, cells) => new Text(q.Price is null
                     ? "no resting ask can fill this bid now"
-                    : $"{json.GetProperty("gpus")} GPUs x [{json.GetProperty("start")}, {json.GetProperty("end")}) at ${json.GetProperty("price").GetString()}/GPU-h = ${json.GetProperty("notionalUsd").GetDecimal():#,0.00}"));
+                    : $"{q.Gpus} GPUs x [{cells.Hour(q.Start)}, {cells.Hour(q.End)}) at ${q.Price}/GPU-h = ${q.NotionalUsd:#,0.00}"));
             market.Subcommands.Add(quote);
         }
         {
@@ -77,7 +77,11 @@ public static partial class ClientCommands
             var to = new Option<string?>("--to") { Description = "Last day (YYYY-MM-DD, UTC); default today." };
             var index = new Command("index", "Daily price index: VWAP per GPU-hour, GPU-hours, OHLC.") { skuArgument, from, to };
             Run(index, context, (api, parsed, ct) => api.GetIndexAsync(parsed.GetValue(skuArgument)!, parsed.GetValue(from), parsed.GetValue(to), ct),
-                json => Table(json.GetProperty("days"), ["day", "vwap", "gpuHours", "trades", "open", "high", "low", "close"]));
+                index => Table(index.Days,
+                [
+                    new("day", d => d.Day), new("vwap", d => d.Vwap), new("gpuHours", d => Cells.Number(d.GpuHours)), new("trades", d => Cells.Number(d.Trades)),
+                    new("open", d => d.Open), new("high", d => d.High), new("low", d => d.Low), new("close", d => d.Close),
+                ]));
             market.Subcommands.Add(index);
         }
     }
@@ -86,7 +90,6 @@ public static partial class ClientCommands
     public static Command Order(CliContext context)
     {
         var order = new Command("order", "Place, cancel and list your orders on a running exchange.");
-        var orderColumns = new[] { "id", "side", "sku", "region", "pool", "gpus", "start", "end", "price", "tif", "status", "tradedGpuHours" };
         {
             var sku = new Option<string?>("--sku") { Description = "The SKU, e.g. GB300 (or give --alt)." };
             var region = new Option<string?>("--region") { Description = "Only asks in this region." };
@@ -110,10 +113,10 @@ public static partial class ClientCommands
                     Sku = what.sku, Limit = what.limit, Alternatives = alts, Region = parsed.GetValue(region), Pool = parsed.GetValue(pool), Gpus = parsed.GetValue(gpus),
                     Start = Hours.Read(parsed, start, context.Now), End = Hours.Read(parsed, end, context.Now), Tif = parsed.GetValue(tif),
                 }, ct);
-            }, json => Placed(json, orderColumns));
+            }, Placed);
             order.Subcommands.Add(bid);
         }
-        AddBuyerOrders(order, context, orderColumns);
+        AddBuyerOrders(order, context);
         {
             var pool = new Option<string>("--pool") { Required = true, Description = "Your pool." };
             var gpus = new Option<int>("--gpus") { Required = true, Description = "GPUs offered in every hour of the window." };
@@ -125,14 +128,14 @@ public static partial class ClientCommands
             {
                 Pool = parsed.GetValue(pool)!, Gpus = parsed.GetValue(gpus), Start = Hours.Read(parsed, start, context.Now),
                 End = Hours.Read(parsed, end, context.Now), Price = parsed.GetValue(price)!,
-            }, ct), json => Placed(json, orderColumns));
+            }, ct), Placed);
             order.Subcommands.Add(ask);
         }
         {
             var id = new Argument<string>("id") { Description = "The order's id." };
             var cancel = new Command("cancel", "Cancel a resting bid or the unsold rest of an ask.") { id };
             Run(cancel, context, (api, parsed, ct) => api.CancelOrderAsync(parsed.GetValue(id)!, ct),
-                json => Table(Single(json), orderColumns));
+                (one, cells) => Table([one], OrderColumns(cells)));
             order.Subcommands.Add(cancel);
         }
         {
@@ -140,7 +143,7 @@ public static partial class ClientCommands
             status.AcceptOnlyFromAmong("open", "closed", "all");
             var list = new Command("list", "List your orders.") { status };
             Run(list, context, (api, parsed, ct) => api.ListOrdersAsync(parsed.GetValue(status), limit: 1000, cancellationToken: ct),
-                json => Table(json.GetProperty("items"), orderColumns));
+                (page, cells) => Table(page.Items, OrderColumns(cells)));
             order.Subcommands.Add(list);
         }
         return order;
@@ -151,27 +154,48 @@ public static partial class ClientCommands
     {
         var contracts = new Command("contracts", "List your contracts, as buyer or seller.");
         Run(contracts, context, (api, _, ct) => api.ListContractsAsync(limit: 1000, cancellationToken: ct),
-            json => Table(json.GetProperty("items"), ["id", "kind", "buyer", "seller", "pool", "sku", "gpus", "start", "end", "price", "notionalUsd"]));
+            (page, cells) => Table(page.Items,
+            [
+                new("id", c => c.Id), new("kind", c => c.Kind), new("buyer", c => c.Buyer), new("seller", c => c.Seller), new("pool", c => c.Pool), new("sku", c => c.Sku),
+                new("gpus", c => Cells.Number(c.Gpus)), new("start", c => cells.Hour(c.Start)), new("end", c => cells.Hour(c.End)), new("price", c => c.Price),
+                new("notionalUsd", c => Cells.Number(c.NotionalUsd)),
+            ]));
         return contracts;
     }
 
     /// <summary>Sets up a command that makes one call on the generated client and shows its answer with <paramref name="render"/>.</summary>
-    private static void Run(Command command, CliContext context, Func<ExchangeApiClient, ParseResult, CancellationToken, Task> call, Func<JsonElement, IRenderable> render,
-        string exchangeOption = "--url") =>
+    private static void Run<T>(Command command, CliContext context, Func<ExchangeApiClient, ParseResult, CancellationToken, Task<T>> call,
+        Func<T, Cells, IRenderable> render, string exchangeOption = "--url") where T : class =>
         RunSession(command, context, (session, parsed, ct) => session.AnswerAsync((api, c) => call(api, parsed, c), ct), render, exchangeOption);
 
-    /// <summary>Sets up a command that makes its calls through an <see cref="ExchangeSession"/> and shows the JSON it returns.</summary>
+    /// <summary>As the other <c>Run</c>, for an answer without hours (its table does not depend on <c>--hours</c>).</summary>
+    private static void Run<T>(Command command, CliContext context, Func<ExchangeApiClient, ParseResult, CancellationToken, Task<T>> call,
+        Func<T, IRenderable> render, string exchangeOption = "--url") where T : class =>
+        Run(command, context, call, (answer, _) => render(answer), exchangeOption);
+
+    /// <summary>
+    /// Sets up a command that makes its calls through an <see cref="ExchangeSession"/> and shows the typed answer with
+    /// <paramref name="render"/> (or the approval it is held for); <c>--json</c> prints the exchange's JSON as sent instead
+    /// (the last answer's, or what <paramref name="json"/> picks).
+    /// </summary>
     /// <remarks><paramref name="exchangeOption"/> names the exchange's URL option, for a command whose own <c>--url</c> means something else.</remarks>
-    private static void RunSession(Command command, CliContext context, Func<ExchangeSession, ParseResult, CancellationToken, Task<JsonElement>> call,
-        Func<JsonElement, IRenderable> render, string exchangeOption = "--url")
+    private static void RunSession<T>(Command command, CliContext context, Func<ExchangeSession, ParseResult, CancellationToken, Task<Answer<T>>> call,
+        Func<T, Cells, IRenderable> render, string exchangeOption = "--url", Func<ExchangeSession, ParseResult, string>? json = null) where T : class
     {
         var common = AddCommon(command, exchangeOption);
         command.SetAction(async (parsed, ct) =>
         {
             using var session = new ExchangeSession(ClientConfig.Resolve(parsed.GetValue(common.Url), parsed.GetValue(common.Token), context.ConfigPath));
-            var json = await call(session, parsed, ct);
-            if (parsed.GetValue(common.Json)) context.Output.WriteLine(JsonSerializer.Serialize(json, s_indented));
-            else context.Console.Write(render(parsed.GetValue(common.Hours) ? json : Client.Hours.AsTimes(json)));
+            var answer = await call(session, parsed, ct);
+            if (parsed.GetValue(common.Json))
+            {
+                context.Output.WriteLine(json is null ? session.AnswerJson() : json(session, parsed));
+            }
+            else
+            {
+                var cells = new Cells(parsed.GetValue(common.Hours));
+                context.Console.Write(answer.Held is { } held ? Held(held) : render(answer.Result!, cells));
+            }
             context.Console.WriteLine();
             return 0;
         });
@@ -195,38 +219,41 @@ public static partial class ClientCommands
         return common;
     }
 
-    private static IRenderable Placed(JsonElement json, string[] columns)
-    {
-        if (Held(json) is { } held) return held;
-        var trades = json.GetProperty("trades");
-        var rows = new Rows(Table(Single(json.GetProperty("order")), columns),
-            trades.GetArrayLength() == 0 ? new Text("no trades") : Table(trades, ["id", "side", "counterparty", "pool", "gpus", "start", "end", "price", "notionalUsd"]));
-        return rows;
-    }
+    private static Column<OrderView>[] OrderColumns(Cells cells) =>
+    [
+        new("id", o => o.Id), new("side", o => Cells.Name(o.Side)), new("sku", o => o.Sku), new("region", o => o.Region), new("pool", o => o.Pool),
+        new("gpus", o => Cells.Number(o.Gpus)), new("start", o => cells.Hour(o.Start)), new("end", o => cells.Hour(o.End)), new("price", o => o.Price),
+        new("tif", o => Cells.Name(o.Tif)), new("status", o => Cells.Name(o.Status)), new("tradedGpuHours", o => Cells.Number(o.TradedGpuHours)),
+    ];
 
-    /// <summary>A command held for approval (202: the answer is the approval), shown as such; null for any other answer.</summary>
-    private static IRenderable? Held(JsonElement json) =>
-        json.ValueKind == JsonValueKind.Object && json.TryGetProperty("approval", out var id) && json.TryGetProperty("status", out _)
-            ? new Rows(new Text($"held for approval {id.GetString()}: another approver runs it with `neocloud approvals approve {id.GetString()}`"), ApprovalTable(json))
-            : null;
+    private static Column<LevelView>[] LevelColumns(Cells cells) =>
+    [
+        new("price", l => l.Price), new("orders", l => Cells.Number(l.Orders)), new("gpuHours", l => Cells.Number(l.GpuHours)),
+        new("maxGpus", l => Cells.Number(l.MaxGpus)), new("firstHour", l => cells.Hour(l.FirstHour)), new("lastHour", l => cells.Hour(l.LastHour)),
+    ];
 
-    private static JsonElement Single(JsonElement item) => JsonDocument.Parse($"[{item.GetRawText()}]").RootElement;
+    /// <summary>A placed order and the trades it made at once.</summary>
+    private static IRenderable Placed(PlacedView placed, Cells cells) =>
+        new Rows(Table([placed.Order], OrderColumns(cells)), placed.Trades.Count == 0 ? new Text("no trades") : Table(placed.Trades,
+        [
+            new("id", t => Cells.Number(t.Id)), new("side", t => t.Side), new("counterparty", t => t.Counterparty), new("pool", t => t.Pool),
+            new("gpus", t => Cells.Number(t.Gpus)), new("start", t => cells.Hour(t.Start)), new("end", t => cells.Hour(t.End)), new("price", t => t.Price),
+            new("notionalUsd", t => Cells.Number(t.NotionalUsd)),
+        ]));
 
-    private static Table Table(JsonElement items, string[] columns)
+    /// <summary>A command held for approval (202: the answer is the approval), shown as such.</summary>
+    private static IRenderable Held(ApprovalView approval) =>
+        new Rows(new Text($"held for approval {approval.Approval}: another approver runs it with `neocloud approvals approve {approval.Approval}`"), ApprovalTable(approval));
+
+    /// <summary>A table of <paramref name="items"/>, a row each, a cell per column.</summary>
+    private static Table Table<T>(IEnumerable<T> items, IReadOnlyList<Column<T>> columns)
     {
         var table = new Table().Border(TableBorder.Rounded);
-        foreach (var column in columns) table.AddColumn(new TableColumn(new Text(column)));
-        foreach (var item in items.EnumerateArray())
-        {
-            table.AddRow(columns.Select(c => (IRenderable)new Text(item.TryGetProperty(c, out var value) ? Cell(value) : "")));
-        }
+        foreach (var column in columns) table.AddColumn(new TableColumn(new Text(column.Name)));
+        foreach (var item in items) table.AddRow(columns.Select(c => (IRenderable)new Text(c.Cell(item) ?? "")));
         return table;
     }
 
-    private static string Cell(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString()!,
-        JsonValueKind.Null => "",
-        _ => value.GetRawText(),
-    };
+    /// <summary>A list's cursor for the next page, as the option that asks for it; nothing at the end.</summary>
+    private static Text More(string? next) => new(next is null ? "" : $"more: --after {next}");
 }

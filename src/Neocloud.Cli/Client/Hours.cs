@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Neocloud.Domain.Time;
 
@@ -62,38 +60,6 @@ public static partial class Hours
     /// <summary>An hour as a person reads it: <c>2027-01-01 06:00Z</c>.</summary>
     public static string Show(long hour) =>
         DateTimeOffset.FromUnixTimeSeconds(hour * 3600).UtcDateTime.ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture);
-
-    /// <summary>
-    /// The answer with every hour shown as a time: a number whose field has its text sibling (<c>start</c> beside
-    /// <c>startsAt</c>, see <see cref="HourText.SiblingOf"/>) is an hour, so other numbers are left alone.
-    /// </summary>
-    public static JsonElement AsTimes(JsonElement answer)
-    {
-        if (answer.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array)) return answer;
-        var node = JsonNode.Parse(answer.GetRawText())!;
-        Rewrite(node);
-        return JsonSerializer.SerializeToElement(node);
-    }
-
-    private static void Rewrite(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject item:
-                foreach (var (name, value) in item.ToList())
-                {
-                    if (value is JsonValue number && number.GetValueKind() == JsonValueKind.Number && item.ContainsKey(HourText.SiblingOf(name))
-                        && number.TryGetValue<long>(out var hour))
-                        item[name] = Show(hour);
-                    else
-                        Rewrite(value);
-                }
-                break;
-            case JsonArray items:
-                foreach (var value in items) Rewrite(value);
-                break;
-        }
-    }
 
     [GeneratedRegex(@"^\+(?<count>\d{1,7})(?<unit>[hdw])$", RegexOptions.CultureInvariant)]
     private static partial Regex Relative();

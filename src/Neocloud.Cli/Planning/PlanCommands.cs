@@ -72,9 +72,9 @@ public static class PlanCommands
 
         /// <summary>
         /// Sends the scenario to the exchange with <paramref name="call"/> (solve or compare on the generated client, given the
-        /// body, the RFQ and the time limit); the answer's JSON.
+        /// body, the RFQ and the time limit); the answer, read as the planner's own <typeparamref name="T"/>.
         /// </summary>
-        public JsonElement Post(CliContext context, ParseResult parsed, string scenario, int seconds,
+        public T Post<T>(CliContext context, ParseResult parsed, string scenario, int seconds,
             Func<ExchangeApiClient, JsonNode, string, int, CancellationToken, Task> call)
         {
             var config = ClientConfig.Resolve(parsed.GetValue(Url), parsed.GetValue(Token), context.ConfigPath);
@@ -84,7 +84,7 @@ public static class PlanCommands
             // Checked here first, so a broken file is the same one line naming the field as when solving locally.
             var body = JsonNode.Parse(Parse(scenario).Json)!;
             var rfq = parsed.GetValue(Rfq)!;
-            return session.AnswerAsync((api, ct) => call(api, body, rfq, seconds, ct), CancellationToken.None).GetAwaiter().GetResult();
+            return session.ReadAsync<T>((api, ct) => call(api, body, rfq, seconds, ct), Json, CancellationToken.None).GetAwaiter().GetResult();
         }
     }
 
@@ -107,8 +107,8 @@ public static class PlanCommands
             var options = Options(parsed.GetValue(gap), parsed.GetValue(limit));
             var result = parsed.GetValue(remote.Rfq) is null
                 ? CapacityPlanner.Solve(Load(parsed.GetValue(scenario)!), options)
-                : remote.Post(context, parsed, parsed.GetValue(scenario)!, parsed.GetValue(limit),
-                    (api, body, rfq, seconds, ct) => api.SolvePlanAsync(body, options.RelativeGap, seconds, rfq, ct)).Deserialize<PlanResult>(Json)!;
+                : remote.Post<PlanResult>(context, parsed, parsed.GetValue(scenario)!, parsed.GetValue(limit),
+                    (api, body, rfq, seconds, ct) => api.SolvePlanAsync(body, options.RelativeGap, seconds, rfq, ct));
             if (parsed.GetValue(chart) is { } path && result.HasPlan) PlanChart.Write(result, path);
             if (parsed.GetValue(json)) context.Output.WriteLine(JsonSerializer.Serialize(result, Json));
             else context.Console.Write(PlanReport.Render(result));
@@ -146,8 +146,8 @@ public static class PlanCommands
             }
             else
             {
-                summary = remote.Post(context, parsed, parsed.GetValue(scenario)!, parsed.GetValue(limit),
-                    (api, body, rfq, seconds, ct) => api.ComparePlansAsync(body, offer, options.RelativeGap, seconds, rfq, ct)).Deserialize<ComparisonSummary>(Json)!;
+                summary = remote.Post<ComparisonSummary>(context, parsed, parsed.GetValue(scenario)!, parsed.GetValue(limit),
+                    (api, body, rfq, seconds, ct) => api.ComparePlansAsync(body, offer, options.RelativeGap, seconds, rfq, ct));
             }
             if (parsed.GetValue(json))
             {

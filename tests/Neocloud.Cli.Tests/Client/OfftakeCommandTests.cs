@@ -44,6 +44,10 @@ public sealed class OfftakeCommandTests : IAsyncLifetime
             "--tranche", "iren-cli:500:2026-02:24", "--tranche", "iren-cli:500:2026-04:24", "--json");
         Assert.True(offer.ExitCode == 0, offer.Error);
         var offerId = JsonDocument.Parse(offer.Output).RootElement.GetProperty("id").GetString()!;
+        // A seller sees its own offers, not a ranking: the other shape the answer may take.
+        var own = As(_seller, "rfq", "offers", rfq);
+        Assert.True(own.ExitCode == 0, own.Error);
+        Assert.Matches($@"│\s*│\s*{offerId}\s*│\s*[^│\s]+\s*│\s*3\.1", own.Output);
 
         var sealedRun = As(_buyer, "rfq", "offers", rfq);
         Assert.Equal(2, sealedRun.ExitCode);
