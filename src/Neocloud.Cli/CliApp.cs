@@ -84,6 +84,7 @@ public static class CliApp
         root.Subcommands.Add(ClientCommands.Index(context));
         root.Subcommands.Add(ClientCommands.Account(context));
         root.Subcommands.Add(ClientCommands.Approvals(context));
+        root.Subcommands.Add(ClientCommands.Alert(context));
         root.Subcommands.Add(ClientCommands.Admin(context));
         root.Subcommands.Add(ClientCommands.Audit(context));
         return root;

@@ -98,4 +98,49 @@ public sealed class DemoBrowserTests(DemoFixture fixture) : IClassFixture<DemoFi
         Assert.Empty(errors);
         await context.CloseAsync();
     }
+
+    [Fact]
+    public async Task A_demo_that_has_traded_shows_depth_and_prints_on_the_market_a_filled_desk_and_the_book()
+    {
+        // A minute of the demo: GB300's market has depth on both sides and a tape of prints.
+        await Eventually.UntilAsync(() => fixture.CallAsync(HttpMethod.Get, "api/v1/market/GB300/trades?limit=20"),
+            trades => trades.GetProperty("items").GetArrayLength() >= 5, "five GB300 prints in the demo", TimeSpan.FromSeconds(120));
+        var token = (await fixture.CallAsync(HttpMethod.Post, "api/v1/admin/organizations/microsoft/tokens", """{"label":"screens","scopes":["market:read","market:trade"]}"""))
+            .GetProperty("token").GetString()!;
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = fixture.Server.Address.ToString(), ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
+        });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync("/desk");
+        await page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('h1') !== null");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await page.GetByTestId("token-input").FillAsync(token);
+        await page.GetByTestId("sign-in").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in")).ToContainTextAsync("microsoft");
+        await Assertions.Expect(page.GetByTestId("open-orders").Locator("tbody tr").First).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Contracts" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("contracts").Locator("tbody tr").First).ToBeVisibleAsync();
+        await Shot(page, "desk");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Market", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Market · GB300");
+        await Assertions.Expect(page.GetByTestId("asks").Locator("tbody tr").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("bids").Locator("tbody tr").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("trades").Locator("tbody tr").Nth(4)).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("last-price")).Not.ToContainTextAsync("—");
+        await Shot(page, "market");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Book", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("book-contract-row").First).ToBeVisibleAsync();
+        await Shot(page, "book");
+        Assert.Empty(errors);
+        await context.CloseAsync();
+    }
+
+    /// <summary>A full-page screenshot of the demo, in the test output's screenshots (the README's are taken from these).</summary>
+    private static Task Shot(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, $"demo-{name}.png"), FullPage = true });
 }
