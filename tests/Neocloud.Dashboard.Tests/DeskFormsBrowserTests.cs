@@ -118,6 +118,49 @@ public sealed class DeskFormsBrowserTests(WebhookBrowserFixture fixture) : IClas
         await Assertions.Expect(page.GetByTestId("portfolio-leg-0")).ToContainTextAsync("1.8000");
         await Assertions.Expect(page.GetByTestId("portfolio-leg-1")).ToContainTextAsync("iren-prince-george-h200");
         await Assertions.Expect(page.GetByTestId("portfolio-leg-1")).ToContainTextAsync("2.6000");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "desk-portfolio.png"), FullPage = true });
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_portfolio_whose_later_leg_finds_no_ask_is_cancelled_naming_that_leg()
+    {
+        // The first leg can take this ask; no H200 ask is as cheap as a cent, so the second leg finds none and nothing trades.
+        var lambda = await fixture.TokenAsync("lambda", "market:read", "market:trade");
+        await PostAsync(lambda, "api/v1/orders/asks", $$"""{"pool":"lambda-us-tx-h100","gpus":8,"start":{{Tomorrow}},"end":{{Tomorrow + 24}},"price":"1.7000"}""");
+        var buyer = await fixture.TokenAsync("fluidstack", "market:read", "market:trade");
+        var (page, errors) = await SignedInAsync(buyer, "fluidstack");
+
+        await ChooseAsync(page, "leg-0-sku-0", "H100");
+        await FillAsync(page, "leg-0-limit-0", "2.0000");
+        await FillAsync(page, "leg-0-region", "us-tx");
+        await ChooseAsync(page, "leg-1-sku-0", "H200");
+        await FillAsync(page, "leg-1-limit-0", "0.0100");
+        await page.GetByTestId("portfolio-place").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("portfolio-result")).ToContainTextAsync("cancelled, leg 1 found no ask; nothing traded");
+        await Assertions.Expect(page.GetByTestId("portfolio-leg-1")).ToContainTextAsync("found no ask");
+        await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Contracts (0)" })).ToBeVisibleAsync();
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_bid_at_or_above_the_approval_threshold_is_held_and_the_desk_names_the_approval()
+    {
+        var admin = await fixture.TokenAsync("hut8", "admin");
+        await PutAsync(admin, "api/v1/organization/approvals", """{"thresholdUsd":"100.00"}""");
+        var buyer = await fixture.TokenAsync("hut8", "market:read", "market:trade");
+        var (page, errors) = await SignedInAsync(buyer, "hut8");
+
+        // The default bid, 8 GPUs × 24 hours × 3.0000 = 576.00, is above the threshold; with an alternative it still is.
+        await page.GetByTestId("order-add-alternative").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("order-max-cost")).ToContainTextAsync("576.00");
+        await page.GetByTestId("place-order").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("order-result")).ToContainTextAsync("held for approval: apr_");
+        await Assertions.Expect(page.GetByTestId("order-result")).ToContainTextAsync("576.00 USD");
         Assert.Empty(errors);
         await page.Context.CloseAsync();
     }
@@ -242,6 +285,16 @@ public sealed class DeskFormsBrowserTests(WebhookBrowserFixture fixture) : IClas
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);
         return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>A PUT to the API with a token; fails the test unless it succeeded.</summary>
+    private async Task PutAsync(string token, string path, string json)
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Server.Address };
+        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>Opens My desk and signs in with the token; the organization's chip shows in the app bar.</summary>
