@@ -10,11 +10,20 @@ namespace Neocloud.Dashboard.Tests;
 /// One real <c>neocloud serve</c> on 127.0.0.1 over a temp data folder, and Debian's Chromium driven by Playwright
 /// (headless, no sandbox, no background networking), shared by the browser tests.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     private readonly TempDirectory _data = new("neocloud-dashboard-");
+    private readonly string[] _serverArguments;
     private ServerProcess? _server;
     private IPlaywright? _playwright;
+
+    public BrowserFixture()
+        : this([])
+    {
+    }
+
+    /// <summary>A fixture whose server is started with <paramref name="serverArguments"/> after the usual ones.</summary>
+    protected BrowserFixture(params string[] serverArguments) => _serverArguments = serverArguments;
 
     public ServerProcess Server => _server ?? throw new InvalidOperationException("not started");
 
@@ -30,7 +39,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         // Playwright's assertions wait 5 s by default, which a busy machine exceeds (a chart once took longer).
         Assertions.SetDefaultExpectTimeout(ExpectTimeoutMs);
-        _server = await ServerProcess.StartAsync(_data.Path);
+        _server = await ServerProcess.StartAsync(_data.Path, _serverArguments);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(LaunchOptions());
         Directory.CreateDirectory(ScreenshotFolder);

@@ -124,6 +124,7 @@ public static class ExchangeServer
         builder.Services.AddHostedService<EventsHost>();
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddSingleton(new WebhookTestGate(options.WebhookTestsPerOrganization, options.WebhookTestsInFlight));
+        builder.Services.AddSingleton<Exchange.Webhooks.IWebhookTester, WebhookTester>();
         builder.Services.AddHostedService<WebhookDelivery>();
         if (options.Demo)
         {
