@@ -71,7 +71,7 @@ public sealed class PeopleBrowserTests(PeopleFixture fixture) : IClassFixture<Pe
         var (alice, aliceErrors) = await SignInAsync("alice@microsoft", "Alice Chen");
         await alice.GetByTestId("order-gpus").FillAsync("8");
         await alice.GetByTestId("order-price").FillAsync("3.0000");
-        var startField = alice.GetByLabel("Start (UTC)");
+        var startField = alice.GetByTestId("order-start");
         await startField.FillAsync(day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await startField.PressAsync("Tab");
         await alice.GetByTestId("place-order").ClickAsync();

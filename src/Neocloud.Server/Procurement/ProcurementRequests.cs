@@ -1,6 +1,6 @@
 using Neocloud.Domain.Input;
+using Neocloud.Exchange.Orders;
 using Neocloud.Exchange.Procurement;
-using Neocloud.Server.Orders;
 
 namespace Neocloud.Server.Procurement;
 

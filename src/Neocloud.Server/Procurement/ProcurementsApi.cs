@@ -17,7 +17,7 @@ public static class ProcurementsApi
 {
     /// <summary>The body of POST /procurements: a SKU and its <c>maxPrice</c>, or <c>alternatives</c> (SKUs of one market group, each with its limit).</summary>
     public sealed record ProcurementBody(string? Sku, string? Region, int Gpus, int HorizonHours, int BlockHours, string? MaxPrice = null,
-        IReadOnlyList<Orders.OrderRequests.AlternativeBody>? Alternatives = null);
+        IReadOnlyList<Exchange.Orders.OrderRequests.AlternativeBody>? Alternatives = null);
 
     public static RouteGroupBuilder MapProcurementsApi(this RouteGroupBuilder api)
     {

@@ -1,14 +1,13 @@
 using Neocloud.Domain.Catalog;
 using Neocloud.Domain.Input;
 using Neocloud.Domain.Time;
-using Neocloud.Exchange.Orders;
 using Neocloud.Market.Commands;
 using Neocloud.Market.Engine;
 using Neocloud.Exchange.Pools;
 
-namespace Neocloud.Server.Orders;
+namespace Neocloud.Exchange.Orders;
 
-/// <summary>Turns order bodies into market commands, naming every bad field.</summary>
+/// <summary>Turns order bodies into market commands, naming every bad field: the API's bodies, and the dashboard's forms (which write the same body), so both name a bad field alike.</summary>
 public static class OrderRequests
 {
     /// <summary>
