@@ -430,33 +430,9 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
     }
 
     /// <summary>Opens My desk and signs in with the token; the organization's chip shows in the app bar.</summary>
-    private async Task<(IPage Page, List<string> Errors)> SignedInAsync(string token, string organization)
-    {
-        var (page, errors) = await OpenAsync("/desk", 1280, 900);
-        await page.GetByTestId("token-input").FillAsync(token);
-        await page.GetByTestId("sign-in").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("signed-in")).ToContainTextAsync(organization);
-        return (page, errors);
-    }
+    private Task<(IPage Page, List<string> Errors)> SignedInAsync(string token, string organization) =>
+        BrowserPages.SignedInAsync(fixture.Browser, fixture.Server.Address, token, organization);
 
-    private async Task<(IPage Page, List<string> Errors)> OpenAsync(string path, int width, int height)
-    {
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = fixture.Server.Address.ToString(),
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-        });
-        var page = await context.NewPageAsync();
-        var errors = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error") errors.Add($"{message.Text} ({message.Location})");
-        };
-        page.PageError += (_, error) => errors.Add(error);
-        await page.GotoAsync(path);
-        // Interactive once Blazor's circuit is up: the page's buttons then act.
-        await page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('h1') !== null");
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        return (page, errors);
-    }
+    private Task<(IPage Page, List<string> Errors)> OpenAsync(string path, int width, int height) =>
+        BrowserPages.OpenAsync(fixture.Browser, fixture.Server.Address, path, width, height);
 }

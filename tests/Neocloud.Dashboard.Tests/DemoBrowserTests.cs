@@ -52,19 +52,7 @@ public sealed class DemoBrowserTests(DemoFixture fixture) : IClassFixture<DemoFi
     {
         var token = (await fixture.CallAsync(HttpMethod.Post, "api/v1/admin/organizations/openai/tokens", """{"label":"browser","scopes":["market:read","market:trade"]}"""))
             .GetProperty("token").GetString()!;
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = fixture.Server.Address.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
-        });
-        var page = await context.NewPageAsync();
-        var errors = new List<string>();
-        page.PageError += (_, error) => errors.Add(error);
-        await page.GotoAsync("/desk");
-        await page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('h1') !== null");
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        await page.GetByTestId("token-input").FillAsync(token);
-        await page.GetByTestId("sign-in").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("signed-in")).ToContainTextAsync("openai");
+        var (page, errors) = await BrowserPages.SignedInAsync(fixture.Browser, fixture.Server.Address, token, "openai");
         await page.GetByRole(AriaRole.Link, new() { Name = "Alerts", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Price alerts");
 
@@ -96,7 +84,7 @@ public sealed class DemoBrowserTests(DemoFixture fixture) : IClassFixture<DemoFi
         var alerts = await fixture.CallAsync(HttpMethod.Get, "api/v1/alerts", bearer: token);
         Assert.Contains(alerts.GetProperty("items").EnumerateArray(), a => a.GetProperty("triggers").GetInt64() > 0);
         Assert.Empty(errors);
-        await context.CloseAsync();
+        await page.Context.CloseAsync();
     }
 
     [Fact]
@@ -107,19 +95,7 @@ public sealed class DemoBrowserTests(DemoFixture fixture) : IClassFixture<DemoFi
             trades => trades.GetProperty("items").GetArrayLength() >= 5, "five GB300 prints in the demo", TimeSpan.FromSeconds(120));
         var token = (await fixture.CallAsync(HttpMethod.Post, "api/v1/admin/organizations/microsoft/tokens", """{"label":"screens","scopes":["market:read","market:trade"]}"""))
             .GetProperty("token").GetString()!;
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = fixture.Server.Address.ToString(), ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
-        });
-        var page = await context.NewPageAsync();
-        var errors = new List<string>();
-        page.PageError += (_, error) => errors.Add(error);
-        await page.GotoAsync("/desk");
-        await page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('h1') !== null");
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        await page.GetByTestId("token-input").FillAsync(token);
-        await page.GetByTestId("sign-in").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("signed-in")).ToContainTextAsync("microsoft");
+        var (page, errors) = await BrowserPages.SignedInAsync(fixture.Browser, fixture.Server.Address, token, "microsoft", 1400, 1000);
         await Assertions.Expect(page.GetByTestId("open-orders").Locator("tbody tr").First).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Tab, new() { Name = "Contracts" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("contracts").Locator("tbody tr").First).ToBeVisibleAsync();
@@ -137,7 +113,7 @@ public sealed class DemoBrowserTests(DemoFixture fixture) : IClassFixture<DemoFi
         await Assertions.Expect(page.GetByTestId("book-contract-row").First).ToBeVisibleAsync();
         await Shot(page, "book");
         Assert.Empty(errors);
-        await context.CloseAsync();
+        await page.Context.CloseAsync();
     }
 
     /// <summary>A full-page screenshot of the demo, in the test output's screenshots (the README's are taken from these).</summary>

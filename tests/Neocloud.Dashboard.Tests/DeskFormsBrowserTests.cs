@@ -297,45 +297,7 @@ public sealed class DeskFormsBrowserTests(WebhookBrowserFixture fixture) : IClas
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    /// <summary>Opens My desk and signs in with the token; the organization's chip shows in the app bar.</summary>
-    private async Task<(IPage Page, List<string> Errors)> SignedInAsync(string token, string organization)
-    {
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = fixture.Server.Address.ToString(),
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
-        });
-        var page = await context.NewPageAsync();
-        var errors = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error") errors.Add($"{message.Text} ({message.Location})");
-        };
-        page.PageError += (_, error) => errors.Add(error);
-        await page.GotoAsync("/desk");
-        // Interactive once Blazor's circuit is up: the page's buttons then act.
-        await page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('h1') !== null");
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        // What is typed or clicked while the circuit still attaches to the prerendered page is lost on a busy machine (the
-        // first page a cold server serves takes seconds): the desk then shows nothing, or says the empty token is unknown,
-        // and the person signs in again.
-        var signedIn = page.GetByTestId("signed-in");
-        for (var attempt = 1; ; attempt++)
-        {
-            await page.GetByTestId("token-input").FillAsync(token);
-            await page.GetByTestId("sign-in").ClickAsync();
-            try
-            {
-                await Assertions.Expect(signedIn).ToBeVisibleAsync(new() { Timeout = 15_000 });
-                break;
-            }
-            catch (PlaywrightException) when (attempt < 4)
-            {
-                if (await signedIn.IsVisibleAsync()) break;
-            }
-        }
-        await Assertions.Expect(signedIn).ToContainTextAsync(organization);
-        errors.Clear();
-        return (page, errors);
-    }
+    /// <summary>Opens My desk and signs in with the token.</summary>
+    private Task<(IPage Page, List<string> Errors)> SignedInAsync(string token, string organization) =>
+        BrowserPages.SignedInAsync(fixture.Browser, fixture.Server.Address, token, organization);
 }

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
 using Neocloud.Client;
-using Spectre.Console;
 
 namespace Neocloud.Cli.Client;
 
@@ -43,17 +41,7 @@ public static partial class ClientCommands
         {
             var id = new Argument<string>("id") { Description = "The alert's id (alr_…)." };
             var remove = new Command("remove", "Remove an alert: it fires no more.") { id };
-            // The exchange answers a removal with no body: --json prints what was removed.
-            RunSession(remove, context, async (session, parsed, ct) =>
-            {
-                await session.CallAsync(async (api, c) =>
-                {
-                    await api.RemoveAlertAsync(parsed.GetValue(id)!, c);
-                    return true;
-                }, ct);
-                return new Answer<string>(parsed.GetValue(id)!, null);
-            }, (removed, _) => new Text($"removed {removed}"),
-            json: (_, parsed) => JsonSerializer.Serialize(new { removed = parsed.GetValue(id) }, s_indented));
+            RunRemoval(remove, context, id, (api, removed, ct) => api.RemoveAlertAsync(removed, ct));
             alert.Subcommands.Add(remove);
         }
         return alert;

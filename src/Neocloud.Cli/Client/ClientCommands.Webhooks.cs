@@ -17,6 +17,22 @@ public static partial class ClientCommands
         new("disabledReason", w => w.DisabledReason),
     ];
 
+    /// <summary>
+    /// Sets up a command that removes the thing <paramref name="id"/> names with <paramref name="remove"/>. The exchange
+    /// answers a removal with no body: the command prints <c>removed &lt;id&gt;</c>, and <c>--json</c> what was removed.
+    /// </summary>
+    private static void RunRemoval(Command command, CliContext context, Argument<string> id, Func<ExchangeApiClient, string, CancellationToken, Task> remove) =>
+        RunSession(command, context, async (session, parsed, ct) =>
+        {
+            await session.CallAsync(async (api, c) =>
+            {
+                await remove(api, parsed.GetValue(id)!, c);
+                return true;
+            }, ct);
+            return new Answer<string>(parsed.GetValue(id)!, null);
+        }, (removed, _) => new Text($"removed {removed}"),
+        json: (_, parsed) => JsonSerializer.Serialize(new { removed = parsed.GetValue(id) }, s_indented));
+
     /// <summary><c>neocloud webhook …</c>.</summary>
     public static Command Webhook(CliContext context)
     {
@@ -48,17 +64,7 @@ public static partial class ClientCommands
         {
             var id = new Argument<string>("id") { Description = "The webhook's id (wh_…)." };
             var remove = new Command("remove", "Remove a webhook: nothing more is delivered to it.") { id };
-            // The exchange answers a removal with no body: --json prints what was removed.
-            RunSession(remove, context, async (session, parsed, ct) =>
-            {
-                await session.CallAsync(async (api, c) =>
-                {
-                    await api.DeleteWebhookAsync(parsed.GetValue(id)!, c);
-                    return true;
-                }, ct);
-                return new Answer<string>(parsed.GetValue(id)!, null);
-            }, (removed, _) => new Text($"removed {removed}"),
-            json: (_, parsed) => JsonSerializer.Serialize(new { removed = parsed.GetValue(id) }, s_indented));
+            RunRemoval(remove, context, id, (api, removed, ct) => api.DeleteWebhookAsync(removed, ct));
             webhook.Subcommands.Add(remove);
         }
         {
