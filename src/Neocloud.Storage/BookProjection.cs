@@ -105,12 +105,15 @@ internal static class BookProjection
                 yield return ("DELETE FROM alerts WHERE id = @AlertId", removed);
                 break;
             case AlertsCrossed crossed:
-                foreach (var crossing in crossed.Crossings)
+                // One statement an alert, however often it crossed at this moment (prints in one commit may cross it down and up again).
+                foreach (var crossings in crossed.Crossings.GroupBy(c => c.AlertId, StringComparer.Ordinal))
                 {
-                    yield return crossing.Triggered
-                        ? ("UPDATE alerts SET state = @state, triggered_ms = @at, value_ticks = @value, triggers = triggers + 1 WHERE id = @id",
-                            new { id = crossing.AlertId, state = AlertRecord.Triggered, at = crossed.AtMs, value = crossing.ValueTicks })
-                        : ("UPDATE alerts SET state = @state WHERE id = @id", new { id = crossing.AlertId, state = AlertRecord.Armed });
+                    var state = crossings.Last().Triggered ? AlertRecord.Triggered : AlertRecord.Armed;
+                    var triggers = crossings.Count(c => c.Triggered);
+                    yield return triggers > 0
+                        ? ("UPDATE alerts SET state = @state, triggered_ms = @at, value_ticks = @value, triggers = triggers + @triggers WHERE id = @id",
+                            new { id = crossings.Key, state, at = crossed.AtMs, value = crossings.Last(c => c.Triggered).ValueTicks, triggers })
+                        : ("UPDATE alerts SET state = @state WHERE id = @id", new { id = crossings.Key, state });
                 }
                 break;
             case AccountFact:

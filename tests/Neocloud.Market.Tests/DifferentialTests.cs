@@ -1,4 +1,5 @@
 using CsCheck;
+using Neocloud.Domain.Orders;
 using Neocloud.Market.Commands;
 using Neocloud.Market.Compact;
 using Neocloud.Market.Engine;
@@ -97,10 +98,13 @@ public class DifferentialTests
         foreach (var sku in new[] { "GB300", "H100", "GB200" })
         {
             if (!fast.Resting(sku).SequenceEqual(plain.Resting(sku))) return false;
-            foreach (var region in new[] { null, "us-tx" })
+            foreach (var region in new[] { null, "us-tx", "eu-pt", "nowhere" })
             {
                 if (!fast.Asks(sku, region).SequenceEqual(plain.Asks(sku, region))) return false;
                 if (!fast.Bids(sku, region).SequenceEqual(plain.Bids(sku, region))) return false;
+                // The best price, found without listing the levels, is the plain engine's first level.
+                if (fast.BestPrice(OrderSide.Ask, sku, region) != plain.Asks(sku, region).FirstOrDefault()?.PriceTicks) return false;
+                if (fast.BestPrice(OrderSide.Bid, sku, region) != plain.Bids(sku, region).FirstOrDefault()?.PriceTicks) return false;
                 if (fast.Quote(sku, region, 3, 2, 9, "b0") != plain.Quote(sku, region, 3, 2, 9, "b0")) return false;
             }
         }

@@ -255,8 +255,9 @@ public abstract class JournalRebuildContract
                 if (path.Contains("{id}", StringComparison.Ordinal))
                 {
                     var list = path[..path.IndexOf("/{id}", StringComparison.Ordinal)];
-                    // An approval's id is its "approval" (as the 202 that holds a command names it).
-                    urls = [.. (await Ids(list, list == "/api/v1/approvals" ? "approval" : "id")).Select(id => path.Replace("{id}", Uri.EscapeDataString(id)))];
+                    // An approval's id is its "approval" (as the 202 that holds a command names it), an alert's its "alert".
+                    var field = list switch { "/api/v1/approvals" => "approval", "/api/v1/alerts" => "alert", _ => "id" };
+                    urls = [.. (await Ids(list, field)).Select(id => path.Replace("{id}", Uri.EscapeDataString(id)))];
                 }
                 foreach (var url in urls)
                 {

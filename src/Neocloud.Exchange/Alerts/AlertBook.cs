@@ -1,3 +1,4 @@
+using Neocloud.Domain.Orders;
 using Neocloud.Domain.Time;
 using Neocloud.Exchange.Events;
 using Neocloud.Exchange.Outcomes;
@@ -154,11 +155,8 @@ public sealed class AlertBook
     }
 
     /// <summary>The best resting price a book kind compares: the lowest ask, or the highest bid; null when that side is empty.</summary>
-    public static long? Best(IMatchingEngine engine, string kind, string sku, string? region)
-    {
-        var levels = kind == AlertKinds.BestAskBelow ? engine.Asks(sku, region) : engine.Bids(sku, region);
-        return levels.Count == 0 ? null : levels[0].PriceTicks;
-    }
+    public static long? Best(IMatchingEngine engine, string kind, string sku, string? region) =>
+        engine.BestPrice(kind == AlertKinds.BestAskBelow ? OrderSide.Ask : OrderSide.Bid, sku, region);
 
     /// <summary>The curve's price for a month as a contract's mark reads it: none before the curve's first month, the last value beyond its last.</summary>
     public static long? CurvePrice(IReadOnlyList<CurvePoint> months, string month)

@@ -54,6 +54,17 @@ public interface IMatchingEngine
     IReadOnlyList<BookLevel> Bids(string sku, string? region);
 
     /// <summary>
+    /// The best resting price of one side of a SKU's book (in a region, or all): the lowest ask, or the highest bid (a bid
+    /// for any region counts in every region); null when that side is empty. The first level of <see cref="Asks"/> or
+    /// <see cref="Bids"/>, which is how this default finds it; an engine may find it without listing the levels.
+    /// </summary>
+    long? BestPrice(OrderSide side, string sku, string? region)
+    {
+        var levels = side == OrderSide.Ask ? Asks(sku, region) : Bids(sku, region);
+        return levels.Count == 0 ? null : levels[0].PriceTicks;
+    }
+
+    /// <summary>
     /// Every resting order of a SKU in every region: asks at their price, bids (an alternatives bid included) at their
     /// limit for the SKU; bids first, then asks, each by price, then window, then GPUs.
     /// </summary>

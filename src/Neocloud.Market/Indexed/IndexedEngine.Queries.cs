@@ -18,6 +18,67 @@ public sealed partial class IndexedEngine
         !_books.TryGetValue(sku, out var book) ? [] : Levels(book.RestingBids().Where(r => region is null || r.Bid.Region is null || r.Bid.Region == region)
             .Select(r => (r.Limit, GpuHours: (long)r.Bid.Gpus * (r.Bid.End - r.Bid.Start), Max: r.Bid.Gpus, r.Bid.Start, r.Bid.End)), descending: true);
 
+    /// <summary>
+    /// The best price of a side without listing it: each bucket's levels are sorted and a level holds a live order (a
+    /// level is compacted before half of it is removed), so the best is the least first level over the buckets, or with a
+    /// region the first level holding a live order there; a bucket's walk stops at the best found so far.
+    /// </summary>
+    public long? BestPrice(OrderSide side, string sku, string? region)
+    {
+        if (!_books.TryGetValue(sku, out var book)) return null;
+        var regionId = -1;
+        if (side == OrderSide.Ask && region is not null && !_names.TryGetValue(region, out regionId)) return null;
+        long? best = null;
+        if (side == OrderSide.Ask)
+        {
+            foreach (var levels in book.AsksByBucket.Values)
+            {
+                foreach (var level in levels.Levels)
+                {
+                    if (best is { } found && level.Rank >= found) break;
+                    if (region is null || HasAskIn(level.Items, regionId))
+                    {
+                        best = level.Rank;
+                        break;
+                    }
+                }
+            }
+            return best;
+        }
+        foreach (var levels in book.BidsByStartBucket.Values)
+        {
+            foreach (var level in levels.Levels)
+            {
+                if (best is { } found && level.Rank >= found) break;
+                if (region is null || HasBidFor(level.Items, region))
+                {
+                    best = level.Rank;
+                    break;
+                }
+            }
+        }
+        // A bid's rank is minus its limit.
+        return -best;
+    }
+
+    private static bool HasAskIn(Span<AskEntry> entries, int regionId)
+    {
+        foreach (ref readonly var entry in entries)
+        {
+            if (!entry.Removed && entry.Region == regionId) return true;
+        }
+        return false;
+    }
+
+    private static bool HasBidFor(Span<BidEntry> entries, string region)
+    {
+        foreach (ref readonly var entry in entries)
+        {
+            if (!entry.Removed && (entry.Bid.Region is null || entry.Bid.Region == region)) return true;
+        }
+        return false;
+    }
+
     public IReadOnlyList<RestingOrder> Resting(string sku) =>
         !_books.TryGetValue(sku, out var book) ? [] : RestingOrder.Sorted(
             book.RestingAsks().Select(a => new RestingOrder(OrderSide.Ask, a.Start, a.End, a.Remaining.Max(a.Start, a.End), a.PriceTicks))
