@@ -24,7 +24,10 @@ public abstract class AlertsContract : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync(options => Configure(options) with { Clock = _clock, EventSweepInterval = TimeSpan.FromMilliseconds(200) });
+        _server = await TestServer.StartAsync(options => Configure(options) with
+        {
+            Clock = _clock, EventSweepInterval = TimeSpan.FromMilliseconds(200), CurveAlertInterval = TimeSpan.FromMilliseconds(200),
+        });
         _market = await Market.OpenAsync(_server);
     }
 

@@ -91,29 +91,25 @@ public sealed class AlertBook
     }
 
     /// <summary>
-    /// The crossings a commit's market commands caused, one fact for each SKU whose alerts moved: each trade in the order
-    /// it printed for trade kinds, then the book as the commit leaves it for book kinds. Empty when nothing moved.
+    /// The crossings a commit's market commands caused, one fact for each SKU whose alerts moved. A trade kind reads the
+    /// commit's prints in the order they happened: it triggers at the first print that makes its condition true (that
+    /// print is its value), and ends in the state the last print leaves it, so within one commit an alert triggers at most
+    /// once and re-arms at most once (prints that cross it down and up again inside one commit are one crossing). A book
+    /// kind reads the book as the commit leaves it. Empty when nothing moved.
     /// </summary>
     public List<AlertsCrossed> Evaluate(IReadOnlyList<TradeRecord> trades, IMatchingEngine engine, long nowMs)
     {
         var facts = new List<AlertsCrossed>();
         if (!WatchesMarket) return facts;
-        // The states as this evaluation moves them (an alert may cross down and back up within one commit's trades).
-        var working = new Dictionary<string, AlertRecord>(StringComparer.Ordinal);
         foreach (var (sku, alerts) in _bySku)
         {
             List<AlertCrossing>? crossings = null;
             if (alerts.Trade.Count > 0)
             {
-                foreach (var trade in trades)
+                var prints = trades.Where(t => t.Sku == sku).ToList();
+                if (prints.Count > 0)
                 {
-                    if (trade.Sku != sku) continue;
-                    foreach (var id in alerts.Trade)
-                    {
-                        var alert = working.GetValueOrDefault(id) ?? _byId[id];
-                        if (alert.Region is { } region && region != trade.Region) continue;
-                        if (Cross(alert, trade.PriceTicks, crossings ??= []) is { } moved) working[id] = moved;
-                    }
+                    foreach (var id in alerts.Trade) CrossByPrints(_byId[id], prints, ref crossings);
                 }
             }
             Dictionary<(string Kind, string? Region), long?>? best = null;
@@ -127,6 +123,25 @@ public sealed class AlertBook
             if (Crossed(sku, crossings ?? [], nowMs) is { } fact) facts.Add(fact);
         }
         return facts;
+    }
+
+    /// <summary>A trade kind's crossings over one commit's prints of its SKU: the first, and the last when it ends in the other state.</summary>
+    private static void CrossByPrints(AlertRecord alert, List<TradeRecord> prints, ref List<AlertCrossing>? crossings)
+    {
+        var holds = alert.State == AlertRecord.Triggered;
+        AlertCrossing? first = null, last = null;
+        foreach (var print in prints)
+        {
+            if (alert.Region is { } region && region != print.Region) continue;
+            var now = AlertKinds.Holds(alert.Kind, alert.PriceTicks, print.PriceTicks);
+            if (now == holds) continue;
+            holds = now;
+            last = new AlertCrossing(alert.Id, alert.OrganizationId, now, now ? print.PriceTicks : null);
+            first ??= last;
+        }
+        if (first is null) return;
+        (crossings ??= []).Add(first);
+        if (holds != first.Triggered) crossings.Add(last!);
     }
 
     /// <summary>Moves the alerts by a fact decided and committed.</summary>

@@ -29,7 +29,7 @@ public sealed partial class EventsHost(EventFeed feed, TimedEvents timed, Exchan
                 {
                     await timed.SweepAsync(stoppingToken);
                     await margins.SweepAsync(stoppingToken);
-                    await alerts.SweepAsync(stoppingToken);
+                    await alerts.SweepAsync(options.CurveAlertInterval, stoppingToken);
                 }
                 catch (Exception e) when (!NodeFaults.IsStopping(e, stoppingToken))
                 {

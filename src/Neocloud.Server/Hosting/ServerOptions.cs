@@ -78,6 +78,12 @@ public sealed record ServerOptions
     public TimeSpan EventSweepInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How often the forward curves that curve alerts watch are observed (at a sweep, at most this often): a curve reads
+    /// 30 days of its SKU's trades and every resting order of it on the shard's loop, and moves slowly.
+    /// </summary>
+    public TimeSpan CurveAlertInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Hosts webhooks may reach over plain http and at private or loopback addresses (a receiver on the operator's own
     /// network; tests use 127.0.0.1). Every other host must be https and resolve to public addresses only.
     /// </summary>
