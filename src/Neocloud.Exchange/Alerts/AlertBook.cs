@@ -16,18 +16,39 @@ namespace Neocloud.Exchange.Alerts;
 /// </summary>
 public sealed class AlertBook
 {
-    private readonly Dictionary<string, AlertRecord> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Watched> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SkuAlerts> _bySku = new(StringComparer.Ordinal);
     private int _bookOrTrade;
 
-    /// <summary>A SKU's alert ids by what values them.</summary>
+    /// <summary>
+    /// One alert as the evaluation reads it: its record, and what the hot loop compares kept as plain fields (its price,
+    /// its direction, whether it is triggered), so a commit's evaluation does no lookup and no string comparison per alert.
+    /// </summary>
+    private sealed class Watched(AlertRecord record)
+    {
+        public AlertRecord Record { get; private set; } = record;
+        public long PriceTicks { get; } = record.PriceTicks;
+        public bool Below { get; } = AlertKinds.IsBelow(record.Kind);
+        public bool IsTriggered { get; private set; } = record.State == AlertRecord.Triggered;
+
+        /// <summary>Whether the condition holds for <paramref name="value"/> (none holds nothing).</summary>
+        public bool Holds(long? value) => value is { } v && (Below ? v < PriceTicks : v > PriceTicks);
+
+        public void Move(AlertRecord record)
+        {
+            Record = record;
+            IsTriggered = record.State == AlertRecord.Triggered;
+        }
+    }
+
+    /// <summary>A SKU's alerts by what values them.</summary>
     private sealed class SkuAlerts
     {
-        public List<string> Book { get; } = [];
-        public List<string> Trade { get; } = [];
-        public List<string> Curve { get; } = [];
+        public List<Watched> Book { get; } = [];
+        public List<Watched> Trade { get; } = [];
+        public List<Watched> Curve { get; } = [];
 
-        public List<string> Of(string kind) => AlertKinds.IsBook(kind) ? Book : AlertKinds.IsTrade(kind) ? Trade : Curve;
+        public List<Watched> Of(string kind) => AlertKinds.IsBook(kind) ? Book : AlertKinds.IsTrade(kind) ? Trade : Curve;
     }
 
     /// <summary>The alerts of <paramref name="rows"/> (the store's, at start).</summary>
@@ -70,18 +91,18 @@ public sealed class AlertBook
                 return new AlertSet(triggered) { Events = [Event(triggered, nowMs)] };
             }
             case AlertRemoved removed:
-                if (!_byId.TryGetValue(removed.AlertId, out var existing) || existing.OrganizationId != removed.OrganizationId)
+                if (!_byId.TryGetValue(removed.AlertId, out var existing) || existing.Record.OrganizationId != removed.OrganizationId)
                 {
                     refusal = Failure.NotFound($"no alert '{removed.AlertId}'");
                     return null;
                 }
-                return removed with { Sku = existing.Sku };
+                return removed with { Sku = existing.Record.Sku };
             case AlertCurveObserved observed:
             {
-                var crossings = new List<AlertCrossing>();
+                List<AlertCrossing>? crossings = null;
                 if (_bySku.TryGetValue(observed.Sku, out var alerts))
                 {
-                    foreach (var id in alerts.Curve) Cross(_byId[id], CurvePrice(observed.Months, _byId[id].Month!), crossings);
+                    foreach (var alert in alerts.Curve) Cross(alert, CurvePrice(observed.Months, alert.Record.Month!), ref crossings);
                 }
                 return Crossed(observed.Sku, crossings, nowMs);
             }
@@ -101,47 +122,60 @@ public sealed class AlertBook
     {
         var facts = new List<AlertsCrossed>();
         if (!WatchesMarket) return facts;
+        List<TradeRecord>? prints = null;
         foreach (var (sku, alerts) in _bySku)
         {
             List<AlertCrossing>? crossings = null;
-            if (alerts.Trade.Count > 0)
+            if (alerts.Trade.Count > 0 && trades.Count > 0)
             {
-                var prints = trades.Where(t => t.Sku == sku).ToList();
+                (prints ??= []).Clear();
+                foreach (var trade in trades)
+                {
+                    if (trade.Sku == sku) prints.Add(trade);
+                }
                 if (prints.Count > 0)
                 {
-                    foreach (var id in alerts.Trade) CrossByPrints(_byId[id], prints, ref crossings);
+                    foreach (var alert in alerts.Trade) CrossByPrints(alert, prints, ref crossings);
                 }
             }
-            Dictionary<(string Kind, string? Region), long?>? best = null;
-            foreach (var id in alerts.Book)
+            if (alerts.Book.Count > 0)
             {
-                var alert = _byId[id];
-                best ??= [];
-                if (!best.TryGetValue((alert.Kind, alert.Region), out var value)) best[(alert.Kind, alert.Region)] = value = Best(engine, alert.Kind, sku, alert.Region);
-                Cross(alert, value, crossings ??= []);
+                var best = new Dictionary<(string Kind, string? Region), long?>();
+                foreach (var alert in alerts.Book)
+                {
+                    var key = (alert.Record.Kind, alert.Record.Region);
+                    if (!best.TryGetValue(key, out var value)) best[key] = value = Best(engine, key.Kind, sku, key.Region);
+                    Cross(alert, value, ref crossings);
+                }
             }
-            if (Crossed(sku, crossings ?? [], nowMs) is { } fact) facts.Add(fact);
+            if (Crossed(sku, crossings, nowMs) is { } fact) facts.Add(fact);
         }
         return facts;
     }
 
     /// <summary>A trade kind's crossings over one commit's prints of its SKU: the first, and the last when it ends in the other state.</summary>
-    private static void CrossByPrints(AlertRecord alert, List<TradeRecord> prints, ref List<AlertCrossing>? crossings)
+    private static void CrossByPrints(Watched alert, List<TradeRecord> prints, ref List<AlertCrossing>? crossings)
     {
-        var holds = alert.State == AlertRecord.Triggered;
-        AlertCrossing? first = null, last = null;
+        var holds = alert.IsTriggered;
+        var region = alert.Record.Region;
+        TradeRecord? first = null, last = null;
+        var firstHolds = false;
         foreach (var print in prints)
         {
-            if (alert.Region is { } region && region != print.Region) continue;
-            var now = AlertKinds.Holds(alert.Kind, alert.PriceTicks, print.PriceTicks);
+            if (region is not null && region != print.Region) continue;
+            var now = alert.Holds(print.PriceTicks);
             if (now == holds) continue;
             holds = now;
-            last = new AlertCrossing(alert.Id, alert.OrganizationId, now, now ? print.PriceTicks : null);
-            first ??= last;
+            last = print;
+            if (first is null)
+            {
+                first = print;
+                firstHolds = now;
+            }
         }
         if (first is null) return;
-        (crossings ??= []).Add(first);
-        if (holds != first.Triggered) crossings.Add(last!);
+        (crossings ??= []).Add(Crossing(alert, firstHolds, first.PriceTicks));
+        if (holds != firstHolds) crossings.Add(Crossing(alert, holds, last!.PriceTicks));
     }
 
     /// <summary>Moves the alerts by a fact decided and committed.</summary>
@@ -155,15 +189,15 @@ public sealed class AlertBook
             case AlertRemoved removed:
                 if (_byId.Remove(removed.AlertId, out var gone))
                 {
-                    _bySku[gone.Sku].Of(gone.Kind).Remove(gone.Id);
-                    if (!AlertKinds.IsCurve(gone.Kind)) _bookOrTrade--;
+                    _bySku[gone.Record.Sku].Of(gone.Record.Kind).Remove(gone);
+                    if (!AlertKinds.IsCurve(gone.Record.Kind)) _bookOrTrade--;
                 }
                 break;
             case AlertsCrossed crossed:
                 foreach (var crossing in crossed.Crossings)
                 {
                     var alert = _byId[crossing.AlertId];
-                    _byId[crossing.AlertId] = crossing.Triggered ? Trigger(alert, crossing.ValueTicks, crossed.AtMs) : alert with { State = AlertRecord.Armed };
+                    alert.Move(crossing.Triggered ? Trigger(alert.Record, crossing.ValueTicks, crossed.AtMs) : alert.Record with { State = AlertRecord.Armed });
                 }
                 break;
         }
@@ -181,24 +215,25 @@ public sealed class AlertBook
         return index < 0 ? null : months[index].PriceTicks;
     }
 
-    /// <summary>Adds the crossing of <paramref name="alert"/> at <paramref name="value"/>, if its condition changed; the alert as it moved, or null.</summary>
-    private static AlertRecord? Cross(AlertRecord alert, long? value, List<AlertCrossing> crossings)
+    /// <summary>Adds the crossing of <paramref name="alert"/> at <paramref name="value"/>, if its condition changed.</summary>
+    private static void Cross(Watched alert, long? value, ref List<AlertCrossing>? crossings)
     {
-        var holds = AlertKinds.Holds(alert.Kind, alert.PriceTicks, value);
-        if (holds == (alert.State == AlertRecord.Triggered)) return null;
-        crossings.Add(new AlertCrossing(alert.Id, alert.OrganizationId, holds, holds ? value : null));
-        return holds ? alert with { State = AlertRecord.Triggered } : alert with { State = AlertRecord.Armed };
+        var holds = alert.Holds(value);
+        if (holds != alert.IsTriggered) (crossings ??= []).Add(Crossing(alert, holds, value));
     }
 
+    private static AlertCrossing Crossing(Watched alert, bool holds, long? value) =>
+        new(alert.Record.Id, alert.Record.OrganizationId, holds, holds ? value : null);
+
     /// <summary>The fact of <paramref name="crossings"/>, with an <c>alert.triggered</c> event for each that triggered; null when there are none.</summary>
-    private AlertsCrossed? Crossed(string sku, List<AlertCrossing> crossings, long nowMs)
+    private AlertsCrossed? Crossed(string sku, List<AlertCrossing>? crossings, long nowMs)
     {
-        if (crossings.Count == 0) return null;
+        if (crossings is null || crossings.Count == 0) return null;
         var events = new List<EventRecord>();
         var states = new Dictionary<string, AlertRecord>(StringComparer.Ordinal);
         foreach (var crossing in crossings)
         {
-            var alert = states.GetValueOrDefault(crossing.AlertId) ?? _byId[crossing.AlertId];
+            var alert = states.GetValueOrDefault(crossing.AlertId) ?? _byId[crossing.AlertId].Record;
             alert = crossing.Triggered ? Trigger(alert, crossing.ValueTicks, nowMs) : alert with { State = AlertRecord.Armed };
             states[crossing.AlertId] = alert;
             if (crossing.Triggered) events.Add(Event(alert, nowMs));
@@ -214,9 +249,10 @@ public sealed class AlertBook
 
     private void Add(AlertRecord alert)
     {
-        _byId[alert.Id] = alert;
+        var watched = new Watched(alert);
+        _byId[alert.Id] = watched;
         if (!_bySku.TryGetValue(alert.Sku, out var alerts)) _bySku[alert.Sku] = alerts = new SkuAlerts();
-        alerts.Of(alert.Kind).Add(alert.Id);
+        alerts.Of(alert.Kind).Add(watched);
         if (!AlertKinds.IsCurve(alert.Kind)) _bookOrTrade++;
     }
 }

@@ -36,6 +36,9 @@ public static class AlertKinds
     /// <summary>True for a kind on the forward curve (it names a month and no region: the curve is the SKU's in every region).</summary>
     public static bool IsCurve(string kind) => kind is CurveBelow or CurveAbove;
 
+    /// <summary>True for a kind that holds below its price (the others hold above it).</summary>
+    public static bool IsBelow(string kind) => kind is BestAskBelow or LastTradeBelow or CurveBelow;
+
     /// <summary>Whether an alert of <paramref name="kind"/> at <paramref name="priceTicks"/> holds for <paramref name="valueTicks"/>.</summary>
     public static bool Holds(string kind, long priceTicks, long? valueTicks) => valueTicks is { } value && kind switch
     {

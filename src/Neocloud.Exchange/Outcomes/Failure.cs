@@ -17,6 +17,8 @@ public enum FailureKind
     Forbidden,
     /// <summary>The exchange could not store the command, so it was not applied: retry it.</summary>
     Unavailable,
+    /// <summary>Too many of the caller's requests of this kind are in flight: retry in a second.</summary>
+    TooMany,
 }
 
 /// <summary>A refusal: its kind, a short title, one sentence of detail, and the bad fields when there are any.</summary>

@@ -14,6 +14,7 @@ public static class Answers
         FailureKind.Conflict => StatusCodes.Status409Conflict,
         FailureKind.Rejected => StatusCodes.Status422UnprocessableEntity,
         FailureKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        FailureKind.TooMany => StatusCodes.Status429TooManyRequests,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown failure kind"),
     };
 

@@ -4,8 +4,8 @@ using Neocloud.Exchange.Webhooks;
 namespace Neocloud.Server.Webhooks;
 
 /// <summary>
-/// The dashboard's test pings: the hook looked up as the API's <c>POST /webhooks/{id}/test</c> does, through the same
-/// gate on pings in flight and the same sender.
+/// Test pings, for the API's <c>POST /webhooks/{id}/test</c> and the dashboard's Test button alike: the caller's hook
+/// looked up, a slot taken from the gate on pings in flight (or a refusal to retry), and one signed ping sent.
 /// </summary>
 public sealed class WebhookTester(WebhookDesk desk, WebhookSender sender, WebhookTestGate gate) : IWebhookTester
 {
@@ -15,8 +15,8 @@ public sealed class WebhookTester(WebhookDesk desk, WebhookSender sender, Webhoo
         if (!target.IsAccepted) return target.Failure!;
         using var slot = gate.TryEnter(caller);
         if (slot is null)
-            return Failure.Conflict("Too many webhook tests",
-                $"at most {gate.PerOrganization} test pings of an organization (and {gate.Overall} of all) may be in flight at once; try again in a second");
+            return new Failure(FailureKind.TooMany, "Too many webhook tests",
+                $"at most {gate.PerOrganization} test pings of an organization (and {gate.Overall} of all) may be in flight at once; retry after 1 s");
         var attempt = await sender.PingAsync(target.Value!, ct);
         return new WebhookTestView(id, attempt.Delivered, attempt.StatusCode, attempt.LatencyMs, attempt.Error);
     }

@@ -52,20 +52,11 @@ public static class WebhooksApi
         return removed.IsAccepted ? TypedResults.NoContent() : Answers.Result(removed);
     }
 
-    private static async Task<IResult> TestWebhookAsync(string id, HttpContext context, ClaimsPrincipal user, WebhookDesk desk, WebhookSender sender,
-        WebhookTestGate gate, CancellationToken ct)
+    private static async Task<IResult> TestWebhookAsync(string id, HttpContext context, ClaimsPrincipal user, IWebhookTester tester, CancellationToken ct)
     {
-        var target = await desk.TargetAsync(user.OrganizationId(), id, ct);
-        if (!target.IsAccepted) return Answers.Result(target);
-        using var slot = gate.TryEnter(user.OrganizationId());
-        if (slot is null)
-        {
-            context.Response.Headers.RetryAfter = "1";
-            return ApiResponse.Problem(StatusCodes.Status429TooManyRequests, "Too many webhook tests",
-                $"at most {gate.PerOrganization} test pings of an organization (and {gate.Overall} of all) may be in flight at once; retry after 1 s").ToResult();
-        }
-        var attempt = await sender.PingAsync(target.Value!, ct);
-        return ApiResponse.Of(StatusCodes.Status200OK, new WebhookTestView(id, attempt.Delivered, attempt.StatusCode, attempt.LatencyMs, attempt.Error)).ToResult();
+        var tested = await tester.TestAsync(user.OrganizationId(), id, ct);
+        if (tested.Failure is { Kind: FailureKind.TooMany }) context.Response.Headers.RetryAfter = "1";
+        return Answers.Result(tested);
     }
 
     private static async Task<IResult> ListWebhookDeliveriesAsync(string id, ClaimsPrincipal user, WebhookDesk desk, WholeQuery? limit, CancellationToken ct)
