@@ -1,3 +1,6 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace Neocloud.Dashboard.Tests;
@@ -54,5 +57,17 @@ public static class BrowserPages
         await Assertions.Expect(signedIn).ToContainTextAsync(organization);
         errors.Clear();
         return (page, errors);
+    }
+
+    /// <summary>Calls the server's API with a bearer token; the answer's JSON (a failure names the call and its answer).</summary>
+    public static async Task<JsonElement> CallAsync(Uri server, HttpMethod method, string path, string? json, string bearer)
+    {
+        using var http = new HttpClient { BaseAddress = server };
+        using var request = new HttpRequestMessage(method, path) { Content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
     }
 }

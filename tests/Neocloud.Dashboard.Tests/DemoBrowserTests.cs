@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Neocloud.Testing;
@@ -33,16 +31,8 @@ public sealed class DemoFixture : IAsyncLifetime
     }
 
     /// <summary>Calls the API with a bearer token (the admin's by default); the answer's JSON.</summary>
-    public async Task<JsonElement> CallAsync(HttpMethod method, string path, string? json = null, string? bearer = null)
-    {
-        using var http = new HttpClient { BaseAddress = Server.Address };
-        using var request = new HttpRequestMessage(method, path) { Content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer ?? Server.AdminToken);
-        using var response = await http.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
+    public Task<JsonElement> CallAsync(HttpMethod method, string path, string? json = null, string? bearer = null) =>
+        BrowserPages.CallAsync(Server.Address, method, path, json, bearer ?? Server.AdminToken!);
 }
 
 public sealed class DemoBrowserTests(DemoFixture fixture) : IClassFixture<DemoFixture>

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Neocloud.Server.Identity;
@@ -41,16 +39,8 @@ public sealed class PeopleFixture : IAsyncLifetime
     }
 
     /// <summary>Calls the API as a demo person (a password grant at the provider) or with a token.</summary>
-    public async Task<JsonElement> CallAsync(HttpMethod method, string path, string? json, string bearer)
-    {
-        using var http = new HttpClient { BaseAddress = Server.Address };
-        using var request = new HttpRequestMessage(method, path) { Content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-        using var response = await http.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
+    public Task<JsonElement> CallAsync(HttpMethod method, string path, string? json, string bearer) =>
+        BrowserPages.CallAsync(Server.Address, method, path, json, bearer);
 }
 
 public sealed class PeopleBrowserTests(PeopleFixture fixture) : IClassFixture<PeopleFixture>

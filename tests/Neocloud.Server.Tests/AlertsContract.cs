@@ -149,6 +149,35 @@ public abstract class AlertsContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_alert_keeps_its_state_across_a_restart_and_fires_again_only_after_it_re_armed()
+    {
+        var sellerToken = await _server.NewOrganizationAsync("rs-seller", Exchange.Access.Scopes.MarketRead, Exchange.Access.Scopes.MarketTrade, Exchange.Access.Scopes.PoolsWrite);
+        var buyerToken = await _server.NewOrganizationAsync("rs-buyer", Exchange.Access.Scopes.MarketRead, Exchange.Access.Scopes.MarketTrade);
+        async Task PrintAsync(string price)
+        {
+            await Market.AskAsync(_server.Client(sellerToken), 1, Market.Start, Market.Start + 10, price, "rs-pool");
+            await Market.Created(await _server.Client(buyerToken).PostAsJsonAsync("/api/v1/orders/bids",
+                new { sku = "H100", gpus = 1, start = Market.Start, end = Market.Start + 10, limit = price, tif = "IOC" }));
+        }
+        await Market.Created(await _server.Client(sellerToken).PostAsJsonAsync("/api/v1/pools", new
+        {
+            id = "rs-pool", sku = "H100", region = "us-tx", capacity = new[] { new { start = Market.Start, end = Market.End, gpus = 64 } },
+        }));
+        var alert = await SetAsync(_server.Client(buyerToken), new { sku = "H100", kind = "last_trade_below", price = "2.0000" });
+        await PrintAsync("1.5000");
+        Assert.Single(await TriggeredAsync(_server.Client(buyerToken)));
+
+        // The shard's alert book is read back from the store: the alert is still triggered, so a print still below fires nothing.
+        _server = await _server.RestartAsync();
+        Assert.Equal("triggered", (await GetAsync(_server.Client(buyerToken), Id(alert))).GetProperty("state").GetString());
+        await PrintAsync("1.6000");
+        Assert.Single(await TriggeredAsync(_server.Client(buyerToken)));
+        await PrintAsync("2.5000");
+        await PrintAsync("1.7000");
+        Assert.Equal(["1.5000", "1.7000"], (await TriggeredAsync(_server.Client(buyerToken))).Select(e => e.GetProperty("value").GetString()));
+    }
+
+    [Fact]
     public async Task An_organization_lists_and_removes_only_its_own_alerts_and_a_removed_alert_fires_no_more()
     {
         var mine = await SetAsync(_market.Microsoft, new { sku = "GB300", kind = "best_ask_below", price = "3.0000" });

@@ -207,6 +207,13 @@ public sealed class AlertBook
     public static long? Best(IMatchingEngine engine, string kind, string sku, string? region) =>
         engine.BestPrice(kind == AlertKinds.BestAskBelow ? OrderSide.Ask : OrderSide.Bid, sku, region);
 
+    /// <summary>
+    /// A curve as curve alerts compare it: each month's price in ticks (the view's 4-decimal text read once, here), for
+    /// the sweep's observation and the desk's value at setting alike.
+    /// </summary>
+    public static List<CurvePoint> Points(MarketData.ForwardCurveView curve) =>
+        curve.Months.Select(m => new CurvePoint(m.Month, m.Price is { } text && Domain.Money.Price.TryParse(text, out var price, out _) ? price.Ticks : null)).ToList();
+
     /// <summary>The curve's price for a month as a contract's mark reads it: none before the curve's first month, the last value beyond its last.</summary>
     public static long? CurvePrice(IReadOnlyList<CurvePoint> months, string month)
     {

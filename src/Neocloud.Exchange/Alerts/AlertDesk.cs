@@ -28,8 +28,7 @@ public sealed class AlertDesk(IMarket market, ExchangeStore store, MarketQueries
             return Failure.Conflict("Too many alerts", $"an organization may have at most {MaxPerOrganization} alerts; remove one first");
         long? observed = null;
         if (AlertKinds.IsTrade(terms.Kind)) observed = await store.LastTradePriceAsync(terms.Sku, terms.Region, ct);
-        else if (terms.Month is { } curveMonth && (await queries.CurveAsync(terms.Sku, now, ct)).PriceOf(curveMonth) is { } price)
-            observed = (long)decimal.Round(price * Domain.Money.Price.TicksPerDollar, 0, MidpointRounding.ToEven);
+        else if (terms.Month is { } curveMonth) observed = AlertBook.CurvePrice(AlertBook.Points(await queries.CurveAsync(terms.Sku, now, ct)), curveMonth.ToString());
         var record = new AlertRecord(NewId(), organization, terms.Sku, terms.Region, terms.Kind, terms.Price.Ticks, terms.Month?.ToString(),
             now.ToUnixTimeMilliseconds(), ValueTicks: observed);
         var set = await market.SubmitAsync(new TransactionRequest(organization, [], new AlertSet(record), terms.Sku));

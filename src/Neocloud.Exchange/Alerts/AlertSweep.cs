@@ -1,5 +1,3 @@
-using System.Globalization;
-using Neocloud.Domain.Money;
 using Neocloud.Exchange.MarketData;
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Shard;
@@ -29,9 +27,8 @@ public sealed class AlertSweep(ExchangeStore store, IMarket market, MarketQuerie
         {
             var now = clock.GetUtcNow();
             var curve = await queries.CurveAsync(sku, now, ct);
-            var months = curve.Months.Select(m => new CurvePoint(m.Month, m.Price is { } text
-                ? (long)(decimal.Parse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture) * Price.TicksPerDollar) : null)).ToList();
-            var outcome = await market.SubmitAsync(new TransactionRequest(Accounts.AccountDesk.Actor, [], new AlertCurveObserved(sku, months, now.ToUnixTimeMilliseconds()), sku));
+            var outcome = await market.SubmitAsync(new TransactionRequest(Accounts.AccountDesk.Actor, [],
+                new AlertCurveObserved(sku, AlertBook.Points(curve), now.ToUnixTimeMilliseconds()), sku));
             if (outcome.Failure is { Kind: FailureKind.Unavailable }) throw new ShardStoppedException(Domain.Catalog.MarketGroups.Of(sku));
             if (outcome.Value?.Fact is AlertsCrossed) moved++;
         }

@@ -1,3 +1,4 @@
+using Neocloud.Exchange.Orders;
 using Neocloud.Storage;
 
 namespace Neocloud.Exchange.Alerts;
@@ -9,9 +10,9 @@ namespace Neocloud.Exchange.Alerts;
 public sealed record AlertView(string Alert, string Organization, string Sku, string? Region, string Kind, string Price, string? Month, string State,
     DateTimeOffset CreatedAt, DateTimeOffset? TriggeredAt, string? Value, long Triggers)
 {
-    public static AlertView Of(AlertRecord r) => new(r.Id, r.OrganizationId, r.Sku, r.Region, r.Kind, Domain.Money.Price.FromTicks(r.PriceTicks).ToString(), r.Month, r.State,
+    public static AlertView Of(AlertRecord r) => new(r.Id, r.OrganizationId, r.Sku, r.Region, r.Kind, Prices.Format(r.PriceTicks), r.Month, r.State,
         DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedMs), r.TriggeredMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
-        r.ValueTicks is { } value ? Domain.Money.Price.FromTicks(value).ToString() : null, r.Triggers);
+        r.ValueTicks is { } value ? Prices.Format(value) : null, r.Triggers);
 }
 
 /// <summary>The organization's alerts.</summary>
