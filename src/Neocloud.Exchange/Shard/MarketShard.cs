@@ -236,7 +236,14 @@ public sealed partial class MarketShard : IAsyncDisposable
             items.Clear();
             while (items.Count < MaxBatch && reader.TryRead(out var item)) items.Add(item);
             Interlocked.Add(ref _queued, -items.Count);
-            await ProcessAsync(items);
+            try
+            {
+                await ProcessAsync(items);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await RecoverFromFaultAsync(items, e);
+            }
             if (_fenced) break;
         }
         if (!_fenced) return;
@@ -247,6 +254,24 @@ public sealed partial class MarketShard : IAsyncDisposable
             if (left is CommandItem command) command.Done.TrySetResult(Failure.Unavailable);
             else if (left is QueryItemBase query) query.Stop(Group);
         }
+    }
+
+    /// <summary>
+    /// After a fault no path of the batch expected (a defect, or a <see cref="MarketChanged"/> handler that threw): the
+    /// loop goes on. The batch's callers not yet answered hear 503 (retryable), and the engine is rebuilt from what the
+    /// store kept, so a bad batch costs itself and not the exchange.
+    /// </summary>
+    private async Task RecoverFromFaultAsync(List<WorkItem> items, Exception fault)
+    {
+        LogBatchFaulted(fault, items.Count);
+        foreach (var item in items)
+        {
+            if (item is CommandItem command && command.Done.TrySetResult(Failure.Unavailable) && command.Idempotency is { } idempotency)
+                _recentKeys.Remove((idempotency.Key.OrganizationId, idempotency.Key.Key));
+        }
+        if (Activity.Current is not null) Activity.Current = null;
+        await RecoverAsync(CancellationToken.None);
+        RunQueries(items);
     }
 
     private async Task ProcessAsync(List<WorkItem> items)
@@ -388,6 +413,9 @@ public sealed partial class MarketShard : IAsyncDisposable
             if (item.Idempotency is { } idempotency) _recentKeys.Remove((idempotency.Key.OrganizationId, idempotency.Key.Key));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "a batch of {Count} work items failed unexpectedly; its unanswered callers get 503 and the market is rebuilt from the store")]
+    private partial void LogBatchFaulted(Exception error, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "recovered the market from snapshot {Snapshot} and {Replayed} journal entries, at sequence {Sequence}")]
     private partial void LogRecovered(long snapshot, int replayed, long sequence);
