@@ -1,9 +1,16 @@
+using Neocloud.Exchange.Outcomes;
+using Neocloud.Exchange.Shard;
+using Neocloud.Storage;
+
 namespace Neocloud.Exchange.Tests;
 
-/// <summary>A fault no path of a batch expects costs that batch, not the shard's loop: the shard rebuilds and trades on.</summary>
+/// <summary>A fault no path of a batch expects costs that batch (or that query, or that handler), not the shard's loop.</summary>
 public sealed class ShardFaultTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    /// <summary>A fact no part of the shard knows: what a defect looks like to the loop (the book refuses to decide it by throwing).</summary>
+    private sealed record UnknownFact : BookFact;
 
     [Fact]
     public async Task A_change_handler_that_throws_does_not_stop_the_loop()
@@ -15,15 +22,43 @@ public sealed class ShardFaultTests
             if (Interlocked.Increment(ref faults) == 1) throw new NotSupportedException("a handler's defect");
         };
 
-        // Committed and answered before the handler ran; the handler's fault then ends the batch.
+        // Committed and answered before the handler ran; the handler's fault is logged.
         await rig.AcceptAsync(ShardRig.Pool("p1", "iren", 100)).WaitAsync(Patience);
 
-        // The loop lives on, on an engine rebuilt from the store, which holds the pool.
+        // The loop lives on.
         await rig.AcceptAsync(ShardRig.Ask("a1", "iren", "p1", 10, "2.00")).WaitAsync(Patience);
         var bid = await rig.AcceptAsync(ShardRig.Bid("b1", "microsoft", 10, "3.00")).WaitAsync(Patience);
         Assert.Equal("a1", Assert.Single(bid.Trades).AskId);
         Assert.Equal(3, Volatile.Read(ref faults));
         Assert.Equal(3, await rig.Store.LastSequenceAsync());
+        Assert.Equal(1, await rig.Shard.QueryAsync(engine => engine.RestingOrders).WaitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task A_command_that_faults_the_batch_is_answered_503_and_the_market_rebuilt_goes_on()
+    {
+        await using var rig = await ShardRig.StartAsync();
+        await rig.AcceptAsync(ShardRig.Pool("p1", "iren", 100)).WaitAsync(Patience);
+
+        var faulted = await rig.Shard.SubmitAsync(new TransactionRequest("iren", [], new UnknownFact())).WaitAsync(Patience);
+        Assert.Equal(FailureKind.Unavailable, faulted.Failure?.Kind);
+        Assert.Equal(1, await rig.Store.LastSequenceAsync());
+
+        await rig.AcceptAsync(ShardRig.Ask("a1", "iren", "p1", 10, "2.00")).WaitAsync(Patience);
+        var bid = await rig.AcceptAsync(ShardRig.Bid("b1", "microsoft", 10, "3.00")).WaitAsync(Patience);
+        Assert.Equal("a1", Assert.Single(bid.Trades).AskId);
+        Assert.Equal(3, await rig.Store.LastSequenceAsync());
+    }
+
+    [Fact]
+    public async Task A_query_that_throws_gets_its_fault_and_the_loop_answers_the_next()
+    {
+        await using var rig = await ShardRig.StartAsync();
+        await rig.AcceptAsync(ShardRig.Pool("p1", "iren", 100)).WaitAsync(Patience);
+
+        await Assert.ThrowsAsync<NullReferenceException>(() => rig.Shard.QueryAsync<int>(_ => throw new NullReferenceException("a query's defect")).WaitAsync(Patience));
+
+        await rig.AcceptAsync(ShardRig.Ask("a1", "iren", "p1", 10, "2.00")).WaitAsync(Patience);
         Assert.Equal(1, await rig.Shard.QueryAsync(engine => engine.RestingOrders).WaitAsync(Patience));
     }
 }

@@ -86,7 +86,7 @@ public sealed class AlertBook
                 // Trade and curve kinds are valued by the desk that set them (the last trade, the curve as of now); book kinds here.
                 var value = AlertKinds.IsBook(alert.Kind) ? Best(engine, alert.Kind, alert.Sku, alert.Region) : alert.ValueTicks;
                 var armed = alert with { State = AlertRecord.Armed, TriggeredMs = null, ValueTicks = null, Triggers = 0 };
-                if (!AlertKinds.Holds(alert.Kind, alert.PriceTicks, value)) return set with { Alert = armed };
+                if (!new Watched(alert).Holds(value)) return set with { Alert = armed };
                 var triggered = Trigger(armed, value, nowMs);
                 return new AlertSet(triggered) { Events = [Event(triggered, nowMs)] };
             }

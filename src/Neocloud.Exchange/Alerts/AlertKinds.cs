@@ -38,12 +38,4 @@ public static class AlertKinds
 
     /// <summary>True for a kind that holds below its price (the others hold above it).</summary>
     public static bool IsBelow(string kind) => kind is BestAskBelow or LastTradeBelow or CurveBelow;
-
-    /// <summary>Whether an alert of <paramref name="kind"/> at <paramref name="priceTicks"/> holds for <paramref name="valueTicks"/>.</summary>
-    public static bool Holds(string kind, long priceTicks, long? valueTicks) => valueTicks is { } value && kind switch
-    {
-        BestAskBelow or LastTradeBelow or CurveBelow => value < priceTicks,
-        BestBidAbove or LastTradeAbove or CurveAbove => value > priceTicks,
-        _ => throw new ArgumentException($"unknown alert kind '{kind}'", nameof(kind)),
-    };
 }

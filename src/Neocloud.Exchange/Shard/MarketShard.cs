@@ -257,21 +257,49 @@ public sealed partial class MarketShard : IAsyncDisposable
     }
 
     /// <summary>
-    /// After a fault no path of the batch expected (a defect, or a <see cref="MarketChanged"/> handler that threw): the
-    /// loop goes on. The batch's callers not yet answered hear 503 (retryable), and the engine is rebuilt from what the
-    /// store kept, so a bad batch costs itself and not the exchange.
+    /// After a fault no path of the batch expected (a defect): the loop goes on, as after a failed commit. The batch's
+    /// callers not yet answered hear 503 and the engine is rebuilt from what the store kept, so a bad batch costs
+    /// itself and not the exchange.
     /// </summary>
     private async Task RecoverFromFaultAsync(List<WorkItem> items, Exception fault)
     {
         LogBatchFaulted(fault, items.Count);
+        if (Activity.Current is not null) Activity.Current = null;
+        await AbandonAsync(items);
+    }
+
+    /// <summary>
+    /// Drops what the engine applied and the store did not keep: each command of <paramref name="items"/> not yet
+    /// answered hears 503 (retryable; its idempotency key forgotten, so a retry runs again), the market is rebuilt from
+    /// the store (its sequence and trade numbers with it), and the batch's queries run on the rebuilt market.
+    /// </summary>
+    private async Task AbandonAsync(List<WorkItem> items)
+    {
         foreach (var item in items)
         {
-            if (item is CommandItem command && command.Done.TrySetResult(Failure.Unavailable) && command.Idempotency is { } idempotency)
-                _recentKeys.Remove((idempotency.Key.OrganizationId, idempotency.Key.Key));
+            if (item is not CommandItem command || command.Done.Task.IsCompleted) continue;
+            Answer(command, Failure.Unavailable);
+            if (command.Idempotency is { } idempotency) _recentKeys.Remove((idempotency.Key.OrganizationId, idempotency.Key.Key));
         }
-        if (Activity.Current is not null) Activity.Current = null;
         await RecoverAsync(CancellationToken.None);
         RunQueries(items);
+    }
+
+    /// <summary>Tells <see cref="MarketChanged"/>'s handlers, each on its own: one that throws is logged and does not stop the others or the loop.</summary>
+    private void RaiseMarketChanged()
+    {
+        if (MarketChanged is not { } handlers) return;
+        foreach (var handler in handlers.GetInvocationList().Cast<Action>())
+        {
+            try
+            {
+                handler();
+            }
+            catch (Exception e)
+            {
+                LogHandlerFailed(e);
+            }
+        }
     }
 
     private async Task ProcessAsync(List<WorkItem> items)
@@ -279,7 +307,6 @@ public sealed partial class MarketShard : IAsyncDisposable
         _batch.Clear();
         var answers = new List<(CommandItem Item, Outcome<Committed> Outcome)>(items.Count);
         var sequenceBefore = _sequence;
-        var tradeNoBefore = _tradeNo;
         var now = _clock.GetUtcNow();
         foreach (var item in items)
         {
@@ -315,12 +342,7 @@ public sealed partial class MarketShard : IAsyncDisposable
             // The engine applied what the store did not keep: answer 503 and rebuild the engine from the store.
             LogCommitFailed(e, answers.Count);
             EndCommitSpan(commitSpan, failed: true);
-            foreach (var (item, _) in answers) Answer(item, Failure.Unavailable);
-            ForgetKeys(answers);
-            Interlocked.Exchange(ref _sequence, sequenceBefore);
-            _tradeNo = tradeNoBefore;
-            await RecoverAsync(CancellationToken.None);
-            RunQueries(items);
+            await AbandonAsync(items);
             return;
         }
 
@@ -333,7 +355,7 @@ public sealed partial class MarketShard : IAsyncDisposable
         EndCommitSpan(commitSpan, failed: false);
         foreach (var (item, outcome) in answers) Answer(item, outcome);
         RunQueries(items);
-        if (_batch.Journal.Count > 0) MarketChanged?.Invoke();
+        if (_batch.Journal.Count > 0) RaiseMarketChanged();
         _sinceSnapshot += _batch.Journal.Count;
         // A snapshot costs time in proportion to the book, a restart replays the journal after the last one: waiting
         // for at least as many commands as the last snapshot held resting orders keeps the first cost constant per
@@ -406,13 +428,8 @@ public sealed partial class MarketShard : IAsyncDisposable
     /// </summary>
     private long ReadSequence(long sequence) => Group is null ? sequence : sequence * Domain.Catalog.MarketGroups.OrdinalSpace + _ordinal;
 
-    private void ForgetKeys(List<(CommandItem Item, Outcome<Committed> Outcome)> answers)
-    {
-        foreach (var (item, _) in answers)
-        {
-            if (item.Idempotency is { } idempotency) _recentKeys.Remove((idempotency.Key.OrganizationId, idempotency.Key.Key));
-        }
-    }
+    [LoggerMessage(Level = LogLevel.Error, Message = "a handler of MarketChanged threw; the market goes on")]
+    private partial void LogHandlerFailed(Exception error);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "a batch of {Count} work items failed unexpectedly; its unanswered callers get 503 and the market is rebuilt from the store")]
     private partial void LogBatchFaulted(Exception error, int count);
@@ -467,8 +484,9 @@ public sealed partial class MarketShard : IAsyncDisposable
             {
                 Done.TrySetResult(query(engine));
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or KeyNotFoundException)
+            catch (Exception e)
             {
+                // A query's fault is its caller's answer, never the loop's: the loop runs the next item.
                 Done.TrySetException(e);
             }
         }
