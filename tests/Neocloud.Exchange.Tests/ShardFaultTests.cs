@@ -1,6 +1,7 @@
 using Neocloud.Exchange.Outcomes;
 using Neocloud.Exchange.Shard;
 using Neocloud.Storage;
+using Neocloud.Testing;
 
 namespace Neocloud.Exchange.Tests;
 
@@ -48,6 +49,49 @@ public sealed class ShardFaultTests
         var bid = await rig.AcceptAsync(ShardRig.Bid("b1", "microsoft", 10, "3.00")).WaitAsync(Patience);
         Assert.Equal("a1", Assert.Single(bid.Trades).AskId);
         Assert.Equal(3, await rig.Store.LastSequenceAsync());
+    }
+
+    [Fact]
+    public async Task While_the_store_is_away_commands_hear_503_at_once_and_once_it_is_back_the_market_goes_on()
+    {
+        await using var rig = await ShardRig.StartAsync();
+        await rig.UsePostgresAsync();
+        var database = rig.PostgresDatabase!;
+        await rig.AcceptAsync(ShardRig.Pool("p1", "iren", 100)).WaitAsync(Patience);
+        await rig.AcceptAsync(ShardRig.Ask("a1", "iren", "p1", 10, "2.00")).WaitAsync(Patience);
+
+        PostgresServer.SetReachable(database, reachable: false);
+        try
+        {
+            // The commit fails and so does the rebuild after it: the ask is not kept.
+            var lost = await rig.Shard.SubmitAsync(ShardRig.Ask("a2", "iren", "p1", 10, "1.50")).WaitAsync(Patience);
+            Assert.Equal(FailureKind.Unavailable, lost.Failure?.Kind);
+            // The loop keeps answering while it tries again: commands hear 503, queries that the shard cannot serve.
+            var refused = await rig.Shard.SubmitAsync(ShardRig.Ask("a3", "iren", "p1", 10, "1.50")).WaitAsync(Patience);
+            Assert.Equal(FailureKind.Unavailable, refused.Failure?.Kind);
+            await Assert.ThrowsAsync<ShardStoppedException>(() => rig.Shard.QueryAsync(engine => engine.RestingOrders).WaitAsync(Patience));
+        }
+        finally
+        {
+            PostgresServer.SetReachable(database, reachable: true);
+        }
+
+        // What a client does with a 503: the same ask again, until the shard has rebuilt the market and takes it.
+        var deadline = DateTime.UtcNow + Patience;
+        Outcome<Committed> again;
+        while (true)
+        {
+            again = await rig.Shard.SubmitAsync(ShardRig.Ask("a2", "iren", "p1", 10, "1.50")).WaitAsync(Patience);
+            if (again.Failure?.Kind != FailureKind.Unavailable || DateTime.UtcNow > deadline) break;
+            await Task.Delay(50);
+        }
+        Assert.True(again.IsAccepted, $"the ask was not taken once the store was back: {again.Failure}");
+
+        // The rebuilt market is the store's: a1 and a2 rest (the lost tries left nothing), and a bid takes the cheaper.
+        Assert.Equal(3, await rig.Store.LastSequenceAsync());
+        Assert.Equal(2, await rig.Shard.QueryAsync(engine => engine.RestingOrders).WaitAsync(Patience));
+        var bid = await rig.AcceptAsync(ShardRig.Bid("b1", "microsoft", 10, "3.00")).WaitAsync(Patience);
+        Assert.Equal("a2", Assert.Single(bid.Trades).AskId);
     }
 
     [Fact]

@@ -31,6 +31,9 @@ public sealed class ShardRig : IAsyncDisposable
 
     public MarketShard Shard { get; private set; }
 
+    /// <summary>The PostgreSQL database's connection string, once <see cref="UsePostgresAsync"/> moved the rig there.</summary>
+    public string? PostgresDatabase { get; private set; }
+
     /// <summary>The SQLite file.</summary>
     public string DatabaseFile => _directory.File("exchange.db");
 
@@ -48,7 +51,8 @@ public sealed class ShardRig : IAsyncDisposable
     {
         await Shard.DisposeAsync();
         await Store.DisposeAsync();
-        Store = await ExchangeStore.OpenAsync(StoreOptions.Postgres(PostgresServer.CreateDatabase("shard")));
+        PostgresDatabase = PostgresServer.CreateDatabase("shard");
+        Store = await ExchangeStore.OpenAsync(StoreOptions.Postgres(PostgresDatabase));
         Shard = NewShard(Store, 10_000);
         await Shard.StartAsync(CancellationToken.None);
     }

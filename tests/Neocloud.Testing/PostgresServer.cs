@@ -23,6 +23,24 @@ public static class PostgresServer
         return new NpgsqlConnectionStringBuilder(s_admin.Value) { Database = name }.ConnectionString;
     }
 
+    /// <summary>
+    /// Takes a database away, as a server restarting does (its open connections ended, new ones refused), or, with
+    /// <paramref name="reachable"/> true, gives it back.
+    /// </summary>
+    public static void SetReachable(string connectionString, bool reachable)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        using var connection = new NpgsqlConnection(s_admin.Value);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"ALTER DATABASE \"{name}\" WITH ALLOW_CONNECTIONS {(reachable ? "true" : "false")}";
+        command.ExecuteNonQuery();
+        if (reachable) return;
+        command.CommandText = "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @name";
+        command.Parameters.AddWithValue("name", name!);
+        command.ExecuteScalar();
+    }
+
     private static string Start()
     {
         var script = System.IO.Path.Combine(RepositoryRoot.Path, "scripts", "postgres.sh");

@@ -51,6 +51,10 @@ public sealed partial class MarketShard : IAsyncDisposable
     private readonly int _ordinal;
     private long _epoch;
     private volatile bool _fenced;
+    /// <summary>True while the engine holds commands the store did not keep and the rebuild from the store has not yet succeeded.</summary>
+    private bool _engineAhead;
+    private static readonly TimeSpan RebuildFirstWait = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan RebuildLastWait = TimeSpan.FromSeconds(5);
     // The channel of a single reader cannot count its items; one interlocked add a write and one a batch can.
     private long _queued;
 
@@ -159,7 +163,7 @@ public sealed partial class MarketShard : IAsyncDisposable
         _queue.Writer.TryComplete();
         if (_loop is not null) await _loop;
         await _snapshot;
-        if (_sinceSnapshot > 0 && !_fenced)
+        if (_sinceSnapshot > 0 && !_fenced && !_engineAhead)
         {
             try
             {
@@ -249,11 +253,20 @@ public sealed partial class MarketShard : IAsyncDisposable
         if (!_fenced) return;
         ExchangeTelemetry.Forget(this);
         // Fenced: what is still queued was never applied; it gets the same retryable answer.
-        while (reader.TryRead(out var left))
+        RefuseQueued();
+    }
+
+    /// <summary>Answers everything queued without applying it: commands with 503 (retryable), queries with <see cref="ShardStoppedException"/>.</summary>
+    private void RefuseQueued()
+    {
+        var refused = 0;
+        while (_queue.Reader.TryRead(out var item))
         {
-            if (left is CommandItem command) command.Done.TrySetResult(Failure.Unavailable);
-            else if (left is QueryItemBase query) query.Stop(Group);
+            refused++;
+            if (item is CommandItem command) command.Done.TrySetResult(Failure.Unavailable);
+            else if (item is QueryItemBase query) query.Stop(Group);
         }
+        Interlocked.Add(ref _queued, -refused);
     }
 
     /// <summary>
@@ -271,7 +284,8 @@ public sealed partial class MarketShard : IAsyncDisposable
     /// <summary>
     /// Drops what the engine applied and the store did not keep: each command of <paramref name="items"/> not yet
     /// answered hears 503 (retryable; its idempotency key forgotten, so a retry runs again), the market is rebuilt from
-    /// the store (its sequence and trade numbers with it), and the batch's queries run on the rebuilt market.
+    /// the store (its sequence and trade numbers with it), and the batch's queries run on the rebuilt market. When the
+    /// store cannot be read, the queries hear <see cref="ShardStoppedException"/> and the rebuild is tried again until it can.
     /// </summary>
     private async Task AbandonAsync(List<WorkItem> items)
     {
@@ -281,8 +295,54 @@ public sealed partial class MarketShard : IAsyncDisposable
             Answer(command, Failure.Unavailable);
             if (command.Idempotency is { } idempotency) _recentKeys.Remove((idempotency.Key.OrganizationId, idempotency.Key.Key));
         }
-        await RecoverAsync(CancellationToken.None);
-        RunQueries(items);
+        _engineAhead = true;
+        if (await TryRebuildAsync(1, RebuildFirstWait))
+        {
+            RunQueries(items);
+            return;
+        }
+        // The store cannot be read: the batch's queries hear so now, as does everything that queues until it can.
+        foreach (var item in items)
+        {
+            if (item is QueryItemBase query) query.Stop(Group);
+        }
+        await RebuildUntilStoreAnswersAsync();
+    }
+
+    /// <summary>
+    /// Tries again, for as long as the store cannot be read (a database restarting, a disk full), to rebuild the market:
+    /// meanwhile what queues hears 503 at once instead of waiting on a loop that could not commit it, and the wait
+    /// between tries doubles from 100 ms to 5 s. Ends without a rebuilt market only when the shard is stopping, and then
+    /// <see cref="_engineAhead"/> stays set, so nothing of the engine is snapshotted.
+    /// </summary>
+    private async Task RebuildUntilStoreAnswersAsync()
+    {
+        var wait = RebuildFirstWait;
+        for (var attempt = 2; ; attempt++)
+        {
+            RefuseQueued();
+            if (_queue.Reader.Completion.IsCompleted) return;
+            await Task.Delay(wait);
+            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, RebuildLastWait.Ticks));
+            if (await TryRebuildAsync(attempt, wait)) return;
+        }
+    }
+
+    /// <summary>One try at rebuilding the market from the store: false (and logged) when the store could not be read.</summary>
+    private async Task<bool> TryRebuildAsync(int attempt, TimeSpan nextWait)
+    {
+        try
+        {
+            await RecoverAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogRebuildFailed(e, attempt, nextWait.TotalSeconds);
+            return false;
+        }
+        _engineAhead = false;
+        if (attempt > 1) LogRebuilt(attempt);
+        return true;
     }
 
     /// <summary>Tells <see cref="MarketChanged"/>'s handlers, each on its own: one that throws is logged and does not stop the others or the loop.</summary>
@@ -445,6 +505,12 @@ public sealed partial class MarketShard : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "shard {Shard} at epoch {Epoch} was fenced by a newer activation; {Count} commands answered as unavailable, the shard stops")]
     private partial void LogFenced(string shard, long epoch, int count);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "rebuilding the market from the store failed (try {Attempt}); commands are answered 503 until it succeeds, next try in {Wait} s")]
+    private partial void LogRebuildFailed(Exception error, int attempt, double wait);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "rebuilt the market from the store at try {Attempt}; the shard takes commands again")]
+    private partial void LogRebuilt(int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "snapshot failed")]
     private partial void LogSnapshotFailed(Exception error);
