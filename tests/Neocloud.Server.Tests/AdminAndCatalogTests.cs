@@ -127,6 +127,28 @@ public sealed class AdminAndCatalogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_chunked_body_is_read_whole_and_one_over_one_mebibyte_is_refused_with_413()
+    {
+        using var admin = _server.Admin();
+        // No Content-Length: the body arrives in chunks and is read until it ends, or until it passes the limit.
+        var created = await admin.SendAsync(Chunked("""{"id":"chunked-co","name":"Chunked Co"}"""));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("chunked-co", (await created.JsonAsync()).GetProperty("id").GetString());
+
+        var huge = await admin.SendAsync(Chunked("{\"id\":\"big-chunked\",\"name\":\"" + new string('x', (1 << 20) + 10) + "\"}"));
+        await huge.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        var page = await (await admin.GetAsync("/api/v1/admin/organizations?limit=1000")).JsonAsync();
+        Assert.DoesNotContain(page.GetProperty("items").EnumerateArray(), o => o.GetProperty("id").GetString() == "big-chunked");
+
+        static HttpRequestMessage Chunked(string json)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/organizations") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.TransferEncodingChunked = true;
+            return request;
+        }
+    }
+
+    [Fact]
     public async Task Unknown_routes_and_methods_answer_problems()
     {
         using var admin = _server.Admin();

@@ -436,9 +436,7 @@ public sealed partial class MarketShard : IAsyncDisposable
         try
         {
             var started = Stopwatch.GetTimestamp();
-            using var state = new MemoryStream();
-            capture().WriteTo(state);
-            await SaveAsync(new SnapshotRecord(sequence, _clock.GetUtcNow().ToUnixTimeMilliseconds(), state.ToArray()), CancellationToken.None);
+            await SaveAsync(new SnapshotRecord(sequence, _clock.GetUtcNow().ToUnixTimeMilliseconds(), capture().ToBytes()), CancellationToken.None);
             RecordSnapshot(started);
         }
         catch (Exception e) when (e is System.Data.Common.DbException or IOException or InvalidOperationException)
@@ -459,9 +457,7 @@ public sealed partial class MarketShard : IAsyncDisposable
     private async Task SnapshotAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var state = new MemoryStream();
-        _engine.Export().WriteTo(state);
-        await SaveAsync(new SnapshotRecord(_sequence, _clock.GetUtcNow().ToUnixTimeMilliseconds(), state.ToArray()), cancellationToken);
+        await SaveAsync(new SnapshotRecord(_sequence, _clock.GetUtcNow().ToUnixTimeMilliseconds(), _engine.Export().ToBytes()), cancellationToken);
         _sinceSnapshot = 0;
         RecordSnapshot(started);
     }

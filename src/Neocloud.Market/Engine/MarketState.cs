@@ -45,6 +45,9 @@ public sealed record MarketState(
     /// <summary>Writes the state as JSON.</summary>
     public void WriteTo(Stream destination) => JsonSerializer.Serialize(destination, this, s_json);
 
+    /// <summary>The state as <see cref="WriteTo"/> writes it, in one array (built in pooled buffers, so only the result is allocated).</summary>
+    public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, s_json);
+
     /// <summary>Reads a state written by <see cref="WriteTo"/>.</summary>
     public static MarketState ReadFrom(Stream source) =>
         JsonSerializer.Deserialize<MarketState>(source, s_json) ?? throw new InvalidDataException("empty market snapshot");
