@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load test with wrk (Debian package): starts `neocloud serve` (Release build) on 127.0.0.1 over a temp SQLite file,
 # or PostgreSQL with --db "<connection string>", then runs 64 connections for 10 s against GET /healthz and against
-# durable order placement (after five seconds of warm-up on each), and prints both so they can be compared in the same run.
+# durable order placement (after five seconds of warm-up on each), and prints both so they can be compared in the same run,
+# each with the server process's CPU time per request.
 # With --credit every trading organization gets a credit limit (a trillion dollars: checked on every order, never short).
 # With --alerts N the buyers set N price alerts on GB300 first (every kind), priced from $3.00 to $6.99: above the $2.00–2.49
 # band the bench's trades print in, so each is decided by the first prints and none crosses again (what evaluating costs);
@@ -65,10 +66,21 @@ if [ "$alerts" -gt 0 ]; then
       -d "{\"sku\":\"GB300\",\"kind\":\"$kind\",\"price\":\"$price\"$extra}" >/dev/null
   done
 fi
-# Warm up both paths first (JIT tiering, connection pools), so the figures are the server's steady state.
+# Warm up both paths first (connection pools, the bulk of the JIT's tiering; it is still busy for a while after).
 wrk -t2 -c"$connections" -d5s "$url/healthz" >/dev/null
 wrk -t2 -c"$connections" -d5s -s bench/load/orders.lua "$url" >/dev/null 2>&1
+# One measured phase (wrk's arguments), then the server process's own CPU time (user + system, from /proc) per request
+# served: steadier than requests/s on a shared machine. PostgreSQL's own processes are not counted.
+phase() {
+  local before after out requests
+  before=$(awk '{print $14 + $15}' "/proc/$server/stat")
+  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "$@")
+  after=$(awk '{print $14 + $15}' "/proc/$server/stat")
+  echo "$out" | grep -E "Requests/sec|  50%|  99%|Non-2xx"
+  requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  echo "Server CPU per request: $(( (after - before) * 1000000 / $(getconf CLK_TCK) / (requests > 0 ? requests : 1) )) µs"
+}
 echo "== GET /healthz (trivial), $connections connections, ${seconds}s, store ${db[1]:-SQLite}$([ "$credit" = 1 ] && echo ', every organization limited')$([ "$alerts" -gt 0 ] && echo ", $alerts alerts set from \$$((low / 100)).$(printf %02d $((low % 100))) over $span cents")"
-wrk -t2 -c"$connections" -d"${seconds}s" --latency "$url/healthz" | grep -E "Requests/sec|  50%|  99%"
+phase "$url/healthz"
 echo "== POST orders (durable), $connections connections, ${seconds}s"
-wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/load/orders.lua "$url" | grep -E "Requests/sec|  50%|  99%|Non-2xx"
+phase -s bench/load/orders.lua "$url"
