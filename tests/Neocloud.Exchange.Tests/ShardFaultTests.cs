@@ -54,18 +54,12 @@ public sealed class ShardFaultTests
     [Fact]
     public async Task While_the_store_is_away_commands_hear_503_at_once_and_once_it_is_back_the_market_goes_on()
     {
-        await using var rig = await ShardRig.StartAsync();
-        await rig.UsePostgresAsync();
+        await using var rig = await OnPostgresWithAnAskAsync();
         var database = rig.PostgresDatabase!;
-        await rig.AcceptAsync(ShardRig.Pool("p1", "iren", 100)).WaitAsync(Patience);
-        await rig.AcceptAsync(ShardRig.Ask("a1", "iren", "p1", 10, "2.00")).WaitAsync(Patience);
-
         PostgresServer.SetReachable(database, reachable: false);
         try
         {
-            // The commit fails and so does the rebuild after it: the ask is not kept.
-            var lost = await rig.Shard.SubmitAsync(ShardRig.Ask("a2", "iren", "p1", 10, "1.50")).WaitAsync(Patience);
-            Assert.Equal(FailureKind.Unavailable, lost.Failure?.Kind);
+            await LoseAnAskAsync(rig);
             // The loop keeps answering while it tries again: commands hear 503, queries that the shard cannot serve.
             var refused = await rig.Shard.SubmitAsync(ShardRig.Ask("a3", "iren", "p1", 10, "1.50")).WaitAsync(Patience);
             Assert.Equal(FailureKind.Unavailable, refused.Failure?.Kind);
@@ -92,6 +86,50 @@ public sealed class ShardFaultTests
         Assert.Equal(2, await rig.Shard.QueryAsync(engine => engine.RestingOrders).WaitAsync(Patience));
         var bid = await rig.AcceptAsync(ShardRig.Bid("b1", "microsoft", 10, "3.00")).WaitAsync(Patience);
         Assert.Equal("a2", Assert.Single(bid.Trades).AskId);
+    }
+
+    [Fact]
+    public async Task A_shard_stopped_while_the_store_is_away_stops_and_the_next_start_has_the_stores_market()
+    {
+        await using var rig = await OnPostgresWithAnAskAsync();
+        var database = rig.PostgresDatabase!;
+        PostgresServer.SetReachable(database, reachable: false);
+        try
+        {
+            await LoseAnAskAsync(rig);
+            // The shard reports the last sequence the store holds, not the one its engine ran ahead to.
+            Assert.Equal(2, rig.Shard.Sequence);
+            // Stopping (a node shutting down) does not wait for the store to come back.
+            await rig.Shard.DisposeAsync().AsTask().WaitAsync(Patience);
+        }
+        finally
+        {
+            PostgresServer.SetReachable(database, reachable: true);
+        }
+
+        // The next start reads the store's market: a2 was never kept.
+        await rig.RestartAsync();
+        Assert.Equal(2, await rig.Store.LastSequenceAsync());
+        Assert.Equal(1, await rig.Shard.QueryAsync(engine => engine.RestingOrders).WaitAsync(Patience));
+        var bid = await rig.AcceptAsync(ShardRig.Bid("b1", "microsoft", 10, "3.00")).WaitAsync(Patience);
+        Assert.Equal("a1", Assert.Single(bid.Trades).AskId);
+    }
+
+    /// <summary>A shard on a PostgreSQL database of its own, with pool p1 and ask a1 at $2.00 (sequence 2).</summary>
+    private static async Task<ShardRig> OnPostgresWithAnAskAsync()
+    {
+        var rig = await ShardRig.StartAsync();
+        await rig.UsePostgresAsync();
+        await rig.AcceptAsync(ShardRig.Pool("p1", "iren", 100)).WaitAsync(Patience);
+        await rig.AcceptAsync(ShardRig.Ask("a1", "iren", "p1", 10, "2.00")).WaitAsync(Patience);
+        return rig;
+    }
+
+    /// <summary>With the store away: ask a2 at $1.50 fails to commit, so does the rebuild after it, and the ask is not kept.</summary>
+    private static async Task LoseAnAskAsync(ShardRig rig)
+    {
+        var lost = await rig.Shard.SubmitAsync(ShardRig.Ask("a2", "iren", "p1", 10, "1.50")).WaitAsync(Patience);
+        Assert.Equal(FailureKind.Unavailable, lost.Failure?.Kind);
     }
 
     [Fact]

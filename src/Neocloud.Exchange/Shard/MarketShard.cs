@@ -240,13 +240,14 @@ public sealed partial class MarketShard : IAsyncDisposable
             items.Clear();
             while (items.Count < MaxBatch && reader.TryRead(out var item)) items.Add(item);
             Interlocked.Add(ref _queued, -items.Count);
+            var kept = _sequence;
             try
             {
                 await ProcessAsync(items);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                await RecoverFromFaultAsync(items, e);
+                await RecoverFromFaultAsync(items, kept, e);
             }
             if (_fenced) break;
         }
@@ -274,21 +275,23 @@ public sealed partial class MarketShard : IAsyncDisposable
     /// callers not yet answered hear 503 and the engine is rebuilt from what the store kept, so a bad batch costs
     /// itself and not the exchange.
     /// </summary>
-    private async Task RecoverFromFaultAsync(List<WorkItem> items, Exception fault)
+    private async Task RecoverFromFaultAsync(List<WorkItem> items, long kept, Exception fault)
     {
         LogBatchFaulted(fault, items.Count);
         if (Activity.Current is not null) Activity.Current = null;
-        await AbandonAsync(items);
+        await AbandonAsync(items, kept);
     }
 
     /// <summary>
     /// Drops what the engine applied and the store did not keep: each command of <paramref name="items"/> not yet
     /// answered hears 503 (retryable; its idempotency key forgotten, so a retry runs again), the market is rebuilt from
     /// the store (its sequence and trade numbers with it), and the batch's queries run on the rebuilt market. When the
-    /// store cannot be read, the queries hear <see cref="ShardStoppedException"/> and the rebuild is tried again until it can.
+    /// store cannot be read, the queries hear <see cref="ShardStoppedException"/> and the rebuild is tried again until it
+    /// can; meanwhile <see cref="Sequence"/> reports <paramref name="kept"/>, the last sequence the store holds.
     /// </summary>
-    private async Task AbandonAsync(List<WorkItem> items)
+    private async Task AbandonAsync(List<WorkItem> items, long kept)
     {
+        Interlocked.Exchange(ref _sequence, kept);
         foreach (var item in items)
         {
             if (item is not CommandItem command || command.Done.Task.IsCompleted) continue;
@@ -320,11 +323,27 @@ public sealed partial class MarketShard : IAsyncDisposable
         var wait = RebuildFirstWait;
         for (var attempt = 2; ; attempt++)
         {
-            RefuseQueued();
-            if (_queue.Reader.Completion.IsCompleted) return;
-            await Task.Delay(wait);
+            if (!await RefuseQueuedForAsync(wait)) return;
             wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, RebuildLastWait.Ticks));
             if (await TryRebuildAsync(attempt, wait)) return;
+        }
+    }
+
+    /// <summary>
+    /// For <paramref name="wait"/>, refuses each work item the moment it queues (<see cref="RefuseQueued"/>); false, at
+    /// once, when the shard is stopping (its queue completed and empty).
+    /// </summary>
+    private async Task<bool> RefuseQueuedForAsync(TimeSpan wait)
+    {
+        using var timer = new CancellationTokenSource(wait);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(timer.Token)) RefuseQueued();
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
         }
     }
 
@@ -402,7 +421,7 @@ public sealed partial class MarketShard : IAsyncDisposable
             // The engine applied what the store did not keep: answer 503 and rebuild the engine from the store.
             LogCommitFailed(e, answers.Count);
             EndCommitSpan(commitSpan, failed: true);
-            await AbandonAsync(items);
+            await AbandonAsync(items, sequenceBefore);
             return;
         }
 

@@ -124,32 +124,33 @@ public sealed class PostBody : IDisposable
     private static PostBody Answered(ApiResponse problem) => new(null, null, problem, replayed: false);
 
     /// <summary>
-    /// The whole body, or null when it is larger than <see cref="MaxBodyBytes"/>. Read through the request's pipe, so
-    /// the only array allocated is the body's own (a body of a few hundred bytes costs a few hundred bytes).
+    /// The whole body, or null when it is larger than <see cref="MaxBodyBytes"/>. Read through the request's pipe and
+    /// copied out as it arrives (so the pipe's buffer limits never hold it back): with a Content-Length the only array
+    /// allocated is the body's own; a chunked body grows one array and is trimmed at the end.
     /// </summary>
     private static async Task<byte[]?> ReadBytesAsync(HttpContext context)
     {
-        if (context.Request.ContentLength > MaxBodyBytes) return null;
+        var length = context.Request.ContentLength;
+        if (length > MaxBodyBytes) return null;
         var reader = context.Request.BodyReader;
+        var bytes = new byte[length ?? 256];
+        var written = 0;
         try
         {
             while (true)
             {
                 var result = await reader.ReadAsync(context.RequestAborted);
-                var body = result.Buffer;
-                if (body.Length > MaxBodyBytes)
+                var arrived = result.Buffer;
+                if (written + arrived.Length > MaxBodyBytes)
                 {
-                    reader.AdvanceTo(body.Start, body.End);
+                    reader.AdvanceTo(arrived.End);
                     return null;
                 }
-                if (result.IsCompleted)
-                {
-                    var bytes = body.ToArray();
-                    reader.AdvanceTo(body.End);
-                    return bytes;
-                }
-                // Nothing consumed, everything examined: the next read waits for more of the body.
-                reader.AdvanceTo(body.Start, body.End);
+                if (written + arrived.Length > bytes.Length) Array.Resize(ref bytes, (int)Math.Max(bytes.Length * 2L, written + arrived.Length));
+                arrived.CopyTo(bytes.AsSpan(written));
+                written += (int)arrived.Length;
+                reader.AdvanceTo(arrived.End);
+                if (result.IsCompleted) return written == bytes.Length ? bytes : bytes[..written];
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
